@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** The body of POST /v1/decisions. Unknown top-level fields are rejected (`strict`). */
+export const DECISION_REQUEST_MAX_BYTES = 64 * 1024;
+
+const id128 = z.string().min(1).max(128);
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+export const CHANNELS = ['pos', 'ecom', 'atm', 'moto'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const decisionRequestSchema = z
+  .object({
+    transactionId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9._:-]+$/, 'must contain only A-Z, a-z, 0-9, ".", "_", ":" or "-"'),
+    occurredAt: z
+      .string()
+      .regex(ISO_WITH_OFFSET, 'must be an ISO-8601 date-time with an offset, e.g. 2026-01-31T12:00:00Z')
+      .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real date-time'),
+    amount: z.number().finite().min(0).max(1e9),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be 3 upper-case letters (ISO 4217)'),
+    cardId: id128,
+    merchantId: id128,
+    customerId: id128.optional(),
+    deviceId: id128.optional(),
+    ip: z.string().min(1).max(64).optional(),
+    merchantCategory: z.string().regex(/^\d{4}$/, 'must be 4 digits (MCC)').optional(),
+    channel: z.enum(CHANNELS).optional(),
+    country: z.string().regex(/^[A-Z]{2}$/, 'must be 2 upper-case letters (ISO 3166-1 alpha-2)').optional(),
+    attributes: z
+      .record(z.string().max(128), z.union([z.string().max(1024), z.number().finite(), z.boolean()]))
+      .refine((o) => Object.keys(o).length <= 50, 'must have at most 50 keys')
+      .optional(),
+  })
+  .strict();
+
+export type DecisionRequest = z.infer<typeof decisionRequestSchema>;

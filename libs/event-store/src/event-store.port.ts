@@ -1,0 +1,115 @@
+/**
+ * The event store port. Every adapter (SQLite, PostgreSQL, EventStoreDB) implements exactly this, and the contract
+ * suite in `testing/event-store.contract.ts` is what "implements" means.
+ *
+ * Positions and revisions are bigints: EventStoreDB positions are 64-bit log offsets.
+ */
+
+/** What the caller expects of the stream before its append. */
+export type ExpectedRevision =
+  | 'any' // no concurrency check
+  | 'no_stream' // the stream must not exist (idempotent creation)
+  | 'stream_exists' // the stream must exist
+  | bigint; // the stream's last event must have exactly this revision (0-based)
+
+export const ANY = 'any' as const;
+export const NO_STREAM = 'no_stream' as const;
+export const STREAM_EXISTS = 'stream_exists' as const;
+
+/** An event to append. `id` is a UUID chosen by the caller (deterministic ids make retries detectable). */
+export interface EventData {
+  readonly id: string;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+  readonly metadata?: Record<string, unknown>;
+}
+
+/** An event as stored. */
+export interface RecordedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly streamId: string;
+  /** 0-based place in its stream. */
+  readonly revision: bigint;
+  /** Place in the global log. Strictly increasing in the order readers of the global log see events. */
+  readonly position: bigint;
+  readonly data: Record<string, unknown>;
+  readonly metadata: Record<string, unknown>;
+  /** When the store recorded the event. */
+  readonly recordedAt: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the last event appended: pass it as `expectedRevision` to append again. */
+  readonly nextExpectedRevision: bigint;
+  /** Global position of the last event appended. */
+  readonly position: bigint;
+}
+
+export interface AppendOptions {
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to read (inclusive). Default 0. */
+  readonly fromRevision?: bigint;
+  /** Default: all. */
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Read events with position strictly greater than this. Default: from the start. */
+  readonly after?: bigint;
+  /** Default 1000. */
+  readonly maxCount?: number;
+  readonly filter?: EventFilter;
+}
+
+/** Selects events from the global log; both parts are prefix lists, an event matches if any prefix matches. */
+export interface EventFilter {
+  readonly streamPrefixes?: readonly string[];
+  readonly eventTypePrefixes?: readonly string[];
+}
+
+export interface SubscribeToAllOptions {
+  /** Deliver events with position strictly greater than this (a checkpoint). Default: from the start. */
+  readonly after?: bigint;
+  readonly filter?: EventFilter;
+}
+
+/**
+ * A catch-up subscription: first every stored event after the checkpoint, then new ones as they are committed,
+ * in global-log order, never skipping one. Iterate it with `for await`; `close()` ends the iteration.
+ * A store error ends the iteration by throwing it (never swallowed).
+ */
+export interface AllSubscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  /** Name of the adapter, for health and metrics: 'sqlite' | 'postgres' | 'esdb'. */
+  readonly kind: string;
+
+  /**
+   * Appends atomically: all events or none. Resolves only after the events are durable (fsync'd / committed).
+   * @throws WrongExpectedRevisionError when the stream's state does not match `expectedRevision`.
+   * @throws EventStoreUnavailableError when the store can't be reached or fails.
+   */
+  appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult>;
+
+  /** Events of one stream in revision order; `[]` if the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+
+  /** One page of the global log, in position order. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+
+  subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
+
+  /** Position of the last event in the global log visible to readers (0n when empty). For lag reporting. */
+  headPosition(): Promise<bigint>;
+
+  /** Cheap round-trip used by readiness checks. @throws EventStoreUnavailableError */
+  ping(): Promise<void>;
+
+  close(): Promise<void>;
+}
