@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type EventStoreKind = 'sqlite' | 'postgres' | 'esdb';
+export type ReadModelKind = 'sqlite' | 'postgres';
+
+export interface VerdictConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** sqlite: a file path; postgres: a postgres:// URL; esdb: an esdb:// connection string. */
+  readonly eventStore: { readonly kind: EventStoreKind; readonly url: string };
+  /** sqlite: a file path; postgres: a postgres:// URL. */
+  readonly readModels: { readonly kind: ReadModelKind; readonly url: string };
+  /** Run projections inside the engine process (embedded default) or leave them to apps/projector. */
+  readonly projections: { readonly inline: boolean; readonly batchSize: number };
+  readonly model: {
+    readonly path: string;
+    readonly name?: string;
+    readonly version?: string;
+    readonly features?: readonly string[];
+    readonly baseline?: readonly number[];
+  };
+  readonly policy: { readonly version: string; readonly reviewThreshold: number; readonly declineThreshold: number };
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The repository root: two levels above libs/config/src, also after compilation into dist/. */
+export function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+  return dir;
+}
+
+export const DEFAULT_MODEL_DIR = 'models/fraud-demo';
+
+interface ModelSidecar {
+  policy?: { version?: string; reviewThreshold?: number; declineThreshold?: number };
+}
+
+/** Reads the model's sidecar (model.json beside model.onnx) for the recommended policy, when there is one. */
+function readSidecar(modelPath: string): ModelSidecar {
+  const sidecar = path.join(path.dirname(modelPath), 'model.json');
+  if (!existsSync(sidecar)) return {};
+  return JSON.parse(readFileSync(sidecar, 'utf8')) as ModelSidecar;
+}
+
+function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(name, `must be a number in [${min}, ${max}], got "${raw}"`);
+  return n;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const raw = env[name];
+  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+}
+
+/**
+ * Configuration from environment variables (documented in README.md, "Configuration"). Embedded defaults need no
+ * services: SQLite files under ./data and the committed demo model.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig {
+  const root = repoRoot();
+  const dataDir = path.resolve(root, env.VERDICT_DATA_DIR || 'data');
+  const esKind = oneOf(env, 'VERDICT_EVENT_STORE', ['sqlite', 'postgres', 'esdb'] as const, 'sqlite');
+  const esUrl = env.VERDICT_EVENT_STORE_URL || (esKind === 'sqlite' ? path.join(dataDir, 'events.sqlite') : '');
+  if (!esUrl) throw new ConfigError('VERDICT_EVENT_STORE_URL', `is required when VERDICT_EVENT_STORE=${esKind}`);
+  const rmKind = oneOf(env, 'VERDICT_READ_MODELS', ['sqlite', 'postgres'] as const, 'sqlite');
+  const rmUrl = env.VERDICT_READ_MODELS_URL || (rmKind === 'sqlite' ? path.join(dataDir, 'read-models.sqlite') : '');
+  if (!rmUrl) throw new ConfigError('VERDICT_READ_MODELS_URL', `is required when VERDICT_READ_MODELS=${rmKind}`);
+
+  const modelPath = path.resolve(root, env.VERDICT_MODEL_PATH || path.join(DEFAULT_MODEL_DIR, 'model.onnx'));
+  const recommended = readSidecar(modelPath).policy ?? {};
+  const policy = {
+    version: env.VERDICT_POLICY_VERSION || recommended.version || 'default-1',
+    reviewThreshold: num(env, 'VERDICT_REVIEW_THRESHOLD', recommended.reviewThreshold ?? 0.5, 0, 1),
+    declineThreshold: num(env, 'VERDICT_DECLINE_THRESHOLD', recommended.declineThreshold ?? 0.9, 0, 1),
+  };
+  if (policy.reviewThreshold > policy.declineThreshold) {
+    throw new ConfigError('VERDICT_REVIEW_THRESHOLD', `(${policy.reviewThreshold}) must not exceed VERDICT_DECLINE_THRESHOLD (${policy.declineThreshold})`);
+  }
+  const baseline = list(env, 'VERDICT_MODEL_BASELINE')?.map(Number);
+  if (baseline?.some((n) => !Number.isFinite(n))) throw new ConfigError('VERDICT_MODEL_BASELINE', 'must be comma-separated numbers');
+
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: num(env, 'PORT', 3000, 0, 65535),
+    dataDir,
+    eventStore: { kind: esKind, url: esUrl },
+    readModels: { kind: rmKind, url: rmUrl },
+    projections: {
+      inline: oneOf(env, 'VERDICT_PROJECTIONS', ['inline', 'off'] as const, 'inline') === 'inline',
+      batchSize: num(env, 'VERDICT_PROJECTION_BATCH', 500, 1, 10000),
+    },
+    model: {
+      path: modelPath,
+      name: env.VERDICT_MODEL_NAME || undefined,
+      version: env.VERDICT_MODEL_VERSION || undefined,
+      features: list(env, 'VERDICT_MODEL_FEATURES'),
+      baseline,
+    },
+    policy,
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}
