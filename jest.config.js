@@ -10,7 +10,7 @@ module.exports = {
   rootDir: __dirname,
   // onnxruntime-node checks `instanceof Float32Array` against Node's own realm; see test/support/node-environment.js.
   testEnvironment: '<rootDir>/test/support/node-environment.js',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'],

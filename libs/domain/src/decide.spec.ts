@@ -1,0 +1,79 @@
+import { decide, type DecideInput } from './decide';
+import { applyPolicy, definePolicy, InvalidPolicyError } from './policy';
+import { explanationRows, topReasons } from './explanation';
+import { canonicalJson } from './canonical-json';
+import { decisionIdFor, uuidV5 } from './deterministic-id';
+
+const policy = definePolicy({ version: 'p1', reviewThreshold: 0.5, declineThreshold: 0.9 });
+
+describe('policy', () => {
+  it('maps scores to outcomes at the thresholds (inclusive)', () => {
+    expect(applyPolicy(0.49, policy)).toBe('approve');
+    expect(applyPolicy(0.5, policy)).toBe('review');
+    expect(applyPolicy(0.89, policy)).toBe('review');
+    expect(applyPolicy(0.9, policy)).toBe('decline');
+  });
+  it('refuses inconsistent thresholds', () => {
+    expect(() => definePolicy({ version: 'x', reviewThreshold: 0.9, declineThreshold: 0.5 })).toThrow(InvalidPolicyError);
+    expect(() => definePolicy({ version: '', reviewThreshold: 0.1, declineThreshold: 0.5 })).toThrow(InvalidPolicyError);
+    expect(() => definePolicy({ version: 'x', reviewThreshold: NaN, declineThreshold: 0.5 })).toThrow(InvalidPolicyError);
+  });
+});
+
+describe('explanations', () => {
+  it('builds one substituted row per feature', () => {
+    const rows = explanationRows(Float32Array.from([1, 2, 3]), [0, 0, 9]);
+    expect(Array.from(rows)).toEqual([1, 2, 3, 0, 2, 3, 1, 0, 3, 1, 2, 9]);
+  });
+  it('ranks by absolute contribution, drops zero ones, breaks ties by feature order', () => {
+    const reasons = topReasons(['a', 'b', 'c', 'd'], Float32Array.from([1, 2, 3, 4]), Float32Array.from([0.5, 0.3, 0.5, 0.7, 0.3]), 5);
+    expect(reasons.map((r) => r.feature)).toEqual(['a', 'c', 'd']);
+    expect(reasons[1].contribution).toBeCloseTo(-0.2, 6);
+  });
+});
+
+describe('ids and hashing', () => {
+  it('uuidV5 matches the RFC 9562 test vector', () => {
+    // RFC 9562 appendix A.4: namespace DNS, name "www.example.com"
+    expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+  });
+  it('decision ids are deterministic per transaction', () => {
+    expect(decisionIdFor('tx-1')).toBe(decisionIdFor('tx-1'));
+    expect(decisionIdFor('tx-1')).not.toBe(decisionIdFor('tx-2'));
+  });
+  it('canonical JSON ignores key order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[1,{"x":1,"y":2}]},"b":1}');
+  });
+});
+
+describe('decide', () => {
+  const base: DecideInput = {
+    decisionId: 'd-1',
+    request: { transactionId: 't', occurredAt: '2026-01-01T00:00:00Z', amount: 10, currency: 'EUR', cardId: 'c', merchantId: 'm' },
+    requestHash: 'h',
+    featureNames: ['amount', 'hour'],
+    featureValues: Float32Array.from([10, 0]),
+    baseline: [5, 12],
+    scores: Float32Array.from([0.95, 0.2, 0.9]),
+    model: {
+      name: 'm', version: '1', sha256: 'abc', inputName: 'input', outputNames: ['probabilities'],
+      scoreOutput: { name: 'probabilities', column: 1 },
+      runtime: { name: 'onnxruntime-node', version: '1.30.0', executionProviders: ['cpu'], sessionOptions: {} },
+    },
+    modelOutputs: {},
+    policy,
+    decidedAt: '2026-01-01T00:00:01.000Z',
+    timings: { featuresMs: 0.1, inferenceMs: 0.2, totalMs: 0.4 },
+  };
+  it('given a high score, declines and explains it', () => {
+    const e = decide(base);
+    expect(e.outcome).toBe('decline');
+    expect(e.score).toBeCloseTo(0.95, 6);
+    expect(e.reasons[0]).toEqual({ feature: 'amount', value: 10, contribution: 0.75 });
+    expect(e.features).toEqual({ names: ['amount', 'hour'], values: [10, 0] });
+    expect(e.schemaVersion).toBe(1);
+  });
+  it('refuses a non-finite score instead of deciding on it', () => {
+    expect(() => decide({ ...base, scores: Float32Array.from([NaN, 0, 0]) })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,51 @@
+import type { DecisionRequest } from './decision-request';
+import {
+  DECISION_MADE_SCHEMA_VERSION,
+  type DecisionMadeV1,
+  type ModelSnapshot,
+  type PolicySnapshot,
+} from './decision-made.event';
+import { applyPolicy } from './policy';
+import { topReasons } from './explanation';
+
+export const MAX_REASONS = 5;
+
+export interface DecideInput {
+  readonly decisionId: string;
+  readonly request: DecisionRequest;
+  readonly requestHash: string;
+  readonly featureNames: readonly string[];
+  /** The model's input row (float32). */
+  readonly featureValues: Float32Array;
+  readonly baseline: readonly number[];
+  /** scores[0]: the real row; scores[i+1]: feature i at its baseline (see explanation.ts). */
+  readonly scores: Float32Array;
+  readonly model: ModelSnapshot;
+  readonly modelOutputs: DecisionMadeV1['modelOutputs'];
+  readonly policy: PolicySnapshot;
+  readonly decidedAt: string;
+  readonly timings: DecisionMadeV1['timings'];
+}
+
+/** The decide step: pure. Turns a scored request into the DecisionMade event that records it. */
+export function decide(input: DecideInput): DecisionMadeV1 {
+  const score = input.scores[0];
+  if (!Number.isFinite(score)) throw new RangeError(`model produced a non-finite score (${score})`);
+  return {
+    schemaVersion: DECISION_MADE_SCHEMA_VERSION,
+    decisionId: input.decisionId,
+    transactionId: input.request.transactionId,
+    request: input.request,
+    requestHash: input.requestHash,
+    features: { names: [...input.featureNames], values: Array.from(input.featureValues) },
+    model: input.model,
+    modelOutputs: input.modelOutputs,
+    score,
+    policy: input.policy,
+    outcome: applyPolicy(score, input.policy),
+    reasons: topReasons(input.featureNames, input.featureValues, input.scores, MAX_REASONS),
+    explanation: { method: 'baseline-substitution', baseline: [...input.baseline] },
+    decidedAt: input.decidedAt,
+    timings: input.timings,
+  };
+}

@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+
+/** Verdict's UUID namespace for name-based (v5) ids. Never change it: stored event ids derive from it. */
+export const VERDICT_NAMESPACE = '6f1c8a2e-3b7d-5e49-9a0c-4d2f6b8e1a37';
+
+function uuidBytes(uuid: string): Buffer {
+  return Buffer.from(uuid.replace(/-/g, ''), 'hex');
+}
+
+/** RFC 9562 version-5 UUID: the same name always gives the same id. */
+export function uuidV5(name: string, namespace: string = VERDICT_NAMESPACE): string {
+  const hash = createHash('sha1').update(uuidBytes(namespace)).update(name, 'utf8').digest();
+  const b = hash.subarray(0, 16);
+  b[6] = (b[6] & 0x0f) | 0x50;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * The decision id (and the DecisionMade event id) of a transaction. Deterministic, so a retry of the same
+ * transaction carries the same event id and the event store's own duplicate detection applies as well.
+ */
+export const decisionIdFor = (transactionId: string): string => uuidV5(`decision:${transactionId}`);
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');

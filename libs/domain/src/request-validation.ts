@@ -1,0 +1,37 @@
+import type { ZodError } from 'zod';
+import { decisionRequestSchema, type DecisionRequest } from './decision-request';
+
+/** One problem with one field; `path` is a JSON Pointer (RFC 6901) into the request body, "" for the body itself. */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type ValidationResult =
+  | { readonly ok: true; readonly value: DecisionRequest }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+const pointer = (path: readonly PropertyKey[]): string =>
+  path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+
+export function toFieldErrors(error: ZodError): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: pointer([...issue.path, key]), message: 'is not an allowed field' });
+    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+      out.push({ path: pointer(issue.path), message: 'is required' });
+    } else {
+      out.push({ path: pointer(issue.path), message: issue.message });
+    }
+  }
+  return out;
+}
+
+export function validateDecisionRequest(body: unknown): ValidationResult {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { ok: false, errors: [{ path: '', message: 'the body must be a JSON object' }] };
+  }
+  const parsed = decisionRequestSchema.safeParse(body);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: toFieldErrors(parsed.error) };
+}
