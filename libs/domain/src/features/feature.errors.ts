@@ -1,0 +1,35 @@
+/** Stable codes callers branch on (never on message text). */
+export enum FeatureErrorCode {
+  UnknownFeature = 'UNKNOWN_FEATURE',
+  InvalidFeatureOutput = 'INVALID_FEATURE_OUTPUT',
+  NonFiniteFeature = 'NON_FINITE_FEATURE',
+}
+
+export class UnknownFeatureError extends Error {
+  readonly code = FeatureErrorCode.UnknownFeature;
+  constructor(readonly feature: string) {
+    super(`Unknown feature "${feature}"`);
+    this.name = 'UnknownFeatureError';
+  }
+}
+
+/** The output buffer cannot hold the vector at the requested offset. */
+export class InvalidFeatureOutputError extends Error {
+  readonly code = FeatureErrorCode.InvalidFeatureOutput;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidFeatureOutputError';
+  }
+}
+
+/** A feature produced NaN or ±Infinity: a bug in its definition, never silently fed to a model. */
+export class NonFiniteFeatureError extends Error {
+  readonly code = FeatureErrorCode.NonFiniteFeature;
+  constructor(
+    readonly feature: string,
+    readonly value: number,
+  ) {
+    super(`Feature "${feature}" computed a non-finite value (${String(value)})`);
+    this.name = 'NonFiniteFeatureError';
+  }
+}

@@ -1,0 +1,10 @@
+export * from './feature-definition';
+export * from './feature.errors';
+export * from './feature-registry';
+export * from './build-feature-vector';
+export { AMOUNT_FEATURES } from './amount.features';
+export { TIME_FEATURES, isNightHour } from './time.features';
+export { CHANNEL_FEATURES } from './channel.features';
+export { MERCHANT_FEATURES, HIGH_RISK_MCCS, mccGroup } from './merchant.features';
+export { GEO_FEATURES, cardCountry } from './geo.features';
+export { IDENTITY_FEATURES } from './identity.features';
