@@ -1,0 +1,230 @@
+import { Pool, type PoolClient } from 'pg';
+import { EventStoreClosedError } from '../event-store.errors';
+import type {
+  AllSubscription,
+  AppendOptions,
+  AppendResult,
+  EventData,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+} from '../event-store.port';
+import { GroupCommitQueue, type GroupCommitStats } from './group-commit-queue';
+import { PostgresAllSubscription, type LogPage } from './postgres-all-subscription';
+import { toAppendRequest, toAppendResult, type AppendOutcomeRow, type AppendRequest } from './postgres-append-request';
+import { PostgresChangeNotifier } from './postgres-change-notifier';
+import { EVENT_COLUMNS, filterConditions, toRecordedEvent, type EventRow } from './postgres-event-rows';
+import { ensurePostgresSchema, notifyChannel, quoteSchema } from './postgres-schema';
+import { toUnavailable } from './postgres-unavailable';
+
+export interface PostgresEventStoreOptions {
+  readonly connectionString: string;
+  /** Schema holding the tables; created if missing. Default 'verdict'. */
+  readonly schema?: string;
+  /** Connections in the pool (appends use one at a time; reads share the rest). Default 10. */
+  readonly poolSize?: number;
+  /** How often a live subscription re-reads when no NOTIFY woke it. Default 500 ms. */
+  readonly pollIntervalMs?: number;
+  /** Most appends committed in one group-commit transaction. Default 500. */
+  readonly maxBatch?: number;
+  /** Events per read when a subscription catches up. Default 500. */
+  readonly subscriptionPageSize?: number;
+  /** Default 10 000 ms: how long to wait for a connection before failing with EventStoreUnavailableError. */
+  readonly connectionTimeoutMs?: number;
+  /**
+   * Test instrumentation: runs inside each group-commit transaction after the events are inserted and before COMMIT.
+   * Lets tests hold a transaction open (commit-order proofs) or kill its connection (failure handling).
+   */
+  readonly beforeCommit?: (batch: { readonly backendPid: number; readonly size: number }) => Promise<void>;
+}
+
+export type PostgresEventStoreStats = GroupCommitStats;
+
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres';
+  private readonly s: string;
+  private readonly queue: GroupCommitQueue<AppendRequest, AppendResult>;
+  private readonly notifier: PostgresChangeNotifier;
+  private readonly subscriptions = new Set<PostgresAllSubscription>();
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: PostgresEventStoreOptions & { readonly schema: string },
+  ) {
+    this.s = quoteSchema(options.schema);
+    this.queue = new GroupCommitQueue((batch) => this.commitBatch(batch), options.maxBatch ?? 500);
+    this.notifier = new PostgresChangeNotifier(
+      options.connectionString,
+      notifyChannel(options.schema),
+      options.pollIntervalMs ?? 500,
+    );
+  }
+
+  /** Group-commit counters: how many batches were flushed and committed, and the largest batch. */
+  stats(): PostgresEventStoreStats {
+    return this.queue.stats();
+  }
+
+  async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    const request = toAppendRequest(streamId, events, options?.expectedRevision);
+    return this.queue.enqueue(request);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const rows = await this.query<EventRow>(
+      'read stream',
+      `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events e
+       WHERE e.stream_id = $1 AND e.revision >= $2 ORDER BY e.revision LIMIT $3`,
+      [streamId, (options.fromRevision ?? 0n).toString(), options.maxCount ?? null],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return (await this.readPage(options.after ?? 0n, options.filter, options.maxCount ?? 1000)).events;
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    this.assertOpen();
+    const subscription = new PostgresAllSubscription(
+      (after, filter, pageSize) => this.readPage(after, filter, pageSize),
+      this.notifier,
+      options,
+      this.options.pollIntervalMs ?? 500,
+      this.options.subscriptionPageSize ?? 500,
+      (s) => this.subscriptions.delete(s),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<bigint> {
+    this.assertOpen();
+    const rows = await this.query<{ head: string }>(
+      'read head position',
+      `SELECT coalesce(max(e.position), 0) AS head FROM ${this.s}.events e`,
+    );
+    return BigInt(rows[0].head);
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.query('ping', 'SELECT 1');
+  }
+
+  /** Commits every queued append, ends subscriptions and the LISTEN connection, then ends the pool. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.queue.drain();
+      await Promise.all([...this.subscriptions].map((s) => s.close()));
+      await this.notifier.close();
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new EventStoreClosedError();
+  }
+
+  /**
+   * One page of the log in a single statement, so the head it reports comes from the same snapshot as the events:
+   * with positions visible in commit order, nothing at or below that head can still appear.
+   */
+  private async readPage(after: bigint, filter: ReadAllOptions['filter'], maxCount: number): Promise<LogPage> {
+    if (!Number.isInteger(maxCount) || maxCount < 1) throw new RangeError(`maxCount must be a positive integer, got ${maxCount}`);
+    const params: unknown[] = [after.toString(), maxCount];
+    const where = ['e.position > $1', ...filterConditions(filter, params)].join(' AND ');
+    const rows = await this.query<EventRow & { head: string }>(
+      'read all',
+      `WITH h AS (SELECT coalesce(max(position), 0) AS head FROM ${this.s}.events)
+       SELECT h.head, p.* FROM h LEFT JOIN LATERAL (
+         SELECT ${EVENT_COLUMNS} FROM ${this.s}.events e WHERE ${where} ORDER BY e.position LIMIT $2
+       ) p ON true`,
+      params,
+    );
+    const head = BigInt(rows[0].head);
+    const events = rows.filter((r) => r.position !== null).map(toRecordedEvent);
+    const full = events.length >= maxCount;
+    const scannedTo = full ? events[events.length - 1].position : head;
+    return { events, scannedTo: scannedTo > after ? scannedTo : after, full };
+  }
+
+  private async query<R extends object>(operation: string, sql: string, params: unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql, params)).rows;
+    } catch (e) {
+      throw toUnavailable(e, operation);
+    }
+  }
+
+  /** One group-commit transaction: every append checked individually, every caller settled only after COMMIT. */
+  private async commitBatch(batch: readonly AppendRequest[]): Promise<ReadonlyArray<AppendResult | Error>> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      throw toUnavailable(e, 'connect');
+    }
+    // A connection lost while we hold it checked out is emitted as 'error' on the client; the pending or next query
+    // fails with it too, which is where we report it. Without a listener the process would crash.
+    let lost: Error | undefined;
+    const onError = (e: Error): void => {
+      lost = e;
+    };
+    client.on('error', onError);
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      const payload = `[${batch.map((r) => r.json).join(',')}]`;
+      const res = await client.query<AppendOutcomeRow>(
+        `SELECT out_index, out_status, out_revision, out_position FROM ${this.s}.append_batch($1::jsonb)`,
+        [payload],
+      );
+      if (this.options.beforeCommit) {
+        const pid = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await this.options.beforeCommit({ backendPid: pid.rows[0].pid, size: batch.length });
+      }
+      const commit = await client.query('COMMIT');
+      // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK rather than an error.
+      if (commit.command !== 'COMMIT') throw new Error(`COMMIT answered ${commit.command}`);
+      const byIndex = new Map(res.rows.map((row) => [row.out_index, row]));
+      return batch.map((request, i) => toAppendResult(request, byIndex.get(i)));
+    } catch (e) {
+      broken = lost ?? (e instanceof Error ? e : new Error(String(e)));
+      await client.query('ROLLBACK').catch(() => undefined); // the failure below is what callers need to see
+      throw toUnavailable(e, `append batch of ${batch.length}`);
+    } finally {
+      client.off('error', onError);
+      // Discard the connection after any failure: its session state is unknown.
+      client.release(broken);
+    }
+  }
+}
+
+/** Connects, ensures the schema (safe when several processes start at once) and returns a ready store. */
+export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+  const schema = options.schema ?? 'verdict';
+  quoteSchema(schema);
+  const pool = new Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+  });
+  // Errors of idle pooled connections (server restart, terminated backend): the pool discards that connection and
+  // the next operation opens a new one or fails with EventStoreUnavailableError. No caller is waiting on an idle one.
+  pool.on('error', () => undefined);
+  try {
+    await ensurePostgresSchema(pool, schema);
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw e;
+  }
+  return new PostgresEventStore(pool, { ...options, schema });
+}
