@@ -7,3 +7,4 @@ export * from './policy';
 export * from './explanation';
 export * from './decide';
 export * from './request-validation';
+export * from './features';

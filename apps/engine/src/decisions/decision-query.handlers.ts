@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { DECISION_MADE, decisionStreamId } from '@verdict/domain';
+import type { EventStore } from '@verdict/event-store';
+import { DECISION_QUERIES, EVENT_STORE } from '../infrastructure/tokens';
+import { toAuditRecord, type DecisionAuditRecord } from './decision-audit-record';
+import type { DecisionQueriesPort } from './decision-queries.port';
+import { GetDecisionQuery, GetTransactionDecisionQuery, ListDecisionsQuery, type DecisionPage } from './decision-queries';
+
+async function readDecision(store: EventStore, streamId: string): Promise<DecisionAuditRecord | null> {
+  const [first] = await store.readStream(streamId, { maxCount: 1 });
+  return first && first.type === DECISION_MADE ? toAuditRecord(first) : null;
+}
+
+/** The read model says where the decision lives; the audit record itself always comes from the event store. */
+@QueryHandler(GetDecisionQuery)
+export class GetDecisionHandler implements IQueryHandler<GetDecisionQuery> {
+  constructor(
+    @Inject(DECISION_QUERIES) private readonly queries: DecisionQueriesPort,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute(q: GetDecisionQuery): Promise<DecisionAuditRecord | null> {
+    const location = await this.queries.findLocation(q.decisionId);
+    if (!location) return null;
+    const record = await readDecision(this.store, location.streamId);
+    return record && record.decisionId === q.decisionId ? record : null;
+  }
+}
+
+/** By transaction id straight from the event store: consistent immediately after the decision was answered. */
+@QueryHandler(GetTransactionDecisionQuery)
+export class GetTransactionDecisionHandler implements IQueryHandler<GetTransactionDecisionQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  execute(q: GetTransactionDecisionQuery): Promise<DecisionAuditRecord | null> {
+    return readDecision(this.store, decisionStreamId(q.transactionId));
+  }
+}
+
+@QueryHandler(ListDecisionsQuery)
+export class ListDecisionsHandler implements IQueryHandler<ListDecisionsQuery> {
+  constructor(@Inject(DECISION_QUERIES) private readonly queries: DecisionQueriesPort) {}
+
+  async execute(q: ListDecisionsQuery): Promise<DecisionPage> {
+    const page = await this.queries.list(q.filter);
+    return { items: page.items, nextCursor: page.nextCursor };
+  }
+}

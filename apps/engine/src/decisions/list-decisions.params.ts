@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { toFieldErrors } from '@verdict/domain';
+import { ProblemException } from '../http/problem.exception';
+import type { DecisionListFilter } from './decision-queries.port';
+
+const isoDate = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date-time')
+  .transform((s) => new Date(s));
+
+const listParams = z
+  .object({
+    cardId: z.string().min(1).max(128).optional(),
+    customerId: z.string().min(1).max(128).optional(),
+    merchantId: z.string().min(1).max(128).optional(),
+    outcome: z.enum(['approve', 'review', 'decline']).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+/** Query-string parameters of GET /v1/decisions; unknown ones are an error, not silently ignored. */
+export function parseListParams(query: unknown): DecisionListFilter {
+  const parsed = listParams.safeParse(query ?? {});
+  if (!parsed.success) {
+    throw new ProblemException('invalid-query', 'One or more query parameters are invalid.', { errors: toFieldErrors(parsed.error) });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,21 @@
+import { Command } from '@nestjs/cqrs';
+import type { DecisionMadeV1, DecisionRequest } from '@verdict/domain';
+
+export interface MakeDecisionResult {
+  /** false when this is a retry answered with the original decision. */
+  readonly created: boolean;
+  readonly event: DecisionMadeV1;
+  readonly position: bigint;
+  readonly appendMs: number;
+}
+
+export class MakeDecisionCommand extends Command<MakeDecisionResult> {
+  constructor(
+    readonly request: DecisionRequest,
+    readonly correlationId: string,
+    /** performance.now() when the request arrived, for the recorded timings. */
+    readonly startedAt: number,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Every problem Verdict answers with, in one place (RFC 9457). A problem's `type` is `/problems/<code>`, served by
+ * ProblemTypesController as a short human-readable description, so the link in a response leads somewhere useful.
+ */
+export const PROBLEM_TYPES = {
+  'validation-failed': { status: 400, title: 'The request is invalid', description: 'One or more fields are missing, have the wrong type, or are out of range. `errors` lists each one with a JSON Pointer `path` into the body. Nothing was recorded.' },
+  'malformed-json': { status: 400, title: 'The body is not valid JSON', description: 'The body could not be parsed as JSON (note that NaN and Infinity are not JSON). Nothing was recorded.' },
+  'invalid-query': { status: 400, title: 'The query is invalid', description: 'A query-string parameter is malformed or out of range; `errors` names it.' },
+  'not-found': { status: 404, title: 'Not found', description: 'No route matches this method and path.' },
+  'decision-not-found': { status: 404, title: 'Decision not found', description: 'No decision with this id has been recorded (or the read model has not caught up with it yet).' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed', description: 'The resource exists but does not support this method.' },
+  'idempotency-conflict': { status: 409, title: 'Transaction already decided with a different request', description: 'A decision already exists for this transactionId and it was made on a different request body. A retry must repeat the original body exactly; a new transaction needs a new transactionId.' },
+  'payload-too-large': { status: 413, title: 'The body is too large', description: 'Decision requests are limited to 64 KiB.' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type', description: 'Send the body as `Content-Type: application/json`.' },
+  'event-store-unavailable': { status: 503, title: 'The event store is unavailable', description: 'The decision could not be durably recorded, so none was made. Nothing was acknowledged; retrying the same request is safe.' },
+  'not-ready': { status: 503, title: 'Not ready', description: 'The engine is starting or shutting down.' },
+  'internal-error': { status: 500, title: 'Internal error', description: 'An unexpected error. It has been logged with the request id given in `instance`.' },
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEM_TYPES;
+
+export interface ProblemFieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface ProblemDocument {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly instance?: string;
+  readonly errors?: readonly ProblemFieldError[];
+  readonly [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+export function problem(code: ProblemCode, detail: string, extra: Record<string, unknown> = {}): ProblemDocument {
+  const t = PROBLEM_TYPES[code];
+  return { type: `/problems/${code}`, title: t.title, status: t.status, detail, ...extra };
+}

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { loadConfig } from '@verdict/config';
+import { createEngineApp } from './engine-app';
+import { createLogger } from './infrastructure/logger';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'verdict-engine');
+  const { app } = await createEngineApp(config, logger);
+  app.enableShutdownHooks(); // SIGTERM/SIGINT: stop HTTP, drain group commits, close stores
+  await app.listen({ port: config.port, host: config.host });
+  logger.info(
+    { url: await app.getUrl(), eventStore: config.eventStore.kind, readModels: config.readModels.kind, projections: config.projections.inline ? 'inline' : 'off', model: config.model.path },
+    'Verdict engine listening',
+  );
+}
+
+main().catch((error: unknown) => {
+  // Startup failures (bad config, unreachable store, unloadable model) end the process with the reason on stderr.
+  console.error(error instanceof Error ? `verdict-engine failed to start: ${error.message}` : error);
+  process.exit(1);
+});

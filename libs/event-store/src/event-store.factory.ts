@@ -1,0 +1,22 @@
+import type { EventStore } from './event-store.port';
+import { createSqliteEventStore } from './sqlite/sqlite-event-store';
+import { createPostgresEventStore } from './postgres/postgres-event-store';
+import { createEsdbEventStore } from './esdb/esdb-event-store';
+
+export interface EventStoreSelection {
+  readonly kind: 'sqlite' | 'postgres' | 'esdb';
+  /** sqlite: file path; postgres: postgres:// URL; esdb: esdb:// connection string. */
+  readonly url: string;
+}
+
+/** The one place configuration picks an adapter. */
+export async function createEventStore(selection: EventStoreSelection): Promise<EventStore> {
+  switch (selection.kind) {
+    case 'sqlite':
+      return createSqliteEventStore({ path: selection.url });
+    case 'postgres':
+      return createPostgresEventStore({ connectionString: selection.url });
+    case 'esdb':
+      return createEsdbEventStore({ connectionString: selection.url });
+  }
+}
