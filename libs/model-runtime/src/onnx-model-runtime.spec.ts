@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { onnx } from 'onnx-proto';
 import { ModelLoadError, ModelLoadErrorCode, ModelScoreError, ModelScoreErrorCode } from './model-runtime.errors';
 import { OnnxModelRuntime } from './onnx-model-runtime';
 import { buildLogisticTestModel, logisticTestScore, writeLogisticTestModel } from './testing/build-test-model';
@@ -86,6 +87,7 @@ describe('OnnxModelRuntime with converter models', () => {
       }
       const batch = await runtime.score(values, rows);
       expect(batch.scores).toHaveLength(rows);
+      expect(batch.scores[0]).toBeCloseTo(io.outputs[0].values[2], 6);
       for (let r = 0; r < rows; r++) {
         const single = await runtime.score(values.slice(r * base.length, (r + 1) * base.length), 1);
         expect(batch.scores[r]).toBeCloseTo(single.scores[0], 6);
@@ -141,6 +143,20 @@ describe('OnnxModelRuntime with converter models', () => {
       expect(runtime.descriptor.scoreOutput).toEqual({ name: 'variable', column: 0 });
       const result = await runtime.score(Float32Array.from(io.inputs[0].values), 1);
       expect(result.scores[0]).toBeCloseTo(io.outputs[0].values[0], 6);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('scores the tf2onnx Keras MLP (symbolic batch dimension, single sigmoid output [N, 1])', async () => {
+    const io = await readIo('tf2onnx-keras-mlp');
+    const features = Array.from({ length: 100 }, (_, i) => `f${i}`);
+    const runtime = await OnnxModelRuntime.load({ path: fixture('tf2onnx-keras-mlp', 'model.onnx'), features });
+    try {
+      expect(runtime.descriptor.scoreOutput).toEqual({ name: 'dense_1', column: 0 });
+      const result = await runtime.score(Float32Array.from(io.inputs[0].values), 1);
+      expect(result.scores[0]).toBeCloseTo(io.outputs[0].values[0], 6);
+      expect(result.firstRowOutputs.dense_1.dims).toEqual([1, 1]);
     } finally {
       await runtime.close();
     }
@@ -222,6 +238,30 @@ describe('OnnxModelRuntime with converter models', () => {
     );
     expect(error.code).toBe(ModelLoadErrorCode.FeatureMismatch);
     expect(error.message).toContain('12 names but the model input has 13 columns');
+  });
+
+  it.each([
+    [{ features: ['a', 'a'] }, 'twice'],
+    [{ features: [] as string[] }, 'no features'],
+    [{ features: ['a'], baseline: [Number.NaN] }, 'finite'],
+    [{ features: ['a'], intraOpNumThreads: -1 }, 'intraOpNumThreads'],
+  ])('reports INVALID_CONFIG for %j', async (config, text) => {
+    // One-feature logistic model, so only the configuration is at fault.
+    const file = path.join(tmp, `one-feature-${Math.random().toString(36).slice(2)}.onnx`);
+    await writeFile(file, buildLogisticTestModel({ features: ['a'], weights: [1], bias: 0 }));
+    const error = await loadError(OnnxModelRuntime.load({ path: file, ...config }));
+    expect(error.code).toBe(ModelLoadErrorCode.InvalidConfig);
+    expect(error.message).toContain(text);
+  });
+
+  it('rejects an input with a fixed batch size, which could not score a batch of rows', async () => {
+    const proto = onnx.ModelProto.decode(buildLogisticTestModel({ features: ['a', 'b'], weights: [1, 1], bias: 0 }));
+    proto.graph!.input![0].type!.tensorType!.shape!.dim![0] = { dimValue: 1 };
+    const file = path.join(tmp, 'fixed-batch.onnx');
+    await writeFile(file, onnx.ModelProto.encode(proto).finish());
+    const error = await loadError(OnnxModelRuntime.load({ path: file }));
+    expect(error.code).toBe(ModelLoadErrorCode.UnsupportedInput);
+    expect(error.message).toContain('fixed batch size 1');
   });
 
   it('reports MISSING_FEATURES when neither metadata nor config names the features', async () => {
