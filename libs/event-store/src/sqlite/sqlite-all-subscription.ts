@@ -1,0 +1,83 @@
+import type { EventEmitter } from 'node:events';
+import type { AllSubscription, EventFilter, RecordedEvent, SubscribeToAllOptions } from '../event-store.port';
+
+export const COMMIT_EVENT = 'commit';
+
+/** What a subscription needs from its store. */
+export interface SubscriptionSource {
+  /**
+   * Matching events after `after`, up to `maxCount`, plus how far the log was scanned: non-matching events are
+   * skipped for good, so a sparse filter does not rescan the whole log on every wake-up.
+   */
+  readPage(after: bigint, filter: EventFilter | undefined, maxCount: number): { events: RecordedEvent[]; scannedTo: bigint };
+  /** Emits COMMIT_EVENT after every in-process commit. */
+  readonly commits: EventEmitter;
+  /** Other processes' commits are only seen by polling. */
+  readonly pollIntervalMs: number;
+}
+
+const PAGE_SIZE = 500;
+
+/**
+ * Catch-up then live, from one loop: read a page after the checkpoint; when a read comes back empty, sleep until an
+ * in-process commit, the poll timer, or close(). SQLite has a single writer, so a reader never sees position N+1
+ * before N and the checkpoint can advance past everything it scanned.
+ */
+export class SqliteAllSubscription implements AllSubscription {
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private iterator: AsyncGenerator<RecordedEvent, void, undefined> | undefined;
+
+  constructor(
+    private readonly source: SubscriptionSource,
+    private readonly options: SubscribeToAllOptions,
+    private readonly onClosed: (subscription: SqliteAllSubscription) => void,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    this.iterator ??= this.run();
+    return this.iterator;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wake?.();
+    this.onClosed(this);
+  }
+
+  private async *run(): AsyncGenerator<RecordedEvent, void, undefined> {
+    let checkpoint = this.options.after ?? -1n;
+    try {
+      while (!this.closed) {
+        const page = this.source.readPage(checkpoint, this.options.filter, PAGE_SIZE);
+        checkpoint = page.scannedTo;
+        if (page.events.length === 0) {
+          // Registered in the same tick as the empty read: no in-process commit can slip in between.
+          await this.waitForChange();
+          continue;
+        }
+        for (const event of page.events) {
+          if (this.closed) return;
+          yield event;
+        }
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  private waitForChange(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.source.commits.off(COMMIT_EVENT, done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, this.source.pollIntervalMs);
+      this.source.commits.on(COMMIT_EVENT, done);
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import type { EventFilter, RecordedEvent } from '../event-store.port';
+
+/** A row of `events` as read with safeIntegers on: every INTEGER column is a bigint. */
+export interface SqliteEventRow {
+  position: bigint;
+  event_id: string;
+  stream_id: string;
+  revision: bigint;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: bigint;
+}
+
+export const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata, recorded_at';
+
+export function toRecordedEvent(row: SqliteEventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: row.position,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    recordedAt: new Date(Number(row.recorded_at)),
+  };
+}
+
+export interface FilterSql {
+  /** `AND (...)` clauses to append to a WHERE, or '' for no filter. */
+  readonly sql: string;
+  readonly params: string[];
+}
+
+/**
+ * Prefix matching with substr() rather than LIKE/GLOB: LIKE is case-insensitive for ASCII and both treat `%`, `_`,
+ * `*`, `?` and `[` in a prefix as wildcards. Both lists present means both must match; within a list any prefix does.
+ */
+export function filterToSql(filter: EventFilter | undefined): FilterSql {
+  const clauses: string[] = [];
+  const params: string[] = [];
+  const addList = (column: string, prefixes: readonly string[] | undefined): void => {
+    if (prefixes === undefined || prefixes.length === 0) return;
+    clauses.push(`(${prefixes.map(() => `substr(${column}, 1, length(?)) = ?`).join(' OR ')})`);
+    for (const p of prefixes) params.push(p, p);
+  };
+  addList('stream_id', filter?.streamPrefixes);
+  addList('type', filter?.eventTypePrefixes);
+  return { sql: clauses.map((c) => ` AND ${c}`).join(''), params };
+}

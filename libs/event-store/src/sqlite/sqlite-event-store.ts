@@ -1,0 +1,175 @@
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
+import { EventStoreClosedError, EventStoreError, EventStoreUnavailableError } from '../event-store.errors';
+import type {
+  AllSubscription,
+  AppendOptions,
+  AppendResult,
+  EventData,
+  EventFilter,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+} from '../event-store.port';
+import { COMMIT_EVENT, SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-subscription';
+import { validateAppend } from './sqlite-append-validation';
+import { EVENT_COLUMNS, filterToSql, toRecordedEvent, type SqliteEventRow } from './sqlite-event-rows';
+import { SqliteGroupCommitter, type GroupCommitStats } from './sqlite-group-commit';
+import { ensureSqliteSchema } from './sqlite-schema';
+
+export interface SqliteEventStoreOptions {
+  /** File path of the database (created if missing). Several processes may open it; one of them should write. */
+  readonly path: string;
+  /** How often an idle subscription looks for commits made by other processes. Default 50 ms. */
+  readonly pollIntervalMs?: number;
+  /** Most appends committed in one transaction. Default 500. */
+  readonly maxBatch?: number;
+  /** How long to wait for another connection's lock before failing. Default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+}
+
+export interface SqliteEventStoreStats extends GroupCommitStats {
+  readonly openSubscriptions: number;
+}
+
+const DEFAULT_READ_ALL_MAX = 1000;
+
+/**
+ * Event store on one SQLite file: WAL + synchronous=FULL so an acknowledged append survives a crash; appends are
+ * group-committed (see SqliteGroupCommitter); the global position is the table's AUTOINCREMENT key, which SQLite's
+ * single writer hands out in commit order.
+ */
+export class SqliteEventStore implements EventStore, SubscriptionSource {
+  readonly kind = 'sqlite';
+  readonly commits = new EventEmitter().setMaxListeners(0);
+  readonly pollIntervalMs: number;
+  private closed = false;
+  private readonly committer: SqliteGroupCommitter;
+  private readonly subscriptions = new Set<SqliteAllSubscription>();
+  private readonly statements = new Map<string, Statement>();
+
+  static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
+    return new SqliteEventStore(options);
+  }
+
+  private readonly db: Db;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    const maxBatch = options.maxBatch ?? 500;
+    if (!(maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
+    try {
+      this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+    } catch (e) {
+      throw new EventStoreUnavailableError(`Cannot open SQLite event store at ${options.path}`, { cause: e });
+    }
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      // Lets deployments add deferred constraints that are checked at COMMIT; our own schema has none.
+      this.db.pragma('foreign_keys = ON');
+      ensureSqliteSchema(this.db);
+      this.committer = new SqliteGroupCommitter(this.db, maxBatch, () => this.commits.emit(COMMIT_EVENT));
+    } catch (e) {
+      this.db.close();
+      throw new EventStoreUnavailableError(`Cannot initialise SQLite event store at ${options.path}`, { cause: e });
+    }
+  }
+
+  async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
+    if (this.closed) throw new EventStoreClosedError();
+    const serialized = validateAppend(streamId, events, options?.expectedRevision);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.committer.enqueue({ streamId, events: serialized, expected: options.expectedRevision, resolve, reject });
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const rows = this.query<SqliteEventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      [streamId, options.fromRevision ?? 0n, limitOf(options.maxCount, -1)],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const filter = filterToSql(options.filter);
+    const rows = this.query<SqliteEventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ?${filter.sql} ORDER BY position LIMIT ?`,
+      [options.after ?? -1n, ...filter.params, limitOf(options.maxCount, DEFAULT_READ_ALL_MAX)],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  readPage(after: bigint, filter: EventFilter | undefined, maxCount: number): { events: RecordedEvent[]; scannedTo: bigint } {
+    const head = this.head();
+    if (head <= after) return { events: [], scannedTo: after };
+    const where = filterToSql(filter);
+    const rows = this.query<SqliteEventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ?${where.sql} ORDER BY position LIMIT ?`,
+      [after, head, ...where.params, maxCount],
+    );
+    const events = rows.map(toRecordedEvent);
+    return { events, scannedTo: events.length === maxCount ? events[events.length - 1].position : head };
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    if (this.closed) throw new EventStoreClosedError();
+    const subscription = new SqliteAllSubscription(this, options, (s) => this.subscriptions.delete(s));
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<bigint> {
+    return this.head();
+  }
+
+  async ping(): Promise<void> {
+    this.query('SELECT 1', []);
+  }
+
+  /** Counters for observability (flushes vs appends shows how well group commit batches). */
+  stats(): SqliteEventStoreStats {
+    return { ...this.committer.stats(), openSubscriptions: this.subscriptions.size };
+  }
+
+  /** Commits appends already accepted, ends subscriptions, then closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.committer.drain();
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.db.close();
+  }
+
+  private head(): bigint {
+    const rows = this.query<{ head: bigint | null }>('SELECT MAX(position) AS head FROM events', []);
+    return rows[0]?.head ?? 0n;
+  }
+
+  private query<Row>(sql: string, params: unknown[]): Row[] {
+    if (this.closed) throw new EventStoreClosedError();
+    try {
+      let statement = this.statements.get(sql);
+      if (statement === undefined) {
+        statement = this.db.prepare(sql).safeIntegers(true);
+        this.statements.set(sql, statement);
+      }
+      return statement.all(...params) as Row[];
+    } catch (e) {
+      if (e instanceof EventStoreError) throw e;
+      throw new EventStoreUnavailableError(`SQLite event store read failed: ${(e as Error).message}`, { cause: e });
+    }
+  }
+}
+
+export const createSqliteEventStore = (options: SqliteEventStoreOptions): Promise<SqliteEventStore> =>
+  SqliteEventStore.open(options);
+
+function limitOf(maxCount: number | undefined, fallback: number): number {
+  if (maxCount === undefined) return fallback;
+  return Math.max(0, Math.floor(maxCount));
+}
