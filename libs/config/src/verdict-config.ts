@@ -9,9 +9,9 @@ export interface VerdictConfig {
   readonly port: number;
   readonly dataDir: string;
   /** sqlite: a file path; postgres: a postgres:// URL; esdb: an esdb:// connection string. */
-  readonly eventStore: { readonly kind: EventStoreKind; readonly url: string };
+  readonly eventStore: { readonly kind: EventStoreKind; readonly url: string; readonly schema: string };
   /** sqlite: a file path; postgres: a postgres:// URL. */
-  readonly readModels: { readonly kind: ReadModelKind; readonly url: string };
+  readonly readModels: { readonly kind: ReadModelKind; readonly url: string; readonly schema: string };
   /** Run projections inside the engine process (embedded default) or leave them to apps/projector. */
   readonly projections: { readonly inline: boolean; readonly batchSize: number };
   readonly model: {
@@ -79,6 +79,13 @@ function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
   return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
 }
 
+/** PostgreSQL schema names (ignored by the other stores). */
+function pgSchema(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new ConfigError(name, `must be a lower-case SQL identifier, got "${raw}"`);
+  return raw;
+}
+
 /**
  * Configuration from environment variables (documented in README.md, "Configuration"). Embedded defaults need no
  * services: SQLite files under ./data and the committed demo model.
@@ -110,8 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     host: env.HOST || '127.0.0.1',
     port: num(env, 'PORT', 3000, 0, 65535),
     dataDir,
-    eventStore: { kind: esKind, url: esUrl },
-    readModels: { kind: rmKind, url: rmUrl },
+    eventStore: { kind: esKind, url: esUrl, schema: pgSchema(env, 'VERDICT_EVENT_STORE_SCHEMA', 'verdict') },
+    readModels: { kind: rmKind, url: rmUrl, schema: pgSchema(env, 'VERDICT_READ_MODELS_SCHEMA', 'verdict_read') },
     projections: {
       inline: oneOf(env, 'VERDICT_PROJECTIONS', ['inline', 'off'] as const, 'inline') === 'inline',
       batchSize: num(env, 'VERDICT_PROJECTION_BATCH', 500, 1, 10000),

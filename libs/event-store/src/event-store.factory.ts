@@ -7,6 +7,8 @@ export interface EventStoreSelection {
   readonly kind: 'sqlite' | 'postgres' | 'esdb';
   /** sqlite: file path; postgres: postgres:// URL; esdb: esdb:// connection string. */
   readonly url: string;
+  /** PostgreSQL schema (default 'verdict'); ignored by the other adapters. */
+  readonly schema?: string;
 }
 
 /** The one place configuration picks an adapter. */
@@ -15,7 +17,7 @@ export async function createEventStore(selection: EventStoreSelection): Promise<
     case 'sqlite':
       return createSqliteEventStore({ path: selection.url });
     case 'postgres':
-      return createPostgresEventStore({ connectionString: selection.url });
+      return createPostgresEventStore({ connectionString: selection.url, schema: selection.schema });
     case 'esdb':
       return createEsdbEventStore({ connectionString: selection.url });
   }

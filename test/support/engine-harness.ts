@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig, type VerdictConfig } from '@verdict/config';
+import type { EventStore } from '@verdict/event-store';
+import { createEngineApp } from '../../apps/engine/src/engine-app';
+import { EVENT_STORE } from '../../apps/engine/src/infrastructure/tokens';
+import { InlineProjections } from '../../apps/engine/src/projections/inline-projections';
+import { createLogger } from '../../apps/engine/src/infrastructure/logger';
+
+export interface RunningEngine {
+  readonly url: string;
+  readonly config: VerdictConfig;
+  readonly store: EventStore;
+  readonly dataDir: string;
+  post(pathname: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  get(pathname: string): Promise<Response>;
+  /** Waits until the inline projection has applied everything up to `position`. */
+  caughtUp(position: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the real engine on a real listening port (0 = any free one), on its own temp data dir. */
+export async function startEngine(env: Record<string, string> = {}): Promise<RunningEngine> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'verdict-e2e-'));
+  const config = loadConfig({ VERDICT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const { app } = await createEngineApp(config, createLogger('silent', 'verdict-test'));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  const store = app.get<EventStore>(EVENT_STORE);
+  const projections = app.get(InlineProjections);
+  return {
+    url,
+    config,
+    store,
+    dataDir,
+    post: (p, body, headers = {}) =>
+      fetch(url + p, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    get: (p) => fetch(url + p),
+    caughtUp: (position) => projections.waitForPosition(BigInt(position), 15_000),
+    stop: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+/** A valid decision request with a unique transaction id. */
+export function decisionRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  counter += 1;
+  return {
+    transactionId: `e2e-${process.pid}-${Date.now().toString(36)}-${counter}`,
+    occurredAt: '2026-11-20T14:03:11Z',
+    amount: 42.5,
+    currency: 'EUR',
+    cardId: 'card-e2e-1',
+    merchantId: 'merchant-7',
+    customerId: 'cust-1',
+    channel: 'pos',
+    country: 'FR',
+    merchantCategory: '5411',
+    attributes: { cardCountry: 'FR' },
+    ...overrides,
+  };
+}
