@@ -144,10 +144,12 @@ export function buildPopulation(seed: number, customerCount: number, terminalCou
     const c = COUNTRIES[country]!;
     const x = clampMap(rng.normal(c.x, c.spread));
     const y = clampMap(rng.normal(c.y, c.spread));
-    let nearbyPos = grid.within(x, y, SHOPPING_RADIUS, 'pos');
+    // Borders matter: most people rarely shop across one even when it is near, so keep few foreign shops.
+    const local = (i: number): boolean => terminals[i]!.country === country || rng.chance(0.1);
+    let nearbyPos = grid.within(x, y, SHOPPING_RADIUS, 'pos').filter(local);
     // Sparse areas: fall back to the closest shops at home (or anywhere), so everyone can shop in person.
     if (nearbyPos.length < 3) nearbyPos = nearest(terminals, posByCountry[country]!.length >= 3 ? posByCountry[country]! : allPos, x, y, 5);
-    let nearbyAtm = grid.within(x, y, SHOPPING_RADIUS * 1.5, 'atm');
+    let nearbyAtm = grid.within(x, y, SHOPPING_RADIUS * 1.5, 'atm').filter(local);
     if (nearbyAtm.length === 0) nearbyAtm = nearest(terminals, atmByCountry[country]!.length > 0 ? atmByCountry[country]! : allAtm, x, y, 2);
     const homeOnline = onlineByCountry[country]!;
     const onlineMerchants = new Set<number>();

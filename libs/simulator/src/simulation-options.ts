@@ -26,7 +26,7 @@ export const DEFAULT_FRAUD_SETTINGS: Readonly<FraudSettings> = Object.freeze({
   compromisedTerminalRate: 0.0004,
   compromisedTerminalDays: { min: 3, max: 21 },
   compromisedCardRate: 0.0015,
-  foreignSpikeRate: 0.0006,
+  foreignSpikeRate: 0.0008,
   skimmedCardCashOutRate: 0.15,
   chargebackDays: { min: 3, max: 60 },
 });
