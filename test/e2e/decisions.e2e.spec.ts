@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
+import { decisionRequest, startEngine, type JsonResponse, type RunningEngine } from '../support/engine-harness';
 import { e2eTopologies } from '../support/topologies';
 
 const PROBLEM = 'application/problem+json';
@@ -80,7 +80,7 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
   });
 
   describe('bad input: 4xx problem+json and nothing written', () => {
-    const cases: [string, () => Promise<Response>, number, string, string | null][] = [
+    const cases: [string, () => Promise<JsonResponse>, number, string, string | null][] = [
       ['missing field', () => engine.post('/v1/decisions', { ...decisionRequest(), amount: undefined }), 400, 'validation-failed', '/amount'],
       ['extra field', () => engine.post('/v1/decisions', { ...decisionRequest(), surprise: 1 }), 400, 'validation-failed', '/surprise'],
       ['wrong type', () => engine.post('/v1/decisions', { ...decisionRequest(), amount: '12.00' }), 400, 'validation-failed', '/amount'],

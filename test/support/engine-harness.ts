@@ -8,13 +8,17 @@ import { EVENT_STORE } from '../../apps/engine/src/infrastructure/tokens';
 import { InlineProjections } from '../../apps/engine/src/projections/inline-projections';
 import { createLogger } from '../../apps/engine/src/infrastructure/logger';
 
+/** fetch's Response with `json()` typed loosely: tests assert on the shape themselves. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 export interface RunningEngine {
   readonly url: string;
   readonly config: VerdictConfig;
   readonly store: EventStore;
   readonly dataDir: string;
-  post(pathname: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
-  get(pathname: string): Promise<Response>;
+  post(pathname: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
+  get(pathname: string): Promise<JsonResponse>;
   /** Waits until the inline projection has applied everything up to `position`. */
   caughtUp(position: number): Promise<void>;
   stop(): Promise<void>;

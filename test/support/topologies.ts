@@ -52,8 +52,9 @@ function esdbTopology(): Topology {
     name: 'esdb (wire-compatible test server)',
     setUp: async () => {
       const { FakeEsdbServer } = await import('../../libs/event-store/src/esdb/testing/fake-esdb-server');
-      server = new FakeEsdbServer();
-      ({ connectionString } = await server.start());
+      const started = new FakeEsdbServer();
+      server = started;
+      ({ connectionString } = await started.start());
     },
     env: () => ({ VERDICT_EVENT_STORE: 'esdb', VERDICT_EVENT_STORE_URL: connectionString }),
     tearDown: async () => server?.stop(),

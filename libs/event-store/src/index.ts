@@ -3,3 +3,4 @@ export * from './event-store.errors';
 export * from './sqlite/sqlite-event-store';
 export type { GroupCommitStats } from './sqlite/sqlite-group-commit';
 export * from './postgres';
+export * from './event-store.factory';
