@@ -1,0 +1,64 @@
+/**
+ * The bare baseline for `npm run bench`: the least a service must do to give the engine's answer with the same
+ * model — validate the request, compute the same features, run the same batched ONNX call (the real row plus the
+ * baseline-substitution rows the engine scores for its reasons), apply the policy — and nothing else: no event,
+ * no idempotency lookup, no projection, no framework beyond Fastify. The engine's throughput is quoted against it.
+ *
+ * Reads the same environment as the engine (PORT, HOST, VERDICT_MODEL_*, thresholds) through loadConfig().
+ */
+import Fastify from 'fastify';
+import { loadConfig } from '@verdict/config';
+import {
+  MAX_REASONS,
+  applyPolicy,
+  definePolicy,
+  explanationRows,
+  topReasons,
+  validateDecisionRequest,
+} from '@verdict/domain';
+import { buildFeatureVector } from '@verdict/domain/features';
+import { OnnxModelRuntime } from '@verdict/model-runtime';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const model = await OnnxModelRuntime.load({
+    path: config.model.path,
+    name: config.model.name,
+    version: config.model.version,
+    features: config.model.features,
+    baseline: config.model.baseline,
+  });
+  const policy = definePolicy(config.policy);
+  const { features, baseline } = model.descriptor;
+
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  app.get('/health/ready', async () => ({ status: 'ready' }));
+  app.post('/v1/decisions', async (req, reply) => {
+    const valid = validateDecisionRequest(req.body);
+    if (!valid.ok) return reply.code(400).send({ errors: valid.errors });
+    const vector = buildFeatureVector(valid.value, features);
+    const { scores } = await model.score(explanationRows(vector, baseline), features.length + 1);
+    const score = scores[0];
+    return reply.code(201).send({
+      transactionId: valid.value.transactionId,
+      outcome: applyPolicy(score, policy),
+      score,
+      reasons: topReasons(features, vector, scores, MAX_REASONS),
+    });
+  });
+
+  const shutdown = async () => {
+    await app.close();
+    await model.close();
+  };
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(`baseline listening on ${address} (model ${model.descriptor.name} ${model.descriptor.version})\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`baseline failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+import { Command, InvalidArgumentError } from 'commander';
+
+export type BenchTargets = 'both' | 'engine' | 'baseline';
+
+export interface BenchOptions {
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  readonly connections: number;
+  readonly poolSize: number;
+  readonly seed: number;
+  readonly only: BenchTargets;
+  readonly profile: boolean;
+  readonly keepData: boolean;
+  readonly outDir: string;
+}
+
+function positiveInt(name: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${raw}"`);
+    return n;
+  };
+}
+
+function nonNegativeInt(name: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be an integer ≥ 0, got "${raw}"`);
+    return n;
+  };
+}
+
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const program = new Command('run-bench')
+    .description('Throughput and latency of POST /v1/decisions: the engine against a bare Fastify + ONNX baseline')
+    .option('--duration <seconds>', 'measured seconds per target', positiveInt('--duration'), 20)
+    .option('--warmup <seconds>', 'warm-up seconds per target (not measured)', nonNegativeInt('--warmup'), 5)
+    .option('--connections <n>', 'concurrent connections, one request in flight each', positiveInt('--connections'), 64)
+    .option('--pool-size <n>', 'simulated request bodies to cycle through', positiveInt('--pool-size'), 20000)
+    .option('--seed <n>', 'simulator seed', nonNegativeInt('--seed'), 7)
+    .option('--only <target>', 'engine, baseline or both', 'both')
+    .option('--profile', 'run the engine with --cpu-prof into <out>/profiles', false)
+    .option('--keep-data', "keep the engine's temporary data directory", false)
+    .option('--out <dir>', 'where latest.json and latest.md go', 'bench/results')
+    .exitOverride()
+    .parse([...argv], { from: 'user' });
+  const o = program.opts<{
+    duration: number;
+    warmup: number;
+    connections: number;
+    poolSize: number;
+    seed: number;
+    only: string;
+    profile: boolean;
+    keepData: boolean;
+    out: string;
+  }>();
+  if (!['both', 'engine', 'baseline'].includes(o.only)) {
+    throw new InvalidArgumentError(`--only must be engine, baseline or both, got "${o.only}"`);
+  }
+  return {
+    durationSeconds: o.duration,
+    warmupSeconds: o.warmup,
+    connections: o.connections,
+    poolSize: o.poolSize,
+    seed: o.seed,
+    only: o.only as BenchTargets,
+    profile: o.profile,
+    keepData: o.keepData,
+    outDir: o.out,
+  };
+}

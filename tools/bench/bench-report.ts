@@ -1,0 +1,110 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { DurabilityReport } from './durability-check';
+import type { LoadResult } from './load-run';
+import type { MachineInfo } from './machine-info';
+
+export const TARGETS = { decisionsPerSecond: 3000, ratioToBaseline: 0.6 } as const;
+
+export interface TargetRun {
+  readonly target: 'engine' | 'baseline';
+  readonly description: string;
+  readonly warmup: LoadResult;
+  readonly measured: LoadResult;
+  readonly stop: { readonly code: number | null; readonly signal: string | null; readonly graceful: boolean };
+  readonly logFile: string;
+  readonly cpuProfileDir?: string;
+}
+
+export interface BenchReport {
+  readonly machine: MachineInfo;
+  readonly settings: {
+    readonly durationSeconds: number;
+    readonly warmupSeconds: number;
+    readonly connections: number;
+    readonly poolSize: number;
+    readonly seed: number;
+    readonly model: string;
+    readonly profile: boolean;
+  };
+  readonly engine?: TargetRun & { readonly durability: DurabilityReport };
+  readonly baseline?: TargetRun;
+  /** engine decisions/s ÷ baseline decisions/s */
+  readonly ratio?: number;
+  readonly targets: typeof TARGETS & { readonly throughputMet?: boolean; readonly ratioMet?: boolean };
+}
+
+/** LoadResult without the id set (it is large and only needed for the durability check). */
+function slim(r: LoadResult): Omit<LoadResult, 'createdIds'> {
+  const { createdIds: _ids, ...rest } = r;
+  return rest;
+}
+
+function toJson(report: BenchReport): string {
+  const runs = (run: TargetRun | undefined) => run && { ...run, warmup: slim(run.warmup), measured: slim(run.measured) };
+  return JSON.stringify({ ...report, engine: runs(report.engine), baseline: runs(report.baseline) }, null, 2) + '\n';
+}
+
+const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
+const f1 = (n: number) => n.toFixed(1);
+
+function statuses(r: LoadResult): string {
+  const parts = Object.entries(r.statusCounts).map(([code, n]) => `${code}: ${f0(n)}`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+function row(name: string, r: LoadResult | undefined): string {
+  if (!r) return `| ${name} | — | — | — | — | — | — |`;
+  return `| ${name} | **${f0(r.decisionsPerSecond)}** | ${f1(r.latencyMs.p50)} | ${f1(r.latencyMs.p99)} | ${f1(r.latencyMs.max)} | ${statuses(r)} | ${r.errors} / ${r.timeouts} |`;
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const { machine: m, settings: s, engine, baseline } = report;
+  const lines = [
+    '# Verdict benchmark — latest run',
+    '',
+    `${m.date} · commit ${m.gitCommit ?? 'n/a'} · ${m.nproc} CPUs (${m.cpuModel}) · ${m.totalMemoryGiB} GiB · ${m.platform} · Node ${m.node}`,
+    '',
+    `POST /v1/decisions for ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up, ${s.connections} connections, ` +
+      `one request in flight per connection, every request a distinct transaction (bodies from a pool of ${f0(s.poolSize)} ` +
+      `simulated transactions, seed ${s.seed}). Model: \`${s.model}\`. The load generator runs on the same machine.` +
+      (s.profile ? ' The engine ran with `--cpu-prof` (slower than normal).' : ''),
+    '',
+    '| target | decisions/s | p50 ms | p99 ms | max ms | responses | errors / timeouts |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: |',
+    row('engine (embedded SQLite, inline projections)', engine?.measured),
+    row('bare baseline (Fastify + same model, records nothing)', baseline?.measured),
+    '',
+  ];
+  if (report.ratio !== undefined) lines.push(`Engine ÷ baseline: **${report.ratio.toFixed(2)}×**`, '');
+  const t = report.targets;
+  lines.push(
+    `Targets: ≥ ${f0(t.decisionsPerSecond)} decisions/s — ${t.throughputMet === undefined ? 'not measured' : t.throughputMet ? 'met' : 'NOT met'}; ` +
+      `≥ ${t.ratioToBaseline}× baseline — ${t.ratioMet === undefined ? 'not measured' : t.ratioMet ? 'met' : 'NOT met'}.`,
+    '',
+  );
+  if (engine) {
+    const d = engine.durability;
+    lines.push(
+      '## Durability',
+      '',
+      `${d.verdict}.`,
+      '',
+      `Counted over warm-up and measured run: ${f0(d.created201)} answers 201, ${f0(d.decisionMadeEvents)} DecisionMade events ` +
+        `in the SQLite event store, ${d.acknowledgedButMissing} acknowledged but missing, ${d.unanswered} requests cut off unanswered ` +
+        `when the load stopped. Engine stopped ${engine.stop.graceful ? 'cleanly' : 'by SIGKILL'} (code ${engine.stop.code}, signal ${engine.stop.signal}).`,
+      '',
+    );
+    if (engine.cpuProfileDir) lines.push(`CPU profile: \`${engine.cpuProfileDir}\` (open in Chrome DevTools → Performance).`, '');
+  }
+  return lines.join('\n');
+}
+
+export function writeReport(dir: string, report: BenchReport): { json: string; markdown: string } {
+  mkdirSync(dir, { recursive: true });
+  const json = path.join(dir, 'latest.json');
+  const markdown = path.join(dir, 'latest.md');
+  writeFileSync(json, toJson(report));
+  writeFileSync(markdown, renderMarkdown(report));
+  return { json, markdown };
+}

@@ -1,0 +1,207 @@
+/**
+ * `npm run bench`: the engine on embedded defaults against a bare Fastify + ONNX baseline, same model, same load,
+ * then a durability check of every 201 against the event store. Method: docs/benchmarks.md.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, repoRoot } from '@verdict/config';
+import { TARGETS, type BenchReport, type TargetRun, writeReport } from './bench-report';
+import { parseBenchOptions, type BenchOptions } from './bench-options';
+import { ChildServer } from './child-server';
+import { checkDurability } from './durability-check';
+import { freePort } from './free-port';
+import { runLoad, type LoadResult } from './load-run';
+import { machineInfo } from './machine-info';
+import { RequestPool } from './request-pool';
+import { simulatedRequests } from './simulated-requests';
+
+const DECISIONS_PATH = '/v1/decisions';
+const HOST = '127.0.0.1';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** The parent's environment minus Verdict's own settings, so the engine runs on its embedded defaults. */
+function embeddedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('VERDICT_') || k === 'PORT' || k === 'HOST' || k === 'LOG_LEVEL' || k === 'NODE_OPTIONS') continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+function describe(label: string, r: LoadResult): string {
+  const codes = Object.entries(r.statusCounts).map(([c, n]) => `${c}×${n}`).join(' ');
+  return (
+    `${label}: ${Math.round(r.decisionsPerSecond)} decisions/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms ` +
+    `[${codes || 'no responses'}; errors ${r.errors}, timeouts ${r.timeouts}, unanswered ${r.inFlightAtStop}]`
+  );
+}
+
+interface Phase {
+  readonly target: 'engine' | 'baseline';
+  readonly description: string;
+  readonly script: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly nodeArgs: readonly string[];
+  readonly cpuProfileDir?: string;
+}
+
+async function runPhase(root: string, options: BenchOptions, phase: Phase, pool: RequestPool, port: number): Promise<TargetRun> {
+  const logDir = path.join(root, options.outDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${phase.target}.log`);
+  const baseUrl = `http://${HOST}:${port}`;
+  say(`starting ${phase.target} on ${baseUrl} (log: ${path.relative(root, logFile)})`);
+  const server = await ChildServer.start({
+    name: phase.target,
+    script: phase.script,
+    nodeArgs: phase.nodeArgs,
+    env: phase.env,
+    cwd: root,
+    logFile,
+    readyUrl: `${baseUrl}/health/ready`,
+  });
+  const drive = async (): Promise<{ warmup: LoadResult; measured: LoadResult }> => {
+    const load = { baseUrl, path: DECISIONS_PATH, connections: options.connections };
+    say(`  warm-up ${options.warmupSeconds} s`);
+    const warmup = await runLoad({ ...load, durationSeconds: options.warmupSeconds, pool: pool.withPrefix(`${pool.idPrefix}-w`) }, true);
+    if (options.warmupSeconds > 0) say(`  ${describe('warm-up', warmup)}`);
+    say(`  measuring ${options.durationSeconds} s at ${options.connections} connections`);
+    const measured = await runLoad({ ...load, durationSeconds: options.durationSeconds, pool: pool.withPrefix(`${pool.idPrefix}-m`) }, true);
+    say(`  ${describe(phase.target, measured)}`);
+    return { warmup, measured };
+  };
+  let loads: { warmup: LoadResult; measured: LoadResult };
+  try {
+    loads = await drive();
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  const stop = await server.stop();
+  say(`  stopped ${phase.target}: ${stop.graceful ? 'clean exit' : 'SIGKILL after grace period'} (code ${stop.code}, signal ${stop.signal})`);
+  return {
+    target: phase.target,
+    description: phase.description,
+    ...loads,
+    stop,
+    logFile: path.relative(root, logFile),
+    cpuProfileDir: phase.cpuProfileDir && path.relative(root, phase.cpuProfileDir),
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const root = repoRoot();
+  const outDir = path.resolve(root, options.outDir);
+  const machine = machineInfo(root);
+  const runId = Date.now().toString(36);
+  say(`verdict bench: ${machine.nproc} CPUs (${machine.cpuModel}), Node ${machine.node}`);
+
+  say(`simulating ${options.poolSize} request bodies (seed ${options.seed})`);
+  const pool = RequestPool.fromRequests(simulatedRequests(options.seed, options.poolSize), `bench-${runId}`);
+  const model = loadConfig(embeddedEnv({})).model.path;
+
+  let engine: BenchReport['engine'];
+  let baseline: TargetRun | undefined;
+  let failed = false;
+
+  if (options.only !== 'baseline') {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'verdict-bench-'));
+    const env = embeddedEnv({ VERDICT_DATA_DIR: dataDir, HOST, PORT: String(await freePort(HOST)) });
+    const cpuProfileDir = options.profile ? path.join(outDir, 'profiles') : undefined;
+    if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+    try {
+      const run = await runPhase(
+        root,
+        options,
+        {
+          target: 'engine',
+          description: 'apps/engine on embedded defaults: SQLite event store and read models, inline projections',
+          script: path.join(root, 'dist/apps/engine/src/main.js'),
+          env,
+          nodeArgs: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
+          cpuProfileDir,
+        },
+        pool.withPrefix(`bench-${runId}-engine`),
+        Number(env.PORT),
+      );
+      const created = (r: LoadResult) => r.statusCounts['201'] ?? 0;
+      const durability = checkDurability({
+        eventStoreFile: loadConfig(env).eventStore.url,
+        createdIds: new Set([...(run.warmup.createdIds ?? []), ...(run.measured.createdIds ?? [])]),
+        created: created(run.warmup) + created(run.measured),
+        unanswered: run.warmup.inFlightAtStop + run.measured.inFlightAtStop + run.warmup.timeouts + run.measured.timeouts,
+      });
+      say(`  durability: ${durability.verdict}`);
+      if (!durability.ok) failed = true;
+      engine = { ...run, durability };
+    } finally {
+      if (options.keepData) say(`  kept engine data in ${dataDir}`);
+      else rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  if (options.only !== 'engine') {
+    const env = embeddedEnv({ HOST, PORT: String(await freePort(HOST)) });
+    baseline = await runPhase(
+      root,
+      options,
+      {
+        target: 'baseline',
+        description: 'tools/bench/baseline-server.ts: Fastify, validation, same features and batched ONNX call, records nothing',
+        script: path.join(root, 'dist/tools/bench/baseline-server.js'),
+        env,
+        nodeArgs: [],
+      },
+      pool.withPrefix(`bench-${runId}-baseline`),
+      Number(env.PORT),
+    );
+  }
+
+  const ratio =
+    engine && baseline && baseline.measured.decisionsPerSecond > 0
+      ? engine.measured.decisionsPerSecond / baseline.measured.decisionsPerSecond
+      : undefined;
+  const report: BenchReport = {
+    machine,
+    settings: {
+      durationSeconds: options.durationSeconds,
+      warmupSeconds: options.warmupSeconds,
+      connections: options.connections,
+      poolSize: pool.size,
+      seed: options.seed,
+      model: path.relative(root, model),
+      profile: options.profile,
+    },
+    engine,
+    baseline,
+    ratio,
+    targets: {
+      ...TARGETS,
+      throughputMet: engine && engine.measured.decisionsPerSecond >= TARGETS.decisionsPerSecond,
+      ratioMet: ratio === undefined ? undefined : ratio >= TARGETS.ratioToBaseline,
+    },
+  };
+  const written = writeReport(outDir, report);
+  if (ratio !== undefined) say(`engine ÷ baseline: ${ratio.toFixed(2)}×`);
+  say(`wrote ${path.relative(root, written.json)} and ${path.relative(root, written.markdown)}`);
+  for (const run of [engine, baseline]) {
+    if (run && (run.measured.non2xx > 0 || run.measured.errors > 0)) {
+      say(`WARNING: ${run.target} answered ${run.measured.non2xx} non-2xx and had ${run.measured.errors} connection errors`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
