@@ -1,7 +1,7 @@
 import type { EventStore, RecordedEvent } from '../../event-store.port';
 import { newEvent, newEvents, strictlyIncreasing, uniquePrefix } from '../event-store-test-kit';
 
-const ids = (events: readonly RecordedEvent[]): string[] => events.map((e) => e.id);
+const ids = (events: readonly { id: string }[]): string[] => events.map((e) => e.id);
 
 export function readContract(store: () => EventStore): void {
   describe('readStream', () => {
@@ -88,6 +88,16 @@ export function readContract(store: () => EventStore): void {
       const all = pages.flat();
       expect(ids(all)).toEqual(appended);
       expect(strictlyIncreasing(all.map((e) => e.position))).toBe(true);
+    });
+
+    it('returns at most 1000 events when maxCount is not given', async () => {
+      const s = uniquePrefix('default-max');
+      for (let i = 0; i < 5; i++) {
+        await store().appendToStream(s, newEvents(250), { expectedRevision: i === 0 ? 'no_stream' : BigInt(i * 250 - 1) });
+      }
+      const page = await store().readAll({ filter: { streamPrefixes: [s] } });
+      expect(page).toHaveLength(1000);
+      expect(page[999].revision).toBe(999n);
     });
 
     it('after is exclusive and positions agree with readStream', async () => {

@@ -26,6 +26,21 @@ export function subscriptionContract(store: () => EventStore): void {
       }
     });
 
+    it('catches up over more events than any reasonable page, without gaps or repeats', async () => {
+      const p = uniquePrefix('bulk');
+      for (let i = 0; i < 10; i++) {
+        await store().appendToStream(p, newEvents(260), { expectedRevision: i === 0 ? 'no_stream' : BigInt(i * 260 - 1) });
+      }
+      const sub = store().subscribeToAll({ filter: { streamPrefixes: [p] } });
+      try {
+        const got = await take(sub, 2600);
+        expect(got.map((e) => e.revision)).toEqual(Array.from({ length: 2600 }, (_, i) => BigInt(i)));
+        expect(strictlyIncreasing(got.map((e) => e.position))).toBe(true);
+      } finally {
+        await sub.close();
+      }
+    });
+
     it('starts after a checkpoint (exclusive)', async () => {
       const p = uniquePrefix('checkpoint');
       const events = newEvents(4);
