@@ -1,0 +1,92 @@
+import type { DataSource } from 'typeorm';
+import { DecisionHistoryProjection } from './projections/decision-history.projection';
+import { applyProjectionBatch } from './projections/apply-projection-batch';
+import { DecisionQueries } from './queries/decision-queries';
+import { decodeDecisionCursor } from './queries/decision-cursor';
+import { createReadModelDataSource, READ_MODEL_MIGRATIONS_TABLE } from './read-model-data-source';
+import { ReadModelConfigError, ReadModelErrorCode } from './read-model.errors';
+import { DecisionMadeFixture } from './testing/decision-made.fixture';
+import { dropSchema, readModelTestTargets, TEST_PG_URL, type TestReadModel } from './testing/read-model-test-targets';
+
+async function tableNames(ds: DataSource, schema?: string): Promise<string[]> {
+  const rows: Array<{ name: string }> =
+    ds.options.type === 'postgres'
+      ? await ds.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1`, [schema])
+      : await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
+  return rows.map((r) => r.name).sort();
+}
+
+describe.each(readModelTestTargets())('read model data source on $kind', (target) => {
+  let model: TestReadModel;
+  beforeEach(async () => {
+    model = await target.open();
+  });
+  afterEach(async () => {
+    await model.dispose();
+  });
+
+  it('creates the schema on an empty database from the migrations alone', async () => {
+    const ds = model.dataSource;
+    expect(await tableNames(ds, model.config.schema)).toEqual(['decision_history', 'projection_checkpoint', READ_MODEL_MIGRATIONS_TABLE]);
+    const applied: Array<{ name: string }> = await ds.query(
+      `SELECT name FROM ${model.config.schema ? `"${model.config.schema}".` : ''}"${READ_MODEL_MIGRATIONS_TABLE}"`,
+    );
+    expect(applied.map((r) => r.name)).toEqual(['CreateReadModels1767225600000']);
+    expect(await ds.showMigrations()).toBe(false);
+    expect(ds.options.synchronize).toBe(false);
+  });
+
+  it('opens an already migrated database without applying anything again', async () => {
+    const ds = await model.restart();
+    expect(await ds.showMigrations()).toBe(false);
+    expect(await tableNames(ds, model.config.schema)).toHaveLength(3);
+  });
+
+  it('keeps positions exact beyond 2^53 (bigint end to end)', async () => {
+    const fixture = new DecisionMadeFixture();
+    const big = 9_007_199_254_740_993n; // 2^53 + 1: not representable as a double
+    const top = 9_223_372_036_854_775_807n; // int8 max
+    const events = [fixture.recorded(big), fixture.recorded(top)];
+    const result = await applyProjectionBatch(model.dataSource, new DecisionHistoryProjection(), events, 0n);
+    expect(result).toEqual({ checkpoint: top, applied: 2 });
+
+    const queries = new DecisionQueries(model.dataSource);
+    const location = await queries.findLocation(String(events[0].data.decisionId));
+    expect(location?.position).toBe(big);
+    const page = await queries.list({ limit: 1 });
+    expect(page.items[0].position).toBe(top.toString());
+    expect(decodeDecisionCursor(page.nextCursor!)).toBe(top);
+    const next = await queries.list({ limit: 1, cursor: page.nextCursor! });
+    expect(next.items.map((i) => i.position)).toEqual([big.toString()]);
+    expect(next.nextCursor).toBeNull();
+  });
+
+  if (target.kind === 'sqlite') {
+    it('runs SQLite in WAL mode', async () => {
+      const [row]: Array<{ journal_mode: string }> = await model.dataSource.query('PRAGMA journal_mode');
+      expect(row.journal_mode).toBe('wal');
+    });
+  }
+
+  if (target.kind === 'postgres') {
+    it('lets two processes migrate one new schema at the same time', async () => {
+      const schema = `${model.config.schema}_race`;
+      try {
+        const both = await Promise.all([0, 1].map(() => createReadModelDataSource({ kind: 'postgres', url: TEST_PG_URL, schema })));
+        for (const ds of both) expect(await tableNames(ds, schema)).toHaveLength(3);
+        await Promise.all(both.map((ds) => ds.destroy()));
+      } finally {
+        await dropSchema(schema);
+      }
+    });
+  }
+});
+
+describe('read model config errors', () => {
+  it('refuses a schema for SQLite and an unsafe PostgreSQL schema name, with a stable code', async () => {
+    await expect(createReadModelDataSource({ kind: 'sqlite', url: '/tmp/x.sqlite', schema: 'a' })).rejects.toBeInstanceOf(ReadModelConfigError);
+    await expect(createReadModelDataSource({ kind: 'postgres', url: TEST_PG_URL, schema: 'x"; DROP' })).rejects.toMatchObject({
+      code: ReadModelErrorCode.InvalidConfig,
+    });
+  });
+});

@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DataSource, MigrationExecutor } from 'typeorm';
+import { POSTGRES_READ_MODEL_MIGRATIONS, SQLITE_READ_MODEL_MIGRATIONS } from '../../../migrations';
+import { DecisionRecord } from './entities/decision-record.entity';
+import { ProjectionCheckpoint } from './entities/projection-checkpoint.entity';
+import { ReadModelConfigError } from './read-model.errors';
+
+export interface ReadModelDataSourceConfig {
+  readonly kind: 'sqlite' | 'postgres';
+  /** sqlite: a file path (its directory is created); postgres: a postgres:// URL. */
+  readonly url: string;
+  /** PostgreSQL only: schema for the tables (created if missing). Default: the connection's search_path. */
+  readonly schema?: string;
+}
+
+export const READ_MODEL_ENTITIES = [DecisionRecord, ProjectionCheckpoint];
+export const READ_MODEL_MIGRATIONS_TABLE = 'read_model_migrations';
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** Serialises migrations of processes starting together (engine and projector) on one PostgreSQL database. */
+const MIGRATION_LOCK_KEY = 0x7665_7264; // "verd"
+
+/**
+ * An initialised DataSource for the read models with every pending migration applied. The schema comes only from
+ * the migrations in /migrations/<dialect>; TypeORM never synchronises. The caller owns it (`destroy()` to close).
+ */
+export async function createReadModelDataSource(config: ReadModelDataSourceConfig): Promise<DataSource> {
+  const dataSource = build(config);
+  await dataSource.initialize();
+  try {
+    await migrate(dataSource, config);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+function build(config: ReadModelDataSourceConfig): DataSource {
+  if (!config.url) throw new ReadModelConfigError('read model url is required');
+  const common = {
+    entities: READ_MODEL_ENTITIES,
+    migrationsTableName: READ_MODEL_MIGRATIONS_TABLE,
+    synchronize: false,
+    // Migrations run in migrate() below: PostgreSQL needs its schema and lock first.
+    migrationsRun: false,
+    logging: false,
+  } as const;
+  if (config.kind === 'sqlite') {
+    if (config.schema) throw new ReadModelConfigError('schema is a PostgreSQL option');
+    if (config.url !== ':memory:') mkdirSync(path.dirname(path.resolve(config.url)), { recursive: true });
+    return new DataSource({
+      ...common,
+      type: 'better-sqlite3',
+      database: config.url,
+      migrations: SQLITE_READ_MODEL_MIGRATIONS,
+      enableWAL: true,
+      timeout: 10_000,
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        // Read models are rebuildable and rows commit with their checkpoint, so a power cut can only lose a suffix
+        // that the projection re-applies: NORMAL (no fsync per commit in WAL mode) is safe here.
+        db.pragma('synchronous = NORMAL');
+      },
+    });
+  }
+  if (config.kind === 'postgres') {
+    if (config.schema !== undefined && !SCHEMA_NAME.test(config.schema)) {
+      throw new ReadModelConfigError(`schema must match ${SCHEMA_NAME.source}, got "${config.schema}"`);
+    }
+    return new DataSource({
+      ...common,
+      type: 'postgres',
+      url: config.url,
+      schema: config.schema,
+      migrations: POSTGRES_READ_MODEL_MIGRATIONS,
+      applicationName: 'verdict-read-models',
+      poolSize: 10,
+    });
+  }
+  throw new ReadModelConfigError(`unknown read model kind "${String((config as { kind: unknown }).kind)}"`);
+}
+
+async function migrate(dataSource: DataSource, config: ReadModelDataSourceConfig): Promise<void> {
+  if (config.kind === 'sqlite') {
+    await dataSource.runMigrations({ transaction: 'all' });
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      if (config.schema) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema}"`);
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'all';
+      await executor.executePendingMigrations();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

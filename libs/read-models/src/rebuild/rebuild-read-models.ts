@@ -1,0 +1,66 @@
+import type { EventStore } from '@verdict/event-store/event-store.port';
+import type { DataSource } from 'typeorm';
+import { runExclusive } from '../exclusive-access';
+import { applyProjectionBatch } from '../projections/apply-projection-batch';
+import { deleteCheckpoint } from '../projections/checkpoint-store';
+import { DecisionHistoryProjection } from '../projections/decision-history.projection';
+import { projectionFilter, type Projection } from '../projections/projection';
+
+export interface RebuildReadModelsOptions {
+  readonly dataSource: DataSource;
+  readonly eventStore: EventStore;
+  /** Default: every Verdict projection. */
+  readonly projections?: readonly Projection[];
+  /** Events read and applied per transaction. Default 1000. */
+  readonly batchSize?: number;
+  /** Called after each committed batch. */
+  readonly onProgress?: (progress: { projection: string; checkpoint: bigint; events: number }) => void;
+}
+
+export interface RebuiltProjection {
+  readonly name: string;
+  /** Events applied to the read model. */
+  readonly events: number;
+  readonly checkpoint: bigint;
+}
+
+/** Every projection Verdict runs, in the order a rebuild replays them. */
+export const defaultProjections = (): Projection[] => [new DecisionHistoryProjection()];
+
+/**
+ * Empties the read models and their checkpoints, then replays the whole global log through the projections, batch
+ * by batch with the same transactional step a live runner uses. Run it with the runners stopped: one that is live
+ * meets a reset checkpoint and stops with CheckpointConflictError (as does the rebuild if a runner writes first).
+ */
+export async function rebuildReadModels(options: RebuildReadModelsOptions): Promise<RebuiltProjection[]> {
+  const { dataSource, eventStore } = options;
+  const projections = options.projections ?? defaultProjections();
+  const batchSize = options.batchSize ?? 1000;
+
+  await runExclusive(dataSource, () =>
+    dataSource.transaction(async (manager) => {
+      for (const projection of projections) {
+        await projection.truncate(manager);
+        await deleteCheckpoint(manager, projection.name);
+      }
+    }),
+  );
+
+  const results: RebuiltProjection[] = [];
+  for (const projection of projections) {
+    let checkpoint = 0n;
+    let events = 0;
+    for (;;) {
+      const page = await eventStore.readAll({ after: checkpoint, maxCount: batchSize, filter: projectionFilter(projection) });
+      if (page.length === 0) break;
+      const applied = await applyProjectionBatch(dataSource, projection, page, checkpoint);
+      // The store returned events after `checkpoint`, so the checkpoint must move; if not, stop rather than loop.
+      if (applied.checkpoint <= checkpoint) throw new Error(`readAll after ${checkpoint} returned no later event`);
+      checkpoint = applied.checkpoint;
+      events += applied.applied;
+      options.onProgress?.({ projection: projection.name, checkpoint, events });
+    }
+    results.push({ name: projection.name, events, checkpoint });
+  }
+  return results;
+}

@@ -1,0 +1,48 @@
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/** The two SQL dialects the read models run on. Hand-written SQL branches on this, nothing else. */
+export type ReadModelDialect = 'sqlite' | 'postgres';
+
+export function dialectOf(source: DataSource | EntityManager): ReadModelDialect {
+  const type = ('connection' in source ? source.connection : source).options.type;
+  return type === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/** Positional parameter number `n` (1-based). */
+export function param(dialect: ReadModelDialect, n: number): string {
+  return dialect === 'postgres' ? `$${n}` : '?';
+}
+
+/** The entity's table, schema-qualified and quoted, for hand-written SQL. */
+export function tableOf(manager: EntityManager, entity: EntityTarget<ObjectLiteral>): string {
+  const metadata = manager.connection.getMetadata(entity);
+  const driver = manager.connection.driver;
+  return metadata.tablePath
+    .split('.')
+    .map((part) => driver.escape(part))
+    .join('.');
+}
+
+/**
+ * A timestamp parameter. SQLite keeps TypeORM's UTC text format, so text order is time order and entity hydration
+ * reads it back; PostgreSQL gets an ISO instant for its timestamptz.
+ */
+export function timestampParam(dialect: ReadModelDialect, value: Date): string {
+  const iso = value.toISOString();
+  return dialect === 'postgres' ? iso : iso.replace('T', ' ').replace('Z', '');
+}
+
+/** A timestamp column value as either driver returns it. */
+export function timestampValue(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string') {
+    const iso = /^\d{4}-\d{2}-\d{2} /.test(value) ? value.replace(' ', 'T') : value;
+    return new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
+  }
+  throw new TypeError(`Not a timestamp: ${String(value)}`);
+}
+
+/** A bigint parameter: better-sqlite3 binds BigInt natively; node-postgres sends text that PostgreSQL casts. */
+export function bigintParam(dialect: ReadModelDialect, value: bigint): bigint | string {
+  return dialect === 'postgres' ? value.toString() : value;
+}

@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { createReadModelDataSource, type ReadModelDataSourceConfig } from '../read-model-data-source';
+
+/** Test-only: real read-model databases — a SQLite file in a tmp dir, or a fresh schema in the test PostgreSQL. */
+export const TEST_PG_URL = process.env.VERDICT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestReadModel {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly config: ReadModelDataSourceConfig;
+  dataSource: DataSource;
+  /** Closes the DataSource and opens a new one on the same database, as a restarted process would. */
+  restart(): Promise<DataSource>;
+  /** Closes and deletes the database (file or schema). */
+  dispose(): Promise<void>;
+}
+
+export interface ReadModelTestTarget {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Fresh, migrated, empty read models. */
+  open(): Promise<TestReadModel>;
+}
+
+const runId = randomBytes(4).toString('hex');
+let counter = 0;
+
+/**
+ * Synchronous so a spec can pick describe/describe.skip while Jest collects. Under CI an unreachable PostgreSQL
+ * throws (the suite fails) instead of skipping.
+ */
+export function probeTestPostgres(): { available: true } | { available: false; reason: string } {
+  const probe = `const { Client } = require('pg');
+    const c = new Client({ connectionString: process.env.URL, connectionTimeoutMillis: 5000 });
+    c.connect().then(() => c.query('SELECT 1')).then(() => c.end()).then(() => process.exit(0),
+      (e) => { process.stderr.write(String((e && (e.message || e.code)) || e)); process.exit(1); });`;
+  const res = spawnSync(process.execPath, ['-e', probe], {
+    cwd: __dirname,
+    env: { ...process.env, URL: TEST_PG_URL },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
+  if (res.status === 0) return { available: true };
+  const reason = `PostgreSQL at ${TEST_PG_URL} is not reachable: ${(res.stderr || res.error?.message || 'no answer').trim()}`;
+  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${reason} (CI is set: PostgreSQL tests must run)`);
+  return { available: false, reason };
+}
+
+export const sqliteTarget: ReadModelTestTarget = {
+  kind: 'sqlite',
+  async open() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'verdict-rm-'));
+    const config: ReadModelDataSourceConfig = { kind: 'sqlite', url: path.join(dir, 'read-models.sqlite') };
+    return track(config, async () => rmSync(dir, { recursive: true, force: true }));
+  },
+};
+
+export const postgresTarget: ReadModelTestTarget = {
+  kind: 'postgres',
+  async open() {
+    counter += 1;
+    const schema = `verdict_t_${runId}_${counter}`;
+    const config: ReadModelDataSourceConfig = { kind: 'postgres', url: TEST_PG_URL, schema };
+    return track(config, () => dropSchema(schema));
+  },
+};
+
+/** The targets every shared read-model suite runs against; PostgreSQL is left out (with a printed reason) only off CI. */
+export function readModelTestTargets(): ReadModelTestTarget[] {
+  const pg = probeTestPostgres();
+  if (!pg.available) {
+    console.warn(`Skipping PostgreSQL read-model tests. ${pg.reason}`);
+    return [sqliteTarget];
+  }
+  return [sqliteTarget, postgresTarget];
+}
+
+async function track(config: ReadModelDataSourceConfig, remove: () => Promise<void>): Promise<TestReadModel> {
+  const model: TestReadModel = {
+    kind: config.kind,
+    config,
+    dataSource: await createReadModelDataSource(config),
+    async restart() {
+      if (model.dataSource.isInitialized) await model.dataSource.destroy();
+      model.dataSource = await createReadModelDataSource(config);
+      return model.dataSource;
+    },
+    async dispose() {
+      if (model.dataSource.isInitialized) await model.dataSource.destroy();
+      await remove();
+    },
+  };
+  return model;
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: TEST_PG_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
