@@ -12,6 +12,8 @@ export interface BenchOptions {
   readonly profile: boolean;
   readonly keepData: boolean;
   readonly outDir: string;
+  /** Extra environment for both targets (default: none, i.e. embedded defaults). */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 function positiveInt(name: string) {
@@ -20,6 +22,12 @@ function positiveInt(name: string) {
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${raw}"`);
     return n;
   };
+}
+
+function envPair(raw: string, previous: Record<string, string>): Record<string, string> {
+  const eq = raw.indexOf('=');
+  if (eq < 1) throw new InvalidArgumentError(`--env takes NAME=value, got "${raw}"`);
+  return { ...previous, [raw.slice(0, eq)]: raw.slice(eq + 1) };
 }
 
 function nonNegativeInt(name: string) {
@@ -42,6 +50,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option('--profile', 'run the engine with --cpu-prof into <out>/profiles', false)
     .option('--keep-data', "keep the engine's temporary data directory", false)
     .option('--out <dir>', 'where latest.json and latest.md go', 'bench/results')
+    .option('--env <NAME=value>', 'extra environment for both targets, repeatable (e.g. VERDICT_PROJECTIONS=off)', envPair, {})
     .exitOverride()
     .parse([...argv], { from: 'user' });
   const o = program.opts<{
@@ -54,6 +63,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     profile: boolean;
     keepData: boolean;
     out: string;
+    env: Record<string, string>;
   }>();
   if (!['both', 'engine', 'baseline'].includes(o.only)) {
     throw new InvalidArgumentError(`--only must be engine, baseline or both, got "${o.only}"`);
@@ -68,5 +78,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     profile: o.profile,
     keepData: o.keepData,
     outDir: o.out,
+    env: o.env,
   };
 }

@@ -26,6 +26,8 @@ export interface BenchReport {
     readonly seed: number;
     readonly model: string;
     readonly profile: boolean;
+    /** Environment added to both targets' embedded defaults. */
+    readonly env: Readonly<Record<string, string>>;
   };
   readonly engine?: TargetRun & { readonly durability: DurabilityReport };
   readonly baseline?: TargetRun;
@@ -68,7 +70,8 @@ export function renderMarkdown(report: BenchReport): string {
     `POST /v1/decisions for ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up, ${s.connections} connections, ` +
       `one request in flight per connection, every request a distinct transaction (bodies from a pool of ${f0(s.poolSize)} ` +
       `simulated transactions, seed ${s.seed}). Model: \`${s.model}\`. The load generator runs on the same machine.` +
-      (s.profile ? ' The engine ran with `--cpu-prof` (slower than normal).' : ''),
+      (s.profile ? ' The engine ran with `--cpu-prof` (slower than normal).' : '') +
+      (Object.keys(s.env).length ? ` Extra environment: \`${Object.entries(s.env).map(([k, v]) => `${k}=${v}`).join(' ')}\`.` : ''),
     '',
     '| target | decisions/s | p50 ms | p99 ms | max ms | responses | errors / timeouts |',
     '| --- | ---: | ---: | ---: | ---: | --- | ---: |',

@@ -49,7 +49,7 @@ interface Phase {
 }
 
 async function runPhase(root: string, options: BenchOptions, phase: Phase, pool: RequestPool, port: number): Promise<TargetRun> {
-  const logDir = path.join(root, options.outDir, 'logs');
+  const logDir = path.resolve(root, options.outDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${phase.target}.log`);
   const baseUrl = `http://${HOST}:${port}`;
@@ -102,7 +102,8 @@ async function main(): Promise<number> {
 
   say(`simulating ${options.poolSize} request bodies (seed ${options.seed})`);
   const pool = RequestPool.fromRequests(simulatedRequests(options.seed, options.poolSize), `bench-${runId}`);
-  const model = loadConfig(embeddedEnv({})).model.path;
+  const model = loadConfig(embeddedEnv(options.env)).model.path;
+  if (Object.keys(options.env).length > 0) say(`extra environment for both targets: ${JSON.stringify(options.env)}`);
 
   let engine: BenchReport['engine'];
   let baseline: TargetRun | undefined;
@@ -110,7 +111,7 @@ async function main(): Promise<number> {
 
   if (options.only !== 'baseline') {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'verdict-bench-'));
-    const env = embeddedEnv({ VERDICT_DATA_DIR: dataDir, HOST, PORT: String(await freePort(HOST)) });
+    const env = embeddedEnv({ ...options.env, VERDICT_DATA_DIR: dataDir, HOST, PORT: String(await freePort(HOST)) });
     const cpuProfileDir = options.profile ? path.join(outDir, 'profiles') : undefined;
     if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
     try {
@@ -145,7 +146,7 @@ async function main(): Promise<number> {
   }
 
   if (options.only !== 'engine') {
-    const env = embeddedEnv({ HOST, PORT: String(await freePort(HOST)) });
+    const env = embeddedEnv({ ...options.env, HOST, PORT: String(await freePort(HOST)) });
     baseline = await runPhase(
       root,
       options,
@@ -175,6 +176,7 @@ async function main(): Promise<number> {
       seed: options.seed,
       model: path.relative(root, model),
       profile: options.profile,
+      env: options.env,
     },
     engine,
     baseline,

@@ -1,0 +1,50 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RequestPool } from './request-pool';
+import { runLoad } from './load-run';
+import { simulatedRequests } from './simulated-requests';
+
+describe('runLoad', () => {
+  const seen: string[] = [];
+  let server: http.Server;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    // Answers 201 for even sequence numbers and 422 for odd ones, so the counts can be checked.
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const { transactionId } = JSON.parse(body) as { transactionId: string };
+        seen.push(transactionId);
+        const n = Number(transactionId.split('-').at(-1));
+        res.writeHead(n % 2 === 0 ? 201 : 422, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('sends distinct transactions over real HTTP and counts what came back', async () => {
+    const pool = RequestPool.fromRequests(simulatedRequests(3, 20), 'lr');
+    const result = await runLoad({ baseUrl, path: '/v1/decisions', durationSeconds: 1, connections: 4, pool }, true);
+
+    expect(result.responses).toBeGreaterThan(0);
+    expect(new Set(seen).size).toBe(seen.length);
+    const created = result.statusCounts['201'] ?? 0;
+    const rejected = result.statusCounts['422'] ?? 0;
+    expect(created + rejected).toBe(result.responses);
+    expect(result.ok2xx).toBe(created);
+    expect(result.non2xx).toBe(rejected);
+    expect(result.createdIds!.size).toBe(created);
+    for (const id of result.createdIds!) expect(Number(id.split('-').at(-1)) % 2).toBe(0);
+    expect(result.sent).toBe(pool.count);
+    expect(result.sent - result.responses).toBe(result.inFlightAtStop);
+    expect(result.inFlightAtStop).toBeLessThanOrEqual(4);
+    expect(result.decisionsPerSecond).toBeCloseTo(created / result.durationSeconds, 6);
+  });
+});
