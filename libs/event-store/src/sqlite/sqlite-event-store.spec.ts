@@ -74,6 +74,30 @@ describe('SqliteEventStore', () => {
     });
   });
 
+  describe('input validation', () => {
+    it('rejects malformed appends with InvalidAppendError before they join a batch', async () => {
+      const store = await open();
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      const bad: Array<Promise<unknown>> = [
+        store.appendToStream('', [newEvent()], { expectedRevision: 'any' }),
+        store.appendToStream('s', [], { expectedRevision: 'any' }),
+        store.appendToStream('s', [newEvent()], { expectedRevision: -1n }),
+        store.appendToStream('s', [{ ...newEvent(), type: '' }], { expectedRevision: 'any' }),
+        store.appendToStream('s', [newEvent('T', { n: 1n })], { expectedRevision: 'any' }),
+        store.appendToStream('s', [newEvent('T', cyclic)], { expectedRevision: 'any' }),
+        store.appendToStream('s', [{ ...newEvent(), data: [] as unknown as Record<string, unknown> }], { expectedRevision: 'any' }),
+      ];
+      const repeated = newEvent();
+      bad.push(store.appendToStream('s', [repeated, repeated], { expectedRevision: 'any' }));
+      const { ok, failed } = await settle(bad);
+      expect(ok).toEqual([]);
+      for (const e of failed) expect(e).toBeInstanceOf(InvalidAppendError);
+      expect(store.stats().flushes).toBe(0);
+      expect(await store.readStream('s')).toEqual([]);
+    });
+  });
+
   describe('group commit', () => {
     it('commits appends that arrive together in one transaction', async () => {
       const store = await open({ maxBatch: 500 });
