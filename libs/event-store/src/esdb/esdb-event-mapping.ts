@@ -1,0 +1,93 @@
+import { jsonEvent, type EventData as EsdbEventData, type ResolvedEvent } from '@eventstore/db-client';
+import { EventStoreUnavailableError, InvalidAppendError } from '../event-store.errors';
+import type { EventData, EventFilter, ExpectedRevision, RecordedEvent } from '../event-store.port';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+// What the server sends for "no position" (ulong.MaxValue).
+const NO_POSITION = 0xffff_ffff_ffff_ffffn;
+
+/** `$` marks EventStoreDB's own streams ($users, $$metadata, $stats...) and event types ($metadata, $>...). */
+export const isSystemName = (name: string): boolean => name.startsWith('$');
+
+/** Validates an append and turns it into the client's JSON events. */
+export function toEsdbEvents(streamId: string, events: readonly EventData[], expected: ExpectedRevision): EsdbEventData[] {
+  if (typeof streamId !== 'string' || streamId.length === 0) throw new InvalidAppendError('streamId must be a non-empty string');
+  if (isSystemName(streamId)) throw new InvalidAppendError(`Stream "${streamId}": '$' is reserved for EventStoreDB system streams`);
+  const validExpected =
+    expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (typeof expected === 'bigint' && expected >= 0n);
+  if (!validExpected) throw new InvalidAppendError(`Invalid expectedRevision ${String(expected)}`);
+  if (!Array.isArray(events) || events.length === 0) throw new InvalidAppendError(`Append to "${streamId}" has no events`);
+  const ids = new Set<string>();
+  return events.map((event, i) => {
+    const where = `Event #${i} of the append to "${streamId}"`;
+    if (typeof event.id !== 'string' || !UUID.test(event.id)) throw new InvalidAppendError(`${where} needs a UUID id`);
+    const id = event.id.toLowerCase();
+    if (ids.has(id)) throw new InvalidAppendError(`${where} repeats id ${event.id}`);
+    ids.add(id);
+    if (typeof event.type !== 'string' || event.type.length === 0) throw new InvalidAppendError(`${where} has no type`);
+    if (isSystemName(event.type)) throw new InvalidAppendError(`${where}: '$' is reserved for system event types`);
+    if (!isPlainObject(event.data)) throw new InvalidAppendError(`${where}: data must be an object`);
+    if (event.metadata !== undefined && !isPlainObject(event.metadata)) throw new InvalidAppendError(`${where}: metadata must be an object`);
+    assertJson(event.data, `${where} data`);
+    if (event.metadata !== undefined) assertJson(event.metadata, `${where} metadata`);
+    return jsonEvent({ id, type: event.type, data: event.data as never, metadata: event.metadata });
+  });
+}
+
+function assertJson(value: unknown, what: string): void {
+  try {
+    JSON.stringify(value);
+  } catch (error) {
+    throw new InvalidAppendError(`${what} is not JSON-serialisable: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Our `position` is the event's commit position. Every event written through gRPC is its own implicitly committed
+ * prepare record, so the server reports commit == prepare == the record's log offset: unique per event and strictly
+ * increasing in $all order, also inside a multi-event append (whose append result carries the last event's offset).
+ * Only legacy explicit transactions (TCP API, gone in v24) shared one commit position between events.
+ * Stream reads carry positions from server 22.6 on (self-committed events); older servers are not supported.
+ */
+export function toRecordedEvent(resolved: ResolvedEvent): RecordedEvent {
+  const event = resolved.event;
+  if (!event) throw new EventStoreUnavailableError('EventStoreDB returned a link whose event is missing');
+  const commit = event.position?.commit ?? resolved.commitPosition;
+  if (commit === undefined || commit === NO_POSITION) {
+    throw new EventStoreUnavailableError(
+      `EventStoreDB did not report a position for ${event.streamId}@${event.revision} (server older than 22.6?)`,
+    );
+  }
+  if (!event.isJson || !isPlainObject(event.data)) {
+    throw new EventStoreUnavailableError(`Event ${event.id} in "${event.streamId}" is not a JSON object event`);
+  }
+  return {
+    id: event.id,
+    type: event.type,
+    streamId: event.streamId,
+    revision: event.revision,
+    position: commit,
+    data: event.data,
+    metadata: isPlainObject(event.metadata) ? event.metadata : {},
+    recordedAt: event.created,
+  };
+}
+
+/**
+ * True for events our port shows from the global log. System events are hidden unless a filter prefix starts with
+ * `$`; events that are not JSON objects were not written through this port and are hidden too. Within a filter part
+ * any prefix may match, both parts given means both must match, an empty part does not constrain (as in the SQL
+ * adapters).
+ */
+export function isVisible(resolved: ResolvedEvent, filter: EventFilter | undefined): boolean {
+  const event = resolved.event;
+  if (!event || !event.isJson || !isPlainObject(event.data)) return false;
+  const streams = filter?.streamPrefixes?.length ? filter.streamPrefixes : undefined;
+  const types = filter?.eventTypePrefixes?.length ? filter.eventTypePrefixes : undefined;
+  const asksForSystem = [...(streams ?? []), ...(types ?? [])].some(isSystemName);
+  if (!asksForSystem && (isSystemName(event.streamId) || isSystemName(event.type))) return false;
+  if (streams && !streams.some((p) => event.streamId.startsWith(p))) return false;
+  if (types && !types.some((p) => event.type.startsWith(p))) return false;
+  return true;
+}

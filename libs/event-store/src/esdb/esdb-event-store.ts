@@ -1,0 +1,180 @@
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  StreamNotFoundError,
+  type AllStreamResolvedEvent,
+  type Position,
+  type ReadPosition,
+  type ResolvedEvent,
+  type StreamingRead,
+} from '@eventstore/db-client';
+import { EventStoreClosedError } from '../event-store.errors';
+import type {
+  AllSubscription,
+  AppendOptions,
+  AppendResult,
+  EventData,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+} from '../event-store.port';
+import { EsdbAllSubscription } from './esdb-all-subscription';
+import { toStoreError, withDeadline } from './esdb-errors';
+import { isVisible, toEsdbEvents, toRecordedEvent } from './esdb-event-mapping';
+
+export interface EsdbEventStoreOptions {
+  /** e.g. `esdb://127.0.0.1:2113?tls=false`; client options (keepAlive..., defaultDeadline) may be set in it. */
+  readonly connectionString: string;
+  /** Upper bound for one append, read or ping, in ms (default 10 000). */
+  readonly operationTimeoutMs?: number;
+}
+
+const DEFAULT_OPERATION_TIMEOUT_MS = 10_000;
+// $all is read in pages; a filtered read keeps paging until it has enough matches or reaches the end.
+const MIN_PAGE_SIZE = 256;
+
+export class EsdbEventStore implements EventStore {
+  readonly kind = 'esdb';
+  private readonly client: EventStoreDBClient;
+  private readonly timeoutMs: number;
+  private readonly subscriptions = new Set<EsdbAllSubscription>();
+  private closed = false;
+
+  constructor(options: EsdbEventStoreOptions) {
+    this.client = EventStoreDBClient.connectionString(options.connectionString);
+    this.timeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+  }
+
+  async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    const expected = options.expectedRevision;
+    const esdbEvents = toEsdbEvents(streamId, events, expected);
+    try {
+      // `deadline` reaches the server (BatchAppend request deadline, or the gRPC deadline of a unary Append).
+      const append = this.client.appendToStream(streamId, esdbEvents, { expectedRevision: expected, deadline: this.timeoutMs });
+      const result = await withDeadline(append, this.timeoutMs, `append to "${streamId}"`);
+      if (!result.position) throw new Error(`the server reported no position for the append to "${streamId}"`);
+      return { nextExpectedRevision: result.nextExpectedRevision, position: result.position.commit };
+    } catch (error) {
+      throw toStoreError(error, `append to "${streamId}"`, { streamId, expected });
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    if (options.maxCount !== undefined && options.maxCount <= 0) return [];
+    try {
+      const read = this.client.readStream(streamId, {
+        fromRevision: options.fromRevision ?? START,
+        maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
+        direction: FORWARDS,
+      });
+      return (await this.collect(read, `read of "${streamId}"`)).map(toRecordedEvent);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw toStoreError(error, `read of "${streamId}"`);
+    }
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const maxCount = options.maxCount ?? 1000;
+    if (maxCount <= 0) return [];
+    // A $all read from a position includes the event at it; `lowerBound` drops it (and the overlap between pages).
+    let lowerBound = options.after;
+    let from: ReadPosition = lowerBound === undefined || lowerBound <= 0n ? START : { commit: lowerBound, prepare: lowerBound };
+    const pageSize = Math.max(maxCount + 1, MIN_PAGE_SIZE);
+    const page: RecordedEvent[] = [];
+    try {
+      for (;;) {
+        const batch: AllStreamResolvedEvent[] = await this.collect(
+          this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: FORWARDS }),
+          'read of $all',
+        );
+        for (const resolved of batch) {
+          const position = resolved.event?.position;
+          if (position && lowerBound !== undefined && position.commit <= lowerBound) continue;
+          if (!isVisible(resolved, options.filter)) continue;
+          page.push(toRecordedEvent(resolved));
+          if (page.length === maxCount) return page;
+        }
+        const last: Position | undefined = batch.at(-1)?.event?.position;
+        if (batch.length < pageSize || !last) return page;
+        from = last;
+        lowerBound = last.commit;
+      }
+    } catch (error) {
+      throw toStoreError(error, 'read of $all');
+    }
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    this.assertOpen();
+    const subscription = new EsdbAllSubscription(this.client, options, (s) => this.subscriptions.delete(s));
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** The newest event our readers can see: walks $all backwards past system events (0n for a log without ours). */
+  async headPosition(): Promise<bigint> {
+    this.assertOpen();
+    let from: ReadPosition = END;
+    const pageSize = 32;
+    try {
+      for (;;) {
+        const batch: AllStreamResolvedEvent[] = await this.collect(
+          this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: BACKWARDS }),
+          'read of the $all head',
+        );
+        const visible = batch.find((resolved) => isVisible(resolved, undefined));
+        if (visible) return toRecordedEvent(visible).position;
+        const oldest: Position | undefined = batch.at(-1)?.event?.position;
+        if (batch.length < pageSize || !oldest) return 0n;
+        from = oldest;
+      }
+    } catch (error) {
+      throw toStoreError(error, 'read of the $all head');
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    try {
+      await this.collect(this.client.readAll({ fromPosition: END, maxCount: 1, direction: BACKWARDS }), 'ping');
+    } catch (error) {
+      throw toStoreError(error, 'ping');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.client.dispose();
+    // dispose() cancels calls but leaves the channel (and its keepalive) open; closing it releases the socket.
+    const channel = await (this.client as unknown as { getChannel(): Promise<{ close(): void }> }).getChannel();
+    channel.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreClosedError();
+  }
+
+  private collect<E extends ResolvedEvent | AllStreamResolvedEvent>(read: StreamingRead<E>, what: string): Promise<E[]> {
+    const events: E[] = [];
+    const drain = (async () => {
+      for await (const event of read) events.push(event as E);
+      return events;
+    })();
+    return withDeadline(drain, this.timeoutMs, what, () => void read.cancel());
+  }
+}
+
+export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventStore {
+  return new EsdbEventStore(options);
+}
