@@ -22,7 +22,7 @@ COPY tools ./tools
 RUN npm run build \
  && npm prune --omit=dev
 
-# ---- runtime: compiled code, production node_modules, the model; no compilers, not root ----
+# ---- runtime: compiled code and migrations, production node_modules, the model; no compilers, not root ----
 FROM ${NODE_IMAGE} AS runtime
 # Only settings loadConfig() reads (libs/config/src/verdict-config.ts): listen on all interfaces in a container.
 ENV HOST=0.0.0.0 \
@@ -30,8 +30,8 @@ ENV HOST=0.0.0.0 \
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
+# dist holds the compiled read-model migrations too (dist/migrations, imported by libs/read-models).
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/migrations ./migrations
 COPY models ./models
 # Embedded mode (SQLite files) writes under /app/data; the compose stack uses EventStoreDB and PostgreSQL instead.
 RUN mkdir -p /app/data && chown node:node /app/data
