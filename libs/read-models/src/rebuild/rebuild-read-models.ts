@@ -13,8 +13,8 @@ export interface RebuildReadModelsOptions {
   readonly projections?: readonly Projection[];
   /** Events read and applied per transaction. Default 1000. */
   readonly batchSize?: number;
-  /** Called after each committed batch. */
-  readonly onProgress?: (progress: { projection: string; checkpoint: bigint; events: number }) => void;
+  /** Called (and awaited) after each committed batch. */
+  readonly onProgress?: (progress: { projection: string; checkpoint: bigint; events: number }) => void | Promise<void>;
 }
 
 export interface RebuiltProjection {
@@ -58,7 +58,7 @@ export async function rebuildReadModels(options: RebuildReadModelsOptions): Prom
       if (applied.checkpoint <= checkpoint) throw new Error(`readAll after ${checkpoint} returned no later event`);
       checkpoint = applied.checkpoint;
       events += applied.applied;
-      options.onProgress?.({ projection: projection.name, checkpoint, events });
+      await options.onProgress?.({ projection: projection.name, checkpoint, events });
     }
     results.push({ name: projection.name, events, checkpoint });
   }
