@@ -60,7 +60,9 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
       dataSource: model.dataSource,
       eventStore: store,
       batchSize: 5,
-      onProgress: (p) => progress.push(p.checkpoint),
+      onProgress: (p) => {
+        progress.push(p.checkpoint);
+      },
     });
     expect(result).toEqual([{ name: NAME, events: 49, checkpoint: lastDecision }]);
     // 49 decisions + 15 look-alike types the store filter lets through (dropped by the exact type check) = 13 pages.
