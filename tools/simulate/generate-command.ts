@@ -27,7 +27,9 @@ export async function runGenerate(options: GenerateOptions, io: CliIo): Promise<
   const estimate = resolved.customers * resolved.days * 2;
   const showProgress = options.progress || (io.stderrIsTty && estimate >= LONG_RUN_TRANSACTIONS);
   const bar = showProgress
-    ? new SingleBar({ stream: io.stderr, format: 'simulating |{bar}| day {value}/{total} | {count} transactions, {fraud} fraud',
+    ? new SingleBar({
+        stream: io.stderr,
+        format: 'simulating |{bar}| day {value}/{total} | {count} transactions, {fraud} fraud',
         hideCursor: true,
         // Forced with --progress on a pipe or file: print a line every few seconds instead of redrawing.
         noTTYOutput: !io.stderrIsTty,
