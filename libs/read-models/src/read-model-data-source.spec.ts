@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { DecisionHistoryProjection } from './projections/decision-history.projection';
 import { applyProjectionBatch } from './projections/apply-projection-batch';
@@ -66,6 +67,16 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
       const [row]: Array<{ journal_mode: string }> = await model.dataSource.query('PRAGMA journal_mode');
       expect(row.journal_mode).toBe('wal');
     });
+
+    it('creates missing directories and ignores the PostgreSQL schema option (config always carries one)', async () => {
+      const file = path.join(path.dirname(model.config.url), 'nested', 'deeper', 'rm.sqlite');
+      const ds = await createReadModelDataSource({ kind: 'sqlite', url: file, schema: 'verdict_read' });
+      try {
+        expect(await tableNames(ds)).toHaveLength(3);
+      } finally {
+        await ds.destroy();
+      }
+    });
   }
 
   if (target.kind === 'postgres') {
@@ -83,8 +94,8 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
 });
 
 describe('read model config errors', () => {
-  it('refuses a schema for SQLite and an unsafe PostgreSQL schema name, with a stable code', async () => {
-    await expect(createReadModelDataSource({ kind: 'sqlite', url: '/tmp/x.sqlite', schema: 'a' })).rejects.toBeInstanceOf(ReadModelConfigError);
+  it('refuses an unsafe PostgreSQL schema name and an unknown kind, with a stable code', async () => {
+    await expect(createReadModelDataSource({ kind: 'mysql' as never, url: 'x' })).rejects.toBeInstanceOf(ReadModelConfigError);
     await expect(createReadModelDataSource({ kind: 'postgres', url: TEST_PG_URL, schema: 'x"; DROP' })).rejects.toMatchObject({
       code: ReadModelErrorCode.InvalidConfig,
     });

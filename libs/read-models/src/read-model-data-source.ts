@@ -10,7 +10,7 @@ export interface ReadModelDataSourceConfig {
   readonly kind: 'sqlite' | 'postgres';
   /** sqlite: a file path (its directory is created); postgres: a postgres:// URL. */
   readonly url: string;
-  /** PostgreSQL only: schema for the tables (created if missing). Default: the connection's search_path. */
+  /** PostgreSQL: schema for the tables (created if missing; default: the search_path). Ignored by SQLite. */
   readonly schema?: string;
 }
 
@@ -48,7 +48,6 @@ function build(config: ReadModelDataSourceConfig): DataSource {
     logging: false,
   } as const;
   if (config.kind === 'sqlite') {
-    if (config.schema) throw new ReadModelConfigError('schema is a PostgreSQL option');
     if (config.url !== ':memory:') mkdirSync(path.dirname(path.resolve(config.url)), { recursive: true });
     return new DataSource({
       ...common,

@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { loadConfig, type VerdictConfig } from '@verdict/config';
+import { createEventStore } from '@verdict/event-store';
+import { createReadModelDataSource, rebuildReadModels, type RebuiltProjection } from '@verdict/read-models';
+import pino, { type Logger } from 'pino';
+
+/**
+ * `npm run rebuild`: empties the read models and replays the whole event log into them, using the stores the
+ * environment configures (same variables as the engine). Stop the projector (or the engine's inline projections)
+ * first: a runner that is live while its read model is rebuilt stops with PROJECTION_CHECKPOINT_CONFLICT.
+ */
+export async function rebuildFromConfig(config: VerdictConfig, logger: Logger): Promise<RebuiltProjection[]> {
+  const eventStore = await createEventStore(config.eventStore);
+  try {
+    const dataSource = await createReadModelDataSource(config.readModels);
+    try {
+      logger.info({ eventStore: config.eventStore.kind, readModels: config.readModels.kind }, 'rebuilding read models');
+      const result = await rebuildReadModels({
+        dataSource,
+        eventStore,
+        batchSize: config.projections.batchSize,
+        onProgress: (p) => logger.debug({ projection: p.projection, checkpoint: String(p.checkpoint), events: p.events }, 'batch applied'),
+      });
+      for (const p of result) {
+        logger.info({ projection: p.name, events: p.events, checkpoint: String(p.checkpoint) }, 'projection rebuilt');
+      }
+      return result;
+    } finally {
+      await dataSource.destroy();
+    }
+  } finally {
+    await eventStore.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ name: 'verdict-rebuild', level: config.logLevel });
+  await rebuildFromConfig(config, logger);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? `rebuild failed: ${error.stack ?? error.message}` : error);
+    process.exit(1);
+  });
+}
