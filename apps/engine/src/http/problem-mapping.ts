@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { isEventStoreUnavailable, EventStoreError } from '@verdict/event-store';
+import { InvalidCursorError, InvalidDecisionFilterError } from '@verdict/read-models';
 import { ProblemException } from './problem.exception';
 import { IdempotencyConflictError } from '../decisions/idempotency-conflict.error';
 import { problem, type ProblemDocument } from './problem-types';
@@ -22,6 +23,12 @@ export function toProblem(error: unknown): { doc: ProblemDocument; internal: boo
       internal: false,
     };
   }
+  if (error instanceof InvalidCursorError) {
+    return { doc: problem('invalid-query', error.message, { errors: [{ path: '/cursor', message: 'is not a cursor this API returned' }] }), internal: false };
+  }
+  if (error instanceof InvalidDecisionFilterError) {
+    return { doc: problem('invalid-query', error.message, { errors: [{ path: `/${error.field}`, message: error.message }] }), internal: false };
+  }
   if (isEventStoreUnavailable(error)) {
     return { doc: problem('event-store-unavailable', 'The decision was not recorded: the event store is unavailable. Retry the same request.'), internal: false };
   }
@@ -36,6 +43,8 @@ export function toProblem(error: unknown): { doc: ProblemDocument; internal: boo
   const statusCode = (error as { statusCode?: unknown })?.statusCode;
   if (error instanceof HttpException || typeof statusCode === 'number') {
     const status = error instanceof HttpException ? error.getStatus() : (statusCode as number);
+    // Our own 400s are ProblemExceptions; any other 400 comes from Fastify's body parsing, before any handler ran.
+    if (status === 400) return { doc: problem('malformed-json', (error as Error).message), internal: false };
     if (status === 404) return { doc: problem('not-found', (error as Error).message), internal: false };
     if (status === 405) return { doc: problem('method-not-allowed', (error as Error).message), internal: false };
     if (status === 413) return { doc: problem('payload-too-large', 'The body exceeds the 64 KiB limit.'), internal: false };

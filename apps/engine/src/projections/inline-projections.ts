@@ -47,6 +47,6 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
   projectionStatus(): ProjectionStatus {
     if (!this.runner) return { mode: 'off', checkpoint: 0n };
     const s = this.runner.status();
-    return { mode: 'inline', checkpoint: s.checkpoint, lastError: s.lastError };
+    return { mode: 'inline', checkpoint: s.checkpoint, lastError: s.lastError?.message };
   }
 }
