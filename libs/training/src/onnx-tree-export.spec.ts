@@ -110,20 +110,20 @@ describe('ONNX export of a trained ensemble', () => {
       ['', 13],
       ['ai.onnx.ml', 1],
     ]);
-    const graph = proto.graph!;
+    const graph = proto.graph as onnx.GraphProto;
     expect(graph.node).toHaveLength(1);
-    const node = graph.node[0]!;
+    const node = graph.node[0] as onnx.NodeProto;
     expect([node.opType, node.domain]).toEqual(['TreeEnsembleClassifier', 'ai.onnx.ml']);
-    const attr = (name: string) => node.attribute.find((a) => a.name === name)!;
+    const attr = (name: string) => node.attribute.find((a) => a.name === name) as onnx.AttributeProto;
     expect(Buffer.from(attr('post_transform').s!).toString()).toBe('LOGISTIC');
-    expect(attr('classlabels_int64s').ints.map(Number)).toEqual([0, 1]);
+    expect(attr('classlabels_int64s').ints.map((v) => Number(v))).toEqual([0, 1]);
     expect(attr('base_values').floats).toEqual([model.baseScore]);
     const modes = attr('nodes_modes').strings.map((s) => Buffer.from(s).toString());
     expect(new Set(modes)).toEqual(new Set(['BRANCH_LEQ', 'LEAF']));
     expect(attr('class_weights').floats).toHaveLength(modes.filter((m) => m === 'LEAF').length);
-    const input = graph.input[0]!;
+    const input = graph.input[0] as onnx.ValueInfoProto;
     expect(input.name).toBe('input');
-    expect(input.type!.tensorType!.shape!.dim.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['N', F]);
+    expect((input.type as onnx.TypeProto).tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['N', F]);
     expect(graph.output.map((o) => o.name)).toEqual(['label', 'probabilities']);
     expect(Object.fromEntries(proto.metadataProps.map((m) => [m.key, m.value]))).toEqual({
       'verdict.features': JSON.stringify(train.featureNames),
