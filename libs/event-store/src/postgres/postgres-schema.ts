@@ -55,12 +55,17 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
 -- (no exception blocks, so no subtransactions): a failed check rejects only its own append, never the batch.
 CREATE OR REPLACE FUNCTION ${s}.append_batch(batch jsonb)
 RETURNS TABLE (out_index int, out_status text, out_revision bigint, out_position bigint)
-LANGUAGE plpgsql VOLATILE AS $fn$
+LANGUAGE plpgsql VOLATILE
+-- Every lookup here is a probe of a unique index. Plans cached while the table was small (or before ANALYZE) would
+-- otherwise be sequential scans that make each append cost O(log size).
+SET enable_seqscan = off
+AS $fn$
 DECLARE
   item jsonb;
   i int := 0;
   head bigint;
   expected text;
+  ids uuid[];
   pos bigint;
   inserted int;
   recorded timestamptz;
@@ -82,8 +87,10 @@ BEGIN
       RETURN NEXT;
       CONTINUE;
     END IF;
-    IF EXISTS (SELECT 1 FROM ${s}.events e
-               WHERE e.event_id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(item->'ev') AS t(x))) THEN
+    -- An array with = ANY keeps this an index probe; a semi-join against jsonb_array_elements gets planned as a
+    -- sequential scan of the whole log.
+    ids := ARRAY(SELECT (x->>'id')::uuid FROM jsonb_array_elements(item->'ev') AS t(x));
+    IF EXISTS (SELECT 1 FROM ${s}.events e WHERE e.event_id = ANY (ids)) THEN
       out_status := 'duplicate_event_id'; out_revision := head; out_position := NULL;
       RETURN NEXT;
       CONTINUE;
