@@ -11,7 +11,7 @@ import {
   type ResolvedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
-import { EventStoreClosedError } from '../event-store.errors';
+import { EventStoreClosedError, EventStoreUnavailableError } from '../event-store.errors';
 import type {
   AllSubscription,
   AppendOptions,
@@ -30,7 +30,7 @@ import { isVisible, toEsdbEvents, toRecordedEvent } from './esdb-event-mapping';
 export interface EsdbEventStoreOptions {
   /** e.g. `esdb://127.0.0.1:2113?tls=false`; client options (keepAlive..., defaultDeadline) may be set in it. */
   readonly connectionString: string;
-  /** Upper bound for one append, read or ping, in ms (default 10 000). */
+  /** Upper bound for an append, and for the silence during a read or ping, in ms (default 10 000). */
   readonly operationTimeoutMs?: number;
 }
 
@@ -165,13 +165,33 @@ export class EsdbEventStore implements EventStore {
     if (this.closed) throw new EventStoreClosedError();
   }
 
+  /**
+   * Drains one read. The deadline is on silence, not on the total: a long read that keeps delivering is fine, a server
+   * that stops answering fails it after `timeoutMs` without a message.
+   */
   private collect<E extends ResolvedEvent | AllStreamResolvedEvent>(read: StreamingRead<E>, what: string): Promise<E[]> {
-    const events: E[] = [];
-    const drain = (async () => {
-      for await (const event of read) events.push(event as E);
-      return events;
-    })();
-    return withDeadline(drain, this.timeoutMs, what, () => void read.cancel());
+    return new Promise<E[]>((resolve, reject) => {
+      const events: E[] = [];
+      const stall = setTimeout(() => {
+        void read.cancel();
+        reject(new EventStoreUnavailableError(`EventStoreDB ${what} received nothing for ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      (async () => {
+        for await (const event of read) {
+          events.push(event as E);
+          stall.refresh();
+        }
+      })().then(
+        () => {
+          clearTimeout(stall);
+          resolve(events);
+        },
+        (error: unknown) => {
+          clearTimeout(stall);
+          reject(error);
+        },
+      );
+    });
   }
 }
 

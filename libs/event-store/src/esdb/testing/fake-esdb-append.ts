@@ -42,6 +42,8 @@ export interface AppendContext {
   readonly writeTimeoutMs: number;
   /** True while the node is "not ready": BatchAppend answers each request with the server's NotHandled status. */
   readonly notReady: () => boolean;
+  /** True while the node hangs: requests on already open BatchAppend streams are swallowed without an answer. */
+  readonly hung: () => boolean;
 }
 
 type Proposed = AppendReq.ProposedMessage | BatchAppendReq.ProposedMessage;
@@ -181,6 +183,7 @@ export function handleBatchAppend(context: AppendContext, call: ServerDuplexStre
     reply(correlationId, streamName, (r) => r.setError(error));
 
   call.on('data', (request: BatchAppendReq) => {
+    if (context.hung()) return;
     const correlation = request.getCorrelationId();
     let streamName: string | undefined;
     try {

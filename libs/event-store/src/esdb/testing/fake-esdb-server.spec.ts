@@ -48,6 +48,10 @@ describe('fake EventStoreDB, seen through the raw client', () => {
     const result = await client.appendToStream(stream, events, { expectedRevision: 'no_stream' });
     expect(result.success).toBe(true);
     expect(result.nextExpectedRevision).toBe(2n);
+    // The client asked for the server's features and chose the bidirectional BatchAppend stream.
+    expect(server.calls.get('getSupportedMethods')).toBe(1);
+    expect(server.calls.get('batchAppend')).toBe(1);
+    expect(server.calls.get('append')).toBeUndefined();
 
     const forwards = await collect<ResolvedEvent>(client.readStream(stream, { direction: FORWARDS, fromRevision: START }));
     expect(forwards.map((e) => [e.event?.id, e.event?.type, e.event?.revision, e.event?.data])).toEqual([
@@ -161,6 +165,7 @@ describe('fake EventStoreDB, seen through the raw client', () => {
   it('uses the unary Append RPC when BatchAppend is not chosen (credentials given)', async () => {
     const stream = `wire-unary-${randomUUID()}`;
     const credentials = { username: 'admin', password: 'changeit' };
+    const unaryBefore = server.calls.get('append') ?? 0;
     const first = await client.appendToStream(stream, [event()], { expectedRevision: 'no_stream', credentials });
     expect(first.nextExpectedRevision).toBe(0n);
     const error = await client
@@ -168,5 +173,6 @@ describe('fake EventStoreDB, seen through the raw client', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WrongExpectedVersionError);
     expect((error as WrongExpectedVersionError).actualVersion).toBe(0n);
+    expect(server.calls.get('append')).toBe(unaryBefore + 2);
   });
 });

@@ -33,6 +33,8 @@ export const FAKE_SERVER_VERSION = '23.10.0';
 
 export class FakeEsdbServer {
   readonly log = new FakeEsdbLog();
+  /** How often each RPC was called, by method name ('read', 'append', 'batchAppend', 'getSupportedMethods'). */
+  readonly calls = new Map<string, number>();
   private server: Server | undefined;
   private port: number | undefined;
   private unavailable = false;
@@ -46,6 +48,7 @@ export class FakeEsdbServer {
       maxAppendSize: options.maxAppendSize ?? 1024 * 1024,
       writeTimeoutMs: options.writeTimeoutMs ?? 2000,
       notReady: () => this.unavailable,
+      hung: () => this.unresponsive,
     };
     if (options.seedSystemEvents ?? true) seedSystemEvents(this.log);
   }
@@ -61,12 +64,14 @@ export class FakeEsdbServer {
     const server = new Server();
     server.addService(ServerFeaturesService, {
       getSupportedMethods: (_call: unknown, callback: (e: Error | null, v?: SupportedMethods) => void) => {
+        this.count('getSupportedMethods');
         if (this.unresponsive) return;
         callback(null, supportedMethods());
       },
     });
     server.addService(StreamsService, {
       read: (call: ServerWritableStream<ReadReq, ReadResp>) => {
+        this.count('read');
         if (this.unresponsive) return;
         if (this.unavailable) return void call.emit('error', serverNotReady());
         this.openReads.add(call);
@@ -81,11 +86,13 @@ export class FakeEsdbServer {
         }
       },
       append: (call: Parameters<typeof handleAppend>[1], callback: Parameters<typeof handleAppend>[2]) => {
+        this.count('append');
         if (this.unresponsive) return void call.resume();
         if (this.unavailable) return void callback(serverNotReady());
         handleAppend(this.appendContext, call, callback);
       },
       batchAppend: (call: Parameters<typeof handleBatchAppend>[1]) => {
+        this.count('batchAppend');
         if (this.unresponsive) return void call.resume();
         handleBatchAppend(this.appendContext, call);
       },
@@ -99,6 +106,10 @@ export class FakeEsdbServer {
     });
     this.server = server;
     return { connectionString: this.connectionString, port: this.port };
+  }
+
+  private count(method: string): void {
+    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
   }
 
   /** Drops every connection and stops listening; the log survives, so `start()` brings the same node back. */
@@ -117,7 +128,10 @@ export class FakeEsdbServer {
     this.openReads.clear();
   }
 
-  /** A hung node: connections are accepted but new calls are never answered (the client must rely on deadlines). */
+  /**
+   * A hung node: connections are accepted but new calls, and requests on open BatchAppend streams, are never answered
+   * (the client must rely on deadlines). Open subscriptions are left as they are.
+   */
   setUnresponsive(unresponsive: boolean): void {
     this.unresponsive = unresponsive;
   }
