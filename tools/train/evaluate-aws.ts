@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { buildFeatureVector } from '@verdict/domain';
 import { OnnxModelRuntime } from '@verdict/model-runtime';
 import { metricsAtThreshold, rocAuc } from '@verdict/training';
@@ -49,23 +49,27 @@ export async function evaluateAwsColdstart(
   }
 }
 
-async function main(argv: string[]): Promise<void> {
+/** The `evaluate-aws` command: prints the evaluation as JSON on stdout. */
+export async function runEvaluateAwsCommand(args: readonly string[]): Promise<ExternalEvaluation> {
   const root = repoRoot();
   const program = new Command()
     .name('evaluate-aws')
     .description('Score the AWS Fraud Detector cold-start sample with a Verdict model and report ROC AUC')
     .option('--model-dir <dir>', 'directory holding model.onnx and model.json', path.join(root, 'models', 'fraud-demo'))
     .option('--csv <file>', 'the cold-start CSV', awsColdstartPath(root))
-    .parse(argv);
+    .exitOverride()
+    .parse([...args], { from: 'user' });
   const opts = program.opts<{ modelDir: string; csv: string }>();
   if (!existsSync(opts.csv)) throw new Error(`Dataset not found: ${opts.csv}`);
   const manifest = JSON.parse(readFileSync(path.join(opts.modelDir, 'model.json'), 'utf8')) as ModelManifest;
   const result = await evaluateAwsColdstart(path.join(opts.modelDir, manifest.file), manifest.policy, opts.csv);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  return result;
 }
 
 if (require.main === module) {
-  main(process.argv).catch((e: unknown) => {
+  runEvaluateAwsCommand(process.argv.slice(2)).catch((e: unknown) => {
+    if (e instanceof CommanderError) process.exit(e.exitCode);
     process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
   });

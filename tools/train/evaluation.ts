@@ -14,6 +14,8 @@ export interface Evaluation {
   readonly rows: number;
   readonly positives: number;
   readonly rocAuc: number;
+  /** ROC AUC with the transactions of request-invisible scenarios left out (null without scenario labels). */
+  readonly visibleFraud: { readonly excludedScenarios: readonly string[]; readonly rows: number; readonly rocAuc: number } | null;
   readonly review: ThresholdMetrics;
   readonly decline: ThresholdMetrics;
   readonly byScenario: readonly ScenarioRecall[];
@@ -25,6 +27,7 @@ export function evaluateScores(
   scenarios: readonly string[] | null,
   reviewThreshold: number,
   declineThreshold: number,
+  invisibleScenarios: readonly string[] = [],
 ): Evaluation {
   let positives = 0;
   for (const y of labels) positives += y;
@@ -53,10 +56,23 @@ export function evaluateScores(
       byScenario.push({ scenario, count, reviewOrDeclineRecall: review / count, declineRecall: decline / count, rocAuc: rocAuc(s, y) });
     }
   }
+  let visibleFraud: Evaluation['visibleFraud'] = null;
+  if (scenarios !== null) {
+    const excluded = new Set(invisibleScenarios);
+    const s: number[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < scores.length; i++) {
+      if (excluded.has(scenarios[i] as string)) continue;
+      s.push(scores[i] as number);
+      y.push(labels[i] as number);
+    }
+    visibleFraud = { excludedScenarios: [...invisibleScenarios], rows: s.length, rocAuc: rocAuc(s, y) };
+  }
   return {
     rows: scores.length,
     positives,
     rocAuc: rocAuc(scores, labels),
+    visibleFraud,
     review: metricsAtThreshold(scores, labels, reviewThreshold),
     decline: metricsAtThreshold(scores, labels, declineThreshold),
     byScenario,

@@ -3,12 +3,10 @@ import { DEFAULT_GBDT_PARAMS, type GradientBoostingParams } from '@verdict/train
 /** Model input columns, in order. Every name is a @verdict/domain feature computed from the request alone. */
 export const FRAUD_DEMO_FEATURES: readonly string[] = [
   'amount',
-  'log_amount',
   'amount_cents',
   'amount_is_round',
   'amount_is_micro',
   'hour_of_day',
-  'minute_of_day',
   'day_of_week',
   'is_night',
   'is_weekend',
@@ -49,6 +47,11 @@ export interface PolicyTargets {
 }
 
 export interface TrainingConfig {
+  /**
+   * Scenarios whose transactions carry no request-level signal, reported separately so the model's ROC AUC on
+   * what it can see is not hidden behind what it cannot.
+   */
+  readonly requestInvisibleScenarios: readonly string[];
   readonly modelName: string;
   readonly modelVersion: string;
   readonly features: readonly string[];
@@ -59,6 +62,8 @@ export interface TrainingConfig {
 }
 
 export const FRAUD_DEMO_CONFIG: TrainingConfig = {
+  // Every transaction at a compromised terminal is fraud, yet each one is the cardholder's ordinary purchase.
+  requestInvisibleScenarios: ['compromised-terminal'],
   modelName: 'fraud-demo',
   modelVersion: '1.0.0',
   features: FRAUD_DEMO_FEATURES,

@@ -15,6 +15,12 @@ function evaluationSection(title: string, e: Evaluation): string[] {
     `### ${title}`,
     '',
     `${e.rows} transactions, ${e.positives} fraudulent (${pct(e.positives / e.rows)}). **ROC AUC ${num(e.rocAuc)}**.`,
+    ...(e.visibleFraud
+      ? [
+          `Without the request-invisible scenario(s) ${e.visibleFraud.excludedScenarios.map((s) => `*${s}*`).join(', ')}`,
+          `(${e.visibleFraud.rows} transactions): **ROC AUC ${num(e.visibleFraud.rocAuc)}**.`,
+        ]
+      : []),
     '',
     '| threshold | precision | recall | false-positive rate | flagged |',
     '| --- | --- | --- | --- | --- |',

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { evaluateAwsColdstart, awsColdstartPath } from './evaluate-aws';
 import { FRAUD_DEMO_CONFIG, type TrainingConfig } from './fraud-demo-config';
 import { renderModelCard } from './model-card';
@@ -15,6 +15,9 @@ interface TrainOptions {
   customers: number;
   terminals: number;
   days: number;
+  testDays: number;
+  validationDays: number;
+  maxTrees: number;
   modelVersion: string;
   check: boolean;
   external: boolean;
@@ -33,9 +36,12 @@ function configFrom(o: TrainOptions): TrainingConfig {
     ...c,
     modelVersion: o.modelVersion,
     simulation: { ...c.simulation, seed: o.seed, customers: o.customers, terminals: o.terminals, days: o.days },
-    params: { ...c.params, seed: o.trainSeed },
+    split: { testDays: o.testDays, validationDays: o.validationDays },
+    params: { ...c.params, seed: o.trainSeed, nEstimators: o.maxTrees },
   };
 }
+
+const defaultLog = (line: string): void => void process.stderr.write(`${line}\n`);
 
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
@@ -53,7 +59,8 @@ function checkCommitted(outDir: string, sha: string): string[] {
   return problems;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The `train` command; `args` are the user arguments (no node/script prefix). Resolves to the exit code. */
+export async function runTrainCommand(args: readonly string[], log: (line: string) => void = defaultLog): Promise<number> {
   const root = repoRoot();
   const d = FRAUD_DEMO_CONFIG;
   const program = new Command()
@@ -65,13 +72,16 @@ async function main(argv: string[]): Promise<number> {
     .option('--customers <n>', 'simulated customers', int, d.simulation.customers)
     .option('--terminals <n>', 'simulated terminals', int, d.simulation.terminals)
     .option('--days <n>', 'simulated days', int, d.simulation.days)
+    .option('--test-days <n>', 'last days held out for evaluation', int, d.split.testDays)
+    .option('--validation-days <n>', 'days before the test period for early stopping and thresholds', int, d.split.validationDays)
+    .option('--max-trees <n>', 'maximum boosting rounds', int, d.params.nEstimators)
     .option('--model-version <v>', 'model version', d.modelVersion)
     .option('--check', 'retrain and verify the committed model.onnx matches byte for byte (exit 1 otherwise)', false)
     .option('--no-external', 'skip the AWS cold-start evaluation')
     .option('--quiet', 'no per-iteration progress', false)
-    .parse(argv);
+    .exitOverride()
+    .parse([...args], { from: 'user' });
   const o = program.opts<TrainOptions>();
-  const log = (s: string): void => void process.stderr.write(`${s}\n`);
   const artifacts = runTrainingPipeline(configFrom(o), (it) => {
     if (!o.quiet && it.iteration % 25 === 0) {
       log(`round ${it.iteration}: train loss ${it.trainLoss.toFixed(5)}, validation loss ${it.validationLoss?.toFixed(5) ?? '-'}`);
@@ -110,9 +120,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv).then(
+  runTrainCommand(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
+      if (e instanceof CommanderError) process.exit(e.exitCode);
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exit(1);
     },

@@ -60,8 +60,8 @@ export function runTrainingPipeline(config: TrainingConfig, onIteration?: (log: 
     declineThreshold,
   );
   const testScores = predictProbabilities(result.model, test.values, test.rows);
-  const validationEval = evaluateScores(validScores, validation.labels, pickScenarios(data, validRows), reviewThreshold, declineThreshold);
-  const testEval = evaluateScores(testScores, test.labels, pickScenarios(data, testRows), reviewThreshold, declineThreshold);
+  const validationEval = evaluateScores(validScores, validation.labels, pickScenarios(data, validRows), reviewThreshold, declineThreshold, config.requestInvisibleScenarios);
+  const testEval = evaluateScores(testScores, test.labels, pickScenarios(data, testRows), reviewThreshold, declineThreshold, config.requestInvisibleScenarios);
 
   const baseline = legitimateMedians(train);
   const onnx = exportOnnx(result.model, {

@@ -1,0 +1,47 @@
+import { readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { definePolicy, FEATURE_NAMES } from '@verdict/domain';
+import { OnnxModelRuntime } from '@verdict/model-runtime';
+import type { ModelManifest } from './model-manifest';
+import { sha256Hex } from './training-pipeline';
+
+/** The committed demo model the engine loads by default. Regenerate with `npm run train`; verify with `-- --check`. */
+const dir = path.resolve(__dirname, '..', '..', 'models', 'fraud-demo');
+const manifest = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8')) as ModelManifest;
+const onnxPath = path.join(dir, manifest.file);
+
+describe('committed models/fraud-demo', () => {
+  it('model.onnx has the sha256 and size recorded in model.json, and stays under 1 MB', () => {
+    const bytes = readFileSync(onnxPath);
+    expect(sha256Hex(bytes)).toBe(manifest.sha256);
+    expect(bytes.length).toBe(manifest.bytes);
+    expect(statSync(onnxPath).size).toBeLessThan(1024 * 1024);
+  });
+
+  it('loads in onnxruntime with metadata matching model.json and only known features', async () => {
+    const runtime = await OnnxModelRuntime.load({ path: onnxPath });
+    try {
+      const d = runtime.descriptor;
+      expect(d.sha256).toBe(manifest.sha256);
+      expect(d.name).toBe(manifest.name);
+      expect(d.version).toBe(manifest.version);
+      expect(d.features).toEqual(manifest.features);
+      expect(d.baseline).toEqual(manifest.baseline);
+      expect(d.scoreOutput).toEqual({ name: 'probabilities', column: 1 });
+      for (const f of d.features) expect(FEATURE_NAMES).toContain(f);
+      // Scoring the baseline row gives a low (genuine-looking) score.
+      const { scores } = await runtime.score(Float32Array.from(manifest.baseline), 1);
+      expect(scores[0]).toBeLessThan(manifest.policy.reviewThreshold);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('recommends a valid policy and documents the held-out metrics in the model card', () => {
+    expect(() => definePolicy(manifest.policy)).not.toThrow();
+    const card = readFileSync(path.join(dir, 'MODEL_CARD.md'), 'utf8');
+    expect(card).toContain(manifest.sha256);
+    expect(card).toContain(`ROC AUC ${Number(manifest.metrics.test.rocAuc.toFixed(4))}`);
+    expect(card).toContain(`decline at ≥ ${manifest.policy.declineThreshold}`);
+  });
+});
