@@ -4,3 +4,4 @@ export * from './sqlite/sqlite-event-store';
 export type { GroupCommitStats } from './sqlite/sqlite-group-commit';
 export * from './postgres';
 export * from './event-store.factory';
+export * from './esdb';
