@@ -86,7 +86,7 @@ describe.each(readModelTestTargets())('projection runner with $kind read models'
   it('catches up from the start, then follows live appends (read-your-writes via waitForPosition)', async () => {
     const head = await appendDecisions(store, fixture, 25);
     const r = runner();
-    await r.start();
+    await Promise.all([r.start(), r.start()]);
     await r.waitForPosition(head, 20_000);
     expect(await positions(model)).toEqual(upTo(head));
 

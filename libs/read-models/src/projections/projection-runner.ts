@@ -59,6 +59,7 @@ export class ProjectionRunner {
   private lastAppliedAt: Date | undefined;
   private subscription: AllSubscription | undefined;
   private loop: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
   private waiters = new Set<Waiter>();
 
   constructor(private readonly options: ProjectionRunnerOptions) {
@@ -72,8 +73,14 @@ export class ProjectionRunner {
   }
 
   /** Resolves once subscribed from the stored checkpoint. Rejects (and stays stopped) if that cannot be read. */
-  async start(): Promise<void> {
-    if (this.running) return;
+  start(): Promise<void> {
+    if (this.running) return Promise.resolve();
+    // Concurrent calls share one start: never two subscriptions writing the same checkpoint.
+    this.starting ??= this.subscribe().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async subscribe(): Promise<void> {
     const { dataSource, eventStore, projection } = this.options;
     this.lastError = undefined;
     this.stopping = false;
