@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   BACKWARDS,
+  DeadlineExceededError,
   END,
   EventStoreDBClient,
   FORWARDS,
@@ -160,6 +161,44 @@ describe('fake EventStoreDB, seen through the raw client', () => {
     );
     expect(revisions).toEqual([2n, 3n, 4n]);
     await streamSub.unsubscribe();
+  });
+
+  it('answers a BatchAppend request whose deadline has passed with Timeout, writing nothing', async () => {
+    const stream = `wire-deadline-${randomUUID()}`;
+    const error = await client.appendToStream(stream, [event()], { deadline: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    await expect(collect(client.readStream(stream))).rejects.toBeInstanceOf(StreamNotFoundError);
+  });
+
+  it('tells a consumer too slow for the live buffer that it fell behind, then catches it up without gaps', async () => {
+    const stream = `wire-slow-${randomUUID()}`;
+    const subscription = client.subscribeToStream(stream, { fromRevision: START });
+    const marks: string[] = [];
+    subscription.on('caughtUp', () => marks.push('caughtUp'));
+    subscription.on('fellBehind', () => marks.push('fellBehind'));
+    await new Promise<void>((resolve) => subscription.once('caughtUp', () => resolve()));
+    subscription.pause();
+    const total = 3000;
+    const blob = 'x'.repeat(1024);
+    for (let i = 0; i < total; i += 500) {
+      const batch = Array.from({ length: 500 }, (_, j) => event('Burst', { i: i + j, blob }));
+      await client.appendToStream(stream, batch);
+    }
+    const revisions: bigint[] = [];
+    const all = new Promise<void>((resolve) =>
+      subscription.on('data', (e: ResolvedEvent) => {
+        revisions.push(e.event!.revision);
+        if (revisions.length === total) resolve();
+      }),
+    );
+    subscription.resume();
+    await all;
+    await new Promise<void>((resolve) => (marks.at(-1) === 'caughtUp' ? resolve() : subscription.once('caughtUp', () => resolve())));
+    expect(revisions).toEqual(Array.from({ length: total }, (_, i) => BigInt(i)));
+    expect(marks[0]).toBe('caughtUp');
+    expect(marks).toContain('fellBehind');
+    expect(marks.at(-1)).toBe('caughtUp');
+    await subscription.unsubscribe();
   });
 
   it('uses the unary Append RPC when BatchAppend is not chosen (credentials given)', async () => {
