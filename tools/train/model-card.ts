@@ -103,6 +103,21 @@ export function renderModelCard(m: ModelManifest): string {
     '',
     '## Evaluation',
     '',
+    'Quality targets for the demo model on held-out simulated days: ROC AUC ≥ 0.90 and false-positive rate ≤ 2 % at',
+    'the decline threshold.',
+    '',
+    '| target | reached (test) | met |',
+    '| --- | --- | --- |',
+    `| ROC AUC ≥ 0.90, all fraud | ${num(test.rocAuc)} | ${test.rocAuc >= 0.9 ? 'yes' : 'no'} |`,
+    ...(test.visibleFraud
+      ? [
+          `| ROC AUC ≥ 0.90, without ${test.visibleFraud.excludedScenarios.join(', ')} | ${num(test.visibleFraud.rocAuc)} | ${
+            test.visibleFraud.rocAuc >= 0.9 ? 'yes' : 'no'
+          } |`,
+        ]
+      : []),
+    `| FPR ≤ 2 % at decline | ${pct(test.decline.falsePositiveRate)} | ${test.decline.falsePositiveRate <= 0.02 ? 'yes' : 'no'} |`,
+    '',
     ...evaluationSection('Held-out simulated days (test)', test),
     ...evaluationSection('Validation days', m.metrics.validation),
   ];

@@ -60,8 +60,10 @@ export function runTrainingPipeline(config: TrainingConfig, onIteration?: (log: 
     declineThreshold,
   );
   const testScores = predictProbabilities(result.model, test.values, test.rows);
-  const validationEval = evaluateScores(validScores, validation.labels, pickScenarios(data, validRows), reviewThreshold, declineThreshold, config.requestInvisibleScenarios);
-  const testEval = evaluateScores(testScores, test.labels, pickScenarios(data, testRows), reviewThreshold, declineThreshold, config.requestInvisibleScenarios);
+  const evaluate = (scores: Float32Array, labels: Uint8Array, rows: Uint32Array) =>
+    evaluateScores(scores, labels, pickScenarios(data, rows), reviewThreshold, declineThreshold, config.requestInvisibleScenarios);
+  const validationEval = evaluate(validScores, validation.labels, validRows);
+  const testEval = evaluate(testScores, test.labels, testRows);
 
   const baseline = legitimateMedians(train);
   const onnx = exportOnnx(result.model, {

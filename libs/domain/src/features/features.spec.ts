@@ -55,6 +55,11 @@ describe('features', () => {
     expect(value(monday, 'day_of_week')).toBe(0);
     expect(value(monday, 'is_night')).toBe(0);
     expect(value(monday, 'is_weekend')).toBe(0);
+    // A request object whose timestamp is replaced is re-read, not served from the parse cache.
+    const mutable = { ...base };
+    expect(value(mutable, 'hour_of_day')).toBe(3);
+    mutable.occurredAt = '2026-01-31T17:00:00Z';
+    expect(value(mutable, 'hour_of_day')).toBe(17);
     // Crossing midnight backwards through the offset changes the day.
     expect(value({ ...base, occurredAt: '2026-02-02T01:00:00+03:00' }, 'day_of_week')).toBe(6);
   });

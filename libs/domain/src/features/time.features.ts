@@ -2,21 +2,22 @@ import type { DecisionRequest } from '../decision-request';
 import type { FeatureDefinition } from './feature-definition';
 
 interface UtcParts {
+  readonly occurredAt: string;
   readonly hour: number;
   readonly minuteOfDay: number;
   /** 0 = Monday … 6 = Sunday (ISO order, so the weekend is 5–6). */
   readonly dayOfWeek: number;
 }
 
-// Several features read the same timestamp; parse it once per request object.
+// Several features read the same timestamp; parse it once per request (re-parsed if occurredAt was replaced).
 const cache = new WeakMap<DecisionRequest, UtcParts>();
 
 function utcParts(r: DecisionRequest): UtcParts {
   let parts = cache.get(r);
-  if (parts === undefined) {
+  if (parts === undefined || parts.occurredAt !== r.occurredAt) {
     const d = new Date(Date.parse(r.occurredAt));
     const hour = d.getUTCHours();
-    parts = { hour, minuteOfDay: hour * 60 + d.getUTCMinutes(), dayOfWeek: (d.getUTCDay() + 6) % 7 };
+    parts = { occurredAt: r.occurredAt, hour, minuteOfDay: hour * 60 + d.getUTCMinutes(), dayOfWeek: (d.getUTCDay() + 6) % 7 };
     cache.set(r, parts);
   }
   return parts;
