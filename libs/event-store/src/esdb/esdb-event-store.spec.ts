@@ -69,6 +69,16 @@ describe('EsdbEventStore specifics', () => {
       expect((await store.readStream(s)).map((e) => e.id)).toEqual([...events, ...more].map((e) => e.id));
     });
 
+    it('no_stream with the same ids but a different payload is a wrong expected revision (the stream existed)', async () => {
+      const s = uniquePrefix('idem-payload');
+      const [event] = newEvents(1);
+      await store.appendToStream(s, [event], { expectedRevision: 'no_stream' });
+      const error = await failure(store.appendToStream(s, [{ ...event, data: { ...event.data, changed: true } }], { expectedRevision: 'no_stream' }));
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect((error as WrongExpectedRevisionError).actual).toBe(0n);
+      expect(await store.readStream(s)).toHaveLength(1);
+    });
+
     it('a retry that only partly matches is a wrong expected revision, not a silent merge', async () => {
       const s = uniquePrefix('idem-partial');
       const events = newEvents(2);

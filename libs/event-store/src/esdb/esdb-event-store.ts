@@ -24,6 +24,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { EsdbAllSubscription } from './esdb-all-subscription';
+import { assertCreatedByThisAppend } from './esdb-idempotency';
 import { toStoreError, withDeadline } from './esdb-errors';
 import { isVisible, toEsdbEvents, toRecordedEvent } from './esdb-event-mapping';
 
@@ -54,15 +55,21 @@ export class EsdbEventStore implements EventStore {
     this.assertOpen();
     const expected = options.expectedRevision;
     const esdbEvents = toEsdbEvents(streamId, events, expected);
+    let appended: AppendResult;
     try {
       // `deadline` reaches the server (BatchAppend request deadline, or the gRPC deadline of a unary Append).
       const append = this.client.appendToStream(streamId, esdbEvents, { expectedRevision: expected, deadline: this.timeoutMs });
       const result = await withDeadline(append, this.timeoutMs, `append to "${streamId}"`);
       if (!result.position) throw new Error(`the server reported no position for the append to "${streamId}"`);
-      return { nextExpectedRevision: result.nextExpectedRevision, position: result.position.commit };
+      appended = { nextExpectedRevision: result.nextExpectedRevision, position: result.position.commit };
     } catch (error) {
       throw toStoreError(error, `append to "${streamId}"`, { streamId, expected });
     }
+    // An idempotent write may hide that the stream already existed: verify (see esdb-idempotency.ts).
+    if (expected === 'no_stream') {
+      assertCreatedByThisAppend(streamId, events, await this.readStream(streamId, { maxCount: events.length }));
+    }
+    return appended;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
