@@ -26,7 +26,9 @@ export interface RunningEngine {
 
 /** Starts the real engine on a real listening port (0 = any free one), on its own temp data dir. */
 export async function startEngine(env: Record<string, string> = {}): Promise<RunningEngine> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'verdict-e2e-'));
+  // A data dir that doesn't exist yet, as on a fresh checkout: the engine must create it.
+  const scratch = mkdtempSync(path.join(tmpdir(), 'verdict-e2e-'));
+  const dataDir = path.join(scratch, 'data');
   const config = loadConfig({ VERDICT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
   const { app } = await createEngineApp(config, createLogger('silent', 'verdict-test'));
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -49,7 +51,7 @@ export async function startEngine(env: Record<string, string> = {}): Promise<Run
     caughtUp: (position) => projections.waitForPosition(BigInt(position), 15_000),
     stop: async () => {
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
     },
   };
 }

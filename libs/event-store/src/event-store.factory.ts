@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { EventStore } from './event-store.port';
 import { createSqliteEventStore } from './sqlite/sqlite-event-store';
 import { createPostgresEventStore } from './postgres/postgres-event-store';
@@ -15,6 +17,7 @@ export interface EventStoreSelection {
 export async function createEventStore(selection: EventStoreSelection): Promise<EventStore> {
   switch (selection.kind) {
     case 'sqlite':
+      mkdirSync(path.dirname(path.resolve(selection.url)), { recursive: true }); // a fresh checkout has no ./data yet
       return createSqliteEventStore({ path: selection.url });
     case 'postgres':
       return createPostgresEventStore({ connectionString: selection.url, schema: selection.schema });
