@@ -61,7 +61,8 @@ export class PostgresChangeNotifier {
     for (const w of [...this.waiters]) w();
   }
 
-  private ensureListening(): void {
+  /** Starts (or, after a loss and its back-off, restarts) the LISTEN connection in the background. */
+  ensureListening(): void {
     if (this.closed || this.client || this.connecting || Date.now() < this.nextAttemptAt) return;
     const client = new Client({ connectionString: this.connectionString });
     const drop = (): void => {

@@ -101,6 +101,8 @@ export class PostgresEventStore implements EventStore {
       (s) => this.subscriptions.delete(s),
     );
     this.subscriptions.add(subscription);
+    // Listen from the start, so that wake-ups are in place by the time the subscription has caught up.
+    this.notifier.ensureListening();
     return subscription;
   }
 
