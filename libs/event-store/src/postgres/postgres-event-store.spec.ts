@@ -170,6 +170,36 @@ describePg('PostgresEventStore', () => {
       }
     });
 
+    it('rejects every caller when COMMIT itself fails (a deferred constraint), with nothing visible', async () => {
+      const schema = schemas.next();
+      const store = await createPostgresEventStore({ connectionString: TEST_PG_URL, schema });
+      try {
+        await withClient((c) =>
+          c.query(`
+            CREATE FUNCTION "${schema}".refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NEW.stream_id = 'refused' THEN RAISE EXCEPTION 'refused at commit'; END IF;
+              RETURN NULL;
+            END $$;
+            CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON "${schema}".events
+              DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "${schema}".refuse_at_commit();`),
+        );
+        const outcomes = await Promise.allSettled([
+          store.appendToStream('accepted-1', [ev()], { expectedRevision: 'no_stream' }),
+          store.appendToStream('refused', [ev()], { expectedRevision: 'no_stream' }),
+          store.appendToStream('accepted-2', [ev()], { expectedRevision: 'no_stream' }),
+        ]);
+        for (const o of outcomes) {
+          expect(o).toMatchObject({ status: 'rejected', reason: expect.any(EventStoreUnavailableError) });
+          expect((o as PromiseRejectedResult).reason.cause).toMatchObject({ message: 'refused at commit' });
+        }
+        expect(store.stats()).toMatchObject({ flushes: 1, failedFlushes: 1, transactions: 0 });
+        expect(await countVisible(schema)).toBe(0);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('rejects every caller with EventStoreUnavailableError when the connection dies before COMMIT', async () => {
       let kill = true;
       const schema = schemas.next();
