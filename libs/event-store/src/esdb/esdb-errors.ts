@@ -4,10 +4,10 @@ import {
   isCommandError,
 } from '@eventstore/db-client';
 import {
+  EventStoreError,
   EventStoreUnavailableError,
   InvalidAppendError,
   WrongExpectedRevisionError,
-  type EventStoreError,
 } from '../event-store.errors';
 import type { ExpectedRevision } from '../event-store.port';
 
@@ -22,7 +22,7 @@ export function toStoreError(
   what: string,
   append?: { streamId: string; expected: ExpectedRevision },
 ): EventStoreError {
-  if (error instanceof EventStoreUnavailableError || error instanceof WrongExpectedRevisionError) return error;
+  if (error instanceof EventStoreError) return error;
   if (append && error instanceof WrongExpectedVersionError) {
     const actual = error.actualVersion;
     return new WrongExpectedRevisionError(append.streamId, append.expected, typeof actual === 'bigint' ? actual : 'no_stream');

@@ -79,6 +79,26 @@ describe('EsdbEventStore specifics', () => {
       expect(await store.readStream(s)).toHaveLength(1);
     });
 
+    it('an exact revision the stream moved past, with the same ids but other content, is a wrong expected revision', async () => {
+      const s = uniquePrefix('idem-exact');
+      await store.appendToStream(s, [newEvent()], { expectedRevision: 'no_stream' });
+      const [event] = newEvents(1);
+      await store.appendToStream(s, [event], { expectedRevision: 0n });
+      await store.appendToStream(s, [newEvent()], { expectedRevision: 1n });
+      const error = await failure(store.appendToStream(s, [{ ...event, type: 'Other' }], { expectedRevision: 0n }));
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(error).toMatchObject({ expected: 0n, actual: 2n });
+      expect(await store.readStream(s)).toHaveLength(3);
+    });
+
+    it('accepts upper-case UUIDs (stored in the server\'s lower-case form) and still recognises their retry', async () => {
+      const s = uniquePrefix('idem-case');
+      const event = { ...newEvent(), id: randomUUID().toUpperCase() };
+      const first = await store.appendToStream(s, [event], { expectedRevision: 'no_stream' });
+      await expect(store.appendToStream(s, [event], { expectedRevision: 'no_stream' })).resolves.toEqual(first);
+      expect((await store.readStream(s)).map((e) => e.id)).toEqual([event.id.toLowerCase()]);
+    });
+
     it('a retry that only partly matches is a wrong expected revision, not a silent merge', async () => {
       const s = uniquePrefix('idem-partial');
       const events = newEvents(2);

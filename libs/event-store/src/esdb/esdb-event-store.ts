@@ -11,7 +11,7 @@ import {
   type ResolvedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
-import { EventStoreClosedError, EventStoreUnavailableError } from '../event-store.errors';
+import { EventStoreClosedError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors';
 import type {
   AllSubscription,
   AppendOptions,
@@ -24,7 +24,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { EsdbAllSubscription } from './esdb-all-subscription';
-import { assertCreatedByThisAppend } from './esdb-idempotency';
+import { needsReadBack, storedByThisAppend } from './esdb-idempotency';
 import { toStoreError, withDeadline } from './esdb-errors';
 import { isVisible, toEsdbEvents, toRecordedEvent } from './esdb-event-mapping';
 
@@ -65,11 +65,28 @@ export class EsdbEventStore implements EventStore {
     } catch (error) {
       throw toStoreError(error, `append to "${streamId}"`, { streamId, expected });
     }
-    // An idempotent write may hide that the stream already existed: verify (see esdb-idempotency.ts).
-    if (expected === 'no_stream') {
-      assertCreatedByThisAppend(streamId, events, await this.readStream(streamId, { maxCount: events.length }));
+    // An idempotent write may hide that the stream was elsewhere: verify (see esdb-idempotency.ts).
+    if (needsReadBack(expected)) {
+      const first = appended.nextExpectedRevision - BigInt(events.length) + 1n;
+      const stored = await this.readStream(streamId, { fromRevision: first, maxCount: events.length });
+      if (!storedByThisAppend(events, stored)) {
+        throw new WrongExpectedRevisionError(streamId, expected, await this.lastRevision(streamId));
+      }
     }
     return appended;
+  }
+
+  private async lastRevision(streamId: string): Promise<bigint | 'no_stream'> {
+    try {
+      const [last] = await this.collect(
+        this.client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }),
+        `read of the end of "${streamId}"`,
+      );
+      return last?.event?.revision ?? 'no_stream';
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return 'no_stream';
+      throw toStoreError(error, `read of the end of "${streamId}"`);
+    }
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -1,5 +1,4 @@
-import { WrongExpectedRevisionError } from '../event-store.errors';
-import type { EventData, RecordedEvent } from '../event-store.port';
+import type { EventData, ExpectedRevision, RecordedEvent } from '../event-store.port';
 
 /** Structural equality of JSON values (key order ignored): what EventStoreDB stores is what the client sent. */
 export function sameJson(a: unknown, b: unknown): boolean {
@@ -14,20 +13,27 @@ export function sameJson(a: unknown, b: unknown): boolean {
 
 /**
  * EventStoreDB acknowledges a re-append of already-stored event ids as a success ("idempotent write"), even with
- * expected version NO_STREAM, and reports the original position. The port promises that `no_stream` fails when the
- * stream exists, so after such an append the adapter checks that the stream starts with exactly these events
- * (ids, types, data and metadata). Only a byte-for-byte retry of the same events is a success; a different payload
- * under the same ids means the stream already existed: WrongExpectedRevisionError.
+ * expected version NO_STREAM or an exact revision the stream has moved past, and reports the original result. The
+ * port promises that those expectations fail when the stream is elsewhere, so after such an append the adapter reads
+ * the acknowledged range back and checks it holds exactly these events (ids, types, data and metadata). Only a retry
+ * of the same events is a success; a different payload under the same ids means the check should have failed.
+ * Returns whether the stored range matches.
  */
-export function assertCreatedByThisAppend(streamId: string, sent: readonly EventData[], stored: readonly RecordedEvent[]): void {
-  const same =
-    stored.length >= sent.length &&
+export function storedByThisAppend(sent: readonly EventData[], stored: readonly RecordedEvent[]): boolean {
+  return (
+    stored.length === sent.length &&
     sent.every((e, i) => {
       const s = stored[i];
-      return s.id === e.id && s.type === e.type && sameJson(s.data, e.data) && sameJson(s.metadata, e.metadata ?? {});
-    });
-  if (!same) {
-    const last = stored.length > 0 ? stored[stored.length - 1].revision : undefined;
-    throw new WrongExpectedRevisionError(streamId, 'no_stream', last);
-  }
+      // Ids go out lower-cased (the server's Guid format), so compare them case-insensitively.
+      return (
+        s.id.toLowerCase() === e.id.toLowerCase() &&
+        s.type === e.type &&
+        sameJson(s.data, e.data) &&
+        sameJson(s.metadata, e.metadata ?? {})
+      );
+    })
+  );
 }
+
+/** The expectations EventStoreDB may satisfy idempotently although the port says they fail. */
+export const needsReadBack = (expected: ExpectedRevision): boolean => expected === 'no_stream' || typeof expected === 'bigint';
