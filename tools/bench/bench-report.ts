@@ -2,7 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DurabilityReport } from './durability-check';
 import type { LoadResult } from './load-run';
+import type { ProfileSummary } from './cpu-profile-summary';
+import type { CpuShare } from './cpu-usage';
 import type { MachineInfo } from './machine-info';
+import type { HistogramMean } from './server-metrics';
 
 export const TARGETS = { decisionsPerSecond: 3000, ratioToBaseline: 0.6 } as const;
 
@@ -13,7 +16,13 @@ export interface TargetRun {
   readonly measured: LoadResult;
   readonly stop: { readonly code: number | null; readonly signal: string | null; readonly graceful: boolean };
   readonly logFile: string;
-  readonly cpuProfileDir?: string;
+  /** Mean of the server's `*_seconds` histograms (from /metrics) over warm-up and run; absent for the baseline. */
+  readonly serverTimings?: Readonly<Record<string, HistogramMean>>;
+  /** GET /health/ready right after the load (the engine reports projection lag there). */
+  readonly readinessAtEnd: unknown;
+  /** Average cores used during the measured run (Linux only). */
+  readonly cpu?: CpuShare;
+  readonly cpuProfile?: ProfileSummary;
 }
 
 export interface BenchReport {
@@ -80,6 +89,17 @@ export function renderMarkdown(report: BenchReport): string {
     '',
   ];
   if (report.ratio !== undefined) lines.push(`Engine ÷ baseline: **${report.ratio.toFixed(2)}×**`, '');
+  const cpuRuns = [engine, baseline].filter((r): r is TargetRun => r?.cpu !== undefined);
+  if (cpuRuns.length > 0) {
+    lines.push(
+      'Average cores used during each measured run (from /proc; "other" is everything else on the machine, which skews the numbers when it is not ~0):',
+      '',
+      '| target | server | load generator | other processes |',
+      '| --- | ---: | ---: | ---: |',
+      ...cpuRuns.map((r) => `| ${r.target} | ${r.cpu!.serverCores} | ${r.cpu!.loadGeneratorCores} | ${r.cpu!.otherCores} |`),
+      '',
+    );
+  }
   const t = report.targets;
   lines.push(
     `Targets: ≥ ${f0(t.decisionsPerSecond)} decisions/s — ${t.throughputMet === undefined ? 'not measured' : t.throughputMet ? 'met' : 'NOT met'}; ` +
@@ -98,7 +118,33 @@ export function renderMarkdown(report: BenchReport): string {
         `when the load stopped. Engine stopped ${engine.stop.graceful ? 'cleanly' : 'by SIGKILL'} (code ${engine.stop.code}, signal ${engine.stop.signal}).`,
       '',
     );
-    if (engine.cpuProfileDir) lines.push(`CPU profile: \`${engine.cpuProfileDir}\` (open in Chrome DevTools → Performance).`, '');
+    if (engine.serverTimings && Object.keys(engine.serverTimings).length > 0) {
+      lines.push(
+        'Engine-side means over warm-up and run (from its /metrics): ' +
+          Object.entries(engine.serverTimings)
+            .map(([k, v]) => `\`${k}\` ${v.meanMs} ms`)
+            .join(', ') +
+          '.',
+        '',
+      );
+    }
+    if (engine.cpuProfile) {
+      const p = engine.cpuProfile;
+      lines.push(
+        '## Where the engine spends its CPU',
+        '',
+        `Self time from \`${p.file}\` (${p.sampledSeconds.toFixed(1)} s sampled, start-up included):`,
+        '',
+        '| component | self time |',
+        '| --- | ---: |',
+        ...p.byComponent.slice(0, 12).map((c) => `| ${c.name} | ${c.percent.toFixed(1)}% |`),
+        '',
+        '| hottest function | self time |',
+        '| --- | ---: |',
+        ...p.topFunctions.slice(0, 12).map((f) => `| \`${f.name}\` | ${f.percent.toFixed(1)}% |`),
+        '',
+      );
+    }
   }
   return lines.join('\n');
 }

@@ -61,6 +61,11 @@ export class ChildServer {
     return this.child.pid;
   }
 
+  /** How the process ended, if it has (a server that dies under load invalidates the run). */
+  get exit(): ChildExit | null {
+    return this.exitInfo;
+  }
+
   static async start(options: ChildServerOptions): Promise<ChildServer> {
     const log = openSync(options.logFile, 'w');
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {

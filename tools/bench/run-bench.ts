@@ -11,7 +11,10 @@ import { parseBenchOptions, type BenchOptions } from './bench-options';
 import { ChildServer } from './child-server';
 import { checkDurability } from './durability-check';
 import { freePort } from './free-port';
+import { cpuShare, cpuSnapshot, type CpuShare } from './cpu-usage';
+import { newestCpuProfile, summarizeCpuProfile } from './cpu-profile-summary';
 import { runLoad, type LoadResult } from './load-run';
+import { scrapeHistogramMeans, type HistogramMean } from './server-metrics';
 import { machineInfo } from './machine-info';
 import { RequestPool } from './request-pool';
 import { simulatedRequests } from './simulated-requests';
@@ -63,32 +66,59 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
     logFile,
     readyUrl: `${baseUrl}/health/ready`,
   });
-  const drive = async (): Promise<{ warmup: LoadResult; measured: LoadResult }> => {
+  interface Driven {
+    warmup: LoadResult;
+    measured: LoadResult;
+    serverTimings?: Record<string, HistogramMean>;
+    readinessAtEnd: unknown;
+    cpu?: CpuShare;
+  }
+  const drive = async (): Promise<Driven> => {
     const load = { baseUrl, path: DECISIONS_PATH, connections: options.connections };
     say(`  warm-up ${options.warmupSeconds} s`);
     const warmup = await runLoad({ ...load, durationSeconds: options.warmupSeconds, pool: pool.withPrefix(`${pool.idPrefix}-w`) }, true);
     if (options.warmupSeconds > 0) say(`  ${describe('warm-up', warmup)}`);
     say(`  measuring ${options.durationSeconds} s at ${options.connections} connections`);
+    const before = cpuSnapshot(server.pid);
     const measured = await runLoad({ ...load, durationSeconds: options.durationSeconds, pool: pool.withPrefix(`${pool.idPrefix}-m`) }, true);
+    const cpu = cpuShare(before, cpuSnapshot(server.pid));
+    if (server.exit) {
+      throw new Error(`${phase.target} exited during the run (code ${server.exit.code}, signal ${server.exit.signal}); see ${path.relative(root, logFile)}`);
+    }
     say(`  ${describe(phase.target, measured)}`);
-    return { warmup, measured };
+    if (cpu) {
+      say(`  cores used: server ${cpu.serverCores}, load generator ${cpu.loadGeneratorCores}, other processes ${cpu.otherCores}`);
+    }
+    // The server's own view right after the load: where a decision's time went, and how far projections lag.
+    const serverTimings = await scrapeHistogramMeans(baseUrl);
+    if (serverTimings) {
+      say(`  server timings (mean over warm-up + run): ${Object.entries(serverTimings).map(([k, v]) => `${k} ${v.meanMs} ms`).join(', ')}`);
+    }
+    const readinessAtEnd: unknown = await (await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(10_000) })).json();
+    return { warmup, measured, serverTimings, readinessAtEnd, cpu };
   };
-  let loads: { warmup: LoadResult; measured: LoadResult };
+  let driven: Driven;
   try {
-    loads = await drive();
+    driven = await drive();
   } catch (err) {
     await server.stop();
     throw err;
   }
   const stop = await server.stop();
   say(`  stopped ${phase.target}: ${stop.graceful ? 'clean exit' : 'SIGKILL after grace period'} (code ${stop.code}, signal ${stop.signal})`);
+  const profile = phase.cpuProfileDir && newestCpuProfile(phase.cpuProfileDir);
+  const cpuProfile = profile ? summarizeCpuProfile(profile, root) : undefined;
+  if (cpuProfile) {
+    say(`  CPU profile ${path.relative(root, profile as string)}; self time by component:`);
+    for (const c of cpuProfile.byComponent.slice(0, 10)) say(`    ${c.percent.toFixed(1).padStart(5)}%  ${c.name}`);
+  }
   return {
     target: phase.target,
     description: phase.description,
-    ...loads,
+    ...driven,
     stop,
     logFile: path.relative(root, logFile),
-    cpuProfileDir: phase.cpuProfileDir && path.relative(root, phase.cpuProfileDir),
+    cpuProfile: cpuProfile && { ...cpuProfile, file: path.relative(root, cpuProfile.file) },
   };
 }
 

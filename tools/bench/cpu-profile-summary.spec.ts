@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { componentOf, summarizeCpuProfile } from './cpu-profile-summary';
+
+const root = '/repo';
+const frame = (url: string, functionName = 'f', lineNumber = 0) => ({ url, functionName, lineNumber });
+
+describe('componentOf', () => {
+  it.each([
+    ['file:///repo/node_modules/typeorm/driver/x.js', 'npm:typeorm'],
+    ['file:///repo/node_modules/@nestjs/core/injector.js', 'npm:@nestjs/core'],
+    ['file:///repo/node_modules/a/node_modules/b/index.js', 'npm:a'],
+    ['file:///repo/dist/libs/event-store/src/sqlite/x.js', 'libs/event-store'],
+    ['file:///repo/dist/apps/engine/src/main.js', 'apps/engine'],
+    ['node:internal/modules/cjs/loader', 'node internals'],
+  ])('%s → %s', (url, component) => {
+    expect(componentOf(frame(url), root)).toBe(component);
+  });
+
+  it('names V8 buckets by their function name', () => {
+    expect(componentOf(frame('', '(garbage collector)'), root)).toBe('(garbage collector)');
+    expect(componentOf(frame('', 'writev'), root)).toBe('(writev)');
+  });
+});
+
+describe('summarizeCpuProfile', () => {
+  it('adds up self time per component and per function', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'verdict-prof-'));
+    try {
+      const file = path.join(dir, 'x.cpuprofile');
+      const nodes = [
+        { id: 1, callFrame: frame('', '(root)') },
+        { id: 2, callFrame: frame('file:///repo/node_modules/typeorm/q.js', 'query', 9) },
+        { id: 3, callFrame: frame('file:///repo/dist/libs/domain/src/f.js', 'build', 4) },
+      ];
+      writeFileSync(file, JSON.stringify({ nodes, samples: [2, 2, 2, 3], timeDeltas: [250_000, 250_000, 250_000, 250_000] }));
+      const s = summarizeCpuProfile(file, root);
+      expect(s.sampledSeconds).toBe(1);
+      expect(s.byComponent).toEqual([
+        { name: 'npm:typeorm', percent: 75 },
+        { name: 'libs/domain', percent: 25 },
+      ]);
+      expect(s.topFunctions[0]).toEqual({ name: 'query typeorm/q.js:10', percent: 75 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
