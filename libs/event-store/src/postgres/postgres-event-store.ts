@@ -205,7 +205,7 @@ export class PostgresEventStore implements EventStore {
     } finally {
       client.off('error', onError);
       // Discard the connection after any failure: its session state is unknown.
-      client.release(broken);
+      client.release(broken ?? lost);
     }
   }
 }
