@@ -1,6 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { DecisionAuditRecord } from './decision-audit-record';
-import type { DecisionListFilter } from './decision-queries.port';
+import type { DecisionListFilter, DecisionPage } from './decision-queries.port';
 
 export class GetDecisionQuery extends Query<DecisionAuditRecord | null> {
   constructor(readonly decisionId: string) {
@@ -14,10 +14,7 @@ export class GetTransactionDecisionQuery extends Query<DecisionAuditRecord | nul
   }
 }
 
-export interface DecisionPage {
-  readonly items: readonly unknown[];
-  readonly nextCursor: string | null;
-}
+export type { DecisionPage };
 
 export class ListDecisionsQuery extends Query<DecisionPage> {
   constructor(readonly filter: DecisionListFilter) {

@@ -42,8 +42,7 @@ export class GetTransactionDecisionHandler implements IQueryHandler<GetTransacti
 export class ListDecisionsHandler implements IQueryHandler<ListDecisionsQuery> {
   constructor(@Inject(DECISION_QUERIES) private readonly queries: DecisionQueriesPort) {}
 
-  async execute(q: ListDecisionsQuery): Promise<DecisionPage> {
-    const page = await this.queries.list(q.filter);
-    return { items: page.items, nextCursor: page.nextCursor };
+  execute(q: ListDecisionsQuery): Promise<DecisionPage> {
+    return this.queries.list(q.filter);
   }
 }
