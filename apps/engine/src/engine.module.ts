@@ -13,6 +13,7 @@ import { GetDecisionHandler, GetTransactionDecisionHandler, ListDecisionsHandler
 import { MakeDecisionHandler } from './decisions/make-decision.handler';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
+import { OpenApiController } from './http/openapi.controller';
 import { ProblemTypesController } from './http/problem-types.controller';
 import { ResourceLifecycle } from './infrastructure/resource-lifecycle';
 import {
@@ -68,7 +69,7 @@ export class EngineModule {
     return {
       module: EngineModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [DecisionsController, HealthController, MetricsController, ProblemTypesController],
+      controllers: [DecisionsController, HealthController, MetricsController, ProblemTypesController, OpenApiController],
       providers,
     };
   }

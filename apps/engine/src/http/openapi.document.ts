@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { decisionRequestSchema, DECISION_REQUEST_MAX_BYTES } from '@verdict/domain';
+import { PROBLEM_TYPES } from './problem-types';
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema) => ({ 'application/json': { schema } });
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+
+/** The request schema is generated from the same zod schema that validates requests, so the two can't drift. */
+function requestSchema(): Schema {
+  const { $schema: _, ...schema } = z.toJSONSchema(decisionRequestSchema, { io: 'input' }) as Schema;
+  const props = schema.properties as Record<string, Schema>;
+  props.attributes = { ...props.attributes, maxProperties: 50 };
+  props.occurredAt = { ...props.occurredAt, format: 'date-time' };
+  return schema;
+}
+
+const reason: Schema = {
+  type: 'object',
+  required: ['feature', 'value', 'contribution'],
+  additionalProperties: false,
+  properties: { feature: { type: 'string' }, value: { type: 'number' }, contribution: { type: 'number' } },
+};
+
+const policy: Schema = {
+  type: 'object',
+  required: ['version', 'reviewThreshold', 'declineThreshold'],
+  additionalProperties: false,
+  properties: { version: { type: 'string' }, reviewThreshold: { type: 'number' }, declineThreshold: { type: 'number' } },
+};
+
+const decisionResponse: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['decisionId', 'transactionId', 'outcome', 'score', 'reasons', 'model', 'policy', 'decidedAt', 'latencyMs', 'position'],
+  properties: {
+    decisionId: { type: 'string', format: 'uuid' },
+    transactionId: { type: 'string' },
+    outcome: { enum: ['approve', 'review', 'decline'] },
+    score: { type: 'number', minimum: 0, maximum: 1 },
+    reasons: { type: 'array', items: reason, maxItems: 5, description: 'Top contributors, most important first' },
+    model: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'version', 'sha256'],
+      properties: { name: { type: 'string' }, version: { type: 'string' }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+    },
+    policy,
+    decidedAt: { type: 'string', format: 'date-time' },
+    latencyMs: { type: 'number', minimum: 0, description: 'Features + inference + policy, before the durable append' },
+    position: { type: 'integer', minimum: 0, description: "The DecisionMade event's place in the global log" },
+  },
+};
+
+const auditRecord: Schema = {
+  type: 'object',
+  description: 'The DecisionMade event (docs/events.md) plus where and when the store recorded it',
+  required: ['schemaVersion', 'decisionId', 'transactionId', 'request', 'requestHash', 'features', 'model', 'modelOutputs', 'score', 'policy', 'outcome', 'reasons', 'explanation', 'decidedAt', 'timings', 'eventId', 'eventType', 'stream', 'revision', 'position', 'recordedAt', 'metadata'],
+  properties: {
+    schemaVersion: { const: 1 },
+    decisionId: { type: 'string', format: 'uuid' },
+    transactionId: { type: 'string' },
+    request: ref('DecisionRequest'),
+    requestHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    features: {
+      type: 'object',
+      required: ['names', 'values'],
+      properties: { names: { type: 'array', items: { type: 'string' } }, values: { type: 'array', items: { type: 'number' } } },
+    },
+    model: { type: 'object', required: ['name', 'version', 'sha256', 'inputName', 'outputNames', 'scoreOutput', 'runtime'] },
+    modelOutputs: { type: 'object' },
+    score: { type: 'number' },
+    policy,
+    outcome: { enum: ['approve', 'review', 'decline'] },
+    reasons: { type: 'array', items: reason },
+    explanation: { type: 'object', required: ['method', 'baseline'] },
+    decidedAt: { type: 'string', format: 'date-time' },
+    timings: { type: 'object', required: ['featuresMs', 'inferenceMs', 'totalMs'] },
+    eventId: { type: 'string', format: 'uuid' },
+    eventType: { const: 'DecisionMade' },
+    stream: { type: 'string' },
+    revision: { type: 'integer', minimum: 0 },
+    position: { type: 'integer', minimum: 0 },
+    recordedAt: { type: 'string', format: 'date-time' },
+    metadata: { type: 'object' },
+  },
+};
+
+const problem: Schema = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string', enum: Object.keys(PROBLEM_TYPES).map((c) => `/problems/${c}`).concat('about:blank') },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string', description: 'JSON Pointer into the body or query' }, message: { type: 'string' } } },
+    },
+  },
+};
+
+const listParam = (name: string, schema: Schema, description: string) => ({ name, in: 'query', required: false, schema, description });
+const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+
+/** OpenAPI 3.1 description of the engine's HTTP API, served at GET /openapi.json. */
+export function openApiDocument(version: string): Schema {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Verdict decision engine', version, description: 'Event-sourced ML decisions: every answer is durably recorded before it is sent.' },
+    paths: {
+      '/v1/decisions': {
+        post: {
+          summary: 'Decide on a transaction',
+          parameters: [{ name: 'X-Correlation-Id', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } }],
+          requestBody: { required: true, description: `JSON, at most ${DECISION_REQUEST_MAX_BYTES} bytes`, content: json(ref('DecisionRequest')) },
+          responses: {
+            '201': { description: 'A new decision, recorded before this answer', content: json(ref('DecisionResponse')) },
+            '200': { description: 'A retry of the same request: the original decision (header Idempotent-Replayed: true)', content: json(ref('DecisionResponse')) },
+            '400': problemResponse('Invalid or malformed body (validation-failed, malformed-json)'),
+            '409': problemResponse('Same transactionId, different request (idempotency-conflict)'),
+            '413': problemResponse('Body over 64 KiB'),
+            '415': problemResponse('Not application/json'),
+            '503': problemResponse('The event store could not record the decision; nothing was acknowledged'),
+          },
+        },
+        get: {
+          summary: 'Decision history from the read model, newest first',
+          parameters: [
+            listParam('cardId', { type: 'string' }, 'Only this card'),
+            listParam('customerId', { type: 'string' }, 'Only this customer'),
+            listParam('merchantId', { type: 'string' }, 'Only this merchant'),
+            listParam('outcome', { enum: ['approve', 'review', 'decline'] }, 'Only this outcome'),
+            listParam('from', { type: 'string', format: 'date-time' }, 'decidedAt ≥ from'),
+            listParam('to', { type: 'string', format: 'date-time' }, 'decidedAt < to'),
+            listParam('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 }, 'Page size'),
+            listParam('cursor', { type: 'string' }, 'nextCursor of the previous page'),
+          ],
+          responses: {
+            '200': { description: 'One page', content: json({ type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] } } }) },
+            '400': problemResponse('Invalid query (invalid-query)'),
+          },
+        },
+      },
+      '/v1/decisions/{decisionId}': {
+        get: { summary: 'The full audit record of a decision', parameters: [pathParam('decisionId')], responses: { '200': { description: 'Audit record', content: json(ref('DecisionAuditRecord')) }, '404': problemResponse('Unknown decision') } },
+      },
+      '/v1/transactions/{transactionId}/decision': {
+        get: { summary: "A transaction's decision, read from the event store", parameters: [pathParam('transactionId')], responses: { '200': { description: 'Audit record', content: json(ref('DecisionAuditRecord')) }, '404': problemResponse('No decision for this transaction') } },
+      },
+      '/health/live': { get: { summary: 'Liveness', responses: { '200': { description: 'The process serves HTTP' } } } },
+      '/health/ready': { get: { summary: 'Readiness, with projection lag', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain exposition format' } } } },
+      '/problems/{code}': { get: { summary: 'What a problem type means', parameters: [pathParam('code')], responses: { '200': { description: 'Description' }, '404': problemResponse('Unknown problem type') } } },
+    },
+    components: {
+      schemas: { DecisionRequest: requestSchema(), DecisionResponse: decisionResponse, DecisionAuditRecord: auditRecord, Problem: problem },
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
+
+/** The published OpenAPI document is a contract: real responses must validate against it. */
+describe('OpenAPI document', () => {
+  let engine: RunningEngine;
+  let doc: { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, object> } };
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+
+  beforeAll(async () => {
+    engine = await startEngine();
+    doc = await (await engine.get('/openapi.json')).json();
+    ajv.addSchema({ $id: 'verdict', components: doc.components }, 'verdict');
+  });
+  afterAll(() => engine.stop());
+
+  const validator = (name: string) => ajv.getSchema(`verdict#/components/schemas/${name}`)!;
+  const expectValid = (name: string, value: unknown) => {
+    const validate = validator(name);
+    expect(validate(value) ? [] : validate.errors).toEqual([]);
+  };
+
+  it('is OpenAPI 3.1 and lists every public route', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/decisions', '/v1/decisions/{decisionId}', '/v1/transactions/{transactionId}/decision', '/health/ready']),
+    );
+  });
+
+  it('describes requests exactly as the engine validates them', () => {
+    expectValid('DecisionRequest', decisionRequest());
+    expect(validator('DecisionRequest')({ ...decisionRequest(), extra: 1 })).toBe(false);
+    expect(validator('DecisionRequest')({ ...decisionRequest(), currency: 'eur' })).toBe(false);
+  });
+
+  it('matches real responses: decision, replay, audit record, problem', async () => {
+    const body = decisionRequest();
+    const created = await (await engine.post('/v1/decisions', body)).json();
+    expectValid('DecisionResponse', created);
+    expectValid('DecisionResponse', await (await engine.post('/v1/decisions', body)).json());
+    expectValid('DecisionAuditRecord', await (await engine.get(`/v1/transactions/${body.transactionId}/decision`)).json());
+    expectValid('Problem', await (await engine.post('/v1/decisions', { amount: 'x' })).json());
+    expectValid('Problem', await (await engine.post('/v1/decisions', { ...body, amount: 1 })).json());
+  });
+});
