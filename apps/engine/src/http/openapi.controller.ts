@@ -1,7 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '@verdict/config';
 import { openApiDocument } from './openapi.document';
 
-const VERSION: string = (require('../../../../package.json') as { version: string }).version;
+// repoRoot() finds package.json both from the sources and from dist/.
+const VERSION = (JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
 @Controller()
 export class OpenApiController {
