@@ -1,6 +1,6 @@
 import { InvalidAppendError } from '../event-store.errors';
 import type { EventData, ExpectedRevision } from '../event-store.port';
-import type { SerializedEvent } from './sqlite-group-commit';
+import type { SerializedEvent } from './sqlite-write-protocol';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -18,6 +18,7 @@ import { COMMIT_EVENT, SqliteAllSubscription, type SubscriptionSource } from './
 import { validateAppend } from './sqlite-append-validation';
 import { EVENT_COLUMNS, filterToSql, toRecordedEvent, type SqliteEventRow } from './sqlite-event-rows';
 import { SqliteGroupCommitter, type GroupCommitStats } from './sqlite-group-commit';
+import { SqliteWriterClient } from './sqlite-writer-client';
 import { ensureSqliteSchema } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
@@ -38,45 +39,49 @@ export interface SqliteEventStoreStats extends GroupCommitStats {
 const DEFAULT_READ_ALL_MAX = 1000;
 
 /**
- * Event store on one SQLite file: WAL + synchronous=FULL so an acknowledged append survives a crash; appends are
- * group-committed (see SqliteGroupCommitter); the global position is the table's AUTOINCREMENT key, which SQLite's
- * single writer hands out in commit order.
+ * Event store on one SQLite file: WAL + synchronous=FULL so an acknowledged append survives a crash. Appends are
+ * group-committed (SqliteGroupCommitter) by a writer worker thread (sqlite-writer.worker.ts) that owns the write
+ * connection; reads use this thread's own connection, which WAL never blocks behind the writer. The global position
+ * is the table's AUTOINCREMENT key, which SQLite's single writer hands out in commit order.
  */
 export class SqliteEventStore implements EventStore, SubscriptionSource {
   readonly kind = 'sqlite';
   readonly commits = new EventEmitter().setMaxListeners(0);
   readonly pollIntervalMs: number;
   private closed = false;
-  private readonly committer: SqliteGroupCommitter;
+  private closing: Promise<void> | undefined;
   private readonly subscriptions = new Set<SqliteAllSubscription>();
   private readonly statements = new Map<string, Statement>();
+  private readonly committer: SqliteGroupCommitter;
 
+  /**
+   * Opens (or creates) the file on this thread's read connection, then starts the writer thread that owns the write
+   * connection, so a COMMIT's fsync never blocks this event loop.
+   */
   static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
-    return new SqliteEventStore(options);
-  }
-
-  private readonly db: Db;
-
-  constructor(options: SqliteEventStoreOptions) {
-    this.pollIntervalMs = options.pollIntervalMs ?? 50;
     const maxBatch = options.maxBatch ?? 500;
     if (!(maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    const db = openReadConnection(options.path, busyTimeoutMs);
+    let writer: SqliteWriterClient;
     try {
-      this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+      writer = await SqliteWriterClient.start({ path: options.path, busyTimeoutMs });
     } catch (e) {
-      throw new EventStoreUnavailableError(`Cannot open SQLite event store at ${options.path}`, { cause: e });
+      db.close();
+      throw e;
     }
-    try {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      // Lets deployments add deferred constraints that are checked at COMMIT; our own schema has none.
-      this.db.pragma('foreign_keys = ON');
-      ensureSqliteSchema(this.db);
-      this.committer = new SqliteGroupCommitter(this.db, maxBatch, () => this.commits.emit(COMMIT_EVENT));
-    } catch (e) {
-      this.db.close();
-      throw new EventStoreUnavailableError(`Cannot initialise SQLite event store at ${options.path}`, { cause: e });
-    }
+    return new SqliteEventStore(db, writer, maxBatch, options.pollIntervalMs ?? 50);
+  }
+
+  private constructor(
+    private readonly db: Db,
+    private readonly writer: SqliteWriterClient,
+    maxBatch: number,
+    pollIntervalMs: number,
+  ) {
+    this.pollIntervalMs = pollIntervalMs;
+    // Fires only after the writer thread reported the COMMIT, so a woken subscription can read the new events.
+    this.committer = new SqliteGroupCommitter(writer, maxBatch, () => this.commits.emit(COMMIT_EVENT));
   }
 
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
@@ -128,6 +133,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   }
 
   async ping(): Promise<void> {
+    if (this.writer.failure !== undefined) throw this.writer.failure;
     this.query('SELECT 1', []);
   }
 
@@ -136,13 +142,21 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     return { ...this.committer.stats(), openSubscriptions: this.subscriptions.size };
   }
 
-  /** Commits appends already accepted, ends subscriptions, then closes the file. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** Commits appends already accepted, stops the writer thread, ends subscriptions, then closes the file. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.closed = true;
-    this.committer.drain();
-    await Promise.all([...this.subscriptions].map((s) => s.close()));
-    this.db.close();
+    try {
+      await this.committer.drain();
+      await this.writer.close();
+    } finally {
+      await Promise.all([...this.subscriptions].map((s) => s.close()));
+      this.db.close();
+    }
   }
 
   private head(): bigint {
@@ -163,6 +177,25 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
       if (e instanceof EventStoreError) throw e;
       throw new EventStoreUnavailableError(`SQLite event store read failed: ${(e as Error).message}`, { cause: e });
     }
+  }
+}
+
+function openReadConnection(path: string, busyTimeoutMs: number): Db {
+  let db: Db;
+  try {
+    db = new Database(path, { timeout: busyTimeoutMs });
+  } catch (e) {
+    throw new EventStoreUnavailableError(`Cannot open SQLite event store at ${path}`, { cause: e });
+  }
+  try {
+    // WAL lets this connection read while the writer thread commits; it is a property of the file.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    ensureSqliteSchema(db);
+    return db;
+  } catch (e) {
+    db.close();
+    throw new EventStoreUnavailableError(`Cannot initialise SQLite event store at ${path}`, { cause: e });
   }
 }
 

@@ -1,27 +1,19 @@
-import type { Database, Statement } from 'better-sqlite3';
 import { EventStoreUnavailableError, InvalidAppendError, WrongExpectedRevisionError } from '../event-store.errors';
-import type { AppendResult, ExpectedRevision } from '../event-store.port';
+import type { AppendResult } from '../event-store.port';
+import type { SqliteWriterClient } from './sqlite-writer-client';
+import { failureToError, type AppendOutcome, type SqliteFailure, type WireAppend } from './sqlite-write-protocol';
 
-/** An event already validated and serialised, so nothing in a flush can fail because of one caller's input shape. */
-export interface SerializedEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
-}
+export type { SerializedEvent } from './sqlite-write-protocol';
 
-export interface PendingAppend {
-  readonly streamId: string;
-  readonly events: readonly SerializedEvent[];
-  readonly expected: ExpectedRevision;
+export interface PendingAppend extends WireAppend {
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
 
 export interface GroupCommitStats {
-  /** Transactions attempted (one per flushed batch). */
+  /** Transactions attempted (one per batch handed to the writer thread). */
   readonly flushes: number;
-  /** Flushes whose BEGIN or COMMIT failed (every caller of the batch was rejected). */
+  /** Flushes whose BEGIN or COMMIT failed, or whose writer thread died (every caller of the batch was rejected). */
   readonly failedFlushes: number;
   /** Appends acknowledged after a successful COMMIT. */
   readonly committedAppends: number;
@@ -29,175 +21,113 @@ export interface GroupCommitStats {
   readonly largestBatch: number;
 }
 
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
-
-/** Thrown inside a flush when SQLite has already rolled the whole transaction back (e.g. SQLITE_FULL, SQLITE_IOERR). */
-class BatchAbortedError extends Error {
-  constructor(readonly original: unknown) {
-    super('transaction aborted');
-  }
-}
-
-const sqliteCode = (e: unknown): string | undefined =>
-  typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-
 /**
- * Group commit: appends that arrive while a flush is pending share ONE transaction (one fsync). better-sqlite3 is
- * synchronous, so a flush runs to completion on the event loop; everything enqueued before the scheduled
- * setImmediate fires lands in the same batch. Expected revisions are checked per append inside the transaction, and
- * a savepoint per append confines a constraint failure to its own caller.
+ * Group commit across threads: the writer worker runs one batch (transaction + fsync) at a time while this thread
+ * keeps serving and queues the next appends; when the worker reports the COMMIT, the callers of that batch settle
+ * and everything queued meanwhile (up to maxBatch) goes out as the next batch. A caller's promise resolves only
+ * after its batch committed.
  */
 export class SqliteGroupCommitter {
   private readonly queue: PendingAppend[] = [];
   private scheduled: NodeJS.Immediate | undefined;
-  private readonly lastRevision: Statement<[string], { rev: bigint | null }>;
-  private readonly insert: Statement<[string, string, bigint, string, string, string, number]>;
+  private inFlight = false;
+  private idleWaiters: Array<() => void> = [];
   private counters = { flushes: 0, failedFlushes: 0, committedAppends: 0, committedEvents: 0, largestBatch: 0 };
 
   constructor(
-    private readonly db: Database,
+    private readonly writer: SqliteWriterClient,
     private readonly maxBatch: number,
     private readonly onCommitted: () => void,
-  ) {
-    this.lastRevision = db
-      .prepare<[string], { rev: bigint | null }>('SELECT MAX(revision) AS rev FROM events WHERE stream_id = ?')
-      .safeIntegers(true);
-    this.insert = db
-      .prepare<[string, string, bigint, string, string, string, number]>(
-        `INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .safeIntegers(true);
-  }
+  ) {}
 
   enqueue(append: PendingAppend): void {
+    if (this.writer.failure !== undefined) return append.reject(this.writer.failure);
     this.queue.push(append);
-    this.scheduled ??= setImmediate(() => {
-      this.scheduled = undefined;
-      this.flushOne();
-    });
+    // Waiting one turn lets appends issued in the same tick share the first batch.
+    if (!this.inFlight) this.scheduled ??= setImmediate(() => this.flush());
   }
 
-  /** Commits everything queued, synchronously (used by close so accepted appends are not dropped). */
-  drain(): void {
-    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
-    while (this.queue.length > 0) this.flushOne(false);
+  /** Resolves once every append accepted so far has been settled (used by close so none is dropped). */
+  drain(): Promise<void> {
+    if (this.scheduled !== undefined) this.flush();
+    if (!this.inFlight && this.queue.length === 0) return Promise.resolve();
+    return new Promise<void>((done) => this.idleWaiters.push(done));
   }
 
   stats(): GroupCommitStats {
     return { ...this.counters };
   }
 
-  private flushOne(reschedule = true): void {
+  private flush(): void {
+    if (this.inFlight) return;
+    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
     const batch = this.queue.splice(0, this.maxBatch);
-    if (batch.length === 0) return;
-    if (reschedule && this.queue.length > 0) {
-      this.scheduled = setImmediate(() => {
-        this.scheduled = undefined;
-        this.flushOne();
-      });
-    }
+    if (batch.length === 0) return this.notifyIdle();
+    this.inFlight = true;
     this.counters.flushes++;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
+    const wire = batch.map(({ streamId, events, expected }): WireAppend => ({ streamId, events, expected }));
+    this.writer
+      .commit(wire)
+      .then(
+        (reply) => (reply.ok ? this.settle(batch, reply.outcomes) : this.failBatch(batch, commitError(reply.failure))),
+        (error: unknown) => this.writerDied(batch, error),
+      )
+      .finally(() => {
+        // The next batch formed while this one was in flight; send it at once.
+        this.inFlight = false;
+        this.flush();
+      });
+  }
 
-    let outcomes: Outcome[];
-    try {
-      outcomes = this.runTransaction(batch);
-    } catch (e) {
-      this.counters.failedFlushes++;
-      const cause = e instanceof BatchAbortedError ? e.original : e;
-      const error = new EventStoreUnavailableError(`SQLite event store could not commit: ${messageOf(cause)}`, { cause });
-      for (const append of batch) append.reject(error);
-      return;
-    }
+  private settle(batch: readonly PendingAppend[], outcomes: readonly AppendOutcome[]): void {
     let anyCommitted = false;
     outcomes.forEach((outcome, i) => {
-      if (outcome.ok) {
+      const append = batch[i];
+      if (outcome.kind === 'committed') {
         anyCommitted = true;
         this.counters.committedAppends++;
-        this.counters.committedEvents += batch[i].events.length;
-        batch[i].resolve(outcome.result);
+        this.counters.committedEvents += append.events.length;
+        append.resolve({ nextExpectedRevision: outcome.nextExpectedRevision, position: outcome.position });
       } else {
-        batch[i].reject(outcome.error);
+        append.reject(appendError(append, outcome));
       }
     });
     if (anyCommitted) this.onCommitted();
   }
 
-  /** Returns one outcome per append once COMMIT has returned; throws if the batch as a whole failed. */
-  private runTransaction(batch: readonly PendingAppend[]): Outcome[] {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const recordedAt = Date.now();
-      const outcomes = batch.map((append) => this.applyOne(append, recordedAt));
-      this.db.exec('COMMIT');
-      return outcomes;
-    } catch (e) {
-      // A failed COMMIT (e.g. a deferred constraint) leaves the transaction open; an I/O error may already have
-      // rolled it back. Either way nothing of this batch may stay behind.
-      if (this.db.inTransaction) {
-        try {
-          this.db.exec('ROLLBACK');
-        } catch (rollbackError) {
-          throw new AggregateError([e, rollbackError], 'COMMIT failed and ROLLBACK failed too');
-        }
-      }
-      throw e;
-    }
+  private failBatch(batch: readonly PendingAppend[], error: unknown): void {
+    this.counters.failedFlushes++;
+    for (const append of batch) append.reject(error);
   }
 
-  private applyOne(append: PendingAppend, recordedAt: number): Outcome {
-    const rev = this.lastRevision.get(append.streamId)?.rev ?? null;
-    const actual = rev === null ? ('no_stream' as const) : rev;
-    if (!matches(append.expected, rev)) {
-      return { ok: false, error: new WrongExpectedRevisionError(append.streamId, append.expected, actual) };
-    }
-    this.db.exec('SAVEPOINT append');
-    try {
-      let revision = rev ?? -1n;
-      let position = 0n;
-      for (const event of append.events) {
-        revision++;
-        const info = this.insert.run(
-          event.id,
-          append.streamId,
-          revision,
-          event.type,
-          event.data,
-          event.metadata,
-          recordedAt,
-        );
-        position = BigInt(info.lastInsertRowid);
-      }
-      this.db.exec('RELEASE append');
-      return { ok: true, result: { nextExpectedRevision: revision, position } };
-    } catch (e) {
-      if (!this.db.inTransaction) throw new BatchAbortedError(e);
-      this.db.exec('ROLLBACK TO append');
-      this.db.exec('RELEASE append');
-      return { ok: false, error: this.appendError(append, e) };
-    }
+  /** Nothing more can commit: the in-flight batch and everything queued fail with the writer's error. */
+  private writerDied(batch: readonly PendingAppend[], error: unknown): void {
+    for (const append of this.queue.splice(0)) append.reject(error);
+    this.failBatch(batch, error);
   }
 
-  private appendError(append: PendingAppend, e: unknown): unknown {
-    const code = sqliteCode(e);
-    if (code === 'SQLITE_CONSTRAINT_UNIQUE' && /event_id/.test(String((e as Error).message))) {
+  private notifyIdle(): void {
+    for (const done of this.idleWaiters.splice(0)) done();
+  }
+}
+
+function commitError(failure: SqliteFailure): EventStoreUnavailableError {
+  return new EventStoreUnavailableError(`SQLite event store could not commit: ${failure.message}`, {
+    cause: failureToError(failure),
+  });
+}
+
+function appendError(append: PendingAppend, outcome: Exclude<AppendOutcome, { kind: 'committed' }>): Error {
+  switch (outcome.kind) {
+    case 'wrong_expected_revision':
+      return new WrongExpectedRevisionError(append.streamId, append.expected, outcome.actual);
+    case 'duplicate_event_id':
       return new InvalidAppendError(`Append to "${append.streamId}" reuses an event id already stored`);
-    }
-    return new EventStoreUnavailableError(`SQLite rejected the append to "${append.streamId}": ${messageOf(e)}`, {
-      cause: e,
-    });
+    case 'statement_failed':
+      return new EventStoreUnavailableError(`SQLite rejected the append to "${append.streamId}": ${outcome.failure.message}`, {
+        cause: failureToError(outcome.failure),
+      });
   }
-}
-
-function matches(expected: ExpectedRevision, rev: bigint | null): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no_stream') return rev === null;
-  if (expected === 'stream_exists') return rev !== null;
-  return rev === expected;
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e) ? String((e as Error).message) : String(e);
 }

@@ -1,0 +1,90 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { ExpectedRevision } from '../event-store.port';
+import { describeFailure, type AppendOutcome, type WireAppend } from './sqlite-write-protocol';
+
+/** Thrown inside a batch when SQLite has already rolled the whole transaction back (e.g. SQLITE_FULL, SQLITE_IOERR). */
+class BatchAbortedError extends Error {
+  constructor(readonly original: unknown) {
+    super('transaction aborted');
+  }
+}
+
+const sqliteCode = (e: unknown): string | undefined =>
+  typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+
+/**
+ * Writes one batch of appends in ONE transaction (one fsync at COMMIT). Runs on the writer worker's connection.
+ * Expected revisions are checked per append inside the transaction, and a savepoint per append confines a
+ * constraint failure to its own caller.
+ */
+export class SqliteBatchTransaction {
+  private readonly lastRevision: Statement<[string], { rev: bigint | null }>;
+  private readonly insert: Statement<[string, string, bigint, string, string, string, number]>;
+
+  constructor(private readonly db: Database) {
+    this.lastRevision = db
+      .prepare<[string], { rev: bigint | null }>('SELECT MAX(revision) AS rev FROM events WHERE stream_id = ?')
+      .safeIntegers(true);
+    this.insert = db
+      .prepare<[string, string, bigint, string, string, string, number]>(
+        `INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .safeIntegers(true);
+  }
+
+  /** Returns one outcome per append once COMMIT has returned; throws if the batch as a whole failed. */
+  run(batch: readonly WireAppend[]): AppendOutcome[] {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const recordedAt = Date.now();
+      const outcomes = batch.map((append) => this.applyOne(append, recordedAt));
+      this.db.exec('COMMIT');
+      return outcomes;
+    } catch (e) {
+      const cause = e instanceof BatchAbortedError ? e.original : e;
+      // A failed COMMIT (e.g. a deferred constraint) leaves the transaction open; an I/O error may already have
+      // rolled it back. Either way nothing of this batch may stay behind.
+      if (this.db.inTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch (rollbackError) {
+          throw new AggregateError([cause, rollbackError], 'COMMIT failed and ROLLBACK failed too');
+        }
+      }
+      throw cause;
+    }
+  }
+
+  private applyOne(append: WireAppend, recordedAt: number): AppendOutcome {
+    const rev = this.lastRevision.get(append.streamId)?.rev ?? null;
+    if (!matches(append.expected, rev)) return { kind: 'wrong_expected_revision', actual: rev ?? 'no_stream' };
+    this.db.exec('SAVEPOINT append');
+    try {
+      let revision = rev ?? -1n;
+      let position = 0n;
+      for (const event of append.events) {
+        revision++;
+        const info = this.insert.run(event.id, append.streamId, revision, event.type, event.data, event.metadata, recordedAt);
+        position = BigInt(info.lastInsertRowid);
+      }
+      this.db.exec('RELEASE append');
+      return { kind: 'committed', nextExpectedRevision: revision, position };
+    } catch (e) {
+      if (!this.db.inTransaction) throw new BatchAbortedError(e);
+      this.db.exec('ROLLBACK TO append');
+      this.db.exec('RELEASE append');
+      if (sqliteCode(e) === 'SQLITE_CONSTRAINT_UNIQUE' && /event_id/.test(String((e as Error).message))) {
+        return { kind: 'duplicate_event_id' };
+      }
+      return { kind: 'statement_failed', failure: describeFailure(e) };
+    }
+  }
+}
+
+function matches(expected: ExpectedRevision, rev: bigint | null): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return rev === null;
+  if (expected === 'stream_exists') return rev !== null;
+  return rev === expected;
+}

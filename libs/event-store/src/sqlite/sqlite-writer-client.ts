@@ -1,0 +1,141 @@
+import { extname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { EventStoreUnavailableError } from '../event-store.errors';
+import {
+  failureToError,
+  type AppendOutcome,
+  type FromWriter,
+  type SqliteFailure,
+  type ToWriter,
+  type WireAppend,
+  type WriterOptions,
+} from './sqlite-write-protocol';
+
+export type BatchReply =
+  | { readonly ok: true; readonly outcomes: readonly AppendOutcome[] }
+  | { readonly ok: false; readonly failure: SqliteFailure };
+
+export interface WriterScript {
+  readonly file: string;
+  readonly execArgv?: string[];
+}
+
+/**
+ * The writer worker next to this file: `.js` when running from dist/. From source (Jest, ts-register child
+ * processes) it is `.ts`, and the worker thread needs the repo's TypeScript require hook to load it.
+ */
+export function defaultWriterScript(): WriterScript {
+  const ext = extname(__filename);
+  const file = join(__dirname, `sqlite-writer.worker${ext}`);
+  if (ext !== '.ts') return { file };
+  return { file, execArgv: ['-r', resolve(__dirname, '../../../../test/support/ts-register.js')] };
+}
+
+/**
+ * Main-thread handle on the writer worker: sends batches, hands back the worker's verdict per batch, and turns a
+ * dead worker into EventStoreUnavailableError for every batch still waiting (never a hang, never an acknowledgement).
+ * The worker is unref'd while idle, so an idle store does not keep the process alive; it is ref'd while a batch is
+ * in flight, so a process awaiting an append does not exit before the commit is acknowledged.
+ */
+export class SqliteWriterClient {
+  private readonly pending = new Map<number, { resolve: (reply: BatchReply) => void; reject: (e: unknown) => void }>();
+  private nextBatchId = 1;
+  private dead: EventStoreUnavailableError | undefined;
+  private closing = false;
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly worker: Worker) {
+    this.exited = new Promise<void>((done) => worker.once('exit', () => done()));
+    worker.on('message', (message: FromWriter) => this.onMessage(message));
+    worker.on('error', (e) => this.die(new EventStoreUnavailableError(`SQLite writer thread failed: ${e.message}`, { cause: e })));
+    worker.on('exit', (code) => {
+      if (!this.closing || this.pending.size > 0) {
+        this.die(new EventStoreUnavailableError(`SQLite writer thread exited unexpectedly (code ${code})`));
+      }
+    });
+  }
+
+  /** Starts the worker and waits until it has opened its connection. */
+  static start(options: WriterOptions, script: WriterScript = defaultWriterScript()): Promise<SqliteWriterClient> {
+    return new Promise<SqliteWriterClient>((resolveStart, rejectStart) => {
+      const worker = new Worker(script.file, { workerData: options, execArgv: script.execArgv });
+      const fail = (cause: unknown): void => {
+        cleanup();
+        void worker.terminate();
+        rejectStart(new EventStoreUnavailableError(`Cannot start the SQLite writer for ${options.path}`, { cause }));
+      };
+      const onMessage = (message: FromWriter): void => {
+        if (message.type === 'ready') {
+          cleanup();
+          worker.unref();
+          resolveStart(new SqliteWriterClient(worker));
+        } else if (message.type === 'open_failed') {
+          fail(failureToError(message.failure));
+        }
+      };
+      const onExit = (code: number): void => fail(new Error(`writer thread exited during start (code ${code})`));
+      const cleanup = (): void => {
+        worker.off('message', onMessage);
+        worker.off('error', fail);
+        worker.off('exit', onExit);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', fail);
+      worker.on('exit', onExit);
+    });
+  }
+
+  /** Why the worker is gone, if it died; every later commit fails with it. */
+  get failure(): EventStoreUnavailableError | undefined {
+    return this.dead;
+  }
+
+  /** Runs one batch in one transaction; resolves once the worker reports COMMIT (or the batch's failure). */
+  commit(appends: readonly WireAppend[]): Promise<BatchReply> {
+    if (this.dead !== undefined) return Promise.reject(this.dead);
+    if (this.closing) return Promise.reject(new EventStoreUnavailableError('The SQLite writer is closing'));
+    const batchId = this.nextBatchId++;
+    return new Promise<BatchReply>((resolveBatch, rejectBatch) => {
+      this.pending.set(batchId, { resolve: resolveBatch, reject: rejectBatch });
+      if (this.pending.size === 1) this.worker.ref();
+      this.send({ type: 'batch', batchId, appends });
+    });
+  }
+
+  /** Closes the write connection and waits for the thread to end. Call once no batch is in flight. */
+  async close(): Promise<void> {
+    if (this.closing) return this.exited;
+    this.closing = true;
+    // A death reported earlier already failed its callers; only a failure of the close itself is thrown here.
+    const diedBefore = this.dead;
+    if (diedBefore === undefined) {
+      this.worker.ref();
+      this.send({ type: 'close' });
+    }
+    await this.exited;
+    if (this.dead !== diedBefore) throw this.dead;
+  }
+
+  private send(message: ToWriter): void {
+    this.worker.postMessage(message);
+  }
+
+  private onMessage(message: FromWriter): void {
+    if (message.type !== 'committed' && message.type !== 'batch_failed') return;
+    const waiter = this.pending.get(message.batchId);
+    if (waiter === undefined) return;
+    this.pending.delete(message.batchId);
+    if (this.pending.size === 0 && !this.closing) this.worker.unref();
+    waiter.resolve(
+      message.type === 'committed' ? { ok: true, outcomes: message.outcomes } : { ok: false, failure: message.failure },
+    );
+  }
+
+  private die(error: EventStoreUnavailableError): void {
+    this.dead ??= error;
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const w of waiting) w.reject(this.dead);
+    void this.worker.terminate();
+  }
+}
