@@ -66,6 +66,9 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
     it('runs SQLite in WAL mode', async () => {
       const [row]: Array<{ journal_mode: string }> = await model.dataSource.query('PRAGMA journal_mode');
       expect(row.journal_mode).toBe('wal');
+      // NORMAL (1), not the default FULL (2): set before TypeORM switches to WAL, and kept by the switch.
+      const [sync]: Array<{ synchronous: number }> = await model.dataSource.query('PRAGMA synchronous');
+      expect(sync.synchronous).toBe(1);
     });
 
     it('creates missing directories and ignores the PostgreSQL schema option (config always carries one)', async () => {

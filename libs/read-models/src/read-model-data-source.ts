@@ -57,8 +57,11 @@ function build(config: ReadModelDataSourceConfig): DataSource {
       enableWAL: true,
       timeout: 10_000,
       prepareDatabase: (db: { pragma(sql: string): unknown }) => {
-        // Read models are rebuildable and rows commit with their checkpoint, so a power cut can only lose a suffix
-        // that the projection re-applies: NORMAL (no fsync per commit in WAL mode) is safe here.
+        // TypeORM's driver sets only foreign_keys=ON and (enableWAL) journal_mode=WAL, after this hook, leaving
+        // SQLite's default synchronous=FULL: an fsync per commit on the engine's event loop. In WAL mode NORMAL stays
+        // consistent after a crash and only a power cut can lose the last commits; rows commit with their checkpoint
+        // and the projection skips what it already has, so it simply re-applies those batches from the older checkpoint.
+        // The setting survives the later switch to WAL (read-model-data-source.spec checks it).
         db.pragma('synchronous = NORMAL');
       },
     });

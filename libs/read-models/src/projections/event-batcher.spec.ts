@@ -78,4 +78,50 @@ describe('EventBatcher', () => {
     c.fail(new Error('store down'));
     await expect(batcher.next()).rejects.toThrow('store down');
   });
+
+  it('idle, hands out the first event at once even with a hold interval', async () => {
+    const c = channel();
+    const batcher = new EventBatcher(c.iterator, { maxSize: 10, minIntervalMs: 60_000 });
+    const first = batcher.next();
+    c.push(1);
+    expect(positions(await first)).toEqual([1]);
+  });
+
+  it('right after a batch, keeps collecting arrivals until the interval is over', async () => {
+    const c = channel();
+    const batcher = new EventBatcher(c.iterator, { maxSize: 10, minIntervalMs: 200 });
+    c.push(1);
+    expect(positions(await batcher.next())).toEqual([1]);
+    const second = batcher.next();
+    c.push(2);
+    // Arrives after batch 2 has started collecting (a later macrotask), still within the interval.
+    setTimeout(() => c.push(3, 4), 20);
+    expect(positions(await second)).toEqual([2, 3, 4]);
+  });
+
+  it('stops holding as soon as the batch is full, keeping later events for the next batch', async () => {
+    const c = channel();
+    const batcher = new EventBatcher(c.iterator, { maxSize: 3, minIntervalMs: 60_000 });
+    c.push(1);
+    expect(positions(await batcher.next())).toEqual([1]);
+    const second = batcher.next();
+    c.push(2);
+    setTimeout(() => c.push(3, 4, 5), 5);
+    expect(positions(await second)).toEqual([2, 3, 4]);
+    c.end();
+    // The interval has not passed, but the iteration ends: the rest comes out without waiting for it.
+    expect(positions(await batcher.next())).toEqual([5]);
+    expect(await batcher.next()).toBeNull();
+  });
+
+  it('a store error during a hold is thrown', async () => {
+    const c = channel();
+    const batcher = new EventBatcher(c.iterator, { maxSize: 10, minIntervalMs: 60_000 });
+    c.push(1);
+    expect(positions(await batcher.next())).toEqual([1]);
+    const second = batcher.next();
+    c.push(2);
+    setTimeout(() => c.fail(new Error('store down')), 5);
+    await expect(second).rejects.toThrow('store down');
+  });
 });
