@@ -92,12 +92,17 @@ async function live(target: ReadModelTestTarget): Promise<string> {
 }
 
 /** Live at a fixed rate (about the engine's load): batch sizes and loop time when events trickle in. */
-async function paced(target: ReadModelTestTarget, perSecond: number, count: number): Promise<string> {
+async function paced(target: ReadModelTestTarget, perSecond: number, count: number, minBatchIntervalMs?: number): Promise<string> {
   const es = await openTestEventStore();
   const model = await target.open();
   try {
     const stats = meter(model.dataSource);
-    const runner = new ProjectionRunner({ dataSource: model.dataSource, eventStore: es.store, projection: new DecisionHistoryProjection() });
+    const runner = new ProjectionRunner({
+      dataSource: model.dataSource,
+      eventStore: es.store,
+      projection: new DecisionHistoryProjection(),
+      minBatchIntervalMs,
+    });
     await runner.start();
     const fixture = new DecisionMadeFixture('pc');
     const started = performance.now();
@@ -114,7 +119,7 @@ async function paced(target: ReadModelTestTarget, perSecond: number, count: numb
     const last = positions.reduce((max, r) => (r.position > max ? r.position : max), 0n);
     await runner.waitForPosition(last, 600_000);
     await runner.stop();
-    return line(`${target.kind} paced ${perSecond}/s`, count, (performance.now() - started) / 1000, stats);
+    return line(`${target.kind} paced ${perSecond}/s, interval ${minBatchIntervalMs ?? 'default'}`, count, (performance.now() - started) / 1000, stats);
   } finally {
     await model.dispose();
     await es.dispose();
@@ -140,6 +145,7 @@ describe('projection throughput (measurement)', () => {
     for (const target of targets) {
       lines.push(await catchUp(target));
       lines.push(await live(target));
+      lines.push(await paced(target, 1000, 5000, 0));
       lines.push(await paced(target, 1000, 5000));
     }
     process.stdout.write(`\n${lines.join('\n')}\n`);
