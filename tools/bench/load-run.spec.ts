@@ -45,6 +45,8 @@ describe('runLoad', () => {
     expect(result.sent).toBe(pool.count);
     expect(result.sent - result.responses).toBe(result.inFlightAtStop);
     expect(result.inFlightAtStop).toBeLessThanOrEqual(4);
+    expect(result.perSecond.length).toBeGreaterThanOrEqual(1);
+    expect(result.perSecond.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(result.responses);
     expect(result.decisionsPerSecond).toBeCloseTo(created / result.durationSeconds, 6);
   });
 });

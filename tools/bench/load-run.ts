@@ -39,6 +39,8 @@ export interface LoadResult {
   readonly decisionsPerSecond: number;
   /** Milliseconds, over 2xx responses. */
   readonly latencyMs: LatencySummary;
+  /** Responses in each second of the run, in order: shows whether throughput held or decayed. */
+  readonly perSecond: readonly number[];
   /** Transaction ids answered 201 Created (only when `collectCreatedIds`). */
   readonly createdIds?: ReadonlySet<string>;
 }
@@ -56,6 +58,7 @@ export async function runLoad(options: LoadOptions, collectCreatedIds = false): 
   let answered = 0;
   const { pool } = options;
   const issuedBefore = pool.count;
+  // Without a callback autocannon returns its event emitter made thenable (the typings only show the promise).
   const instance = autocannon({
     url: options.baseUrl,
     connections: options.connections,
@@ -80,7 +83,13 @@ export async function runLoad(options: LoadOptions, collectCreatedIds = false): 
         },
       },
     ],
-  });
+  }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
+  const perSecond: number[] = [];
+  // autocannon passes { counter, bytes } for the second just ended; the typings declare no argument.
+  const onTick = (...args: unknown[]): void => {
+    perSecond.push((args[0] as { counter: number }).counter);
+  };
+  instance.on('tick', onTick);
   const result = await instance;
   // Every setupRequest call is one request written to a socket: a closer count than autocannon's `sent`.
   const sent = pool.count - issuedBefore;
@@ -105,6 +114,7 @@ export async function runLoad(options: LoadOptions, collectCreatedIds = false): 
       mean: result.latency.average,
       max: result.latency.max,
     },
+    perSecond,
     createdIds: collectCreatedIds ? created : undefined,
   };
 }

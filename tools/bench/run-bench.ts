@@ -21,6 +21,8 @@ import { simulatedRequests } from './simulated-requests';
 
 const DECISIONS_PATH = '/v1/decisions';
 const HOST = '127.0.0.1';
+/** Above this many cores used by other processes, a run is flagged as skewed. */
+const NOISY_OTHER_CORES = 0.2;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -38,7 +40,8 @@ function describe(label: string, r: LoadResult): string {
   const codes = Object.entries(r.statusCounts).map(([c, n]) => `${c}×${n}`).join(' ');
   return (
     `${label}: ${Math.round(r.decisionsPerSecond)} decisions/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms ` +
-    `[${codes || 'no responses'}; errors ${r.errors}, timeouts ${r.timeouts}, unanswered ${r.inFlightAtStop}]`
+    `[${codes || 'no responses'}; errors ${r.errors}, timeouts ${r.timeouts}, unanswered ${r.inFlightAtStop}]` +
+    (r.perSecond.length > 1 ? `\n    per second: ${r.perSecond.join(' ')}` : '')
   );
 }
 
@@ -88,6 +91,7 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
     say(`  ${describe(phase.target, measured)}`);
     if (cpu) {
       say(`  cores used: server ${cpu.serverCores}, load generator ${cpu.loadGeneratorCores}, other processes ${cpu.otherCores}`);
+      if (cpu.otherCores > NOISY_OTHER_CORES) say(`  WARNING: other processes took ${cpu.otherCores} cores during this run; its numbers are skewed`);
     }
     // The server's own view right after the load: where a decision's time went, and how far projections lag.
     const serverTimings = await scrapeHistogramMeans(baseUrl);
