@@ -58,11 +58,18 @@ export class SqliteWriterClient {
   /** Starts the worker and waits until it has opened its connection. */
   static start(options: WriterOptions, script: WriterScript = defaultWriterScript()): Promise<SqliteWriterClient> {
     return new Promise<SqliteWriterClient>((resolveStart, rejectStart) => {
-      const worker = new Worker(script.file, { workerData: options, execArgv: script.execArgv });
+      const unavailable = (cause: unknown): EventStoreUnavailableError =>
+        new EventStoreUnavailableError(`Cannot start the SQLite writer for ${options.path}`, { cause });
+      let worker: Worker;
+      try {
+        worker = new Worker(script.file, { workerData: options, execArgv: script.execArgv });
+      } catch (e) {
+        return rejectStart(unavailable(e));
+      }
       const fail = (cause: unknown): void => {
         cleanup();
         void worker.terminate();
-        rejectStart(new EventStoreUnavailableError(`Cannot start the SQLite writer for ${options.path}`, { cause }));
+        rejectStart(unavailable(cause));
       };
       const onMessage = (message: FromWriter): void => {
         if (message.type === 'ready') {
