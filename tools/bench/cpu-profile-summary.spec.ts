@@ -25,23 +25,35 @@ describe('componentOf', () => {
 });
 
 describe('summarizeCpuProfile', () => {
-  it('adds up self time per component and per function', () => {
+  it('adds up self time per component, per function and per activity', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'verdict-prof-'));
     try {
       const file = path.join(dir, 'x.cpuprofile');
+      // root → handler (engine) → build (domain); root → projection → query (typeorm); root → GC
       const nodes = [
-        { id: 1, callFrame: frame('', '(root)') },
-        { id: 2, callFrame: frame('file:///repo/node_modules/typeorm/q.js', 'query', 9) },
+        { id: 1, callFrame: frame('', '(root)'), children: [2, 4, 6] },
+        { id: 2, callFrame: frame('file:///repo/dist/apps/engine/src/h.js', 'handle', 1), children: [3] },
         { id: 3, callFrame: frame('file:///repo/dist/libs/domain/src/f.js', 'build', 4) },
+        { id: 4, callFrame: frame('file:///repo/dist/libs/read-models/src/p.js', 'project', 2), children: [5] },
+        { id: 5, callFrame: frame('file:///repo/node_modules/typeorm/q.js', 'query', 9) },
+        { id: 6, callFrame: frame('', '(garbage collector)') },
       ];
-      writeFileSync(file, JSON.stringify({ nodes, samples: [2, 2, 2, 3], timeDeltas: [250_000, 250_000, 250_000, 250_000] }));
+      writeFileSync(file, JSON.stringify({ nodes, samples: [5, 5, 3, 6, 2], timeDeltas: [200_000, 200_000, 200_000, 200_000, 200_000] }));
       const s = summarizeCpuProfile(file, root);
       expect(s.sampledSeconds).toBe(1);
       expect(s.byComponent).toEqual([
-        { name: 'npm:typeorm', percent: 75 },
-        { name: 'libs/domain', percent: 25 },
+        { name: 'npm:typeorm', percent: 40 },
+        { name: 'libs/domain', percent: 20 },
+        { name: '(garbage collector)', percent: 20 },
+        { name: 'apps/engine', percent: 20 },
       ]);
-      expect(s.topFunctions[0]).toEqual({ name: 'query typeorm/q.js:10', percent: 75 });
+      expect(s.topFunctions[0]).toEqual({ name: 'query typeorm/q.js:10', percent: 40 });
+      expect(s.byActivity).toEqual([
+        { name: 'projections (read models)', percent: 40 },
+        { name: 'features, decide, explanation (libs/domain)', percent: 20 },
+        { name: 'garbage collection', percent: 20 },
+        { name: 'other (start-up, timers, runtime)', percent: 20 },
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,7 @@ interface CallFrame {
 }
 
 interface CpuProfile {
-  readonly nodes: readonly { readonly id: number; readonly callFrame: CallFrame }[];
+  readonly nodes: readonly { readonly id: number; readonly callFrame: CallFrame; readonly children?: readonly number[] }[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
 }
@@ -26,7 +26,27 @@ export interface ProfileSummary {
   readonly byComponent: readonly ProfileShare[];
   /** Self time of the hottest functions. */
   readonly topFunctions: readonly ProfileShare[];
+  /** Each sample charged to the innermost frame of its stack that belongs to a known activity (ACTIVITIES). */
+  readonly byActivity: readonly ProfileShare[];
 }
+
+/**
+ * What the engine is doing, by where the code lives; checked in order on each frame, innermost frame first, so a
+ * TypeORM query made by a projection counts as projection, and a decision's features as domain work.
+ */
+export const ACTIVITIES: readonly (readonly [name: string, match: (f: CallFrame) => boolean])[] = [
+  ['projections (read models)', (f) => /read-models|sqlite-all-subscription|typeorm|inline-projections/.test(f.url)],
+  ['append (event store write, group commit)', (f) => /sqlite-group-commit|sqlite-append-validation/.test(f.url) || f.functionName === 'appendToStream'],
+  ['inference (onnxruntime)', (f) => /onnxruntime|model-runtime/.test(f.url)],
+  ['features, decide, explanation (libs/domain)', (f) => /libs\/domain/.test(f.url)],
+  ['HTTP, Fastify, NestJS', (f) => /fastify|@nestjs|find-my-way|secure-json-parse|middie|node:_http_/.test(f.url)],
+];
+
+const V8_BUCKETS: Readonly<Record<string, string>> = {
+  '(garbage collector)': 'garbage collection',
+  '(idle)': 'idle',
+  '(program)': 'V8/native (program)',
+};
 
 /** Which part of the system a frame belongs to: an npm package, a Verdict app/lib, node internals or a V8 bucket. */
 export function componentOf(frame: CallFrame, root: string): string {
@@ -56,6 +76,19 @@ const top = (m: Map<string, number>, total: number, n: number): ProfileShare[] =
 export function summarizeCpuProfile(file: string, root: string, topN = 15): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const parents = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parents.set(c, n.id);
+  const activityOf = (leaf: number): string => {
+    const bucket = V8_BUCKETS[frames.get(leaf)?.functionName ?? ''];
+    if (bucket) return bucket;
+    for (let id: number | undefined = leaf; id !== undefined; id = parents.get(id)) {
+      const frame = frames.get(id);
+      const hit = frame && ACTIVITIES.find(([, match]) => match(frame));
+      if (hit) return hit[0];
+    }
+    return 'other (start-up, timers, runtime)';
+  };
+  const byActivity = new Map<string, number>();
   const byComponent = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let total = 0;
@@ -68,9 +101,17 @@ export function summarizeCpuProfile(file: string, root: string, topN = 15): Prof
     byComponent.set(c, (byComponent.get(c) ?? 0) + dt);
     const f = functionLabel(frame, root);
     byFunction.set(f, (byFunction.get(f) ?? 0) + dt);
+    const a = activityOf(id);
+    byActivity.set(a, (byActivity.get(a) ?? 0) + dt);
   });
   if (total === 0) throw new RangeError(`${file} holds no samples`);
-  return { file, sampledSeconds: total / 1e6, byComponent: top(byComponent, total, topN), topFunctions: top(byFunction, total, topN) };
+  return {
+    file,
+    sampledSeconds: total / 1e6,
+    byComponent: top(byComponent, total, topN),
+    topFunctions: top(byFunction, total, topN),
+    byActivity: top(byActivity, total, ACTIVITIES.length + 4),
+  };
 }
 
 /** The newest .cpuprofile in a directory (node names them by date and pid), or undefined. */

@@ -113,8 +113,8 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
   const profile = phase.cpuProfileDir && newestCpuProfile(phase.cpuProfileDir);
   const cpuProfile = profile ? summarizeCpuProfile(profile, root) : undefined;
   if (cpuProfile) {
-    say(`  CPU profile ${path.relative(root, profile as string)}; self time by component:`);
-    for (const c of cpuProfile.byComponent.slice(0, 10)) say(`    ${c.percent.toFixed(1).padStart(5)}%  ${c.name}`);
+    say(`  CPU profile ${path.relative(root, profile as string)}; samples by activity:`);
+    for (const c of cpuProfile.byActivity) say(`    ${c.percent.toFixed(1).padStart(5)}%  ${c.name}`);
   }
   return {
     target: phase.target,
