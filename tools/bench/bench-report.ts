@@ -22,7 +22,8 @@ export interface TargetRun {
   readonly readinessAtEnd: unknown;
   /** Average cores used during the measured run (Linux only). */
   readonly cpu?: CpuShare;
-  readonly cpuProfile?: ProfileSummary;
+  /** With --profile: one summary per thread of the server (threadId 0 = main). */
+  readonly cpuProfiles?: readonly (ProfileSummary & { readonly threadId: number })[];
 }
 
 export interface BenchReport {
@@ -128,24 +129,37 @@ export function renderMarkdown(report: BenchReport): string {
         '',
       );
     }
-    if (engine.cpuProfile) {
-      const p = engine.cpuProfile;
+    const [main, ...workers] = engine.cpuProfiles ?? [];
+    if (main) {
       lines.push(
-        '## Where the engine spends its CPU',
+        '## Where the engine spends its time',
         '',
-        `Self time from \`${p.file}\` (${p.sampledSeconds.toFixed(1)} s sampled, start-up included):`,
+        `Main thread, \`${main.file}\` (${main.sampledSeconds.toFixed(1)} s of wall-clock samples, start-up included):`,
         '',
         '| activity (innermost matching frame of each sample) | share |',
         '| --- | ---: |',
-        ...p.byActivity.map((a) => `| ${a.name} | ${a.percent.toFixed(1)}% |`),
+        ...main.byActivity.map((a) => `| ${a.name} | ${a.percent.toFixed(1)}% |`),
         '',
         '| component | self time |',
         '| --- | ---: |',
-        ...p.byComponent.slice(0, 12).map((c) => `| ${c.name} | ${c.percent.toFixed(1)}% |`),
+        ...main.byComponent.slice(0, 12).map((c) => `| ${c.name} | ${c.percent.toFixed(1)}% |`),
         '',
         '| hottest function | self time |',
         '| --- | ---: |',
-        ...p.topFunctions.slice(0, 12).map((f) => `| \`${f.name}\` | ${f.percent.toFixed(1)}% |`),
+        ...main.topFunctions.slice(0, 12).map((f) => `| \`${f.name}\` | ${f.percent.toFixed(1)}% |`),
+        '',
+      );
+    }
+    for (const w of workers) {
+      const idle = w.byActivity.find((a) => a.name === 'idle')?.percent ?? 0;
+      lines.push(
+        `Worker thread ${w.threadId} (\`${w.file}\`): ${(100 - idle).toFixed(1)}% of samples not idle; hottest: ` +
+          w.topFunctions
+            .filter((f) => f.name !== '(idle)')
+            .slice(0, 3)
+            .map((f) => `\`${f.name}\` ${f.percent.toFixed(1)}%`)
+            .join(', ') +
+          '.',
         '',
       );
     }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { componentOf, summarizeCpuProfile } from './cpu-profile-summary';
+import { componentOf, cpuProfilesOf, summarizeCpuProfile } from './cpu-profile-summary';
 
 const root = '/repo';
 const frame = (url: string, functionName = 'f', lineNumber = 0) => ({ url, functionName, lineNumber });
@@ -53,6 +53,28 @@ describe('summarizeCpuProfile', () => {
         { name: 'features, decide, explanation (libs/domain)', percent: 20 },
         { name: 'garbage collection', percent: 20 },
         { name: 'other (start-up, timers, runtime)', percent: 20 },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('cpuProfilesOf', () => {
+  it("finds one process's profiles, main thread first, ignoring other processes and files", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'verdict-prof-'));
+    try {
+      for (const name of [
+        'CPU.20261126.012155.14723.1.002.cpuprofile',
+        'CPU.20261126.012155.14723.0.001.cpuprofile',
+        'CPU.20261126.012155.999.0.001.cpuprofile',
+        'notes.txt',
+      ]) {
+        writeFileSync(path.join(dir, name), '{}');
+      }
+      expect(cpuProfilesOf(dir, 14723)).toEqual([
+        { threadId: 0, file: path.join(dir, 'CPU.20261126.012155.14723.0.001.cpuprofile') },
+        { threadId: 1, file: path.join(dir, 'CPU.20261126.012155.14723.1.002.cpuprofile') },
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 interface CallFrame {
@@ -36,7 +36,7 @@ export interface ProfileSummary {
  */
 export const ACTIVITIES: readonly (readonly [name: string, match: (f: CallFrame) => boolean])[] = [
   ['projections (read models)', (f) => /read-models|sqlite-all-subscription|typeorm|inline-projections/.test(f.url)],
-  ['append (event store write, group commit)', (f) => /sqlite-group-commit|sqlite-append-validation/.test(f.url) || f.functionName === 'appendToStream'],
+  ['append (event store write, group commit)', (f) => /sqlite-(group-commit|append-validation|batch-transaction|writer)/.test(f.url) || f.functionName === 'appendToStream'],
   ['inference (onnxruntime)', (f) => /onnxruntime|model-runtime/.test(f.url)],
   ['features, decide, explanation (libs/domain)', (f) => /libs\/domain/.test(f.url)],
   ['HTTP, Fastify, NestJS', (f) => /fastify|@nestjs|find-my-way|secure-json-parse|middie|node:_http_/.test(f.url)],
@@ -114,10 +114,21 @@ export function summarizeCpuProfile(file: string, root: string, topN = 15): Prof
   };
 }
 
-/** The newest .cpuprofile in a directory (node names them by date and pid), or undefined. */
-export function newestCpuProfile(dir: string): string | undefined {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => path.join(dir, f));
-  return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+export interface ThreadProfile {
+  /** Node's thread id: 0 is the main thread, others are worker threads (e.g. the SQLite writer). */
+  readonly threadId: number;
+  readonly file: string;
+}
+
+/**
+ * The profiles `node --cpu-prof` wrote for one process, one per thread, main thread first. Node names them
+ * CPU.<date>.<time>.<pid>.<threadId>.<seq>.cpuprofile.
+ */
+export function cpuProfilesOf(dir: string, pid: number): ThreadProfile[] {
+  const out: ThreadProfile[] = [];
+  for (const name of readdirSync(dir)) {
+    const m = /^CPU\.\d+\.\d+\.(\d+)\.(\d+)\.\d+\.cpuprofile$/.exec(name);
+    if (m && Number(m[1]) === pid) out.push({ threadId: Number(m[2]), file: path.join(dir, name) });
+  }
+  return out.sort((a, b) => a.threadId - b.threadId);
 }

@@ -12,7 +12,7 @@ import { ChildServer } from './child-server';
 import { checkDurability } from './durability-check';
 import { freePort } from './free-port';
 import { cpuShare, cpuSnapshot, type CpuShare } from './cpu-usage';
-import { newestCpuProfile, summarizeCpuProfile } from './cpu-profile-summary';
+import { cpuProfilesOf, summarizeCpuProfile } from './cpu-profile-summary';
 import { runLoad, type LoadResult } from './load-run';
 import { scrapeHistogramMeans, type HistogramMean } from './server-metrics';
 import { machineInfo } from './machine-info';
@@ -110,11 +110,14 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
   }
   const stop = await server.stop();
   say(`  stopped ${phase.target}: ${stop.graceful ? 'clean exit' : 'SIGKILL after grace period'} (code ${stop.code}, signal ${stop.signal})`);
-  const profile = phase.cpuProfileDir && newestCpuProfile(phase.cpuProfileDir);
-  const cpuProfile = profile ? summarizeCpuProfile(profile, root) : undefined;
-  if (cpuProfile) {
-    say(`  CPU profile ${path.relative(root, profile as string)}; samples by activity:`);
-    for (const c of cpuProfile.byActivity) say(`    ${c.percent.toFixed(1).padStart(5)}%  ${c.name}`);
+  const profiles = phase.cpuProfileDir && server.pid !== undefined ? cpuProfilesOf(phase.cpuProfileDir, server.pid) : [];
+  const cpuProfiles = profiles.map((p) => {
+    const summary = summarizeCpuProfile(p.file, root);
+    return { ...summary, threadId: p.threadId, file: path.relative(root, summary.file) };
+  });
+  for (const p of cpuProfiles) {
+    say(`  CPU profile of ${p.threadId === 0 ? 'the main thread' : `worker thread ${p.threadId}`} (${p.file}); samples by activity:`);
+    for (const a of p.byActivity) say(`    ${a.percent.toFixed(1).padStart(5)}%  ${a.name}`);
   }
   return {
     target: phase.target,
@@ -122,7 +125,7 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
     ...driven,
     stop,
     logFile: path.relative(root, logFile),
-    cpuProfile: cpuProfile && { ...cpuProfile, file: path.relative(root, cpuProfile.file) },
+    cpuProfiles: cpuProfiles.length > 0 ? cpuProfiles : undefined,
   };
 }
 
