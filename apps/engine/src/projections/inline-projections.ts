@@ -1,52 +1,64 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
-import type { EventStore } from '@verdict/event-store';
-import { DecisionHistoryProjection, ProjectionRunner } from '@verdict/read-models';
+import { SqliteEventStore, type EventStore } from '@verdict/event-store';
+import { COMMIT_EVENT } from '@verdict/event-store/sqlite/sqlite-all-subscription';
+import { ReadModelConfigError } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE, VERDICT_CONFIG } from '../infrastructure/tokens';
+import { ProjectionWorkerClient } from './projection-worker-client';
 import type { ProjectionStatus, ProjectionStatusSource } from './projection-status';
 
+/** Least time between two checkpoint reports from the projection thread (bounds the main thread's share). */
+const CHECKPOINT_REPORT_INTERVAL_MS = 10;
+
 /**
- * The embedded default runs the projections in the engine process (VERDICT_PROJECTIONS=inline); in production
- * apps/projector runs them and this stays idle (VERDICT_PROJECTIONS=off).
+ * The embedded default runs the projections in the engine process (VERDICT_PROJECTIONS=inline), on their own worker
+ * thread (projection.worker.ts) so the main event loop only serves HTTP; in production apps/projector runs them and
+ * this stays idle (VERDICT_PROJECTIONS=off). The main thread never writes the read model: its DataSource only reads.
  */
 @Injectable()
 export class InlineProjections implements OnApplicationBootstrap, ProjectionStatusSource {
-  private runner?: ProjectionRunner;
+  private client?: ProjectionWorkerClient;
+  private readonly wake = (): void => this.client?.hint();
 
   constructor(
     @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(READ_MODEL_DATA_SOURCE) private readonly dataSource: DataSource,
+    // Injected for ordering only: the main DataSource exists (and has migrated the schema) before the thread opens its own.
+    @Inject(READ_MODEL_DATA_SOURCE) _migrated: DataSource,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.projections.inline) return;
-    this.runner = new ProjectionRunner({
-      eventStore: this.store,
-      dataSource: this.dataSource,
-      projection: new DecisionHistoryProjection(),
-      batchSize: this.config.projections.batchSize,
-      logger: this.log,
-    });
-    await this.runner.start();
+    const { eventStore, readModels } = this.config;
+    for (const [name, selection] of [['event store', eventStore], ['read models', readModels]] as const) {
+      if (selection.kind === 'sqlite' && selection.url === ':memory:') {
+        throw new ReadModelConfigError(`inline projections open the ${name} on their own thread: an in-memory SQLite database is not shared`);
+      }
+    }
+    this.client = await ProjectionWorkerClient.start(
+      { eventStore, readModels, batchSize: this.config.projections.batchSize, reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS },
+      this.log,
+    );
+    // SQLite tells only its own thread about commits; relay them (once per group commit, not per decision).
+    if (this.store instanceof SqliteEventStore) this.store.commits.on(COMMIT_EVENT, this.wake);
   }
 
   async stop(): Promise<void> {
-    await this.runner?.stop();
+    if (this.store instanceof SqliteEventStore) this.store.commits.off(COMMIT_EVENT, this.wake);
+    await this.client?.stop();
   }
 
   /** Resolves once the read model has applied everything up to `position` (read-your-writes for tests and tools). */
   waitForPosition(position: bigint, timeoutMs: number): Promise<void> {
-    if (!this.runner) return Promise.reject(new Error('projections are not running in this process'));
-    return this.runner.waitForPosition(position, timeoutMs);
+    if (!this.client) return Promise.reject(new Error('projections are not running in this process'));
+    return this.client.waitForPosition(position, timeoutMs);
   }
 
   projectionStatus(): ProjectionStatus {
-    if (!this.runner) return { mode: 'off', checkpoint: 0n };
-    const s = this.runner.status();
-    return { mode: 'inline', checkpoint: s.checkpoint, lastError: s.lastError?.message };
+    if (!this.client) return { mode: 'off', checkpoint: 0n };
+    return { mode: 'inline', checkpoint: this.client.checkpoint, lastError: this.client.failure?.message };
   }
 }
