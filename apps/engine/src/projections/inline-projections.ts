@@ -11,6 +11,12 @@ import type { ProjectionStatus, ProjectionStatusSource } from './projection-stat
 
 /** Least time between two checkpoint reports from the projection thread (bounds the main thread's share). */
 const CHECKPOINT_REPORT_INTERVAL_MS = 10;
+/**
+ * Least time between read-model transactions under load. Off the main thread latency matters less than CPU: on a
+ * 2-CPU box 100 ms (vs the runner's 25 ms default) gave ~4% more decisions/s; an event after a quiet spell still
+ * applies at once.
+ */
+const MIN_BATCH_INTERVAL_MS = 100;
 
 /**
  * The embedded default runs the projections in the engine process (VERDICT_PROJECTIONS=inline), on their own worker
@@ -39,7 +45,7 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
       }
     }
     this.client = await ProjectionWorkerClient.start(
-      { eventStore, readModels, batchSize: this.config.projections.batchSize, reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS },
+      { eventStore, readModels, batchSize: this.config.projections.batchSize, minBatchIntervalMs: MIN_BATCH_INTERVAL_MS, reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS },
       this.log,
     );
     // SQLite tells only its own thread about commits; relay them (once per group commit, not per decision).

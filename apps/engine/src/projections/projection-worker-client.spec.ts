@@ -37,6 +37,7 @@ describe('ProjectionWorkerClient (projections on their own thread, real SQLite f
       eventStore: { kind: 'sqlite', url: path.join(dir, 'events.sqlite') },
       readModels: { kind: 'sqlite', url: path.join(dir, 'read-models.sqlite') },
       batchSize: 50,
+      minBatchIntervalMs: 25,
       reportIntervalMs: 10,
     };
     lines = [];

@@ -9,6 +9,8 @@ export interface ProjectionWorkerData {
   readonly eventStore: EventStoreSelection;
   readonly readModels: ReadModelDataSourceConfig;
   readonly batchSize: number;
+  /** ProjectionRunner's least time between two read-model transactions under load. */
+  readonly minBatchIntervalMs: number;
   /** Least time between two checkpoint reports while the projection keeps advancing. */
   readonly reportIntervalMs: number;
 }

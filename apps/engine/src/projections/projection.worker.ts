@@ -44,6 +44,7 @@ async function open(data: ProjectionWorkerData, send: (m: FromProjectionWorker) 
       dataSource: ds,
       projection: new DecisionHistoryProjection(),
       batchSize: data.batchSize,
+      minBatchIntervalMs: data.minBatchIntervalMs,
       logger,
       onError: (error) => send({ type: 'failed', checkpoint: runner.status().checkpoint, error: toWireError(error) }),
     });
