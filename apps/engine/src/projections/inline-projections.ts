@@ -13,8 +13,8 @@ import type { ProjectionStatus, ProjectionStatusSource } from './projection-stat
 const CHECKPOINT_REPORT_INTERVAL_MS = 10;
 /**
  * Least time between read-model transactions under load. Off the main thread latency matters less than CPU: on a
- * 2-CPU box 100 ms (vs the runner's 25 ms default) gave ~4% more decisions/s; an event after a quiet spell still
- * applies at once.
+ * 2-CPU box 100 ms (vs the runner's 25 ms default) gave a few % more decisions/s (bench noise is about as large);
+ * an event after a quiet spell still applies at once.
  */
 const MIN_BATCH_INTERVAL_MS = 100;
 
