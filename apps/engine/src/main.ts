@@ -7,7 +7,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'verdict-engine');
   const { app } = await createEngineApp(config, logger);
-  app.enableShutdownHooks(); // SIGTERM/SIGINT: stop HTTP, drain group commits, close stores
+  // SIGTERM/SIGINT: stop HTTP, drain group commits, close stores, then exit 0 (a clean stop is a clean exit code).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen({ port: config.port, host: config.host });
   logger.info(
     { url: await app.getUrl(), eventStore: config.eventStore.kind, readModels: config.readModels.kind, projections: config.projections.inline ? 'inline' : 'off', model: config.model.path },
