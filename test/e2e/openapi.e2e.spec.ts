@@ -42,6 +42,10 @@ describe('OpenAPI document', () => {
     expectValid('DecisionResponse', await (await engine.post('/v1/decisions', body)).json());
     expectValid('DecisionAuditRecord', await (await engine.get(`/v1/transactions/${body.transactionId}/decision`)).json());
     expectValid('Problem', await (await engine.post('/v1/decisions', { amount: 'x' })).json());
+    await engine.caughtUp(created.position);
+    const page = await (await engine.get(`/v1/decisions?cardId=${body.cardId}`)).json();
+    expect(page.items.length).toBeGreaterThan(0);
+    expectValid('DecisionPage', page);
     expectValid('Problem', await (await engine.post('/v1/decisions', { ...body, amount: 1 })).json());
   });
 });

@@ -42,7 +42,8 @@ export class GetTransactionDecisionHandler implements IQueryHandler<GetTransacti
 export class ListDecisionsHandler implements IQueryHandler<ListDecisionsQuery> {
   constructor(@Inject(DECISION_QUERIES) private readonly queries: DecisionQueriesPort) {}
 
-  execute(q: ListDecisionsQuery): Promise<DecisionPage> {
-    return this.queries.list(q.filter);
+  async execute(q: ListDecisionsQuery): Promise<DecisionPage> {
+    const page = await this.queries.list(q.filter);
+    return { items: page.items.map((item) => ({ ...item, position: Number(item.position) })), nextCursor: page.nextCursor };
   }
 }

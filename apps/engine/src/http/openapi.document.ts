@@ -88,6 +88,41 @@ const auditRecord: Schema = {
   },
 };
 
+const decisionSummary: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['decisionId', 'transactionId', 'streamId', 'position', 'cardId', 'customerId', 'merchantId', 'amount', 'currency', 'channel', 'country', 'outcome', 'score', 'modelName', 'modelVersion', 'modelSha256', 'policyVersion', 'occurredAt', 'decidedAt', 'recordedAt'],
+  properties: {
+    decisionId: { type: 'string', format: 'uuid' },
+    transactionId: { type: 'string' },
+    streamId: { type: 'string' },
+    position: { type: 'integer', minimum: 0 },
+    cardId: { type: 'string' },
+    customerId: { type: ['string', 'null'] },
+    merchantId: { type: 'string' },
+    amount: { type: 'number' },
+    currency: { type: 'string' },
+    channel: { type: ['string', 'null'] },
+    country: { type: ['string', 'null'] },
+    outcome: { enum: ['approve', 'review', 'decline'] },
+    score: { type: 'number' },
+    modelName: { type: 'string' },
+    modelVersion: { type: 'string' },
+    modelSha256: { type: 'string' },
+    policyVersion: { type: 'string' },
+    occurredAt: { type: 'string', format: 'date-time' },
+    decidedAt: { type: 'string', format: 'date-time' },
+    recordedAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+const decisionPage: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['items', 'nextCursor'],
+  properties: { items: { type: 'array', items: ref('DecisionSummary') }, nextCursor: { type: ['string', 'null'] } },
+};
+
 const problem: Schema = {
   type: 'object',
   required: ['type', 'title', 'status', 'detail'],
@@ -141,7 +176,7 @@ export function openApiDocument(version: string): Schema {
             listParam('cursor', { type: 'string' }, 'nextCursor of the previous page'),
           ],
           responses: {
-            '200': { description: 'One page', content: json({ type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: { type: 'object' } }, nextCursor: { type: ['string', 'null'] } } }) },
+            '200': { description: 'One page', content: json(ref('DecisionPage')) },
             '400': problemResponse('Invalid query (invalid-query)'),
           },
         },
@@ -158,7 +193,7 @@ export function openApiDocument(version: string): Schema {
       '/problems/{code}': { get: { summary: 'What a problem type means', parameters: [pathParam('code')], responses: { '200': { description: 'Description' }, '404': problemResponse('Unknown problem type') } } },
     },
     components: {
-      schemas: { DecisionRequest: requestSchema(), DecisionResponse: decisionResponse, DecisionAuditRecord: auditRecord, Problem: problem },
+      schemas: { DecisionRequest: requestSchema(), DecisionResponse: decisionResponse, DecisionAuditRecord: auditRecord, DecisionSummary: decisionSummary, DecisionPage: decisionPage, Problem: problem },
     },
   };
 }
