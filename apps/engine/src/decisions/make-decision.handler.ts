@@ -37,8 +37,10 @@ export class MakeDecisionHandler implements ICommandHandler<MakeDecisionCommand,
     const requestHash = DecisionScorer.requestHash(request);
     const pending = this.inFlight.get(request.transactionId);
     if (pending) {
-      const first = await pending;
-      return this.asRetry(first.event, first.position, requestHash);
+      const first = await pending.catch(() => undefined);
+      if (first) return this.asRetry(first.event, first.position, requestHash);
+      // The attempt we joined failed (a conflict with an earlier decision, or the store): this request gets its own
+      // attempt, so it is answered for its own body and never with another request's error.
     }
     const attempt = this.decideAndRecord(command, requestHash);
     this.inFlight.set(request.transactionId, attempt);

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '@verdict/config';
+import { definePolicy, type DecisionRequest } from '@verdict/domain';
+import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
+import { OnnxModelRuntime } from '@verdict/model-runtime';
+import { DecisionMetrics } from '../metrics/decision-metrics';
+import { DecisionScorer } from './decision-scorer';
+import { IdempotencyConflictError } from './idempotency-conflict.error';
+import { MakeDecisionCommand } from './make-decision.command';
+import { MakeDecisionHandler } from './make-decision.handler';
+
+/** The command handler on real parts: the SQLite event store and the committed ONNX model. */
+describe('MakeDecisionHandler', () => {
+  let dir: string;
+  let store: EventStore;
+  let model: OnnxModelRuntime;
+  let handler: MakeDecisionHandler;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'verdict-handler-'));
+    const config = loadConfig({ VERDICT_DATA_DIR: dir });
+    store = await createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
+    model = await OnnxModelRuntime.load({ path: config.model.path });
+    handler = new MakeDecisionHandler(store, new DecisionScorer(model, definePolicy(config.policy)), new DecisionMetrics());
+  });
+  afterAll(async () => {
+    await store.close();
+    await model.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const request = (transactionId: string, amount = 25): DecisionRequest => ({
+    transactionId,
+    occurredAt: '2026-11-20T10:00:00Z',
+    amount,
+    currency: 'EUR',
+    cardId: 'card-h',
+    merchantId: 'm-h',
+  });
+  const run = (r: DecisionRequest) => handler.execute(new MakeDecisionCommand(r, 'corr-1', performance.now()));
+
+  it('records a new decision once and answers retries with it', async () => {
+    const first = await run(request('h-1'));
+    expect(first.created).toBe(true);
+    const retry = await run(request('h-1'));
+    expect(retry).toMatchObject({ created: false, position: first.position });
+    expect(retry.event).toEqual(first.event);
+    expect(await store.readStream('decision-h-1')).toHaveLength(1);
+  });
+
+  it('answers each concurrent request for its own body, even when the attempt it joined conflicts', async () => {
+    await run(request('h-2', 25));
+    // A different body arrives first and is in flight when the genuine retry arrives.
+    const [conflicting, genuine] = await Promise.allSettled([run(request('h-2', 999)), run(request('h-2', 25))]);
+    expect(conflicting.status).toBe('rejected');
+    expect((conflicting as PromiseRejectedResult).reason).toBeInstanceOf(IdempotencyConflictError);
+    expect(genuine).toMatchObject({ status: 'fulfilled', value: { created: false } });
+  });
+
+  it('shares one attempt between concurrent identical requests', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => run(request('h-3'))));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.event.decidedAt)).size).toBe(1);
+    expect(await store.readStream('decision-h-3')).toHaveLength(1);
+  });
+});
