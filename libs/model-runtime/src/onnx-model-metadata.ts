@@ -1,14 +1,8 @@
 import { onnx } from 'onnx-proto';
 import { ModelLoadError, ModelLoadErrorCode } from './model-runtime.errors';
+import { VERDICT_METADATA_KEYS } from './verdict-metadata-keys';
 
-/** Metadata keys written by Verdict's trainer into ONNX `metadata_props`. */
-export const VERDICT_METADATA_KEYS = {
-  features: 'verdict.features',
-  baseline: 'verdict.baseline',
-  scoreOutput: 'verdict.score_output',
-  modelName: 'verdict.model_name',
-  modelVersion: 'verdict.model_version',
-} as const;
+export { VERDICT_METADATA_KEYS };
 
 export interface ScoreOutputRef {
   readonly name: string;

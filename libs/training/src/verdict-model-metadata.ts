@@ -1,11 +1,6 @@
-/** ONNX metadata_props keys the engine's model runtime reads (see libs/model-runtime onnx-model-metadata). */
-export const VERDICT_METADATA_KEYS = {
-  features: 'verdict.features',
-  baseline: 'verdict.baseline',
-  scoreOutput: 'verdict.score_output',
-  modelName: 'verdict.model_name',
-  modelVersion: 'verdict.model_version',
-} as const;
+import { VERDICT_METADATA_KEYS } from '@verdict/model-runtime/verdict-metadata-keys';
+
+export { VERDICT_METADATA_KEYS };
 
 export interface VerdictModelMetadata {
   readonly modelName: string;
