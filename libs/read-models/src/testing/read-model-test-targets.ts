@@ -1,13 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
+import { probeTestDatabase, TEST_PG_URL } from '@verdict/event-store/postgres/testing/postgres-test-database';
 import { createReadModelDataSource, type ReadModelDataSourceConfig } from '../read-model-data-source';
 
 /** Test-only: real read-model databases — a SQLite file in a tmp dir, or a fresh schema in the test PostgreSQL. */
-export const TEST_PG_URL = process.env.VERDICT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { TEST_PG_URL };
 
 export interface TestReadModel {
   readonly kind: 'sqlite' | 'postgres';
@@ -28,26 +28,8 @@ export interface ReadModelTestTarget {
 const runId = randomBytes(4).toString('hex');
 let counter = 0;
 
-/**
- * Synchronous so a spec can pick describe/describe.skip while Jest collects. Under CI an unreachable PostgreSQL
- * throws (the suite fails) instead of skipping.
- */
-export function probeTestPostgres(): { available: true } | { available: false; reason: string } {
-  const probe = `const { Client } = require('pg');
-    const c = new Client({ connectionString: process.env.URL, connectionTimeoutMillis: 5000 });
-    c.connect().then(() => c.query('SELECT 1')).then(() => c.end()).then(() => process.exit(0),
-      (e) => { process.stderr.write(String((e && (e.message || e.code)) || e)); process.exit(1); });`;
-  const res = spawnSync(process.execPath, ['-e', probe], {
-    cwd: __dirname,
-    env: { ...process.env, URL: TEST_PG_URL },
-    encoding: 'utf8',
-    timeout: 15_000,
-  });
-  if (res.status === 0) return { available: true };
-  const reason = `PostgreSQL at ${TEST_PG_URL} is not reachable: ${(res.stderr || res.error?.message || 'no answer').trim()}`;
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${reason} (CI is set: PostgreSQL tests must run)`);
-  return { available: false, reason };
-}
+/** One probe for every PostgreSQL test (synchronous; under CI an unreachable server fails instead of skipping). */
+export const probeTestPostgres = probeTestDatabase;
 
 export const sqliteTarget: ReadModelTestTarget = {
   kind: 'sqlite',

@@ -27,7 +27,7 @@ export function probeTestDatabase(): { available: true } | { available: false; r
   if (process.env.CI === 'true' || process.env.CI === '1') {
     throw new Error(`${reason} (CI is set, so PostgreSQL tests must run)`);
   }
-  process.stderr.write(`Skipping PostgreSQL event store tests. ${reason}\n`);
+  process.stderr.write(`Skipping PostgreSQL tests. ${reason}\n`);
   return { available: false, reason };
 }
 
