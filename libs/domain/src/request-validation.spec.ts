@@ -22,7 +22,8 @@ describe('validateDecisionRequest', () => {
     [{ ...valid, transactionId: 'x'.repeat(129) }, '/transactionId', ''],
     [{ ...valid, occurredAt: '2026-03-01T12:00:00' }, '/occurredAt', 'offset'],
     [{ ...valid, occurredAt: '2026-13-45T12:00:00Z' }, '/occurredAt', 'real date-time'],
-    [{ ...valid, amount: '12' }, '/amount', ''],
+    [{ ...valid, amount: '12' }, '/amount', 'expected number'],
+    [{ ...valid, amount: null }, '/amount', 'expected number'],
     [{ ...valid, amount: -1 }, '/amount', ''],
     [{ ...valid, amount: 1e9 + 1 }, '/amount', ''],
     [{ ...valid, currency: 'eur' }, '/currency', '3 upper-case'],
@@ -39,6 +40,15 @@ describe('validateDecisionRequest', () => {
       const hit = r.errors.find((e) => e.path === path);
       expect(hit).toBeDefined();
       expect(hit!.message).toContain(message);
+    }
+  });
+
+  it('says "is required" only for fields that are really missing', () => {
+    const r = validateDecisionRequest({ ...valid, amount: '12', currency: undefined });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors.find((e) => e.path === '/amount')?.message).not.toBe('is required');
+      expect(r.errors.find((e) => e.path === '/currency')?.message).toBe('is required');
     }
   });
 

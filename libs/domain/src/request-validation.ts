@@ -14,12 +14,22 @@ export type ValidationResult =
 const pointer = (path: readonly PropertyKey[]): string =>
   path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 
-export function toFieldErrors(error: ZodError): FieldError[] {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = input;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/** zod issues as field errors; `input` is what was validated, to tell a missing field from a wrong one. */
+export function toFieldErrors(error: ZodError, input: unknown): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push({ path: pointer([...issue.path, key]), message: 'is not an allowed field' });
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    } else if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
       out.push({ path: pointer(issue.path), message: 'is required' });
     } else {
       out.push({ path: pointer(issue.path), message: issue.message });
@@ -33,5 +43,5 @@ export function validateDecisionRequest(body: unknown): ValidationResult {
     return { ok: false, errors: [{ path: '', message: 'the body must be a JSON object' }] };
   }
   const parsed = decisionRequestSchema.safeParse(body);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: toFieldErrors(parsed.error) };
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: toFieldErrors(parsed.error, body) };
 }

@@ -25,7 +25,7 @@ const listParams = z
 export function parseListParams(query: unknown): DecisionListFilter {
   const parsed = listParams.safeParse(query ?? {});
   if (!parsed.success) {
-    throw new ProblemException('invalid-query', 'One or more query parameters are invalid.', { errors: toFieldErrors(parsed.error) });
+    throw new ProblemException('invalid-query', 'One or more query parameters are invalid.', { errors: toFieldErrors(parsed.error, query ?? {}) });
   }
   return parsed.data;
 }
