@@ -165,6 +165,8 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
     expect(await ready.json()).toMatchObject({ status: 'ok', checks: { eventStore: { status: 'up' }, model: { status: 'up' }, projections: { lag: expect.any(Number) } } });
     const metrics = await (await engine.get('/metrics')).text();
     expect(metrics).toContain('verdict_decisions_total');
+    expect(metrics).toMatch(/^verdict_event_store_head_position [1-9]\d*$/m);
+    expect(metrics).toMatch(/^verdict_projection_lag_events \d+$/m);
   });
 
   it('answers unknown routes with a problem', async () => {

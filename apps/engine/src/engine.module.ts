@@ -27,6 +27,7 @@ import {
   VERDICT_CONFIG,
 } from './infrastructure/tokens';
 import { DecisionMetrics } from './metrics/decision-metrics';
+import { LogPositionMetrics } from './metrics/log-position.metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { InlineProjections } from './projections/inline-projections';
 
@@ -59,6 +60,7 @@ export class EngineModule {
       { provide: PROJECTION_RUNNER, useExisting: InlineProjections },
       ResourceLifecycle,
       DecisionMetrics,
+      LogPositionMetrics,
       DecisionScorer,
       MakeDecisionHandler,
       GetDecisionHandler,

@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import type { EventStore } from '@verdict/event-store';
+import { EVENT_STORE, PROJECTION_RUNNER } from '../infrastructure/tokens';
+import type { ProjectionStatusSource } from '../projections/projection-status';
+import { DecisionMetrics } from './decision-metrics';
+
+/**
+ * Where the log and the read model stand, read at scrape time: the store's head position, the inline projection's
+ * checkpoint and the lag between them (alert on lag growing, not on its size at one instant).
+ */
+@Injectable()
+export class LogPositionMetrics {
+  constructor(
+    metrics: DecisionMetrics,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(PROJECTION_RUNNER) projections: ProjectionStatusSource,
+  ) {
+    new Gauge({
+      name: 'verdict_event_store_head_position',
+      help: 'Position of the last event in the global log (-1 when the store cannot be read)',
+      registers: [metrics.registry],
+      async collect() {
+        try {
+          this.set(Number(await store.headPosition()));
+        } catch {
+          this.set(-1); // the scrape itself must not fail; readiness reports the error
+        }
+      },
+    });
+    new Gauge({
+      name: 'verdict_projection_checkpoint',
+      help: 'Last global position applied to the read models by the projection in this process',
+      labelNames: ['mode'] as const,
+      registers: [metrics.registry],
+      collect() {
+        const s = projections.projectionStatus();
+        this.reset();
+        this.set({ mode: s.mode }, Number(s.checkpoint));
+      },
+    });
+    new Gauge({
+      name: 'verdict_projection_lag_events',
+      help: 'Head position minus the projection checkpoint (0 when projections run elsewhere)',
+      registers: [metrics.registry],
+      async collect() {
+        const s = projections.projectionStatus();
+        if (s.mode === 'off') return this.set(0);
+        try {
+          const head = await store.headPosition();
+          this.set(head > s.checkpoint ? Number(head - s.checkpoint) : 0);
+        } catch {
+          this.set(-1);
+        }
+      },
+    });
+  }
+}
