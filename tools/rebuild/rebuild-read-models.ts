@@ -3,6 +3,7 @@ import { loadConfig, type VerdictConfig } from '@verdict/config';
 import { createEventStore } from '@verdict/event-store';
 import { createReadModelDataSource, rebuildReadModels, type RebuiltProjection } from '@verdict/read-models';
 import pino, { type Logger } from 'pino';
+import { rebuildProgress } from './rebuild-progress';
 
 /**
  * `npm run rebuild`: empties the read models and replays the whole event log into them, using the stores the
@@ -14,13 +15,20 @@ export async function rebuildFromConfig(config: VerdictConfig, logger: Logger): 
   try {
     const dataSource = await createReadModelDataSource(config.readModels);
     try {
-      logger.info({ eventStore: config.eventStore.kind, readModels: config.readModels.kind }, 'rebuilding read models');
-      const result = await rebuildReadModels({
-        dataSource,
-        eventStore,
-        batchSize: config.projections.batchSize,
-        onProgress: (p) => logger.debug({ projection: p.projection, checkpoint: String(p.checkpoint), events: p.events }, 'batch applied'),
-      });
+      const head = await eventStore.headPosition();
+      logger.info({ eventStore: config.eventStore.kind, readModels: config.readModels.kind, head: String(head) }, 'rebuilding read models');
+      const progress = rebuildProgress(head, logger);
+      let result: RebuiltProjection[];
+      try {
+        result = await rebuildReadModels({
+          dataSource,
+          eventStore,
+          batchSize: config.projections.batchSize,
+          onProgress: (p) => progress.update(p.checkpoint, p.events),
+        });
+      } finally {
+        progress.stop();
+      }
       for (const p of result) {
         logger.info({ projection: p.name, events: p.events, checkpoint: String(p.checkpoint) }, 'projection rebuilt');
       }
