@@ -1,15 +1,13 @@
 # syntax=docker/dockerfile:1
 # Verdict: one image for the engine (default command) and the projector (`node dist/apps/projector/src/main.js`).
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the active LTS line (22 works too; 20 is end of life and better-sqlite3 13 needs 22 or later).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
-# ---- build: compile TypeScript and native modules, then drop dev dependencies ----
+# ---- build: compile TypeScript, then drop dev dependencies ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# better-sqlite3 compiles from source when no prebuilt binary matches.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# No compiler needed: better-sqlite3 13 and onnxruntime-node ship Node-API binaries for linux x64/arm64 (glibc and musl).
 # onnxruntime-node bundles its CPU binaries; skip the optional download of GPU (CUDA) ones.
 ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
