@@ -64,6 +64,7 @@ describe('decide', () => {
     policy,
     decidedAt: '2026-01-01T00:00:01.000Z',
     timings: { featuresMs: 0.1, inferenceMs: 0.2, totalMs: 0.4 },
+    deployment: { revision: 3, arm: 'challenger', bucket: 42 },
   };
   it('given a high score, declines and explains it', () => {
     const e = decide(base);
@@ -71,7 +72,15 @@ describe('decide', () => {
     expect(e.score).toBeCloseTo(0.95, 6);
     expect(e.reasons[0]).toEqual({ feature: 'amount', value: 10, contribution: 0.75 });
     expect(e.features).toEqual({ names: ['amount', 'hour'], values: [10, 0] });
-    expect(e.schemaVersion).toBe(1);
+    expect(e.schemaVersion).toBe(2);
+    expect(e.deployment).toEqual({ revision: 3, arm: 'challenger', bucket: 42 });
+    expect(e).not.toHaveProperty('shadow');
+  });
+  it('records a shadow verdict beside the decision without changing it', () => {
+    const shadow = { model: base.model, policy, score: 0.01, outcome: 'approve' as const, inferenceMs: 0.3 };
+    const e = decide({ ...base, shadow });
+    expect(e.outcome).toBe('decline');
+    expect(e.shadow).toEqual(shadow);
   });
   it('refuses a non-finite score instead of deciding on it', () => {
     expect(() => decide({ ...base, scores: Float32Array.from([NaN, 0, 0]) })).toThrow(RangeError);

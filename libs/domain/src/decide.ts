@@ -1,9 +1,12 @@
 import type { DecisionRequest } from './decision-request';
 import {
   DECISION_MADE_SCHEMA_VERSION,
+  type DecisionDeployment,
+  type DecisionMade,
   type DecisionMadeV1,
   type ModelSnapshot,
   type PolicySnapshot,
+  type ShadowResult,
 } from './decision-made.event';
 import { applyPolicy } from './policy';
 import { topReasons } from './explanation';
@@ -25,10 +28,12 @@ export interface DecideInput {
   readonly policy: PolicySnapshot;
   readonly decidedAt: string;
   readonly timings: DecisionMadeV1['timings'];
+  readonly deployment: DecisionDeployment;
+  readonly shadow?: ShadowResult;
 }
 
 /** The decide step: pure. Turns a scored request into the DecisionMade event that records it. */
-export function decide(input: DecideInput): DecisionMadeV1 {
+export function decide(input: DecideInput): DecisionMade {
   const score = input.scores[0];
   if (!Number.isFinite(score)) throw new RangeError(`model produced a non-finite score (${score})`);
   return {
@@ -47,5 +52,7 @@ export function decide(input: DecideInput): DecisionMadeV1 {
     explanation: { method: 'baseline-substitution', baseline: [...input.baseline] },
     decidedAt: input.decidedAt,
     timings: input.timings,
+    deployment: input.deployment,
+    ...(input.shadow === undefined ? {} : { shadow: input.shadow }),
   };
 }

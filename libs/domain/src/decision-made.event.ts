@@ -2,7 +2,8 @@ import type { DecisionRequest } from './decision-request';
 
 /** Event type names are part of the stored format: never rename one. */
 export const DECISION_MADE = 'DecisionMade' as const;
-export const DECISION_MADE_SCHEMA_VERSION = 1 as const;
+/** Version written today; readers accept every earlier one through upcastDecisionMade. */
+export const DECISION_MADE_SCHEMA_VERSION = 2 as const;
 
 export type Outcome = 'approve' | 'review' | 'decline';
 
@@ -62,10 +63,57 @@ export interface DecisionMadeV1 {
   readonly timings: { readonly featuresMs: number; readonly inferenceMs: number; readonly totalMs: number };
 }
 
+/**
+ * Which arm of the deployment decided. `revision` is the deployment revision whose routing table scored the
+ * request (0: before deployments existed, i.e. an upcast version-1 event).
+ */
+export interface DecisionDeployment {
+  readonly revision: number;
+  readonly arm: 'champion' | 'challenger';
+  /** The request's routing bucket (0–9999) under the challenger deployment in force; null without one. */
+  readonly bucket: number | null;
+  /** Set when the request was routed to the challenger, its run failed, and the champion decided instead. */
+  readonly challengerError?: string;
+}
+
+/** In shadow mode: what the challenger said about the same request. It never changes the decision. */
+export interface ShadowResult {
+  readonly model: ModelSnapshot;
+  readonly policy: PolicySnapshot;
+  /** Present when the shadow run succeeded. */
+  readonly score?: number;
+  readonly outcome?: Outcome;
+  readonly modelOutputs?: DecisionMadeV1['modelOutputs'];
+  readonly inferenceMs: number;
+  /** Present when the shadow run failed: the failure, recorded instead of failing the decision. */
+  readonly error?: string;
+}
+
+/**
+ * DecisionMade, schema version 2: version 1 plus the deployment that decided (revision, arm, routing bucket) and,
+ * in shadow mode, the challenger's verdict on the same request.
+ */
+export interface DecisionMadeV2 extends Omit<DecisionMadeV1, 'schemaVersion'> {
+  readonly schemaVersion: 2;
+  readonly deployment: DecisionDeployment;
+  readonly shadow?: ShadowResult;
+}
+
+/** The current shape every reader works with. */
+export type DecisionMade = DecisionMadeV2;
+
+/** Reads a stored DecisionMade of any version as the current one. Version 1 predates deployments: revision 0, champion. */
+export function upcastDecisionMade(data: unknown): DecisionMade {
+  const event = data as DecisionMadeV1 | DecisionMadeV2;
+  if (event.schemaVersion === 2) return event;
+  if (event.schemaVersion === 1) return { ...event, schemaVersion: 2, deployment: { revision: 0, arm: 'champion', bucket: null } };
+  throw new RangeError(`DecisionMade schema version ${String((event as { schemaVersion?: unknown }).schemaVersion)} is newer than this build`);
+}
+
 export interface DecisionEventMetadata {
   readonly correlationId: string;
   readonly causationId: string;
-  readonly schemaVersion: 1;
+  readonly schemaVersion: number;
   readonly producer: string;
 }
 

@@ -1,4 +1,4 @@
-import type { DecisionMadeV1, Outcome, PolicySnapshot, Reason } from './decision-made.event';
+import type { DecisionMade, Outcome, PolicySnapshot, Reason } from './decision-made.event';
 
 /** The answer to POST /v1/decisions (201 new, 200 replayed). */
 export interface DecisionResponse {
@@ -12,9 +12,11 @@ export interface DecisionResponse {
   readonly decidedAt: string;
   readonly latencyMs: number;
   readonly position: number;
+  /** The deployment revision and arm that decided. */
+  readonly deployment: { readonly revision: number; readonly arm: 'champion' | 'challenger' };
 }
 
-export function toDecisionResponse(event: DecisionMadeV1, position: bigint): DecisionResponse {
+export function toDecisionResponse(event: DecisionMade, position: bigint): DecisionResponse {
   return {
     decisionId: event.decisionId,
     transactionId: event.transactionId,
@@ -26,5 +28,6 @@ export function toDecisionResponse(event: DecisionMadeV1, position: bigint): Dec
     decidedAt: event.decidedAt,
     latencyMs: event.timings.totalMs,
     position: Number(position),
+    deployment: { revision: event.deployment.revision, arm: event.deployment.arm },
   };
 }

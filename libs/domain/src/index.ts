@@ -8,3 +8,5 @@ export * from './explanation';
 export * from './decide';
 export * from './request-validation';
 export * from './features';
+export * from './models';
+export * from './deployment';

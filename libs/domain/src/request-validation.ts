@@ -1,4 +1,4 @@
-import type { ZodError } from 'zod';
+import type { ZodError, ZodType } from 'zod';
 import { decisionRequestSchema, type DecisionRequest } from './decision-request';
 
 /** One problem with one field; `path` is a JSON Pointer (RFC 6901) into the request body, "" for the body itself. */
@@ -7,8 +7,8 @@ export interface FieldError {
   readonly message: string;
 }
 
-export type ValidationResult =
-  | { readonly ok: true; readonly value: DecisionRequest }
+export type ValidationResult<T = DecisionRequest> =
+  | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 const pointer = (path: readonly PropertyKey[]): string =>
@@ -38,10 +38,19 @@ export function toFieldErrors(error: ZodError, input: unknown): FieldError[] {
   return out;
 }
 
-export function validateDecisionRequest(body: unknown): ValidationResult {
+/**
+ * Validates a JSON object body against `schema`; errors carry JSON Pointers, prefixed with `pointerPrefix` when the
+ * object sits inside something larger (e.g. "/manifest" for a manifest part of a multipart upload).
+ */
+export function validateObject<T>(schema: ZodType<T>, body: unknown, pointerPrefix = ''): ValidationResult<T> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return { ok: false, errors: [{ path: '', message: 'the body must be a JSON object' }] };
+    return { ok: false, errors: [{ path: pointerPrefix, message: 'must be a JSON object' }] };
   }
-  const parsed = decisionRequestSchema.safeParse(body);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: toFieldErrors(parsed.error, body) };
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, errors: toFieldErrors(parsed.error, body).map((e) => ({ ...e, path: pointerPrefix + e.path })) };
+}
+
+export function validateDecisionRequest(body: unknown): ValidationResult {
+  return validateObject(decisionRequestSchema, body);
 }

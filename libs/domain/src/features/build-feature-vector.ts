@@ -1,39 +1,51 @@
 import type { DecisionRequest } from '../decision-request';
-import type { FeatureDefinition } from './feature-definition';
-import { InvalidFeatureOutputError, NonFiniteFeatureError, UnknownFeatureError } from './feature.errors';
-import { findFeature } from './feature-registry';
+import { resolveFeatures, type FeatureColumn, type FeatureColumnSpec } from './feature-columns';
+import { InvalidFeatureOutputError, NonFiniteFeatureError } from './feature.errors';
 
-/** Resolves names to definitions once; throws UnknownFeatureError on the first unknown name. */
-export function resolveFeatures(names: readonly string[]): readonly FeatureDefinition[] {
-  return names.map((name) => {
-    const f = findFeature(name);
-    if (f === undefined) throw new UnknownFeatureError(name);
-    return f;
-  });
+/**
+ * A model's input columns resolved once (at load), so building a row per request does no name lookups.
+ * Values are stored as float32: exactly what the model sees.
+ */
+export class FeaturePlan {
+  readonly names: readonly string[];
+  private readonly columns: readonly FeatureColumn[];
+
+  constructor(specs: readonly FeatureColumnSpec[]) {
+    this.columns = resolveFeatures(specs);
+    this.names = Object.freeze(this.columns.map((c) => c.name));
+  }
+
+  get width(): number {
+    return this.columns.length;
+  }
+
+  /** Computes the row for `request` into `out` at `offset` (a new Float32Array when `out` is omitted). */
+  build(request: DecisionRequest, out?: Float32Array, offset = 0): Float32Array {
+    const target = out ?? new Float32Array(this.columns.length);
+    if (!Number.isInteger(offset) || offset < 0 || offset + this.columns.length > target.length) {
+      throw new InvalidFeatureOutputError(
+        `Cannot write ${this.columns.length} features at offset ${offset} into a Float32Array of length ${target.length}`,
+      );
+    }
+    for (let i = 0; i < this.columns.length; i++) {
+      const column = this.columns[i] as FeatureColumn;
+      const value = column.compute(request);
+      if (!Number.isFinite(value)) throw new NonFiniteFeatureError(column.name, value);
+      target[offset + i] = value;
+    }
+    return target;
+  }
 }
 
 /**
- * Computes `names` for `request` into `out` at `offset` (a new Float32Array when `out` is omitted) and returns `out`.
- * Values are stored as float32 — exactly what the model sees. Nothing is written when a name is unknown.
+ * Computes `columns` for `request` (resolving them on every call: for training and tools; the engine keeps a
+ * FeaturePlan). Nothing is written when a name is unknown.
  */
 export function buildFeatureVector(
   request: DecisionRequest,
-  names: readonly string[],
+  columns: readonly FeatureColumnSpec[],
   out?: Float32Array,
   offset = 0,
 ): Float32Array {
-  const defs = resolveFeatures(names);
-  const target = out ?? new Float32Array(names.length);
-  if (!Number.isInteger(offset) || offset < 0 || offset + names.length > target.length) {
-    throw new InvalidFeatureOutputError(
-      `Cannot write ${names.length} features at offset ${offset} into a Float32Array of length ${target.length}`,
-    );
-  }
-  for (let i = 0; i < defs.length; i++) {
-    const def = defs[i] as FeatureDefinition;
-    const value = def.compute(request);
-    if (!Number.isFinite(value)) throw new NonFiniteFeatureError(def.name, value);
-    target[offset + i] = value;
-  }
-  return target;
+  return new FeaturePlan(columns).build(request, out, offset);
 }

@@ -3,6 +3,7 @@ export enum FeatureErrorCode {
   UnknownFeature = 'UNKNOWN_FEATURE',
   InvalidFeatureOutput = 'INVALID_FEATURE_OUTPUT',
   NonFiniteFeature = 'NON_FINITE_FEATURE',
+  InvalidFeatureColumn = 'INVALID_FEATURE_COLUMN',
 }
 
 export class UnknownFeatureError extends Error {
@@ -31,5 +32,17 @@ export class NonFiniteFeatureError extends Error {
   ) {
     super(`Feature "${feature}" computed a non-finite value (${String(value)})`);
     this.name = 'NonFiniteFeatureError';
+  }
+}
+
+/** A column spec that names a valid feature or attribute in a way that cannot work (bad default, listed twice, …). */
+export class InvalidFeatureColumnError extends Error {
+  readonly code = FeatureErrorCode.InvalidFeatureColumn;
+  constructor(
+    readonly feature: string,
+    reason: string,
+  ) {
+    super(`Feature column "${feature}" ${reason}`);
+    this.name = 'InvalidFeatureColumnError';
   }
 }

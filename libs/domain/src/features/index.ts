@@ -1,6 +1,7 @@
 export * from './feature-definition';
 export * from './feature.errors';
 export * from './feature-registry';
+export * from './feature-columns';
 export * from './build-feature-vector';
 export { AMOUNT_FEATURES } from './amount.features';
 export { TIME_FEATURES, isNightHour } from './time.features';

@@ -1,0 +1,69 @@
+import { canaryAnalysisSchema, judgeWindow, nextAnalysisAction, populationStabilityIndex, type ArmSample, type CheckResult } from './canary-analysis';
+
+const spec = canaryAnalysisSchema.parse({
+  intervalSeconds: 10,
+  threshold: 2,
+  stepPercent: 20,
+  maxPercent: 60,
+  autoPromote: true,
+  metrics: { maxErrorRate: 0.05, maxP99Ms: 50, maxDeclineRateDelta: 0.1, maxScorePsi: 0.2, minDecisions: 5 },
+});
+const window = { from: '2026-01-01T00:00:00Z', to: '2026-01-01T00:00:10Z' };
+const arm = (n: number, declines: number, score = 0.1, errors = 0, latency = 5): ArmSample => ({
+  decisions: n,
+  errors,
+  declines,
+  latenciesMs: new Array<number>(n).fill(latency),
+  scores: Array.from({ length: n }, (_, i) => (i < declines ? 0.95 : score)),
+});
+
+describe('canary analysis', () => {
+  it('passes arms that behave alike', () => {
+    const check = judgeWindow(spec, window, arm(100, 5), arm(20, 1));
+    expect(check).toMatchObject({ judged: true, passed: true, failures: [], declineRateDelta: 0 });
+  });
+
+  it('fails a challenger that declines everything, naming each limit with the observed figure', () => {
+    const check = judgeWindow(spec, window, arm(100, 5), arm(20, 20));
+    expect(check.judged).toBe(true);
+    expect(check.passed).toBe(false);
+    expect(check.failures).toEqual(expect.arrayContaining([expect.stringMatching(/^declineRateDelta 0\.95 > 0\.1$/), expect.stringMatching(/^scorePsi \d/)]));
+  });
+
+  it('fails on errors and latency too', () => {
+    expect(judgeWindow(spec, window, arm(100, 5), arm(20, 1, 0.1, 5)).failures).toEqual([expect.stringMatching(/^errorRate 0\.2 > 0\.05$/)]);
+    expect(judgeWindow(spec, window, arm(100, 5), arm(20, 1, 0.1, 0, 80)).failures).toEqual(['p99Ms 80 > 50']);
+  });
+
+  it('does not judge an arm with fewer than minDecisions', () => {
+    expect(judgeWindow(spec, window, arm(100, 5), arm(4, 4))).toMatchObject({ judged: false, passed: false });
+  });
+
+  it('steps up while checks pass, promotes at maxPercent, rolls back at `threshold` failures', () => {
+    const pass = { judged: true, passed: true } as CheckResult;
+    const fail = { judged: true, passed: false } as CheckResult;
+    const skip = { judged: false, passed: false } as CheckResult;
+    const canary = (trafficPercent: number) => ({ mode: 'canary' as const, trafficPercent });
+    expect(nextAnalysisAction(spec, canary(20), [pass])).toEqual({ kind: 'step', trafficPercent: 40 });
+    expect(nextAnalysisAction(spec, canary(50), [pass])).toEqual({ kind: 'step', trafficPercent: 60 });
+    expect(nextAnalysisAction(spec, canary(60), [pass])).toEqual({ kind: 'promote' });
+    expect(nextAnalysisAction({ ...spec, autoPromote: false }, canary(60), [pass])).toEqual({ kind: 'none' });
+    expect(nextAnalysisAction(spec, canary(20), [fail])).toEqual({ kind: 'none' });
+    expect(nextAnalysisAction(spec, canary(20), [fail, skip, pass, fail])).toEqual({ kind: 'rollback' });
+    expect(nextAnalysisAction(spec, canary(20), [skip])).toEqual({ kind: 'none' });
+    const shadow = { mode: 'shadow' as const, trafficPercent: 100 };
+    expect(nextAnalysisAction(spec, shadow, [pass, pass])).toEqual({ kind: 'none' });
+    expect(nextAnalysisAction(spec, shadow, [pass, pass, pass])).toEqual({ kind: 'promote' });
+  });
+
+  it('PSI is 0 for identical distributions and large for disjoint ones', () => {
+    const a = Array.from({ length: 1000 }, (_, i) => (i % 100) / 100);
+    expect(populationStabilityIndex(a, a)).toBe(0);
+    expect(populationStabilityIndex(a, new Array(1000).fill(0.99))).toBeGreaterThan(2);
+    expect(populationStabilityIndex([], a)).toBeNull();
+  });
+
+  it('rejects an analysis whose step exceeds its maximum', () => {
+    expect(canaryAnalysisSchema.safeParse({ ...spec, stepPercent: 80 }).success).toBe(false);
+  });
+});
