@@ -9,8 +9,13 @@ import { checkSingleFloatInput, resolveBaseline, resolveFeatures } from './onnx-
 import { selectOutputs } from './score-output-selection';
 import { firstRowToJson } from './tensor-to-json';
 
-export interface OnnxModelConfig {
+export interface OnnxModelConfig extends Omit<OnnxModelBytesConfig, 'source'> {
   readonly path: string;
+}
+
+export interface OnnxModelBytesConfig {
+  /** Where the bytes came from (a file path, `artifact:<sha256>`): used in errors and as the descriptor's path. */
+  readonly source: string;
   /** Overrides `verdict.model_name`; default: the file name without `.onnx`. */
   readonly name?: string;
   /** Overrides `verdict.model_version`; default: ModelProto.model_version, else `sha256-<first 12 hex>`. */
@@ -89,11 +94,20 @@ export class OnnxModelRuntime implements ModelRuntime {
     private readonly session: ort.InferenceSession,
   ) {}
 
+  /** Loads the model file at `config.path` (its sha256 is computed from the bytes read). */
   static async load(config: OnnxModelConfig): Promise<OnnxModelRuntime> {
     const path = nodePath.resolve(config.path);
+    return OnnxModelRuntime.fromBytes(await readModelBytes(path), { ...config, source: path });
+  }
+
+  /**
+   * Loads a model from its bytes (e.g. fetched from the artifact store by sha256). `source` names where the bytes
+   * came from in errors and in the descriptor's `path`.
+   */
+  static async fromBytes(bytes: Uint8Array, config: OnnxModelBytesConfig): Promise<OnnxModelRuntime> {
+    const path = config.source;
     const intraOpNumThreads = checkIntraOpThreads(path, config.intraOpNumThreads);
     // Hash and session use the same bytes, so the recorded sha256 is exactly the model that scores.
-    const bytes = await readModelBytes(path);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const proto = readModelProto(bytes, path);
     const meta = readVerdictMetadata(proto.metadata, path);
