@@ -14,14 +14,19 @@ export interface VerdictConfig {
   readonly readModels: { readonly kind: ReadModelKind; readonly url: string; readonly schema: string };
   /** Run projections inside the engine process (embedded default) or leave them to apps/projector. */
   readonly projections: { readonly inline: boolean; readonly batchSize: number };
+  /** The model that bootstraps a fresh deployment (see DeploymentBootstrap); ignored once a deployment exists. */
   readonly model: {
     readonly path: string;
+    /** Whether VERDICT_MODEL_PATH was set (rather than defaulting to the bundled demo model). */
+    readonly explicit: boolean;
     readonly name?: string;
     readonly version?: string;
     readonly features?: readonly string[];
     readonly baseline?: readonly number[];
   };
   readonly policy: { readonly version: string; readonly reviewThreshold: number; readonly declineThreshold: number };
+  /** The model registry: the largest model upload accepted, in bytes. */
+  readonly models: { readonly maxBytes: number };
   readonly logLevel: string;
 }
 
@@ -125,12 +130,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     },
     model: {
       path: modelPath,
+      explicit: Boolean(env.VERDICT_MODEL_PATH),
       name: env.VERDICT_MODEL_NAME || undefined,
       version: env.VERDICT_MODEL_VERSION || undefined,
       features: list(env, 'VERDICT_MODEL_FEATURES'),
       baseline,
     },
     policy,
+    models: { maxBytes: num(env, 'VERDICT_MODEL_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 ** 3) },
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

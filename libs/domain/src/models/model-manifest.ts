@@ -16,9 +16,13 @@ const featureColumn = z.union([
 
 const unit = z.number().finite().min(0).max(1);
 
+export const policyVersionSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1–64 characters of A-Z, a-z, 0-9, ".", "_", ":" or "-"');
+
 export const policySchema = z
   .object({
-    version: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1–64 characters of A-Z, a-z, 0-9, ".", "_", ":" or "-"'),
+    version: policyVersionSchema,
     reviewThreshold: unit,
     declineThreshold: unit,
   })
