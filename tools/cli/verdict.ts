@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { processIo, type CliIo } from '../simulate/cli-io';
+import { ApiClient, ApiError } from './api-client';
+import { deployCommands } from './deploy-commands';
+import { modelsCommands } from './models-commands';
+
+/**
+ * `verdict`: the operator's CLI. It speaks to a running engine's HTTP API. Exit codes: 0 done, 1 the API refused or
+ * failed (one readable line with the problem's detail on stderr), 2 usage.
+ */
+export async function runVerdictCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = new Command('verdict')
+    .description('Verdict operator CLI: the model registry and the deployment, over the HTTP API')
+    .option('--url <url>', 'base URL of the engine', process.env.VERDICT_URL ?? 'http://127.0.0.1:3000')
+    .option('--json', 'machine-readable output (the API response as JSON)', false)
+    .option('--actor <name>', 'who you are, recorded in every change (default: user@host)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  const opts = (): { url: string; json: boolean; actor?: string } => program.opts();
+  const client = (): ApiClient => new ApiClient(opts().url, opts().actor);
+  modelsCommands(program, io, client, () => opts().json);
+  deployCommands(program, io, client, () => opts().json);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof InvalidArgumentError) {
+      io.stderr.write(`verdict: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof ApiError || e instanceof Error) {
+      io.stderr.write(`verdict: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  runVerdictCli(process.argv.slice(2), processIo()).then((code) => (process.exitCode = code));
+}
