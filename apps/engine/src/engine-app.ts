@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { DECISION_REQUEST_MAX_BYTES } from '@verdict/domain';
@@ -13,21 +14,29 @@ export interface EngineApp {
   readonly logger: Logger;
 }
 
+/** JSON bodies of raw inference (tensors) may be larger than a decision's. */
+export const INFERENCE_BODY_MAX_BYTES = 8 * 1024 * 1024;
+
 /**
- * Builds the engine (not yet listening). Fastify does the body handling: 64 KiB limit, JSON only (text/plain is
- * removed so anything but application/json is a 415). Nest routes Fastify's errors (and unknown routes) through
- * the same global filter, so they are problem+json like ours.
+ * Builds the engine (not yet listening). Fastify does the body handling: 64 KiB limit (8 MiB for /v2 inference),
+ * JSON only (text/plain is removed so anything but application/json is a 415), and multipart for model uploads
+ * (streamed by @fastify/multipart, limited by VERDICT_MODEL_MAX_BYTES). Nest routes Fastify's errors (and unknown
+ * routes) through the same global filter, so they are problem+json like ours.
  */
 export async function createEngineApp(config: VerdictConfig, logger = createLogger(config.logLevel, 'verdict-engine')): Promise<EngineApp> {
   const adapter = new FastifyAdapter({ bodyLimit: DECISION_REQUEST_MAX_BYTES, logger: false, return503OnClosing: true });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/v2/')) route.bodyLimit = INFERENCE_BODY_MAX_BYTES;
+  });
 
   const app = await NestFactory.create<NestFastifyApplication>(EngineModule.forRoot(config, logger), adapter, {
     logger: ['error', 'warn'],
     bodyParser: false, // Fastify's own JSON parser only: no urlencoded bodies, one set of parse errors
     abortOnError: false,
   });
+  await app.register(multipart, { limits: { fileSize: config.models.maxBytes } });
   app.useGlobalFilters(new ProblemDetailsFilter(logger));
   return { app, logger };
 }

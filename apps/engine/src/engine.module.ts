@@ -2,26 +2,34 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
-import { definePolicy, resolveFeatures } from '@verdict/domain';
-import { createEventStore } from '@verdict/event-store';
-import { OnnxModelRuntime } from '@verdict/model-runtime';
-import { createReadModelDataSource, DecisionQueries } from '@verdict/read-models';
+import { createArtifactStore, type ArtifactStore } from '@verdict/artifact-store';
+import { createEventStore, type EventStore } from '@verdict/event-store';
+import { createReadModelDataSource, DecisionQueries, DeploymentHistoryQueries, ModelListQueries } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { DecisionScorer } from './decisions/decision-scorer';
 import { DecisionsController } from './decisions/decisions.controller';
 import { GetDecisionHandler, GetTransactionDecisionHandler, ListDecisionsHandler } from './decisions/decision-query.handlers';
 import { MakeDecisionHandler } from './decisions/make-decision.handler';
+import { CanaryAnalyst } from './deployment/canary-analyst';
+import { DeploymentBootstrap } from './deployment/deployment-bootstrap';
+import { DeploymentChanges } from './deployment/deployment-changes';
+import { DeploymentController } from './deployment/deployment.controller';
+import { DeploymentFollower } from './deployment/deployment-follower';
+import { DeploymentRuntime } from './deployment/deployment-runtime';
+import { DeploymentStartup } from './deployment/deployment-startup';
+import { ModelLoader } from './deployment/model-loader';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
 import { OpenApiController } from './http/openapi.controller';
 import { ProblemTypesController } from './http/problem-types.controller';
 import { ResourceLifecycle } from './infrastructure/resource-lifecycle';
 import {
-  ACTIVE_POLICY,
+  ARTIFACT_STORE,
   DECISION_QUERIES,
+  DEPLOYMENT_HISTORY,
   EVENT_STORE,
   LOGGER,
-  MODEL_RUNTIME,
+  MODEL_LIST,
   PROJECTION_RUNNER,
   READ_MODEL_DATA_SOURCE,
   VERDICT_CONFIG,
@@ -29,6 +37,10 @@ import {
 import { DecisionMetrics } from './metrics/decision-metrics';
 import { LogPositionMetrics } from './metrics/log-position.metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { ModelCatalog } from './models/model-catalog';
+import { ModelRegistration } from './models/model-registration';
+import { ModelRetirement } from './models/model-retirement';
+import { ModelsController } from './models/models.controller';
 import { InlineProjections } from './projections/inline-projections';
 
 /** Wires ports to the adapters the configuration names. No logic lives here. */
@@ -38,24 +50,52 @@ export class EngineModule {
     const providers: Provider[] = [
       { provide: VERDICT_CONFIG, useValue: config },
       { provide: LOGGER, useValue: logger },
-      { provide: ACTIVE_POLICY, useValue: definePolicy(config.policy) },
       { provide: EVENT_STORE, useFactory: () => createEventStore(config.eventStore) },
-      {
-        provide: MODEL_RUNTIME,
-        useFactory: async () => {
-          const runtime = await OnnxModelRuntime.load({
-            path: config.model.path,
-            name: config.model.name,
-            version: config.model.version,
-            features: config.model.features ? [...config.model.features] : undefined,
-            baseline: config.model.baseline ? [...config.model.baseline] : undefined,
-          });
-          resolveFeatures(runtime.descriptor.features); // fail at startup, not on the first request
-          return runtime;
-        },
-      },
+      { provide: ARTIFACT_STORE, useFactory: () => createArtifactStore(config.artifactStore) },
       { provide: READ_MODEL_DATA_SOURCE, useFactory: () => createReadModelDataSource(config.readModels) },
       { provide: DECISION_QUERIES, useFactory: (ds: DataSource) => new DecisionQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: MODEL_LIST, useFactory: (ds: DataSource) => new ModelListQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: DEPLOYMENT_HISTORY, useFactory: (ds: DataSource) => new DeploymentHistoryQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: ModelCatalog, useFactory: (store: EventStore) => new ModelCatalog(store), inject: [EVENT_STORE] },
+      { provide: ModelLoader, useFactory: (artifacts: ArtifactStore) => new ModelLoader(artifacts), inject: [ARTIFACT_STORE] },
+      {
+        provide: DeploymentRuntime,
+        useFactory: (loader: ModelLoader, catalog: ModelCatalog) => new DeploymentRuntime(loader, (m) => catalog.forDeployed(m)),
+        inject: [ModelLoader, ModelCatalog],
+      },
+      {
+        provide: DeploymentFollower,
+        useFactory: (store: EventStore, runtime: DeploymentRuntime) => new DeploymentFollower(store, runtime, logger),
+        inject: [EVENT_STORE, DeploymentRuntime],
+      },
+      {
+        provide: DeploymentChanges,
+        useFactory: (store: EventStore, follower: DeploymentFollower, catalog: ModelCatalog, loader: ModelLoader) =>
+          new DeploymentChanges(store, follower, catalog, loader),
+        inject: [EVENT_STORE, DeploymentFollower, ModelCatalog, ModelLoader],
+      },
+      {
+        provide: ModelRegistration,
+        useFactory: (store: EventStore, artifacts: ArtifactStore, catalog: ModelCatalog) => new ModelRegistration(store, artifacts, catalog),
+        inject: [EVENT_STORE, ARTIFACT_STORE, ModelCatalog],
+      },
+      {
+        provide: ModelRetirement,
+        useFactory: (store: EventStore, catalog: ModelCatalog, follower: DeploymentFollower) => new ModelRetirement(store, catalog, follower),
+        inject: [EVENT_STORE, ModelCatalog, DeploymentFollower],
+      },
+      {
+        provide: DeploymentBootstrap,
+        useFactory: (registration: ModelRegistration, changes: DeploymentChanges, follower: DeploymentFollower) =>
+          new DeploymentBootstrap(config, registration, changes, follower, logger),
+        inject: [ModelRegistration, DeploymentChanges, DeploymentFollower],
+      },
+      {
+        provide: CanaryAnalyst,
+        useFactory: (store: EventStore, follower: DeploymentFollower, changes: DeploymentChanges) => new CanaryAnalyst(store, follower, changes, logger),
+        inject: [EVENT_STORE, DeploymentFollower, DeploymentChanges],
+      },
+      DeploymentStartup,
       InlineProjections,
       { provide: PROJECTION_RUNNER, useExisting: InlineProjections },
       ResourceLifecycle,
@@ -71,7 +111,15 @@ export class EngineModule {
     return {
       module: EngineModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [DecisionsController, HealthController, MetricsController, ProblemTypesController, OpenApiController],
+      controllers: [
+        DecisionsController,
+        ModelsController,
+        DeploymentController,
+        HealthController,
+        MetricsController,
+        ProblemTypesController,
+        OpenApiController,
+      ],
       providers,
     };
   }

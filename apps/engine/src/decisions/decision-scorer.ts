@@ -1,76 +1,115 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import {
-  buildFeatureVector,
+  applyPolicy,
   canonicalJson,
   decide,
   decisionIdFor,
   explanationRows,
+  routeRequest,
   sha256Hex,
-  type DecisionMadeV1,
+  type DecisionDeployment,
+  type DecisionMade,
   type DecisionRequest,
-  type ModelSnapshot,
-  type PolicySnapshot,
+  type ShadowResult,
 } from '@verdict/domain';
-import type { ModelRuntime } from '@verdict/model-runtime';
-import { ACTIVE_POLICY, MODEL_RUNTIME } from '../infrastructure/tokens';
+import type { ScoreResult } from '@verdict/model-runtime';
+import { DeploymentRuntime } from '../deployment/deployment-runtime';
+import type { Arm } from '../deployment/routing-table';
 
 const ms = (from: number, to: number): number => Math.round((to - from) * 1000) / 1000;
 
-/** Features → one batched model run (the row plus its explanation rows) → the pure decide step. No I/O but the model. */
+interface Scored {
+  readonly values: Float32Array;
+  readonly result: ScoreResult;
+  readonly featuresDone: number;
+}
+
+/** Builds an arm's feature row and explanation rows and scores them in one batched run. */
+async function scoreOn(arm: Arm, request: DecisionRequest): Promise<Scored> {
+  const values = arm.model.plan.build(request);
+  const featuresDone = performance.now();
+  const rows = explanationRows(values, arm.model.baseline);
+  const result = await arm.model.runtime.score(rows, values.length + 1);
+  if (!Number.isFinite(result.scores[0])) throw new RangeError(`model produced a non-finite score (${result.scores[0]})`);
+  return { values, result, featuresDone };
+}
+
+const failure = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Routes a request to an arm of the deployment in force, scores it there (the row plus its explanation rows, one
+ * model run) and applies the pure decide step. In shadow mode the challenger scores the same request in the same
+ * command; its verdict is recorded, and its failure never fails or changes the decision. A canary challenger that
+ * fails hands the request to the champion, and the event says so.
+ */
 @Injectable()
 export class DecisionScorer {
-  private readonly snapshot: ModelSnapshot;
-
-  constructor(
-    @Inject(MODEL_RUNTIME) private readonly model: ModelRuntime,
-    @Inject(ACTIVE_POLICY) private readonly policy: PolicySnapshot,
-  ) {
-    const d = model.descriptor;
-    this.snapshot = {
-      name: d.name,
-      version: d.version,
-      sha256: d.sha256,
-      inputName: d.inputName,
-      outputNames: [...d.outputNames],
-      scoreOutput: d.scoreOutput,
-      runtime: {
-        name: d.runtime.name,
-        version: d.runtime.version,
-        executionProviders: [...d.runtime.executionProviders],
-        sessionOptions: d.runtime.sessionOptions,
-      },
-    };
-  }
+  constructor(private readonly deployment: DeploymentRuntime) {}
 
   static requestHash(request: DecisionRequest): string {
     return sha256Hex(canonicalJson(request));
   }
 
-  async score(request: DecisionRequest, requestHash: string, startedAt: number): Promise<DecisionMadeV1> {
-    const d = this.model.descriptor;
-    const values = buildFeatureVector(request, d.features);
-    const featuresDone = performance.now();
-    const rows = explanationRows(values, d.baseline);
-    const result = await this.model.score(rows, d.features.length + 1);
-    const inferenceDone = performance.now();
-    return decide({
-      decisionId: decisionIdFor(request.transactionId),
-      request,
-      requestHash,
-      featureNames: d.features,
-      featureValues: values,
-      baseline: d.baseline,
-      scores: result.scores,
-      model: this.snapshot,
-      modelOutputs: result.firstRowOutputs,
-      policy: this.policy,
-      decidedAt: new Date().toISOString(),
-      timings: {
-        featuresMs: ms(startedAt, featuresDone),
-        inferenceMs: ms(featuresDone, inferenceDone),
-        totalMs: ms(startedAt, performance.now()),
-      },
-    });
+  async score(request: DecisionRequest, requestHash: string, startedAt: number): Promise<DecisionMade> {
+    const table = this.deployment.require();
+    const release = table.lease(); // these sessions stay open until this decision is made, whatever changes meanwhile
+    try {
+      const route = routeRequest(table.challenger, request);
+      const shadowArm = route.shadow ? table.challenger : null;
+      const shadow = shadowArm ? this.shadow(shadowArm, request) : undefined;
+      let arm: Arm = route.arm === 'challenger' && table.challenger ? table.challenger : table.champion;
+      const deployment: { -readonly [K in keyof DecisionDeployment]: DecisionDeployment[K] } = {
+        revision: table.revision,
+        arm: route.arm,
+        bucket: route.bucket,
+      };
+      let scored: Scored;
+      try {
+        scored = await scoreOn(arm, request);
+      } catch (error) {
+        if (arm === table.champion) throw error;
+        deployment.arm = 'champion';
+        deployment.challengerError = failure(error);
+        arm = table.champion;
+        scored = await scoreOn(arm, request);
+      }
+      const inferenceDone = performance.now();
+      return decide({
+        decisionId: decisionIdFor(request.transactionId),
+        request,
+        requestHash,
+        featureNames: arm.model.plan.names,
+        featureValues: scored.values,
+        baseline: arm.model.baseline,
+        scores: scored.result.scores,
+        model: arm.model.snapshot,
+        modelOutputs: scored.result.firstRowOutputs,
+        policy: arm.policy,
+        decidedAt: new Date().toISOString(),
+        timings: {
+          featuresMs: ms(startedAt, scored.featuresDone),
+          inferenceMs: ms(scored.featuresDone, inferenceDone),
+          totalMs: ms(startedAt, performance.now()),
+        },
+        deployment,
+        ...(shadow ? { shadow: await shadow } : {}),
+      });
+    } finally {
+      release();
+    }
+  }
+
+  /** The challenger's verdict on the same request, or the reason it has none. Never throws. */
+  private async shadow(arm: Arm, request: DecisionRequest): Promise<ShadowResult> {
+    const started = performance.now();
+    const base = { model: arm.model.snapshot, policy: arm.policy };
+    try {
+      const { result } = await scoreOn(arm, request);
+      const score = result.scores[0];
+      return { ...base, score, outcome: applyPolicy(score, arm.policy), modelOutputs: result.firstRowOutputs, inferenceMs: ms(started, performance.now()) };
+    } catch (error) {
+      return { ...base, inferenceMs: ms(started, performance.now()), error: failure(error) };
+    }
   }
 }

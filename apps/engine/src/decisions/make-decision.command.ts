@@ -1,10 +1,10 @@
 import { Command } from '@nestjs/cqrs';
-import type { DecisionMadeV1, DecisionRequest } from '@verdict/domain';
+import type { DecisionMade, DecisionRequest } from '@verdict/domain';
 
 export interface MakeDecisionResult {
   /** false when this is a retry answered with the original decision. */
   readonly created: boolean;
-  readonly event: DecisionMadeV1;
+  readonly event: DecisionMade;
   readonly position: bigint;
   readonly appendMs: number;
 }

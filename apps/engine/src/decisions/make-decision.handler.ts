@@ -3,9 +3,11 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { performance } from 'node:perf_hooks';
 import {
   DECISION_MADE,
+  DECISION_MADE_SCHEMA_VERSION,
   decisionStreamId,
+  upcastDecisionMade,
   type DecisionEventMetadata,
-  type DecisionMadeV1,
+  type DecisionMade,
   type DecisionRequest,
 } from '@verdict/domain';
 import { NO_STREAM, isWrongExpectedRevision, type EventStore } from '@verdict/event-store';
@@ -57,7 +59,7 @@ export class MakeDecisionHandler implements ICommandHandler<MakeDecisionCommand,
     const metadata: DecisionEventMetadata = {
       correlationId: command.correlationId,
       causationId: command.correlationId,
-      schemaVersion: 1,
+      schemaVersion: DECISION_MADE_SCHEMA_VERSION,
       producer: PRODUCER,
     };
     const appendStart = performance.now();
@@ -83,10 +85,10 @@ export class MakeDecisionHandler implements ICommandHandler<MakeDecisionCommand,
     const streamId = decisionStreamId(request.transactionId);
     const [first] = await this.store.readStream(streamId, { maxCount: 1 });
     if (!first || first.type !== DECISION_MADE) throw new CorruptDecisionStreamError(streamId);
-    return this.asRetry(first.data as unknown as DecisionMadeV1, first.position, requestHash);
+    return this.asRetry(upcastDecisionMade(first.data), first.position, requestHash);
   }
 
-  private asRetry(original: DecisionMadeV1, position: bigint, requestHash: string): MakeDecisionResult {
+  private asRetry(original: DecisionMade, position: bigint, requestHash: string): MakeDecisionResult {
     if (original.requestHash !== requestHash) {
       this.metrics.conflict();
       throw new IdempotencyConflictError(original.transactionId, original.decisionId);

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore } from '@verdict/event-store';
-import type { ModelRuntime } from '@verdict/model-runtime';
-import { EVENT_STORE, MODEL_RUNTIME, PROJECTION_RUNNER } from '../infrastructure/tokens';
+import { DeploymentFollower } from '../deployment/deployment-follower';
+import { DeploymentRuntime } from '../deployment/deployment-runtime';
+import { EVENT_STORE, PROJECTION_RUNNER } from '../infrastructure/tokens';
 import type { ProjectionStatusSource } from '../projections/projection-status';
 
 export interface ComponentStatus {
@@ -13,14 +14,15 @@ export interface ReadinessReport {
   readonly status: 'ok' | 'error';
   readonly checks: {
     readonly eventStore: ComponentStatus;
-    readonly model: ComponentStatus;
+    readonly deployment: ComponentStatus;
     readonly projections: ComponentStatus;
   };
 }
 
 /**
- * Ready = the event store answers and the model is loaded. Projection lag is reported, not gating: a lagging read
- * model must not stop the engine from deciding (decisions don't depend on it).
+ * Ready = the event store answers and the deployment is in force here (a champion loaded, and the latest change
+ * applied). Projection lag is reported, not gating: a lagging read model must not stop the engine from deciding
+ * (decisions don't depend on it).
  */
 @Injectable()
 export class Readiness {
@@ -28,7 +30,8 @@ export class Readiness {
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(MODEL_RUNTIME) private readonly model: ModelRuntime,
+    private readonly runtime: DeploymentRuntime,
+    private readonly follower: DeploymentFollower,
     @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionStatusSource,
   ) {}
 
@@ -46,8 +49,19 @@ export class Readiness {
     } catch (error) {
       eventStore = { status: 'down', kind: this.store.kind, error: (error as Error).message };
     }
-    const d = this.model.descriptor;
-    const model: ComponentStatus = { status: 'up', name: d.name, version: d.version, sha256: d.sha256 };
+    const table = this.runtime.current();
+    const known = this.follower.latest().revision;
+    const failure = this.follower.lastError;
+    const deployment: ComponentStatus = table
+      ? {
+          status: failure && known > table.revision ? 'down' : 'up',
+          revision: table.revision,
+          latestRevision: known,
+          champion: `${table.champion.model.registered.name}@${table.champion.model.registered.version}`,
+          challenger: table.challenger ? `${table.challenger.model.registered.name}@${table.challenger.model.registered.version} (${table.challenger.mode} ${table.challenger.trafficPercent}%)` : null,
+          ...(failure ? { error: failure.message } : {}),
+        }
+      : { status: 'down', revision: 0, latestRevision: known, error: failure?.message ?? 'no champion deployed yet' };
     const p = this.projections.projectionStatus();
     const projections: ComponentStatus = p.mode === 'off'
       ? { status: 'up', mode: 'off' }
@@ -58,7 +72,7 @@ export class Readiness {
           lag: head === undefined ? null : Number(head > p.checkpoint ? head - p.checkpoint : 0n),
           ...(p.lastError ? { error: p.lastError } : {}),
         };
-    const ok = !this.shuttingDown && eventStore.status === 'up';
-    return { status: ok ? 'ok' : 'error', checks: { eventStore, model, projections } };
+    const ok = !this.shuttingDown && eventStore.status === 'up' && deployment.status === 'up';
+    return { status: ok ? 'ok' : 'error', checks: { eventStore, deployment, projections } };
   }
 }

@@ -3,7 +3,21 @@ import { isEventStoreUnavailable, EventStoreError } from '@verdict/event-store';
 import { InvalidCursorError, InvalidDecisionFilterError } from '@verdict/read-models';
 import { ProblemException } from './problem.exception';
 import { IdempotencyConflictError } from '../decisions/idempotency-conflict.error';
+import { isDeploymentRuleError } from '@verdict/domain';
+import { DeploymentChangeConflictError } from '../deployment/deployment-changes';
+import { DeploymentNotReadyError } from '../deployment/deployment-runtime';
+import { ModelVersionConflictError } from '../models/model-registration';
+import { UnusableModelError } from '../models/model-upload-check';
 import { problem, type ProblemCode, type ProblemDocument } from './problem-types';
+
+/** Deployment rules answered 404 or 422; every other rule is a 409 ('deployment-rule'). */
+const RULE_PROBLEMS: Record<string, ProblemCode> = {
+  'model-version-not-found': 'model-version-not-found',
+  'model-version-retired': 'model-version-retired',
+  'model-not-deployable': 'model-not-deployable',
+  'no-policy': 'invalid-deployment-change',
+  'invalid-traffic': 'invalid-deployment-change',
+};
 
 /**
  * HTTP errors raised before our handlers run (Fastify's body parsing, Nest's router), by status. Our own 400s are
@@ -31,6 +45,23 @@ export function toProblem(error: unknown): { doc: ProblemDocument; internal: boo
   }
   if (error instanceof InvalidDecisionFilterError) {
     return { doc: problem('invalid-query', error.message, { errors: [{ path: `/${error.field}`, message: error.message }] }), internal: false };
+  }
+  if (error instanceof UnusableModelError) {
+    return { doc: problem('model-unusable', error.message, { reasons: error.reasons }), internal: false };
+  }
+  if (error instanceof ModelVersionConflictError) {
+    const r = error.registered;
+    return { doc: problem('model-version-exists', error.message, { name: r.name, version: r.version, sha256: r.sha256, differs: error.differs }), internal: false };
+  }
+  if (isDeploymentRuleError(error)) {
+    return { doc: problem(RULE_PROBLEMS[error.code] ?? 'deployment-rule', error.message, { rule: error.code }), internal: false };
+  }
+  if (error instanceof DeploymentChangeConflictError) {
+    const code = error.withIfMatch ? 'precondition-failed' : 'deployment-conflict';
+    return { doc: problem(code, error.message, { revision: error.currentRevision }), internal: false };
+  }
+  if (error instanceof DeploymentNotReadyError) {
+    return { doc: problem('not-ready', 'No champion is deployed yet: the engine is starting.'), internal: false };
   }
   if (isEventStoreUnavailable(error)) {
     return { doc: problem('event-store-unavailable', 'The decision was not recorded: the event store is unavailable. Retry the same request.'), internal: false };

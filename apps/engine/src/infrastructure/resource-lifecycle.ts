@@ -1,14 +1,18 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
+import type { ArtifactStore } from '@verdict/artifact-store';
 import type { EventStore } from '@verdict/event-store';
-import type { ModelRuntime } from '@verdict/model-runtime';
 import type { DataSource } from 'typeorm';
+import { CanaryAnalyst } from '../deployment/canary-analyst';
+import { DeploymentFollower } from '../deployment/deployment-follower';
+import { DeploymentRuntime } from '../deployment/deployment-runtime';
 import { InlineProjections } from '../projections/inline-projections';
-import { EVENT_STORE, LOGGER, MODEL_RUNTIME, READ_MODEL_DATA_SOURCE } from './tokens';
+import { ARTIFACT_STORE, EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE } from './tokens';
 
 /**
- * Closes what the engine opened, in dependency order: projections first (they read the store and write the read
- * model), then the event store (which flushes pending group commits), then the read model and the model session.
+ * Closes what the engine opened, in dependency order: the deployment follower (it reads the store), projections
+ * (they read the store and write the read model), then the event store (which flushes pending group commits), then
+ * the read model, the model sessions (after their runs in flight) and the artifact store.
  */
 @Injectable()
 export class ResourceLifecycle implements OnApplicationShutdown {
@@ -16,16 +20,22 @@ export class ResourceLifecycle implements OnApplicationShutdown {
     private readonly projections: InlineProjections,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DATA_SOURCE) private readonly readModels: DataSource,
-    @Inject(MODEL_RUNTIME) private readonly model: ModelRuntime,
+    private readonly analyst: CanaryAnalyst,
+    private readonly follower: DeploymentFollower,
+    private readonly deployment: DeploymentRuntime,
+    @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     const steps: [string, () => Promise<unknown>][] = [
+      ['canary analysis', () => this.analyst.stop()],
+      ['deployment follower', () => this.follower.stop()],
       ['projections', () => this.projections.stop()],
       ['event store', () => this.store.close()],
       ['read models', () => (this.readModels.isInitialized ? this.readModels.destroy() : Promise.resolve())],
-      ['model', () => this.model.close()],
+      ['model sessions', () => this.deployment.close()],
+      ['artifact store', () => this.artifacts.close()],
     ];
     for (const [name, step] of steps) {
       try {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { DecisionMadeV1 } from '@verdict/domain';
+import type { DecisionMade } from '@verdict/domain';
 
 /** Prometheus metrics for the decision path; scraped at GET /metrics. One registry per app instance. */
 @Injectable()
@@ -8,8 +8,8 @@ export class DecisionMetrics {
   readonly registry = new Registry();
   private readonly decisions = new Counter({
     name: 'verdict_decisions_total',
-    help: 'Decisions durably recorded, by outcome',
-    labelNames: ['outcome', 'model', 'policy'] as const,
+    help: 'Decisions durably recorded, by outcome, model version, policy and deployment arm',
+    labelNames: ['outcome', 'model', 'policy', 'arm'] as const,
     registers: [this.registry],
   });
   private readonly replays = new Counter({ name: 'verdict_decision_replays_total', help: 'Retries answered with the original decision', registers: [this.registry] });
@@ -32,8 +32,22 @@ export class DecisionMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'verdict_' });
   }
 
-  recorded(event: DecisionMadeV1, appendMs: number): void {
-    this.decisions.inc({ outcome: event.outcome, model: `${event.model.name}@${event.model.version}`, policy: event.policy.version });
+  private readonly shadowRuns = new Counter({
+    name: 'verdict_shadow_runs_total',
+    help: 'Shadow challenger runs recorded with decisions, by result (scored or failed)',
+    labelNames: ['model', 'result'] as const,
+    registers: [this.registry],
+  });
+  private readonly challengerFallbacks = new Counter({
+    name: 'verdict_challenger_fallbacks_total',
+    help: 'Canary requests whose challenger run failed, decided by the champion instead',
+    registers: [this.registry],
+  });
+
+  recorded(event: DecisionMade, appendMs: number): void {
+    this.decisions.inc({ outcome: event.outcome, model: `${event.model.name}@${event.model.version}`, policy: event.policy.version, arm: event.deployment.arm });
+    if (event.shadow) this.shadowRuns.inc({ model: `${event.shadow.model.name}@${event.shadow.model.version}`, result: event.shadow.error ? 'failed' : 'scored' });
+    if (event.deployment.challengerError) this.challengerFallbacks.inc();
     this.decideSeconds.observe(event.timings.totalMs / 1000);
     this.appendSeconds.observe(appendMs / 1000);
   }

@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { VerdictConfig } from '@verdict/config';
+import type { ModelManifest } from '@verdict/domain';
+import { readModelProto, readVerdictMetadata } from '@verdict/model-runtime';
+import type { ModelRegistration } from '../models/model-registration';
+import { DeploymentChangeConflictError, type DeploymentChanges } from './deployment-changes';
+import type { DeploymentFollower } from './deployment-follower';
+
+export const BOOTSTRAP_ACTOR = 'bootstrap';
+
+/**
+ * A fresh data directory has no deployment: register the configured model (the bundled demo model unless
+ * VERDICT_MODEL_PATH says otherwise) and make it champion, as events from the actor "bootstrap". So `npm start`
+ * still needs no configuration. Once a deployment exists, the configured model is ignored: models then change only
+ * through the registry and deployment API. Several instances starting together: one champion change wins (the
+ * others lose the expected-revision race and just follow).
+ */
+export class DeploymentBootstrap {
+  constructor(
+    private readonly config: VerdictConfig,
+    private readonly registration: ModelRegistration,
+    private readonly changes: DeploymentChanges,
+    private readonly follower: DeploymentFollower,
+    private readonly log: Logger,
+  ) {}
+
+  async run(): Promise<void> {
+    const existing = this.follower.latest();
+    if (existing.revision > 0) {
+      if (this.config.model.explicit) {
+        this.log.warn(
+          { model: this.config.model.path, revision: existing.revision },
+          'VERDICT_MODEL_PATH only bootstraps a fresh deployment; this one exists, so it is ignored (use the registry and deployment API)',
+        );
+      }
+      return;
+    }
+    const bytes = await readFile(this.config.model.path);
+    const meta = readVerdictMetadata(readModelProto(bytes, this.config.model.path).metadata, this.config.model.path);
+    const name = this.config.model.name ?? meta.modelName ?? path.basename(this.config.model.path).replace(/\.onnx$/i, '');
+    const version = this.config.model.version ?? meta.modelVersion ?? '1';
+    const manifest: ModelManifest = {
+      ...(this.config.model.features ? { features: [...this.config.model.features] } : {}),
+      ...(this.config.model.baseline ? { baseline: [...this.config.model.baseline] } : {}),
+      policy: this.config.policy,
+      description: `Registered at bootstrap from ${path.relative(process.cwd(), this.config.model.path) || this.config.model.path}`,
+    };
+    const { registered } = await this.registration.register(name, version, bytes, manifest, BOOTSTRAP_ACTOR);
+    try {
+      await this.changes.change(
+        { kind: 'set-champion', model: { name: registered.name, version: registered.version }, reason: 'bootstrap: no deployment existed' },
+        { actor: BOOTSTRAP_ACTOR, ifMatch: 0 },
+      );
+      this.log.info({ model: `${name}@${version}`, sha256: registered.sha256 }, 'bootstrapped the deployment with the configured model as champion');
+    } catch (error) {
+      if (!(error instanceof DeploymentChangeConflictError)) throw error;
+      // Another instance bootstrapped first; its change is now in force here too (catchUp applied it).
+      await this.follower.applyLatest();
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import {
+  DEPLOYMENT_STREAM,
+  evolveDeployment,
+  INITIAL_DEPLOYMENT_STATE,
+  isDeploymentEventType,
+  type DeploymentEvent,
+  type DeploymentState,
+} from '@verdict/domain';
+import type { AllSubscription, EventStore, RecordedEvent } from '@verdict/event-store';
+import type { DeploymentRuntime } from './deployment-runtime';
+
+export interface AppliedDeploymentEvent {
+  readonly event: DeploymentEvent;
+  /** Global log position (the canary analysis reads decisions from here on). */
+  readonly position: bigint;
+}
+
+const RESUBSCRIBE_DELAY_MS = 1000;
+
+/**
+ * Follows `deployment-decisions` through a subscription, so a change made on any instance is in force here within
+ * the subscription's delay: each event is folded into the state, and the DeploymentRuntime loads and swaps to it.
+ * A change made on this instance is applied at once (applyOwn) without waiting for its own event to come back.
+ */
+export class DeploymentFollower {
+  private state: DeploymentState = INITIAL_DEPLOYMENT_STATE;
+  private readonly applied: AppliedDeploymentEvent[] = [];
+  private subscription: AllSubscription | undefined;
+  private loop: Promise<void> | undefined;
+  private stopped = false;
+  private failure: Error | undefined;
+  private listeners = new Set<(state: DeploymentState) => void>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly runtime: DeploymentRuntime,
+    private readonly log: Logger,
+  ) {}
+
+  /** Reads the whole stream, applies the state it ends in (loading only the sessions that state needs), then follows. */
+  async start(): Promise<void> {
+    await this.catchUp();
+    await this.applyLatest();
+    this.loop = this.follow();
+  }
+
+  /** The latest state this instance knows of (possibly still loading: see DeploymentRuntime for what is in force). */
+  latest(): DeploymentState {
+    return this.state;
+  }
+
+  /** Every event applied so far, with its position. */
+  history(): readonly AppliedDeploymentEvent[] {
+    return this.applied;
+  }
+
+  /** Why the last state could not be applied, if it could not (readiness reports it). */
+  get lastError(): Error | undefined {
+    return this.failure;
+  }
+
+  onChange(listener: (state: DeploymentState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reads events the subscription has not delivered yet, straight from the stream (before deciding a change). */
+  async catchUp(): Promise<void> {
+    const events = await this.store.readStream(DEPLOYMENT_STREAM, { fromRevision: BigInt(this.state.revision) });
+    for (const e of events) this.ingest(e);
+  }
+
+  /** Applies a change this instance has just appended; resolves once it is in force here. */
+  async applyOwn(recorded: RecordedEvent): Promise<void> {
+    this.ingest(recorded);
+    await this.applyLatest();
+  }
+
+  /**
+   * Brings the runtime to the latest known state. Read when the apply runs, not when it is queued, so a burst of
+   * events loads only the sessions of the state it ends in.
+   */
+  applyLatest(): Promise<void> {
+    const run = this.runtime.apply(() => this.state);
+    run.then(
+      () => (this.failure = undefined),
+      (error: Error) => {
+        this.failure = error;
+        this.log.error({ err: error, revision: this.state.revision }, 'cannot apply the deployment; still deciding with the previous one');
+      },
+    );
+    return run;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.close();
+    await this.loop;
+  }
+
+  private ingest(recorded: RecordedEvent): void {
+    if (!isDeploymentEventType(recorded.type)) return;
+    const revision = Number(recorded.revision) + 1;
+    if (revision <= this.state.revision) return; // delivered twice (catch-up and subscription): applied once
+    if (revision !== this.state.revision + 1) {
+      throw new Error(`deployment stream gap: at revision ${this.state.revision}, received ${revision}`);
+    }
+    const event = { type: recorded.type, data: recorded.data } as unknown as DeploymentEvent;
+    this.state = evolveDeployment(this.state, event);
+    this.applied.push({ event, position: recorded.position });
+    for (const listener of this.listeners) listener(this.state);
+  }
+
+  private async follow(): Promise<void> {
+    while (!this.stopped) {
+      const after = this.applied.at(-1)?.position;
+      this.subscription = this.store.subscribeToAll({ after, filter: { streamPrefixes: [DEPLOYMENT_STREAM] } });
+      try {
+        for await (const recorded of this.subscription) {
+          if (recorded.streamId !== DEPLOYMENT_STREAM) continue;
+          try {
+            this.ingest(recorded);
+          } catch (gap) {
+            await this.catchUp(); // a missed event: read the stream itself
+            this.log.warn({ err: gap }, 'deployment follower caught up from the stream');
+          }
+          void this.applyLatest().catch(() => undefined); // logged and kept in lastError by applyLatest
+        }
+      } catch (error) {
+        if (this.stopped) return;
+        this.log.error({ err: error }, 'deployment subscription failed; resubscribing');
+        await delay(RESUBSCRIBE_DELAY_MS);
+      }
+    }
+  }
+}

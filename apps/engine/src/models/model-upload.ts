@@ -1,0 +1,66 @@
+import type { FastifyRequest } from 'fastify';
+import { modelManifestSchema, validateObject, type ModelManifest } from '@verdict/domain';
+import { ProblemException } from '../http/problem.exception';
+
+/** Largest model accepted (bytes); a larger upload is a 413. Configurable with VERDICT_MODEL_MAX_BYTES. */
+export const DEFAULT_MODEL_MAX_BYTES = 256 * 1024 * 1024;
+const MANIFEST_MAX_BYTES = 1024 * 1024;
+
+export interface ModelUpload {
+  readonly bytes: Uint8Array;
+  readonly manifest: ModelManifest;
+}
+
+const invalid = (path: string, message: string): ProblemException =>
+  new ProblemException('invalid-model-upload', `The upload is malformed: ${path.slice(1)} ${message}.`, { errors: [{ path, message }] });
+
+/**
+ * Reads a `multipart/form-data` registration: a `model` part (the .onnx bytes, as a file) and an optional
+ * `manifest` part (JSON, as a plain field or as a file). Any other part, a part given twice, or no `model` is a 400.
+ */
+export async function readModelUpload(request: FastifyRequest, maxBytes: number): Promise<ModelUpload> {
+  if (!request.isMultipart()) {
+    throw new ProblemException('unsupported-media-type', 'Register a model with Content-Type: multipart/form-data (parts "model" and "manifest").');
+  }
+  let bytes: Uint8Array | undefined;
+  let manifestText: string | undefined;
+  for await (const part of request.parts({ limits: { fileSize: Math.max(maxBytes, MANIFEST_MAX_BYTES), files: 2, fields: 2, parts: 2 } })) {
+    if (part.fieldname !== 'model' && part.fieldname !== 'manifest') {
+      if (part.type === 'file') part.file.resume();
+      throw invalid(`/${part.fieldname}`, 'is not a known part (expected "model" and optionally "manifest")');
+    }
+    if ((part.fieldname === 'model' && bytes) || (part.fieldname === 'manifest' && manifestText !== undefined)) {
+      if (part.type === 'file') part.file.resume();
+      throw invalid(`/${part.fieldname}`, 'is given twice');
+    }
+    if (part.fieldname === 'model') {
+      if (part.type !== 'file') throw invalid('/model', 'must be a file part holding the .onnx bytes');
+      const data = await part.toBuffer();
+      if (data.length > maxBytes || part.file.truncated) {
+        throw new ProblemException('payload-too-large', `The model exceeds the ${maxBytes}-byte limit.`);
+      }
+      if (data.length === 0) throw invalid('/model', 'is empty');
+      bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
+    } else {
+      manifestText = part.type === 'file' ? (await part.toBuffer()).toString('utf8') : String(part.value);
+      if (manifestText.length > MANIFEST_MAX_BYTES) throw new ProblemException('payload-too-large', 'The manifest exceeds 1 MiB.');
+    }
+  }
+  if (!bytes) throw invalid('/model', 'is required');
+  return { bytes, manifest: parseManifest(manifestText) };
+}
+
+function parseManifest(text: string | undefined): ModelManifest {
+  if (text === undefined || text.trim() === '') return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw invalid('/manifest', `is not valid JSON (${(e as Error).message})`);
+  }
+  const result = validateObject(modelManifestSchema, json, '/manifest');
+  if (!result.ok) {
+    throw new ProblemException('validation-failed', `The manifest has ${result.errors.length} invalid field(s).`, { errors: result.errors });
+  }
+  return result.value as ModelManifest;
+}
