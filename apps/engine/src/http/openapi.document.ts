@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decisionRequestSchema, DECISION_REQUEST_MAX_BYTES } from '@verdict/domain';
+import { lifecyclePaths, lifecycleSchemas } from './openapi-lifecycle';
 import { PROBLEM_TYPES } from './problem-types';
 
 type Schema = Record<string, unknown>;
@@ -34,7 +35,7 @@ const policy: Schema = {
 const decisionResponse: Schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['decisionId', 'transactionId', 'outcome', 'score', 'reasons', 'model', 'policy', 'decidedAt', 'latencyMs', 'position'],
+  required: ['decisionId', 'transactionId', 'outcome', 'score', 'reasons', 'model', 'policy', 'decidedAt', 'latencyMs', 'position', 'deployment'],
   properties: {
     decisionId: { type: 'string', format: 'uuid' },
     transactionId: { type: 'string' },
@@ -51,15 +52,34 @@ const decisionResponse: Schema = {
     decidedAt: { type: 'string', format: 'date-time' },
     latencyMs: { type: 'number', minimum: 0, description: 'Features + inference + policy, before the durable append' },
     position: { type: 'integer', minimum: 0, description: "The DecisionMade event's place in the global log" },
+    deployment: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['revision', 'arm'],
+      description: 'The deployment revision whose routing table scored the request, and the arm that decided',
+      properties: { revision: { type: 'integer', minimum: 0 }, arm: { enum: ['champion', 'challenger'] } },
+    },
   },
 };
 
 const auditRecord: Schema = {
   type: 'object',
   description: 'The DecisionMade event (docs/events.md) plus where and when the store recorded it',
-  required: ['schemaVersion', 'decisionId', 'transactionId', 'request', 'requestHash', 'features', 'model', 'modelOutputs', 'score', 'policy', 'outcome', 'reasons', 'explanation', 'decidedAt', 'timings', 'eventId', 'eventType', 'stream', 'revision', 'position', 'recordedAt', 'metadata'],
+  required: ['schemaVersion', 'decisionId', 'transactionId', 'request', 'requestHash', 'features', 'model', 'modelOutputs', 'score', 'policy', 'outcome', 'reasons', 'explanation', 'decidedAt', 'timings', 'deployment', 'eventId', 'eventType', 'stream', 'revision', 'position', 'recordedAt', 'metadata', 'storedSchemaVersion'],
   properties: {
-    schemaVersion: { const: 1 },
+    schemaVersion: { const: 2, description: 'Always the current version: older events are upcast (see storedSchemaVersion)' },
+    storedSchemaVersion: { enum: [1, 2], description: 'The schema version the event was stored in' },
+    deployment: {
+      type: 'object',
+      required: ['revision', 'arm', 'bucket'],
+      properties: {
+        revision: { type: 'integer', minimum: 0, description: '0 for decisions made before deployments existed' },
+        arm: { enum: ['champion', 'challenger'] },
+        bucket: { type: ['integer', 'null'], minimum: 0, maximum: 9999 },
+        challengerError: { type: 'string', description: 'The canary challenger failed; the champion decided' },
+      },
+    },
+    shadow: { type: 'object', required: ['model', 'policy', 'inferenceMs'], description: "The shadow challenger's verdict on the same request" },
     decisionId: { type: 'string', format: 'uuid' },
     transactionId: { type: 'string' },
     request: ref('DecisionRequest'),
@@ -191,9 +211,18 @@ export function openApiDocument(version: string): Schema {
       '/health/ready': { get: { summary: 'Readiness, with projection lag', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain exposition format' } } } },
       '/problems/{code}': { get: { summary: 'What a problem type means', parameters: [pathParam('code')], responses: { '200': { description: 'Description' }, '404': problemResponse('Unknown problem type') } } },
+      ...lifecyclePaths(),
     },
     components: {
-      schemas: { DecisionRequest: requestSchema(), DecisionResponse: decisionResponse, DecisionAuditRecord: auditRecord, DecisionSummary: decisionSummary, DecisionPage: decisionPage, Problem: problem },
+      schemas: {
+        DecisionRequest: requestSchema(),
+        DecisionResponse: decisionResponse,
+        DecisionAuditRecord: auditRecord,
+        DecisionSummary: decisionSummary,
+        DecisionPage: decisionPage,
+        Problem: problem,
+        ...lifecycleSchemas(),
+      },
     },
   };
 }
