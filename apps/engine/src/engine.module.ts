@@ -19,6 +19,9 @@ import { DeploymentRuntime } from './deployment/deployment-runtime';
 import { DeploymentStartup } from './deployment/deployment-startup';
 import { ModelLoader } from './deployment/model-loader';
 import { HealthController } from './health/health.controller';
+import { InferenceService } from './inference/inference-service';
+import { OipController } from './inference/oip.controller';
+import { RawSessions } from './inference/raw-sessions';
 import { Readiness } from './health/readiness';
 import { OpenApiController } from './http/openapi.controller';
 import { ProblemTypesController } from './http/problem-types.controller';
@@ -96,6 +99,13 @@ export class EngineModule {
         inject: [EVENT_STORE, DeploymentFollower, DeploymentChanges],
       },
       DeploymentStartup,
+      { provide: RawSessions, useFactory: (artifacts: ArtifactStore) => new RawSessions(artifacts), inject: [ARTIFACT_STORE] },
+      {
+        provide: InferenceService,
+        useFactory: (store: EventStore, catalog: ModelCatalog, follower: DeploymentFollower, sessions: RawSessions) =>
+          new InferenceService(store, catalog, follower, sessions),
+        inject: [EVENT_STORE, ModelCatalog, DeploymentFollower, RawSessions],
+      },
       InlineProjections,
       { provide: PROJECTION_RUNNER, useExisting: InlineProjections },
       ResourceLifecycle,
@@ -115,6 +125,7 @@ export class EngineModule {
         DecisionsController,
         ModelsController,
         DeploymentController,
+        OipController,
         HealthController,
         MetricsController,
         ProblemTypesController,

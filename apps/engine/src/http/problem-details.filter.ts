@@ -1,6 +1,7 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { oipError } from '../inference/oip-errors';
 import { toProblem } from './problem-mapping';
 import { PROBLEM_CONTENT_TYPE } from './problem-types';
 
@@ -16,9 +17,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 export function sendProblem(log: Logger, error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  if (request.url === '/v2' || request.url.startsWith('/v2/')) return sendOipError(log, error, request, reply);
   const { doc, internal } = toProblem(error);
   const body = { ...doc, instance: `${request.url}#${request.id}` };
   if (internal) log.error({ err: error, reqId: request.id, url: request.url }, 'request failed');
   if (reply.sent) return;
   void reply.status(doc.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** The Open Inference Protocol's error shape for /v2 (see oip-errors.ts). */
+function sendOipError(log: Logger, error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, message, internal } = oipError(error);
+  if (internal) log.error({ err: error, reqId: request.id, url: request.url }, 'inference request failed');
+  if (reply.sent) return;
+  void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ error: message }));
 }

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { CanaryAnalyst } from '../deployment/canary-analyst';
 import { DeploymentFollower } from '../deployment/deployment-follower';
 import { DeploymentRuntime } from '../deployment/deployment-runtime';
+import { RawSessions } from '../inference/raw-sessions';
 import { InlineProjections } from '../projections/inline-projections';
 import { ARTIFACT_STORE, EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE } from './tokens';
 
@@ -23,6 +24,7 @@ export class ResourceLifecycle implements OnApplicationShutdown {
     private readonly analyst: CanaryAnalyst,
     private readonly follower: DeploymentFollower,
     private readonly deployment: DeploymentRuntime,
+    private readonly rawSessions: RawSessions,
     @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
@@ -35,6 +37,7 @@ export class ResourceLifecycle implements OnApplicationShutdown {
       ['event store', () => this.store.close()],
       ['read models', () => (this.readModels.isInitialized ? this.readModels.destroy() : Promise.resolve())],
       ['model sessions', () => this.deployment.close()],
+      ['raw inference sessions', () => this.rawSessions.closeAll()],
       ['artifact store', () => this.artifacts.close()],
     ];
     for (const [name, step] of steps) {
