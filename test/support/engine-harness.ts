@@ -19,6 +19,12 @@ export interface RunningEngine {
   readonly dataDir: string;
   post(pathname: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
   get(pathname: string): Promise<JsonResponse>;
+  /** Any method with a JSON body (PUT/PATCH/POST of deployment changes). */
+  send(method: string, pathname: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
+  /** POST multipart/form-data (model registration). */
+  upload(pathname: string, form: FormData): Promise<JsonResponse>;
+  /** A provider of the running app (for assertions on internals such as open sessions). */
+  resolve<T>(token: abstract new (...args: never[]) => T): T;
   /** Waits until the inline projection has applied everything up to `position`. */
   caughtUp(position: number): Promise<void>;
   stop(): Promise<void>;
@@ -48,6 +54,10 @@ export async function startEngine(env: Record<string, string> = {}): Promise<Run
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
     get: (p) => fetch(url + p),
+    send: (method, p, body, headers = {}) =>
+      fetch(url + p, { method, headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    upload: (p, form) => fetch(url + p, { method: 'POST', body: form }),
+    resolve: (token) => app.get(token),
     caughtUp: (position) => projections.waitForPosition(BigInt(position), 15_000),
     stop: async () => {
       await app.close();

@@ -1,0 +1,98 @@
+import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
+import { change, demoModelBytes, demoPolicy, register } from '../support/model-fixtures';
+
+/** Keeps decisions flowing over many cards until stopped, so every analysis window has traffic on both arms. */
+function steadyLoad(engine: RunningEngine, clients = 4): { stop: () => Promise<number[]> } {
+  let running = true;
+  const statuses: number[] = [];
+  let n = 0;
+  const loops = Array.from({ length: clients }, async () => {
+    while (running) {
+      const res = await engine.post('/v1/decisions', decisionRequest({ cardId: `analysis-card-${n++ % 500}` }));
+      statuses.push(res.status);
+      await res.arrayBuffer();
+    }
+  });
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+      return statuses;
+    },
+  };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const history = async (engine: RunningEngine) => (await (await engine.get('/v1/deployment/history?limit=500')).json()).items as { type: string; actor: string; automatic: boolean; event: Record<string, unknown>; at: string }[];
+
+describe('automatic canary analysis', () => {
+  let engine: RunningEngine;
+
+  beforeAll(async () => {
+    engine = await startEngine();
+    expect((await register(engine, 'fraud-demo', 'same', demoModelBytes(), { description: 'the champion again', policy: demoPolicy() })).status).toBe(201);
+  });
+  afterAll(async () => engine?.stop());
+
+  it('rolls back a challenger that declines everything within intervalSeconds × threshold (+ one interval), with the figures', async () => {
+    const intervalSeconds = 2;
+    const threshold = 2;
+    const load = steadyLoad(engine);
+    const deployed = await change(engine, 'PUT', '/challenger', {
+      model: 'fraud-demo',
+      version: 'same',
+      mode: 'canary',
+      policy: { version: 'decline-everything', reviewThreshold: 0, declineThreshold: 0 },
+      analysis: { intervalSeconds, threshold, stepPercent: 50, maxPercent: 50, autoPromote: false, metrics: { maxDeclineRateDelta: 0.2, minDecisions: 5 } },
+      reason: 'a bad policy, on purpose',
+    });
+    const deployedAt = Date.now();
+    const rolledBack = await waitFor(
+      'the automatic rollback',
+      async () => ((await (await engine.get('/v1/deployment')).json()).challenger === null ? Date.now() : undefined),
+      (intervalSeconds * threshold + intervalSeconds) * 1000 + 3000,
+    );
+    const statuses = await load.stop();
+    expect(statuses.filter((s) => s !== 201)).toEqual([]);
+    expect(rolledBack - deployedAt).toBeLessThanOrEqual((intervalSeconds * threshold + intervalSeconds) * 1000);
+
+    const [event] = (await history(engine)).filter((e) => e.type === 'ChallengerRolledBack');
+    expect(event).toMatchObject({ actor: 'canary-analysis', automatic: true });
+    const evidence = event.event.evidence as { failedChecks: number; threshold: number; checks: { passed: boolean; judged: boolean; challenger: { declineRate: number; decisions: number }; champion: { declineRate: number }; declineRateDelta: number; failures: string[] }[] };
+    expect(evidence).toMatchObject({ failedChecks: threshold, threshold });
+    const failed = evidence.checks.filter((c) => c.judged && !c.passed);
+    expect(failed).toHaveLength(threshold);
+    for (const c of failed) {
+      expect(c.challenger.declineRate).toBe(1);
+      expect(c.challenger.decisions).toBeGreaterThanOrEqual(5);
+      expect(c.declineRateDelta).toBeGreaterThan(0.2);
+      expect(c.failures.join(' ')).toMatch(/^declineRateDelta /);
+    }
+    expect((deployed.challenger as { deploymentId: string }).deploymentId).toBe(event.event.deploymentId);
+  });
+
+  it('steps a healthy challenger up and promotes it when autoPromote is set', async () => {
+    const load = steadyLoad(engine);
+    await change(engine, 'PUT', '/challenger', {
+      model: 'fraud-demo',
+      version: 'same',
+      mode: 'canary',
+      analysis: { intervalSeconds: 1, threshold: 3, stepPercent: 50, maxPercent: 100, autoPromote: true, metrics: { maxDeclineRateDelta: 0.2, maxScorePsi: 1, maxErrorRate: 0, minDecisions: 5 } },
+      reason: 'a good one',
+    });
+    await waitFor('the automatic promotion', async () => ((await (await engine.get('/v1/deployment')).json()).champion.version === 'same' ? true : undefined), 15_000);
+    await load.stop();
+    const changes = (await history(engine)).filter((e) => e.actor === 'canary-analysis' && e.type !== 'ChallengerRolledBack');
+    expect(changes.map((e) => e.type).reverse()).toEqual(['CanaryTrafficChanged', 'ChallengerPromoted']);
+    expect(changes.every((e) => e.automatic)).toBe(true);
+  });
+});
