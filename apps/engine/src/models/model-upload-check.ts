@@ -67,10 +67,12 @@ export async function checkModelUpload(bytes: Uint8Array, uploaded: ModelManifes
   } catch (e) {
     throw new UnusableModelError([message(e)]);
   }
+  // The metadata's baseline belongs to the metadata's features: it fills in only when the features do.
+  const fromMetadata = uploaded.features === undefined && meta.features !== undefined;
   const manifest: ModelManifest = {
     ...uploaded,
-    ...(uploaded.features === undefined && meta.features ? { features: meta.features } : {}),
-    ...(uploaded.baseline === undefined && meta.baseline ? { baseline: meta.baseline } : {}),
+    ...(fromMetadata ? { features: meta.features } : {}),
+    ...(fromMetadata && uploaded.baseline === undefined && meta.baseline ? { baseline: meta.baseline } : {}),
     ...(uploaded.scoreOutput === undefined && meta.scoreOutput ? { scoreOutput: meta.scoreOutput } : {}),
   };
   const reasons = checkAgainstSignature(manifest, signature);
