@@ -3,6 +3,7 @@ import path from 'node:path';
 
 export type EventStoreKind = 'sqlite' | 'postgres' | 'esdb';
 export type ReadModelKind = 'sqlite' | 'postgres';
+export type ArtifactStoreKind = 'filesystem' | 'postgres';
 
 export interface VerdictConfig {
   readonly host: string;
@@ -10,6 +11,8 @@ export interface VerdictConfig {
   readonly dataDir: string;
   /** sqlite: a file path; postgres: a postgres:// URL; esdb: an esdb:// connection string. */
   readonly eventStore: { readonly kind: EventStoreKind; readonly url: string; readonly schema: string };
+  /** Model bytes by sha256: filesystem (a directory) or postgres (a postgres:// URL). */
+  readonly artifactStore: { readonly kind: ArtifactStoreKind; readonly url: string; readonly schema: string };
   /** sqlite: a file path; postgres: a postgres:// URL. */
   readonly readModels: { readonly kind: ReadModelKind; readonly url: string; readonly schema: string };
   /** Run projections inside the engine process (embedded default) or leave them to apps/projector. */
@@ -105,6 +108,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
   const rmUrl = env.VERDICT_READ_MODELS_URL || (rmKind === 'sqlite' ? path.join(dataDir, 'read-models.sqlite') : '');
   if (!rmUrl) throw new ConfigError('VERDICT_READ_MODELS_URL', `is required when VERDICT_READ_MODELS=${rmKind}`);
 
+  const artKind = oneOf(env, 'VERDICT_ARTIFACT_STORE', ['filesystem', 'postgres'] as const, 'filesystem');
+  // PostgreSQL artifacts default to the database the other stores already use.
+  const pgDefault = esKind === 'postgres' ? esUrl : rmKind === 'postgres' ? rmUrl : '';
+  const artUrl = env.VERDICT_ARTIFACT_STORE_URL || (artKind === 'filesystem' ? path.join(dataDir, 'models') : pgDefault);
+  if (!artUrl) throw new ConfigError('VERDICT_ARTIFACT_STORE_URL', 'is required when VERDICT_ARTIFACT_STORE=postgres and no other store is on PostgreSQL');
+
   const modelPath = path.resolve(root, env.VERDICT_MODEL_PATH || path.join(DEFAULT_MODEL_DIR, 'model.onnx'));
   const recommended = readSidecar(modelPath).policy ?? {};
   const policy = {
@@ -124,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     dataDir,
     eventStore: { kind: esKind, url: esUrl, schema: pgSchema(env, 'VERDICT_EVENT_STORE_SCHEMA', 'verdict') },
     readModels: { kind: rmKind, url: rmUrl, schema: pgSchema(env, 'VERDICT_READ_MODELS_SCHEMA', 'verdict_read') },
+    artifactStore: { kind: artKind, url: artUrl, schema: pgSchema(env, 'VERDICT_ARTIFACT_STORE_SCHEMA', 'verdict') },
     projections: {
       inline: oneOf(env, 'VERDICT_PROJECTIONS', ['inline', 'off'] as const, 'inline') === 'inline',
       batchSize: num(env, 'VERDICT_PROJECTION_BATCH', 500, 1, 10000),
