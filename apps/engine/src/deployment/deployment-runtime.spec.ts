@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ArtifactAlteredError, FilesystemArtifactStore, sha256Of } from '@verdict/artifact-store';
+import { INITIAL_DEPLOYMENT_STATE, type DeploymentState, type ModelVersionRegisteredV1, type PolicySnapshot } from '@verdict/domain';
+import { readModelProto, readVerdictMetadata } from '@verdict/model-runtime';
+import { DeploymentRuntime } from './deployment-runtime';
+import { ModelLoader } from './model-loader';
+
+const DEMO = path.resolve(__dirname, '../../../../models/fraud-demo/model.onnx');
+const policy: PolicySnapshot = { version: 'p', reviewThreshold: 0.2, declineThreshold: 0.8 };
+
+/** The runtime on real parts: a filesystem artifact store holding the demo model, real onnxruntime sessions. */
+describe('DeploymentRuntime', () => {
+  let dir: string;
+  let artifacts: FilesystemArtifactStore;
+  let registry: Map<string, ModelVersionRegisteredV1>;
+  let runtime: DeploymentRuntime;
+  let loader: ModelLoader;
+  const bytes = readFileSync(DEMO);
+  const meta = readVerdictMetadata(readModelProto(bytes, DEMO).metadata, DEMO);
+
+  const version = (v: string, description = v): ModelVersionRegisteredV1 => {
+    const sha256 = sha256Of(bytes);
+    const r: ModelVersionRegisteredV1 = {
+      schemaVersion: 1, name: 'demo', version: v, sha256, servedSha256: sha256, sizeBytes: bytes.length, rewrites: [],
+      signature: { inputs: [], outputs: [] }, manifest: { features: meta.features!, baseline: meta.baseline, scoreOutput: meta.scoreOutput, description },
+      registeredAt: '2026-01-01T00:00:00Z', actor: 'test',
+    };
+    registry.set(v, r);
+    return r;
+  };
+  const state = (revision: number, champion: string, standby?: string): DeploymentState => {
+    const ref = (v: string) => ({ name: 'demo', version: v, sha256: registry.get(v)!.sha256, servedSha256: registry.get(v)!.servedSha256 });
+    return { ...INITIAL_DEPLOYMENT_STATE, revision, champion: ref(champion), policy, standby: standby ? { model: ref(standby), policy } : null };
+  };
+  const row = () => Float32Array.from(meta.baseline!);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'verdict-runtime-'));
+    artifacts = new FilesystemArtifactStore(dir);
+    await artifacts.put(bytes);
+    registry = new Map();
+    loader = new ModelLoader(artifacts);
+    runtime = new DeploymentRuntime(loader, async (m) => registry.get(m.version)!);
+  });
+  afterEach(async () => {
+    await runtime.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads and warms before swapping; a request keeps its sessions until it releases them', async () => {
+    version('a');
+    version('b');
+    await runtime.apply(state(1, 'a'));
+    const first = runtime.require();
+    const release = first.lease();
+    await runtime.apply(state(2, 'b', 'a'));
+    expect(runtime.require().revision).toBe(2);
+    await runtime.apply(state(3, 'b')); // 'a' leaves every table, but the request still holds it
+    await expect(first.champion.model.runtime.score(row(), 1)).resolves.toBeDefined();
+    release();
+    await first.champion.model.closed();
+    await expect(first.champion.model.runtime.score(row(), 1)).rejects.toThrow(/closed/);
+    expect(loader.openSessions()).toBe(1);
+  });
+
+  it('shares one session between roles and tables, and never applies an older revision', async () => {
+    version('a');
+    await runtime.apply(state(1, 'a'));
+    await runtime.apply(state(2, 'a', 'a'));
+    expect(loader.openSessions()).toBe(1);
+    await runtime.apply(state(1, 'a'));
+    expect(runtime.revision).toBe(2);
+  });
+
+  it('keeps deciding with the previous table when a new model cannot be loaded (altered artifact)', async () => {
+    version('a');
+    await runtime.apply(state(1, 'a'));
+    const other = new Uint8Array(bytes);
+    other[other.length - 1] ^= 0xff;
+    const tampered = { ...version('b', 'other manifest'), servedSha256: sha256Of(other) };
+    registry.set('b', tampered);
+    await artifacts.put(other);
+    writeFileSync(artifacts.pathOf(tampered.servedSha256), bytes); // now the file no longer hashes to its name
+    await expect(runtime.apply({ ...state(2, 'a'), champion: { name: 'demo', version: 'b', sha256: tampered.sha256, servedSha256: tampered.servedSha256 } })).rejects.toBeInstanceOf(ArtifactAlteredError);
+    expect(runtime.require().revision).toBe(1);
+    await expect(runtime.require().champion.model.runtime.score(row(), 1)).resolves.toBeDefined();
+  });
+});
