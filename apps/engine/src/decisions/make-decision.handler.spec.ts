@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '@verdict/config';
-import { definePolicy, type DecisionRequest } from '@verdict/domain';
+import type { DecisionRequest } from '@verdict/domain';
 import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
-import { OnnxModelRuntime } from '@verdict/model-runtime';
+import { demoDeployment } from '../deployment/testing/demo-deployment';
 import { DecisionMetrics } from '../metrics/decision-metrics';
 import { DecisionScorer } from './decision-scorer';
 import { IdempotencyConflictError } from './idempotency-conflict.error';
@@ -16,19 +16,19 @@ import { MakeDecisionHandler } from './make-decision.handler';
 describe('MakeDecisionHandler', () => {
   let dir: string;
   let store: EventStore;
-  let model: OnnxModelRuntime;
+  let deployment: Awaited<ReturnType<typeof demoDeployment>>;
   let handler: MakeDecisionHandler;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'verdict-handler-'));
     const config = loadConfig({ VERDICT_DATA_DIR: dir });
     store = await createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
-    model = await OnnxModelRuntime.load({ path: config.model.path });
-    handler = new MakeDecisionHandler(store, new DecisionScorer(model, definePolicy(config.policy)), new DecisionMetrics());
+    deployment = await demoDeployment(config.policy);
+    handler = new MakeDecisionHandler(store, new DecisionScorer(deployment.runtime), new DecisionMetrics());
   });
   afterAll(async () => {
     await store.close();
-    await model.close();
+    await deployment.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 
