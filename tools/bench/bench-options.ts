@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { parseChallenger, type BenchChallenger } from './bench-challenger';
 
 export type BenchTargets = 'both' | 'engine' | 'baseline';
 
@@ -14,6 +15,8 @@ export interface BenchOptions {
   readonly outDir: string;
   /** Extra environment for both targets (default: none, i.e. embedded defaults). */
   readonly env: Readonly<Record<string, string>>;
+  /** A challenger deployed beside the engine's champion before the load (default: none). */
+  readonly challenger?: BenchChallenger;
 }
 
 function positiveInt(name: string) {
@@ -51,6 +54,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option('--keep-data', "keep the engine's temporary data directory", false)
     .option('--out <dir>', 'where latest.json and latest.md go', 'bench/results')
     .option('--env <NAME=value>', 'extra environment for both targets, repeatable (e.g. VERDICT_PROJECTIONS=off)', envPair, {})
+    .option('--challenger <shadow|canary:P>', 'deploy a challenger beside the champion before the engine run (shadow: scores every request)')
     .exitOverride()
     .parse([...argv], { from: 'user' });
   const o = program.opts<{
@@ -64,6 +68,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     keepData: boolean;
     out: string;
     env: Record<string, string>;
+    challenger?: string;
   }>();
   if (!['both', 'engine', 'baseline'].includes(o.only)) {
     throw new InvalidArgumentError(`--only must be engine, baseline or both, got "${o.only}"`);
@@ -79,5 +84,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     keepData: o.keepData,
     outDir: o.out,
     env: o.env,
+    challenger: o.challenger === undefined ? undefined : parseChallenger(o.challenger),
   };
 }

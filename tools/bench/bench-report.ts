@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { BenchChallenger } from './bench-challenger';
 import type { DurabilityReport } from './durability-check';
 import type { LoadResult } from './load-run';
 import type { ProfileSummary } from './cpu-profile-summary';
@@ -38,6 +39,8 @@ export interface BenchReport {
     readonly profile: boolean;
     /** Environment added to both targets' embedded defaults. */
     readonly env: Readonly<Record<string, string>>;
+    /** A challenger deployed beside the engine's champion for the run (--challenger). */
+    readonly challenger?: BenchChallenger;
   };
   readonly engine?: TargetRun & { readonly durability: DurabilityReport };
   readonly baseline?: TargetRun;
@@ -81,7 +84,10 @@ export function renderMarkdown(report: BenchReport): string {
       `one request in flight per connection, every request a distinct transaction (bodies from a pool of ${f0(s.poolSize)} ` +
       `simulated transactions, seed ${s.seed}). Model: \`${s.model}\`. The load generator runs on the same machine.` +
       (s.profile ? ' The engine ran with `--cpu-prof` (slower than normal).' : '') +
-      (Object.keys(s.env).length ? ` Extra environment: \`${Object.entries(s.env).map(([k, v]) => `${k}=${v}`).join(' ')}\`.` : ''),
+      (Object.keys(s.env).length ? ` Extra environment: \`${Object.entries(s.env).map(([k, v]) => `${k}=${v}`).join(' ')}\`.` : '') +
+      (s.challenger
+        ? ` The engine ran with a ${s.challenger.mode === 'shadow' ? 'shadow challenger scoring every request' : `canary challenger deciding ${s.challenger.trafficPercent} % of cards`} (the champion's bytes under another version).`
+        : ''),
     '',
     '| target | decisions/s | p50 ms | p99 ms | max ms | responses | errors / timeouts |',
     '| --- | ---: | ---: | ---: | ---: | --- | ---: |',

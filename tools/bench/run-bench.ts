@@ -9,6 +9,7 @@ import { loadConfig, repoRoot } from '@verdict/config';
 import { TARGETS, type BenchReport, type TargetRun, writeReport } from './bench-report';
 import { parseBenchOptions, type BenchOptions } from './bench-options';
 import { ChildServer } from './child-server';
+import { deployChallenger } from './bench-challenger';
 import { checkDurability } from './durability-check';
 import { freePort } from './free-port';
 import { cpuShare, cpuSnapshot, type CpuShare } from './cpu-usage';
@@ -52,6 +53,8 @@ interface Phase {
   readonly env: NodeJS.ProcessEnv;
   readonly nodeArgs: readonly string[];
   readonly cpuProfileDir?: string;
+  /** Runs once the server is ready, before the warm-up (e.g. deploying a challenger). */
+  readonly setUp?: (baseUrl: string) => Promise<void>;
 }
 
 async function runPhase(root: string, options: BenchOptions, phase: Phase, pool: RequestPool, port: number): Promise<TargetRun> {
@@ -77,6 +80,7 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
     cpu?: CpuShare;
   }
   const drive = async (): Promise<Driven> => {
+    if (phase.setUp) await phase.setUp(baseUrl);
     const load = { baseUrl, path: DECISIONS_PATH, connections: options.connections };
     say(`  warm-up ${options.warmupSeconds} s`);
     const warmup = await runLoad({ ...load, durationSeconds: options.warmupSeconds, pool: pool.withPrefix(`${pool.idPrefix}-w`) }, true);
@@ -162,6 +166,12 @@ async function main(): Promise<number> {
           env,
           nodeArgs: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
           cpuProfileDir,
+          setUp: options.challenger
+            ? async (baseUrl) => {
+                say(`  deploying a ${options.challenger!.mode} challenger`);
+                await deployChallenger(baseUrl, model, options.challenger!);
+              }
+            : undefined,
         },
         pool.withPrefix(`bench-${runId}-engine`),
         Number(env.PORT),
@@ -214,6 +224,7 @@ async function main(): Promise<number> {
       model: path.relative(root, model),
       profile: options.profile,
       env: options.env,
+      challenger: options.challenger,
     },
     engine,
     baseline,
