@@ -1,8 +1,8 @@
 import { jsonEvent, type EventData as EsdbEventData, type ResolvedEvent } from '@eventstore/db-client';
-import { EventStoreUnavailableError, InvalidAppendError } from '../event-store.errors';
-import type { EventData, EventFilter, ExpectedRevision, RecordedEvent } from '../event-store.port';
+import type { ValidatedAppend } from '../append-validation';
+import { EventStoreUnavailableError } from '../event-store.errors';
+import type { EventData, EventFilter, RecordedEvent } from '../event-store.port';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 // What the server sends for "no position" (ulong.MaxValue).
 const NO_POSITION = 0xffff_ffff_ffff_ffffn;
@@ -10,37 +10,12 @@ const NO_POSITION = 0xffff_ffff_ffff_ffffn;
 /** `$` marks EventStoreDB's own streams ($users, $$metadata, $stats...) and event types ($metadata, $>...). */
 export const isSystemName = (name: string): boolean => name.startsWith('$');
 
-/** Validates an append and turns it into the client's JSON events. */
-export function toEsdbEvents(streamId: string, events: readonly EventData[], expected: ExpectedRevision): EsdbEventData[] {
-  if (typeof streamId !== 'string' || streamId.length === 0) throw new InvalidAppendError('streamId must be a non-empty string');
-  if (isSystemName(streamId)) throw new InvalidAppendError(`Stream "${streamId}": '$' is reserved for EventStoreDB system streams`);
-  const validExpected =
-    expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (typeof expected === 'bigint' && expected >= 0n);
-  if (!validExpected) throw new InvalidAppendError(`Invalid expectedRevision ${String(expected)}`);
-  if (!Array.isArray(events) || events.length === 0) throw new InvalidAppendError(`Append to "${streamId}" has no events`);
-  const ids = new Set<string>();
-  return events.map((event, i) => {
-    const where = `Event #${i} of the append to "${streamId}"`;
-    if (typeof event.id !== 'string' || !UUID.test(event.id)) throw new InvalidAppendError(`${where} needs a UUID id`);
-    const id = event.id.toLowerCase();
-    if (ids.has(id)) throw new InvalidAppendError(`${where} repeats id ${event.id}`);
-    ids.add(id);
-    if (typeof event.type !== 'string' || event.type.length === 0) throw new InvalidAppendError(`${where} has no type`);
-    if (isSystemName(event.type)) throw new InvalidAppendError(`${where}: '$' is reserved for system event types`);
-    if (!isPlainObject(event.data)) throw new InvalidAppendError(`${where}: data must be an object`);
-    if (event.metadata !== undefined && !isPlainObject(event.metadata)) throw new InvalidAppendError(`${where}: metadata must be an object`);
-    assertJson(event.data, `${where} data`);
-    if (event.metadata !== undefined) assertJson(event.metadata, `${where} metadata`);
-    return jsonEvent({ id, type: event.type, data: event.data as never, metadata: event.metadata });
-  });
-}
-
-function assertJson(value: unknown, what: string): void {
-  try {
-    JSON.stringify(value);
-  } catch (error) {
-    throw new InvalidAppendError(`${what} is not JSON-serialisable: ${(error as Error).message}`);
-  }
+/**
+ * The client's JSON events for an append the shared validation accepted: its lower-case ids and types, and the
+ * caller's data and metadata objects (the client serialises them itself).
+ */
+export function toEsdbEvents(append: ValidatedAppend, events: readonly EventData[]): EsdbEventData[] {
+  return append.events.map(({ id, type }, i) => jsonEvent({ id, type, data: events[i].data as never, metadata: events[i].metadata }));
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type ResolvedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
+import { validateAppend } from '../append-validation';
 import { EventStoreClosedError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors';
 import type {
   AllSubscription,
@@ -53,8 +54,8 @@ export class EsdbEventStore implements EventStore {
 
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
-    const expected = options.expectedRevision;
-    const esdbEvents = toEsdbEvents(streamId, events, expected);
+    const expected = options?.expectedRevision;
+    const esdbEvents = toEsdbEvents(validateAppend(streamId, events, expected), events);
     let appended: AppendResult;
     try {
       // `deadline` reaches the server (BatchAppend request deadline, or the gRPC deadline of a unary Append).

@@ -100,7 +100,9 @@ describePg('PostgresEventStore', () => {
 
       const after = store.stats();
       expect(after.flushes - before.flushes).toBe(1);
-      expect(after.transactions - before.transactions).toBe(1);
+      expect(after.committedFlushes - before.committedFlushes).toBe(1);
+      expect(after.committedAppends - before.committedAppends).toBe(104);
+      expect(after.rejectedAppends - before.rejectedAppends).toBe(3);
       expect(after.largestBatch).toBe(107);
       expect((await store.readStream('chain')).map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n]);
       expect(await store.readStream('reuse-b')).toEqual([]);
@@ -115,8 +117,10 @@ describePg('PostgresEventStore', () => {
       expect(new Set(positions).size).toBe(110);
       const stats = store.stats();
       expect(stats.largestBatch).toBe(25);
-      expect(stats.transactions).toBe(5);
-      expect(stats.items).toBe(110);
+      expect(stats.committedFlushes).toBe(5);
+      expect(stats.committedAppends).toBe(110);
+      expect(stats.committedEvents).toBe(110);
+      expect(stats.queued).toBe(0);
     });
 
     it('rejects invalid appends before they join a batch', async () => {
@@ -193,7 +197,7 @@ describePg('PostgresEventStore', () => {
           expect(o).toMatchObject({ status: 'rejected', reason: expect.any(EventStoreUnavailableError) });
           expect((o as PromiseRejectedResult).reason.cause).toMatchObject({ message: 'refused at commit' });
         }
-        expect(store.stats()).toMatchObject({ flushes: 1, failedFlushes: 1, transactions: 0 });
+        expect(store.stats()).toMatchObject({ flushes: 1, failedFlushes: 1, committedFlushes: 0 });
         expect(await countVisible(schema)).toBe(0);
       } finally {
         await store.close();
@@ -221,7 +225,7 @@ describePg('PostgresEventStore', () => {
           expect(o.reason).toBeInstanceOf(EventStoreUnavailableError);
           expect(o.reason.cause).toBeDefined();
         }
-        expect(store.stats()).toMatchObject({ flushes: 1, failedFlushes: 1, transactions: 0 });
+        expect(store.stats()).toMatchObject({ flushes: 1, failedFlushes: 1, committedFlushes: 0 });
         expect(await countVisible(schema)).toBe(0);
         await expect(store.appendToStream('k-0', [ev()], { expectedRevision: 'no_stream' })).resolves.toMatchObject({
           position: 1n,

@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { validateAppend } from '../append-validation';
 import { EventStoreClosedError } from '../event-store.errors';
 import type {
   AllSubscription,
@@ -11,7 +12,7 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../event-store.port';
-import { GroupCommitQueue, type GroupCommitStats } from './group-commit-queue';
+import { GroupCommitQueue, type GroupCommitStats } from '../group-commit/group-commit-queue';
 import { PostgresAllSubscription, type LogPage } from './postgres-all-subscription';
 import { toAppendRequest, toAppendResult, type AppendOutcomeRow, type AppendRequest } from './postgres-append-request';
 import { PostgresChangeNotifier } from './postgres-change-notifier';
@@ -55,7 +56,11 @@ export class PostgresEventStore implements EventStore {
     private readonly options: PostgresEventStoreOptions & { readonly schema: string },
   ) {
     this.s = quoteSchema(options.schema);
-    this.queue = new GroupCommitQueue((batch) => this.commitBatch(batch), options.maxBatch ?? 500);
+    this.queue = new GroupCommitQueue<AppendRequest, AppendResult>({
+      commit: (batch) => this.commitBatch(batch),
+      maxBatch: options.maxBatch ?? 500,
+      eventCount: (request) => request.eventCount,
+    });
     this.notifier = new PostgresChangeNotifier(
       options.connectionString,
       notifyChannel(options.schema),
@@ -63,15 +68,14 @@ export class PostgresEventStore implements EventStore {
     );
   }
 
-  /** Group-commit counters: how many batches were flushed and committed, and the largest batch. */
+  /** Group-commit counters: batches flushed, committed and failed, appends committed, the largest batch. */
   stats(): PostgresEventStoreStats {
     return this.queue.stats();
   }
 
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
-    const request = toAppendRequest(streamId, events, options?.expectedRevision);
-    return this.queue.enqueue(request);
+    return this.queue.enqueue(toAppendRequest(validateAppend(streamId, events, options?.expectedRevision)));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { ValidatedAppend } from '../append-validation';
 import type { ExpectedRevision } from '../event-store.port';
-import { describeFailure, type AppendOutcome, type WireAppend } from './sqlite-write-protocol';
+import { describeFailure, type AppendOutcome } from './sqlite-write-protocol';
 
 /** Thrown inside a batch when SQLite has already rolled the whole transaction back (e.g. SQLITE_FULL, SQLITE_IOERR). */
 class BatchAbortedError extends Error {
@@ -34,7 +35,7 @@ export class SqliteBatchTransaction {
   }
 
   /** Returns one outcome per append once COMMIT has returned; throws if the batch as a whole failed. */
-  run(batch: readonly WireAppend[]): AppendOutcome[] {
+  run(batch: readonly ValidatedAppend[]): AppendOutcome[] {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const recordedAt = Date.now();
@@ -56,7 +57,7 @@ export class SqliteBatchTransaction {
     }
   }
 
-  private applyOne(append: WireAppend, recordedAt: number): AppendOutcome {
+  private applyOne(append: ValidatedAppend, recordedAt: number): AppendOutcome {
     const rev = this.lastRevision.get(append.streamId)?.rev ?? null;
     if (!matches(append.expected, rev)) return { kind: 'wrong_expected_revision', actual: rev ?? 'no_stream' };
     this.db.exec('SAVEPOINT append');

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
+import { validateAppend, type ValidatedAppend } from '../append-validation';
 import { EventStoreClosedError, EventStoreError, EventStoreUnavailableError } from '../event-store.errors';
 import type {
   AllSubscription,
@@ -14,10 +15,10 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../event-store.port';
+import type { GroupCommitQueue, GroupCommitStats } from '../group-commit/group-commit-queue';
 import { COMMIT_EVENT, SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-subscription';
-import { validateAppend } from './sqlite-append-validation';
 import { EVENT_COLUMNS, filterToSql, toRecordedEvent, type SqliteEventRow } from './sqlite-event-rows';
-import { SqliteGroupCommitter, type GroupCommitStats } from './sqlite-group-commit';
+import { sqliteGroupCommit } from './sqlite-group-commit';
 import { SqliteWriterClient } from './sqlite-writer-client';
 import { ensureSqliteSchema } from './sqlite-schema';
 
@@ -40,7 +41,7 @@ const DEFAULT_READ_ALL_MAX = 1000;
 
 /**
  * Event store on one SQLite file: WAL + synchronous=FULL so an acknowledged append survives a crash. Appends are
- * group-committed (SqliteGroupCommitter) by a writer worker thread (sqlite-writer.worker.ts) that owns the write
+ * group-committed (sqlite-group-commit.ts) by a writer worker thread (sqlite-writer.worker.ts) that owns the write
  * connection; reads use this thread's own connection, which WAL never blocks behind the writer. The global position
  * is the table's AUTOINCREMENT key, which SQLite's single writer hands out in commit order.
  */
@@ -52,7 +53,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   private closing: Promise<void> | undefined;
   private readonly subscriptions = new Set<SqliteAllSubscription>();
   private readonly statements = new Map<string, Statement>();
-  private readonly committer: SqliteGroupCommitter;
+  private readonly committer: GroupCommitQueue<ValidatedAppend, AppendResult>;
 
   /**
    * Opens (or creates) the file on this thread's read connection, then starts the writer thread that owns the write
@@ -80,16 +81,13 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     pollIntervalMs: number,
   ) {
     this.pollIntervalMs = pollIntervalMs;
-    // Fires only after the writer thread reported the COMMIT, so a woken subscription can read the new events.
-    this.committer = new SqliteGroupCommitter(writer, maxBatch, () => this.commits.emit(COMMIT_EVENT));
+    // Runs only after the writer thread reported the COMMIT, so a woken subscription can read the new events.
+    this.committer = sqliteGroupCommit(writer, maxBatch, () => this.commits.emit(COMMIT_EVENT));
   }
 
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     if (this.closed) throw new EventStoreClosedError();
-    const serialized = validateAppend(streamId, events, options?.expectedRevision);
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.committer.enqueue({ streamId, events: serialized, expected: options.expectedRevision, resolve, reject });
-    });
+    return this.committer.enqueue(validateAppend(streamId, events, options?.expectedRevision));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -137,7 +135,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     this.query('SELECT 1', []);
   }
 
-  /** Counters for observability (flushes vs appends shows how well group commit batches). */
+  /** Counters for observability (flushes vs committed appends shows how well group commit batches). */
   stats(): SqliteEventStoreStats {
     return { ...this.committer.stats(), openSubscriptions: this.subscriptions.size };
   }

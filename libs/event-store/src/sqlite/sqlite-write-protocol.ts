@@ -1,24 +1,10 @@
-import type { ExpectedRevision } from '../event-store.port';
+import type { ValidatedAppend } from '../append-validation';
 
 /**
  * Messages between the main thread and the writer worker (see sqlite-writer.worker.ts). Everything here survives
  * structured cloning: plain objects, strings and bigints only. Error classes do not survive it, so the worker
  * describes failures and the main thread turns them into the store's typed errors.
  */
-
-/** An event already validated and serialised, so nothing in a flush can fail because of one caller's input shape. */
-export interface SerializedEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
-}
-
-export interface WireAppend {
-  readonly streamId: string;
-  readonly events: readonly SerializedEvent[];
-  readonly expected: ExpectedRevision;
-}
 
 /** What SQLite said about a failure, kept so callers can still inspect `error.cause.code`. */
 export interface SqliteFailure {
@@ -38,7 +24,7 @@ export interface WriterOptions {
 }
 
 export type ToWriter =
-  | { readonly type: 'batch'; readonly batchId: number; readonly appends: readonly WireAppend[] }
+  | { readonly type: 'batch'; readonly batchId: number; readonly appends: readonly ValidatedAppend[] }
   | { readonly type: 'close' };
 
 export type FromWriter =

@@ -1,5 +1,6 @@
 import { extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { ValidatedAppend } from '../append-validation';
 import { EventStoreUnavailableError } from '../event-store.errors';
 import {
   failureToError,
@@ -7,7 +8,6 @@ import {
   type FromWriter,
   type SqliteFailure,
   type ToWriter,
-  type WireAppend,
   type WriterOptions,
 } from './sqlite-write-protocol';
 
@@ -98,7 +98,7 @@ export class SqliteWriterClient {
   }
 
   /** Runs one batch in one transaction; resolves once the worker reports COMMIT (or the batch's failure). */
-  commit(appends: readonly WireAppend[]): Promise<BatchReply> {
+  commit(appends: readonly ValidatedAppend[]): Promise<BatchReply> {
     if (this.dead !== undefined) return Promise.reject(this.dead);
     if (this.closing) return Promise.reject(new EventStoreUnavailableError('The SQLite writer is closing'));
     const batchId = this.nextBatchId++;

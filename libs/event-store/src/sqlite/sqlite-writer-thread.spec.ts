@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import { EventStoreUnavailableError } from '../event-store.errors';
 import type { AppendResult } from '../event-store.port';
 import { newEvent, newEvents, settle, uniquePrefix } from '../testing/event-store-test-kit';
-import { validateAppend } from './sqlite-append-validation';
+import { validateAppend } from '../append-validation';
 import { SqliteEventStore } from './sqlite-event-store';
-import { SqliteGroupCommitter } from './sqlite-group-commit';
+import { sqliteGroupCommit } from './sqlite-group-commit';
 import { defaultWriterScript, SqliteWriterClient } from './sqlite-writer-client';
 
 const repoRoot = resolve(__dirname, '../../../..');
@@ -39,7 +39,7 @@ describe('SqliteEventStore writer thread', () => {
       );
       const results = await Promise.all([first, ...next]);
 
-      expect(store.stats()).toMatchObject({ flushes: 2, largestBatch: 40, committedAppends: 41, committedEvents: 81 });
+      expect(store.stats()).toMatchObject({ flushes: 2, committedFlushes: 2, largestBatch: 40, committedAppends: 41, committedEvents: 81 });
       expect(results[0].position).toBeLessThan(results[1].position);
       expect(await store.readAll({ filter: { streamPrefixes: [p] } })).toHaveLength(81);
     } finally {
@@ -73,11 +73,8 @@ describe('SqliteEventStore writer thread', () => {
     it('rejects the in-flight and the queued appends, and every later one, with EventStoreUnavailableError', async () => {
       const writer = await SqliteWriterClient.start({ path: mode, busyTimeoutMs: 0 }, crashing);
       let wakeUps = 0;
-      const committer = new SqliteGroupCommitter(writer, 500, () => wakeUps++);
-      const append = (streamId: string): Promise<AppendResult> =>
-        new Promise((resolveAppend, reject) =>
-          committer.enqueue({ streamId, events: validateAppend(streamId, [newEvent()], 'any'), expected: 'any', resolve: resolveAppend, reject }),
-        );
+      const committer = sqliteGroupCommit(writer, 500, () => wakeUps++);
+      const append = (streamId: string): Promise<AppendResult> => committer.enqueue(validateAppend(streamId, [newEvent()], 'any'));
       const inFlight = [append('a'), append('b'), append('c')];
       await nextTurn();
       const queued = [append('d'), append('e')];
@@ -88,7 +85,7 @@ describe('SqliteEventStore writer thread', () => {
       for (const e of failed) expect(e).toBeInstanceOf(EventStoreUnavailableError);
       await expect(append('f')).rejects.toBeInstanceOf(EventStoreUnavailableError);
       expect(writer.failure).toBeInstanceOf(EventStoreUnavailableError);
-      expect(committer.stats()).toMatchObject({ flushes: 1, failedFlushes: 1, committedAppends: 0 });
+      expect(committer.stats()).toMatchObject({ flushes: 1, failedFlushes: 1, committedFlushes: 0, committedAppends: 0, queued: 0 });
       expect(wakeUps).toBe(0);
       await committer.drain();
       await writer.close();

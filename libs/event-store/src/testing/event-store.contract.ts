@@ -17,8 +17,7 @@ export interface EventStoreUnderTest {
  *   describeEventStoreContract('sqlite', async () => { ...; return { store, cleanup } });
  *
  * Every test uses fresh random stream names, so the factory may hand out a shared, non-empty store.
- * Adapter-specific behaviour (idempotent event-id reuse, empty appends, combined filters, ...) is deliberately
- * not part of it.
+ * Adapter-specific behaviour (idempotent event-id reuse, combined filters, ...) is deliberately not part of it.
  */
 export function describeEventStoreContract(
   name: string,

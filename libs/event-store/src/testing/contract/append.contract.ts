@@ -1,5 +1,5 @@
-import { EventStoreErrorCode, WrongExpectedRevisionError } from '../../event-store.errors';
-import type { EventStore, ExpectedRevision } from '../../event-store.port';
+import { EventStoreErrorCode, InvalidAppendError, WrongExpectedRevisionError } from '../../event-store.errors';
+import type { EventData, EventStore, ExpectedRevision } from '../../event-store.port';
 import { newEvent, newEvents, settle, strictlyIncreasing, uniquePrefix } from '../event-store-test-kit';
 
 async function expectWrongRevision(
@@ -158,6 +158,40 @@ export function appendContract(store: () => EventStore): void {
         expect(read).toHaveLength(1);
         expect(read[0].position).toBe(results[i].position);
       }
+    });
+
+    it('refuses the same malformed appends with InvalidAppendError, storing nothing (one validation for all)', async () => {
+      const s = uniquePrefix('invalid');
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      const repeated = newEvent();
+      const attempts: Array<[string, EventData[], ExpectedRevision]> = [
+        ['', [newEvent()], 'any'],
+        [`$${s}`, [newEvent()], 'any'],
+        [`${s}\u0000`, [newEvent()], 'any'],
+        [s, [], 'any'],
+        [s, [newEvent()], -1n],
+        [s, [newEvent()], 'sometimes' as ExpectedRevision],
+        [s, [{ ...newEvent(), id: 'not-a-uuid' }], 'any'],
+        [s, [repeated, { ...newEvent(), id: repeated.id.toUpperCase() }], 'any'],
+        [s, [newEvent('')], 'any'],
+        [s, [newEvent('$system')], 'any'],
+        [s, [{ ...newEvent(), data: [] as unknown as Record<string, unknown> }], 'any'],
+        [s, [newEvent('T', {}, [] as unknown as Record<string, unknown>)], 'any'],
+        [s, [newEvent('T', { n: 1n })], 'any'],
+        [s, [newEvent('T', cyclic)], 'any'],
+      ];
+      for (const [streamId, events, expectedRevision] of attempts) {
+        await expect(store().appendToStream(streamId, events, { expectedRevision })).rejects.toBeInstanceOf(InvalidAppendError);
+      }
+      expect(await store().readStream(s)).toEqual([]);
+    });
+
+    it('stores event ids in lower case', async () => {
+      const s = uniquePrefix('upper-id');
+      const event = newEvent();
+      await store().appendToStream(s, [{ ...event, id: event.id.toUpperCase() }], { expectedRevision: 'no_stream' });
+      expect((await store().readStream(s)).map((e) => e.id)).toEqual([event.id.toLowerCase()]);
     });
 
     it('headPosition is at least the position of the last acknowledged append', async () => {

@@ -1,0 +1,148 @@
+/**
+ * Group commit, shared by the SQLite and PostgreSQL adapters. Appends that arrive while a batch commits wait here and
+ * go out together as the next batch: one transaction (one fsync) for up to `maxBatch` of them. One batch is in flight
+ * at a time; the next one forms meanwhile and is handed over the moment the current one's outcome is reported.
+ *
+ * `commit` resolves with one outcome per item (its result, or its own error) once the transaction has COMMITTED, or
+ * throws when the transaction as a whole failed; then every item of the batch is rejected with what it threw. No
+ * caller is settled before `commit` settles, so nothing is acknowledged before COMMIT returns.
+ */
+export type BatchCommit<T, R> = (batch: readonly T[]) => Promise<ReadonlyArray<R | Error>>;
+
+export interface GroupCommitOptions<T, R> {
+  readonly commit: BatchCommit<T, R>;
+  /** Most items in one batch. */
+  readonly maxBatch: number;
+  /** Events an item carries (for the stats). */
+  readonly eventCount: (item: T) => number;
+  /** Runs once after each batch that committed at least one item, after those callers were resolved. */
+  readonly onCommitted?: () => void;
+  /**
+   * Why nothing can commit any more (the SQLite writer thread died), else undefined. Checked on enqueue and after a
+   * failed batch: once set, everything queued and every later item fails with it at once.
+   */
+  readonly failure?: () => Error | undefined;
+}
+
+export interface GroupCommitStats {
+  /** Batches handed to the store, one transaction each. */
+  readonly flushes: number;
+  /** Batches whose transaction committed. */
+  readonly committedFlushes: number;
+  /** Batches whose transaction failed as a whole (every caller in them was rejected). */
+  readonly failedFlushes: number;
+  /** Appends acknowledged after their batch's COMMIT. */
+  readonly committedAppends: number;
+  /** Events in those appends. */
+  readonly committedEvents: number;
+  /** Appends a committed batch refused on their own (wrong expected revision, reused event id, ...). */
+  readonly rejectedAppends: number;
+  /** Most appends in one batch so far: how well appends are grouped. */
+  readonly largestBatch: number;
+  /** Appends waiting for the next batch right now. */
+  readonly queued: number;
+}
+
+interface Pending<T, R> {
+  readonly item: T;
+  readonly resolve: (value: R) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class GroupCommitQueue<T, R> {
+  private readonly queue: Pending<T, R>[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  private inFlight = false;
+  private idleWaiters: Array<() => void> = [];
+  private readonly counters = {
+    flushes: 0,
+    committedFlushes: 0,
+    failedFlushes: 0,
+    committedAppends: 0,
+    committedEvents: 0,
+    rejectedAppends: 0,
+    largestBatch: 0,
+  };
+
+  constructor(private readonly options: GroupCommitOptions<T, R>) {
+    const { maxBatch } = options;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
+  }
+
+  enqueue(item: T): Promise<R> {
+    const failure = this.options.failure?.();
+    if (failure !== undefined) return Promise.reject(failure);
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      // Waiting one turn of the event loop lets appends of the same tick (and of the same I/O phase) share the first
+      // batch; while a batch is in flight the next one forms anyway.
+      if (!this.inFlight) this.scheduled ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /** Resolves once every item accepted so far has been settled (close uses it, so none is dropped). */
+  drain(): Promise<void> {
+    if (this.scheduled !== undefined) this.flush();
+    if (!this.inFlight && this.queue.length === 0) return Promise.resolve();
+    return new Promise<void>((done) => this.idleWaiters.push(done));
+  }
+
+  stats(): GroupCommitStats {
+    return { ...this.counters, queued: this.queue.length };
+  }
+
+  private flush(): void {
+    if (this.inFlight) return;
+    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    const batch = this.queue.splice(0, this.options.maxBatch);
+    if (batch.length === 0) {
+      for (const done of this.idleWaiters.splice(0)) done();
+      return;
+    }
+    this.inFlight = true;
+    this.counters.flushes++;
+    this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
+    let committing: Promise<ReadonlyArray<R | Error>>;
+    try {
+      committing = this.options.commit(batch.map((p) => p.item));
+    } catch (error) {
+      committing = Promise.reject(error);
+    }
+    void committing
+      .then(
+        (outcomes) => this.settle(batch, outcomes),
+        (error: unknown) => this.fail(batch, error),
+      )
+      .finally(() => {
+        this.inFlight = false;
+        this.flush(); // the next batch formed while this one was in flight: send it at once
+      });
+  }
+
+  private settle(batch: readonly Pending<T, R>[], outcomes: ReadonlyArray<R | Error>): void {
+    this.counters.committedFlushes++;
+    let anyCommitted = false;
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i];
+      if (outcome instanceof Error || outcome === undefined) {
+        this.counters.rejectedAppends++;
+        pending.reject(outcome ?? new Error('Group commit returned no outcome for an item'));
+        return;
+      }
+      anyCommitted = true;
+      this.counters.committedAppends++;
+      this.counters.committedEvents += this.options.eventCount(pending.item);
+      pending.resolve(outcome);
+    });
+    if (anyCommitted) this.options.onCommitted?.();
+  }
+
+  private fail(batch: readonly Pending<T, R>[], error: unknown): void {
+    this.counters.failedFlushes++;
+    for (const pending of batch) pending.reject(error);
+    // Nothing more can commit: what is queued fails now rather than waiting for a batch that cannot run.
+    const failure = this.options.failure?.();
+    if (failure !== undefined) for (const pending of this.queue.splice(0)) pending.reject(failure);
+  }
+}
