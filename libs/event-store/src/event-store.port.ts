@@ -105,6 +105,21 @@ export interface EventStore {
 
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
 
+  /**
+   * Calls `listener` after appends made through THIS instance have committed, by the time their promises resolve:
+   * at most once per group commit, never for an append that failed. Used to tell readers elsewhere (another thread
+   * or process, which then call their own instance's `notifyAppended()`) that the log grew. A listener that throws
+   * is reported as a process warning; the append still succeeds. Returns the unsubscribe function.
+   */
+  onAppended(listener: () => void): () => void;
+
+  /**
+   * Tells this instance that another thread or process has committed appends, so that its idle subscriptions read
+   * now instead of at their next poll. Only a hint (subscriptions never depend on it), cheap, and a no-op where the
+   * store already pushes every commit to every subscriber.
+   */
+  notifyAppended(): void;
+
   /** Position of the last event in the global log visible to readers (0n when empty). For lag reporting. */
   headPosition(): Promise<bigint>;
 

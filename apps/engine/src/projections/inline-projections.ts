@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
-import { SqliteEventStore, type EventStore } from '@verdict/event-store';
-import { COMMIT_EVENT } from '@verdict/event-store/sqlite/sqlite-all-subscription';
+import type { EventStore } from '@verdict/event-store';
 import { ReadModelConfigError } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE, VERDICT_CONFIG } from '../infrastructure/tokens';
@@ -26,7 +25,7 @@ const MIN_BATCH_INTERVAL_MS = 100;
 @Injectable()
 export class InlineProjections implements OnApplicationBootstrap, ProjectionStatusSource {
   private client?: ProjectionWorkerClient;
-  private readonly wake = (): void => this.client?.hint();
+  private stopRelay?: () => void;
 
   constructor(
     @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
@@ -48,12 +47,15 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
       { eventStore, readModels, batchSize: this.config.projections.batchSize, minBatchIntervalMs: MIN_BATCH_INTERVAL_MS, reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS },
       this.log,
     );
-    // SQLite tells only its own thread about commits; relay them (once per group commit, not per decision).
-    if (this.store instanceof SqliteEventStore) this.store.commits.on(COMMIT_EVENT, this.wake);
+    // The thread reads through its own store instance, which learns of this instance's commits only by polling
+    // unless told: relay them (once per group commit, not per decision).
+    const client = this.client;
+    this.stopRelay = this.store.onAppended(() => client.hint());
   }
 
   async stop(): Promise<void> {
-    if (this.store instanceof SqliteEventStore) this.store.commits.off(COMMIT_EVENT, this.wake);
+    this.stopRelay?.();
+    this.stopRelay = undefined;
     await this.client?.stop();
   }
 

@@ -5,8 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { createEventStore, SqliteEventStore, type EventStore } from '@verdict/event-store';
-import { COMMIT_EVENT } from '@verdict/event-store/sqlite/sqlite-all-subscription';
+import { createEventStore, type EventStore } from '@verdict/event-store';
 import {
   createReadModelDataSource,
   DecisionHistoryProjection,
@@ -103,8 +102,8 @@ async function serve(port: MessagePort, data: ProjectionWorkerData): Promise<voi
   let stopping = false;
   port.on('message', (message: ToProjectionWorker) => {
     if (message.type === 'appended') {
-      // SQLite: this thread's store only learns of the main thread's commits by polling; other stores push them.
-      if (store instanceof SqliteEventStore && !stopping) store.commits.emit(COMMIT_EVENT);
+      // The main thread's instance committed: this one's idle subscription reads now rather than at its next poll.
+      if (!stopping) store.notifyAppended();
     } else if (message.type === 'stop' && !stopping) {
       stopping = true;
       void close(opened).then(send);

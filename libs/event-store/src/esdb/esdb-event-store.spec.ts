@@ -23,15 +23,20 @@ async function shared(): Promise<FakeEsdbServer> {
 afterAll(async () => sharedServer?.stop());
 
 describeEventStoreContract('esdb (wire-compatible test server)', async () => {
-  const store = createEsdbEventStore({ connectionString: (await shared()).connectionString, operationTimeoutMs: 5000 });
-  return { store, cleanup: () => store.close() };
+  const { connectionString } = await shared();
+  const store = createEsdbEventStore({ connectionString, operationTimeoutMs: 5000 });
+  return {
+    store,
+    openPeer: async () => createEsdbEventStore({ connectionString, operationTimeoutMs: 5000 }),
+    cleanup: () => store.close(),
+  };
 });
 
 const realServer = process.env.VERDICT_TEST_ESDB_URL;
 if (realServer) {
   describeEventStoreContract(`esdb (real server ${realServer})`, async () => {
     const store = createEsdbEventStore({ connectionString: realServer });
-    return { store, cleanup: () => store.close() };
+    return { store, openPeer: async () => createEsdbEventStore({ connectionString: realServer }), cleanup: () => store.close() };
   });
 } else {
   console.warn(

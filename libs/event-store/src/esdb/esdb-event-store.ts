@@ -24,6 +24,7 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../event-store.port';
+import { AppendListeners } from '../append-listeners';
 import { EsdbAllSubscription } from './esdb-all-subscription';
 import { needsReadBack, storedByThisAppend } from './esdb-idempotency';
 import { toStoreError, withDeadline } from './esdb-errors';
@@ -45,6 +46,7 @@ export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly timeoutMs: number;
   private readonly subscriptions = new Set<EsdbAllSubscription>();
+  private readonly appended = new AppendListeners();
   private closed = false;
 
   constructor(options: EsdbEventStoreOptions) {
@@ -74,8 +76,16 @@ export class EsdbEventStore implements EventStore {
         throw new WrongExpectedRevisionError(streamId, expected, await this.lastRevision(streamId));
       }
     }
+    this.appended.notify();
     return appended;
   }
+
+  onAppended(listener: () => void): () => void {
+    return this.appended.add(listener);
+  }
+
+  /** Nothing to do: the server pushes every commit to every subscription over its gRPC stream; nothing here polls. */
+  notifyAppended(): void {}
 
   private async lastRevision(streamId: string): Promise<bigint | 'no_stream'> {
     try {
@@ -179,6 +189,7 @@ export class EsdbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.appended.clear();
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     await this.client.dispose();
     // dispose() cancels calls but leaves the channel (and its keepalive) open; closing it releases the socket.

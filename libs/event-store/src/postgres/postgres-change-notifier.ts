@@ -46,6 +46,11 @@ export class PostgresChangeNotifier {
     });
   }
 
+  /** Wakes the waiters if no LISTEN connection is up (they would otherwise sleep until their poll); else nothing. */
+  nudge(): void {
+    if (!this.client && !this.closed) this.wakeAll();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.wakeAll();

@@ -8,7 +8,7 @@ import {
 import type { AppendResult, EventData } from '../event-store.port';
 import { createPostgresEventStore, type PostgresEventStore } from './postgres-event-store';
 import { POSTGRES_SCHEMA_VERSION } from './postgres-schema';
-import { describeEventStoreContract } from '../testing/event-store.contract';
+import { describeEventStoreContract, PEER_POLL_INTERVAL_MS } from '../testing/event-store.contract';
 import { Gate, TEST_PG_URL, TestSchemas, probeTestDatabase, withClient } from './testing/postgres-test-database';
 
 const db = probeTestDatabase();
@@ -34,6 +34,7 @@ describePg('PostgresEventStore', () => {
     const store = await createPostgresEventStore({ connectionString: TEST_PG_URL, schema, pollIntervalMs: 100 });
     return {
       store,
+      openPeer: () => createPostgresEventStore({ connectionString: TEST_PG_URL, schema, pollIntervalMs: PEER_POLL_INTERVAL_MS }),
       cleanup: async () => {
         await store.close();
         await schemas.drop(schema);

@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { AppendListeners } from '../append-listeners';
 import { validateAppend } from '../append-validation';
 import { EventStoreClosedError } from '../event-store.errors';
 import type {
@@ -49,6 +50,7 @@ export class PostgresEventStore implements EventStore {
   private readonly queue: GroupCommitQueue<AppendRequest, AppendResult>;
   private readonly notifier: PostgresChangeNotifier;
   private readonly subscriptions = new Set<PostgresAllSubscription>();
+  private readonly appended = new AppendListeners();
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -60,6 +62,7 @@ export class PostgresEventStore implements EventStore {
       commit: (batch) => this.commitBatch(batch),
       maxBatch: options.maxBatch ?? 500,
       eventCount: (request) => request.eventCount,
+      onCommitted: () => this.appended.notify(),
     });
     this.notifier = new PostgresChangeNotifier(
       options.connectionString,
@@ -76,6 +79,19 @@ export class PostgresEventStore implements EventStore {
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     return this.queue.enqueue(toAppendRequest(validateAppend(streamId, events, options?.expectedRevision)));
+  }
+
+  onAppended(listener: () => void): () => void {
+    return this.appended.add(listener);
+  }
+
+  /**
+   * Every committing transaction NOTIFYs the schema's channel, and that reaches the LISTEN connection of every
+   * instance, in this process or another, so a hint is only worth something while LISTEN is down (subscriptions
+   * then poll): the notifier wakes them only then, rather than adding a second read to every commit.
+   */
+  notifyAppended(): void {
+    if (!this.closing) this.notifier.nudge();
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -128,6 +144,7 @@ export class PostgresEventStore implements EventStore {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.queue.drain();
+      this.appended.clear();
       await Promise.all([...this.subscriptions].map((s) => s.close()));
       await this.notifier.close();
       await this.pool.end();

@@ -1,7 +1,4 @@
-import type { EventEmitter } from 'node:events';
 import type { AllSubscription, EventFilter, RecordedEvent, SubscribeToAllOptions } from '../event-store.port';
-
-export const COMMIT_EVENT = 'commit';
 
 /** What a subscription needs from its store. */
 export interface SubscriptionSource {
@@ -10,18 +7,18 @@ export interface SubscriptionSource {
    * skipped for good, so a sparse filter does not rescan the whole log on every wake-up.
    */
   readPage(after: bigint, filter: EventFilter | undefined, maxCount: number): { events: RecordedEvent[]; scannedTo: bigint };
-  /** Emits COMMIT_EVENT after every in-process commit. */
-  readonly commits: EventEmitter;
-  /** Other processes' commits are only seen by polling. */
+  /** Calls `listener` after every commit of this store and on notifyAppended(); returns the unsubscribe function. */
+  onChange(listener: () => void): () => void;
+  /** Other processes' commits are seen by polling, unless notifyAppended() reports them sooner. */
   readonly pollIntervalMs: number;
 }
 
 const PAGE_SIZE = 500;
 
 /**
- * Catch-up then live, from one loop: read a page after the checkpoint; when a read comes back empty, sleep until an
- * in-process commit, the poll timer, or close(). SQLite has a single writer, so a reader never sees position N+1
- * before N and the checkpoint can advance past everything it scanned.
+ * Catch-up then live, from one loop: read a page after the checkpoint; when a read comes back empty, sleep until a
+ * change is reported (a commit of this store, or notifyAppended()), the poll timer, or close(). SQLite has a single
+ * writer, so a reader never sees position N+1 before N and the checkpoint can advance past everything it scanned.
  */
 export class SqliteAllSubscription implements AllSubscription {
   private closed = false;
@@ -53,7 +50,7 @@ export class SqliteAllSubscription implements AllSubscription {
         const page = this.source.readPage(checkpoint, this.options.filter, PAGE_SIZE);
         checkpoint = page.scannedTo;
         if (page.events.length === 0) {
-          // Registered in the same tick as the empty read: no in-process commit can slip in between.
+          // Registered in the same tick as the empty read: no reported change can slip in between.
           await this.waitForChange();
           continue;
         }
@@ -71,12 +68,12 @@ export class SqliteAllSubscription implements AllSubscription {
     return new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
-        this.source.commits.off(COMMIT_EVENT, done);
+        unsubscribe();
         this.wake = undefined;
         resolve();
       };
       const timer = setTimeout(done, this.source.pollIntervalMs);
-      this.source.commits.on(COMMIT_EVENT, done);
+      const unsubscribe = this.source.onChange(done);
       this.wake = done;
     });
   }

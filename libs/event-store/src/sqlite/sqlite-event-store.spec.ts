@@ -7,16 +7,18 @@ import {
   InvalidAppendError,
   WrongExpectedRevisionError,
 } from '../event-store.errors';
-import { describeEventStoreContract } from '../testing/event-store.contract';
+import { describeEventStoreContract, PEER_POLL_INTERVAL_MS } from '../testing/event-store.contract';
 import { newEvent, newEvents, settle, take, uniquePrefix } from '../testing/event-store-test-kit';
 import { SqliteEventStore } from './sqlite-event-store';
 import { SQLITE_SCHEMA_VERSION } from './sqlite-schema';
 
 describeEventStoreContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'verdict-es-sqlite-'));
-  const store = await SqliteEventStore.open({ path: join(dir, 'events.db') });
+  const path = join(dir, 'events.db');
+  const store = await SqliteEventStore.open({ path });
   return {
     store,
+    openPeer: () => SqliteEventStore.open({ path, pollIntervalMs: PEER_POLL_INTERVAL_MS }),
     cleanup: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

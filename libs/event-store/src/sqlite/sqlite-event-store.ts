@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { EventEmitter } from 'node:events';
+import { AppendListeners } from '../append-listeners';
 import { validateAppend, type ValidatedAppend } from '../append-validation';
 import { EventStoreClosedError, EventStoreError, EventStoreUnavailableError } from '../event-store.errors';
 import type {
@@ -16,7 +16,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import type { GroupCommitQueue, GroupCommitStats } from '../group-commit/group-commit-queue';
-import { COMMIT_EVENT, SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-subscription';
+import { SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-subscription';
 import { EVENT_COLUMNS, filterToSql, toRecordedEvent, type SqliteEventRow } from './sqlite-event-rows';
 import { sqliteGroupCommit } from './sqlite-group-commit';
 import { SqliteWriterClient } from './sqlite-writer-client';
@@ -47,13 +47,15 @@ const DEFAULT_READ_ALL_MAX = 1000;
  */
 export class SqliteEventStore implements EventStore, SubscriptionSource {
   readonly kind = 'sqlite';
-  readonly commits = new EventEmitter().setMaxListeners(0);
   readonly pollIntervalMs: number;
   private closed = false;
   private closing: Promise<void> | undefined;
   private readonly subscriptions = new Set<SqliteAllSubscription>();
   private readonly statements = new Map<string, Statement>();
   private readonly committer: GroupCommitQueue<ValidatedAppend, AppendResult>;
+  /** Wakes this store's idle subscriptions. */
+  private readonly changes = new AppendListeners();
+  private readonly appended = new AppendListeners();
 
   /**
    * Opens (or creates) the file on this thread's read connection, then starts the writer thread that owns the write
@@ -82,12 +84,28 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   ) {
     this.pollIntervalMs = pollIntervalMs;
     // Runs only after the writer thread reported the COMMIT, so a woken subscription can read the new events.
-    this.committer = sqliteGroupCommit(writer, maxBatch, () => this.commits.emit(COMMIT_EVENT));
+    this.committer = sqliteGroupCommit(writer, maxBatch, () => {
+      this.changes.notify();
+      this.appended.notify();
+    });
   }
 
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     if (this.closed) throw new EventStoreClosedError();
     return this.committer.enqueue(validateAppend(streamId, events, options?.expectedRevision));
+  }
+
+  onAppended(listener: () => void): () => void {
+    return this.appended.add(listener);
+  }
+
+  /** Another connection to the file committed: wake the idle subscriptions now instead of at their next poll. */
+  notifyAppended(): void {
+    if (!this.closed) this.changes.notify();
+  }
+
+  onChange(listener: () => void): () => void {
+    return this.changes.add(listener);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -152,6 +170,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
       await this.committer.drain();
       await this.writer.close();
     } finally {
+      this.appended.clear();
       await Promise.all([...this.subscriptions].map((s) => s.close()));
       this.db.close();
     }

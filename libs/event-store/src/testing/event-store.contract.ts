@@ -1,12 +1,20 @@
 import { EventStoreClosedError, EventStoreErrorCode } from '../event-store.errors';
 import type { EventStore } from '../event-store.port';
+import { appendNotificationContract } from './contract/append-notification.contract';
 import { appendContract } from './contract/append.contract';
 import { readContract } from './contract/read.contract';
 import { subscriptionContract } from './contract/subscription.contract';
 import { newEvent, uniquePrefix } from './event-store-test-kit';
 
+export { PEER_POLL_INTERVAL_MS } from './contract/append-notification.contract';
+
 export interface EventStoreUnderTest {
   readonly store: EventStore;
+  /**
+   * Another instance on the same database, as another process would open it, whose idle subscriptions poll no more
+   * often than every PEER_POLL_INTERVAL_MS (where the adapter polls at all). The test that opens it closes it.
+   */
+  openPeer(): Promise<EventStore>;
   /** Releases what the factory created. Must also work after `store.close()` was called. */
   cleanup(): Promise<void>;
 }
@@ -14,7 +22,7 @@ export interface EventStoreUnderTest {
 /**
  * The definition of "implements the EventStore port". Register it from an adapter's spec file:
  *
- *   describeEventStoreContract('sqlite', async () => { ...; return { store, cleanup } });
+ *   describeEventStoreContract('sqlite', async () => { ...; return { store, openPeer, cleanup } });
  *
  * Every test uses fresh random stream names, so the factory may hand out a shared, non-empty store.
  * Adapter-specific behaviour (idempotent event-id reuse, combined filters, ...) is deliberately not part of it.
@@ -25,10 +33,11 @@ export function describeEventStoreContract(
 ): void {
   describe(`EventStore contract: ${name}`, () => {
     let underTest: EventStoreUnderTest | undefined;
-    const store = (): EventStore => {
+    const current = (): EventStoreUnderTest => {
       if (underTest === undefined) throw new Error('the contract factory did not produce a store');
-      return underTest.store;
+      return underTest;
     };
+    const store = (): EventStore => current().store;
 
     beforeAll(async () => {
       underTest = await factory();
@@ -48,6 +57,7 @@ export function describeEventStoreContract(
     appendContract(store);
     readContract(store);
     subscriptionContract(store);
+    appendNotificationContract(store, () => current().openPeer());
 
     describe('close', () => {
       it('rejects appends after close() with EventStoreClosedError', async () => {

@@ -1,0 +1,102 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { InvalidAppendError, WrongExpectedRevisionError } from '../../event-store.errors';
+import type { EventStore } from '../../event-store.port';
+import { newEvent, take, uniquePrefix } from '../event-store-test-kit';
+
+/** Opens another instance on the same database, as another process would; the test closes it. */
+export type OpenPeer = () => Promise<EventStore>;
+
+/** Long enough that a subscription woken within a few seconds was woken by something other than its poll timer. */
+export const PEER_POLL_INTERVAL_MS = 120_000;
+
+export function appendNotificationContract(store: () => EventStore, openPeer: OpenPeer): void {
+  describe('onAppended', () => {
+    it('calls the listener after a committed append, by the time the append resolves', async () => {
+      let calls = 0;
+      const off = store().onAppended(() => calls++);
+      try {
+        await store().appendToStream(uniquePrefix('appended'), [newEvent()], { expectedRevision: 'no_stream' });
+        expect(calls).toBeGreaterThanOrEqual(1);
+        const p = uniquePrefix('appended-many');
+        await Promise.all(Array.from({ length: 20 }, (_, i) => store().appendToStream(`${p}-${i}`, [newEvent()], { expectedRevision: 'any' })));
+        expect(calls).toBeGreaterThanOrEqual(2);
+        expect(calls).toBeLessThanOrEqual(21); // at most once per append, fewer when appends share a commit
+      } finally {
+        off();
+      }
+    });
+
+    it('does not call it for an append that is refused', async () => {
+      const s = uniquePrefix('refused');
+      await store().appendToStream(s, [newEvent()], { expectedRevision: 'no_stream' });
+      let calls = 0;
+      const off = store().onAppended(() => calls++);
+      try {
+        await expect(store().appendToStream(s, [newEvent()], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
+        await expect(store().appendToStream(s, [], { expectedRevision: 'any' })).rejects.toBeInstanceOf(InvalidAppendError);
+        await delay(50);
+        expect(calls).toBe(0);
+      } finally {
+        off();
+      }
+    });
+
+    it('stops calling a listener once it unsubscribed, and keeps calling the others', async () => {
+      let gone = 0;
+      let kept = 0;
+      const offGone = store().onAppended(() => gone++);
+      const offKept = store().onAppended(() => kept++);
+      try {
+        offGone();
+        offGone(); // twice is harmless
+        await store().appendToStream(uniquePrefix('unsubscribed'), [newEvent()], { expectedRevision: 'no_stream' });
+        expect(gone).toBe(0);
+        expect(kept).toBeGreaterThanOrEqual(1);
+      } finally {
+        offKept();
+      }
+    });
+
+    it('is about this instance only: appends through another instance do not call it', async () => {
+      const peer = await openPeer();
+      let calls = 0;
+      const off = store().onAppended(() => calls++);
+      try {
+        await peer.appendToStream(uniquePrefix('peer-append'), [newEvent()], { expectedRevision: 'no_stream' });
+        await delay(50);
+        expect(calls).toBe(0);
+      } finally {
+        off();
+        await peer.close();
+      }
+    });
+  });
+
+  describe('notifyAppended', () => {
+    it("wakes another instance's idle subscription at once, however long its poll interval", async () => {
+      const peer = await openPeer();
+      const p = uniquePrefix('notified');
+      const sub = peer.subscribeToAll({ filter: { streamPrefixes: [p] } });
+      try {
+        const next = take(sub, 1, undefined, 5_000);
+        await delay(300); // the subscription has found nothing and sleeps until its next poll
+        const event = newEvent();
+        await store().appendToStream(p, [event], { expectedRevision: 'no_stream' });
+        peer.notifyAppended(); // what the engine's projection thread hears from the main thread
+        expect((await next).map((e) => e.id)).toEqual([event.id]);
+      } finally {
+        await sub.close();
+        await peer.close();
+      }
+    });
+
+    it('is harmless with nothing new, nothing waiting, and after close', async () => {
+      const peer = await openPeer();
+      peer.notifyAppended();
+      await peer.close();
+      expect(() => peer.notifyAppended()).not.toThrow();
+    });
+  });
+}
