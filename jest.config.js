@@ -10,11 +10,14 @@ module.exports = {
   rootDir: __dirname,
   // onnxruntime-node checks `instanceof Float32Array` against Node's own realm; see test/support/node-environment.js.
   testEnvironment: '<rootDir>/test/support/node-environment.js',
+  // Worker threads started from .ts source take their TypeScript require hook from VERDICT_TS_REGISTER.
+  setupFiles: ['<rootDir>/test/support/ts-register-env.js'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Fixtures hold deliberate violations that the architecture specs check their rules against.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/architecture/fixtures/'],
   testTimeout: 60000,
   verbose: false,
 };

@@ -4,11 +4,15 @@
 // isolatedModules) using tsconfig.json's compiler options, and @verdict/<lib>[/sub] resolves to libs/<lib>/src[/sub].
 // Output is cached by content hash in node_modules/.cache, and the compiler is only loaded on a miss: every worker
 // thread started from source runs this hook, and loading TypeScript costs ~0.5 s a thread.
+// It names itself in VERDICT_TS_REGISTER, which production code reads to start its .ts worker threads with this hook
+// (libs/config/src/worker-script.ts); worker threads and child processes inherit the variable.
 'use strict';
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
+
+process.env.VERDICT_TS_REGISTER = __filename;
 
 const root = path.resolve(__dirname, '..', '..');
 const cacheDir = path.join(root, 'node_modules', '.cache', 'verdict-ts-register');

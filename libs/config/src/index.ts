@@ -1,1 +1,2 @@
 export * from './verdict-config';
+export * from './worker-script';

@@ -1,6 +1,7 @@
-import { extname, join, resolve } from 'node:path';
+import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { workerScript, type WorkerScript } from '@verdict/config';
 import { ProjectionFailedError, ProjectionStoppedError, ProjectionWaitTimeoutError } from '@verdict/read-models';
 import {
   fromWireError,
@@ -9,21 +10,8 @@ import {
   type ToProjectionWorker,
 } from './projection-worker.protocol';
 
-export interface ProjectionWorkerScript {
-  readonly file: string;
-  readonly execArgv?: string[];
-}
-
-/**
- * The worker next to this file: `.js` from dist/. From source (Jest, ts-register child processes) it is `.ts`, and
- * the thread needs the repo's TypeScript require hook to load it (as the SQLite writer thread does).
- */
-export function defaultProjectionWorkerScript(): ProjectionWorkerScript {
-  const ext = extname(__filename);
-  const file = join(__dirname, `projection.worker${ext}`);
-  if (ext !== '.ts') return { file };
-  return { file, execArgv: ['-r', resolve(__dirname, '../../../../test/support/ts-register.js')] };
-}
+/** The projection worker next to this file: `.js` from dist/, `.ts` from source (see workerScript). */
+const defaultProjectionWorkerScript = (): WorkerScript => workerScript(join(__dirname, `projection.worker${extname(__filename)}`));
 
 /** How long stop() lets the thread finish its batch and close its stores before terminating it. */
 const STOP_GRACE_MS = 10_000;

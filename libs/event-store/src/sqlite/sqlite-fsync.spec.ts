@@ -28,7 +28,7 @@ if (!available) {
     const run = countFsyncs(process.execPath, [
       '-r',
       join(repoRoot, 'test/support/ts-register.js'),
-      join(__dirname, 'testing-fixtures/append-worker.ts'),
+      join(__dirname, 'testing/append-worker.ts'),
       join(dir, 'events.db'),
       'fsync',
       String(APPENDS),

@@ -8,7 +8,7 @@ import { SqliteEventStore } from './sqlite-event-store';
 
 const repoRoot = resolve(__dirname, '../../../..');
 const tsRegister = join(repoRoot, 'test/support/ts-register.js');
-const worker = join(__dirname, 'testing-fixtures/append-worker.ts');
+const worker = join(__dirname, 'testing/append-worker.ts');
 
 interface Ack {
   readonly id: string;

@@ -1,5 +1,6 @@
-import { extname, join, resolve } from 'node:path';
+import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerScript, type WorkerScript } from '@verdict/config';
 import type { ValidatedAppend } from '../append-validation';
 import { EventStoreUnavailableError } from '../event-store.errors';
 import {
@@ -15,21 +16,8 @@ export type BatchReply =
   | { readonly ok: true; readonly outcomes: readonly AppendOutcome[] }
   | { readonly ok: false; readonly failure: SqliteFailure };
 
-export interface WriterScript {
-  readonly file: string;
-  readonly execArgv?: string[];
-}
-
-/**
- * The writer worker next to this file: `.js` when running from dist/. From source (Jest, ts-register child
- * processes) it is `.ts`, and the worker thread needs the repo's TypeScript require hook to load it.
- */
-export function defaultWriterScript(): WriterScript {
-  const ext = extname(__filename);
-  const file = join(__dirname, `sqlite-writer.worker${ext}`);
-  if (ext !== '.ts') return { file };
-  return { file, execArgv: ['-r', resolve(__dirname, '../../../../test/support/ts-register.js')] };
-}
+/** The writer worker next to this file: `.js` from dist/, `.ts` from source (see workerScript). */
+const defaultWriterScript = (): WorkerScript => workerScript(join(__dirname, `sqlite-writer.worker${extname(__filename)}`));
 
 /**
  * Main-thread handle on the writer worker: sends batches, hands back the worker's verdict per batch, and turns a
@@ -56,7 +44,7 @@ export class SqliteWriterClient {
   }
 
   /** Starts the worker and waits until it has opened its connection. */
-  static start(options: WriterOptions, script: WriterScript = defaultWriterScript()): Promise<SqliteWriterClient> {
+  static start(options: WriterOptions, script: WorkerScript = defaultWriterScript()): Promise<SqliteWriterClient> {
     return new Promise<SqliteWriterClient>((resolveStart, rejectStart) => {
       const unavailable = (cause: unknown): EventStoreUnavailableError =>
         new EventStoreUnavailableError(`Cannot start the SQLite writer for ${options.path}`, { cause });

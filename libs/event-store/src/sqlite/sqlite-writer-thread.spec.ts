@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { workerScript } from '@verdict/config';
+import { validateAppend } from '../append-validation';
 import { EventStoreUnavailableError } from '../event-store.errors';
 import type { AppendResult } from '../event-store.port';
 import { newEvent, newEvents, settle, uniquePrefix } from '../testing/event-store-test-kit';
-import { validateAppend } from '../append-validation';
 import { SqliteEventStore } from './sqlite-event-store';
 import { sqliteGroupCommit } from './sqlite-group-commit';
-import { defaultWriterScript, SqliteWriterClient } from './sqlite-writer-client';
+import { SqliteWriterClient } from './sqlite-writer-client';
 
 const repoRoot = resolve(__dirname, '../../../..');
 const nextTurn = (): Promise<void> => new Promise((done) => setImmediate(done));
@@ -68,7 +69,7 @@ describe('SqliteEventStore writer thread', () => {
   });
 
   describe.each(['throw', 'exit'])('when the writer thread dies (%s)', (mode) => {
-    const crashing = { file: join(__dirname, 'testing-fixtures/crashing-writer.worker.ts'), execArgv: defaultWriterScript().execArgv };
+    const crashing = workerScript(join(__dirname, 'testing/crashing-writer.worker.ts'));
 
     it('rejects the in-flight and the queued appends, and every later one, with EventStoreUnavailableError', async () => {
       const writer = await SqliteWriterClient.start({ path: mode, busyTimeoutMs: 0 }, crashing);
