@@ -40,7 +40,7 @@ const pg = postgresAvailable('second engine instance');
     await client.end();
   });
 
-  const stateOf = async (url: string) => (await fetch(`${url}/v1/deployment`)).json();
+  const stateOf = async (url: string): Promise<{ revision: number; champion: { version: string } }> => (await fetch(`${url}/v1/deployment`)).json() as Promise<{ revision: number; champion: { version: string } }>;
 
   it('applies a change made on the other instance within 1 s, and decides with it', async () => {
     const bootstrapped = await stateOf(b.url);
