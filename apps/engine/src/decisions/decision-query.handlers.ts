@@ -4,8 +4,11 @@ import { DECISION_MADE, decisionStreamId } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
 import { DECISION_QUERIES, EVENT_STORE } from '../infrastructure/tokens';
 import { toAuditRecord, type DecisionAuditRecord } from './decision-audit-record';
+import { toDecisionPage, type DecisionPage } from './decision-page';
 import type { DecisionQueriesPort } from './decision-queries.port';
-import { GetDecisionQuery, GetTransactionDecisionQuery, ListDecisionsQuery, type DecisionPage } from './decision-queries';
+import { GetDecisionQuery } from './get-decision.query';
+import { GetTransactionDecisionQuery } from './get-transaction-decision.query';
+import { ListDecisionsQuery } from './list-decisions.query';
 
 async function readDecision(store: EventStore, streamId: string): Promise<DecisionAuditRecord | null> {
   const [first] = await store.readStream(streamId, { maxCount: 1 });
@@ -43,7 +46,6 @@ export class ListDecisionsHandler implements IQueryHandler<ListDecisionsQuery> {
   constructor(@Inject(DECISION_QUERIES) private readonly queries: DecisionQueriesPort) {}
 
   async execute(q: ListDecisionsQuery): Promise<DecisionPage> {
-    const page = await this.queries.list(q.filter);
-    return { items: page.items.map((item) => ({ ...item, position: Number(item.position) })), nextCursor: page.nextCursor };
+    return toDecisionPage(await this.queries.list(q.filter));
   }
 }

@@ -6,7 +6,10 @@ import { performance } from 'node:perf_hooks';
 import { toDecisionResponse, validateDecisionRequest } from '@verdict/domain';
 import { ProblemException } from '../http/problem.exception';
 import type { DecisionAuditRecord } from './decision-audit-record';
-import { GetDecisionQuery, GetTransactionDecisionQuery, ListDecisionsQuery, type DecisionPage } from './decision-queries';
+import type { DecisionPage } from './decision-page';
+import { GetDecisionQuery } from './get-decision.query';
+import { GetTransactionDecisionQuery } from './get-transaction-decision.query';
+import { ListDecisionsQuery } from './list-decisions.query';
 import { parseListParams } from './list-decisions.params';
 import { MakeDecisionCommand } from './make-decision.command';
 

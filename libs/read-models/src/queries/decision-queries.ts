@@ -22,7 +22,8 @@ export interface DecisionListFilter {
   readonly cursor?: string;
 }
 
-export interface DecisionPage {
+/** One page of decision_history, newest first, positions exact (decimal strings). */
+export interface DecisionSummaryPage {
   readonly items: DecisionSummary[];
   /** null on the last page. */
   readonly nextCursor: string | null;
@@ -72,7 +73,7 @@ export class DecisionQueries {
    * higher positions) never shift or repeat items on later pages.
    * @throws InvalidCursorError, InvalidDecisionFilterError
    */
-  async list(filter: DecisionListFilter = {}): Promise<DecisionPage> {
+  async list(filter: DecisionListFilter = {}): Promise<DecisionSummaryPage> {
     const limit = filter.limit ?? DEFAULT_DECISION_PAGE_SIZE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DECISION_PAGE_SIZE) {
       throw new InvalidDecisionFilterError('limit', `must be an integer in [1, ${MAX_DECISION_PAGE_SIZE}], got ${String(limit)}`);
