@@ -73,7 +73,7 @@ function row(name: string, r: LoadResult | undefined): string {
   return `| ${name} | **${f0(r.decisionsPerSecond)}** | ${f1(r.latencyMs.p50)} | ${f1(r.latencyMs.p99)} | ${f1(r.latencyMs.max)} | ${statuses(r)} | ${r.errors} / ${r.timeouts} |`;
 }
 
-export function renderMarkdown(report: BenchReport): string {
+function renderMarkdown(report: BenchReport): string {
   const { machine: m, settings: s, engine, baseline } = report;
   const lines = [
     '# Verdict benchmark — latest run',

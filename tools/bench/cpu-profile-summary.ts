@@ -34,7 +34,7 @@ export interface ProfileSummary {
  * What the engine is doing, by where the code lives; checked in order on each frame, innermost frame first, so a
  * TypeORM query made by a projection counts as projection, and a decision's features as domain work.
  */
-export const ACTIVITIES: readonly (readonly [name: string, match: (f: CallFrame) => boolean])[] = [
+const ACTIVITIES: readonly (readonly [name: string, match: (f: CallFrame) => boolean])[] = [
   ['projections (read models)', (f) => /read-models|sqlite-all-subscription|typeorm|inline-projections/.test(f.url)],
   ['append (event store write, group commit)', (f) => /sqlite-(group-commit|append-validation|batch-transaction|writer)/.test(f.url) || f.functionName === 'appendToStream'],
   ['inference (onnxruntime)', (f) => /onnxruntime|model-runtime/.test(f.url)],

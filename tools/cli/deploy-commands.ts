@@ -27,7 +27,7 @@ const number = (name: string) => (raw: string): number => {
 };
 const policyText = (p: Policy | null | undefined): string => (p ? `${p.version} (review ≥ ${p.reviewThreshold}, decline ≥ ${p.declineThreshold})` : '-');
 
-export function describeDeployment(d: DeploymentView): string {
+function describeDeployment(d: DeploymentView): string {
   const c = d.challenger;
   return [
     `revision    ${d.revision}${d.at ? ` (as of ${d.at})` : ''}${d.since ? `, since ${d.since}` : ''}`,

@@ -5,7 +5,7 @@ export const OUTPUT_FORMATS = ['jsonl', 'csv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** One JSON object per line: the request's fields at the top level, plus `label`. */
-export const formatJsonl = (tx: LabeledTransaction): string => JSON.stringify({ ...tx.request, label: tx.label }) + '\n';
+const formatJsonl = (tx: LabeledTransaction): string => JSON.stringify({ ...tx.request, label: tx.label }) + '\n';
 
 /** Flattened columns: nested objects become dotted names. Fixed up front so the header can be written first. */
 export const CSV_COLUMNS = [
@@ -19,7 +19,7 @@ const csvCell = (value: unknown): string => {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-export const csvHeader = (): string => CSV_COLUMNS.join(',') + '\n';
+const csvHeader = (): string => CSV_COLUMNS.join(',') + '\n';
 
 export function formatCsvRow(tx: LabeledTransaction): string {
   const r = tx.request;

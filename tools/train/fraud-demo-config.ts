@@ -1,7 +1,7 @@
 import { DEFAULT_GBDT_PARAMS, type GradientBoostingParams } from '@verdict/training';
 
 /** Model input columns, in order. Every name is a @verdict/domain feature computed from the request alone. */
-export const FRAUD_DEMO_FEATURES: readonly string[] = [
+const FRAUD_DEMO_FEATURES: readonly string[] = [
   'amount',
   'amount_cents',
   'amount_is_round',

@@ -26,7 +26,7 @@ export interface TrainingArtifacts {
   readonly timingsMs: { readonly simulate: number; readonly train: number; readonly total: number };
 }
 
-export const SCORE_OUTPUT = `${ONNX_PROBABILITIES_OUTPUT}:1`;
+const SCORE_OUTPUT = `${ONNX_PROBABILITIES_OUTPUT}:1`;
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 

@@ -46,7 +46,7 @@ export interface Population {
 }
 
 /** Radius around home within which a customer shops in person (map units; the map is 1000×1000). */
-export const SHOPPING_RADIUS = 20;
+const SHOPPING_RADIUS = 20;
 const TERMINAL_KIND_WEIGHTS: Record<TerminalKind, number> = { pos: 0.72, atm: 0.06, online: 0.22 };
 const KINDS: readonly TerminalKind[] = ['pos', 'atm', 'online'];
 const clampMap = (v: number): number => Math.min(999.999, Math.max(0, v));

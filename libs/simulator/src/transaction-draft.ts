@@ -18,7 +18,7 @@ export interface TransactionDraft {
 }
 
 /** ISO-8601 in UTC with a Z offset, to the second. */
-export const isoSeconds = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString().slice(0, 19) + 'Z';
+const isoSeconds = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString().slice(0, 19) + 'Z';
 
 export function toLabeledTransaction(draft: TransactionDraft, transactionId: string): LabeledTransaction {
   const merchantCountry = COUNTRIES[draft.terminal.country]!;

@@ -14,7 +14,7 @@ export function straceAvailable(): boolean {
 }
 
 /** Sums the `calls` column of an `strace -c` summary for fsync and fdatasync. */
-export function parseStraceCalls(summary: string): number {
+function parseStraceCalls(summary: string): number {
   let calls = 0;
   for (const line of summary.split('\n')) {
     const cols = line.trim().split(/\s+/);

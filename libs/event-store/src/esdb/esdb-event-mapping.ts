@@ -8,7 +8,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 const NO_POSITION = 0xffff_ffff_ffff_ffffn;
 
 /** `$` marks EventStoreDB's own streams ($users, $$metadata, $stats...) and event types ($metadata, $>...). */
-export const isSystemName = (name: string): boolean => name.startsWith('$');
+const isSystemName = (name: string): boolean => name.startsWith('$');
 
 /**
  * The client's JSON events for an append the shared validation accepted: its lower-case ids and types, and the

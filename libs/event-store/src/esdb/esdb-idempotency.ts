@@ -1,7 +1,7 @@
 import type { EventData, ExpectedRevision, RecordedEvent } from '../event-store.port';
 
 /** Structural equality of JSON values (key order ignored): what EventStoreDB stores is what the client sent. */
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;

@@ -29,7 +29,7 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
 }
 
 /** A LIKE pattern matching strings that start with `prefix` literally (default escape character is backslash). */
-export function likePrefix(prefix: string): string {
+function likePrefix(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

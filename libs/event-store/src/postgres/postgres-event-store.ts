@@ -42,8 +42,6 @@ export interface PostgresEventStoreOptions {
   readonly beforeCommit?: (batch: { readonly backendPid: number; readonly size: number }) => Promise<void>;
 }
 
-export type PostgresEventStoreStats = GroupCommitStats;
-
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres';
   private readonly s: string;
@@ -72,7 +70,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** Group-commit counters: batches flushed, committed and failed, appends committed, the largest batch. */
-  stats(): PostgresEventStoreStats {
+  stats(): GroupCommitStats {
     return this.queue.stats();
   }
 

@@ -100,7 +100,7 @@ function* allSlice(
 }
 
 /** First event whose (commit, prepare) is >= the given pair; every event here has commit == prepare. */
-export function indexAtOrAfter(log: FakeEsdbLog, position: ReadReq.Options.Position): number {
+function indexAtOrAfter(log: FakeEsdbLog, position: ReadReq.Options.Position): number {
   const commit = uint64(position.getCommitPosition());
   const prepare = uint64(position.getPreparePosition());
   const index = log.indexAtOrAfter(commit);

@@ -29,7 +29,7 @@ export interface FakeEsdbServerOptions {
   readonly writeTimeoutMs?: number;
 }
 
-export const FAKE_SERVER_VERSION = '23.10.0';
+const FAKE_SERVER_VERSION = '23.10.0';
 
 export class FakeEsdbServer {
   readonly log = new FakeEsdbLog();

@@ -10,7 +10,7 @@ import { Status } from '@eventstore/db-client/generated/status_pb';
 import type { StoredEvent } from './fake-esdb-log';
 
 export const CONTENT_TYPE_JSON = 'application/json';
-export const CONTENT_TYPE_BINARY = 'application/octet-stream';
+const CONTENT_TYPE_BINARY = 'application/octet-stream';
 
 /** Reads a UUID in either encoding the protocol allows, normalised to lower-case text. */
 export function parseUuid(uuid: UUID | undefined): string {
@@ -30,7 +30,7 @@ export function parseUuid(uuid: UUID | undefined): string {
   return text;
 }
 
-export function toUuid(id: string, structured: boolean): UUID {
+function toUuid(id: string, structured: boolean): UUID {
   const uuid = new UUID();
   if (!structured) return uuid.setString(id);
   const bytes = Buffer.from(id.replace(/-/g, ''), 'hex');
