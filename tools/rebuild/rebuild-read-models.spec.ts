@@ -1,6 +1,6 @@
 import { loadConfig } from '@verdict/config';
 import { createSqliteEventStore } from '@verdict/event-store/sqlite/sqlite-event-store';
-import { createReadModelDataSource, DecisionHistoryProjection } from '@verdict/read-models';
+import { createReadModelDataSource, ReadModelProjections } from '@verdict/read-models';
 import { DecisionMadeFixture } from '@verdict/read-models/testing/decision-made.fixture';
 import { allDecisions, appendDecisions, storedCheckpoint } from '@verdict/read-models/testing/read-model-test-helpers';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,14 +27,14 @@ describe('rebuild command', () => {
     await store.close();
 
     const result = await rebuildFromConfig(config, pino({ level: 'silent' }));
-    expect(result).toEqual([{ name: DecisionHistoryProjection.NAME, events: 12, checkpoint: head }]);
+    expect(result).toEqual([{ name: ReadModelProjections.NAME, events: 12, checkpoint: head }]);
 
     const ds = await createReadModelDataSource(config.readModels);
     try {
       expect((await allDecisions(ds)).map((d) => d.transactionId)).toEqual(
         Array.from({ length: 12 }, (_, i) => `tx-${String(i + 1).padStart(4, '0')}`),
       );
-      expect((await storedCheckpoint(ds, DecisionHistoryProjection.NAME))?.position).toBe(head);
+      expect((await storedCheckpoint(ds, ReadModelProjections.NAME))?.position).toBe(head);
     } finally {
       await ds.destroy();
     }

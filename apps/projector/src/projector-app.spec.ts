@@ -1,7 +1,7 @@
 import { loadConfig, type VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
 import { createSqliteEventStore } from '@verdict/event-store/sqlite/sqlite-event-store';
-import { createReadModelDataSource, DecisionHistoryProjection } from '@verdict/read-models';
+import { createReadModelDataSource, ReadModelProjections } from '@verdict/read-models';
 import { DecisionMadeFixture } from '@verdict/read-models/testing/decision-made.fixture';
 import { allDecisions, eventually, storedCheckpoint } from '@verdict/read-models/testing/read-model-test-helpers';
 import { spawn } from 'node:child_process';
@@ -52,7 +52,7 @@ describe('projector', () => {
       const head = await appendDecisions(store, new DecisionMadeFixture(), 20);
       await supervisor.waitForPosition(head, 20_000);
       expect(supervisor.status()).toEqual([
-        expect.objectContaining({ name: DecisionHistoryProjection.NAME, checkpoint: head, running: true }),
+        expect.objectContaining({ name: ReadModelProjections.NAME, checkpoint: head, running: true }),
       ]);
       expect(await allDecisions(dataSource)).toHaveLength(20);
     } finally {
@@ -93,7 +93,7 @@ describe('projector', () => {
       const head = await appendDecisions(store, new DecisionMadeFixture(), 15);
       readModels = await createReadModelDataSource(config.readModels);
       const rm = readModels;
-      await eventually('the projector to apply every event', async () => (await storedCheckpoint(rm, DecisionHistoryProjection.NAME))?.position === head, 60_000);
+      await eventually('the projector to apply every event', async () => (await storedCheckpoint(rm, ReadModelProjections.NAME))?.position === head, 60_000);
       expect(await allDecisions(rm)).toHaveLength(15);
 
       child.kill('SIGTERM');
@@ -130,7 +130,7 @@ describe('projector', () => {
       const rm = await createReadModelDataSource(config.readModels);
       try {
         // The failing batch (it may include the good events before it) is not applied at all.
-        const checkpoint = (await storedCheckpoint(rm, DecisionHistoryProjection.NAME))?.position ?? 0n;
+        const checkpoint = (await storedCheckpoint(rm, ReadModelProjections.NAME))?.position ?? 0n;
         expect(checkpoint).toBeLessThanOrEqual(good);
         expect(checkpoint).toBeLessThan(bad);
         expect(await allDecisions(rm)).toHaveLength(Number(checkpoint));

@@ -28,11 +28,11 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
 
   it('creates the schema on an empty database from the migrations alone', async () => {
     const ds = model.dataSource;
-    expect(await tableNames(ds, model.config.schema)).toEqual(['decision_history', 'projection_checkpoint', READ_MODEL_MIGRATIONS_TABLE]);
+    expect(await tableNames(ds, model.config.schema)).toEqual(['decision_history', 'deployment_history', 'model_versions', 'projection_checkpoint', READ_MODEL_MIGRATIONS_TABLE]);
     const applied: Array<{ name: string }> = await ds.query(
       `SELECT name FROM ${model.config.schema ? `"${model.config.schema}".` : ''}"${READ_MODEL_MIGRATIONS_TABLE}"`,
     );
-    expect(applied.map((r) => r.name)).toEqual(['CreateReadModels1767225600000']);
+    expect(applied.map((r) => r.name)).toEqual(['CreateReadModels1767225600000', 'ModelsAndDeployments1767312000000']);
     expect(await ds.showMigrations()).toBe(false);
     expect(ds.options.synchronize).toBe(false);
   });
@@ -40,7 +40,7 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
   it('opens an already migrated database without applying anything again', async () => {
     const ds = await model.restart();
     expect(await ds.showMigrations()).toBe(false);
-    expect(await tableNames(ds, model.config.schema)).toHaveLength(3);
+    expect(await tableNames(ds, model.config.schema)).toHaveLength(5);
   });
 
   it('keeps positions exact beyond 2^53 (bigint end to end)', async () => {
@@ -75,7 +75,7 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
       const file = path.join(path.dirname(model.config.url), 'nested', 'deeper', 'rm.sqlite');
       const ds = await createReadModelDataSource({ kind: 'sqlite', url: file, schema: 'verdict_read' });
       try {
-        expect(await tableNames(ds)).toHaveLength(3);
+        expect(await tableNames(ds)).toHaveLength(5);
       } finally {
         await ds.destroy();
       }
@@ -87,7 +87,7 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
       const schema = `${model.config.schema}_race`;
       try {
         const both = await Promise.all([0, 1].map(() => createReadModelDataSource({ kind: 'postgres', url: TEST_PG_URL, schema })));
-        for (const ds of both) expect(await tableNames(ds, schema)).toHaveLength(3);
+        for (const ds of both) expect(await tableNames(ds, schema)).toHaveLength(5);
         await Promise.all(both.map((ds) => ds.destroy()));
       } finally {
         await dropSchema(schema);

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { POSTGRES_READ_MODEL_MIGRATIONS, SQLITE_READ_MODEL_MIGRATIONS } from '../../../migrations';
 import { DecisionRecord } from './entities/decision-record.entity';
+import { DeploymentHistoryRecord } from './entities/deployment-history-record.entity';
+import { ModelVersionRecord } from './entities/model-version-record.entity';
 import { ProjectionCheckpoint } from './entities/projection-checkpoint.entity';
 import { ReadModelConfigError } from './read-model.errors';
 
@@ -14,7 +16,7 @@ export interface ReadModelDataSourceConfig {
   readonly schema?: string;
 }
 
-export const READ_MODEL_ENTITIES = [DecisionRecord, ProjectionCheckpoint];
+export const READ_MODEL_ENTITIES = [DecisionRecord, ProjectionCheckpoint, ModelVersionRecord, DeploymentHistoryRecord];
 export const READ_MODEL_MIGRATIONS_TABLE = 'read_model_migrations';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

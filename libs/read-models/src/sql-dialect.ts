@@ -46,3 +46,8 @@ export function timestampValue(value: unknown): Date {
 export function bigintParam(dialect: ReadModelDialect, value: bigint): bigint | string {
   return dialect === 'postgres' ? value.toString() : value;
 }
+
+/** A boolean parameter: better-sqlite3 binds no booleans (SQLite stores 0/1); node-postgres sends true/false. */
+export function booleanParam(dialect: ReadModelDialect, value: boolean): boolean | number {
+  return dialect === 'postgres' ? value : value ? 1 : 0;
+}

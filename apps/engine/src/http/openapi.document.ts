@@ -111,7 +111,7 @@ const auditRecord: Schema = {
 const decisionSummary: Schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['decisionId', 'transactionId', 'streamId', 'position', 'cardId', 'customerId', 'merchantId', 'amount', 'currency', 'channel', 'country', 'outcome', 'score', 'modelName', 'modelVersion', 'modelSha256', 'policyVersion', 'occurredAt', 'decidedAt', 'recordedAt'],
+  required: ['decisionId', 'transactionId', 'streamId', 'position', 'cardId', 'customerId', 'merchantId', 'amount', 'currency', 'channel', 'country', 'outcome', 'score', 'modelName', 'modelVersion', 'modelSha256', 'policyVersion', 'arm', 'deploymentRevision', 'occurredAt', 'decidedAt', 'recordedAt'],
   properties: {
     decisionId: { type: 'string', format: 'uuid' },
     transactionId: { type: 'string' },
@@ -130,6 +130,8 @@ const decisionSummary: Schema = {
     modelVersion: { type: 'string' },
     modelSha256: { type: 'string' },
     policyVersion: { type: 'string' },
+    arm: { enum: ['champion', 'challenger'] },
+    deploymentRevision: { type: 'integer', minimum: 0 },
     occurredAt: { type: 'string', format: 'date-time' },
     decidedAt: { type: 'string', format: 'date-time' },
     recordedAt: { type: 'string', format: 'date-time' },
@@ -190,6 +192,9 @@ export function openApiDocument(version: string): Schema {
             listParam('customerId', { type: 'string' }, 'Only this customer'),
             listParam('merchantId', { type: 'string' }, 'Only this merchant'),
             listParam('outcome', { enum: ['approve', 'review', 'decline'] }, 'Only this outcome'),
+            listParam('model', { type: 'string' }, 'Only decisions by this model'),
+            listParam('modelVersion', { type: 'string' }, 'Only this version of `model`'),
+            listParam('arm', { enum: ['champion', 'challenger'] }, 'Only decisions by this deployment arm'),
             listParam('from', { type: 'string', format: 'date-time' }, 'decidedAt ≥ from'),
             listParam('to', { type: 'string', format: 'date-time' }, 'decidedAt < to'),
             listParam('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 }, 'Page size'),

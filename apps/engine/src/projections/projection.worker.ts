@@ -8,8 +8,8 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { createEventStore, type EventStore } from '@verdict/event-store';
 import {
   createReadModelDataSource,
-  DecisionHistoryProjection,
   ProjectionRunner,
+  ReadModelProjections,
   ProjectionWaitTimeoutError,
   type ProjectionLogger,
 } from '@verdict/read-models';
@@ -41,7 +41,7 @@ async function open(data: ProjectionWorkerData, send: (m: FromProjectionWorker) 
     const runner: ProjectionRunner = new ProjectionRunner({
       eventStore: store,
       dataSource: ds,
-      projection: new DecisionHistoryProjection(),
+      projection: new ReadModelProjections(),
       batchSize: data.batchSize,
       minBatchIntervalMs: data.minBatchIntervalMs,
       logger,

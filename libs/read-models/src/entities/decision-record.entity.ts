@@ -13,6 +13,8 @@ import { bigintTransformer } from './bigint.transformer';
 @Index('ix_decision_history_merchant', ['merchantId', 'position'])
 @Index('ix_decision_history_outcome', ['outcome', 'position'])
 @Index('ix_decision_history_decided_at', ['decidedAt'])
+@Index('ix_decision_history_model', ['modelName', 'modelVersion', 'position'])
+@Index('ix_decision_history_arm', ['arm', 'position'])
 export class DecisionRecord {
   @PrimaryColumn({ name: 'decision_id', type: 'varchar', length: 64, primaryKeyConstraintName: 'pk_decision_history' })
   decisionId: string;
@@ -65,6 +67,14 @@ export class DecisionRecord {
 
   @Column({ name: 'policy_version', type: 'varchar', length: 200 })
   policyVersion: string;
+
+  /** The deployment arm that decided (version-1 events: champion). */
+  @Column({ name: 'arm', type: 'varchar', length: 16 })
+  arm: string;
+
+  /** The deployment revision in force when it was scored (version-1 events: 0). */
+  @Column({ name: 'deployment_revision', type: 'integer' })
+  deploymentRevision: number;
 
   @Column({ name: 'occurred_at', type: Date })
   occurredAt: Date;

@@ -1,4 +1,4 @@
-import { DECISION_MADE, type DecisionMadeV1 } from '@verdict/domain/decision-made.event';
+import { DECISION_MADE, upcastDecisionMade, type DecisionMade } from '@verdict/domain/decision-made.event';
 import type { RecordedEvent } from '@verdict/event-store/event-store.port';
 import type { EntityManager } from 'typeorm';
 import { DecisionRecord } from '../entities/decision-record.entity';
@@ -9,13 +9,13 @@ import type { Projection } from './projection';
 const COLUMNS = [
   'decision_id', 'transaction_id', 'stream_id', 'position', 'card_id', 'customer_id', 'merchant_id', 'amount',
   'currency', 'channel', 'country', 'outcome', 'score', 'model_name', 'model_version', 'model_sha256',
-  'policy_version', 'occurred_at', 'decided_at', 'recorded_at',
+  'policy_version', 'occurred_at', 'decided_at', 'recorded_at', 'arm', 'deployment_revision',
 ] as const;
 
-/** Rows per INSERT: keeps parameters (20 per row) well under SQLite's 32766 and PostgreSQL's 65535. */
+/** Rows per INSERT: keeps parameters (22 per row) well under SQLite's 32766 and PostgreSQL's 65535. */
 const ROWS_PER_STATEMENT = 200;
 
-/** decision_history: one row per DecisionMade v1, keyed by decision id. */
+/** decision_history: one row per DecisionMade (any schema version, read through the upcaster), keyed by decision id. */
 export class DecisionHistoryProjection implements Projection {
   static readonly NAME = 'decision-history';
   readonly name = DecisionHistoryProjection.NAME;
@@ -42,13 +42,15 @@ export class DecisionHistoryProjection implements Projection {
   }
 
   private row(event: RecordedEvent, dialect: ReadModelDialect): unknown[] {
-    const data = event.data as unknown as DecisionMadeV1;
-    if (data.schemaVersion !== 1) {
-      throw new UnsupportedEventSchemaError(this.name, event.type, event.position, `schemaVersion ${String(data.schemaVersion)}`);
+    let data: DecisionMade;
+    try {
+      data = upcastDecisionMade(event.data);
+    } catch {
+      throw new UnsupportedEventSchemaError(this.name, event.type, event.position, `schemaVersion ${String((event.data as { schemaVersion?: unknown }).schemaVersion)}`);
     }
     const request = data.request;
-    if (!request || !data.model || !data.policy) {
-      throw new UnsupportedEventSchemaError(this.name, event.type, event.position, 'request, model or policy missing');
+    if (!request || !data.model || !data.policy || !data.deployment) {
+      throw new UnsupportedEventSchemaError(this.name, event.type, event.position, 'request, model, policy or deployment missing');
     }
     return [
       data.decisionId,
@@ -71,6 +73,8 @@ export class DecisionHistoryProjection implements Projection {
       timestampParam(dialect, instant(request.occurredAt, 'request.occurredAt', event, this.name)),
       timestampParam(dialect, instant(data.decidedAt, 'decidedAt', event, this.name)),
       timestampParam(dialect, event.recordedAt),
+      data.deployment.arm,
+      data.deployment.revision,
     ];
   }
 }

@@ -192,7 +192,7 @@ describe.each(readModelTestTargets())('projection runner with $kind read models'
 
   it('stops on an event schema it cannot read instead of skipping it', async () => {
     await appendDecisions(store, fixture, 3);
-    const { streamId, event } = fixture.event({ schemaVersion: 2 });
+    const { streamId, event } = fixture.event({ schemaVersion: 99 });
     await store.appendToStream(streamId, [event], { expectedRevision: 'no_stream' });
     await appendDecisions(store, fixture, 2);
     const r = runner({ batchSize: 1 });

@@ -51,6 +51,8 @@ describe.each(readModelTestTargets())('decision queries on $kind', (target) => {
     expect(JSON.parse(JSON.stringify(page))).toEqual(page);
 
     expect(page.items[0]).toEqual({
+      arm: 'champion',
+      deploymentRevision: 0,
       decisionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       transactionId: 'tx-0060',
       streamId: 'decision-tx-0060',

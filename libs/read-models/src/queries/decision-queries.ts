@@ -12,6 +12,11 @@ export interface DecisionListFilter {
   readonly customerId?: string;
   readonly merchantId?: string;
   readonly outcome?: Outcome;
+  /** The model that decided (name), and optionally which version of it. */
+  readonly model?: string;
+  readonly modelVersion?: string;
+  /** The deployment arm that decided. */
+  readonly arm?: 'champion' | 'challenger';
   /** decided_at >= from (inclusive). */
   readonly from?: Date;
   /** decided_at < to (exclusive). */
@@ -59,6 +64,8 @@ const SUMMARY_COLUMNS: ReadonlyArray<[expression: string, alias: keyof DecisionS
   ['d.modelVersion', 'modelVersion'],
   ['d.modelSha256', 'modelSha256'],
   ['d.policyVersion', 'policyVersion'],
+  ['d.arm', 'arm'],
+  ['d.deploymentRevision', 'deploymentRevision'],
   ['d.occurredAt', 'occurredAt'],
   ['d.decidedAt', 'decidedAt'],
   ['d.recordedAt', 'recordedAt'],
@@ -78,6 +85,12 @@ export class DecisionQueries {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DECISION_PAGE_SIZE) {
       throw new InvalidDecisionFilterError('limit', `must be an integer in [1, ${MAX_DECISION_PAGE_SIZE}], got ${String(limit)}`);
     }
+    if (filter.modelVersion !== undefined && filter.model === undefined) {
+      throw new InvalidDecisionFilterError('modelVersion', 'needs model: a version is one of a model\'s versions');
+    }
+    if (filter.arm !== undefined && filter.arm !== 'champion' && filter.arm !== 'challenger') {
+      throw new InvalidDecisionFilterError('arm', 'must be champion or challenger');
+    }
     if (filter.outcome !== undefined && !OUTCOMES.includes(filter.outcome)) {
       throw new InvalidDecisionFilterError('outcome', `must be one of ${OUTCOMES.join(', ')}`);
     }
@@ -96,6 +109,9 @@ export class DecisionQueries {
     if (filter.customerId !== undefined) query.andWhere('d.customerId = :customerId', { customerId: filter.customerId });
     if (filter.merchantId !== undefined) query.andWhere('d.merchantId = :merchantId', { merchantId: filter.merchantId });
     if (filter.outcome !== undefined) query.andWhere('d.outcome = :outcome', { outcome: filter.outcome });
+    if (filter.model !== undefined) query.andWhere('d.modelName = :model', { model: filter.model });
+    if (filter.modelVersion !== undefined) query.andWhere('d.modelVersion = :modelVersion', { modelVersion: filter.modelVersion });
+    if (filter.arm !== undefined) query.andWhere('d.arm = :arm', { arm: filter.arm });
     if (filter.from) query.andWhere('d.decidedAt >= :from', { from: timestampParam(dialect, filter.from) });
     if (filter.to) query.andWhere('d.decidedAt < :to', { to: timestampParam(dialect, filter.to) });
     if (before !== undefined) query.andWhere('d.position < :before', { before: bigintParam(dialect, before) });

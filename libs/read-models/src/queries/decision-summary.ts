@@ -20,6 +20,9 @@ export interface DecisionSummary {
   readonly modelVersion: string;
   readonly modelSha256: string;
   readonly policyVersion: string;
+  /** The deployment arm that decided, and the deployment revision in force (0 before deployments existed). */
+  readonly arm: 'champion' | 'challenger';
+  readonly deploymentRevision: number;
   readonly occurredAt: string;
   readonly decidedAt: string;
   readonly recordedAt: string;
@@ -47,6 +50,8 @@ export function toDecisionSummary(row: DecisionSummaryRow): DecisionSummary {
     modelVersion: String(row.modelVersion),
     modelSha256: String(row.modelSha256),
     policyVersion: String(row.policyVersion),
+    arm: row.arm === 'challenger' ? 'challenger' : 'champion',
+    deploymentRevision: Number(row.deploymentRevision),
     occurredAt: timestampValue(row.occurredAt).toISOString(),
     decidedAt: timestampValue(row.decidedAt).toISOString(),
     recordedAt: timestampValue(row.recordedAt).toISOString(),

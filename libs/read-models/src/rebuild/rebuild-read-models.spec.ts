@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SqliteEventStore } from '@verdict/event-store/sqlite/sqlite-event-store';
-import { DecisionHistoryProjection } from '../projections/decision-history.projection';
+import { ReadModelProjections } from '../projections/read-model-projections';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { CheckpointConflictError } from '../read-model.errors';
 import { DecisionMadeFixture } from '../testing/decision-made.fixture';
@@ -8,7 +8,7 @@ import { allDecisions, appendDecisions, openTestEventStore, storedCheckpoint } f
 import { readModelTestTargets, type TestReadModel } from '../testing/read-model-test-targets';
 import { rebuildReadModels } from './rebuild-read-models';
 
-const NAME = DecisionHistoryProjection.NAME;
+const NAME = ReadModelProjections.NAME;
 
 describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => {
   let model: TestReadModel;
@@ -44,7 +44,7 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
   it('replays the whole log into exactly the rows the live projection built', async () => {
     await seedLog(15);
     const lastDecision = await appendDecisions(store, fixture, 4);
-    const runner = new ProjectionRunner({ dataSource: model.dataSource, eventStore: store, projection: new DecisionHistoryProjection(), batchSize: 8 });
+    const runner = new ProjectionRunner({ dataSource: model.dataSource, eventStore: store, projection: new ReadModelProjections(), batchSize: 8 });
     await runner.start();
     await runner.waitForPosition(lastDecision, 20_000);
     await runner.stop();
@@ -71,7 +71,7 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
     expect((await storedCheckpoint(model.dataSource, NAME))?.position).toBe(liveCheckpoint);
 
     // A runner started afterwards continues from the rebuilt checkpoint.
-    const after = new ProjectionRunner({ dataSource: model.dataSource, eventStore: store, projection: new DecisionHistoryProjection() });
+    const after = new ProjectionRunner({ dataSource: model.dataSource, eventStore: store, projection: new ReadModelProjections() });
     await after.start();
     const head = await appendDecisions(store, fixture, 2);
     await after.waitForPosition(head, 20_000);
@@ -81,7 +81,7 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
 
   it('empties the read models on an empty log', async () => {
     await appendDecisions(store, fixture, 3);
-    const runner = new ProjectionRunner({ dataSource: model.dataSource, eventStore: store, projection: new DecisionHistoryProjection() });
+    const runner = new ProjectionRunner({ dataSource: model.dataSource, eventStore: store, projection: new ReadModelProjections() });
     await runner.start();
     await runner.waitForPosition(3n, 20_000);
     await runner.stop();
@@ -98,7 +98,7 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
 
   it('stops a runner that is live during the rebuild rather than mixing histories', async () => {
     const head = await appendDecisions(store, fixture, 6);
-    const runner = new ProjectionRunner({ dataSource: model.dataSource, eventStore: store, projection: new DecisionHistoryProjection() });
+    const runner = new ProjectionRunner({ dataSource: model.dataSource, eventStore: store, projection: new ReadModelProjections() });
     await runner.start();
     await runner.waitForPosition(head, 20_000);
     let appended = false;
