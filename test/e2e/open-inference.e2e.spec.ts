@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEngine, type RunningEngine } from '../support/engine-harness';
 import { register } from '../support/model-fixtures';
+import { sharedDataAvailable, sharedDataPath } from '../support/shared-data';
 
-const EXTERNAL = path.resolve(__dirname, '../../../shared/data/onnx-external');
+const EXTERNAL = sharedDataPath('onnx-external');
 const DATATYPE: Record<string, string> = { float32: 'FP32', float64: 'FP64', int64: 'INT64', int32: 'INT32', string: 'BYTES', bool: 'BOOL' };
 
 interface Expected {
@@ -27,11 +28,7 @@ const CASES: { folder: string; file: string; tolerance: number }[] = [
 const close = (got: unknown, want: unknown, tolerance: number): boolean =>
   typeof want === 'number' && typeof got === 'number' ? Math.abs(got - want) <= tolerance : got === want;
 
-const available = existsSync(EXTERNAL);
-if (!available) {
-  if (process.env.CI === 'true') throw new Error(`${EXTERNAL} is missing (CI must run the Open Inference Protocol tests on the external models)`);
-  console.warn(`SKIPPED the external models over /v2: ${EXTERNAL} does not exist (a clone without ../shared).`);
-}
+const available = sharedDataAvailable('the external models over /v2', 'onnx-external');
 
 describe('Open Inference Protocol v2', () => {
   let engine: RunningEngine;

@@ -1,18 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildFeatureVector } from '@verdict/domain';
+import { sharedDataAvailable, sharedDataPath } from '../../test/support/shared-data';
 import { loadAwsColdstart, toDecisionRequest } from './aws-coldstart';
-import { awsColdstartPath, evaluateAwsColdstart, runEvaluateAwsCommand } from './evaluate-aws';
+import { evaluateAwsColdstart, runEvaluateAwsCommand } from './evaluate-aws';
 import type { ModelManifest } from './model-manifest';
 
 const root = path.resolve(__dirname, '..', '..');
-const csv = awsColdstartPath(root);
-const available = existsSync(csv);
-if (!available) {
-  if (process.env['CI']) throw new Error(`AWS cold-start dataset missing at ${csv} (required under CI)`);
-  console.warn(`Skipping AWS cold-start tests: ${csv} not found`);
-}
-const maybe = available ? describe : describe.skip;
+const csvParts = ['aws-fraud-coldstart', 'transaction_data_2K_coldstart.csv'];
+const csv = sharedDataPath(...csvParts);
+const maybe = sharedDataAvailable('AWS cold-start external check', ...csvParts) ? describe : describe.skip;
 const modelDir = path.join(root, 'models', 'fraud-demo');
 
 const row = (over: Record<string, string>): Record<string, string> => ({

@@ -6,9 +6,9 @@ import { onnx } from 'onnx-proto';
 import { ModelLoadError, ModelLoadErrorCode, ModelScoreError, ModelScoreErrorCode } from './model-runtime.errors';
 import { OnnxModelRuntime } from './onnx-model-runtime';
 import { buildLogisticTestModel, logisticTestScore, writeLogisticTestModel } from './testing/build-test-model';
+import { sharedDataAvailable, sharedDataPath } from '../../../test/support/shared-data';
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const externalModels = path.resolve(repoRoot, '..', 'shared', 'data', 'onnx-external');
+const externalModels = sharedDataPath('onnx-external');
 const fixture = (...parts: string[]) => path.join(externalModels, ...parts);
 
 interface IoJson {
@@ -40,7 +40,8 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-describe('OnnxModelRuntime with converter models', () => {
+const withExternalModels = sharedDataAvailable('OnnxModelRuntime with converter models', 'onnx-external') ? describe : describe.skip;
+withExternalModels('OnnxModelRuntime with converter models', () => {
   it.each([
     ['onnxmltools-xgb-classifier', 'label'],
     ['hummingbird-lgbm-classifier', 'output'],
