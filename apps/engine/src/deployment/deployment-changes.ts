@@ -91,7 +91,8 @@ export class DeploymentChanges {
         metadata: {},
         recordedAt: new Date(),
       });
-      return this.follower.latest();
+      // The state this change made (a later change may already be in force too; its answer is its own).
+      return next;
     } finally {
       for (const release of preloaded) release();
     }

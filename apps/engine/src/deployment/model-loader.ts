@@ -6,7 +6,7 @@ import { LoadedModel } from './loaded-model';
 /**
  * Loads registered versions for deciding, once each: the bytes are fetched by the served sha256 and re-hashed
  * (an altered artifact never scores), the session is warmed with one run before anything routes to it, and a
- * version loaded for several roles (or a new routing table) shares one session.
+ * version loaded for several roles (or by a new routing table) shares one session.
  */
 export class ModelLoader {
   private readonly loaded = new Map<string, Promise<LoadedModel>>();
@@ -15,7 +15,8 @@ export class ModelLoader {
 
   /** A retained LoadedModel (call release() when done). */
   async acquire(registered: ModelVersionRegisteredV1): Promise<LoadedModel> {
-    const key = `${registered.servedSha256}:${canonicalJson(registered.manifest)}`;
+    // Per version: two versions of the same bytes decide under their own names (the snapshot names the version).
+    const key = `${registered.name}@${registered.version}:${registered.servedSha256}:${canonicalJson(registered.manifest)}`;
     let pending = this.loaded.get(key);
     if (pending === undefined) {
       pending = this.load(registered, key);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -98,6 +98,7 @@ export class ModelsController {
   }
 
   @Post(':name/versions/:version/retire')
+  @HttpCode(200)
   async retire(@Param('name') name: string, @Param('version') version: string, @Body() body: unknown, @Req() req: FastifyRequest): Promise<unknown> {
     checkIds(name, version);
     const { reason } = validBody(retireBody, body);
