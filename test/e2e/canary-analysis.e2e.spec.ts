@@ -32,7 +32,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
-const history = async (engine: RunningEngine) => (await (await engine.get('/v1/deployment/history?limit=500')).json()).items as { type: string; actor: string; automatic: boolean; event: Record<string, unknown>; at: string }[];
+const history = async (engine: RunningEngine) => {
+  await engine.caughtUp(Number(await engine.store.headPosition())); // the history is a read model
+  return (await (await engine.get('/v1/deployment/history?limit=500')).json()).items as { type: string; actor: string; automatic: boolean; event: Record<string, unknown>; at: string }[];
+};
 
 describe('automatic canary analysis', () => {
   let engine: RunningEngine;

@@ -50,7 +50,7 @@ describe('hot swap of the champion under load', () => {
     expect(mismatched).toEqual([]);
     const revisions = new Set(results.map((r) => r.body.deployment.revision));
     expect(revisions.size).toBeGreaterThan(FLIPS / 2); // decisions were made across many of the flips
-    for (const r of results) expect(r.body.policy.version).toBe(r.body.model.version === 'green' ? 'green-1' : expect.any(String));
+    for (const r of results) if (r.body.model.version === 'green') expect(r.body.policy.version).toBe('green-1');
 
     // Old sessions were closed once drained: only what the current table holds (champion + standby) stays open.
     await new Promise((r) => setTimeout(r, 200));

@@ -64,6 +64,7 @@ describe('verdict CLI', () => {
     const then = await run('deploy', 'status', '--at', before);
     expect(then.out).toMatch(/challenger\s+fraud-demo@1\.1\.0 canary 10%/);
     expect(then.out).toMatch(/ChallengerDeployed by cli-test: retrained on November/);
+    await engine.caughtUp(Number(await engine.store.headPosition())); // the history is a read model
     const history = await run('deploy', 'history', '--all');
     expect(history.out.split('\n')[0]).toMatch(/^REV\s+AT\s+CHANGE\s+BY\s+REASON/);
     expect(history.out).toMatch(/ChampionRolledBack\s+cli-test\s+second thoughts/);
