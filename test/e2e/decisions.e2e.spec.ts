@@ -122,7 +122,9 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
       stream: `decision-${body.transactionId}`,
       revision: 0,
       position: made.position,
-      schemaVersion: 1,
+      schemaVersion: 2,
+      storedSchemaVersion: 2,
+      deployment: { revision: made.deployment.revision, arm: 'champion', bucket: null },
       model: { name: made.model.name, sha256: made.model.sha256, runtime: { name: 'onnxruntime-node' } },
       metadata: { correlationId: expect.any(String) },
     });
@@ -162,7 +164,7 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
     expect((await engine.get('/health/live')).status).toBe(200);
     const ready = await engine.get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { eventStore: { status: 'up' }, model: { status: 'up' }, projections: { lag: expect.any(Number) } } });
+    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { eventStore: { status: 'up' }, deployment: { status: 'up', revision: 1 }, projections: { lag: expect.any(Number) } } });
     const metrics = await (await engine.get('/metrics')).text();
     expect(metrics).toContain('verdict_decisions_total');
     expect(metrics).toMatch(/^verdict_event_store_head_position [1-9]\d*$/m);
@@ -170,8 +172,12 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
   });
 
   it('answers unknown routes with a problem', async () => {
-    const res = await engine.get('/v2/nothing');
+    const res = await engine.get('/v3/nothing');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toContain(PROBLEM);
+    // Under /v2 the Open Inference Protocol's shape applies.
+    const oip = await engine.get('/v2/nothing');
+    expect(oip.status).toBe(404);
+    expect(Object.keys(await oip.json())).toEqual(['error']);
   });
 });

@@ -92,15 +92,15 @@ describe('ProjectionWorkerClient (projections on their own thread, real SQLite f
 
   it('surfaces a projection error: failure set, waiters rejected, error logged', async () => {
     await appendDecisions(store, fixture, 2);
-    const { streamId, event } = fixture.event({ schemaVersion: 2 });
+    const { streamId, event } = fixture.event({ schemaVersion: 99 });
     await store.appendToStream(streamId, [event], { expectedRevision: 'no_stream' });
     client = await ProjectionWorkerClient.start({ ...data, batchSize: 1 }, logger()); // the good events commit first
     const waiting = client.waitForPosition(3n, 20_000);
     await expect(waiting).rejects.toBeInstanceOf(ProjectionFailedError);
     expect(client.failure?.name).toBe('UnsupportedEventSchemaError');
-    expect(client.failure?.message).toContain('schemaVersion 2');
+    expect(client.failure?.message).toContain('schemaVersion 99');
     expect(client.checkpoint).toBe(2n);
-    expect(lines.some((l) => l.level >= 50 && l.msg === 'projection failed' && l.err?.message.includes('schemaVersion 2'))).toBe(true);
+    expect(lines.some((l) => l.level >= 50 && l.msg === 'projection failed' && l.err?.message.includes('schemaVersion 99'))).toBe(true);
     await client.stop();
   });
 
