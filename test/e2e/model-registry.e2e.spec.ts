@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEngine, type RunningEngine } from '../support/engine-harness';
 import { demoModelBytes, register } from '../support/model-fixtures';
+import { sharedDataAvailable, sharedDataPath } from '../support/shared-data';
 import { e2eTopologies } from '../support/topologies';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-const EXTERNAL = path.resolve(__dirname, '../../../shared/data/onnx-external');
+const EXTERNAL = sharedDataPath('onnx-external');
 const PROBLEM = 'application/problem+json';
 
 describe.each(e2eTopologies())('model registry over HTTP ($name)', (topology) => {
@@ -130,8 +131,7 @@ describe.each(e2eTopologies())('model registry over HTTP ($name)', (topology) =>
     expect((await engine.post('/v1/models/x/versions/1', { model: 'json' })).status).toBe(415);
   });
 
-  const external = existsSync(EXTERNAL);
-  if (!external && process.env.CI === 'true') throw new Error(`${EXTERNAL} is missing (CI must run the external-model tests)`);
+  const external = sharedDataAvailable('registering the external converter models', 'onnx-external');
   (external ? it : it.skip)('registers every external converter model except the unloadable one, rewriting ZipMap outputs', async () => {
     const catalog = [
       'skl2onnx-rf-iris-zipmap/model.onnx',

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { sharedDataAvailable, sharedDataPath } from '../../../test/support/shared-data';
 import path from 'node:path';
 import { isModelLoadError } from './model-runtime.errors';
 import { readModelSignature } from './model-signature';
@@ -6,9 +7,7 @@ import { decodeOipTensor, encodeOipTensor, InferenceInputError } from './oip-ten
 import { RawInferenceSession } from './raw-inference-session';
 import { rewriteZipMap } from './zipmap-rewrite';
 
-const EXTERNAL = process.env.VERDICT_SHARED_DATA_DIR
-  ? path.join(process.env.VERDICT_SHARED_DATA_DIR, 'onnx-external')
-  : path.resolve(__dirname, '../../../../shared/data/onnx-external');
+const EXTERNAL = sharedDataPath('onnx-external');
 const DEMO = path.resolve(__dirname, '../../../models/fraud-demo/model.onnx');
 const model = (p: string): Buffer => readFileSync(path.join(EXTERNAL, p));
 
@@ -68,11 +67,7 @@ describe('RawInferenceSession on the demo model', () => {
   });
 });
 
-const external = existsSync(EXTERNAL);
-if (!external) {
-  if (process.env.CI === 'true') throw new Error(`${EXTERNAL} is missing (CI must run the external-model tests)`);
-  console.warn(`SKIPPED raw inference on the external models: ${EXTERNAL} does not exist (a clone without ../shared).`);
-}
+const external = sharedDataAvailable('raw inference on the external models', 'onnx-external');
 
 (external ? describe : describe.skip)('raw inference on converter-made models (../shared/data/onnx-external)', () => {
   it('rewrites ZipMap so every output can be fetched; rf-iris probabilities equal the upstream values', async () => {
