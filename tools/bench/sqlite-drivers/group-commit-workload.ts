@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { percentile } from '@verdict/domain';
 import { openDriver, type DriverName } from './sqlite-driver';
 
 export type Synchronous = 'FULL' | 'NORMAL';
@@ -32,8 +33,7 @@ export interface WorkloadResult {
 /** A decision-sized payload (~2 KB of JSON), as the engine appends. */
 const PAYLOAD = JSON.stringify({ request: { note: 'x'.repeat(1200) }, features: Array.from({ length: 19 }, (_, i) => i / 7), score: 0.1 });
 
-const percentile = (sorted: number[], p: number): number =>
-  Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 1000) / 1000;
+const ms = (p: number, values: number[]): number => Math.round((percentile(values, p) ?? 0) * 1000) / 1000;
 
 /**
  * The SQLite event store's writer loop, on either binding: per batch BEGIN IMMEDIATE, then per append the stream's
@@ -69,7 +69,6 @@ export function runGroupCommitWorkload(options: WorkloadOptions): WorkloadResult
       commitMs.push(performance.now() - t);
     }
     const seconds = (performance.now() - start) / 1000;
-    commitMs.sort((a, b) => a - b);
     return {
       driver: options.driver,
       sqliteVersion: db.sqliteVersion,
@@ -81,7 +80,7 @@ export function runGroupCommitWorkload(options: WorkloadOptions): WorkloadResult
       seconds: Math.round(seconds * 1000) / 1000,
       appendsPerSecond: Math.round((options.commits * options.batchSize) / seconds),
       commitsPerSecond: Math.round(options.commits / seconds),
-      commitMs: { p50: percentile(commitMs, 0.5), p99: percentile(commitMs, 0.99) },
+      commitMs: { p50: ms(0.5, commitMs), p99: ms(0.99, commitMs) },
     };
   } finally {
     db.close();
