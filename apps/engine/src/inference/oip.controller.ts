@@ -1,5 +1,8 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '@verdict/config';
 import { isModelId } from '@verdict/domain';
 import { Readiness } from '../health/readiness';
 import { InferenceService } from './inference-service';
@@ -10,7 +13,8 @@ const DATATYPES: Record<string, string> = {
   float32: 'FP32', float64: 'FP64', int32: 'INT32', int64: 'INT64', bool: 'BOOL', string: 'BYTES',
   int8: 'INT8', uint8: 'UINT8', int16: 'INT16', uint16: 'UINT16', uint32: 'UINT32', uint64: 'UINT64', float16: 'FP16',
 };
-const SERVER = { name: 'verdict', version: (require('../../../../package.json') as { version: string }).version, extensions: [] as string[] };
+// From the repository root: the same whether this runs from source or from dist/.
+const SERVER = { name: 'verdict', version: (JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version, extensions: [] as string[] };
 
 function ids(name: string, version?: string): void {
   if (!isModelId(name) || (version !== undefined && !isModelId(version))) throw new OipError(400, 'Model names and versions are 1–64 characters of A-Z, a-z, 0-9, ".", "_" and "-".');
