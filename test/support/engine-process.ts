@@ -12,9 +12,13 @@ export interface EngineProcess {
   stop(): Promise<void>;
 }
 
-/** Runs apps/engine/src/main.ts in its own process (TypeScript loaded by test/support/ts-register.js). */
-export function startEngineProcess(env: Record<string, string>): Promise<EngineProcess> {
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/support/ts-register.js'), path.join(ROOT, 'apps/engine/src/main.ts')], {
+/**
+ * Runs apps/engine/src/main.ts in its own process (TypeScript loaded by test/support/ts-register.js), or, with
+ * `builtMain`, a compiled main.js as `npm start` runs it.
+ */
+export function startEngineProcess(env: Record<string, string>, builtMain?: string): Promise<EngineProcess> {
+  const args = builtMain ? [builtMain] : ['-r', path.join(ROOT, 'test/support/ts-register.js'), path.join(ROOT, 'apps/engine/src/main.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

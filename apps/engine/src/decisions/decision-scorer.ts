@@ -53,7 +53,7 @@ export class DecisionScorer {
 
   async score(request: DecisionRequest, requestHash: string, startedAt: number): Promise<DecisionMade> {
     const table = this.deployment.require();
-    const release = table.lease(); // these sessions stay open until this decision is made, whatever changes meanwhile
+    table.acquire(); // these sessions stay open until this decision is made, whatever changes meanwhile
     try {
       const route = routeRequest(table.challenger, request);
       const shadowArm = route.shadow ? table.challenger : null;
@@ -96,7 +96,7 @@ export class DecisionScorer {
         ...(shadow ? { shadow: await shadow } : {}),
       });
     } finally {
-      release();
+      table.release();
     }
   }
 

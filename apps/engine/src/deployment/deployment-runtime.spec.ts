@@ -54,12 +54,12 @@ describe('DeploymentRuntime', () => {
     version('b');
     await runtime.apply(state(1, 'a'));
     const first = runtime.require();
-    const release = first.lease();
+    first.acquire();
     await runtime.apply(state(2, 'b', 'a'));
     expect(runtime.require().revision).toBe(2);
     await runtime.apply(state(3, 'b')); // 'a' leaves every table, but the request still holds it
     await expect(first.champion.model.runtime.score(row(), 1)).resolves.toBeDefined();
-    release();
+    first.release();
     await first.champion.model.closed();
     await expect(first.champion.model.runtime.score(row(), 1)).rejects.toThrow(/closed/);
     expect(loader.openSessions()).toBe(1);

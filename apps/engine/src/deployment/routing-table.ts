@@ -19,6 +19,8 @@ export interface ChallengerArm extends Arm {
  */
 export class RoutingTable {
   private retired = false;
+  /** Every session the table holds (a model in two roles appears twice: it was acquired once per role). */
+  private readonly models: readonly LoadedModel[];
 
   constructor(
     readonly revision: number,
@@ -27,25 +29,26 @@ export class RoutingTable {
     readonly challenger: ChallengerArm | null,
     /** Kept loaded (not routed to) so a rollback to it is instant. */
     readonly standby: LoadedModel | null,
-  ) {}
-
-  private models(): LoadedModel[] {
-    return [this.champion.model, ...(this.challenger ? [this.challenger.model] : []), ...(this.standby ? [this.standby] : [])];
+  ) {
+    this.models = [champion.model, ...(challenger ? [challenger.model] : []), ...(standby ? [standby] : [])];
   }
 
-  /** A request's lease: every session of the table stays open until release(). */
-  lease(): () => void {
-    const models = this.models();
-    for (const m of models) m.retain();
-    return () => {
-      for (const m of models) m.release();
-    };
+  /**
+   * A request's lease: every session of the table stays open until `release()`. Called twice per decision, so it
+   * allocates nothing.
+   */
+  acquire(): void {
+    for (const m of this.models) m.retain();
+  }
+
+  release(): void {
+    for (const m of this.models) m.release();
   }
 
   /** The table is replaced: drop its own references (sessions close once leases in flight are released too). */
   retire(): void {
     if (this.retired) return;
     this.retired = true;
-    for (const m of this.models()) m.release();
+    this.release();
   }
 }
