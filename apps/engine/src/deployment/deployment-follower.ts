@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import {
   DEPLOYMENT_STREAM,
@@ -8,7 +7,7 @@ import {
   type DeploymentEvent,
   type DeploymentState,
 } from '@verdict/domain';
-import type { AllSubscription, EventStore, RecordedEvent } from '@verdict/event-store';
+import type { EventStore, RecordedEvent } from '@verdict/event-store';
 import type { DeploymentRuntime } from './deployment-runtime';
 
 export interface AppliedDeploymentEvent {
@@ -17,19 +16,24 @@ export interface AppliedDeploymentEvent {
   readonly position: bigint;
 }
 
-const RESUBSCRIBE_DELAY_MS = 1000;
+/** How often the stream is read for changes made by other instances. */
+export const DEPLOYMENT_POLL_MS = 200;
 
 /**
- * Follows `deployment-decisions` through a subscription, so a change made on any instance is in force here within
- * the subscription's delay: each event is folded into the state, and the DeploymentRuntime loads and swaps to it.
- * A change made on this instance is applied at once (applyOwn) without waiting for its own event to come back.
+ * Follows `deployment-decisions`, so a change made on any instance is in force here within a poll interval: each new
+ * event is folded into the state, and the DeploymentRuntime loads and swaps to it. A change made on this instance is
+ * applied at once (applyOwn) without waiting for the next read.
+ *
+ * It reads the stream itself (one indexed point read every DEPLOYMENT_POLL_MS) instead of subscribing to the global
+ * log: a filtered subscription is woken by every commit, so under decision load it would scan the new decisions many
+ * times a second on the main thread to find, almost always, nothing.
  */
 export class DeploymentFollower {
   private state: DeploymentState = INITIAL_DEPLOYMENT_STATE;
   private readonly applied: AppliedDeploymentEvent[] = [];
-  private subscription: AllSubscription | undefined;
   private loop: Promise<void> | undefined;
   private stopped = false;
+  private wake: (() => void) | undefined;
   private failure: Error | undefined;
   private listeners = new Set<(state: DeploymentState) => void>();
 
@@ -37,6 +41,7 @@ export class DeploymentFollower {
     private readonly store: EventStore,
     private readonly runtime: DeploymentRuntime,
     private readonly log: Logger,
+    private readonly pollMs = DEPLOYMENT_POLL_MS,
   ) {}
 
   /** Reads the whole stream, applies the state it ends in (loading only the sessions that state needs), then follows. */
@@ -66,7 +71,7 @@ export class DeploymentFollower {
     return () => this.listeners.delete(listener);
   }
 
-  /** Reads events the subscription has not delivered yet, straight from the stream (before deciding a change). */
+  /** Reads the events this instance has not applied yet, straight from the stream (each poll, and before a change). */
   async catchUp(): Promise<void> {
     const events = await this.store.readStream(DEPLOYMENT_STREAM, { fromRevision: BigInt(this.state.revision) });
     for (const e of events) this.ingest(e);
@@ -74,7 +79,8 @@ export class DeploymentFollower {
 
   /** Applies a change this instance has just appended; resolves once it is in force here. */
   async applyOwn(recorded: RecordedEvent): Promise<void> {
-    this.ingest(recorded);
+    if (Number(recorded.revision) + 1 === this.state.revision + 1) this.ingest(recorded);
+    else await this.catchUp(); // another instance's change landed in between: read them in order
     await this.applyLatest();
   }
 
@@ -96,7 +102,7 @@ export class DeploymentFollower {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.subscription?.close();
+    this.wake?.();
     await this.loop;
   }
 
@@ -115,24 +121,24 @@ export class DeploymentFollower {
 
   private async follow(): Promise<void> {
     while (!this.stopped) {
-      const after = this.applied.at(-1)?.position;
-      this.subscription = this.store.subscribeToAll({ after, filter: { streamPrefixes: [DEPLOYMENT_STREAM] } });
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollMs);
+        timer.unref();
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (this.stopped) return;
+      const before = this.state.revision;
       try {
-        for await (const recorded of this.subscription) {
-          if (recorded.streamId !== DEPLOYMENT_STREAM) continue;
-          try {
-            this.ingest(recorded);
-          } catch (gap) {
-            await this.catchUp(); // a missed event: read the stream itself
-            this.log.warn({ err: gap }, 'deployment follower caught up from the stream');
-          }
-          void this.applyLatest().catch(() => undefined); // logged and kept in lastError by applyLatest
-        }
+        await this.catchUp();
       } catch (error) {
-        if (this.stopped) return;
-        this.log.error({ err: error }, 'deployment subscription failed; resubscribing');
-        await delay(RESUBSCRIBE_DELAY_MS);
+        // The store is down: keep deciding with what is in force, and read again at the next interval.
+        this.log.error({ err: error }, 'cannot read the deployment stream; retrying');
+        continue;
       }
+      if (this.state.revision !== before) void this.applyLatest().catch(() => undefined); // logged and kept in lastError
     }
   }
 }
