@@ -100,13 +100,17 @@ export class DecisionScorer {
     }
   }
 
-  /** The challenger's verdict on the same request, or the reason it has none. Never throws. */
+  /**
+   * The challenger's verdict on the same request, or the reason it has none. Never throws. One row: a shadow records
+   * no reasons, so it skips the explanation rows (a decision's run is 1 + F rows).
+   */
   private async shadow(arm: Arm, request: DecisionRequest): Promise<ShadowResult> {
     const started = performance.now();
     const base = { model: arm.model.snapshot, policy: arm.policy };
     try {
-      const { result } = await scoreOn(arm, request);
+      const result = await arm.model.runtime.score(arm.model.plan.build(request), 1);
       const score = result.scores[0];
+      if (!Number.isFinite(score)) throw new RangeError(`model produced a non-finite score (${score})`);
       return { ...base, score, outcome: applyPolicy(score, arm.policy), modelOutputs: result.firstRowOutputs, inferenceMs: ms(started, performance.now()) };
     } catch (error) {
       return { ...base, inferenceMs: ms(started, performance.now()), error: failure(error) };
