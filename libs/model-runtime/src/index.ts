@@ -4,5 +4,5 @@ export { OnnxModelRuntime, type OnnxModelBytesConfig, type OnnxModelConfig } fro
 export { VERDICT_METADATA_KEYS, parseScoreOutputRef, readModelProto, readVerdictMetadata, type ScoreOutputRef } from './onnx-model-metadata';
 export { readModelSignature, signatureOf, decodeModel } from './model-signature';
 export { rewriteZipMap, type ZipMapRewrite } from './zipmap-rewrite';
-export { decodeOipTensor, encodeOipTensor, InferenceInputError, oipDatatypeOf, type OipTensorJson } from './oip-tensor-codec';
+export { decodeOipTensor, encodeOipTensor, InferenceInputError, oipDatatypeOf } from './oip-tensor-codec';
 export { RawInferenceSession } from './raw-inference-session';

@@ -1,14 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { TensorSpec } from '@verdict/domain';
-
-/** A request or response tensor in the Open Inference Protocol v2's JSON form. */
-export interface OipTensorJson {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly datatype: string;
-  readonly data: readonly unknown[];
-  readonly parameters?: Record<string, unknown>;
-}
+import type { OipTensor, TensorSpec } from '@verdict/domain';
 
 /** A request the model cannot take as given: answered 400 `{ error }` by the protocol layer. */
 export class InferenceInputError extends Error {
@@ -73,7 +64,7 @@ function int32(v: unknown, name: string, i: number): number {
 }
 
 /** Decodes one request input for the model input `spec` into an onnxruntime tensor; throws InferenceInputError. */
-export function decodeOipTensor(input: OipTensorJson, spec: TensorSpec): ort.Tensor {
+export function decodeOipTensor(input: OipTensor, spec: TensorSpec): ort.Tensor {
   const type = BY_DATATYPE[input.datatype];
   if (type === undefined) throw new InferenceInputError(`input "${input.name}": datatype ${input.datatype} is not one of ${Object.keys(BY_DATATYPE).join(', ')}`);
   if (type !== spec.elementType) {
@@ -113,7 +104,7 @@ export function decodeOipTensor(input: OipTensorJson, spec: TensorSpec): ort.Ten
 const encodeFloat = (x: number): number | string => (Number.isFinite(x) ? x : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity');
 
 /** Encodes an output tensor in OIP JSON: flat row-major data; int64 beyond 2^53 as decimal strings. */
-export function encodeOipTensor(name: string, tensor: ort.Tensor): OipTensorJson {
+export function encodeOipTensor(name: string, tensor: ort.Tensor): OipTensor {
   const datatype = oipDatatypeOf(tensor.type);
   if (datatype === undefined) throw new InferenceInputError(`output "${name}" has element type ${tensor.type}, which Verdict does not serve over the protocol`);
   const shape = tensor.dims.map(Number);

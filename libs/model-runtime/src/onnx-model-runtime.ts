@@ -7,6 +7,7 @@ import { ModelLoadError, ModelLoadErrorCode, ModelScoreError, ModelScoreErrorCod
 import { readModelProto, readVerdictMetadata, type ModelProtoSummary, type ScoreOutputRef } from './onnx-model-metadata';
 import { checkSingleFloatInput, resolveBaseline, resolveFeatures } from './onnx-model-inputs';
 import { selectOutputs } from './score-output-selection';
+import { SessionRuns } from './session-runs';
 import { firstRowToJson } from './tensor-to-json';
 
 export interface OnnxModelConfig extends Omit<OnnxModelBytesConfig, 'source'> {
@@ -86,8 +87,7 @@ function checkIntraOpThreads(path: string, value: number | undefined): number {
 }
 
 export class OnnxModelRuntime implements ModelRuntime {
-  private closed = false;
-  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly runs = new SessionRuns();
 
   private constructor(
     readonly descriptor: ModelDescriptor,
@@ -160,23 +160,16 @@ export class OnnxModelRuntime implements ModelRuntime {
   }
 
   score(values: Float32Array, rows: number): Promise<ScoreResult> {
-    if (this.closed) {
+    if (this.runs.closed) {
       return Promise.reject(new ModelScoreError(ModelScoreErrorCode.Closed, `Model ${this.descriptor.name} is closed`));
     }
-    const run = this.run(values, rows);
-    this.inflight.add(run);
-    void run.then(
-      () => this.inflight.delete(run),
-      () => this.inflight.delete(run),
-    );
-    return run;
+    return this.runs.track(this.run(values, rows));
   }
 
-  /** Waits for runs in flight (releasing a session under a native run would crash), then frees the session. */
+  /** Waits for runs in flight, then frees the session. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.allSettled([...this.inflight]);
+    if (this.runs.closed) return;
+    await this.runs.drain();
     await this.session.release();
   }
 

@@ -1,8 +1,9 @@
 import * as ort from 'onnxruntime-node';
-import type { ModelSignature } from '@verdict/domain';
+import type { ModelSignature, OipTensor } from '@verdict/domain';
 import { ModelLoadError, ModelLoadErrorCode } from './model-runtime.errors';
 import { readModelSignature, isTensorSpec } from './model-signature';
-import { decodeOipTensor, encodeOipTensor, InferenceInputError, type OipTensorJson } from './oip-tensor-codec';
+import { SessionRuns } from './session-runs';
+import { decodeOipTensor, encodeOipTensor, InferenceInputError } from './oip-tensor-codec';
 
 const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
   executionProviders: ['cpu'],
@@ -18,8 +19,7 @@ const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
  * element type, several named inputs), in the Open Inference Protocol's JSON form.
  */
 export class RawInferenceSession {
-  private closed = false;
-  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly runs = new SessionRuns();
 
   private constructor(
     readonly signature: ModelSignature,
@@ -39,26 +39,19 @@ export class RawInferenceSession {
   }
 
   /** Runs the model; `requested` names outputs to return (default: every tensor output). */
-  infer(inputs: readonly OipTensorJson[], requested?: readonly string[]): Promise<OipTensorJson[]> {
-    if (this.closed) return Promise.reject(new InferenceInputError('the model session is closed'));
-    const run = this.run(inputs, requested);
-    this.inflight.add(run);
-    void run.then(
-      () => this.inflight.delete(run),
-      () => this.inflight.delete(run),
-    );
-    return run;
+  infer(inputs: readonly OipTensor[], requested?: readonly string[]): Promise<OipTensor[]> {
+    if (this.runs.closed) return Promise.reject(new InferenceInputError('the model session is closed'));
+    return this.runs.track(this.run(inputs, requested));
   }
 
-  /** Waits for runs in flight (releasing a session under a native run would crash), then frees it. */
+  /** Waits for runs in flight, then frees the session. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.allSettled([...this.inflight]);
+    if (this.runs.closed) return;
+    await this.runs.drain();
     await this.session.release();
   }
 
-  private async run(inputs: readonly OipTensorJson[], requested?: readonly string[]): Promise<OipTensorJson[]> {
+  private async run(inputs: readonly OipTensor[], requested?: readonly string[]): Promise<OipTensor[]> {
     const feeds: Record<string, ort.Tensor> = {};
     for (const input of inputs) {
       const spec = this.signature.inputs.find((s) => s.name === input.name);

@@ -1,18 +1,4 @@
-/** A page of the deployment's history (newest first), from the read model. */
-export interface DeploymentHistoryPage {
-  readonly items: readonly {
-    readonly revision: number;
-    readonly type: string;
-    readonly at: string;
-    readonly actor: string;
-    readonly reason: string;
-    readonly automatic: boolean;
-    readonly position: number;
-    readonly event: Record<string, unknown>;
-  }[];
-  readonly nextCursor: string | null;
-}
+import type { DeploymentHistoryQueries } from '@verdict/read-models';
 
-export interface DeploymentHistoryQueries {
-  list(params: { readonly limit: number; readonly cursor?: string }): Promise<DeploymentHistoryPage>;
-}
+/** What the engine needs of the deployment's history: its read-model query, newest first with cursors. */
+export type DeploymentHistoryQueriesPort = Pick<DeploymentHistoryQueries, 'list'>;

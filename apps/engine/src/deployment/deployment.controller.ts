@@ -12,7 +12,7 @@ import { DeploymentChanges } from './deployment-changes';
 import { DeploymentFollower } from './deployment-follower';
 import { DeploymentRuntime } from './deployment-runtime';
 import { eventsBehind, toDeploymentView, toEventView } from './deployment-view';
-import type { DeploymentHistoryQueries } from './deployment-history.port';
+import type { DeploymentHistoryQueriesPort } from './deployment-history.port';
 
 const IF_MATCH = /^\s*(?:W\/)?"(\d{1,12})"\s*$/;
 
@@ -38,7 +38,7 @@ export class DeploymentController {
   constructor(
     private readonly changes: DeploymentChanges,
     private readonly follower: DeploymentFollower,
-    @Inject(DEPLOYMENT_HISTORY) private readonly history: DeploymentHistoryQueries,
+    @Inject(DEPLOYMENT_HISTORY) private readonly history: DeploymentHistoryQueriesPort,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runtime: DeploymentRuntime,
   ) {}

@@ -1,16 +1,4 @@
-/** GET /v1/models: every registered model and its versions, from the read model. */
-export interface ModelListItem {
-  readonly name: string;
-  readonly versions: readonly {
-    readonly version: string;
-    readonly sha256: string;
-    readonly servedSha256: string;
-    readonly registeredAt: string;
-    readonly retiredAt: string | null;
-    readonly decides: boolean;
-  }[];
-}
+import type { ModelListQueries } from '@verdict/read-models';
 
-export interface ModelListQueries {
-  list(): Promise<{ readonly items: readonly ModelListItem[] }>;
-}
+/** What the engine needs of the registry's read model: GET /v1/models. */
+export type ModelListQueriesPort = Pick<ModelListQueries, 'list'>;

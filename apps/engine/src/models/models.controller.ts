@@ -11,7 +11,7 @@ import { validBody } from '../http/validate-body';
 import { DeploymentFollower } from '../deployment/deployment-follower';
 import { ARTIFACT_STORE, MODEL_LIST, VERDICT_CONFIG } from '../infrastructure/tokens';
 import { ModelCatalog } from './model-catalog';
-import type { ModelListQueries } from './model-list.port';
+import type { ModelListQueriesPort } from './model-list.port';
 import { ModelRegistration } from './model-registration';
 import { ModelRetirement } from './model-retirement';
 import { readModelUpload } from './model-upload';
@@ -36,7 +36,7 @@ export class ModelsController {
     private readonly retirement: ModelRetirement,
     private readonly catalog: ModelCatalog,
     private readonly follower: DeploymentFollower,
-    @Inject(MODEL_LIST) private readonly list: ModelListQueries,
+    @Inject(MODEL_LIST) private readonly list: ModelListQueriesPort,
     @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
     @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
   ) {}
