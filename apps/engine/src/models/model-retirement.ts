@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decideRetirement, MODEL_VERSION_RETIRED, modelStreamId, type RegisteredModelVersion } from '@verdict/domain';
-import type { EventStore } from '@verdict/event-store';
+import { isWrongExpectedRevision, type EventStore } from '@verdict/event-store';
 import { ProblemException } from '../http/problem.exception';
 import type { DeploymentFollower } from '../deployment/deployment-follower';
 import type { ModelCatalog } from './model-catalog';
@@ -14,7 +14,7 @@ export class ModelRetirement {
     private readonly follower: DeploymentFollower,
   ) {}
 
-  async retire(name: string, version: string, reason: string, actor: string): Promise<RegisteredModelVersion> {
+  async retire(name: string, version: string, reason: string, actor: string, attempt = 1): Promise<RegisteredModelVersion> {
     await this.follower.catchUp();
     const history = await this.catalog.history(name);
     const roles = deployedAs(this.follower.latest(), name, version);
@@ -27,11 +27,17 @@ export class ModelRetirement {
       case 'deployed':
         throw new ProblemException('model-version-deployed', `${name}@${version} is deployed as ${decision.roles.join(' and ')}; change the deployment first.`, { roles: decision.roles });
       case 'retire':
-        await this.store.appendToStream(
-          modelStreamId(name),
-          [{ id: randomUUID(), type: MODEL_VERSION_RETIRED, data: decision.event as unknown as Record<string, unknown>, metadata: { actor } }],
-          { expectedRevision: history.lastRevision ?? 'no_stream' },
-        );
+        try {
+          await this.store.appendToStream(
+            modelStreamId(name),
+            [{ id: randomUUID(), type: MODEL_VERSION_RETIRED, data: decision.event as unknown as Record<string, unknown>, metadata: { actor } }],
+            { expectedRevision: history.lastRevision ?? 'no_stream' },
+          );
+        } catch (error) {
+          // Another version of the model was registered (or this one retired) meanwhile: decide again on the new stream.
+          if (isWrongExpectedRevision(error) && attempt < 5) return this.retire(name, version, reason, actor, attempt + 1);
+          throw error;
+        }
         return { registered: history.version(version)!.registered, retired: decision.event };
     }
   }
