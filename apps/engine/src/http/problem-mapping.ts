@@ -3,6 +3,7 @@ import { isEventStoreUnavailable, EventStoreError } from '@verdict/event-store';
 import { InvalidCursorError, InvalidDecisionFilterError } from '@verdict/read-models';
 import { ProblemException } from './problem.exception';
 import { IdempotencyConflictError } from '../decisions/idempotency-conflict.error';
+import { isArtifactAltered, isArtifactMissing, isArtifactStoreUnavailable } from '@verdict/artifact-store';
 import { isDeploymentRuleError } from '@verdict/domain';
 import { DeploymentChangeConflictError } from '../deployment/deployment-changes';
 import { DeploymentNotReadyError } from '../deployment/deployment-runtime';
@@ -63,11 +64,17 @@ export function toProblem(error: unknown): { doc: ProblemDocument; internal: boo
   if (error instanceof DeploymentNotReadyError) {
     return { doc: problem('not-ready', 'No champion is deployed yet: the engine is starting.'), internal: false };
   }
+  if (isArtifactStoreUnavailable(error)) {
+    return { doc: problem('artifact-store-unavailable', error.message), internal: true };
+  }
+  if (isArtifactMissing(error) || isArtifactAltered(error)) {
+    return { doc: problem('artifact-integrity', error.message), internal: true };
+  }
   if (isEventStoreUnavailable(error)) {
-    return { doc: problem('event-store-unavailable', 'The decision was not recorded: the event store is unavailable. Retry the same request.'), internal: false };
+    return { doc: problem('event-store-unavailable', 'Nothing was recorded: the event store is unavailable. Retry the same request.'), internal: false };
   }
   if (error instanceof EventStoreError) {
-    return { doc: problem('event-store-unavailable', `The decision was not recorded: ${error.message}`), internal: true };
+    return { doc: problem('event-store-unavailable', `Nothing was recorded: ${error.message}`), internal: true };
   }
   const statusCode = (error as { statusCode?: unknown })?.statusCode;
   const status = error instanceof HttpException ? error.getStatus() : typeof statusCode === 'number' ? statusCode : 500;
