@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
 import { createArtifactStore, type ArtifactStore } from '@verdict/artifact-store';
 import { createEventStore, type EventStore } from '@verdict/event-store';
-import { createReadModelDataSource, DecisionQueries, DeploymentHistoryQueries, ModelListQueries } from '@verdict/read-models';
+import { createReadModelDataSource, DecisionQueries, DecisionScopeQueries, DeploymentHistoryQueries, ModelListQueries } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { DecisionScorer } from './decisions/decision-scorer';
 import { DecisionsController } from './decisions/decisions.controller';
@@ -45,6 +45,8 @@ import { ModelRegistration } from './models/model-registration';
 import { ModelRetirement } from './models/model-retirement';
 import { ModelsController } from './models/models.controller';
 import { InlineProjections } from './projections/inline-projections';
+import { ReplayController } from './replay/replay.controller';
+import { ReplayService } from './replay/replay-service';
 
 /** Wires ports to the adapters the configuration names. No logic lives here. */
 @Module({})
@@ -106,6 +108,12 @@ export class EngineModule {
           new InferenceService(store, catalog, follower, sessions),
         inject: [EVENT_STORE, ModelCatalog, DeploymentFollower, RawSessions],
       },
+      {
+        provide: ReplayService,
+        useFactory: (store: EventStore, artifacts: ArtifactStore, catalog: ModelCatalog, ds: DataSource) =>
+          new ReplayService(store, artifacts, catalog, new DecisionScopeQueries(ds), logger),
+        inject: [EVENT_STORE, ARTIFACT_STORE, ModelCatalog, READ_MODEL_DATA_SOURCE],
+      },
       InlineProjections,
       { provide: PROJECTION_RUNNER, useExisting: InlineProjections },
       ResourceLifecycle,
@@ -126,6 +134,7 @@ export class EngineModule {
         ModelsController,
         DeploymentController,
         OipController,
+        ReplayController,
         HealthController,
         MetricsController,
         ProblemTypesController,

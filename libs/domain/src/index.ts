@@ -10,3 +10,4 @@ export * from './request-validation';
 export * from './features';
 export * from './models';
 export * from './deployment';
+export * from './replay';

@@ -6,3 +6,4 @@ export { readModelSignature, signatureOf, decodeModel } from './model-signature'
 export { rewriteZipMap, type ZipMapRewrite } from './zipmap-rewrite';
 export { decodeOipTensor, encodeOipTensor, InferenceInputError, oipDatatypeOf } from './oip-tensor-codec';
 export { RawInferenceSession } from './raw-inference-session';
+export { ReplaySession, type RecordedRun, type ReplayBatch } from './replay-session';

@@ -9,6 +9,7 @@ import { checkSingleFloatInput, resolveBaseline, resolveFeatures } from './onnx-
 import { selectOutputs } from './score-output-selection';
 import { SessionRuns } from './session-runs';
 import { firstRowToJson } from './tensor-to-json';
+import { extractScores } from './score-extraction';
 
 export interface OnnxModelConfig extends Omit<OnnxModelBytesConfig, 'source'> {
   readonly path: string;
@@ -201,21 +202,6 @@ export class OnnxModelRuntime implements ModelRuntime {
     for (const name of outputNames) firstRowOutputs[name] = firstRowToJson(result[name] as ort.Tensor, rows);
     return { scores, firstRowOutputs };
   }
-}
-
-function extractScores(tensor: ort.Tensor, ref: ScoreOutputRef, rows: number): Float32Array {
-  const dims = tensor.dims;
-  const width = dims.length === 1 ? 1 : dims.length === 2 ? dims[1] : -1;
-  if (width < 0 || dims[0] !== rows || ref.column >= width) {
-    throw new ModelScoreError(
-      ModelScoreErrorCode.RunFailed,
-      `score output "${ref.name}" has dims [${dims.join(', ')}]; expected [${rows}] or [${rows}, >${ref.column}]`,
-    );
-  }
-  const data = tensor.data as Float32Array | Float64Array;
-  const scores = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) scores[r] = data[r * width + ref.column];
-  return scores;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -21,14 +21,20 @@ export function toJsonScalar(value: unknown): JsonScalar {
 
 /** The slice of an output that belongs to the first input row, as a JSON-safe RawTensor. */
 export function firstRowToJson(tensor: Tensor, rows: number): RawTensor {
+  return rowToJson(tensor, rows, 0);
+}
+
+/** The slice of an output that belongs to input row `row` of `rows`, as a JSON-safe RawTensor. */
+export function rowToJson(tensor: Tensor, rows: number, row: number): RawTensor {
   const dims = tensor.dims.map(Number);
   const data = tensor.data as ArrayLike<unknown>;
   // Outputs without a leading batch dimension (rare, e.g. constants) are recorded whole.
   const batched = dims.length > 0 && dims[0] === rows;
   const rowDims = batched ? [1, ...dims.slice(1)] : dims;
   const count = batched ? dims.slice(1).reduce((a, b) => a * b, 1) : data.length;
+  const start = batched ? row * count : 0;
   const out: JsonScalar[] = new Array<JsonScalar>(count);
   const isBool = tensor.type === 'bool';
-  for (let i = 0; i < count; i++) out[i] = isBool ? Boolean(data[i]) : toJsonScalar(data[i]);
+  for (let i = 0; i < count; i++) out[i] = isBool ? Boolean(data[start + i]) : toJsonScalar(data[start + i]);
   return { type: tensor.type, dims: rowDims, data: out };
 }

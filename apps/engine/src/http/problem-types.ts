@@ -29,6 +29,7 @@ export const PROBLEM_TYPES = {
   'invalid-deployment-change': { status: 422, title: 'The change is not valid', description: 'The change is well-formed but cannot be applied as given (traffic out of range, no policy to use). `rule` names which.' },
   'deployment-conflict': { status: 409, title: 'Another deployment change landed first', description: 'Two changes raced; this one lost and was not applied. Read the deployment (GET /v1/deployment) and decide again, with If-Match to be sure.' },
   'precondition-failed': { status: 412, title: 'The deployment has changed', description: 'If-Match named a revision that is no longer current. Read the deployment again.' },
+  'replay-not-found': { status: 404, title: 'Replay not found', description: 'No replay with this id has been requested (ids are the `replayId` that POST /v1/replays answered).' },
   'internal-error': { status: 500, title: 'Internal error', description: 'An unexpected error. It has been logged with the request id given in `instance`.' },
 } as const;
 

@@ -8,6 +8,7 @@ import { DeploymentFollower } from '../deployment/deployment-follower';
 import { DeploymentRuntime } from '../deployment/deployment-runtime';
 import { RawSessions } from '../inference/raw-sessions';
 import { InlineProjections } from '../projections/inline-projections';
+import { ReplayService } from '../replay/replay-service';
 import { ARTIFACT_STORE, EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE } from './tokens';
 
 /**
@@ -25,12 +26,14 @@ export class ResourceLifecycle implements OnApplicationShutdown {
     private readonly follower: DeploymentFollower,
     private readonly deployment: DeploymentRuntime,
     private readonly rawSessions: RawSessions,
+    private readonly replays: ReplayService,
     @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     const steps: [string, () => Promise<unknown>][] = [
+      ['replays', () => this.replays.stop()],
       ['canary analysis', () => this.analyst.stop()],
       ['deployment follower', () => this.follower.stop()],
       ['projections', () => this.projections.stop()],

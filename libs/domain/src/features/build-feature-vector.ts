@@ -1,5 +1,5 @@
 import type { DecisionRequest } from '../decision-request';
-import { resolveFeatures, type FeatureColumn, type FeatureColumnSpec } from './feature-columns';
+import { resolveFeatures, type FeatureColumn, type FeatureColumnResolver, type FeatureColumnSpec } from './feature-columns';
 import { InvalidFeatureOutputError, NonFiniteFeatureError } from './feature.errors';
 
 /**
@@ -10,8 +10,8 @@ export class FeaturePlan {
   readonly names: readonly string[];
   private readonly columns: readonly FeatureColumn[];
 
-  constructor(specs: readonly FeatureColumnSpec[]) {
-    this.columns = resolveFeatures(specs);
+  constructor(specs: readonly FeatureColumnSpec[], resolve?: FeatureColumnResolver) {
+    this.columns = resolveFeatures(specs, resolve);
     this.names = Object.freeze(this.columns.map((c) => c.name));
   }
 

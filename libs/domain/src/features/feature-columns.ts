@@ -55,11 +55,14 @@ export function resolveFeatureColumn(spec: FeatureColumnSpec): FeatureColumn {
   return feature;
 }
 
+/** How a column spec becomes code: the registry's, or (for a replay that checks feature-code drift) another build's. */
+export type FeatureColumnResolver = (spec: FeatureColumnSpec) => FeatureColumn;
+
 /** Resolves every column, in order; a name used twice is an error (the model would see one value twice). */
-export function resolveFeatures(specs: readonly FeatureColumnSpec[]): readonly FeatureColumn[] {
+export function resolveFeatures(specs: readonly FeatureColumnSpec[], resolve: FeatureColumnResolver = resolveFeatureColumn): readonly FeatureColumn[] {
   const seen = new Set<string>();
   return specs.map((spec) => {
-    const column = resolveFeatureColumn(spec);
+    const column = resolve(spec);
     if (seen.has(column.name)) throw new InvalidFeatureColumnError(column.name, 'is listed twice');
     seen.add(column.name);
     return column;

@@ -1,0 +1,150 @@
+import {
+  compareFeatures,
+  compareReplay,
+  DECISION_MADE,
+  explanationRows,
+  ReplayTally,
+  upcastDecisionMade,
+  type DecisionMade,
+  FeaturePlan,
+  type FeatureColumnResolver,
+  type FeatureColumnSpec,
+  type FieldDifference,
+  type ReplayReport,
+  type ReplaySelection,
+} from '@verdict/domain';
+import type { EventStore } from '@verdict/event-store';
+import type { ReplayBatch, ReplaySession } from '@verdict/model-runtime';
+import type { ReplayModels } from './replay-models';
+
+/** Events read per page; decisions of a page are grouped by model and scored in batches of at most BATCH. */
+const PAGE = 2000;
+const BATCH = 256;
+
+export interface ReplayProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface ReplayRunOptions {
+  readonly store: EventStore;
+  readonly models: ReplayModels;
+  /** recompute-features mode: the input columns the decision's model declares (its manifest's, else the recorded names). */
+  readonly featureSpecsFor?: (decision: DecisionMade) => Promise<readonly FeatureColumnSpec[]>;
+  /** The feature code to check against; default: this build's registry. */
+  readonly featureResolver?: FeatureColumnResolver;
+  /** Where to start reading (a hint from the read model; never after the first selected decision). */
+  readonly startAfter?: bigint;
+  /** Last position to read: the head when the replay started, or the requested toPosition. */
+  readonly endAt: bigint;
+  readonly onProgress?: (done: number) => void;
+}
+
+interface Selected {
+  readonly decision: DecisionMade;
+  readonly position: bigint;
+}
+
+const matches = (s: ReplaySelection, d: DecisionMade): boolean =>
+  (s.from === undefined || d.decidedAt >= s.from) &&
+  (s.to === undefined || d.decidedAt <= s.to) &&
+  (s.filter?.modelSha256 === undefined || d.model.sha256 === s.filter.modelSha256) &&
+  (s.filter?.outcome === undefined || d.outcome === s.filter.outcome) &&
+  (s.filter?.cardId === undefined || d.request.cardId === s.filter.cardId);
+
+/** Scores the decision's row and its explanation rows, in one run, exactly as the decision did. */
+async function runAlone(session: ReplaySession, d: DecisionMade): Promise<ReplayBatch> {
+  const width = d.features.names.length;
+  return session.run(explanationRows(Float32Array.from(d.features.values), d.explanation.baseline), width + 1, width);
+}
+
+/**
+ * One replay over the log: reads DecisionMade events in position order, fetches each model by its recorded sha256,
+ * runs the recorded rows and compares bit for bit. Decisions of a page are batched by model: the rows of up to
+ * BATCH decisions go through one run. Should a batched run ever differ from the recorded one, that decision is run
+ * again alone, in the very shape it ran in (1 + F rows), and only that run's verdict counts.
+ */
+export async function runReplay(selection: ReplaySelection, options: ReplayRunOptions): Promise<ReplayReport> {
+  const tally = new ReplayTally(selection);
+  const first = selection.fromPosition === undefined ? undefined : BigInt(selection.fromPosition);
+  let after = options.startAfter ?? (first !== undefined && first > 0n ? first - 1n : undefined);
+  if (first !== undefined && after !== undefined && after < first - 1n) after = first - 1n;
+  for (;;) {
+    const page = await options.store.readAll({ after, maxCount: PAGE, filter: { eventTypePrefixes: [DECISION_MADE] } });
+    const selected: Selected[] = [];
+    let ended = page.length === 0;
+    for (const event of page) {
+      if (event.position > options.endAt) {
+        ended = true;
+        break;
+      }
+      after = event.position;
+      if (event.type !== DECISION_MADE) continue;
+      const decision = upcastDecisionMade(event.data);
+      if (matches(selection, decision)) selected.push({ decision, position: event.position });
+    }
+    await replayPage(selected, selection, options, tally);
+    options.onProgress?.(tally.done);
+    if (ended) return tally.report();
+  }
+}
+
+async function replayPage(selected: readonly Selected[], selection: ReplaySelection, options: ReplayRunOptions, tally: ReplayTally): Promise<void> {
+  const verdicts = new Map<Selected, FieldDifference[]>();
+  const groups = new Map<string, { session: ReplaySession; items: Selected[] }>();
+  const models = await Promise.all(selected.map((s) => options.models.for(s.decision)));
+  selected.forEach((s, i) => {
+    const model = models[i];
+    if (model.kind !== 'session') return;
+    const group = groups.get(model.key) ?? { session: model.session, items: [] };
+    group.items.push(s);
+    groups.set(model.key, group);
+  });
+  for (const { session, items } of groups.values()) {
+    for (let start = 0; start < items.length; start += BATCH) {
+      const chunk = items.slice(start, start + BATCH);
+      for (const [item, differences] of await replayBatch(session, chunk)) verdicts.set(item, differences);
+    }
+  }
+  // Verdicts are tallied in log order, so the same decisions always give the same report.
+  for (let i = 0; i < selected.length; i++) {
+    const { decision, position } = selected[i];
+    const model = models[i];
+    const ref = { sha256: decision.model.sha256, name: decision.model.name, version: decision.model.version };
+    if (model.kind === 'unavailable') tally.unavailable(position, ref, model.why, model.detail);
+    else tally.replayed(decision.decisionId, position, ref, verdicts.get(selected[i]) ?? []);
+    if (selection.mode === 'recompute-features' && options.featureSpecsFor) {
+      tally.featureDrift(decision.decisionId, position, featureDifferences(decision, await options.featureSpecsFor(decision), options.featureResolver));
+    }
+  }
+}
+
+async function replayBatch(session: ReplaySession, chunk: readonly Selected[]): Promise<Map<Selected, FieldDifference[]>> {
+  const width = chunk[0].decision.features.names.length;
+  const perDecision = width + 1;
+  const rows = new Float32Array(chunk.length * perDecision * width);
+  chunk.forEach(({ decision }, k) => rows.set(explanationRows(Float32Array.from(decision.features.values), decision.explanation.baseline), k * perDecision * width));
+  const batch = await session.run(rows, chunk.length * perDecision, width);
+  const out = new Map<Selected, FieldDifference[]>();
+  for (let k = 0; k < chunk.length; k++) {
+    const item = chunk[k];
+    const row = k * perDecision;
+    let differences = compareReplay(item.decision, { modelOutputs: batch.outputsOf(row), scores: batch.scores.subarray(row, row + perDecision) });
+    if (differences.length > 0) {
+      const alone = await runAlone(session, item.decision);
+      differences = compareReplay(item.decision, { modelOutputs: alone.outputsOf(0), scores: alone.scores });
+    }
+    out.set(item, differences);
+  }
+  return out;
+}
+
+/** Rebuilds the row from the recorded request with today's feature code. */
+function featureDifferences(decision: DecisionMade, specs: readonly FeatureColumnSpec[], resolver?: FeatureColumnResolver): FieldDifference[] {
+  try {
+    return compareFeatures(decision, new FeaturePlan(specs, resolver).build(decision.request));
+  } catch (e) {
+    // Today's code cannot build this row at all (a feature removed or renamed, a non-finite value): drift too.
+    return [{ field: 'features', recorded: decision.features.names, replayed: (e as Error).message }];
+  }
+}

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ArtifactStore } from '@verdict/artifact-store';
+import {
+  canonicalJson,
+  REPLAY_COMPLETED,
+  REPLAY_FAILED,
+  REPLAY_REQUESTED,
+  replaySelection,
+  replayStreamId,
+  sha256Hex,
+  type DecisionMade,
+  type FeatureColumnResolver,
+  type FeatureColumnSpec,
+  type ReplayCompletedV1,
+  type ReplayFailedV1,
+  type ReplayReport,
+  type ReplayRequest,
+  type ReplayRequestedV1,
+  type ReplaySelection,
+} from '@verdict/domain';
+import { NO_STREAM, STREAM_EXISTS, type EventStore } from '@verdict/event-store';
+import type { DecisionScopeQueries } from '@verdict/read-models';
+import type { ModelCatalog } from '../models/model-catalog';
+import { ReplayModels } from './replay-models';
+import { runReplay } from './replay-run';
+
+export type ReplayStatus = 'running' | 'completed' | 'failed';
+
+export interface ReplayState {
+  readonly replayId: string;
+  readonly status: ReplayStatus;
+  readonly selection: ReplaySelection;
+  readonly requestedAt: string;
+  readonly actor: string;
+  /** `total` is sized from the read model when the replay starts (null when another instance runs it). */
+  readonly progress: { readonly done: number; readonly total: number | null };
+  readonly completedAt?: string;
+  readonly reportSha256?: string;
+  readonly report?: ReplayReport;
+  readonly error?: string;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export class ShuttingDownError extends Error {
+  constructor() {
+    super('the engine shut down during the replay');
+    this.name = 'ShuttingDownError';
+  }
+}
+
+/**
+ * Runs replays one at a time on this instance (a replay is CPU work beside live decisions) and records each on its
+ * own stream: ReplayRequested when accepted, then ReplayCompleted with the report and its hash, or ReplayFailed.
+ * Any instance answers for any replay from that stream; the one running it also knows its progress.
+ */
+export class ReplayService {
+  private readonly jobs = new Map<string, Mutable<ReplayState>>();
+  private queue: Promise<void> = Promise.resolve();
+  private stopping = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly artifacts: ArtifactStore,
+    private readonly catalog: ModelCatalog,
+    private readonly scope: Pick<DecisionScopeQueries, 'extent'>,
+    private readonly log: Logger,
+    /** The feature code recompute-features checks against; default: this build's registry. */
+    private readonly featureResolver?: FeatureColumnResolver,
+  ) {}
+
+  /** Records the request (durably, before answering) and queues the run. */
+  async request(request: ReplayRequest, actor: string): Promise<ReplayState> {
+    const replayId = randomUUID();
+    const selection = replaySelection(request);
+    const requestedAt = new Date().toISOString();
+    const event: ReplayRequestedV1 = { schemaVersion: 1, replayId, selection, requestedAt, actor };
+    await this.store.appendToStream(replayStreamId(replayId), [{ id: randomUUID(), type: REPLAY_REQUESTED, data: { ...event } }], { expectedRevision: NO_STREAM });
+    const job: Mutable<ReplayState> = { replayId, status: 'running', selection, requestedAt, actor, progress: { done: 0, total: null } };
+    this.jobs.set(replayId, job);
+    this.queue = this.queue.then(() => this.run(job, request));
+    return { ...job };
+  }
+
+  /** The replay as this instance knows it, else as its stream tells it; null when there is no such replay. */
+  async state(replayId: string): Promise<ReplayState | null> {
+    const job = this.jobs.get(replayId);
+    if (job && job.status === 'running') return { ...job, progress: { ...job.progress } };
+    const events = await this.store.readStream(replayStreamId(replayId));
+    const requested = events.find((e) => e.type === REPLAY_REQUESTED)?.data as ReplayRequestedV1 | undefined;
+    if (!requested) return null;
+    const base = { replayId, selection: requested.selection, requestedAt: requested.requestedAt, actor: requested.actor };
+    const completed = events.find((e) => e.type === REPLAY_COMPLETED)?.data as ReplayCompletedV1 | undefined;
+    if (completed) {
+      const total = completed.report.counts.decisions;
+      return { ...base, status: 'completed', progress: { done: total, total }, completedAt: completed.completedAt, reportSha256: completed.reportSha256, report: completed.report };
+    }
+    const failed = events.find((e) => e.type === REPLAY_FAILED)?.data as ReplayFailedV1 | undefined;
+    if (failed) return { ...base, status: 'failed', progress: { done: failed.done, total: null }, completedAt: failed.failedAt, error: failed.error };
+    return { ...base, status: 'running', progress: { done: 0, total: null } };
+  }
+
+  /** Ends the running replay (recorded as failed: the engine shut down) and waits for it. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.queue;
+  }
+
+  private async run(job: Mutable<ReplayState>, request: ReplayRequest): Promise<void> {
+    const started = Date.now();
+    const models = new ReplayModels(this.artifacts);
+    try {
+      if (this.stopping) throw new ShuttingDownError();
+      const head = await this.store.headPosition();
+      const endAt = request.toPosition !== undefined && request.toPosition < head ? request.toPosition : head;
+      const extent = await this.scope.extent({
+        from: request.from === undefined ? undefined : new Date(request.from),
+        to: request.to === undefined ? undefined : new Date(request.to),
+        fromPosition: request.fromPosition,
+        toPosition: endAt,
+        ...request.filter,
+      });
+      job.progress = { done: 0, total: extent.count };
+      const report = await runReplay(job.selection, {
+        store: this.store,
+        models,
+        endAt,
+        startAfter: extent.firstPosition === null || extent.firstPosition === 0n ? undefined : extent.firstPosition - 1n,
+        featureSpecsFor: this.featureSpecs(),
+        featureResolver: this.featureResolver,
+        onProgress: (done) => {
+          if (this.stopping) throw new ShuttingDownError();
+          job.progress = { done, total: Math.max(done, job.progress.total ?? 0) };
+        },
+      });
+      const completed: ReplayCompletedV1 = {
+        schemaVersion: 1,
+        replayId: job.replayId,
+        completedAt: new Date().toISOString(),
+        reportSha256: sha256Hex(canonicalJson(report)),
+        report,
+        durationMs: Date.now() - started,
+      };
+      await this.store.appendToStream(replayStreamId(job.replayId), [{ id: randomUUID(), type: REPLAY_COMPLETED, data: { ...completed } }], { expectedRevision: STREAM_EXISTS });
+      Object.assign(job, { status: 'completed', progress: { done: report.counts.decisions, total: report.counts.decisions }, completedAt: completed.completedAt, reportSha256: completed.reportSha256, report });
+    } catch (error) {
+      await this.fail(job, error);
+    } finally {
+      await models.close();
+    }
+  }
+
+  private async fail(job: Mutable<ReplayState>, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.log.error({ err: error, replayId: job.replayId }, 'replay failed');
+    const failed: ReplayFailedV1 = { schemaVersion: 1, replayId: job.replayId, failedAt: new Date().toISOString(), error: message, done: job.progress.done };
+    try {
+      await this.store.appendToStream(replayStreamId(job.replayId), [{ id: randomUUID(), type: REPLAY_FAILED, data: { ...failed } }], { expectedRevision: STREAM_EXISTS });
+    } catch (appendError) {
+      // The store itself is failing: the stream keeps saying "running"; this instance says failed until it stops.
+      this.log.error({ err: appendError, replayId: job.replayId }, 'recording the replay failure failed');
+    }
+    Object.assign(job, { status: 'failed', completedAt: failed.failedAt, error: message });
+  }
+
+  /** The manifest's columns (with attribute defaults) when the registry knows the exact model; else the recorded names. */
+  private featureSpecs(): (decision: DecisionMade) => Promise<readonly FeatureColumnSpec[]> {
+    const known = new Map<string, Promise<readonly FeatureColumnSpec[]>>();
+    return (decision) => {
+      const { name, version, sha256 } = decision.model;
+      const key = `${name}@${version}:${sha256}`;
+      let specs = known.get(key);
+      if (!specs) {
+        specs = this.catalog.history(name).then((history) => {
+          const registered = history.version(version)?.registered;
+          return (registered && registered.servedSha256 === sha256 ? registered.manifest.features : undefined) ?? decision.features.names;
+        });
+        known.set(key, specs);
+      }
+      return specs;
+    };
+  }
+}

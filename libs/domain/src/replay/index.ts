@@ -1,0 +1,4 @@
+export * from './replay-request';
+export * from './replay-comparison';
+export * from './replay-report';
+export * from './replay-events';
