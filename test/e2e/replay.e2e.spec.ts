@@ -1,7 +1,6 @@
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { onnx } from 'onnx-proto';
 import {
   canonicalJson,
   DECISION_MADE,
@@ -18,16 +17,12 @@ import { NO_STREAM } from '@verdict/event-store';
 import { ARTIFACT_STORE } from '../../apps/engine/src/infrastructure/tokens';
 import { ReplayModels } from '../../apps/engine/src/replay/replay-models';
 import { runReplay } from '../../apps/engine/src/replay/replay-run';
+import { modelVariant } from '../../tools/bench/replay/model-variant';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
 import { change, demoModelBytes, demoPolicy, register } from '../support/model-fixtures';
 import { postgresAvailable, randomSchema, TEST_PG_URL } from '../support/service-probe';
 
-/** The demo model with another doc string: other bytes (another sha256), the same behaviour. */
-function variantBytes(): Uint8Array {
-  const model = onnx.ModelProto.decode(demoModelBytes());
-  model.docString = 'variant for the replay test';
-  return onnx.ModelProto.encode(model).finish();
-}
+const variantBytes = (): Uint8Array => modelVariant(demoModelBytes(), 'variant for the replay test');
 
 interface Topology {
   readonly name: string;

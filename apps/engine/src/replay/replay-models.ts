@@ -1,5 +1,5 @@
 import { ArtifactAlteredError, ArtifactMissingError, getVerified, type ArtifactStore } from '@verdict/artifact-store';
-import { canonicalJson, type DecisionMade, type ModelUnavailable } from '@verdict/domain';
+import type { DecisionMade, ModelUnavailable } from '@verdict/domain';
 import { ReplaySession, type RecordedRun } from '@verdict/model-runtime';
 
 export type ReplayModel =
@@ -29,11 +29,12 @@ export class ReplayModels {
   constructor(private readonly artifacts: ArtifactStore) {}
 
   for(decision: DecisionMade): Promise<ReplayModel> {
-    const run = recordedRun(decision);
-    const key = `${decision.model.sha256}|${decision.features.names.length}|${canonicalJson(run)}`;
+    const { model: m } = decision;
+    // Called once per decision: a cheap key (JSON.stringify keeps the stored key order, at worst one more session).
+    const key = `${m.sha256}|${decision.features.names.length}|${m.inputName}|${m.outputNames.join(',')}|${m.scoreOutput.name}:${m.scoreOutput.column}|${JSON.stringify(m.runtime)}`;
     let model = this.models.get(key);
     if (!model) {
-      model = this.open(decision.model.sha256, run, key);
+      model = this.open(m.sha256, recordedRun(decision), key);
       this.models.set(key, model);
     }
     return model;

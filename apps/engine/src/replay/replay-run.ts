@@ -20,6 +20,7 @@ import type { ReplayModels } from './replay-models';
 /** Events read per page; decisions of a page are grouped by model and scored in batches of at most BATCH. */
 const PAGE = 2000;
 const BATCH = 256;
+const IN_FLIGHT = 2;
 
 export interface ReplayProgress {
   readonly done: number;
@@ -69,8 +70,15 @@ export async function runReplay(selection: ReplaySelection, options: ReplayRunOp
   const first = selection.fromPosition === undefined ? undefined : BigInt(selection.fromPosition);
   let after = options.startAfter ?? (first !== undefined && first > 0n ? first - 1n : undefined);
   if (first !== undefined && after !== undefined && after < first - 1n) after = first - 1n;
+  // The next page is read while this one is replayed: store reads and model runs overlap.
+  const read = (from: bigint | undefined) => {
+    const page = options.store.readAll({ after: from, maxCount: PAGE, filter: { eventTypePrefixes: [DECISION_MADE] } });
+    page.catch(() => undefined); // awaited (and its error thrown) on the next turn; never an unhandled rejection meanwhile
+    return page;
+  };
+  let next = read(after);
   for (;;) {
-    const page = await options.store.readAll({ after, maxCount: PAGE, filter: { eventTypePrefixes: [DECISION_MADE] } });
+    const page = await next;
     const selected: Selected[] = [];
     let ended = page.length === 0;
     for (const event of page) {
@@ -83,6 +91,7 @@ export async function runReplay(selection: ReplaySelection, options: ReplayRunOp
       const decision = upcastDecisionMade(event.data);
       if (matches(selection, decision)) selected.push({ decision, position: event.position });
     }
+    if (!ended) next = read(after);
     await replayPage(selected, selection, options, tally);
     options.onProgress?.(tally.done);
     if (ended) return tally.report();
@@ -100,12 +109,19 @@ async function replayPage(selected: readonly Selected[], selection: ReplaySelect
     group.items.push(s);
     groups.set(model.key, group);
   });
+  // Batches run on onnxruntime's threads; a few in flight keep both the main thread and the cores busy.
+  const chunks: { session: ReplaySession; items: Selected[] }[] = [];
   for (const { session, items } of groups.values()) {
-    for (let start = 0; start < items.length; start += BATCH) {
-      const chunk = items.slice(start, start + BATCH);
-      for (const [item, differences] of await replayBatch(session, chunk)) verdicts.set(item, differences);
-    }
+    for (let start = 0; start < items.length; start += BATCH) chunks.push({ session, items: items.slice(start, start + BATCH) });
   }
+  let taken = 0;
+  const lane = async (): Promise<void> => {
+    while (taken < chunks.length) {
+      const { session, items } = chunks[taken++];
+      for (const [item, differences] of await replayBatch(session, items)) verdicts.set(item, differences);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
   // Verdicts are tallied in log order, so the same decisions always give the same report.
   for (let i = 0; i < selected.length; i++) {
     const { decision, position } = selected[i];

@@ -37,6 +37,7 @@ export interface ReplayState {
   readonly progress: { readonly done: number; readonly total: number | null };
   readonly completedAt?: string;
   readonly reportSha256?: string;
+  readonly durationMs?: number;
   readonly report?: ReplayReport;
   readonly error?: string;
 }
@@ -94,7 +95,7 @@ export class ReplayService {
     const completed = events.find((e) => e.type === REPLAY_COMPLETED)?.data as ReplayCompletedV1 | undefined;
     if (completed) {
       const total = completed.report.counts.decisions;
-      return { ...base, status: 'completed', progress: { done: total, total }, completedAt: completed.completedAt, reportSha256: completed.reportSha256, report: completed.report };
+      return { ...base, status: 'completed', progress: { done: total, total }, completedAt: completed.completedAt, reportSha256: completed.reportSha256, durationMs: completed.durationMs, report: completed.report };
     }
     const failed = events.find((e) => e.type === REPLAY_FAILED)?.data as ReplayFailedV1 | undefined;
     if (failed) return { ...base, status: 'failed', progress: { done: failed.done, total: null }, completedAt: failed.failedAt, error: failed.error };
@@ -143,7 +144,7 @@ export class ReplayService {
         durationMs: Date.now() - started,
       };
       await this.store.appendToStream(replayStreamId(job.replayId), [{ id: randomUUID(), type: REPLAY_COMPLETED, data: { ...completed } }], { expectedRevision: STREAM_EXISTS });
-      Object.assign(job, { status: 'completed', progress: { done: report.counts.decisions, total: report.counts.decisions }, completedAt: completed.completedAt, reportSha256: completed.reportSha256, report });
+      Object.assign(job, { status: 'completed', progress: { done: report.counts.decisions, total: report.counts.decisions }, completedAt: completed.completedAt, reportSha256: completed.reportSha256, durationMs: completed.durationMs, report });
     } catch (error) {
       await this.fail(job, error);
     } finally {

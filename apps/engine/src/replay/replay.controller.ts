@@ -17,6 +17,7 @@ const view = (s: ReplayState) => ({
   actor: s.actor,
   ...(s.completedAt === undefined ? {} : { completedAt: s.completedAt }),
   ...(s.reportSha256 === undefined ? {} : { reportSha256: s.reportSha256 }),
+  ...(s.durationMs === undefined ? {} : { durationMs: s.durationMs }),
   ...(s.report === undefined ? {} : { report: s.report }),
   ...(s.error === undefined ? {} : { error: s.error }),
 });

@@ -1,5 +1,4 @@
-import type { DecisionMade } from '../decision-made.event';
-import { canonicalJson } from '../canonical-json';
+import type { DecisionMade, Reason } from '../decision-made.event';
 import { MAX_REASONS } from '../decide';
 import { topReasons } from '../explanation';
 import { applyPolicy } from '../policy';
@@ -31,12 +30,17 @@ function compareOutput(name: string, recorded: RecordedOutput | undefined, repla
     return;
   }
   if (recorded.type !== replayed.type) out.push({ field: `${field}.type`, recorded: recorded.type, replayed: replayed.type });
-  if (canonicalJson(recorded.dims) !== canonicalJson(replayed.dims)) out.push({ field: `${field}.dims`, recorded: recorded.dims, replayed: replayed.dims });
+  if (!sameList(recorded.dims, replayed.dims)) out.push({ field: `${field}.dims`, recorded: recorded.dims, replayed: replayed.dims });
   const n = Math.max(recorded.data.length, replayed.data.length);
   for (let i = 0; i < n; i++) {
     if (recorded.data[i] !== replayed.data[i]) out.push({ field: `${field}[${i}]`, recorded: recorded.data[i] ?? null, replayed: replayed.data[i] ?? null });
   }
 }
+
+const sameList = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+const sameReasons = (a: readonly Reason[], b: readonly Reason[]): boolean =>
+  a.length === b.length && a.every((r, i) => r.feature === b[i].feature && r.value === b[i].value && r.contribution === b[i].contribution);
 
 /**
  * Compares a recorded decision with its replay: every recorded output value, then the score, the outcome under the
@@ -51,7 +55,7 @@ export function compareReplay(decision: DecisionMade, replayed: ReplayedRun): Fi
   const outcome = applyPolicy(score, decision.policy);
   if (decision.outcome !== outcome) out.push({ field: 'outcome', recorded: decision.outcome, replayed: outcome });
   const reasons = topReasons(decision.features.names, Float32Array.from(decision.features.values), replayed.scores, MAX_REASONS);
-  if (canonicalJson(decision.reasons) !== canonicalJson(reasons)) out.push({ field: 'reasons', recorded: decision.reasons, replayed: reasons });
+  if (!sameReasons(decision.reasons, reasons)) out.push({ field: 'reasons', recorded: decision.reasons, replayed: reasons });
   return out;
 }
 
