@@ -110,9 +110,9 @@ export class EngineModule {
       },
       {
         provide: ReplayService,
-        useFactory: (store: EventStore, artifacts: ArtifactStore, catalog: ModelCatalog, ds: DataSource) =>
-          new ReplayService(store, artifacts, catalog, new DecisionScopeQueries(ds), logger),
-        inject: [EVENT_STORE, ARTIFACT_STORE, ModelCatalog, READ_MODEL_DATA_SOURCE],
+        useFactory: (store: EventStore, ds: DataSource) =>
+          new ReplayService(store, config, new DecisionScopeQueries(ds), logger, config.replay.threads),
+        inject: [EVENT_STORE, READ_MODEL_DATA_SOURCE],
       },
       InlineProjections,
       { provide: PROJECTION_RUNNER, useExisting: InlineProjections },

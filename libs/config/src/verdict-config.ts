@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 export type EventStoreKind = 'sqlite' | 'postgres' | 'esdb';
@@ -30,6 +31,8 @@ export interface VerdictConfig {
   readonly policy: { readonly version: string; readonly reviewThreshold: number; readonly declineThreshold: number };
   /** The model registry: the largest model upload accepted, in bytes. */
   readonly models: { readonly maxBytes: number };
+  /** Auditors' replays: the threads one replay runs on. */
+  readonly replay: { readonly threads: number };
   readonly logLevel: string;
 }
 
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     },
     policy,
     models: { maxBytes: num(env, 'VERDICT_MODEL_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 ** 3) },
+    replay: { threads: num(env, 'VERDICT_REPLAY_THREADS', Math.min(2, availableParallelism()), 1, 64) },
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -5,14 +5,13 @@ import type { Reason } from './decision-made.event';
  * replaced by its baseline value. One batched model run scores them all; a feature's contribution is how much the
  * real value moved the score away from the baseline. Model-agnostic and exactly replayable.
  */
-export function explanationRows(vector: Float32Array, baseline: readonly number[]): Float32Array {
+export function explanationRows(vector: ArrayLike<number>, baseline: readonly number[], out?: Float32Array, offset = 0): Float32Array {
   const f = vector.length;
-  const rows = new Float32Array((f + 1) * f);
-  rows.set(vector, 0);
-  for (let i = 0; i < f; i++) {
-    const off = (i + 1) * f;
-    rows.set(vector, off);
-    rows[off + i] = baseline[i] ?? 0;
+  const rows = out ?? new Float32Array((f + 1) * f);
+  for (let r = 0; r <= f; r++) {
+    const off = offset + r * f;
+    for (let j = 0; j < f; j++) rows[off + j] = vector[j];
+    if (r > 0) rows[off + r - 1] = baseline[r - 1] ?? 0;
   }
   return rows;
 }

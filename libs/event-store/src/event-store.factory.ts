@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { EventStore } from './event-store.port';
 import { createSqliteEventStore } from './sqlite/sqlite-event-store';
 import { createPostgresEventStore } from './postgres/postgres-event-store';
-import { createEsdbEventStore } from './esdb/esdb-event-store';
 
 export interface EventStoreSelection {
   readonly kind: 'sqlite' | 'postgres' | 'esdb';
@@ -21,7 +20,10 @@ export async function createEventStore(selection: EventStoreSelection): Promise<
       return createSqliteEventStore({ path: selection.url });
     case 'postgres':
       return createPostgresEventStore({ connectionString: selection.url, schema: selection.schema });
-    case 'esdb':
+    case 'esdb': {
+      // Loaded on demand: the EventStoreDB client and gRPC cost every process and thread ~160 ms to load.
+      const { createEsdbEventStore } = await import('./esdb/esdb-event-store');
       return createEsdbEventStore({ connectionString: selection.url });
+    }
   }
 }

@@ -4,4 +4,4 @@ export * from './sqlite/sqlite-event-store';
 export type { GroupCommitStats } from './group-commit/group-commit-queue';
 export * from './postgres';
 export * from './event-store.factory';
-export * from './esdb';
+export type { EsdbEventStoreOptions } from './esdb';

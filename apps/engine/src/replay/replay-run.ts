@@ -56,7 +56,7 @@ const matches = (s: ReplaySelection, d: DecisionMade): boolean =>
 /** Scores the decision's row and its explanation rows, in one run, exactly as the decision did. */
 async function runAlone(session: ReplaySession, d: DecisionMade): Promise<ReplayBatch> {
   const width = d.features.names.length;
-  return session.run(explanationRows(Float32Array.from(d.features.values), d.explanation.baseline), width + 1, width);
+  return session.run(explanationRows(d.features.values, d.explanation.baseline), width + 1, width);
 }
 
 /**
@@ -139,7 +139,7 @@ async function replayBatch(session: ReplaySession, chunk: readonly Selected[]): 
   const width = chunk[0].decision.features.names.length;
   const perDecision = width + 1;
   const rows = new Float32Array(chunk.length * perDecision * width);
-  chunk.forEach(({ decision }, k) => rows.set(explanationRows(Float32Array.from(decision.features.values), decision.explanation.baseline), k * perDecision * width));
+  chunk.forEach(({ decision }, k) => explanationRows(decision.features.values, decision.explanation.baseline, rows, k * perDecision * width));
   const batch = await session.run(rows, chunk.length * perDecision, width);
   const out = new Map<Selected, FieldDifference[]>();
   for (let k = 0; k < chunk.length; k++) {

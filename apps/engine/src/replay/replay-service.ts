@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ArtifactStore } from '@verdict/artifact-store';
+import type { ArtifactStoreSelection } from '@verdict/artifact-store';
 import {
   canonicalJson,
   REPLAY_COMPLETED,
@@ -9,9 +9,6 @@ import {
   replaySelection,
   replayStreamId,
   sha256Hex,
-  type DecisionMade,
-  type FeatureColumnResolver,
-  type FeatureColumnSpec,
   type ReplayCompletedV1,
   type ReplayFailedV1,
   type ReplayReport,
@@ -19,11 +16,9 @@ import {
   type ReplayRequestedV1,
   type ReplaySelection,
 } from '@verdict/domain';
-import { NO_STREAM, STREAM_EXISTS, type EventStore } from '@verdict/event-store';
+import { NO_STREAM, STREAM_EXISTS, type EventStore, type EventStoreSelection } from '@verdict/event-store';
 import type { DecisionScopeQueries } from '@verdict/read-models';
-import type { ModelCatalog } from '../models/model-catalog';
-import { ReplayModels } from './replay-models';
-import { runReplay } from './replay-run';
+import { replayOnThreads, type ThreadedReplay } from './replay-threads';
 
 export type ReplayStatus = 'running' | 'completed' | 'failed';
 
@@ -44,13 +39,6 @@ export interface ReplayState {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-export class ShuttingDownError extends Error {
-  constructor() {
-    super('the engine shut down during the replay');
-    this.name = 'ShuttingDownError';
-  }
-}
-
 /**
  * Runs replays one at a time on this instance (a replay is CPU work beside live decisions) and records each on its
  * own stream: ReplayRequested when accepted, then ReplayCompleted with the report and its hash, or ReplayFailed.
@@ -60,15 +48,15 @@ export class ReplayService {
   private readonly jobs = new Map<string, Mutable<ReplayState>>();
   private queue: Promise<void> = Promise.resolve();
   private stopping = false;
+  private running: ThreadedReplay | undefined;
 
   constructor(
     private readonly store: EventStore,
-    private readonly artifacts: ArtifactStore,
-    private readonly catalog: ModelCatalog,
+    private readonly stores: { readonly eventStore: EventStoreSelection; readonly artifactStore: ArtifactStoreSelection },
     private readonly scope: Pick<DecisionScopeQueries, 'extent'>,
     private readonly log: Logger,
-    /** The feature code recompute-features checks against; default: this build's registry. */
-    private readonly featureResolver?: FeatureColumnResolver,
+    /** Threads one replay runs on (each replays a consecutive share of the log). */
+    private readonly threads: number,
   ) {}
 
   /** Records the request (durably, before answering) and queues the run. */
@@ -105,14 +93,14 @@ export class ReplayService {
   /** Ends the running replay (recorded as failed: the engine shut down) and waits for it. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.running?.stop();
     await this.queue;
   }
 
   private async run(job: Mutable<ReplayState>, request: ReplayRequest): Promise<void> {
     const started = Date.now();
-    const models = new ReplayModels(this.artifacts);
     try {
-      if (this.stopping) throw new ShuttingDownError();
+      if (this.stopping) throw new Error('the engine shut down before the replay started');
       const head = await this.store.headPosition();
       const endAt = request.toPosition !== undefined && request.toPosition < head ? request.toPosition : head;
       const extent = await this.scope.extent({
@@ -123,18 +111,15 @@ export class ReplayService {
         ...request.filter,
       });
       job.progress = { done: 0, total: extent.count };
-      const report = await runReplay(job.selection, {
-        store: this.store,
-        models,
-        endAt,
-        startAfter: extent.firstPosition === null || extent.firstPosition === 0n ? undefined : extent.firstPosition - 1n,
-        featureSpecsFor: this.featureSpecs(),
-        featureResolver: this.featureResolver,
-        onProgress: (done) => {
-          if (this.stopping) throw new ShuttingDownError();
-          job.progress = { done, total: Math.max(done, job.progress.total ?? 0) };
-        },
+      // The read model only narrows where reading starts: never after the first selected decision it knows.
+      let startAfter = request.fromPosition !== undefined && request.fromPosition > 0n ? request.fromPosition - 1n : undefined;
+      if (extent.firstPosition !== null && extent.firstPosition > 0n && (startAfter === undefined || extent.firstPosition - 1n > startAfter)) {
+        startAfter = extent.firstPosition - 1n;
+      }
+      this.running = replayOnThreads({ ...this.stores, selection: job.selection }, { startAfter, endAt }, this.threads, (done) => {
+        job.progress = { done, total: Math.max(done, job.progress.total ?? 0) };
       });
+      const report = await this.running.report;
       const completed: ReplayCompletedV1 = {
         schemaVersion: 1,
         replayId: job.replayId,
@@ -148,7 +133,7 @@ export class ReplayService {
     } catch (error) {
       await this.fail(job, error);
     } finally {
-      await models.close();
+      this.running = undefined;
     }
   }
 
@@ -163,23 +148,5 @@ export class ReplayService {
       this.log.error({ err: appendError, replayId: job.replayId }, 'recording the replay failure failed');
     }
     Object.assign(job, { status: 'failed', completedAt: failed.failedAt, error: message });
-  }
-
-  /** The manifest's columns (with attribute defaults) when the registry knows the exact model; else the recorded names. */
-  private featureSpecs(): (decision: DecisionMade) => Promise<readonly FeatureColumnSpec[]> {
-    const known = new Map<string, Promise<readonly FeatureColumnSpec[]>>();
-    return (decision) => {
-      const { name, version, sha256 } = decision.model;
-      const key = `${name}@${version}:${sha256}`;
-      let specs = known.get(key);
-      if (!specs) {
-        specs = this.catalog.history(name).then((history) => {
-          const registered = history.version(version)?.registered;
-          return (registered && registered.servedSha256 === sha256 ? registered.manifest.features : undefined) ?? decision.features.names;
-        });
-        known.set(key, specs);
-      }
-      return specs;
-    };
   }
 }

@@ -120,3 +120,30 @@ export interface ModelRef {
   readonly name: string;
   readonly version: string;
 }
+
+/**
+ * One report from the reports of consecutive position ranges, given in log order (a replay split across threads):
+ * the same report a single pass over the whole range gives.
+ */
+export function mergeReplayReports(selection: ReplaySelection, parts: readonly ReplayReport[]): ReplayReport {
+  const counts = { decisions: 0, identical: 0, mismatched: 0, modelMissing: 0, modelAltered: 0, featureDrift: 0 };
+  const models = new Map<string, ReplayedModel>();
+  const byFeature: Record<string, number> = {};
+  const mismatches: ReplayMismatch[] = [];
+  const drift: ReplayMismatch[] = [];
+  let first: string | null = null;
+  let last: string | null = null;
+  for (const part of parts) {
+    for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += part.counts[key];
+    for (const m of part.models) {
+      const known = models.get(m.sha256);
+      models.set(m.sha256, known ? { ...known, decisions: known.decisions + m.decisions } : { ...m });
+    }
+    for (const [feature, n] of Object.entries(part.featureDrift.byFeature)) byFeature[feature] = (byFeature[feature] ?? 0) + n;
+    mismatches.push(...part.mismatches.slice(0, REPORT_LIST_LIMIT - mismatches.length));
+    drift.push(...part.featureDrift.first.slice(0, REPORT_LIST_LIMIT - drift.length));
+    first ??= part.positions.first;
+    last = part.positions.last ?? last;
+  }
+  return { selection, counts, positions: { first, last }, models: [...models.values()], mismatches, featureDrift: { byFeature, first: drift } };
+}
