@@ -4,6 +4,7 @@ import { processIo, type CliIo } from '../simulate/cli-io';
 import { ApiClient, ApiError } from './api-client';
 import { deployCommands } from './deploy-commands';
 import { modelsCommands } from './models-commands';
+import { replayCommand } from './replay-command';
 
 /**
  * `verdict`: the operator's CLI. It speaks to a running engine's HTTP API. Exit codes: 0 done, 1 the API refused or
@@ -21,9 +22,12 @@ export async function runVerdictCli(argv: readonly string[], io: CliIo): Promise
   const client = (): ApiClient => new ApiClient(opts().url, opts().actor);
   modelsCommands(program, io, client, () => opts().json);
   deployCommands(program, io, client, () => opts().json);
+  // A command that ran but found something (a replay mismatch) sets a non-zero code of its own.
+  let findings = 0;
+  replayCommand(program, io, client, () => opts().json, (code) => (findings = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return findings;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof InvalidArgumentError) {
