@@ -48,4 +48,17 @@ describe('OpenAPI document', () => {
     expectValid('DecisionPage', page);
     expectValid('Problem', await (await engine.post('/v1/decisions', { ...body, amount: 1 })).json());
   });
+
+  it("describes an auditor's replay: its request and the replay as it runs and completes", async () => {
+    expect(validator('ReplayRequest')({ from: '2026-11-01T00:00:00Z', filter: { outcome: 'decline' }, mode: 'recompute-features' })).toBe(true);
+    expect(validator('ReplayRequest')({ mode: 'fast' })).toBe(false);
+    const { replayId } = await (await engine.post('/v1/replays', {})).json();
+    let state;
+    do {
+      state = await (await engine.get(`/v1/replays/${replayId}`)).json();
+      expectValid('Replay', state);
+    } while (state.status === 'running');
+    expect(state.status).toBe('completed');
+    expectValid('Problem', await (await engine.get('/v1/replays/00000000-0000-4000-8000-000000000000')).json());
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decisionRequestSchema, DECISION_REQUEST_MAX_BYTES } from '@verdict/domain';
 import { lifecyclePaths, lifecycleSchemas } from './openapi-lifecycle';
+import { replayPaths, replaySchemas } from './openapi-replay';
 import { PROBLEM_TYPES } from './problem-types';
 
 type Schema = Record<string, unknown>;
@@ -217,6 +218,7 @@ export function openApiDocument(version: string): Schema {
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain exposition format' } } } },
       '/problems/{code}': { get: { summary: 'What a problem type means', parameters: [pathParam('code')], responses: { '200': { description: 'Description' }, '404': problemResponse('Unknown problem type') } } },
       ...lifecyclePaths(),
+      ...replayPaths(),
     },
     components: {
       schemas: {
@@ -227,6 +229,7 @@ export function openApiDocument(version: string): Schema {
         DecisionPage: decisionPage,
         Problem: problem,
         ...lifecycleSchemas(),
+        ...replaySchemas(),
       },
     },
   };
