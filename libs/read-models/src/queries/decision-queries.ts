@@ -1,9 +1,9 @@
 import type { Outcome } from '@verdict/domain/decision-made.event';
-import type { DataSource } from 'typeorm';
+import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { DecisionRecord } from '../entities/decision-record.entity';
 import { runExclusive } from '../exclusive-access';
 import { InvalidDecisionFilterError } from '../read-model.errors';
-import { bigintParam, dialectOf, timestampParam } from '../sql-dialect';
+import { bigintParam, dialectOf, timestampParam, type ReadModelDialect } from '../sql-dialect';
 import { decodeDecisionCursor, encodeDecisionCursor } from './decision-cursor';
 import { toDecisionSummary, type DecisionSummary, type DecisionSummaryRow } from './decision-summary';
 
@@ -71,6 +71,25 @@ const SUMMARY_COLUMNS: ReadonlyArray<[expression: string, alias: keyof DecisionS
   ['d.recordedAt', 'recordedAt'],
 ];
 
+/** Selects the DecisionSummary columns of decision_history aliased `d`. */
+export function selectDecisionSummaries<Q extends SelectQueryBuilder<ObjectLiteral>>(query: Q): Q {
+  for (const [expression, alias] of SUMMARY_COLUMNS) query.addSelect(expression, alias);
+  return query;
+}
+
+/** The list filters (all but limit and cursor) as conditions on decision_history aliased `d`; shared by list and export. */
+export function whereDecisionMatches(query: SelectQueryBuilder<ObjectLiteral>, filter: DecisionListFilter, dialect: ReadModelDialect): void {
+  if (filter.cardId !== undefined) query.andWhere('d.cardId = :cardId', { cardId: filter.cardId });
+  if (filter.customerId !== undefined) query.andWhere('d.customerId = :customerId', { customerId: filter.customerId });
+  if (filter.merchantId !== undefined) query.andWhere('d.merchantId = :merchantId', { merchantId: filter.merchantId });
+  if (filter.outcome !== undefined) query.andWhere('d.outcome = :outcome', { outcome: filter.outcome });
+  if (filter.model !== undefined) query.andWhere('d.modelName = :model', { model: filter.model });
+  if (filter.modelVersion !== undefined) query.andWhere('d.modelVersion = :modelVersion', { modelVersion: filter.modelVersion });
+  if (filter.arm !== undefined) query.andWhere('d.arm = :arm', { arm: filter.arm });
+  if (filter.from) query.andWhere('d.decidedAt >= :from', { from: timestampParam(dialect, filter.from) });
+  if (filter.to) query.andWhere('d.decidedAt < :to', { to: timestampParam(dialect, filter.to) });
+}
+
 /** Reads of decision_history. Newest first means highest global position first. */
 export class DecisionQueries {
   constructor(private readonly dataSource: DataSource) {}
@@ -103,17 +122,8 @@ export class DecisionQueries {
     const before = filter.cursor === undefined ? undefined : decodeDecisionCursor(filter.cursor);
     const dialect = dialectOf(this.dataSource);
 
-    const query = this.dataSource.createQueryBuilder().from(DecisionRecord, 'd');
-    for (const [expression, alias] of SUMMARY_COLUMNS) query.addSelect(expression, alias);
-    if (filter.cardId !== undefined) query.andWhere('d.cardId = :cardId', { cardId: filter.cardId });
-    if (filter.customerId !== undefined) query.andWhere('d.customerId = :customerId', { customerId: filter.customerId });
-    if (filter.merchantId !== undefined) query.andWhere('d.merchantId = :merchantId', { merchantId: filter.merchantId });
-    if (filter.outcome !== undefined) query.andWhere('d.outcome = :outcome', { outcome: filter.outcome });
-    if (filter.model !== undefined) query.andWhere('d.modelName = :model', { model: filter.model });
-    if (filter.modelVersion !== undefined) query.andWhere('d.modelVersion = :modelVersion', { modelVersion: filter.modelVersion });
-    if (filter.arm !== undefined) query.andWhere('d.arm = :arm', { arm: filter.arm });
-    if (filter.from) query.andWhere('d.decidedAt >= :from', { from: timestampParam(dialect, filter.from) });
-    if (filter.to) query.andWhere('d.decidedAt < :to', { to: timestampParam(dialect, filter.to) });
+    const query = selectDecisionSummaries(this.dataSource.createQueryBuilder().from(DecisionRecord, 'd'));
+    whereDecisionMatches(query, filter, dialect);
     if (before !== undefined) query.andWhere('d.position < :before', { before: bigintParam(dialect, before) });
     query.orderBy('d.position', 'DESC').limit(limit + 1);
 
