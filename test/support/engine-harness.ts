@@ -1,3 +1,4 @@
+import type { Provider } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,13 +31,16 @@ export interface RunningEngine {
   stop(): Promise<void>;
 }
 
-/** Starts the real engine on a real listening port (0 = any free one), on its own temp data dir. */
-export async function startEngine(env: Record<string, string> = {}): Promise<RunningEngine> {
+/**
+ * Starts the real engine on a real listening port (0 = any free one), on its own temp data dir. `overrides` replace
+ * the engine's providers of the same token (e.g. an in-memory seal index).
+ */
+export async function startEngine(env: Record<string, string> = {}, overrides: readonly Provider[] = []): Promise<RunningEngine> {
   // A data dir that doesn't exist yet, as on a fresh checkout: the engine must create it.
   const scratch = mkdtempSync(path.join(tmpdir(), 'verdict-e2e-'));
   const dataDir = path.join(scratch, 'data');
   const config = loadConfig({ VERDICT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
-  const { app } = await createEngineApp(config, createLogger('silent', 'verdict-test'));
+  const { app } = await createEngineApp(config, createLogger('silent', 'verdict-test'), overrides);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

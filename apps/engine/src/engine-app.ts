@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -23,7 +24,11 @@ export const INFERENCE_BODY_MAX_BYTES = 8 * 1024 * 1024;
  * (streamed by @fastify/multipart, limited by VERDICT_MODEL_MAX_BYTES). Nest routes Fastify's errors (and unknown
  * routes) through the same global filter, so they are problem+json like ours.
  */
-export async function createEngineApp(config: VerdictConfig, logger = createLogger(config.logLevel, 'verdict-engine')): Promise<EngineApp> {
+export async function createEngineApp(
+  config: VerdictConfig,
+  logger = createLogger(config.logLevel, 'verdict-engine'),
+  overrides: readonly Provider[] = [],
+): Promise<EngineApp> {
   const adapter = new FastifyAdapter({ bodyLimit: DECISION_REQUEST_MAX_BYTES, logger: false, return503OnClosing: true });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
@@ -31,7 +36,7 @@ export async function createEngineApp(config: VerdictConfig, logger = createLogg
     if (route.url.startsWith('/v2/')) route.bodyLimit = INFERENCE_BODY_MAX_BYTES;
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(EngineModule.forRoot(config, logger), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(EngineModule.forRoot(config, logger, overrides), adapter, {
     logger: ['error', 'warn'],
     bodyParser: false, // Fastify's own JSON parser only: no urlencoded bodies, one set of parse errors
     abortOnError: false,

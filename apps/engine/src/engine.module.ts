@@ -4,13 +4,18 @@ import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
 import { createArtifactStore, type ArtifactStore } from '@verdict/artifact-store';
 import { createEventStore, type EventStore } from '@verdict/event-store';
-import { createReadModelDataSource, DecisionQueries, DecisionScopeQueries, DeploymentHistoryQueries, ModelListQueries } from '@verdict/read-models';
+import { createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DecisionScopeQueries, DeploymentHistoryQueries, ModelListQueries } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
+import { DecisionContextController } from './context/decision-context.controller';
+import { DecisionContextReader } from './context/decision-context';
+import { DecisionLocator } from './decisions/decision-locator';
 import { DecisionScorer } from './decisions/decision-scorer';
 import { DecisionsController } from './decisions/decisions.controller';
 import { GetDecisionHandler, GetTransactionDecisionHandler, ListDecisionsHandler } from './decisions/decision-query.handlers';
 import { MakeDecisionHandler } from './decisions/make-decision.handler';
+import { RecentDecisions } from './decisions/recent-decisions';
 import { CanaryAnalyst } from './deployment/canary-analyst';
+import { DeploymentAt } from './deployment/deployment-at';
 import { DeploymentBootstrap } from './deployment/deployment-bootstrap';
 import { DeploymentChanges } from './deployment/deployment-changes';
 import { DeploymentController } from './deployment/deployment.controller';
@@ -18,6 +23,8 @@ import { DeploymentFollower } from './deployment/deployment-follower';
 import { DeploymentRuntime } from './deployment/deployment-runtime';
 import { DeploymentStartup } from './deployment/deployment-startup';
 import { ModelLoader } from './deployment/model-loader';
+import { DecisionExporter } from './exports/decision-export';
+import { ExportsController } from './exports/exports.controller';
 import { HealthController } from './health/health.controller';
 import { InferenceService } from './inference/inference-service';
 import { OipController } from './inference/oip.controller';
@@ -29,6 +36,7 @@ import { ResourceLifecycle } from './infrastructure/resource-lifecycle';
 import {
   ARTIFACT_STORE,
   DECISION_QUERIES,
+  DECISION_RANGES,
   DEPLOYMENT_HISTORY,
   EVENT_STORE,
   LOGGER,
@@ -48,10 +56,13 @@ import { InlineProjections } from './projections/inline-projections';
 import { ReplayController } from './replay/replay.controller';
 import { ReplayService } from './replay/replay-service';
 
-/** Wires ports to the adapters the configuration names. No logic lives here. */
+/**
+ * Wires ports to the adapters the configuration names. No logic lives here. `overrides` replace providers of the
+ * same token (tests: an in-memory seal index).
+ */
 @Module({})
 export class EngineModule {
-  static forRoot(config: VerdictConfig, logger: Logger): DynamicModule {
+  static forRoot(config: VerdictConfig, logger: Logger, overrides: readonly Provider[] = []): DynamicModule {
     const providers: Provider[] = [
       { provide: VERDICT_CONFIG, useValue: config },
       { provide: LOGGER, useValue: logger },
@@ -61,6 +72,7 @@ export class EngineModule {
       { provide: DECISION_QUERIES, useFactory: (ds: DataSource) => new DecisionQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: MODEL_LIST, useFactory: (ds: DataSource) => new ModelListQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: DEPLOYMENT_HISTORY, useFactory: (ds: DataSource) => new DeploymentHistoryQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: DECISION_RANGES, useFactory: (ds: DataSource) => new DecisionRangeQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: ModelCatalog, useFactory: (store: EventStore) => new ModelCatalog(store), inject: [EVENT_STORE] },
       { provide: ModelLoader, useFactory: (artifacts: ArtifactStore) => new ModelLoader(artifacts), inject: [ARTIFACT_STORE] },
       {
@@ -125,12 +137,20 @@ export class EngineModule {
       GetTransactionDecisionHandler,
       ListDecisionsHandler,
       Readiness,
+      { provide: RecentDecisions, useValue: new RecentDecisions() },
+      DecisionLocator,
+      DeploymentAt,
+      DecisionContextReader,
+      DecisionExporter,
+      ...overrides,
     ];
     return {
       module: EngineModule,
       imports: [CqrsModule.forRoot()],
       controllers: [
         DecisionsController,
+        DecisionContextController,
+        ExportsController,
         ModelsController,
         DeploymentController,
         OipController,

@@ -11,3 +11,4 @@ export * from './features';
 export * from './models';
 export * from './deployment';
 export * from './replay';
+export * from './labels/transaction-labelled.event';

@@ -3,6 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DECISION_MADE, decisionStreamId } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
 import { DECISION_QUERIES, EVENT_STORE } from '../infrastructure/tokens';
+import { DecisionLocator } from './decision-locator';
 import { toAuditRecord, type DecisionAuditRecord } from './decision-audit-record';
 import { toDecisionPage, type DecisionPage } from './decision-page';
 import type { DecisionQueriesPort } from './decision-queries.port';
@@ -15,19 +16,14 @@ async function readDecision(store: EventStore, streamId: string): Promise<Decisi
   return first && first.type === DECISION_MADE ? toAuditRecord(first) : null;
 }
 
-/** The read model says where the decision lives; the audit record itself always comes from the event store. */
+/** The locator says where the decision lives (read-your-writes); the audit record itself always comes from the event store. */
 @QueryHandler(GetDecisionQuery)
 export class GetDecisionHandler implements IQueryHandler<GetDecisionQuery> {
-  constructor(
-    @Inject(DECISION_QUERIES) private readonly queries: DecisionQueriesPort,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly locator: DecisionLocator) {}
 
   async execute(q: GetDecisionQuery): Promise<DecisionAuditRecord | null> {
-    const location = await this.queries.findLocation(q.decisionId);
-    if (!location) return null;
-    const record = await readDecision(this.store, location.streamId);
-    return record && record.decisionId === q.decisionId ? record : null;
+    const event = await this.locator.find(q.decisionId);
+    return event ? toAuditRecord(event) : null;
   }
 }
 

@@ -12,6 +12,7 @@ import { GetTransactionDecisionQuery } from './get-transaction-decision.query';
 import { ListDecisionsQuery } from './list-decisions.query';
 import { parseListParams } from './list-decisions.params';
 import { MakeDecisionCommand } from './make-decision.command';
+import { RecentDecisions } from './recent-decisions';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -21,6 +22,7 @@ export class DecisionsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly recent: RecentDecisions,
   ) {}
 
   /** 201 with a new decision, or 200 + `Idempotent-Replayed: true` with the original one on a retry. */
@@ -35,6 +37,8 @@ export class DecisionsController {
     const correlationId = typeof header === 'string' && SAFE_ID.test(header) ? header : randomUUID();
     const result = await this.commands.execute(new MakeDecisionCommand(valid.value, correlationId, startedAt));
     const response = toDecisionResponse(result.event, result.position);
+    // Before the answer leaves: its Location must be readable from then on, read model or not.
+    this.recent.remember(response.decisionId, response.transactionId);
     void reply
       .status(result.created ? 201 : 200)
       .header('location', `/v1/decisions/${response.decisionId}`)

@@ -8,17 +8,22 @@ const isoDate = z
   .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date-time')
   .transform((s) => new Date(s));
 
+/** The filters of a decision list (and of an export): everything but paging. */
+export const decisionFilterParams = {
+  cardId: z.string().min(1).max(128).optional(),
+  customerId: z.string().min(1).max(128).optional(),
+  merchantId: z.string().min(1).max(128).optional(),
+  outcome: z.enum(['approve', 'review', 'decline']).optional(),
+  model: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
+  modelVersion: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
+  arm: z.enum(['champion', 'challenger']).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+};
+
 const listParams = z
   .object({
-    cardId: z.string().min(1).max(128).optional(),
-    customerId: z.string().min(1).max(128).optional(),
-    merchantId: z.string().min(1).max(128).optional(),
-    outcome: z.enum(['approve', 'review', 'decline']).optional(),
-    model: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
-    modelVersion: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
-    arm: z.enum(['champion', 'challenger']).optional(),
-    from: isoDate.optional(),
-    to: isoDate.optional(),
+    ...decisionFilterParams,
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().min(1).max(200).optional(),
   })

@@ -1,17 +1,17 @@
 import { Body, Controller, Get, Inject, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { deploymentStateAt, DEPLOYMENT_STREAM, toFieldErrors, type DeploymentCommand, type DeploymentEvent } from '@verdict/domain';
-import type { EventStore } from '@verdict/event-store';
+import { toFieldErrors, type DeploymentCommand } from '@verdict/domain';
 import { actorOf } from '../http/actor';
 import { ProblemException } from '../http/problem.exception';
 import { validBody } from '../http/validate-body';
-import { DEPLOYMENT_HISTORY, EVENT_STORE } from '../infrastructure/tokens';
+import { DEPLOYMENT_HISTORY } from '../infrastructure/tokens';
 import { DEPLOYMENT_BODIES, toCommand } from './deployment-bodies';
+import { DeploymentAt } from './deployment-at';
 import { DeploymentChanges } from './deployment-changes';
 import { DeploymentFollower } from './deployment-follower';
 import { DeploymentRuntime } from './deployment-runtime';
-import { eventsBehind, toDeploymentView, toEventView } from './deployment-view';
+import { toDeploymentView } from './deployment-view';
 import type { DeploymentHistoryQueriesPort } from './deployment-history.port';
 
 const IF_MATCH = /^\s*(?:W\/)?"(\d{1,12})"\s*$/;
@@ -39,7 +39,7 @@ export class DeploymentController {
     private readonly changes: DeploymentChanges,
     private readonly follower: DeploymentFollower,
     @Inject(DEPLOYMENT_HISTORY) private readonly history: DeploymentHistoryQueriesPort,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly deploymentAt: DeploymentAt,
     private readonly runtime: DeploymentRuntime,
   ) {}
 
@@ -52,10 +52,7 @@ export class DeploymentController {
       void reply.header('etag', `"${state.revision}"`).send(toDeploymentView(state));
       return;
     }
-    // Point in time: folded from the stream itself, the auditor's source of truth.
-    const events = (await this.store.readStream(DEPLOYMENT_STREAM)).map((e) => ({ type: e.type, data: e.data }) as unknown as DeploymentEvent);
-    const state = deploymentStateAt(events, new Date(at).toISOString());
-    void reply.send({ at: new Date(at).toISOString(), ...toDeploymentView(state), events: eventsBehind(events, state).map(toEventView) });
+    void reply.send(await this.deploymentAt.at(new Date(at)));
   }
 
   @Get('history')

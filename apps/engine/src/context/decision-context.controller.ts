@@ -1,0 +1,18 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ProblemException } from '../http/problem.exception';
+import { DecisionContextReader, type DecisionContext } from './decision-context';
+
+const DECISION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** An auditor's one-stop read of a decision (docs/audit.md). */
+@Controller()
+export class DecisionContextController {
+  constructor(private readonly reader: DecisionContextReader) {}
+
+  @Get('v1/decisions/:decisionId/context')
+  async context(@Param('decisionId') decisionId: string): Promise<DecisionContext> {
+    const context = DECISION_ID.test(decisionId) ? await this.reader.read(decisionId) : null;
+    if (!context) throw new ProblemException('decision-not-found', `No decision "${decisionId}" has been recorded.`);
+    return context;
+  }
+}

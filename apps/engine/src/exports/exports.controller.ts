@@ -1,0 +1,41 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import { LOGGER } from '../infrastructure/tokens';
+import { DecisionExporter } from './decision-export';
+import { parseExportParams, type ExportRequest } from './export-params';
+
+/** Response header: how many matching decisions the read model holds when the export starts (progress bars). */
+export const EXPECTED_ROWS_HEADER = 'verdict-expected-rows';
+
+const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8; header=present', jsonl: 'application/jsonl; charset=utf-8' } as const;
+
+/** `verdict-decisions_<from>_<to>.<format>`, instants without colons (safe in every file system). */
+export function exportFilename(request: ExportRequest, now: Date): string {
+  const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  const from = request.filter.from ? stamp(request.filter.from) : 'start';
+  return `verdict-decisions_${from}_${stamp(request.filter.to ?? now)}.${request.format}`;
+}
+
+/** Auditors' bulk export, streamed from the event store (docs/audit.md). */
+@Controller('v1/exports')
+export class ExportsController {
+  constructor(
+    private readonly exporter: DecisionExporter,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  @Get('decisions')
+  async decisions(@Query() raw: unknown, @Res() reply: FastifyReply): Promise<void> {
+    const request = parseExportParams(raw);
+    const { stream, expectedCount } = await this.exporter.open(request);
+    stream.once('error', (err) => this.log.error({ err }, 'decision export failed mid-stream; the response was cut off'));
+    void reply
+      .status(200)
+      .header('content-type', CONTENT_TYPES[request.format])
+      .header('content-disposition', `attachment; filename="${exportFilename(request, new Date())}"`)
+      .header(EXPECTED_ROWS_HEADER, String(expectedCount))
+      .header('cache-control', 'no-store')
+      .send(stream);
+  }
+}
