@@ -2,9 +2,46 @@
  * Canonical JSON: object keys sorted (by UTF-16 code units, as Array.prototype.sort does), no whitespace, numbers and
  * strings as JSON.stringify writes them. For JSON values this is RFC 8785 (JCS). Two requests that mean the same thing
  * hash the same, whatever the key order the client sent. Only JSON values are expected (the request was validated
- * first). Written with loops and `+=` rather than map/join: audit verification runs it over every stored event.
+ * first).
+ *
+ * Audit verification runs this over every stored event, so the usual case copies the value with its keys inserted in
+ * sorted order and lets the native JSON.stringify write it (about twice as fast as building the string in JavaScript).
+ * That is only exact when insertion order is iteration order: not for integer-like keys, which objects always list
+ * first in numeric order, nor for "__proto__"; a value holding either is written key by key instead.
  */
 export function canonicalJson(value: unknown): string {
+  const sorted = sortedCopy(value);
+  return sorted === UNSORTABLE ? written(value) : JSON.stringify(sorted);
+}
+
+const UNSORTABLE = Symbol('unsortable');
+
+function sortedCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = sortedCopy(value[i]);
+      if (v === UNSORTABLE) return UNSORTABLE;
+      out[i] = v;
+    }
+    return out;
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const c = k.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || k === '__proto__') return UNSORTABLE;
+    const v = sortedCopy(obj[k]);
+    if (v === UNSORTABLE) return UNSORTABLE;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** The general form, key by key. */
+function written(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -22,7 +59,7 @@ export function canonicalJson(value: unknown): string {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
-      out += canonicalJson(value[i]) ?? '';
+      out += written(value[i]) ?? 'null';
     }
     return `${out}]`;
   }
@@ -35,7 +72,7 @@ export function canonicalJson(value: unknown): string {
     if (v === undefined) continue;
     if (!first) out += ',';
     first = false;
-    out += `${JSON.stringify(k)}:${canonicalJson(v)}`;
+    out += `${JSON.stringify(k)}:${written(v)}`;
   }
   return `${out}}`;
 }

@@ -38,7 +38,11 @@ describe('canonical JSON', () => {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(obj[k])}`).join(',')}}`;
   };
   it('writes exactly what the reference writes, for any JSON value', () => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => canonicalJson(v) === reference(v)));
+    fc.assert(fc.property(fc.jsonValue(), (v) => canonicalJson(v) === reference(v)), { numRuns: 2000 });
+  });
+  it('keeps integer-like keys and "__proto__" in sorted string order', () => {
+    expect(canonicalJson({ b: 1, 10: 'x', 9: 'y', a: { __proto__: null, z: [1] } })).toBe('{"10":"x","9":"y","a":{"z":[1]},"b":1}');
+    expect(canonicalJson(JSON.parse('{"__proto__":1,"a":2}'))).toBe('{"__proto__":1,"a":2}');
   });
 });
 

@@ -1,0 +1,6 @@
+export * from './event-store-url';
+export * from './hashed-log';
+export * from './range-checker';
+export * from './seal-log';
+export * from './sealing-cursor';
+export * from './verify-store';
