@@ -90,7 +90,7 @@ export function replayCommand(program: Command, io: CliIo, client: () => ApiClie
     .command('replay')
     .description('replay recorded decisions bit for bit on the exact model bytes that made them')
     .option('--from <instant>', 'decided at or after (ISO 8601)', instant('--from'))
-    .option('--to <instant>', 'decided at or before (ISO 8601)', instant('--to'))
+    .option('--to <instant>', 'decided before (ISO 8601)', instant('--to'))
     .option('--from-position <n>', 'first global position')
     .option('--to-position <n>', 'last global position')
     .option('--model <sha256>', "only decisions made by the model with these bytes' sha256")

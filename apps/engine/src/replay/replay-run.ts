@@ -48,7 +48,7 @@ interface Selected {
 
 const matches = (s: ReplaySelection, d: DecisionMade): boolean =>
   (s.from === undefined || d.decidedAt >= s.from) &&
-  (s.to === undefined || d.decidedAt <= s.to) &&
+  (s.to === undefined || d.decidedAt < s.to) &&
   (s.filter?.modelSha256 === undefined || d.model.sha256 === s.filter.modelSha256) &&
   (s.filter?.outcome === undefined || d.outcome === s.filter.outcome) &&
   (s.filter?.cardId === undefined || d.request.cardId === s.filter.cardId);

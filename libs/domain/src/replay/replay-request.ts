@@ -12,7 +12,10 @@ const position = z
   .union([z.string().regex(/^\d{1,19}$/, 'must be a non-negative integer'), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)])
   .transform((p) => BigInt(p));
 
-/** The body of `POST /v1/replays`. Every bound is inclusive; without one, the replay covers the whole log. */
+/**
+ * The body of `POST /v1/replays`: decidedAt in [from, to) as in the decision list, positions in [fromPosition,
+ * toPosition]. Without a bound, the replay covers the whole log.
+ */
 export const replayRequestSchema = z
   .object({
     from: instant.optional(),

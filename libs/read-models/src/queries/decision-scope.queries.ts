@@ -6,7 +6,7 @@ import { bigintParam, dialectOf, timestampParam } from '../sql-dialect';
 /** A selection of decisions by time, position and a few exact fields (a replay's or an export's). */
 export interface DecisionScope {
   readonly from?: Date;
-  /** Inclusive. */
+  /** Exclusive, as in the decision list. */
   readonly to?: Date;
   readonly fromPosition?: bigint;
   readonly toPosition?: bigint;
@@ -34,7 +34,7 @@ export class DecisionScopeQueries {
     const dialect = dialectOf(this.dataSource);
     const query = this.dataSource.createQueryBuilder().from(DecisionRecord, 'd').select('COUNT(*)', 'count').addSelect('MIN(d.position)', 'first');
     if (scope.from) query.andWhere('d.decidedAt >= :from', { from: timestampParam(dialect, scope.from) });
-    if (scope.to) query.andWhere('d.decidedAt <= :to', { to: timestampParam(dialect, scope.to) });
+    if (scope.to) query.andWhere('d.decidedAt < :to', { to: timestampParam(dialect, scope.to) });
     if (scope.fromPosition !== undefined) query.andWhere('d.position >= :fromPosition', { fromPosition: bigintParam(dialect, scope.fromPosition) });
     if (scope.toPosition !== undefined) query.andWhere('d.position <= :toPosition', { toPosition: bigintParam(dialect, scope.toPosition) });
     if (scope.modelSha256 !== undefined) query.andWhere('d.modelSha256 = :sha', { sha: scope.modelSha256 });
