@@ -14,6 +14,7 @@ import {
   type FeatureColumnSpec,
 } from '@verdict/domain';
 import { NO_STREAM } from '@verdict/event-store';
+import { FakeEsdbServer } from '../../libs/event-store/src/esdb/testing/fake-esdb-server';
 import { ARTIFACT_STORE } from '../../apps/engine/src/infrastructure/tokens';
 import { ReplayModels } from '../../apps/engine/src/replay/replay-models';
 import { runReplay } from '../../apps/engine/src/replay/replay-run';
@@ -28,6 +29,7 @@ interface Topology {
   readonly name: string;
   readonly env: () => Record<string, string>;
   tamper(engine: RunningEngine, sha256: string, how: 'alter' | 'remove'): Promise<void>;
+  setUp?(): Promise<void>;
   tearDown?(): Promise<void>;
 }
 
@@ -38,15 +40,25 @@ function artifactFile(engine: RunningEngine, sha256: string): string {
   return path.join(found.parentPath, found.name);
 }
 
+async function tamperFile(engine: RunningEngine, sha: string, how: 'alter' | 'remove'): Promise<void> {
+  const file = artifactFile(engine, sha);
+  if (how === 'remove') rmSync(file);
+  else writeFileSync(file, Buffer.concat([demoModelBytes(), Buffer.from([0])]));
+}
+
+let esdb: FakeEsdbServer | undefined;
+let esdbUrl = '';
 const topologies: Topology[] = [
+  { name: 'sqlite + filesystem artifacts', env: () => ({}), tamper: tamperFile },
   {
-    name: 'sqlite + filesystem artifacts',
-    env: () => ({}),
-    tamper: async (engine, sha, how) => {
-      const file = artifactFile(engine, sha);
-      if (how === 'remove') rmSync(file);
-      else writeFileSync(file, Buffer.concat([demoModelBytes(), Buffer.from([0])]));
+    name: 'esdb (wire-compatible test server) + filesystem artifacts',
+    setUp: async () => {
+      esdb = new FakeEsdbServer();
+      esdbUrl = (await esdb.start()).connectionString;
     },
+    env: () => ({ VERDICT_EVENT_STORE: 'esdb', VERDICT_EVENT_STORE_URL: esdbUrl }),
+    tamper: tamperFile,
+    tearDown: async () => esdb?.stop(),
   },
 ];
 if (postgresAvailable('replay e2e on PostgreSQL')) {
@@ -126,6 +138,7 @@ describe.each(topologies)('replay on $name', (topology) => {
   }
 
   beforeAll(async () => {
+    await topology.setUp?.();
     engine = await startEngine(topology.env());
     await decide(120, 0);
     const registered = await register(engine, 'fraud-demo', 'variant', variantBytes(), { policy: { ...demoPolicy(), version: 'variant-policy' } });
