@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { processIo, type CliIo } from '../simulate/cli-io';
 import { ApiClient, ApiError } from './api-client';
 import { deployCommands } from './deploy-commands';
+import { exportCommand } from './export-commands';
 import { modelsCommands } from './models-commands';
 import { replayCommand } from './replay-command';
 
@@ -22,6 +23,7 @@ export async function runVerdictCli(argv: readonly string[], io: CliIo): Promise
   const client = (): ApiClient => new ApiClient(opts().url, opts().actor);
   modelsCommands(program, io, client, () => opts().json);
   deployCommands(program, io, client, () => opts().json);
+  exportCommand(program, io, client);
   // A command that ran but found something (a replay mismatch) sets a non-zero code of its own.
   let findings = 0;
   replayCommand(program, io, client, () => opts().json, (code) => (findings = code));

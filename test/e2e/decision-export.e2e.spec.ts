@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { decisionIdFor, TRANSACTION_LABELLED, upcastDecisionMade } from '@verdict/domain';
+import { SEAL_INDEX } from '../../apps/engine/src/audit/seal-index.port';
+import { MemorySealIndex } from '../../apps/engine/src/audit/testing/memory-seal-index';
+import { CSV_COLUMNS } from '../../apps/engine/src/exports/export-rows';
+import { runVerdictCli } from '../../tools/cli/verdict';
+import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
+import { e2eTopologies } from '../support/topologies';
+
+/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') record.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      (record = []), (field = ''), i++;
+    } else field += c;
+  }
+  expect(field).toBe('');
+  return records;
+}
+
+const jsonl = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l));
+
+function captured(): { io: { stdout: PassThrough; stderr: PassThrough; stderrIsTty: boolean }; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  return { io: { stdout, stderr, stderrIsTty: false }, out: () => out, err: () => err };
+}
+
+describe.each(e2eTopologies())('decision export over HTTP ($name)', (topology) => {
+  let engine: RunningEngine;
+  const seals = new MemorySealIndex();
+  const tag = randomUUID().slice(0, 8);
+  const awkwardCard = `card,"${tag}"`;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const decided: any[] = [];
+
+  beforeAll(async () => {
+    await topology.setUp?.();
+    engine = await startEngine(topology.env(), [{ provide: SEAL_INDEX, useValue: seals }]);
+    for (let i = 0; i < 30; i++) {
+      const res = await engine.post('/v1/decisions', decisionRequest({ cardId: i % 3 === 0 ? awkwardCard : `card-${tag}`, amount: 5 + i * 97 }));
+      expect(res.status).toBe(201);
+      decided.push(await res.json());
+      // A label on the same stream is not a decision: never a row.
+      if (i === 4) await engine.store.appendToStream(`decision-${decided[i].transactionId}`, [{ id: randomUUID(), type: TRANSACTION_LABELLED, data: { labelId: randomUUID(), label: 'fraud', source: 'chargeback', reportedAt: new Date().toISOString() } }], { expectedRevision: 0n });
+      if (i === 9) seals.seal(BigInt(decided[9].position));
+    }
+    await engine.caughtUp(Number(await engine.store.headPosition()));
+  }, 120_000);
+  afterAll(async () => {
+    await engine?.stop();
+    await topology.tearDown?.();
+  });
+
+  it('streams JSONL from the event store in position order: every upcast DecisionMade with its position and seal', async () => {
+    const res = await engine.get('/v1/exports/decisions?format=jsonl');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/jsonl');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="verdict-decisions_start_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.jsonl"$/);
+    const rows = jsonl(await res.text());
+    const mine = rows.filter((r) => decided.some((d) => d.decisionId === r.decisionId));
+    expect(mine.map((r) => r.decisionId)).toEqual(decided.map((d) => d.decisionId));
+    const positions = rows.map((r) => BigInt(r.position));
+    expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
+    expect(Number(res.headers.get('verdict-expected-rows'))).toBe(rows.length);
+    const [stored] = await engine.store.readStream(`decision-${decided[0].transactionId}`);
+    expect(mine[0]).toEqual({ ...upcastDecisionMade(stored.data), position: stored.position.toString(), seal: { index: 0, sealHash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(mine.slice(0, 10).every((r) => r.seal?.index === 0)).toBe(true);
+    expect(mine.slice(10).every((r) => r.seal === null)).toBe(true);
+  });
+
+  it('writes CSV with the documented columns, RFC 4180 quoting and the same rows', async () => {
+    const res = await engine.get(`/v1/exports/decisions?format=csv&cardId=${encodeURIComponent(awkwardCard)}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const [header, ...records] = parseCsv(await res.text());
+    expect(header).toEqual(CSV_COLUMNS.map(([h]) => h));
+    const expected = decided.filter((_, i) => i % 3 === 0);
+    expect(records.map((r) => r[0])).toEqual(expected.map((d) => d.decisionId));
+    const col = (name: string) => header.indexOf(name);
+    for (const [i, r] of records.entries()) {
+      const d = expected[i];
+      expect(r[col('cardId')]).toBe(awkwardCard);
+      expect(r[col('position')]).toBe(String(d.position));
+      expect(Number(r[col('amount')])).toBe(decisionRequest({ amount: 5 + i * 3 * 97 }).amount);
+      expect(Number(r[col('score')])).toBe(d.score);
+      expect(r[col('outcome')]).toBe(d.outcome);
+      expect(r[col('modelSha256')]).toBe(d.model.sha256);
+      expect(r[col('topReasonFeature')]).toBe(d.reasons[0]?.feature ?? '');
+      expect(r[col('sealIndex')]).toBe(d.position <= decided[9].position ? '0' : '');
+    }
+  });
+
+  it('selects by decidedAt (from inclusive, to exclusive) and the list filters', async () => {
+    const from = decided[10].decidedAt;
+    const to = decided[20].decidedAt;
+    const res = await engine.get(`/v1/exports/decisions?from=${from}&to=${to}&cardId=card-${tag}`);
+    expect(res.headers.get('content-disposition')).toContain(`verdict-decisions_${from.replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-')}_`);
+    const rows = jsonl(await res.text());
+    const expected = decided.filter((d, i) => i >= 10 && i < 20 && i % 3 !== 0 && d.decidedAt >= from && d.decidedAt < to);
+    expect(rows.map((r) => r.decisionId)).toEqual(expected.map((d) => d.decisionId));
+    const outcome = decided[0].outcome;
+    const byOutcome = jsonl(await (await engine.get(`/v1/exports/decisions?outcome=${outcome}&model=${decided[0].model.name}&modelVersion=${decided[0].model.version}&arm=champion`)).text());
+    expect(byOutcome.length).toBeGreaterThan(0);
+    expect(byOutcome.every((r) => r.outcome === outcome && r.model.name === decided[0].model.name)).toBe(true);
+  });
+
+  it('refuses bad parameters with 400 problem+json naming each, and writes nothing', async () => {
+    const head = await engine.store.headPosition();
+    const cases: Array<[string, string]> = [
+      ['format=xml', '/format'],
+      ['from=yesterday', '/from'],
+      ['bogus=1', '/bogus'],
+      ['modelVersion=1.0.0', '/modelVersion'],
+      ['outcome=maybe', '/outcome'],
+      [`from=${decided[5].decidedAt}&to=${decided[1].decidedAt}`, '/to'],
+    ];
+    for (const [query, pointer] of cases) {
+      const res = await engine.get(`/v1/exports/decisions?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const p = await res.json();
+      expect(p).toMatchObject({ type: '/problems/invalid-query', status: 400 });
+      expect(p.errors.map((e: { path: string }) => e.path)).toContain(pointer);
+    }
+    expect(await engine.store.headPosition()).toBe(head);
+  });
+
+  it('verdict export writes the same rows to a file through the API, with progress lines off a terminal', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'verdict-export-'));
+    try {
+      const out = path.join(dir, 'decisions.csv');
+      const cli = captured();
+      const code = await runVerdictCli(['--url', engine.url, 'export', '--format', 'csv', '--out', out, '--card-id', awkwardCard], cli.io);
+      expect({ code, err: cli.err() }).toEqual({ code: 0, err: '' });
+      expect(cli.out()).toBe(`exported 10 decisions to ${out}\n`);
+      const api = await (await engine.get(`/v1/exports/decisions?format=csv&cardId=${encodeURIComponent(awkwardCard)}`)).text();
+      expect(readFileSync(out, 'utf8')).toBe(api);
+      expect(existsSync(`${out}.partial`)).toBe(false);
+
+      const bad = captured();
+      expect(await runVerdictCli(['--url', engine.url, 'export', '--out', out, '--from', 'soon'], bad.io)).toBe(1);
+      expect(bad.err()).toContain('/from');
+      expect(await runVerdictCli(['--url', engine.url, 'export', '--out', out, '--format', 'xml'], captured().io)).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('decision export while the read model lags or the log cannot be read (SQLite, VERDICT_PROJECTIONS=off)', () => {
+  let engine: RunningEngine;
+
+  beforeAll(async () => {
+    engine = await startEngine({ VERDICT_PROJECTIONS: 'off' });
+  }, 60_000);
+  afterAll(async () => engine?.stop());
+
+  it('exports decisions the read model has not applied (the unprojected tail is read whole)', async () => {
+    const made = [];
+    for (let i = 0; i < 5; i++) made.push(await (await engine.post('/v1/decisions', decisionRequest())).json());
+    const res = await engine.get(`/v1/exports/decisions?from=${made[1].decidedAt}`);
+    expect(res.headers.get('verdict-expected-rows')).toBe('0');
+    expect(jsonl(await res.text()).map((r) => r.decisionId)).toEqual(made.slice(1).map((d) => d.decisionId));
+  });
+
+  it('cuts the response off (no clean end) when an event cannot be read mid-export, and the CLI says so', async () => {
+    const [event] = await engine.store.readStream(`decision-${(await (await engine.post('/v1/decisions', decisionRequest())).json()).transactionId}`);
+    // Enough good rows first that the response is well under way when the bad event is reached.
+    for (let i = 0; i < 600; i++) {
+      const transactionId = `bulk-${randomUUID()}`;
+      const data = { ...event.data, transactionId, decisionId: decisionIdFor(transactionId) };
+      await engine.store.appendToStream(`decision-${transactionId}`, [{ id: decisionIdFor(transactionId), type: event.type, data, metadata: event.metadata }], { expectedRevision: 'no_stream' });
+    }
+    const transactionId = `future-${randomUUID()}`;
+    const future = { ...event.data, schemaVersion: 99, transactionId, decisionId: decisionIdFor(transactionId) };
+    await engine.store.appendToStream(`decision-${transactionId}`, [{ id: decisionIdFor(transactionId), type: event.type, data: future }], { expectedRevision: 'no_stream' });
+
+    const res = await engine.get('/v1/exports/decisions');
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'verdict-export-'));
+    try {
+      const out = path.join(dir, 'cut.jsonl');
+      const cli = captured();
+      expect(await runVerdictCli(['--url', engine.url, 'export', '--out', out], cli.io)).toBe(1);
+      expect(cli.err()).toMatch(/the export was cut off after \d+ decisions/);
+      expect(existsSync(out)).toBe(false);
+      expect(existsSync(`${out}.partial`)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
