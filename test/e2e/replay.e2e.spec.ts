@@ -1,6 +1,5 @@
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
 import {
   canonicalJson,
   DECISION_MADE,
@@ -21,7 +20,9 @@ import { runReplay } from '../../apps/engine/src/replay/replay-run';
 import { modelVariant } from '../../tools/bench/replay/model-variant';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
 import { change, demoModelBytes, demoPolicy, register } from '../support/model-fixtures';
-import { postgresAvailable, randomSchema, TEST_PG_URL } from '../support/service-probe';
+import { postgresAvailable, randomSchema } from '../support/service-probe';
+import { postgresEnv } from '../support/topologies';
+import { withClient } from '../../libs/event-store/src/postgres/testing/postgres-test-database';
 
 const variantBytes = (): Uint8Array => modelVariant(demoModelBytes(), 'variant for the replay test');
 
@@ -63,28 +64,10 @@ const topologies: Topology[] = [
 ];
 if (postgresAvailable('replay e2e on PostgreSQL')) {
   const schemas = { es: randomSchema('verdict_replay_es'), rm: randomSchema('verdict_replay_rm'), art: randomSchema('verdict_replay_art') };
-  const sql = async (text: string, params: unknown[] = []): Promise<void> => {
-    const client = new Client({ connectionString: TEST_PG_URL });
-    await client.connect();
-    try {
-      await client.query(text, params);
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = (text: string, params: unknown[] = []) => withClient((c) => c.query(text, params)).then(() => undefined);
   topologies.push({
     name: 'postgres store + postgres artifacts',
-    env: () => ({
-      VERDICT_EVENT_STORE: 'postgres',
-      VERDICT_EVENT_STORE_URL: TEST_PG_URL,
-      VERDICT_EVENT_STORE_SCHEMA: schemas.es,
-      VERDICT_READ_MODELS: 'postgres',
-      VERDICT_READ_MODELS_URL: TEST_PG_URL,
-      VERDICT_READ_MODELS_SCHEMA: schemas.rm,
-      VERDICT_ARTIFACT_STORE: 'postgres',
-      VERDICT_ARTIFACT_STORE_URL: TEST_PG_URL,
-      VERDICT_ARTIFACT_STORE_SCHEMA: schemas.art,
-    }),
+    env: () => postgresEnv(schemas),
     tamper: (_engine, sha, how) =>
       how === 'remove'
         ? sql(`DELETE FROM "${schemas.art}".model_artifacts WHERE sha256 = $1`, [sha])

@@ -3,6 +3,7 @@ import { decisionRequest, startEngine, type RunningEngine } from '../support/eng
 import { startEngineProcess, type EngineProcess } from '../support/engine-process';
 import { change, demoModelBytes, register } from '../support/model-fixtures';
 import { postgresAvailable, randomSchema, TEST_PG_URL } from '../support/service-probe';
+import { postgresEnv } from '../support/topologies';
 
 /**
  * Two engine processes on one PostgreSQL store (events, read models and model artifacts): a deployment change
@@ -11,17 +12,7 @@ import { postgresAvailable, randomSchema, TEST_PG_URL } from '../support/service
 const pg = postgresAvailable('second engine instance');
 (pg ? describe : describe.skip)('a second engine instance follows deployment changes', () => {
   const schemas = { es: randomSchema('verdict_two_es'), rm: randomSchema('verdict_two_rm'), art: randomSchema('verdict_two_art') };
-  const env = {
-    VERDICT_EVENT_STORE: 'postgres',
-    VERDICT_EVENT_STORE_URL: TEST_PG_URL,
-    VERDICT_EVENT_STORE_SCHEMA: schemas.es,
-    VERDICT_READ_MODELS: 'postgres',
-    VERDICT_READ_MODELS_URL: TEST_PG_URL,
-    VERDICT_READ_MODELS_SCHEMA: schemas.rm,
-    VERDICT_ARTIFACT_STORE: 'postgres',
-    VERDICT_ARTIFACT_STORE_URL: TEST_PG_URL,
-    VERDICT_ARTIFACT_STORE_SCHEMA: schemas.art,
-  };
+  const env = postgresEnv(schemas);
   let a: RunningEngine;
   let b: EngineProcess;
 

@@ -18,6 +18,21 @@ async function dropSchemas(...schemas: string[]): Promise<void> {
   }
 }
 
+/** The production shape's environment: event store, read models and artifacts on PostgreSQL, each in its own schema. */
+export function postgresEnv(schemas: { readonly es: string; readonly rm: string; readonly art: string }): Record<string, string> {
+  return {
+    VERDICT_EVENT_STORE: 'postgres',
+    VERDICT_EVENT_STORE_URL: TEST_PG_URL,
+    VERDICT_EVENT_STORE_SCHEMA: schemas.es,
+    VERDICT_READ_MODELS: 'postgres',
+    VERDICT_READ_MODELS_URL: TEST_PG_URL,
+    VERDICT_READ_MODELS_SCHEMA: schemas.rm,
+    VERDICT_ARTIFACT_STORE: 'postgres',
+    VERDICT_ARTIFACT_STORE_URL: TEST_PG_URL,
+    VERDICT_ARTIFACT_STORE_SCHEMA: schemas.art,
+  };
+}
+
 /**
  * The store topologies every end-to-end suite runs on: the embedded default, the PostgreSQL production shape, and
  * EventStoreDB through the wire-compatible test server (the only stand-in: no EventStoreDB server runs here).
