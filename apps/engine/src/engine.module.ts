@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
 import { createArtifactStore, type ArtifactStore } from '@verdict/artifact-store';
 import { createEventStore, type EventStore } from '@verdict/event-store';
-import { createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DecisionScopeQueries, DeploymentHistoryQueries, ModelListQueries } from '@verdict/read-models';
+import { createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DeploymentHistoryQueries, ModelListQueries } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { DecisionContextController } from './context/decision-context.controller';
 import { DecisionContextReader } from './context/decision-context';
@@ -122,9 +122,8 @@ export class EngineModule {
       },
       {
         provide: ReplayService,
-        useFactory: (store: EventStore, ds: DataSource) =>
-          new ReplayService(store, config, new DecisionScopeQueries(ds), logger, config.replay.threads),
-        inject: [EVENT_STORE, READ_MODEL_DATA_SOURCE],
+        useFactory: (store: EventStore, ranges: DecisionRangeQueries) => new ReplayService(store, config, ranges, logger, config.replay.threads),
+        inject: [EVENT_STORE, DECISION_RANGES],
       },
       InlineProjections,
       { provide: PROJECTION_RUNNER, useExisting: InlineProjections },

@@ -18,5 +18,4 @@ export * from './queries/decision-queries';
 export * from './queries/model-list.queries';
 export * from './queries/deployment-history.queries';
 export * from './rebuild/rebuild-read-models';
-export * from './queries/decision-scope.queries';
 export * from './queries/decision-range.queries';

@@ -17,7 +17,7 @@ import {
   type ReplaySelection,
 } from '@verdict/domain';
 import { NO_STREAM, STREAM_EXISTS, type EventStore, type EventStoreSelection } from '@verdict/event-store';
-import type { DecisionScopeQueries } from '@verdict/read-models';
+import type { DecisionRangeQueries } from '@verdict/read-models';
 import { replayOnThreads, type ThreadedReplay } from './replay-threads';
 
 export type ReplayStatus = 'running' | 'completed' | 'failed';
@@ -53,7 +53,7 @@ export class ReplayService {
   constructor(
     private readonly store: EventStore,
     private readonly stores: { readonly eventStore: EventStoreSelection; readonly artifactStore: ArtifactStoreSelection },
-    private readonly scope: Pick<DecisionScopeQueries, 'extent'>,
+    private readonly ranges: Pick<DecisionRangeQueries, 'positionRange'>,
     private readonly log: Logger,
     /** Threads one replay runs on (each replays a consecutive share of the log). */
     private readonly threads: number,
@@ -103,19 +103,17 @@ export class ReplayService {
       if (this.stopping) throw new Error('the engine shut down before the replay started');
       const head = await this.store.headPosition();
       const endAt = request.toPosition !== undefined && request.toPosition < head ? request.toPosition : head;
-      const extent = await this.scope.extent({
-        from: request.from === undefined ? undefined : new Date(request.from),
-        to: request.to === undefined ? undefined : new Date(request.to),
-        fromPosition: request.fromPosition,
-        toPosition: endAt,
-        ...request.filter,
-      });
-      job.progress = { done: 0, total: extent.count };
-      // The read model only narrows where reading starts: never after the first selected decision it knows.
-      let startAfter = request.fromPosition !== undefined && request.fromPosition > 0n ? request.fromPosition - 1n : undefined;
-      if (extent.firstPosition !== null && extent.firstPosition > 0n && (startAfter === undefined || extent.firstPosition - 1n > startAfter)) {
-        startAfter = extent.firstPosition - 1n;
-      }
+      const { from, to, filter } = request;
+      const range = await this.ranges.positionRange(
+        { from: from === undefined ? undefined : new Date(from), to: to === undefined ? undefined : new Date(to), outcome: filter?.outcome, cardId: filter?.cardId },
+        { fromPosition: request.fromPosition, toPosition: endAt, modelSha256: filter?.modelSha256 },
+      );
+      job.progress = { done: 0, total: range.count };
+      // The read model only narrows where reading starts: it holds every decision up to its checkpoint, so the first
+      // it selects is the first there is, and with none selected nothing up to the checkpoint needs reading.
+      const floor = request.fromPosition !== undefined && request.fromPosition > 0n ? request.fromPosition - 1n : undefined;
+      const hint = range.first !== null ? range.first - 1n : range.projectedThrough > 0n ? range.projectedThrough : undefined;
+      const startAfter = hint === undefined || (floor !== undefined && floor > hint) ? floor : hint;
       this.running = replayOnThreads({ ...this.stores, selection: job.selection }, { startAfter, endAt }, this.threads, (done) => {
         job.progress = { done, total: Math.max(done, job.progress.total ?? 0) };
       });

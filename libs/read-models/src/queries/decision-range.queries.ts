@@ -20,6 +20,13 @@ export interface DecisionPositionRange {
   readonly count: number;
 }
 
+/** Bounds beyond the list filters: inclusive positions, and the exact model bytes. */
+export interface PositionScope {
+  readonly fromPosition?: bigint;
+  readonly toPosition?: bigint;
+  readonly modelSha256?: string;
+}
+
 /** A card's decisions on either side of one of them, in log order (oldest first on both sides). */
 export interface CardNeighbours {
   readonly before: DecisionSummary[];
@@ -35,8 +42,11 @@ export class DecisionRangeQueries {
     return runExclusive(this.dataSource, () => readCheckpoint(this.dataSource.manager, ReadModelProjections.NAME));
   }
 
-  /** Filters as in DecisionQueries.list (limit and cursor ignored). */
-  async positionRange(filter: DecisionListFilter): Promise<DecisionPositionRange> {
+  /**
+   * Filters as in DecisionQueries.list (limit and cursor ignored), and optionally a position range and the model's
+   * bytes (a replay's selection).
+   */
+  async positionRange(filter: DecisionListFilter, within: PositionScope = {}): Promise<DecisionPositionRange> {
     // Checkpoint first: the rows at or below it are then all present, whatever the projection does meanwhile.
     const projectedThrough = await this.projectedThrough();
     const dialect = dialectOf(this.dataSource);
@@ -48,6 +58,9 @@ export class DecisionRangeQueries {
       .addSelect('CAST(MAX(d.position) AS TEXT)', 'last')
       .where('d.position <= :through', { through: bigintParam(dialect, projectedThrough) });
     whereDecisionMatches(query, filter, dialect);
+    if (within.fromPosition !== undefined) query.andWhere('d.position >= :fromPosition', { fromPosition: bigintParam(dialect, within.fromPosition) });
+    if (within.toPosition !== undefined) query.andWhere('d.position <= :toPosition', { toPosition: bigintParam(dialect, within.toPosition) });
+    if (within.modelSha256 !== undefined) query.andWhere('d.modelSha256 = :modelSha256', { modelSha256: within.modelSha256 });
     const row = await runExclusive(this.dataSource, () => query.getRawOne<{ count: string | number; first: string | null; last: string | null }>());
     return {
       projectedThrough,
