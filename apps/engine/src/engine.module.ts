@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
 import { createArtifactStore, type ArtifactStore } from '@verdict/artifact-store';
 import { createEventStore, type EventStore } from '@verdict/event-store';
+import { AuditController } from './audit/audit.controller';
+import { auditProviders } from './audit/audit.providers';
 import { createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DeploymentHistoryQueries, ModelListQueries } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { DecisionContextController } from './context/decision-context.controller';
@@ -141,6 +143,7 @@ export class EngineModule {
       DeploymentAt,
       DecisionContextReader,
       DecisionExporter,
+      ...auditProviders(config, logger),
       ...overrides,
     ];
     return {
@@ -148,6 +151,7 @@ export class EngineModule {
       imports: [CqrsModule.forRoot()],
       controllers: [
         DecisionsController,
+        AuditController,
         DecisionContextController,
         ExportsController,
         ModelsController,

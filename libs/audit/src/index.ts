@@ -1,5 +1,6 @@
 export * from './event-store-url';
 export * from './hashed-log';
+export * from './publish-key';
 export * from './range-checker';
 export * from './seal-log';
 export * from './sealing-cursor';

@@ -33,6 +33,15 @@ export interface VerdictConfig {
   readonly models: { readonly maxBytes: number };
   /** Auditors' replays: the threads one replay runs on. */
   readonly replay: { readonly threads: number };
+  /** Sealed audit periods (docs/audit.md): how often, how large, and the Ed25519 key that signs them. */
+  readonly audit: {
+    readonly sealIntervalSeconds: number;
+    readonly sealMaxEvents: number;
+    /** PEM file of the private key. */
+    readonly sealKeyPath: string;
+    /** Whether VERDICT_SEAL_KEY named it (then it must exist); otherwise it is created on first start. */
+    readonly sealKeyExplicit: boolean;
+  };
   readonly logLevel: string;
 }
 
@@ -152,6 +161,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     policy,
     models: { maxBytes: num(env, 'VERDICT_MODEL_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 ** 3) },
     replay: { threads: num(env, 'VERDICT_REPLAY_THREADS', Math.min(2, availableParallelism()), 1, 64) },
+    audit: {
+      sealIntervalSeconds: num(env, 'VERDICT_SEAL_INTERVAL_SECONDS', 60, 0.05, 86400),
+      sealMaxEvents: Math.floor(num(env, 'VERDICT_SEAL_MAX_EVENTS', 10_000, 1, 1_000_000)),
+      sealKeyPath: env.VERDICT_SEAL_KEY ? path.resolve(root, env.VERDICT_SEAL_KEY) : path.join(dataDir, 'keys', 'audit-seal-ed25519.pem'),
+      sealKeyExplicit: Boolean(env.VERDICT_SEAL_KEY),
+    },
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

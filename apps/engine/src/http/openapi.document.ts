@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { decisionRequestSchema, DECISION_REQUEST_MAX_BYTES } from '@verdict/domain';
 import { lifecyclePaths, lifecycleSchemas } from './openapi-lifecycle';
 import { replayPaths, replaySchemas } from './openapi-replay';
+import { auditPaths, auditSchemas } from './openapi-audit';
 import { PROBLEM_TYPES } from './problem-types';
 
 type Schema = Record<string, unknown>;
@@ -219,6 +220,7 @@ export function openApiDocument(version: string): Schema {
       '/problems/{code}': { get: { summary: 'What a problem type means', parameters: [pathParam('code')], responses: { '200': { description: 'Description' }, '404': problemResponse('Unknown problem type') } } },
       ...lifecyclePaths(),
       ...replayPaths(),
+      ...auditPaths(),
     },
     components: {
       schemas: {
@@ -230,6 +232,7 @@ export function openApiDocument(version: string): Schema {
         Problem: problem,
         ...lifecycleSchemas(),
         ...replaySchemas(),
+        ...auditSchemas(),
       },
     },
   };

@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { isEventStoreUnavailable, EventStoreError } from '@verdict/event-store';
 import { InvalidCursorError, InvalidDecisionFilterError } from '@verdict/read-models';
 import { ProblemException } from './problem.exception';
+import { NotSealedYetError, SealedEventUnprovableError } from '../audit/event-proofs';
 import { IdempotencyConflictError } from '../decisions/idempotency-conflict.error';
 import { isArtifactAltered, isArtifactMissing, isArtifactStoreUnavailable } from '@verdict/artifact-store';
 import { isDeploymentRuleError } from '@verdict/domain';
@@ -63,6 +64,13 @@ export function toProblem(error: unknown): { doc: ProblemDocument; internal: boo
   }
   if (error instanceof DeploymentNotReadyError) {
     return { doc: problem('not-ready', 'No champion is deployed yet: the engine is starting.'), internal: false };
+  }
+  if (error instanceof NotSealedYetError) {
+    const extra = { position: error.position.toString(), sealedThrough: error.sealedThrough.toString(), nextSealDueBy: error.nextSealDueBy };
+    return { doc: problem('not-sealed-yet', error.message, extra), internal: false };
+  }
+  if (error instanceof SealedEventUnprovableError) {
+    return { doc: problem('sealed-event-unprovable', error.message), internal: true };
   }
   if (isArtifactStoreUnavailable(error)) {
     return { doc: problem('artifact-store-unavailable', error.message), internal: true };

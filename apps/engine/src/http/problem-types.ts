@@ -30,6 +30,8 @@ export const PROBLEM_TYPES = {
   'deployment-conflict': { status: 409, title: 'Another deployment change landed first', description: 'Two changes raced; this one lost and was not applied. Read the deployment (GET /v1/deployment) and decide again, with If-Match to be sure.' },
   'precondition-failed': { status: 412, title: 'The deployment has changed', description: 'If-Match named a revision that is no longer current. Read the deployment again.' },
   'replay-not-found': { status: 404, title: 'Replay not found', description: 'No replay with this id has been requested (ids are the `replayId` that POST /v1/replays answered).' },
+  'not-sealed-yet': { status: 409, title: 'Not sealed yet', description: 'The event is recorded, but no audit seal covers it yet, so there is no proof to give. `nextSealDueBy` says when the next seal is due at the latest; ask again after it (docs/audit.md).' },
+  'sealed-event-unprovable': { status: 500, title: 'A sealed event cannot be proven', description: 'The store no longer holds what a seal covered (the event or the seal is gone or unreadable). Run POST /v1/audit/verifications (or `verdict audit verify`) to see what changed; it has been logged.' },
   'internal-error': { status: 500, title: 'Internal error', description: 'An unexpected error. It has been logged with the request id given in `instance`.' },
 } as const;
 

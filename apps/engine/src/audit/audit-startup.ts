@@ -1,0 +1,19 @@
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { AuditSealer } from './audit-sealer';
+
+/**
+ * Starts the sealer with the engine and stops it before shutdown closes the store (Nest calls every
+ * beforeApplicationShutdown before any onApplicationShutdown, where ResourceLifecycle closes the store).
+ */
+@Injectable()
+export class AuditStartup implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(private readonly sealer: AuditSealer) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.sealer.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.sealer.stop();
+  }
+}

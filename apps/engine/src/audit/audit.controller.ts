@@ -1,0 +1,56 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { EventProof } from '@verdict/domain/audit';
+import { keyIdOf } from '@verdict/domain/audit';
+import { publicKeyFromPem, readPublishedKeys, verifyEventStore, type PublishedKey, type VerificationReport } from '@verdict/audit';
+import type { EventStore } from '@verdict/event-store';
+import { DecisionLocator } from '../decisions/decision-locator';
+import { ProblemException } from '../http/problem.exception';
+import { validBody } from '../http/validate-body';
+import { EVENT_STORE } from '../infrastructure/tokens';
+import { verificationRequestSchema } from './audit-bodies';
+import { EventProofs } from './event-proofs';
+import { AUDIT_SIGNING_KEY } from './audit.tokens';
+import type { SigningKey } from './signing-key-file';
+
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Auditors' endpoints: the public keys, a verification of the whole store, and one decision's inclusion proof. */
+@Controller()
+export class AuditController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AUDIT_SIGNING_KEY) private readonly key: SigningKey,
+    private readonly proofs: EventProofs,
+    private readonly locator: DecisionLocator,
+  ) {}
+
+  @Get('v1/audit/keys')
+  async keys(): Promise<{ activeKeyId: string; keys: PublishedKey[] }> {
+    return { activeKeyId: this.key.keyId, keys: (await readPublishedKeys(this.store)).keys };
+  }
+
+  /** Recomputes every seal from the stored events, here and now (200 with the report, clean or not). */
+  @Post('v1/audit/verifications')
+  @HttpCode(200)
+  async verify(@Body() body: unknown): Promise<VerificationReport> {
+    const request = validBody(verificationRequestSchema, body ?? {});
+    let trustedKeys: Map<string, KeyObject> | undefined;
+    if (request.publicKeys) {
+      trustedKeys = new Map();
+      for (const [i, pem] of request.publicKeys.entries()) {
+        const key = publicKeyFromPem(pem);
+        if (key === null) throw new ProblemException('validation-failed', 'The request has 1 invalid field(s).', { errors: [{ path: `/publicKeys/${i}`, message: 'is not an Ed25519 public key in PEM form' }] });
+        trustedKeys.set(keyIdOf(key), createPublicKey(pem));
+      }
+    }
+    return verifyEventStore(this.store, { trustedKeys });
+  }
+
+  @Get('v1/decisions/:decisionId/proof')
+  async proof(@Param('decisionId') decisionId: string): Promise<EventProof> {
+    const event = SAFE_ID.test(decisionId) ? await this.locator.find(decisionId) : null;
+    if (!event) throw new ProblemException('decision-not-found', `No decision "${decisionId}" has been recorded.`);
+    return this.proofs.proofOf(event);
+  }
+}

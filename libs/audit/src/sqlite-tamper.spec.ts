@@ -1,0 +1,48 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createSqliteEventStore } from '@verdict/event-store';
+import { tamperScenarios, type TamperTarget } from './testing/tamper-scenarios';
+
+/** Sealed periods on the SQLite event store, tampered with through a second connection to the file. */
+describe('audit seals on SQLite: tampering is found and named', () => {
+  tamperScenarios(async (): Promise<TamperTarget> => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'verdict-audit-'));
+    const file = path.join(dir, 'events.sqlite');
+    const store = await createSqliteEventStore({ path: file });
+    const db = new Database(file);
+    const run = async (sql: string, ...params: unknown[]) => void db.prepare(sql).run(...params);
+    return {
+      store,
+      tamper: {
+        updateData: (p) => run(`UPDATE events SET data = json_set(data, '$.amount', 1000000) WHERE position = ?`, p),
+        deleteEvent: (p) => run('DELETE FROM events WHERE position = ?', p),
+        insertForged: (p, streamId) =>
+          run(
+            `INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, 0, 'DecisionMade', ?, '{}', ?)`,
+            p,
+            '99999999-0000-4000-8000-000000000001',
+            streamId,
+            JSON.stringify({ transactionId: 'forged', amount: 1 }),
+            Date.now(),
+          ),
+        swapPositions: async (a, b) => {
+          db.transaction(() => {
+            db.prepare('UPDATE events SET position = -1 WHERE position = ?').run(a);
+            db.prepare('UPDATE events SET position = ? WHERE position = ?').run(a, b);
+            db.prepare('UPDATE events SET position = ? WHERE position = -1').run(b);
+          })();
+        },
+        skipPositions: (n) => run(`UPDATE sqlite_sequence SET seq = seq + ? WHERE name = 'events'`, n),
+        setSealField: (revision, field, json) => run(`UPDATE events SET data = json_set(data, ?, json(?)) WHERE stream_id = 'audit-seals' AND revision = ?`, `$.${field}`, json, revision),
+        deleteSeal: (revision) => run(`DELETE FROM events WHERE stream_id = 'audit-seals' AND revision = ?`, revision),
+      },
+      close: async () => {
+        db.close();
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  });
+});
