@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { processIo, type CliIo } from '../simulate/cli-io';
 import { ApiClient, ApiError } from './api-client';
+import { auditCommands } from './audit-commands';
 import { deployCommands } from './deploy-commands';
 import { exportCommand } from './export-commands';
 import { modelsCommands } from './models-commands';
@@ -27,6 +28,7 @@ export async function runVerdictCli(argv: readonly string[], io: CliIo): Promise
   // A command that ran but found something (a replay mismatch) sets a non-zero code of its own.
   let findings = 0;
   replayCommand(program, io, client, () => opts().json, (code) => (findings = code));
+  auditCommands(program, io, client, () => opts().json, (code) => (findings = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return findings;
