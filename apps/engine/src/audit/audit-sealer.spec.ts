@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { verifyEventStore } from '@verdict/audit';
+import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
+import { appendDecisions } from '@verdict/audit/testing/sealed-fixture';
+import { AuditSealer } from './audit-sealer';
+import { SealChain } from './seal-chain';
+import { loadSigningKey, SigningKeyError } from './signing-key-file';
+
+const silent = pino({ level: 'silent' });
+
+/** Waits until the chain has sealed through `position` (the sealers run on their own clock). */
+async function sealedThrough(chain: SealChain, position: bigint): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if ((await chain.snapshot()).sealedThrough >= position) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`never sealed through ${position}`);
+}
+
+describe('AuditSealer', () => {
+  let dir: string;
+  let store: EventStore;
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'verdict-sealer-'));
+    store = await createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates its key once (0600) and refuses a named key file that is missing or not Ed25519', () => {
+    const file = path.join(dir, 'keys', 'seal.pem');
+    const created = loadSigningKey(file, true);
+    expect(created.created).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadSigningKey(file, true)).toMatchObject({ created: false, keyId: created.keyId });
+    expect(() => loadSigningKey(path.join(dir, 'nope.pem'), false)).toThrow(SigningKeyError);
+  });
+
+  it('runs on several instances at once with one chain, and resumes after a restart', async () => {
+    const key = loadSigningKey(path.join(dir, 'keys', 'seal.pem'), true);
+    const settings = { intervalMs: 40, maxEvents: 4 };
+    const chains = [new SealChain(store, 40), new SealChain(store, 40)];
+    const sealers = chains.map((c) => new AuditSealer(store, c, key, settings, silent));
+    await Promise.all(sealers.map((s) => s.start()));
+    await appendDecisions(store, 1, 9);
+    await sealedThrough(chains[0], 9n);
+    await appendDecisions(store, 10, 5);
+    await sealedThrough(chains[1], await store.headPosition() - 1n);
+    await Promise.all(sealers.map((s) => s.stop()));
+
+    const chain = new SealChain(store, 40);
+    const restarted = new AuditSealer(store, chain, key, settings, silent);
+    await restarted.start();
+    await appendDecisions(store, 15, 1);
+    const head = await store.headPosition();
+    await sealedThrough(chain, head);
+    await restarted.stop();
+
+    const report = await verifyEventStore(store);
+    expect(report).toMatchObject({ clean: true, findings: [], keys: [key.keyId] });
+    expect(report.seals).toBeGreaterThanOrEqual(4);
+  });
+});

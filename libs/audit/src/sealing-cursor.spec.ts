@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AUDIT_SEALS_STREAM } from '@verdict/domain/audit';
+import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
+import { publishSigningKey } from './publish-key';
+import { readSeals } from './seal-log';
+import { SealingCursor, type LastSeal } from './sealing-cursor';
+import { appendDecisions, testSigner } from './testing/sealed-fixture';
+import { verifyEventStore } from './verify-store';
+
+const lastOf = async (store: EventStore): Promise<LastSeal | null> => {
+  const s = (await readSeals(store)).at(-1);
+  return s?.ok ? { index: Number(s.revision), toPosition: BigInt(s.seal.toPosition), sealHash: s.sealHash, sealedAt: s.seal.sealedAt } : null;
+};
+
+describe('SealingCursor', () => {
+  let dir: string;
+  let store: EventStore;
+  const signer = testSigner();
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'verdict-sealing-'));
+    store = await createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
+    await publishSigningKey(store, signer);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets exactly one of two instances land each seal; the loser resyncs and continues the chain', async () => {
+    await appendDecisions(store, 1, 4);
+    const a = new SealingCursor(store, signer, { maxEvents: 100 }, null);
+    const b = new SealingCursor(store, signer, { maxEvents: 100 }, null);
+    await a.catchUp();
+    await b.catchUp();
+    expect(await a.seal(new Date())).toMatchObject({ kind: 'sealed', count: 5, seal: { index: 0 } });
+    expect(await b.seal(new Date())).toEqual({ kind: 'lost' });
+    b.resync(await lastOf(store));
+    expect(b.pendingCount).toBe(0);
+    await appendDecisions(store, 5, 2);
+    await b.catchUp();
+    expect(await b.seal(new Date())).toMatchObject({ kind: 'sealed', count: 3, seal: { index: 1 } }); // a's seal event + 2
+    expect((await store.readStream(AUDIT_SEALS_STREAM)).map((e) => e.revision)).toEqual([0n, 1n]);
+    expect(await verifyEventStore(store)).toMatchObject({ clean: true, seals: 2 });
+  });
+
+  it('never cuts a seal over audit events alone, and resumes after a restart from the last seal', async () => {
+    await appendDecisions(store, 1, 2);
+    const first = new SealingCursor(store, signer, { maxEvents: 100 }, null);
+    await first.catchUp();
+    expect((await first.seal(new Date())).kind).toBe('sealed');
+    await first.catchUp(); // only its own seal event is new
+    expect(await first.seal(new Date())).toEqual({ kind: 'nothing' });
+
+    const restarted = new SealingCursor(store, signer, { maxEvents: 100 }, await lastOf(store));
+    await appendDecisions(store, 3, 1);
+    await restarted.catchUp();
+    expect(restarted.pendingCount).toBe(2);
+    expect(await restarted.seal(new Date())).toMatchObject({ kind: 'sealed', seal: { index: 1 } });
+    expect(await verifyEventStore(store)).toMatchObject({ clean: true, seals: 2 });
+  });
+
+  it('cuts a busy period into seals of at most maxEvents events and maxEntryBytes of entries', async () => {
+    await appendDecisions(store, 1, 12);
+    const byCount = new SealingCursor(store, signer, { maxEvents: 5 }, null);
+    const counts: number[] = [];
+    for (;;) {
+      await byCount.catchUp();
+      const o = await byCount.seal(new Date());
+      if (o.kind !== 'sealed') break;
+      counts.push(o.count);
+    }
+    // The key and 12 decisions, then the first two seals' own events: 15 events, the last two seal events unsealed.
+    expect(counts).toEqual([5, 5, 5]);
+    await appendDecisions(store, 13, 6);
+    const byBytes = new SealingCursor(store, signer, { maxEvents: 100, maxEntryBytes: 60 }, await lastOf(store));
+    await byBytes.catchUp();
+    const o = await byBytes.seal(new Date());
+    expect(o.kind === 'sealed' && o.count).toBe(2); // each entry here is 1 + 1 + ~15 + 1 + 8 bytes
+    expect(await verifyEventStore(store)).toMatchObject({ clean: true });
+  });
+});
