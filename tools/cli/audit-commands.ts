@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { SingleBar } from 'cli-progress';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '@verdict/config';
 import { verifyEventProof, type AuditFinding, type EventProof } from '@verdict/domain/audit';
 import { createEventStore } from '@verdict/event-store';
-import { eventStoreSelection, keyMap, verifyEventStore, type VerificationProgress, type VerificationReport } from '@verdict/audit';
+import { eventStoreSelection, keyMap, verifyEventStore, WorkerRangeChecker, type VerificationProgress, type VerificationReport } from '@verdict/audit';
 import type { CliIo } from '../simulate/cli-io';
 import type { ApiClient } from './api-client';
 import { table } from './output';
@@ -14,6 +15,11 @@ const LINE_EVERY_MS = 5_000;
 /** Exit code when the command ran and found something (as `verdict replay`). */
 const FINDINGS_EXIT = 3;
 
+const positiveInt = (raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('--threads must be an integer from 1 to 64');
+  return n;
+};
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function readKeys(files: readonly string[]): ReturnType<typeof keyMap> {
@@ -90,18 +96,21 @@ export function auditCommands(program: Command, io: CliIo, client: () => ApiClie
     .option('--event-store <url>', 'SQLite file path, postgres://… or esdb://… (default: VERDICT_EVENT_STORE_URL, as the engine reads it)')
     .option('--schema <name>', 'PostgreSQL schema of the event store (default: VERDICT_EVENT_STORE_SCHEMA or verdict)')
     .option('--public-key <pem>', 'trust only this public key (repeatable) instead of the keys published in the store', collect)
-    .action(async (flags: { eventStore?: string; schema?: string; publicKey?: string[] }) => {
+    .option('--threads <n>', 'worker threads that hash seal ranges, each with its own connection', positiveInt, Math.min(2, availableParallelism()))
+    .action(async (flags: { eventStore?: string; schema?: string; publicKey?: string[]; threads: number }) => {
       const selection = flags.eventStore ? eventStoreSelection(flags.eventStore, flags.schema ?? process.env.VERDICT_EVENT_STORE_SCHEMA ?? 'verdict') : loadConfig().eventStore;
       // Opening a SQLite path creates the file: a mistyped path would verify an empty store "clean".
       if (selection.kind === 'sqlite' && !existsSync(selection.url)) throw new Error(`no event store at ${selection.url}`);
       const trustedKeys = flags.publicKey ? readKeys(flags.publicKey) : undefined;
       const store = await createEventStore(selection);
+      const checker = flags.threads > 1 ? new WorkerRangeChecker(selection, flags.threads) : undefined;
       const progress = progressReporter(io);
       let report: VerificationReport;
       try {
-        report = await verifyEventStore(store, { trustedKeys, onProgress: (p) => progress.update(p) });
+        report = await verifyEventStore(store, { trustedKeys, checker, concurrency: flags.threads * 2, onProgress: (p) => progress.update(p) });
       } finally {
         progress.stop();
+        await checker?.close();
         await store.close();
       }
       io.stdout.write(json() ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report)}\n`);

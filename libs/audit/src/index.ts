@@ -5,3 +5,4 @@ export * from './range-checker';
 export * from './seal-log';
 export * from './sealing-cursor';
 export * from './verify-store';
+export * from './worker-range-checker';

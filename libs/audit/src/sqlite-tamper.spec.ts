@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSqliteEventStore } from '@verdict/event-store';
+import { appendDecisions, sealAll, testSigner } from './testing/sealed-fixture';
 import { tamperScenarios, type TamperTarget } from './testing/tamper-scenarios';
+import { verifyEventStore } from './verify-store';
+import { WorkerRangeChecker } from './worker-range-checker';
 
 /** Sealed periods on the SQLite event store, tampered with through a second connection to the file. */
 describe('audit seals on SQLite: tampering is found and named', () => {
@@ -44,5 +47,30 @@ describe('audit seals on SQLite: tampering is found and named', () => {
         rmSync(dir, { recursive: true, force: true });
       },
     };
+  });
+});
+
+describe('audit verification on worker threads', () => {
+  it('finds exactly what the single-threaded verification finds', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'verdict-audit-threads-'));
+    const file = path.join(dir, 'events.sqlite');
+    const store = await createSqliteEventStore({ path: file });
+    const checker = new WorkerRangeChecker({ kind: 'sqlite', url: file }, 2);
+    try {
+      await appendDecisions(store, 1, 40);
+      await sealAll(store, testSigner(), 6);
+      const db = new Database(file);
+      db.prepare(`UPDATE events SET data = json_set(data, '$.amount', 0) WHERE stream_id IN ('decision-f-3', 'decision-f-33')`).run();
+      db.close();
+      const inline = await verifyEventStore(store);
+      const threaded = await verifyEventStore(store, { checker, concurrency: 4 });
+      expect(inline.findings.map((f) => f.kind)).toEqual(['altered', 'altered']);
+      expect(threaded.findings).toEqual(inline.findings);
+      expect(threaded.eventsChecked).toBe(inline.eventsChecked);
+    } finally {
+      await checker.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
