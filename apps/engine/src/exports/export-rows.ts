@@ -27,7 +27,9 @@ export function matchesFilter(event: DecisionMade, filter: DecisionListFilter): 
 
 /** JSONL: the whole DecisionMade (current schema) plus its log position and seal, one object per line. */
 export function jsonlRow(event: DecisionMade, position: bigint, seal: ExportSeal): string {
-  return `${JSON.stringify({ ...event, position: position.toString(), seal })}\n`;
+  // Spliced in rather than spread into a copy of the event: this runs for every row of a large export.
+  const json = JSON.stringify(event);
+  return `${json.slice(0, -1)},"position":"${position}","seal":${seal ? `{"index":${seal.index},"sealHash":${JSON.stringify(seal.sealHash)}}` : 'null'}}\n`;
 }
 
 type Cell = string | number | null | undefined;

@@ -1,4 +1,4 @@
-import type { SealedRanges, SealIndex, SealRef } from '../audit/seal-index.port';
+import type { SealRef } from '../audit/seal-index.port';
 
 /** The seal covering a decision, as JSON (positions as decimal strings, like every position the API returns). */
 export interface SealJson {
@@ -18,23 +18,3 @@ export const toSealJson = (ref: SealRef): SealJson => ({
   sealedAt: ref.sealedAt,
   keyId: ref.keyId,
 });
-
-/**
- * Seal lookups along a log read in position order: one snapshot, renewed only once the read passes what it covered
- * (so a long export picks up seals made while it runs, without a snapshot per row). Without a seal index (no sealer
- * wired in this engine) nothing is sealed and every lookup is null.
- */
-export class SealCursor {
-  private ranges: SealedRanges | null = null;
-
-  constructor(private readonly index: SealIndex | null) {}
-
-  /** Call before looking up positions up to `position`. */
-  async reach(position: bigint): Promise<void> {
-    if (this.index && (this.ranges === null || position > this.ranges.sealedThrough)) this.ranges = await this.index.snapshot();
-  }
-
-  covering(position: bigint): SealRef | null {
-    return this.ranges?.covering(position) ?? null;
-  }
-}

@@ -1,0 +1,48 @@
+import { DecisionMadeFixture } from '@verdict/read-models/testing/decision-made.fixture';
+import { upcastDecisionMade } from '@verdict/domain';
+import { CSV_COLUMNS, CSV_HEADER, csvField, csvRow, jsonlRow, matchesFilter } from './export-rows';
+
+const decision = () => upcastDecisionMade(new DecisionMadeFixture().recorded(7n).data);
+
+describe('export rows', () => {
+  it('quotes CSV fields per RFC 4180 only when they need it', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\r\nlines')).toBe('"two\r\nlines"');
+    expect(csvField('line\nfeed')).toBe('"line\nfeed"');
+    expect(csvField(null)).toBe('');
+    expect(csvField(undefined)).toBe('');
+    expect(csvField(0.1 + 0.2)).toBe('0.30000000000000004');
+  });
+
+  it('writes one CRLF record per decision, a field per documented column', () => {
+    const d = decision();
+    expect(CSV_HEADER).toBe(`${CSV_COLUMNS.map(([h]) => h).join(',')}\r\n`);
+    const row = csvRow({ ...d, request: { ...d.request, cardId: 'card,"x"' } }, 7n, { index: 3, sealHash: 'ab'.repeat(32) });
+    expect(row.endsWith('\r\n')).toBe(true);
+    expect(row).toContain(',"card,""x""",');
+    expect(row.startsWith(`${d.decisionId},${d.transactionId},${d.decidedAt},7,`)).toBe(true);
+    expect(row.endsWith(`,3,${'ab'.repeat(32)}\r\n`)).toBe(true);
+    expect(csvRow(d, 7n, null).endsWith(',,\r\n')).toBe(true);
+  });
+
+  it('writes JSONL as the whole event plus position and seal', () => {
+    const d = decision();
+    expect(JSON.parse(jsonlRow(d, 12345678901234567n, null))).toEqual({ ...d, position: '12345678901234567', seal: null });
+    expect(JSON.parse(jsonlRow(d, 7n, { index: 0, sealHash: 'ff'.repeat(32) }))).toEqual({ ...d, position: '7', seal: { index: 0, sealHash: 'ff'.repeat(32) } });
+    expect(jsonlRow(d, 7n, null).split('\n')).toHaveLength(2);
+  });
+
+  it('filters as the read model does: from inclusive, to exclusive, model version within a model', () => {
+    const d = decision();
+    const at = new Date(d.decidedAt);
+    expect(matchesFilter(d, { from: at })).toBe(true);
+    expect(matchesFilter(d, { to: at })).toBe(false);
+    expect(matchesFilter(d, { to: new Date(at.getTime() + 1) })).toBe(true);
+    expect(matchesFilter(d, { cardId: d.request.cardId, outcome: d.outcome, model: d.model.name, modelVersion: d.model.version, arm: d.deployment.arm })).toBe(true);
+    expect(matchesFilter(d, { modelVersion: 'other' })).toBe(false);
+    expect(matchesFilter(d, { merchantId: 'nobody' })).toBe(false);
+    expect(matchesFilter(d, { customerId: 'nobody' })).toBe(false);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * An export thread: opens its own event store reader and turns one export's pages into text, so that reading and
+ * parsing some hundreds of MB of events neither stalls the engine's event loop (live decisions) nor is limited by it.
+ * Started by export-thread.ts; speaks export-worker.protocol.ts. It sends a chunk only against credit (`more`), so it
+ * never runs further ahead of a slow client than `credit` chunks.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createEventStore, type EventStore } from '@verdict/event-store';
+import type { SealRef } from '../audit/seal-index.port';
+import { exportChunks, type SealLookup } from './export-chunks';
+import type { ExportWorkerData, FromExportWorker, ToExportWorker } from './export-worker.protocol';
+
+const data = workerData as ExportWorkerData;
+const send = (message: FromExportWorker): void => parentPort!.postMessage(message);
+
+let credit = data.credit;
+let stopping = false;
+let wake: (() => void) | undefined;
+let sealsArrived: ((m: Extract<ToExportWorker, { type: 'seals' }>) => void) | undefined;
+
+parentPort!.on('message', (m: ToExportWorker) => {
+  if (m.type === 'more') credit++;
+  else if (m.type === 'stop') stopping = true;
+  else sealsArrived?.(m);
+  wake?.();
+});
+
+/** The seals the main thread's index knows, asked for only when the read passes the last one known. */
+class ThreadSeals implements SealLookup {
+  private refs: SealRef[] = [];
+  private sealedThrough = 0n;
+  private final = false;
+
+  async reach(position: bigint): Promise<void> {
+    if (this.final || position <= this.sealedThrough) return;
+    const answer = await new Promise<Extract<ToExportWorker, { type: 'seals' }>>((resolve) => {
+      sealsArrived = resolve;
+      send({ type: 'seals', after: this.sealedThrough });
+    });
+    sealsArrived = undefined;
+    this.refs = [...this.refs, ...answer.refs];
+    this.sealedThrough = answer.sealedThrough;
+    this.final = answer.final;
+  }
+
+  covering(position: bigint): SealRef | null {
+    let lo = 0;
+    let hi = this.refs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = this.refs[mid];
+      if (position <= s.fromPosition) hi = mid - 1;
+      else if (position > s.toPosition) lo = mid + 1;
+      else return s;
+    }
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  let store: EventStore | undefined;
+  let result: FromExportWorker = { type: 'end' };
+  try {
+    store = await createEventStore(data.eventStore);
+    for await (const text of exportChunks(store, data.selection, new ThreadSeals())) {
+      while (credit === 0 && !stopping) await new Promise<void>((resolve) => (wake = resolve));
+      if (stopping) break;
+      credit--;
+      send({ type: 'chunk', text });
+    }
+  } catch (error) {
+    result = { type: 'failed', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  } finally {
+    await store?.close().catch(() => undefined);
+  }
+  // Last, once the store is closed: the main thread ends this thread when it has the result.
+  send(result);
+}
+
+void main();
