@@ -1,3 +1,5 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
 import { TRANSACTION_LABELLED, type TransactionLabelledV1 } from '@verdict/domain';
 import { SEAL_INDEX } from '../../apps/engine/src/audit/seal-index.port';
@@ -89,6 +91,15 @@ describe.each(e2eTopologies())('decision context over HTTP ($name)', (topology) 
     expect(ctx.card.cardId).toBe(cardId);
     expect(ctx.card.before.map((d: { decisionId: string }) => d.decisionId)).toEqual(decided.slice(2, 12).map((d) => d.decisionId));
     expect(ctx.card.after.map((d: { decisionId: string }) => d.decisionId)).toEqual(decided.slice(12, 22).map((d) => d.decisionId));
+
+    // The published OpenAPI document describes this answer.
+    const doc = await (await engine.get('/openapi.json')).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/decisions/{decisionId}/context', '/v1/exports/decisions']));
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ $id: 'verdict', components: doc.components }, 'verdict');
+    const validate = ajv.getSchema('verdict#/components/schemas/DecisionContext')!;
+    expect(validate(ctx) ? [] : validate.errors).toEqual([]);
   });
 
   it('has no labels and no seal for a decision not labelled or sealed yet', async () => {
@@ -134,7 +145,7 @@ describe('read-your-writes without the read model (VERDICT_PROJECTIONS=off)', ()
     expect(await got.json()).toMatchObject({ decisionId: made.decisionId, transactionId: made.transactionId, position: made.position });
     const ctx = await engine.get(`${location}/context`);
     expect(ctx.status).toBe(200);
-    expect(await ctx.json()).toMatchObject({ decision: { decisionId: made.decisionId }, labels: [], seal: null, sealing: null, card: { before: [], after: [] } });
+    expect(await ctx.json()).toMatchObject({ decision: { decisionId: made.decisionId }, labels: [], seal: null, card: { before: [], after: [] } });
   });
 
   it('serves the Location of a retry (200) too', async () => {

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { TRANSACTION_LABELLED, type JsonValue, type ModelManifest, type PolicySnapshot, type TransactionLabelledV1 } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
-import type { DecisionSummary } from '@verdict/read-models';
 import { SEAL_INDEX, type SealIndex } from '../audit/seal-index.port';
 import { toAuditRecord, type DecisionAuditRecord } from '../decisions/decision-audit-record';
 import { DecisionLocator } from '../decisions/decision-locator';
+import { toDecisionListItem, type DecisionListItem } from '../decisions/decision-page';
 import type { DecisionRangesPort } from '../decisions/decision-ranges.port';
 import { DeploymentAt, type DeploymentAtView } from '../deployment/deployment-at';
 import { DECISION_RANGES, EVENT_STORE } from '../infrastructure/tokens';
@@ -44,7 +44,7 @@ export interface DecisionContext {
   /** Where sealing stands, when this engine has a seal index; null without one. */
   readonly sealing: { readonly sealedThrough: string; readonly nextSealDueBy: string } | null;
   /** The card's decisions just before and just after this one, by log position, from the read model. */
-  readonly card: { readonly cardId: string; readonly before: DecisionSummary[]; readonly after: DecisionSummary[] };
+  readonly card: { readonly cardId: string; readonly before: DecisionListItem[]; readonly after: DecisionListItem[] };
 }
 
 /** Assembles a decision's context; every part comes from the store except the card's neighbours (read model). */
@@ -80,7 +80,7 @@ export class DecisionContextReader {
       labels: stream.filter((e) => e.type === TRANSACTION_LABELLED).map((e) => e.data as unknown as TransactionLabelledV1),
       seal: seal ? toSealJson(seal) : null,
       sealing: sealed ? { sealedThrough: sealed.sealedThrough.toString(), nextSealDueBy: sealed.nextSealDueBy } : null,
-      card: { cardId: decision.request.cardId, ...card },
+      card: { cardId: decision.request.cardId, before: card.before.map(toDecisionListItem), after: card.after.map(toDecisionListItem) },
     };
   }
 

@@ -10,7 +10,9 @@ export interface DecisionPage {
   readonly nextCursor: string | null;
 }
 
-/** The one conversion from the read model's page (exact decimal positions) to the API's. */
+/** The one conversion from the read model's summaries (exact decimal positions) to the API's. */
+export const toDecisionListItem = (item: DecisionSummary): DecisionListItem => ({ ...item, position: Number(item.position) });
+
 export function toDecisionPage(page: DecisionSummaryPage): DecisionPage {
-  return { items: page.items.map((item) => ({ ...item, position: Number(item.position) })), nextCursor: page.nextCursor };
+  return { items: page.items.map(toDecisionListItem), nextCursor: page.nextCursor };
 }

@@ -3,6 +3,7 @@ import { decisionRequestSchema, DECISION_REQUEST_MAX_BYTES } from '@verdict/doma
 import { lifecyclePaths, lifecycleSchemas } from './openapi-lifecycle';
 import { replayPaths, replaySchemas } from './openapi-replay';
 import { auditPaths, auditSchemas } from './openapi-audit';
+import { exportPaths, exportSchemas } from './openapi-exports';
 import { PROBLEM_TYPES } from './problem-types';
 
 type Schema = Record<string, unknown>;
@@ -221,6 +222,7 @@ export function openApiDocument(version: string): Schema {
       ...lifecyclePaths(),
       ...replayPaths(),
       ...auditPaths(),
+      ...exportPaths(),
     },
     components: {
       schemas: {
@@ -233,6 +235,7 @@ export function openApiDocument(version: string): Schema {
         ...lifecycleSchemas(),
         ...replaySchemas(),
         ...auditSchemas(),
+        ...exportSchemas(),
       },
     },
   };

@@ -5,9 +5,9 @@
 export const PROBLEM_TYPES = {
   'validation-failed': { status: 400, title: 'The request is invalid', description: 'One or more fields are missing, have the wrong type, or are out of range. `errors` lists each one with a JSON Pointer `path` into the body. Nothing was recorded.' },
   'malformed-json': { status: 400, title: 'The body is not valid JSON', description: 'The body could not be parsed as JSON (note that NaN and Infinity are not JSON). Nothing was recorded.' },
-  'invalid-query': { status: 400, title: 'The query is invalid', description: 'A query-string parameter is malformed or out of range; `errors` names it.' },
+  'invalid-query': { status: 400, title: 'The query is invalid', description: 'A query-string parameter is malformed, unknown or out of range (or, for an export, `to` is not after `from`); `errors[].path` names it, e.g. `/from`. Nothing was started.' },
   'not-found': { status: 404, title: 'Not found', description: 'No route matches this method and path.' },
-  'decision-not-found': { status: 404, title: 'Decision not found', description: 'No decision with this id has been recorded (or the read model has not caught up with it yet).' },
+  'decision-not-found': { status: 404, title: 'Decision not found', description: 'No decision with this id has been recorded. A decision is found from the moment its answer was sent, whether or not the read model has applied it (for one answered by another instance, while the read model is at most 20,000 events behind: docs/audit.md).' },
   'method-not-allowed': { status: 405, title: 'Method not allowed', description: 'The resource exists but does not support this method.' },
   'idempotency-conflict': { status: 409, title: 'Transaction already decided with a different request', description: 'A decision already exists for this transactionId and it was made on a different request body. A retry must repeat the original body exactly; a new transaction needs a new transactionId.' },
   'payload-too-large': { status: 413, title: 'The body is too large', description: 'Decision requests are limited to 64 KiB.' },
