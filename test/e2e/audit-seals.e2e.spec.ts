@@ -1,3 +1,5 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,17 @@ async function provenProof(engine: RunningEngine, decisionId: string): Promise<R
   throw new Error(`decision ${decisionId} was never sealed`);
 }
 
+/** Validates a response against a schema of the engine's own OpenAPI document. */
+async function openApiCheck(engine: RunningEngine): Promise<(schema: string, value: unknown) => void> {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ $id: 'verdict', components: (await (await engine.get('/openapi.json')).json()).components }, 'verdict');
+  return (schema, value) => {
+    const validate = ajv.getSchema(`verdict#/components/schemas/${schema}`)!;
+    expect(validate(value) ? [] : validate.errors).toEqual([]);
+  };
+}
+
 describe('sealed audit periods on SQLite', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'verdict-audit-e2e-'));
   const dataDir = path.join(dir, 'data');
@@ -48,6 +61,7 @@ describe('sealed audit periods on SQLite', () => {
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const body = await res.json();
+    (await openApiCheck(engine))('Problem', body);
     expect(body).toMatchObject({ type: '/problems/not-sealed-yet', status: 409, position: String(decided.position), sealedThrough: '0' });
     expect(Date.parse(body.nextSealDueBy)).toBeGreaterThan(Date.now() + 3_000_000);
     expect((await engine.get('/v1/decisions/00000000-0000-4000-8000-000000000000/proof')).status).toBe(404);
@@ -72,7 +86,10 @@ describe('sealed audit periods on SQLite', () => {
     const proof = await provenProof(engine, decision.decisionId);
     expect(proof).toMatchObject({ event: { id: decision.decisionId, type: 'DecisionMade', position: String(decision.position) }, seal: { header: { count: expect.any(Number) } } });
 
+    const valid = await openApiCheck(engine);
+    valid('EventProof', proof);
     const keys = await (await engine.get('/v1/audit/keys')).json();
+    for (const k of keys.keys) valid('AuditPublicKey', k);
     expect(keys.keys).toEqual([expect.objectContaining({ keyId: keys.activeKeyId, algorithm: 'ed25519' })]);
     keyPem = keys.keys[0].publicKeyPem;
     const listed = await cli('--url', engine.url, 'audit', 'keys');
@@ -81,9 +98,9 @@ describe('sealed audit periods on SQLite', () => {
     const files = mkdtempSync(path.join(dir, 'proof-'));
     writeFileSync(path.join(files, 'key.pem'), keyPem);
     writeFileSync(path.join(files, 'proof.json'), JSON.stringify(proof));
-    const valid = await cli('audit', 'verify-proof', path.join(files, 'proof.json'), '--public-key', path.join(files, 'key.pem'));
-    expect(valid).toMatchObject({ code: 0, err: '' });
-    expect(valid.out).toMatch(/^valid: DecisionMade decision-/);
+    const checked = await cli('audit', 'verify-proof', path.join(files, 'proof.json'), '--public-key', path.join(files, 'key.pem'));
+    expect(checked).toMatchObject({ code: 0, err: '' });
+    expect(checked.out).toMatch(/^valid: DecisionMade decision-/);
 
     proof.event.data.score = 0.0001;
     writeFileSync(path.join(files, 'altered.json'), JSON.stringify(proof));
@@ -105,6 +122,7 @@ describe('sealed audit periods on SQLite', () => {
     db.close();
 
     const report = await (await engine!.post('/v1/audit/verifications', {})).json();
+    (await openApiCheck(engine!))('AuditVerificationReport', report);
     expect(report.clean).toBe(false);
     expect(report.findings).toEqual([expect.objectContaining({ kind: 'altered', position: String(decision.position), stream: expect.stringMatching(/^decision-/) })]);
     const found = await cli('--json', 'audit', 'verify', '--event-store', eventsFile);
