@@ -16,27 +16,43 @@ export function canonicalJson(value: unknown): string {
 
 const UNSORTABLE = Symbol('unsortable');
 
+/** The value with every object's keys in sorted insertion order; parts already in order are shared, not copied. */
 function sortedCopy(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
+    let out: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {
-      const v = sortedCopy(value[i]);
-      if (v === UNSORTABLE) return UNSORTABLE;
-      out[i] = v;
+      const v = value[i];
+      const c = sortedCopy(v);
+      if (c === UNSORTABLE) return UNSORTABLE;
+      if (c !== v) (out ??= value.slice())[i] = c;
     }
-    return out;
+    return out ?? value;
   }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
-    const c = k.charCodeAt(0);
-    if ((c >= 48 && c <= 57) || k === '__proto__') return UNSORTABLE;
-    const v = sortedCopy(obj[k]);
-    if (v === UNSORTABLE) return UNSORTABLE;
-    out[k] = v;
+  const keys = Object.keys(obj);
+  let changed = false;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      keys.sort();
+      changed = true;
+      break;
+    }
   }
+  const values = new Array<unknown>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const c0 = k.charCodeAt(0);
+    if ((c0 >= 48 && c0 <= 57) || k === '__proto__') return UNSORTABLE;
+    const v = obj[k];
+    const c = sortedCopy(v);
+    if (c === UNSORTABLE) return UNSORTABLE;
+    if (c !== v) changed = true;
+    values[i] = c;
+  }
+  if (!changed) return obj;
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) out[keys[i]] = values[i];
   return out;
 }
 
