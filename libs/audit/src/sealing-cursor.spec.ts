@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AUDIT_SEALS_STREAM } from '@verdict/domain/audit';
 import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
 import { publishSigningKey } from './publish-key';
-import { readSeals } from './seal-log';
+import { keyMap, readSeals } from './seal-log';
 import { SealingCursor, type LastSeal } from './sealing-cursor';
 import { appendDecisions, testSigner } from './testing/sealed-fixture';
 import { verifyEventStore } from './verify-store';
@@ -79,5 +79,23 @@ describe('SealingCursor', () => {
     const o = await byBytes.seal(new Date());
     expect(o.kind === 'sealed' && o.count).toBe(2); // each entry here is 1 + 1 + ~15 + 1 + 8 bytes
     expect(await verifyEventStore(store)).toMatchObject({ clean: true });
+  });
+
+  it('keeps old seals verifiable after the key is rotated, and trusts only the anchors given', async () => {
+    await appendDecisions(store, 1, 3);
+    const before = new SealingCursor(store, signer, { maxEvents: 100 }, null);
+    await before.catchUp();
+    expect((await before.seal(new Date())).kind).toBe('sealed');
+    const rotated = testSigner();
+    await publishSigningKey(store, rotated);
+    await appendDecisions(store, 4, 3);
+    const after = new SealingCursor(store, rotated, { maxEvents: 100 }, await lastOf(store));
+    await after.catchUp();
+    expect((await after.seal(new Date())).kind).toBe('sealed');
+
+    expect(await verifyEventStore(store)).toMatchObject({ clean: true, seals: 2, keys: [signer.keyId, rotated.keyId] });
+    const onlyNew = await verifyEventStore(store, { trustedKeys: keyMap([rotated.publicKeyPem]) });
+    expect(onlyNew.findings).toEqual([expect.objectContaining({ kind: 'unknown-key', seal: 0 })]);
+    expect((await verifyEventStore(store, { trustedKeys: keyMap([signer.publicKeyPem, rotated.publicKeyPem]) })).clean).toBe(true);
   });
 });
