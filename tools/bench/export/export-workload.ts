@@ -35,6 +35,8 @@ export interface SeededLog {
   readonly first: string;
   readonly last: string;
   readonly lastPosition: string;
+  /** The last seeded decision's id. */
+  readonly lastDecisionId: string;
 }
 
 /**
@@ -106,7 +108,7 @@ export async function seedDecisionLog(dataDir: string, count: number, say: (line
   } finally {
     await store.close();
   }
-  const seeded: SeededLog = { decisions: count + 1, first: at(0), last: at(count - 1), lastPosition: lastPosition.toString() };
+  const seeded: SeededLog = { decisions: count + 1, first: at(0), last: at(count - 1), lastPosition: lastPosition.toString(), lastDecisionId: decisionIdFor(`seed-${count - 1}`) };
   writeFileSync(path.join(dataDir, 'seed.json'), `${JSON.stringify(seeded, null, 2)}\n`);
   return seeded;
 }
@@ -127,6 +129,21 @@ export async function waitForReadModel(url: string, position: bigint, timeoutMs:
     if (newest !== undefined && BigInt(newest) >= position) return;
     if (Date.now() > deadline) throw new Error(`the read model did not reach position ${position} within ${timeoutMs} ms (newest: ${newest ?? 'none'})`);
     await sleep(200);
+  }
+}
+
+/**
+ * Waits until the engine's sealer has sealed the log up to `decisionId` (its context names a seal): sealing a fresh
+ * 200,000-event backlog takes the engine a while, and measuring an export meanwhile would measure the sealer too.
+ */
+export async function waitForSeal(url: string, decisionId: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${url}/v1/decisions/${decisionId}/context`);
+    const context = (await res.json()) as { seal?: unknown; sealing?: unknown };
+    if (res.status === 200 && context.seal) return;
+    if (Date.now() > deadline) throw new Error(`${decisionId} was not sealed within ${timeoutMs} ms: ${res.status} ${JSON.stringify(context.sealing ?? context)}`);
+    await sleep(500);
   }
 }
 
@@ -152,7 +169,7 @@ export async function measureExport(url: string, query: string, serverPid: numbe
   try {
     // node:http rather than fetch: the client shares the machine, and WHATWG streams would cost it (and the server) CPU.
     const { rows, bytes } = await new Promise<{ rows: number; bytes: number }>((resolve, reject) => {
-      const req = http.get(`${url}/v1/exports/decisions?${query}`, (res) => {
+      const req = http.get(`${url}/v1/exports/decisions?${query}`, { agent: false }, (res) => {
         if (res.statusCode !== 200) {
           res.resume();
           reject(new Error(`export → ${res.statusCode}`));

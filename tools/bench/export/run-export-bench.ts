@@ -13,7 +13,7 @@ import { repoRoot } from '@verdict/config';
 import { ChildServer } from '../child-server';
 import { freePort } from '../free-port';
 import { machineInfo } from '../machine-info';
-import { measureExport, seedDecisionLog, waitForReadModel, type ExportMeasurement, type SeededLog } from './export-workload';
+import { measureExport, seedDecisionLog, waitForReadModel, waitForSeal, type ExportMeasurement, type SeededLog } from './export-workload';
 
 const MB = 1024 * 1024;
 
@@ -52,8 +52,9 @@ async function main(): Promise<void> {
       logFile: path.join(scratch, 'engine.log'),
       readyUrl: `${url}/health/ready`,
     });
-    say('waiting for the read model…');
+    say('waiting for the read model and the seals…');
     await waitForReadModel(url, BigInt(seeded.lastPosition), 600_000);
+    await waitForSeal(url, seeded.lastDecisionId, 600_000);
     await measureExport(url, 'format=csv&cardId=card-1', server.pid!);
 
     const runs: Array<{ format: string } & ExportMeasurement> = [];
@@ -81,7 +82,8 @@ async function main(): Promise<void> {
       `${machine.date}, ${machine.cpuModel}, ${machine.nproc} cores, commit ${machine.gitCommit ?? 'unknown'}.`,
       '',
       `${seeded.decisions} decisions (~2 KB events) seeded straight into the embedded store (SQLite), the built engine in its own`,
-      'process over it; `GET /v1/exports/decisions?format=…` of the whole log, read as fast as it arrives over loopback.',
+      'process over it (read model caught up, the backlog sealed, so every row carries its seal); `GET /v1/exports/decisions?format=…`',
+      'of the whole log, read as fast as it arrives over loopback by a node:http client on the same machine.',
       'decisions/s from the request to the last byte; RSS of the engine process (VmRSS) sampled every 20 ms.',
       '',
       '| format | run | rows | MB | duration | decisions/s | engine RSS before → peak |',
