@@ -1,8 +1,13 @@
-import type { Logger } from 'pino';
 import { publishSigningKey, SealingCursor, type LastSeal } from '@verdict/audit';
 import type { EventStore } from '@verdict/event-store';
 import type { SealChain } from './seal-chain';
 import type { SigningKey } from './signing-key-file';
+
+/** Where the sealer reports (a pino logger, or the sealer thread's channel to the main thread). */
+export interface SealerLog {
+  info(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+}
 
 export interface SealerSettings {
   readonly intervalMs: number;
@@ -31,7 +36,7 @@ export class AuditSealer {
     private readonly chain: SealChain,
     private readonly key: SigningKey,
     settings: SealerSettings,
-    private readonly log: Logger,
+    private readonly log: SealerLog,
   ) {
     this.cursor = new SealingCursor(store, key, { maxEvents: settings.maxEvents }, null);
     this.tickMs = Math.min(1000, Math.max(20, Math.floor(settings.intervalMs / 4)));

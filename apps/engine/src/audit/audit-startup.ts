@@ -1,13 +1,13 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { AuditSealer } from './audit-sealer';
+import { SealerThread } from './sealer-thread';
 
 /**
- * Starts the sealer with the engine and stops it before shutdown closes the store (Nest calls every
+ * Starts the sealer thread with the engine and stops it before shutdown closes the store (Nest calls every
  * beforeApplicationShutdown before any onApplicationShutdown, where ResourceLifecycle closes the store).
  */
 @Injectable()
 export class AuditStartup implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(private readonly sealer: AuditSealer) {}
+  constructor(private readonly sealer: SealerThread) {}
 
   onApplicationBootstrap(): Promise<void> {
     return this.sealer.start();

@@ -3,15 +3,15 @@ import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
 import { EVENT_STORE } from '../infrastructure/tokens';
-import { AuditSealer } from './audit-sealer';
 import { AuditStartup } from './audit-startup';
 import { AUDIT_SIGNING_KEY } from './audit.tokens';
 import { EventProofs } from './event-proofs';
 import { SealChain } from './seal-chain';
+import { SealerThread } from './sealer-thread';
 import { SEAL_INDEX, type SealIndex } from './seal-index.port';
 import { loadSigningKey, type SigningKey } from './signing-key-file';
 
-/** The sealer, its key, the seal index (SEAL_INDEX) and the proofs, wired from the configuration. */
+/** The sealer (on its own thread), its key, the seal index (SEAL_INDEX) and the proofs, wired from the configuration. */
 export function auditProviders(config: VerdictConfig, logger: Logger): Provider[] {
   const { sealIntervalSeconds, sealMaxEvents, sealKeyPath, sealKeyExplicit } = config.audit;
   return [
@@ -26,10 +26,11 @@ export function auditProviders(config: VerdictConfig, logger: Logger): Provider[
     { provide: SealChain, useFactory: (store: EventStore) => new SealChain(store, sealIntervalSeconds * 1000), inject: [EVENT_STORE] },
     { provide: SEAL_INDEX, useExisting: SealChain },
     {
-      provide: AuditSealer,
-      useFactory: (store: EventStore, chain: SealChain, key: SigningKey) =>
-        new AuditSealer(store, chain, key, { intervalMs: sealIntervalSeconds * 1000, maxEvents: sealMaxEvents }, logger),
-      inject: [EVENT_STORE, SealChain, AUDIT_SIGNING_KEY],
+      // Depends on the key so that the key file exists (created on first start) before the thread loads it.
+      provide: SealerThread,
+      useFactory: (key: SigningKey) =>
+        new SealerThread({ eventStore: config.eventStore, keyPath: key.file, intervalMs: sealIntervalSeconds * 1000, maxEvents: sealMaxEvents }, logger),
+      inject: [AUDIT_SIGNING_KEY],
     },
     AuditStartup,
     { provide: EventProofs, useFactory: (store: EventStore, seals: SealIndex) => new EventProofs(store, seals), inject: [EVENT_STORE, SEAL_INDEX] },

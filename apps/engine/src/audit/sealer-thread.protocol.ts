@@ -1,0 +1,17 @@
+import type { EventStoreSelection } from '@verdict/event-store';
+
+/** What the sealer thread is started with: its own connection to the store, and the key file to sign with. */
+export interface SealerWorkerData {
+  readonly eventStore: EventStoreSelection;
+  readonly keyPath: string;
+  readonly intervalMs: number;
+  readonly maxEvents: number;
+}
+
+export type ToSealerWorker = { readonly type: 'stop' };
+
+export type FromSealerWorker =
+  | { readonly type: 'started' }
+  | { readonly type: 'log'; readonly level: 'info' | 'error'; readonly obj: Record<string, unknown>; readonly msg: string }
+  | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'stopped' };
