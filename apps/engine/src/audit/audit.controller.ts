@@ -2,12 +2,13 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { EventProof } from '@verdict/domain/audit';
 import { keyIdOf } from '@verdict/domain/audit';
-import { publicKeyFromPem, readPublishedKeys, verifyEventStore, type PublishedKey, type VerificationReport } from '@verdict/audit';
+import { publicKeyFromPem, readPublishedKeys, verifyEventStore, WorkerRangeChecker, type PublishedKey, type VerificationReport } from '@verdict/audit';
+import type { VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
 import { DecisionLocator } from '../decisions/decision-locator';
 import { ProblemException } from '../http/problem.exception';
 import { validBody } from '../http/validate-body';
-import { EVENT_STORE } from '../infrastructure/tokens';
+import { EVENT_STORE, VERDICT_CONFIG } from '../infrastructure/tokens';
 import { verificationRequestSchema } from './audit-bodies';
 import { EventProofs } from './event-proofs';
 import { AUDIT_SIGNING_KEY } from './audit.tokens';
@@ -20,6 +21,7 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
     @Inject(AUDIT_SIGNING_KEY) private readonly key: SigningKey,
     private readonly proofs: EventProofs,
     private readonly locator: DecisionLocator,
@@ -30,7 +32,10 @@ export class AuditController {
     return { activeKeyId: this.key.keyId, keys: (await readPublishedKeys(this.store)).keys };
   }
 
-  /** Recomputes every seal from the stored events, here and now (200 with the report, clean or not). */
+  /**
+   * Recomputes every seal from the stored events, now (200 with the report, clean or not). The ranges are hashed on a
+   * thread of their own with its own store connection, so a long verification does not hold up decisions.
+   */
   @Post('v1/audit/verifications')
   @HttpCode(200)
   async verify(@Body() body: unknown): Promise<VerificationReport> {
@@ -44,7 +49,12 @@ export class AuditController {
         trustedKeys.set(keyIdOf(key), createPublicKey(pem));
       }
     }
-    return verifyEventStore(this.store, { trustedKeys });
+    const checker = new WorkerRangeChecker(this.config.eventStore, 1);
+    try {
+      return await verifyEventStore(this.store, { trustedKeys, checker, concurrency: 2 });
+    } finally {
+      await checker.close();
+    }
   }
 
   @Get('v1/decisions/:decisionId/proof')
