@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { repoRoot } from '@verdict/config';
+import { repoRoot, workerScript } from '@verdict/config';
 import { ChildServer } from '../child-server';
 import { freePort } from '../free-port';
 import { machineInfo } from '../machine-info';
@@ -41,12 +41,13 @@ async function main(): Promise<void> {
     }
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    // The engine as `npm start` runs it (dist/), or from source when this bench itself runs from source.
-    const fromDist = path.extname(__filename) === '.js';
+    // The engine as `npm start` runs it (dist/), or from source when this bench itself runs from source (with the
+    // TypeScript hook it was started with: workerScript).
+    const engine = workerScript(path.extname(__filename) === '.js' ? path.join(root, 'dist/apps/engine/src/main.js') : path.join(root, 'apps/engine/src/main.ts'));
     server = await ChildServer.start({
       name: 'engine',
-      script: fromDist ? path.join(root, 'dist/apps/engine/src/main.js') : path.join(root, 'apps/engine/src/main.ts'),
-      nodeArgs: fromDist ? [] : ['-r', path.join(root, 'test/support/ts-register.js')],
+      script: engine.file,
+      nodeArgs: engine.execArgv ?? [],
       env: { ...process.env, VERDICT_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
       cwd: root,
       logFile: path.join(scratch, 'engine.log'),
