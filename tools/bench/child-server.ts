@@ -109,7 +109,8 @@ export class ChildServer {
   async stop(graceMs = 15_000): Promise<ChildExit & { graceful: boolean }> {
     if (this.exitInfo) return { ...this.exitInfo, graceful: true };
     this.child.kill('SIGTERM');
-    const timer = sleep(graceMs).then(() => null);
+    // Unref'd: a server that exits in time must not leave this timer holding the process open for the grace period.
+    const timer = new Promise<null>((resolve) => setTimeout(() => resolve(null), graceMs).unref());
     const exit = await Promise.race([this.exited, timer]);
     if (exit) return { ...exit, graceful: true };
     this.child.kill('SIGKILL');
