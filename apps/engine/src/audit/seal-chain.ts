@@ -2,6 +2,7 @@ import type { LastSeal } from '@verdict/audit';
 import { readSeals } from '@verdict/audit';
 import type { EventStore } from '@verdict/event-store';
 import type { SealedRanges, SealIndex, SealRef } from './seal-index.port';
+import { sealedRanges } from './sealed-ranges';
 
 /**
  * The seals of `audit-seals`, kept in memory and read incrementally: the engine's SealIndex (which seal covers a
@@ -40,22 +41,7 @@ export class SealChain implements SealIndex {
     const seals = [...this.refs];
     // A seal already overdue is cut within the sealer's next tick.
     const nextSealDueBy = new Date(Math.max(this.dueAt(), Date.now() + Math.min(this.intervalMs, 1000))).toISOString();
-    return {
-      sealedThrough: seals.at(-1)?.toPosition ?? 0n,
-      nextSealDueBy,
-      covering(position: bigint): SealRef | null {
-        let lo = 0;
-        let hi = seals.length - 1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1;
-          const s = seals[mid];
-          if (position <= s.fromPosition) hi = mid - 1;
-          else if (position > s.toPosition) lo = mid + 1;
-          else return s;
-        }
-        return null;
-      },
-    };
+    return sealedRanges(seals, nextSealDueBy);
   }
 
   private async read(): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SealedRanges, SealIndex, SealRef } from '../seal-index.port';
+import { sealedRanges } from '../sealed-ranges';
 
 /**
  * A SealIndex kept in memory, for tests of its readers (context, export): seals are added in order, each covering
@@ -24,21 +25,6 @@ export class MemorySealIndex implements SealIndex {
     this.snapshots++;
     const seals = [...this.seals];
     const nextSealDueBy = this.nextSealDueBy;
-    return {
-      sealedThrough: seals.at(-1)?.toPosition ?? 0n,
-      nextSealDueBy,
-      covering(position: bigint): SealRef | null {
-        let lo = 0;
-        let hi = seals.length - 1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1;
-          const s = seals[mid];
-          if (position <= s.fromPosition) hi = mid - 1;
-          else if (position > s.toPosition) lo = mid + 1;
-          else return s;
-        }
-        return null;
-      },
-    };
+    return sealedRanges(seals, nextSealDueBy);
   }
 }
