@@ -1,0 +1,41 @@
+import fc from 'fast-check';
+import { canonicalJson } from './canonical-json';
+
+/**
+ * The form every stored requestHash and every seal's event hash was computed with, written the plain way: the fast
+ * canonicalJson must give exactly these bytes, or stored hashes would stop matching.
+ */
+function reference(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(obj[k])}`).join(',')}}`;
+}
+
+// Keys that objects list in an order of their own (integer-like) or that are special ("__proto__").
+const key = fc.oneof(fc.string(), fc.constantFrom('0', '1', '10', '2', '01', '-1', '1.5', '__proto__', 'a', 'B', 'é', '😀'));
+const json = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer(),
+    fc.string(),
+    fc.array(tie('value'), { maxLength: 5 }),
+    fc.dictionary(key, tie('value'), { maxKeys: 6 }),
+  ),
+})).value;
+
+describe('canonical JSON', () => {
+  it('writes exactly what the plain reference form writes, for any JSON value', () => {
+    fc.assert(fc.property(json, (v) => expect(canonicalJson(v)).toBe(reference(v))), { numRuns: 2000 });
+  });
+
+  it('writes the same for a value parsed back from its own JSON (as stores return events)', () => {
+    fc.assert(fc.property(json, (v) => expect(canonicalJson(JSON.parse(JSON.stringify(v)))).toBe(reference(v))), { numRuns: 500 });
+  });
+});
