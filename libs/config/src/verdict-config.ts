@@ -87,6 +87,12 @@ function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return n;
 }
 
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const n = num(env, name, fallback, min, max);
+  if (!Number.isInteger(n)) throw new ConfigError(name, `must be a whole number, got "${env[name]}"`);
+  return n;
+}
+
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -160,7 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     },
     policy,
     models: { maxBytes: num(env, 'VERDICT_MODEL_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 ** 3) },
-    replay: { threads: num(env, 'VERDICT_REPLAY_THREADS', Math.min(2, availableParallelism()), 1, 64) },
+    replay: { threads: int(env, 'VERDICT_REPLAY_THREADS', Math.min(2, availableParallelism()), 1, 64) },
     audit: {
       sealIntervalSeconds: num(env, 'VERDICT_SEAL_INTERVAL_SECONDS', 60, 0.05, 86400),
       sealMaxEvents: Math.floor(num(env, 'VERDICT_SEAL_MAX_EVENTS', 10_000, 1, 1_000_000)),

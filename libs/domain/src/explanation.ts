@@ -10,7 +10,9 @@ export function explanationRows(vector: ArrayLike<number>, baseline: readonly nu
   const rows = out ?? new Float32Array((f + 1) * f);
   for (let r = 0; r <= f; r++) {
     const off = offset + r * f;
-    for (let j = 0; j < f; j++) rows[off + j] = vector[j];
+    // The decision path passes a Float32Array (one memcpy per row); a replay, the recorded JSON numbers.
+    if (vector instanceof Float32Array) rows.set(vector, off);
+    else for (let j = 0; j < f; j++) rows[off + j] = vector[j];
     if (r > 0) rows[off + r - 1] = baseline[r - 1] ?? 0;
   }
   return rows;

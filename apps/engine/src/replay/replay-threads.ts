@@ -1,7 +1,7 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerScript, type WorkerScript } from '@verdict/config';
-import { mergeReplayReports, type ReplayReport, type ReplaySelection } from '@verdict/domain';
+import { mergeReplayReports, type ReplayReport } from '@verdict/domain';
 import type { FromReplayWorker, ReplayWorkerData } from './replay-worker.protocol';
 
 /** The replay worker next to this file: `.js` from dist/, `.ts` from source (see workerScript). */
