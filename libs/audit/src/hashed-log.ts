@@ -1,23 +1,50 @@
-import { eventHash, type HashedEvent } from '@verdict/domain/audit';
-import type { EventStore, RecordedEvent } from '@verdict/event-store';
+import { ENTRY_DIGEST_BYTES, eventHash, eventHashOfText, type HashedEvent, type SealEntry } from '@verdict/domain/audit';
+import type { EventStore, RecordedEvent, RecordedEventText } from '@verdict/event-store';
 
 export const READ_PAGE = 1000;
+
+/** Misses in a row after which a range stops trying the text hash: the store's text is not canonical (jsonb). */
+const GIVE_UP_AFTER_MISSES = 64;
 
 /** A stored event with its hash, as the store returns it now. */
 export const hashOf = (e: RecordedEvent): HashedEvent => ({ position: e.position, streamId: e.streamId, revision: e.revision, hash: eventHash(e) });
 
+const parsedHash = (e: RecordedEventText): Buffer =>
+  eventHash({ ...e, data: JSON.parse(e.dataJson) as unknown, metadata: JSON.parse(e.metadataJson) as unknown });
+
 /**
  * Pages of the global log in (after, through], hashed, in position order. readAll is commit-ordered on every adapter
  * (see the port), so a page never skips an event that a later page would show below it.
+ *
+ * Each event is first hashed over its stored text (eventHashOfText: no parse). That hash is taken only when it matches
+ * what `sealed` (the seal's entries, in position order) recorded for the same position; otherwise the event is parsed
+ * and hashed in full, so an altered, non-canonical or unsealed event always gets its true hash.
  */
-export async function* hashedRange(store: EventStore, after: bigint, through: bigint, page = READ_PAGE): AsyncGenerator<HashedEvent[]> {
+export async function* hashedRange(store: EventStore, after: bigint, through: bigint, sealed: readonly SealEntry[] = [], page = READ_PAGE): AsyncGenerator<HashedEvent[]> {
   let cursor = after;
+  let next = 0;
+  let missesInARow = 0;
   while (cursor < through) {
-    const events = await store.readAll({ after: cursor, maxCount: page });
+    const events = await store.readAllText({ after: cursor, maxCount: page });
     if (events.length === 0) return;
-    const inRange = events.filter((e) => e.position <= through);
-    if (inRange.length > 0) yield inRange.map(hashOf);
-    if (inRange.length < events.length) return;
+    const hashed: HashedEvent[] = [];
+    for (const e of events) {
+      if (e.position > through) break;
+      while (next < sealed.length && sealed[next].position < e.position) next++;
+      let hash: Buffer | null = null;
+      if (missesInARow < GIVE_UP_AFTER_MISSES && next < sealed.length && sealed[next].position === e.position) {
+        const fast = eventHashOfText(e);
+        if (fast.subarray(0, ENTRY_DIGEST_BYTES).equals(sealed[next].digest)) {
+          hash = fast;
+          missesInARow = 0;
+        } else {
+          missesInARow++;
+        }
+      }
+      hashed.push({ position: e.position, streamId: e.streamId, revision: e.revision, hash: hash ?? parsedHash(e) });
+    }
+    if (hashed.length > 0) yield hashed;
+    if (hashed.length < events.length) return;
     cursor = events[events.length - 1].position;
   }
 }

@@ -1,4 +1,4 @@
-import { checkSealedRange, type EventFinding, type HashedEvent, type SealFinding, type SealHeader } from '@verdict/domain/audit';
+import { checkSealedRange, decodeSealEntries, type EventFinding, type HashedEvent, type SealEntry, type SealFinding, type SealHeader } from '@verdict/domain/audit';
 import type { EventStore } from '@verdict/event-store';
 import { hashedRange } from './hashed-log';
 
@@ -17,10 +17,19 @@ export interface RangeChecker {
 /** Reads the seal's range from `store` and checks it on this thread. */
 export async function checkRangeInStore(store: EventStore, header: SealHeader, entries: string): Promise<RangeResult> {
   const stored: HashedEvent[] = [];
-  for await (const page of hashedRange(store, BigInt(header.fromPosition), BigInt(header.toPosition))) {
+  for await (const page of hashedRange(store, BigInt(header.fromPosition), BigInt(header.toPosition), sealedEntries(header, entries))) {
     for (const e of page) stored.push(e);
   }
   return { findings: checkSealedRange(header, entries, stored), events: stored.length };
+}
+
+/** The seal's entries, or none when they do not decode (checkSealedRange reports that; every event is then parsed). */
+function sealedEntries(header: SealHeader, entries: string): SealEntry[] {
+  try {
+    return decodeSealEntries(BigInt(header.fromPosition), Buffer.from(entries, 'base64'));
+  } catch {
+    return [];
+  }
 }
 
 export class InlineRangeChecker implements RangeChecker {

@@ -74,3 +74,29 @@ describe('audit verification on worker threads', () => {
     }
   });
 });
+
+describe('audit verification of text that is not canonical', () => {
+  it('verifies clean when events mean the same in another key order (stores written before canonical storage)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'verdict-audit-order-'));
+    const file = path.join(dir, 'events.sqlite');
+    const store = await createSqliteEventStore({ path: file });
+    try {
+      await appendDecisions(store, 1, 30);
+      await sealAll(store, testSigner(), 10);
+      const db = new Database(file);
+      const reversed = (v: unknown): unknown =>
+        Array.isArray(v) ? v.map(reversed) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v;
+      const rows = db.prepare(`SELECT position, data FROM events WHERE stream_id LIKE 'decision-%'`).all() as { position: number; data: string }[];
+      for (const r of rows) db.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify(reversed(JSON.parse(r.data))), r.position);
+      db.prepare(`UPDATE events SET data = json_set(data, '$.amount', 7) WHERE stream_id = 'decision-f-12'`).run();
+      db.close();
+      const report = await verifyEventStore(store);
+      expect(rows.length).toBe(30);
+      expect(report.findings.map((f) => [f.kind, 'stream' in f ? f.stream : null])).toEqual([['altered', 'decision-f-12']]);
+      expect(report.eventsChecked).toBeGreaterThanOrEqual(30);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { canonicalJson } from '@verdict/domain/canonical-json';
 import { InvalidAppendError } from './event-store.errors';
 import type { EventData, ExpectedRevision } from './event-store.port';
 
@@ -46,10 +47,17 @@ function checkExpected(expected: unknown): asserts expected is ExpectedRevision 
   if (!valid) throw new InvalidAppendError(`Invalid expectedRevision ${String(expected)}`);
 }
 
-function toJson(value: Record<string, unknown>, what: string): string {
+/**
+ * How an adapter wants data and metadata written: `canonical` (keys sorted, as canonicalJson writes them) where the
+ * text is stored as given, so that what is stored is byte for byte what an audit seal hashes and verification can hash
+ * the stored text without parsing it; `plain` where the store re-encodes it anyway (PostgreSQL's jsonb).
+ */
+export type JsonForm = 'canonical' | 'plain';
+
+function toJson(value: Record<string, unknown>, what: string, form: JsonForm): string {
   let json: string | undefined;
   try {
-    json = JSON.stringify(value);
+    json = form === 'canonical' ? canonicalJson(value) : JSON.stringify(value);
   } catch (e) {
     throw new InvalidAppendError(`${what} is not JSON-serialisable: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -59,7 +67,7 @@ function toJson(value: Record<string, unknown>, what: string): string {
 }
 
 /** @throws InvalidAppendError naming the first thing wrong with the append. */
-export function validateAppend(streamId: string, events: readonly EventData[], expected: ExpectedRevision): ValidatedAppend {
+export function validateAppend(streamId: string, events: readonly EventData[], expected: ExpectedRevision, form: JsonForm = 'plain'): ValidatedAppend {
   checkName(streamId, 'streamId');
   checkExpected(expected);
   if (!Array.isArray(events) || events.length === 0) throw new InvalidAppendError(`Append to "${streamId}" has no events`);
@@ -79,8 +87,8 @@ export function validateAppend(streamId: string, events: readonly EventData[], e
     return {
       id,
       type: event.type,
-      data: toJson(event.data, `${where}: data`),
-      metadata: toJson(event.metadata ?? {}, `${where}: metadata`),
+      data: toJson(event.data, `${where}: data`, form),
+      metadata: toJson(event.metadata ?? {}, `${where}: metadata`, form),
     };
   });
   return { streamId, expected, events: serialized };

@@ -39,6 +39,18 @@ export interface RecordedEvent {
   readonly recordedAt: Date;
 }
 
+/**
+ * An event as stored, with its data and metadata as JSON text, unparsed: for readers that hash or copy events in bulk
+ * (audit verification, export) and would otherwise parse and re-serialise every one. The text parses to exactly
+ * `readAll`'s data and metadata. On SQLite it is the canonical JSON the append wrote (see validateAppend); PostgreSQL
+ * gives jsonb's own text form and EventStoreDB the client's serialisation of what it parsed, so only SQLite's text is
+ * byte for byte the canonical form an event hash covers.
+ */
+export interface RecordedEventText extends Omit<RecordedEvent, 'data' | 'metadata'> {
+  readonly dataJson: string;
+  readonly metadataJson: string;
+}
+
 export interface AppendResult {
   /** Revision of the last event appended: pass it as `expectedRevision` to append again. */
   readonly nextExpectedRevision: bigint;
@@ -102,6 +114,9 @@ export interface EventStore {
 
   /** One page of the global log, in position order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+
+  /** The same page as `readAll`, with data and metadata left as JSON text. */
+  readAllText(options?: ReadAllOptions): Promise<RecordedEventText[]>;
 
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * The Merkle tree of RFC 6962 §2.1 (Certificate Transparency): SHA-256, a 0x00 prefix on leaves and 0x01 on interior
@@ -7,17 +7,30 @@ import { createHash } from 'node:crypto';
  */
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
+// One-shot hashing of a reused buffer: verification hashes two of these per event, and a Hash object per call costs
+// about as much as the hashing itself.
+const scratch = Buffer.alloc(65);
+const SHA256_BYTES = 32;
 
 export const EMPTY_TREE_ROOT = createHash('sha256').digest();
 
 /** MTH({d}) = SHA-256(0x00 || d). */
 export function leafHash(data: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+  if (data.length !== SHA256_BYTES) return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+  scratch[0] = 0x00;
+  scratch.set(data, 1);
+  return hash('sha256', scratch.subarray(0, 1 + SHA256_BYTES), 'buffer');
 }
 
 /** SHA-256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== SHA256_BYTES || right.length !== SHA256_BYTES) {
+    return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  }
+  scratch[0] = 0x01;
+  scratch.set(left, 1);
+  scratch.set(right, 1 + SHA256_BYTES);
+  return hash('sha256', scratch, 'buffer');
 }
 
 /** The largest power of two strictly below n (n ≥ 2). */

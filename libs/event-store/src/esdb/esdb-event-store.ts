@@ -22,6 +22,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventText,
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { AppendListeners } from '../append-listeners';
@@ -146,6 +147,11 @@ export class EsdbEventStore implements EventStore {
     } catch (error) {
       throw toStoreError(error, 'read of $all');
     }
+  }
+
+  /** The client hands over JSON events parsed, so their text is its serialisation of them (keys in stored order). */
+  async readAllText(options: ReadAllOptions = {}): Promise<RecordedEventText[]> {
+    return (await this.readAll(options)).map(({ data, metadata, ...rest }) => ({ ...rest, dataJson: JSON.stringify(data), metadataJson: JSON.stringify(metadata) }));
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {

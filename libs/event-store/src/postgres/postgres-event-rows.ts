@@ -1,4 +1,4 @@
-import type { EventFilter, RecordedEvent } from '../event-store.port';
+import type { EventFilter, RecordedEvent, RecordedEventText } from '../event-store.port';
 
 /** Columns every read selects, in the shape `toRecordedEvent` expects. */
 export const EVENT_COLUMNS =
@@ -24,6 +24,28 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     position: BigInt(row.position),
     data: row.data,
     metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+/** The same columns with data and metadata as jsonb's text output rather than parsed by the driver. */
+export const EVENT_TEXT_COLUMNS =
+  'e.position, e.stream_id, e.revision, e.event_id, e.type, e.data::text AS data, e.metadata::text AS metadata, e.recorded_at';
+
+export interface EventTextRow extends Omit<EventRow, 'data' | 'metadata'> {
+  data: string;
+  metadata: string;
+}
+
+export function toRecordedEventText(row: EventTextRow): RecordedEventText {
+  return {
+    id: row.event_id,
+    type: row.type,
+    streamId: row.stream_id,
+    revision: BigInt(row.revision),
+    position: BigInt(row.position),
+    dataJson: row.data,
+    metadataJson: row.metadata,
     recordedAt: row.recorded_at,
   };
 }

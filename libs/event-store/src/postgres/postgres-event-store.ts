@@ -11,13 +11,14 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventText,
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { GroupCommitQueue, type GroupCommitStats } from '../group-commit/group-commit-queue';
 import { PostgresAllSubscription, type LogPage } from './postgres-all-subscription';
 import { toAppendRequest, toAppendResult, type AppendOutcomeRow, type AppendRequest } from './postgres-append-request';
 import { PostgresChangeNotifier } from './postgres-change-notifier';
-import { EVENT_COLUMNS, filterConditions, toRecordedEvent, type EventRow } from './postgres-event-rows';
+import { EVENT_COLUMNS, EVENT_TEXT_COLUMNS, filterConditions, toRecordedEvent, toRecordedEventText, type EventRow, type EventTextRow } from './postgres-event-rows';
 import { ensurePostgresSchema, notifyChannel, quoteSchema } from './postgres-schema';
 import { toUnavailable } from './postgres-unavailable';
 
@@ -106,6 +107,20 @@ export class PostgresEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     return (await this.readPage(options.after ?? 0n, options.filter, options.maxCount ?? 1000)).events;
+  }
+
+  async readAllText(options: ReadAllOptions = {}): Promise<RecordedEventText[]> {
+    this.assertOpen();
+    const maxCount = options.maxCount ?? 1000;
+    if (!Number.isInteger(maxCount) || maxCount < 1) throw new RangeError(`maxCount must be a positive integer, got ${maxCount}`);
+    const params: unknown[] = [(options.after ?? 0n).toString(), maxCount];
+    const where = ['e.position > $1', ...filterConditions(options.filter, params)].join(' AND ');
+    const rows = await this.query<EventTextRow>(
+      'read all',
+      `SELECT ${EVENT_TEXT_COLUMNS} FROM ${this.s}.events e WHERE ${where} ORDER BY e.position LIMIT $2`,
+      params,
+    );
+    return rows.map(toRecordedEventText);
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {

@@ -1,4 +1,4 @@
-import type { EventFilter, RecordedEvent } from '../event-store.port';
+import type { EventFilter, RecordedEvent, RecordedEventText } from '../event-store.port';
 
 /** A row of `events` as read with safeIntegers on: every INTEGER column is a bigint. */
 export interface SqliteEventRow {
@@ -23,6 +23,19 @@ export function toRecordedEvent(row: SqliteEventRow): RecordedEvent {
     position: row.position,
     data: JSON.parse(row.data) as Record<string, unknown>,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    recordedAt: new Date(Number(row.recorded_at)),
+  };
+}
+
+export function toRecordedEventText(row: SqliteEventRow): RecordedEventText {
+  return {
+    id: row.event_id,
+    type: row.type,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: row.position,
+    dataJson: row.data,
+    metadataJson: row.metadata,
     recordedAt: new Date(Number(row.recorded_at)),
   };
 }

@@ -76,6 +76,21 @@ describe('SqliteEventStore', () => {
     });
   });
 
+  it('stores data and metadata as canonical JSON, so the stored text is what an event hash covers', async () => {
+    const store = await open();
+    const data = { z: [3, { y: 1, b: 2 }], a: 'é', '10': true, m: 1e21 };
+    await store.appendToStream('canonical-1', [newEvent('T', data, { c: 1, a: 2 })], { expectedRevision: 'no_stream' });
+    const [text] = await store.readAllText({ filter: { streamPrefixes: ['canonical-'] } });
+    expect(text.dataJson).toBe('{"10":true,"a":"é","m":1e+21,"z":[3,{"b":2,"y":1}]}');
+    expect(text.metadataJson).toBe('{"a":2,"c":1}');
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(raw.prepare("SELECT data FROM events WHERE stream_id = 'canonical-1'").get()).toEqual({ data: text.dataJson });
+    } finally {
+      raw.close();
+    }
+  });
+
   describe('input validation', () => {
     it('rejects malformed appends with InvalidAppendError before they join a batch', async () => {
       const store = await open();

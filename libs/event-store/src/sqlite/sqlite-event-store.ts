@@ -13,11 +13,12 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventText,
   SubscribeToAllOptions,
 } from '../event-store.port';
 import type { GroupCommitQueue, GroupCommitStats } from '../group-commit/group-commit-queue';
 import { SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-subscription';
-import { EVENT_COLUMNS, filterToSql, toRecordedEvent, type SqliteEventRow } from './sqlite-event-rows';
+import { EVENT_COLUMNS, filterToSql, toRecordedEvent, toRecordedEventText, type SqliteEventRow } from './sqlite-event-rows';
 import { sqliteGroupCommit } from './sqlite-group-commit';
 import { SqliteWriterClient } from './sqlite-writer-client';
 import { ensureSqliteSchema } from './sqlite-schema';
@@ -92,7 +93,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
 
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     if (this.closed) throw new EventStoreClosedError();
-    return this.committer.enqueue(validateAppend(streamId, events, options?.expectedRevision));
+    return this.committer.enqueue(validateAppend(streamId, events, options?.expectedRevision, 'canonical'));
   }
 
   onAppended(listener: () => void): () => void {
@@ -117,12 +118,19 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.readAllRows(options).map(toRecordedEvent);
+  }
+
+  async readAllText(options: ReadAllOptions = {}): Promise<RecordedEventText[]> {
+    return this.readAllRows(options).map(toRecordedEventText);
+  }
+
+  private readAllRows(options: ReadAllOptions): SqliteEventRow[] {
     const filter = filterToSql(options.filter);
-    const rows = this.query<SqliteEventRow>(
+    return this.query<SqliteEventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ?${filter.sql} ORDER BY position LIMIT ?`,
       [options.after ?? -1n, ...filter.params, limitOf(options.maxCount, DEFAULT_READ_ALL_MAX)],
     );
-    return rows.map(toRecordedEvent);
   }
 
   readPage(after: bigint, filter: EventFilter | undefined, maxCount: number): { events: RecordedEvent[]; scannedTo: bigint } {

@@ -100,6 +100,22 @@ export function readContract(store: () => EventStore): void {
       expect(page[999].revision).toBe(999n);
     });
 
+    it('readAllText gives the same page with data and metadata as JSON text that parses to the same values', async () => {
+      const p = uniquePrefix('text');
+      const data = { z: 1, a: { y: [1.5, 'Zürich 🚀', null], b: true }, 'key with spaces': '"quoted"\n', n: -0.001, e: 1e21 };
+      await store().appendToStream(`${p}-a`, [newEvent('Text', data, { correlationId: 'c', at: [3, 2, 1] }), newEvent('Bare', { x: 1 })], { expectedRevision: 'no_stream' });
+      await store().appendToStream(`${p}-b`, newEvents(3), { expectedRevision: 'no_stream' });
+      const filter = { streamPrefixes: [p] };
+      const parsed = await store().readAll({ filter });
+      const text = await store().readAllText({ filter });
+      expect(text.map(({ dataJson, metadataJson, ...rest }) => ({ ...rest, data: JSON.parse(dataJson), metadata: JSON.parse(metadataJson) }))).toEqual(parsed);
+      expect(JSON.parse(text[0].dataJson)).toEqual(data);
+      expect(JSON.parse(text[1].metadataJson)).toEqual({});
+      const page = await store().readAllText({ after: parsed[1].position, maxCount: 2, filter });
+      expect(ids(page)).toEqual(ids(parsed.slice(2, 4)));
+      expect(await store().readAllText({ after: parsed[4].position, filter })).toEqual([]);
+    });
+
     it('after is exclusive and positions agree with readStream', async () => {
       const s = uniquePrefix('exclusive');
       await store().appendToStream(s, newEvents(3), { expectedRevision: 'no_stream' });
