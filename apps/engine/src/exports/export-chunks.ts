@@ -32,7 +32,8 @@ export interface ExportSelection {
   readonly format: ExportFormat;
 }
 
-type RowFormat = (event: DecisionMade, position: bigint, seal: ExportSeal) => string;
+/** A row from the upcast event; `storedJson` is the stored text of that same object, when no upcasting changed it. */
+type RowFormat = (event: DecisionMade, position: bigint, seal: ExportSeal, storedJson?: string) => string;
 
 /**
  * The export's text in chunks of about EXPORT_CHUNK_CHARS (the CSV header first): every DecisionMade in the segments,
@@ -45,16 +46,17 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
   for (const segment of selection.segments) {
     let after = segment.after;
     while (after < segment.through) {
-      const page = await store.readAll({ after, maxCount: EXPORT_PAGE, filter: { eventTypePrefixes: [DECISION_MADE] } });
+      const page = await store.readAllText({ after, maxCount: EXPORT_PAGE, filter: { eventTypePrefixes: [DECISION_MADE] } });
       let end = page.length;
       while (end > 0 && page[end - 1].position > segment.through) end--;
       if (end === 0) break;
       await seals.reach(page[end - 1].position);
       let chunk = '';
       for (let i = 0; i < end; i++) {
-        const event = upcastDecisionMade(page[i].data);
+        const stored: unknown = JSON.parse(page[i].dataJson);
+        const event = upcastDecisionMade(stored);
         if (!matchesFilter(event, selection.filter)) continue;
-        chunk += format(event, page[i].position, toExportSeal(seals.covering(page[i].position)));
+        chunk += format(event, page[i].position, toExportSeal(seals.covering(page[i].position)), event === stored ? page[i].dataJson : undefined);
         if (chunk.length >= EXPORT_CHUNK_CHARS) {
           yield chunk;
           chunk = '';

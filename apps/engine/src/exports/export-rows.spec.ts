@@ -34,6 +34,16 @@ describe('export rows', () => {
     expect(jsonlRow(d, 7n, null).split('\n')).toHaveLength(2);
   });
 
+  it('splices the stored text of the event as it is, in the canonical form or in jsonb\'s', () => {
+    const d = decision();
+    const spaced = JSON.stringify(d, null, 1).replace(/\n/g, '');
+    for (const stored of [JSON.stringify(d), spaced]) {
+      const row = jsonlRow(d, 7n, null, stored);
+      expect(row.startsWith(stored.slice(0, -1))).toBe(true);
+      expect(JSON.parse(row)).toEqual({ ...d, position: '7', seal: null });
+    }
+  });
+
   it('filters as the read model does: from inclusive, to exclusive, model version within a model', () => {
     const d = decision();
     const at = new Date(d.decidedAt);

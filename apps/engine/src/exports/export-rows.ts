@@ -25,11 +25,14 @@ export function matchesFilter(event: DecisionMade, filter: DecisionListFilter): 
   return true;
 }
 
-/** JSONL: the whole DecisionMade (current schema) plus its log position and seal, one object per line. */
-export function jsonlRow(event: DecisionMade, position: bigint, seal: ExportSeal): string {
-  // Spliced in rather than spread into a copy of the event: this runs for every row of a large export.
-  const json = JSON.stringify(event);
-  return `${json.slice(0, -1)},"position":"${position}","seal":${seal ? `{"index":${seal.index},"sealHash":${JSON.stringify(seal.sealHash)}}` : 'null'}}\n`;
+/**
+ * JSONL: the whole DecisionMade (current schema) plus its log position and seal, one object per line. `storedJson` is
+ * the event's data as the store holds it; when the event needed no upcasting it is spliced in as it is, rather than
+ * the parsed event written out again (this runs for every row of a large export).
+ */
+export function jsonlRow(event: DecisionMade, position: bigint, seal: ExportSeal, storedJson?: string): string {
+  const json = storedJson ?? JSON.stringify(event);
+  return `${json.slice(0, json.lastIndexOf('}'))},"position":"${position}","seal":${seal ? `{"index":${seal.index},"sealHash":${JSON.stringify(seal.sealHash)}}` : 'null'}}\n`;
 }
 
 type Cell = string | number | null | undefined;
