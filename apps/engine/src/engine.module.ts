@@ -27,6 +27,8 @@ import { DeploymentStartup } from './deployment/deployment-startup';
 import { ModelLoader } from './deployment/model-loader';
 import { DecisionExporter } from './exports/decision-export';
 import { ExportsController } from './exports/exports.controller';
+import { graphqlModule } from './graphql/graphql.options';
+import { graphqlProviders } from './graphql/graphql.providers';
 import { HealthController } from './health/health.controller';
 import { InferenceService } from './inference/inference-service';
 import { OipController } from './inference/oip.controller';
@@ -144,11 +146,12 @@ export class EngineModule {
       DecisionContextReader,
       DecisionExporter,
       ...auditProviders(config, logger),
+      ...graphqlProviders(),
       ...overrides,
     ];
     return {
       module: EngineModule,
-      imports: [CqrsModule.forRoot()],
+      imports: [CqrsModule.forRoot(), graphqlModule(config)],
       controllers: [
         DecisionsController,
         AuditController,

@@ -1,16 +1,18 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { toGraphqlError } from '../graphql/graphql-errors';
 import { oipError } from '../inference/oip-errors';
 import { toProblem } from './problem-mapping';
 import { PROBLEM_CONTENT_TYPE } from './problem-types';
 
-/** Renders every error that reaches Nest as RFC 9457 problem+json. */
+/** Renders every error that reaches Nest as RFC 9457 problem+json (in a GraphQL resolver: the same problem as a GraphQL error). */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(private readonly log: Logger) {}
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  catch(error: unknown, host: ArgumentsHost): unknown {
+    if (host.getType<string>() === 'graphql') return toGraphqlError(this.log, error);
     const http = host.switchToHttp();
     sendProblem(this.log, error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
   }

@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { Args, Info, Resolver, Subscription } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { z } from 'zod';
+import type { VerdictConfig } from '@verdict/config';
+import { decisionFilterParams } from '../decisions/list-decisions.params';
+import { VERDICT_CONFIG } from '../infrastructure/tokens';
+import { DecisionMadeFilter } from './decision-connection.types';
+import { DecisionFeed } from './decision-feed';
+import type { DecisionNode } from './decision-node';
+import { Decision } from './decision.types';
+import { validArgs } from './graphql-args';
+import { complexityError, complexityOfOperation } from './query-limits';
+
+const filterArgs = z.object({
+  filter: z
+    .object({
+      outcome: decisionFilterParams.outcome,
+      cardId: decisionFilterParams.cardId,
+      merchantId: decisionFilterParams.merchantId,
+      minScore: z.number().min(0).max(1).optional(),
+    })
+    .strict()
+    .optional(),
+});
+
+/** decisionMade: every decision committed from now on, by any instance, that passes the filter (docs/graphql.md). */
+@Resolver(() => Decision)
+export class DecisionMadeResolver {
+  constructor(
+    private readonly feed: DecisionFeed,
+    @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
+  ) {}
+
+  @Subscription(() => Decision, {
+    description: 'Decisions as they are committed, from any engine instance, from the moment of subscribing',
+    resolve: (decision: DecisionNode) => decision,
+  })
+  async decisionMade(
+    @Args('filter', { type: () => DecisionMadeFilter, nullable: true }) filter: DecisionMadeFilter | null,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<AsyncIterableIterator<DecisionNode>> {
+    // Mercurius gives subscription hooks no variables, so the cost is measured here, before anything is opened.
+    const tooComplex = complexityError(this.config.graphql, complexityOfOperation(info));
+    if (tooComplex) throw tooComplex;
+    const args = validArgs(filterArgs, { filter });
+    return this.feed.subscribe(args.filter ?? {});
+  }
+}

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DECISION_MADE, decisionStreamId, TRANSACTION_LABELLED, type TransactionLabelledV1 } from '@verdict/domain';
+import type { EventStore, RecordedEvent } from '@verdict/event-store';
+import { toAuditRecord, type DecisionAuditRecord } from '../decisions/decision-audit-record';
+import { EVENT_STORE } from '../infrastructure/tokens';
+
+/** A transaction's stream, `decision-<transactionId>`: its DecisionMade and the labels appended after it. */
+export interface DecisionStream {
+  /** null when no decision has been recorded for the transaction. */
+  readonly record: DecisionAuditRecord | null;
+  /** TransactionLabelled events in stream order (later ones supersede earlier ones; all are kept). */
+  readonly labels: readonly TransactionLabelledV1[];
+}
+
+/** Reads many transactions' streams in one call, answers in the order asked. */
+export interface DecisionStreamsPort {
+  read(transactionIds: readonly string[]): Promise<DecisionStream[]>;
+}
+
+export function toDecisionStream(events: readonly RecordedEvent[]): DecisionStream {
+  const first = events[0];
+  return {
+    record: first && first.type === DECISION_MADE ? toAuditRecord(first) : null,
+    labels: events.filter((e) => e.type === TRANSACTION_LABELLED).map((e) => e.data as unknown as TransactionLabelledV1),
+  };
+}
+
+/**
+ * From the event store, as the decision context does. The port has no multi-stream read, so a batch is one indexed
+ * stream read per transaction, issued together; the labels read model, when it lands, can answer a batch in one query.
+ */
+@Injectable()
+export class EventStoreDecisionStreams implements DecisionStreamsPort {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  read(transactionIds: readonly string[]): Promise<DecisionStream[]> {
+    return Promise.all(transactionIds.map(async (id) => toDecisionStream(await this.store.readStream(decisionStreamId(id)))));
+  }
+}

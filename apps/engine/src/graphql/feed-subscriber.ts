@@ -1,0 +1,87 @@
+import type { DecisionNode } from './decision-node';
+
+/** Decisions a subscriber may have waiting before its stream is ended (a client that stopped reading). */
+export const SUBSCRIBER_QUEUE_LIMIT = 1000;
+
+export class SubscriberFellBehindError extends Error {
+  constructor(limit: number) {
+    super(`This subscription fell more than ${limit} decisions behind and was ended; subscribe again.`);
+    this.name = 'SubscriberFellBehindError';
+  }
+}
+
+const DONE: IteratorResult<DecisionNode> = { value: undefined, done: true };
+
+/**
+ * One decisionMade subscriber: the decisions that pass its filter, queued until its client reads them (at most
+ * `limit`; beyond that its stream ends with SubscriberFellBehindError rather than holding memory without bound).
+ * `end(error)` ends it after what is queued; return() (the client left) ends it at once. Either calls `onEnd` once.
+ */
+export class FeedSubscriber implements AsyncIterableIterator<DecisionNode> {
+  private readonly queue: DecisionNode[] = [];
+  private waiting: { resolve: (r: IteratorResult<DecisionNode>) => void; reject: (e: Error) => void } | undefined;
+  private ended = false;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly matches: (decision: DecisionNode) => boolean,
+    private readonly onEnd: (subscriber: FeedSubscriber) => void,
+    private readonly limit = SUBSCRIBER_QUEUE_LIMIT,
+  ) {}
+
+  offer(decision: DecisionNode): void {
+    if (this.ended || !this.matches(decision)) return;
+    if (this.waiting) {
+      const { resolve } = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: decision, done: false });
+    } else if (this.queue.length >= this.limit) {
+      this.end(new SubscriberFellBehindError(this.limit));
+    } else {
+      this.queue.push(decision);
+    }
+  }
+
+  /** No more decisions; the client gets what is queued, then `error` (if any) or the end of the stream. */
+  end(error?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failure = error;
+    this.onEnd(this);
+    if (this.waiting) {
+      const { resolve, reject } = this.waiting;
+      this.waiting = undefined;
+      if (error) reject(error);
+      else resolve(DONE);
+      this.failure = undefined;
+    }
+  }
+
+  next(): Promise<IteratorResult<DecisionNode>> {
+    const queued = this.queue.shift();
+    if (queued) return Promise.resolve({ value: queued, done: false });
+    if (this.ended) {
+      const error = this.failure;
+      this.failure = undefined; // reported once
+      return error ? Promise.reject(error) : Promise.resolve(DONE);
+    }
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  /** The client unsubscribed or disconnected. */
+  return(): Promise<IteratorResult<DecisionNode>> {
+    this.queue.length = 0;
+    this.end();
+    return Promise.resolve(DONE);
+  }
+
+  throw(error: Error): Promise<IteratorResult<DecisionNode>> {
+    this.queue.length = 0;
+    this.end();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}

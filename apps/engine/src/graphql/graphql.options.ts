@@ -1,0 +1,58 @@
+import type { DynamicModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { MercuriusDriverConfig } from '@nestjs/mercurius';
+import { specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { VerdictConfig } from '@verdict/config';
+import { LIVE_CONTEXT } from './graphql-loaders';
+import { complexityError, complexityOf, maxDepthRule, QueryLimitError, type GraphqlLimits } from './query-limits';
+import { ScopedMercuriusDriver } from './scoped-mercurius.driver';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** Idle WebSocket connections are pinged this often, so proxies keep a quiet subscription open. */
+const KEEP_ALIVE_MS = 30_000;
+
+/** Which operation of the document runs (POST body or GET query string); undefined when it has only one. */
+function operationNameOf(context: { reply?: { request?: { body?: unknown; query?: unknown } } }): string | undefined {
+  const request = context.reply?.request;
+  for (const source of [request?.body, request?.query]) {
+    const name = (source as { operationName?: unknown } | undefined)?.operationName;
+    if (typeof name === 'string' && name !== '') return name;
+  }
+  return undefined;
+}
+
+/**
+ * The limits, enforced before anything runs. Over HTTP, Mercurius validates (the depth rule is one of its
+ * validation rules) and the preExecution hook measures the cost with the request's variables. Over WebSocket,
+ * Mercurius does not validate subscriptions at all, so the preSubscriptionExecution hook runs the standard rules and
+ * the depth rule itself; the cost of a subscription is measured by its resolver (see DecisionMadeResolver).
+ */
+function limitHooks(limits: GraphqlLimits): MercuriusDriverConfig['hooks'] {
+  const depth = maxDepthRule(limits.maxDepth);
+  return {
+    preExecution: async (schema: GraphQLSchema, document: DocumentNode, context, variables) => {
+      const error = complexityError(limits, complexityOf(schema, document, variables as Record<string, unknown>, operationNameOf(context as never)));
+      if (error) throw new QueryLimitError([error]);
+    },
+    preSubscriptionExecution: async (schema: GraphQLSchema, document: DocumentNode) => {
+      const [first] = validate(schema, document, [...specifiedRules, depth]);
+      if (first) throw first;
+    },
+  };
+}
+
+/** GraphQL on the engine's own Fastify server: code first, Mercurius, subscriptions over graphql-ws. */
+export function graphqlModule(config: VerdictConfig): DynamicModule {
+  return GraphQLModule.forRoot<MercuriusDriverConfig>({
+    driver: ScopedMercuriusDriver,
+    path: GRAPHQL_PATH,
+    autoSchemaFile: true, // built in memory; the committed copy is schema.graphql (npm run graphql:schema)
+    sortSchema: true,
+    graphiql: false,
+    context: () => ({}),
+    validationRules: [maxDepthRule(config.graphql.maxDepth)],
+    hooks: limitHooks(config.graphql),
+    subscription: { context: () => ({ [LIVE_CONTEXT]: true }), keepAlive: KEEP_ALIVE_MS },
+  });
+}

@@ -1,0 +1,38 @@
+import { Args, Context, Field, ID, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { DecisionStream } from './decision-streams';
+import { fromRecord, type DecisionNode } from './decision-node';
+import { Decision, Label, STREAM_FIELD_COST } from './decision.types';
+import { GraphqlLoaderFactory } from './graphql-loaders';
+import { toLabel } from './labels';
+
+@ObjectType({ description: 'A transaction Verdict decided on: its decision and what became known about it since' })
+export class Transaction {
+  @Field(() => ID) transactionId!: string;
+}
+
+const TRANSACTION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+type TransactionNode = Transaction & { readonly stream: DecisionStream & { readonly record: NonNullable<DecisionStream['record']> } };
+
+/** transaction(id): read straight from the stream `decision-<id>` (no read-model lag), like GET /v1/transactions/{id}/decision. */
+@Resolver(() => Transaction)
+export class TransactionResolver {
+  constructor(private readonly loaders: GraphqlLoaderFactory) {}
+
+  @Query(() => Transaction, { nullable: true, complexity: STREAM_FIELD_COST, description: 'null when no decision has been recorded for the transaction' })
+  async transaction(@Args('id', { type: () => ID }) id: string, @Context() ctx: object): Promise<TransactionNode | null> {
+    if (!TRANSACTION_ID.test(id)) return null;
+    const stream = await this.loaders.of(ctx).decisionStreams.load(id);
+    return stream.record ? { transactionId: id, stream: { ...stream, record: stream.record } } : null;
+  }
+
+  @ResolveField(() => Decision)
+  decision(@Parent() t: TransactionNode): DecisionNode {
+    return fromRecord(t.stream.record);
+  }
+
+  @ResolveField(() => [Label], { description: 'TransactionLabelled events, in the order they were recorded (later ones supersede earlier ones)' })
+  labels(@Parent() t: TransactionNode): Label[] {
+    return t.stream.labels.map(toLabel);
+  }
+}
