@@ -1,4 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
 import { DECISION_MADE } from '@verdict/domain';
@@ -17,17 +18,20 @@ export interface DecisionFeedFilter {
   readonly minScore?: number;
 }
 
-/** The feed's event store subscription failed: the subscribers' streams end with this (docs/graphql.md). */
-export class DecisionFeedError extends Error {
+/** The feed's event store subscription failed: the subscribers' streams end with this (the cause is logged). */
+export class DecisionFeedError extends GraphQLError {
   constructor(cause: unknown) {
-    super(`The decision stream stopped: ${cause instanceof Error ? cause.message : String(cause)}. Subscribe again.`, { cause });
+    super('The decision stream stopped: the event store could not be read. Subscribe again.', {
+      originalError: cause instanceof Error ? cause : undefined,
+      extensions: { code: 'event-store-unavailable' },
+    });
     this.name = 'DecisionFeedError';
   }
 }
 
-export class DecisionFeedClosedError extends Error {
+export class DecisionFeedClosedError extends GraphQLError {
   constructor() {
-    super('The engine is shutting down; subscribe to another instance.');
+    super('The engine is shutting down; subscribe to another instance.', { extensions: { code: 'shutting-down' } });
     this.name = 'DecisionFeedClosedError';
   }
 }

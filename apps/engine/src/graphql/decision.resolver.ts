@@ -19,7 +19,11 @@ import { toLabel } from './labels';
 const DECISION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const listArgs = z.object({
-  filter: z.object({ ...decisionFilterParams, from: z.date().optional(), to: z.date().optional() }).strict().optional(),
+  filter: z
+    .object({ ...decisionFilterParams, from: z.date().optional(), to: z.date().optional() })
+    .strict()
+    .refine((f) => f.modelVersion === undefined || f.model !== undefined, { path: ['modelVersion'], message: "needs model: a version is one of a model's versions" })
+    .optional(),
   first: z.number().int().min(1).max(MAX_DECISION_PAGE_SIZE),
   after: z.string().min(1).max(200).optional(),
 });

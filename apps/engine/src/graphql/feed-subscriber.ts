@@ -1,11 +1,12 @@
+import { GraphQLError } from 'graphql';
 import type { DecisionNode } from './decision-node';
 
 /** Decisions a subscriber may have waiting before its stream is ended (a client that stopped reading). */
 export const SUBSCRIBER_QUEUE_LIMIT = 1000;
 
-export class SubscriberFellBehindError extends Error {
+export class SubscriberFellBehindError extends GraphQLError {
   constructor(limit: number) {
-    super(`This subscription fell more than ${limit} decisions behind and was ended; subscribe again.`);
+    super(`This subscription fell more than ${limit} decisions behind and was ended; subscribe again.`, { extensions: { code: 'subscriber-fell-behind', limit } });
     this.name = 'SubscriberFellBehindError';
   }
 }

@@ -1,0 +1,386 @@
+import Database from 'better-sqlite3';
+import { buildClientSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema, type IntrospectionQuery } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { TRANSACTION_LABELLED, type TransactionLabelledV1 } from '@verdict/domain';
+import type { EventStore, SqliteEventStore } from '@verdict/event-store';
+import { EventStoreDecisionStreams, type DecisionStreamsPort } from '../../apps/engine/src/graphql/decision-streams';
+import { DECISION_STREAMS } from '../../apps/engine/src/graphql/graphql.tokens';
+import { SCHEMA_FILE } from '../../apps/engine/src/graphql/schema-printer';
+import { EVENT_STORE } from '../../apps/engine/src/infrastructure/tokens';
+import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
+import { graphql, metricReaches, subscribe, wsClient } from '../support/graphql-client';
+import { TEST_PG_URL } from '../support/service-probe';
+import { e2eTopologies } from '../support/topologies';
+
+/** Scores 0.64 under the demo model: a decline (the default request scores about 0.001: an approve). */
+const RISKY = { amount: 1899, currency: 'USD', channel: 'ecom', country: 'BR', merchantCategory: '5967', attributes: { cardCountry: 'US' } };
+const SUBSCRIBERS = 'verdict_graphql_decision_subscribers';
+const FIELDS = 'decisionId transactionId position outcome score cardId merchantId amount currency decidedAt arm deploymentRevision model { name version sha256 }';
+
+/** Every batch the GraphQL loaders ask of the real decision streams (transaction ids per call). */
+function recordingStreams(store: EventStore, batches: string[][]): DecisionStreamsPort {
+  const real = new EventStoreDecisionStreams(store);
+  return {
+    read: (ids) => {
+      batches.push([...ids]);
+      return real.read(ids);
+    },
+  };
+}
+
+describe.each(e2eTopologies())('GraphQL over HTTP and WebSocket ($name)', (topology) => {
+  let engine: RunningEngine;
+  let stopped = false;
+  const batches: string[][] = [];
+  const cardId = `card-gql-${randomUUID().slice(0, 8)}`;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const decided: any[] = [];
+  const labels: TransactionLabelledV1[] = [
+    { labelId: randomUUID(), label: 'fraud', source: 'chargeback', reportedAt: '2026-12-01T09:00:00Z', amount: 12.5, note: 'reason code 10.4' },
+    { labelId: randomUUID(), label: 'legitimate', source: 'review', reportedAt: '2026-12-02T10:00:00.000Z' },
+  ];
+
+  const decide = async (overrides: Record<string, unknown> = {}) => {
+    const res = await engine.post('/v1/decisions', decisionRequest(overrides));
+    expect(res.status).toBe(201);
+    return res.json();
+  };
+  const label = (transactionId: string, data: TransactionLabelledV1[]) =>
+    engine.store.appendToStream(`decision-${transactionId}`, data.map((d) => ({ id: randomUUID(), type: TRANSACTION_LABELLED, data: { ...d } })), { expectedRevision: 0n });
+
+  beforeAll(async () => {
+    await topology.setUp?.();
+    engine = await startEngine(topology.env(), [
+      { provide: DECISION_STREAMS, useFactory: (store: EventStore) => recordingStreams(store, batches), inject: [EVENT_STORE] },
+    ]);
+    for (let i = 0; i < 5; i++) decided.push(await decide({ cardId, amount: 10 + i }));
+    await engine.caughtUp(decided[4].position);
+    await label(decided[1].transactionId, labels);
+    await label(decided[3].transactionId, [labels[0]]);
+  }, 120_000);
+  afterAll(async () => {
+    if (!stopped) await engine?.stop();
+    await topology.tearDown?.();
+  });
+
+  it('lists decisions as a Relay connection with the filters and cursors of GET /v1/decisions', async () => {
+    const page = `query($card: String, $after: String) { decisions(filter: { cardId: $card }, first: 2, after: $after) {
+      edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
+    const rest1 = await (await engine.get(`/v1/decisions?cardId=${cardId}&limit=2`)).json();
+    const gql1 = await graphql(engine.url, page, { card: cardId });
+    expect(gql1.status).toBe(200);
+    const c1 = gql1.body.data.decisions;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    expect(c1.edges.map((e: any) => e.node.decisionId)).toEqual(rest1.items.map((i: { decisionId: string }) => i.decisionId));
+    expect(c1.edges.map((e: { node: { decisionId: string } }) => e.node.decisionId)).toEqual([decided[4].decisionId, decided[3].decisionId]);
+    expect(c1.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: c1.edges[0].cursor, endCursor: rest1.nextCursor });
+    expect(c1.edges[0].node).toMatchObject({
+      transactionId: decided[4].transactionId,
+      position: String(decided[4].position),
+      outcome: decided[4].outcome,
+      score: decided[4].score,
+      cardId,
+      amount: 14,
+      decidedAt: decided[4].decidedAt,
+      arm: 'champion',
+      deploymentRevision: decided[4].deployment.revision,
+      model: decided[4].model,
+    });
+
+    const rest2 = await (await engine.get(`/v1/decisions?cardId=${cardId}&limit=2&cursor=${rest1.nextCursor}`)).json();
+    const c2 = (await graphql(engine.url, page, { card: cardId, after: c1.pageInfo.endCursor })).body.data.decisions;
+    expect(c2.edges.map((e: { node: { decisionId: string } }) => e.node.decisionId)).toEqual(rest2.items.map((i: { decisionId: string }) => i.decisionId));
+    expect(c2.pageInfo.endCursor).toBe(rest2.nextCursor);
+    const c3 = (await graphql(engine.url, page, { card: cardId, after: c2.pageInfo.endCursor })).body.data.decisions;
+    expect(c3.edges.map((e: { node: { decisionId: string } }) => e.node.decisionId)).toEqual([decided[0].decisionId]);
+    expect(c3.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it("reads a whole page's labels and events in one batch, and each stream once per operation", async () => {
+    batches.length = 0;
+    const res = await graphql(
+      engine.url,
+      `{ decisions(filter: { cardId: "${cardId}" }, first: 10) { edges { node { transactionId labels { labelId label source reportedAt amount note }
+         policy { version reviewThreshold declineThreshold } reasons { feature value contribution } features { name value } timings { totalMs } shadow { score } } } } }`,
+    );
+    expect(res.body.errors).toBeUndefined();
+    const nodes = res.body.data.decisions.edges.map((e: { node: unknown }) => e.node);
+    expect(nodes).toHaveLength(5);
+    expect(batches).toHaveLength(1);
+    expect([...batches[0]].sort()).toEqual(decided.map((d) => d.transactionId).sort());
+
+    const byTx = new Map(nodes.map((n: { transactionId: string }) => [n.transactionId, n]));
+    expect(byTx.get(decided[1].transactionId)).toMatchObject({
+      labels: [
+        { ...labels[0], reportedAt: '2026-12-01T09:00:00.000Z' },
+        { ...labels[1], amount: null, note: null },
+      ],
+    });
+    expect(byTx.get(decided[3].transactionId)).toMatchObject({ labels: [{ labelId: labels[0].labelId }] });
+    expect(byTx.get(decided[0].transactionId)).toMatchObject({ labels: [], policy: decided[0].policy, reasons: decided[0].reasons, shadow: null });
+  });
+
+  it('answers decision(id) and transaction(id) { decision labels } from the event store', async () => {
+    const d = decided[1];
+    const record = await (await engine.get(`/v1/decisions/${d.decisionId}`)).json();
+    batches.length = 0;
+    const res = await graphql(
+      engine.url,
+      `query($id: ID!, $tx: ID!) {
+        decision(id: $id) { ${FIELDS} occurredAt recordedAt policy { version reviewThreshold declineThreshold } features { name value } reasons { feature } timings { featuresMs inferenceMs totalMs } }
+        transaction(id: $tx) { transactionId decision { decisionId labels { labelId } } labels { labelId label } }
+        unknown: decision(id: "no-such-decision") { decisionId }
+        nothing: transaction(id: "no-such-transaction") { transactionId } }`,
+      { id: d.decisionId, tx: d.transactionId },
+    );
+    expect(res.body.errors).toBeUndefined();
+    const { decision, transaction, unknown, nothing } = res.body.data;
+    expect(decision).toMatchObject({ decisionId: d.decisionId, position: String(record.position), outcome: record.outcome, score: record.score, recordedAt: record.recordedAt });
+    expect(decision.policy).toEqual(record.policy);
+    expect(decision.timings).toEqual(record.timings);
+    expect(decision.features).toEqual(record.features.names.map((name: string, i: number) => ({ name, value: record.features.values[i] })));
+    expect(decision.occurredAt).toBe(new Date(record.request.occurredAt).toISOString());
+    expect(transaction).toEqual({
+      transactionId: d.transactionId,
+      decision: { decisionId: d.decisionId, labels: labels.map((l) => ({ labelId: l.labelId })) },
+      labels: labels.map((l) => ({ labelId: l.labelId, label: l.label })),
+    });
+    expect(unknown).toBeNull();
+    expect(nothing).toBeNull();
+    // The transaction's stream was read once for both of its label lists (and the unknown one once).
+    expect(batches.flat().sort()).toEqual([d.transactionId, 'no-such-transaction'].sort());
+  });
+
+  it('answers models, model(name) and deployment(at) as the REST API does', async () => {
+    const before = decided[0].decidedAt as string;
+    const changed = await engine.send('PUT', '/v1/deployment/policy', { target: 'champion', version: `gql-${randomUUID().slice(0, 6)}`, reviewThreshold: 0.2, declineThreshold: 0.9, reason: 'graphql test' });
+    expect(changed.status).toBe(200);
+    const rest = await (await engine.get('/v1/models')).json();
+    const then = await (await engine.get(`/v1/deployment?at=${encodeURIComponent(before)}`)).json();
+    const now = await (await engine.get('/v1/deployment')).json();
+    const res = await graphql(
+      engine.url,
+      `query($at: DateTime, $name: ID!) {
+        models { name versions { name version sha256 servedSha256 registeredAt retiredAt decides deployedAs } }
+        model(name: $name) { name versions { version deployedAs } }
+        missing: model(name: "no-such-model") { name }
+        then: deployment(at: $at) { at revision since champion { name version sha256 servedSha256 } policy { version reviewThreshold declineThreshold } standby { model { version } } challenger { mode } events { revision type at actor reason } }
+        now: deployment { revision policy { version } } }`,
+      { at: before, name: rest.items[0].name },
+    );
+    expect(res.body.errors).toBeUndefined();
+    const { models, model, missing } = res.body.data;
+    expect(models).toEqual(
+      rest.items.map((m: { name: string; versions: Record<string, unknown>[] }) => ({
+        name: m.name,
+        versions: m.versions.map((v) => ({ name: m.name, version: v.version, sha256: v.sha256, servedSha256: v.servedSha256, registeredAt: v.registeredAt, retiredAt: v.retiredAt, decides: v.decides, deployedAs: v.deployedAs })),
+      })),
+    );
+    expect(model).toEqual({ name: rest.items[0].name, versions: rest.items[0].versions.map((v: { version: string; deployedAs: string[] }) => ({ version: v.version, deployedAs: v.deployedAs })) });
+    expect(missing).toBeNull();
+    expect(res.body.data.then).toEqual({
+      at: then.at,
+      revision: then.revision,
+      since: then.since,
+      champion: then.champion,
+      policy: then.policy,
+      standby: null,
+      challenger: null,
+      events: then.events.map((e: Record<string, unknown>) => ({ revision: e.revision, type: e.type, at: e.at, actor: e.actor, reason: e.reason })),
+    });
+    expect(res.body.data.now).toEqual({ revision: now.revision, policy: { version: now.policy.version } });
+    expect(now.revision).toBeGreaterThan(then.revision);
+  });
+
+  it('refuses bad arguments with the problem code and the path of the argument, and reads nothing', async () => {
+    batches.length = 0;
+    const ask = (args: string) => graphql(engine.url, `{ decisions(${args}) { edges { node { decisionId labels { labelId } } } } }`);
+    const cases: [string, string][] = [
+      ['filter: { modelVersion: "1.0.0" }', '/filter/modelVersion'],
+      ['first: 501', '/first'],
+      ['first: 0', '/first'],
+      ['after: "bm90LWEtY3Vyc29y"', '/after'],
+      ['filter: { merchantId: "" }', '/filter/merchantId'],
+    ];
+    for (const [args, pointer] of cases) {
+      const res = await ask(args);
+      expect(res.body.data).toBeNull();
+      expect(res.body.errors).toHaveLength(1);
+      expect(res.body.errors![0].extensions).toMatchObject({ code: 'invalid-query', status: 400 });
+      expect(res.body.errors![0].extensions!.errors.map((e: { path: string }) => e.path)).toContain(pointer);
+    }
+    const badDate = await ask('filter: { from: "last tuesday" }');
+    expect(badDate.status).toBe(400);
+    expect(badDate.body.errors![0].message).toContain('DateTime must be an ISO-8601 date-time');
+    const unknownField = await graphql(engine.url, '{ decisions { edges { node { nope } } } }');
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.errors![0].message).toContain('Cannot query field "nope"');
+    expect(batches).toEqual([]);
+  });
+
+  it('is introspectable, and the schema it serves is schema.graphql', async () => {
+    const res = await graphql(engine.url, getIntrospectionQuery());
+    expect(res.body.errors).toBeUndefined();
+    const served = printSchema(lexicographicSortSchema(buildClientSchema(res.body.data as IntrospectionQuery)));
+    const committed = readFileSync(SCHEMA_FILE, 'utf8').replace(/^(#.*\n)+\n/, '').trimEnd();
+    expect(served).toBe(committed);
+  });
+
+  it('streams decisions made through REST to decisionMade subscribers, each through its filter', async () => {
+    const liveCard = `card-live-${randomUUID().slice(0, 8)}`;
+    const merchantId = `merchant-live-${randomUUID().slice(0, 8)}`;
+    // Thresholds that make RISKY a decline and the default request an approve, whatever earlier tests deployed.
+    const policy = await engine.send('PUT', '/v1/deployment/policy', { target: 'champion', version: `live-${randomUUID().slice(0, 6)}`, reviewThreshold: 0.3, declineThreshold: 0.5, reason: 'graphql subscription test' });
+    expect(policy.status).toBe(200);
+    const client = wsClient(engine.url);
+    try {
+      const query = `subscription($f: DecisionMadeFilter) { decisionMade(filter: $f) { ${FIELDS} labels { labelId } policy { version } } }`;
+      const everything = subscribe(client, query);
+      const byCard = subscribe(client, query, { f: { cardId: liveCard } });
+      const declines = subscribe(client, 'subscription { decisionMade(filter: { outcome: decline }) { decisionId outcome } }');
+      const risky = subscribe(client, query, { f: { minScore: 0.5, merchantId } });
+      await metricReaches(engine.url, SUBSCRIBERS, 4);
+
+      const a = await decide({ cardId: liveCard });
+      const b = await decide({ ...RISKY, merchantId });
+      const c = await decide({ ...RISKY, cardId: liveCard });
+      const d = await decide({ merchantId });
+      expect([a.outcome, b.outcome, c.outcome, d.outcome]).toEqual(['approve', 'decline', 'decline', 'approve']);
+      expect(b.score).toBeGreaterThanOrEqual(0.5);
+      expect(d.score).toBeLessThan(0.5);
+
+      const ids = async (sub: ReturnType<typeof subscribe>, n: number) => {
+        const out: unknown[] = [];
+        for (let i = 0; i < n; i++) {
+          const r = await sub.next();
+          expect(r.done).toBe(false);
+          out.push(r.value);
+        }
+        return out;
+      };
+      const all = (await ids(everything, 4)) as { data: { decisionMade: Record<string, unknown> } }[];
+      expect(all.map((r) => r.data.decisionMade.decisionId)).toEqual([a, b, c, d].map((x) => x.decisionId));
+      expect(all[0].data.decisionMade).toMatchObject({
+        decisionId: a.decisionId,
+        transactionId: a.transactionId,
+        position: String(a.position),
+        outcome: a.outcome,
+        score: a.score,
+        cardId: liveCard,
+        decidedAt: a.decidedAt,
+        model: a.model,
+        labels: [],
+        policy: { version: a.policy.version },
+      });
+      expect(((await ids(byCard, 2)) as { data: { decisionMade: { decisionId: string } } }[]).map((r) => r.data.decisionMade.decisionId)).toEqual([a.decisionId, c.decisionId]);
+      expect(((await ids(declines, 2)) as { data: { decisionMade: { decisionId: string } } }[]).map((r) => r.data.decisionMade.decisionId)).toEqual([b.decisionId, c.decisionId]);
+      expect(((await ids(risky, 1)) as { data: { decisionMade: { decisionId: string } } }[]).map((r) => r.data.decisionMade.decisionId)).toEqual([b.decisionId]);
+
+      // One more decision that only `everything` takes: the filtered ones were not handed a–d's neighbours.
+      const e = await decide({ merchantId: `${merchantId}-other` });
+      expect(((await everything.next()).value as { data: { decisionMade: { decisionId: string } } }).data.decisionMade.decisionId).toBe(e.decisionId);
+      await Promise.all([everything.stop(), byCard.stop(), declines.stop(), risky.stop()]);
+      await metricReaches(engine.url, SUBSCRIBERS, 0);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('refuses an invalid subscription over WebSocket and opens nothing for it', async () => {
+    const client = wsClient(engine.url);
+    try {
+      await expect(subscribe(client, 'subscription { decisionMade { nope } }').next()).rejects.toEqual([
+        expect.objectContaining({ message: expect.stringContaining('Cannot query field "nope"') }),
+      ]);
+      await expect(subscribe(client, 'subscription { decisionMade(filter: { minScore: 2 }) { decisionId } }').next()).rejects.toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'invalid-query' }) }),
+      ]);
+      await metricReaches(engine.url, SUBSCRIBERS, 0);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('releases a closed client: its subscriptions end and the shared event store subscription closes', async () => {
+    const client = wsClient(engine.url);
+    const sub = subscribe(client, 'subscription { decisionMade { decisionId } }');
+    subscribe(client, 'subscription { decisionMade { outcome } }');
+    await metricReaches(engine.url, SUBSCRIBERS, 2);
+    const first = await decide();
+    expect(((await sub.next()).value as { data: { decisionMade: { decisionId: string } } }).data.decisionMade.decisionId).toBe(first.decisionId);
+    await client.dispose();
+    await metricReaches(engine.url, SUBSCRIBERS, 0);
+    if (engine.config.eventStore.kind === 'sqlite') {
+      // The engine's own store: the feed's subscription was its only one.
+      const store = engine.store as SqliteEventStore;
+      const until = Date.now() + 10_000;
+      while (store.stats().openSubscriptions > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(store.stats().openSubscriptions).toBe(0);
+    }
+  });
+
+  const breakable = !topology.name.startsWith('esdb');
+  (breakable ? it : it.skip)("ends the subscribers' streams with an error when the store fails, and serves new subscribers once it is back", async () => {
+    const client = wsClient(engine.url);
+    try {
+      const sub = subscribe(client, 'subscription { decisionMade { decisionId } }');
+      await metricReaches(engine.url, SUBSCRIBERS, 1);
+      const { rename, restore } = await breakEventsTable(engine);
+      try {
+        await rename();
+        // Reading the log fails on the feed's next read (a wake-up or its poll): the error reaches the client.
+        await expect(sub.next()).rejects.toEqual([expect.objectContaining({ message: expect.stringContaining('The decision stream stopped'), extensions: { code: 'event-store-unavailable' } })]);
+        await metricReaches(engine.url, SUBSCRIBERS, 0);
+      } finally {
+        await restore();
+      }
+      const again = subscribe(client, 'subscription { decisionMade { decisionId } }');
+      await metricReaches(engine.url, SUBSCRIBERS, 1);
+      const d = await decide();
+      expect(((await again.next()).value as { data: { decisionMade: { decisionId: string } } }).data.decisionMade.decisionId).toBe(d.decisionId);
+      await again.stop();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('completes every subscription when the engine shuts down', async () => {
+    const client = wsClient(engine.url);
+    try {
+      const sub = subscribe(client, 'subscription { decisionMade { decisionId } }');
+      await metricReaches(engine.url, SUBSCRIBERS, 1);
+      stopped = true;
+      await engine.stop();
+      expect(await sub.next()).toEqual({ done: true, value: undefined });
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+/** Renames the events table under the running engine (a real failure of every read of the log), and back. */
+async function breakEventsTable(engine: RunningEngine): Promise<{ rename(): Promise<void>; restore(): Promise<void> }> {
+  if (engine.config.eventStore.kind === 'sqlite') {
+    const db = new Database(path.join(engine.dataDir, 'events.sqlite'));
+    return {
+      rename: async () => void db.exec('ALTER TABLE events RENAME TO events_broken'),
+      restore: async () => {
+        db.exec('ALTER TABLE events_broken RENAME TO events');
+        db.close();
+      },
+    };
+  }
+  const admin = new PgClient({ connectionString: TEST_PG_URL });
+  await admin.connect();
+  const schema = engine.config.eventStore.schema;
+  return {
+    rename: async () => void (await admin.query(`ALTER TABLE "${schema}".events RENAME TO events_broken`)),
+    restore: async () => {
+      await admin.query(`ALTER TABLE "${schema}".events_broken RENAME TO events`);
+      await admin.end();
+    },
+  };
+}
