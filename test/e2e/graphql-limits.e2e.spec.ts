@@ -1,3 +1,4 @@
+import Ajv2020 from 'ajv/dist/2020';
 import { getIntrospectionQuery } from 'graphql';
 import type { EventStore } from '@verdict/event-store';
 import { EventStoreDecisionStreams, type DecisionStreamsPort } from '../../apps/engine/src/graphql/decision-streams';
@@ -116,5 +117,18 @@ describe('GraphQL depth and complexity limits', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('answers as the OpenAPI document describes /graphql, valid or refused', async () => {
+    const doc = await (await engine.get('/openapi.json')).json();
+    expect(Object.keys(doc.paths)).toContain('/graphql');
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajv.addSchema({ $id: 'verdict', components: doc.components }, 'verdict');
+    const validate = ajv.getSchema('verdict#/components/schemas/GraphqlResponse')!;
+    for (const query of ['{ models { name } }', '{ decisions { edges { node { decisionId } } } }', '{ nope }']) {
+      const { body } = await graphql(engine.url, query);
+      expect(validate(body) ? [] : validate.errors).toEqual([]);
+    }
+    expect(ajv.getSchema('verdict#/components/schemas/GraphqlRequest')!({ query: '{ models { name } }', variables: null })).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { lifecyclePaths, lifecycleSchemas } from './openapi-lifecycle';
 import { replayPaths, replaySchemas } from './openapi-replay';
 import { auditPaths, auditSchemas } from './openapi-audit';
 import { exportPaths, exportSchemas } from './openapi-exports';
+import { graphqlPaths, graphqlSchemas } from './openapi-graphql';
 import { PROBLEM_TYPES } from './problem-types';
 
 type Schema = Record<string, unknown>;
@@ -223,6 +224,7 @@ export function openApiDocument(version: string): Schema {
       ...replayPaths(),
       ...auditPaths(),
       ...exportPaths(),
+      ...graphqlPaths(),
     },
     components: {
       schemas: {
@@ -236,6 +238,7 @@ export function openApiDocument(version: string): Schema {
         ...replaySchemas(),
         ...auditSchemas(),
         ...exportSchemas(),
+        ...graphqlSchemas(),
       },
     },
   };
