@@ -1,4 +1,6 @@
+import { HttpAdapterHost } from '@nestjs/core';
 import Ajv2020 from 'ajv/dist/2020';
+import type { FastifyInstance } from 'fastify';
 import { getIntrospectionQuery } from 'graphql';
 import type { EventStore } from '@verdict/event-store';
 import { EventStoreDecisionStreams, type DecisionStreamsPort } from '../../apps/engine/src/graphql/decision-streams';
@@ -130,5 +132,13 @@ describe('GraphQL depth and complexity limits', () => {
       expect(validate(body) ? [] : validate.errors).toEqual([]);
     }
     expect(ajv.getSchema('verdict#/components/schemas/GraphqlRequest')!({ query: '{ models { name } }', variables: null })).toBe(true);
+  });
+
+  it('keeps Mercurius and its WebSocket plugin out of the root Fastify scope (the decision route never meets them)', () => {
+    const root = engine.resolve(HttpAdapterHost).httpAdapter.getInstance<FastifyInstance>();
+    expect(root.hasDecorator('graphql')).toBe(false);
+    expect(root.hasRequestDecorator('ws')).toBe(false);
+    expect(root.hasReplyDecorator('graphql')).toBe(false);
+    expect(root.hasRoute({ method: 'POST', url: '/graphql' })).toBe(true);
   });
 });

@@ -12,9 +12,12 @@ export interface DecisionStream {
   readonly labels: readonly TransactionLabelledV1[];
 }
 
-/** Reads many transactions' streams in one call, answers in the order asked. */
+/**
+ * Reads many transactions' streams in one call, answers in the order asked: each stream, or the error that reading it
+ * (or its DecisionMade) failed with, so one bad stream fails only the fields that need it.
+ */
 export interface DecisionStreamsPort {
-  read(transactionIds: readonly string[]): Promise<DecisionStream[]>;
+  read(transactionIds: readonly string[]): Promise<(DecisionStream | Error)[]>;
 }
 
 export function toDecisionStream(events: readonly RecordedEvent[]): DecisionStream {
@@ -33,7 +36,15 @@ export function toDecisionStream(events: readonly RecordedEvent[]): DecisionStre
 export class EventStoreDecisionStreams implements DecisionStreamsPort {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  read(transactionIds: readonly string[]): Promise<DecisionStream[]> {
-    return Promise.all(transactionIds.map(async (id) => toDecisionStream(await this.store.readStream(decisionStreamId(id)))));
+  read(transactionIds: readonly string[]): Promise<(DecisionStream | Error)[]> {
+    return Promise.all(
+      transactionIds.map(async (id) => {
+        try {
+          return toDecisionStream(await this.store.readStream(decisionStreamId(id)));
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
   }
 }

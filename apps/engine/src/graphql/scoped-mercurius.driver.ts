@@ -4,8 +4,10 @@ import mercurius from 'mercurius';
 
 /**
  * The Mercurius driver, registered in its own Fastify scope instead of the root one. Mercurius brings
- * @fastify/websocket, whose onRequest and onResponse hooks (and reply decorations) would otherwise run on every
- * request the engine serves, POST /v1/decisions included; scoped, they run for /graphql only.
+ * @fastify/websocket: its onRequest/onResponse hooks, its handler wrapper for routes added after it, and the
+ * request and reply decorations of both would otherwise apply to every route of the engine, POST /v1/decisions
+ * included (the hooks only miss Nest's routes today because those happen to be registered first). Scoped, they
+ * apply to /graphql only, whatever the order.
  *
  * Mercurius hooks given as `hooks` are added in that scope. Nest's resolver request hooks and `plugins` are not used
  * by Verdict and are not wired.
