@@ -16,7 +16,10 @@ export class ScopedMercuriusDriver extends MercuriusDriver {
   override async start(options: MercuriusDriverConfig): Promise<void> {
     const { hooks, plugins: _unused, ...mercuriusOptions } = options;
     const root = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
-    await root.register(async (scope) => {
+    // Queued, not awaited: awaiting a registration here makes Fastify build every route registered so far at once,
+    // before Nest has set its error handler, and body errors (malformed JSON, 413, 415) would no longer be
+    // problem+json. Queued, it loads with the rest when the server starts.
+    void root.register(async (scope) => {
       await scope.register(mercurius, mercuriusOptions);
       for (const [name, fns] of Object.entries(hooks ?? {})) {
         for (const fn of [fns].flat()) scope.graphql.addHook(name as never, fn as never);
