@@ -1,10 +1,8 @@
 import { Client } from 'pg';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
-import { metricReaches, subscribe, wsClient } from '../support/graphql-client';
+import { DECISION_SUBSCRIBERS as SUBSCRIBERS, metricReaches, subscribe, wsClient } from '../support/graphql-client';
 import { postgresAvailable, randomSchema, TEST_PG_URL } from '../support/service-probe';
 import { postgresEnv } from '../support/topologies';
-
-const SUBSCRIBERS = 'verdict_graphql_decision_subscribers';
 
 /**
  * Two engine instances on one PostgreSQL store: a decisionMade subscriber on either receives every decision, made

@@ -7,9 +7,7 @@ import { EventStoreDecisionStreams, type DecisionStreamsPort } from '../../apps/
 import { DECISION_STREAMS } from '../../apps/engine/src/graphql/graphql.tokens';
 import { EVENT_STORE } from '../../apps/engine/src/infrastructure/tokens';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
-import { graphql, metricReaches, subscribe, wsClient } from '../support/graphql-client';
-
-const SUBSCRIBERS = 'verdict_graphql_decision_subscribers';
+import { DECISION_SUBSCRIBERS as SUBSCRIBERS, graphql, metricReaches, subscribe, wsClient } from '../support/graphql-client';
 
 /**
  * Depth and cost limits (VERDICT_GRAPHQL_MAX_DEPTH, VERDICT_GRAPHQL_MAX_COMPLEXITY) over HTTP and WebSocket: an

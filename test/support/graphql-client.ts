@@ -1,5 +1,11 @@
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 
+/** The gauge of decisionMade subscriptions an instance streams to (how a test knows a subscription is live). */
+export const DECISION_SUBSCRIBERS = 'verdict_graphql_decision_subscribers';
+
+/** A Decision's scalar fields, as the tests ask for them. */
+export const DECISION_FIELDS = 'decisionId transactionId position outcome score cardId merchantId amount currency decidedAt arm deploymentRevision model { name version sha256 }';
+
 /** A GraphQL answer over HTTP: the status and the body (`data`, `errors`). */
 export interface GraphqlAnswer {
   readonly status: number;
