@@ -54,6 +54,9 @@ import { ModelCatalog } from './models/model-catalog';
 import { ModelRegistration } from './models/model-registration';
 import { ModelRetirement } from './models/model-retirement';
 import { ModelsController } from './models/models.controller';
+import { LabelBatch } from './labels/label-batch';
+import { LabelRecorder } from './labels/label-recorder';
+import { LabelsController } from './labels/labels.controller';
 import { InlineProjections } from './projections/inline-projections';
 import { ReplayController } from './replay/replay.controller';
 import { ReplayService } from './replay/replay-service';
@@ -143,6 +146,8 @@ export class EngineModule {
       DeploymentAt,
       DecisionContextReader,
       DecisionExporter,
+      LabelRecorder,
+      LabelBatch,
       ...auditProviders(config, logger),
       ...overrides,
     ];
@@ -158,6 +163,7 @@ export class EngineModule {
         DeploymentController,
         OipController,
         ReplayController,
+        LabelsController,
         HealthController,
         MetricsController,
         ProblemTypesController,

@@ -12,3 +12,8 @@ export * from './models';
 export * from './deployment';
 export * from './replay';
 export * from './labels/transaction-labelled.event';
+export * from './labels/label-request';
+export * from './labels/label-outcome';
+export * from './reviews/review-events';
+export * from './reviews/review-decider';
+export * from './reviews/review-requests';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decisionRequestSchema, DECISION_REQUEST_MAX_BYTES } from '@verdict/domain';
 import { lifecyclePaths, lifecycleSchemas } from './openapi-lifecycle';
+import { labelPaths, labelSchemas } from './openapi-labels';
 import { replayPaths, replaySchemas } from './openapi-replay';
 import { auditPaths, auditSchemas } from './openapi-audit';
 import { exportPaths, exportSchemas } from './openapi-exports';
@@ -221,6 +222,7 @@ export function openApiDocument(version: string): Schema {
       '/problems/{code}': { get: { summary: 'What a problem type means', parameters: [pathParam('code')], responses: { '200': { description: 'Description' }, '404': problemResponse('Unknown problem type') } } },
       ...lifecyclePaths(),
       ...replayPaths(),
+      ...labelPaths(),
       ...auditPaths(),
       ...exportPaths(),
     },
@@ -234,6 +236,7 @@ export function openApiDocument(version: string): Schema {
         Problem: problem,
         ...lifecycleSchemas(),
         ...replaySchemas(),
+        ...labelSchemas(),
         ...auditSchemas(),
         ...exportSchemas(),
       },
