@@ -6,7 +6,7 @@ import { createArtifactStore, type ArtifactStore } from '@verdict/artifact-store
 import { createEventStore, type EventStore } from '@verdict/event-store';
 import { AuditController } from './audit/audit.controller';
 import { auditProviders } from './audit/audit.providers';
-import { createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DeploymentHistoryQueries, ModelListQueries } from '@verdict/read-models';
+import { createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DeploymentHistoryQueries, ModelListQueries, ReviewQueueQueries } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { DecisionContextController } from './context/decision-context.controller';
 import { DecisionContextReader } from './context/decision-context';
@@ -39,6 +39,7 @@ import {
   ARTIFACT_STORE,
   DECISION_QUERIES,
   DECISION_RANGES,
+  REVIEW_QUEUE,
   DEPLOYMENT_HISTORY,
   EVENT_STORE,
   LOGGER,
@@ -58,6 +59,8 @@ import { LabelBatch } from './labels/label-batch';
 import { LabelRecorder } from './labels/label-recorder';
 import { LabelsController } from './labels/labels.controller';
 import { InlineProjections } from './projections/inline-projections';
+import { ReviewDesk } from './reviews/review-desk';
+import { ReviewsController } from './reviews/reviews.controller';
 import { ReplayController } from './replay/replay.controller';
 import { ReplayService } from './replay/replay-service';
 
@@ -78,6 +81,7 @@ export class EngineModule {
       { provide: MODEL_LIST, useFactory: (ds: DataSource) => new ModelListQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: DEPLOYMENT_HISTORY, useFactory: (ds: DataSource) => new DeploymentHistoryQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: DECISION_RANGES, useFactory: (ds: DataSource) => new DecisionRangeQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: REVIEW_QUEUE, useFactory: (ds: DataSource) => new ReviewQueueQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: ModelCatalog, useFactory: (store: EventStore) => new ModelCatalog(store), inject: [EVENT_STORE] },
       { provide: ModelLoader, useFactory: (artifacts: ArtifactStore) => new ModelLoader(artifacts), inject: [ARTIFACT_STORE] },
       {
@@ -148,6 +152,7 @@ export class EngineModule {
       DecisionExporter,
       LabelRecorder,
       LabelBatch,
+      ReviewDesk,
       ...auditProviders(config, logger),
       ...overrides,
     ];
@@ -164,6 +169,7 @@ export class EngineModule {
         OipController,
         ReplayController,
         LabelsController,
+        ReviewsController,
         HealthController,
         MetricsController,
         ProblemTypesController,

@@ -33,6 +33,8 @@ export interface VerdictConfig {
   readonly models: { readonly maxBytes: number };
   /** Auditors' replays: the threads one replay runs on. */
   readonly replay: { readonly threads: number };
+  /** The review queue: how long a claim holds by default, and at most, in seconds. */
+  readonly reviews: { readonly claimSeconds: number; readonly maxClaimSeconds: number };
   /** Sealed audit periods (docs/audit.md): how often, how large, and the Ed25519 key that signs them. */
   readonly audit: {
     readonly sealIntervalSeconds: number;
@@ -167,6 +169,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     policy,
     models: { maxBytes: num(env, 'VERDICT_MODEL_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 ** 3) },
     replay: { threads: int(env, 'VERDICT_REPLAY_THREADS', Math.min(2, availableParallelism()), 1, 64) },
+    reviews: {
+      claimSeconds: int(env, 'VERDICT_REVIEW_CLAIM_SECONDS', 900, 30, 86400),
+      maxClaimSeconds: 86400,
+    },
     audit: {
       sealIntervalSeconds: num(env, 'VERDICT_SEAL_INTERVAL_SECONDS', 60, 0.05, 86400),
       sealMaxEvents: Math.floor(num(env, 'VERDICT_SEAL_MAX_EVENTS', 10_000, 1, 1_000_000)),

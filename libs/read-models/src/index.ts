@@ -19,3 +19,8 @@ export * from './queries/model-list.queries';
 export * from './queries/deployment-history.queries';
 export * from './rebuild/rebuild-read-models';
 export * from './queries/decision-range.queries';
+export * from './entities/label-record.entity';
+export * from './entities/review-record.entity';
+export * from './projections/labels.projection';
+export * from './projections/review-queue.projection';
+export * from './queries/review-queue.queries';

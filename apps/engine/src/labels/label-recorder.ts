@@ -19,6 +19,9 @@ export type LabelResult =
   | { readonly status: 404; readonly transactionId: string }
   | { readonly status: 409; readonly label: TransactionLabelled };
 
+/** Labels per append: ~1 KB each at most, well under EventStoreDB's 1 MiB maximum append size. */
+const LABELS_PER_APPEND = 500;
+
 /** Appends racing on one stream (another label, a review) are re-read and re-decided this many times. */
 const ATTEMPTS = 8;
 
@@ -68,13 +71,26 @@ export class LabelRecorder {
       });
       if (fresh.length === 0) return results;
       try {
-        await this.store.appendToStream(streamId, fresh.map(labelEvent), { expectedRevision: stream[stream.length - 1].revision });
+        await this.appendInParts(streamId, fresh, stream[stream.length - 1].revision);
         return results;
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
       }
     }
     throw new LabelContentionError(transactionId);
+  }
+
+  /**
+   * One append, or several in a row for many labels on one transaction: EventStoreDB refuses appends over its
+   * maximum append size (1 MiB by default). A race after the first part re-reads; the parts already appended are
+   * then repeats.
+   */
+  private async appendInParts(streamId: string, labels: readonly TransactionLabelled[], revision: bigint): Promise<void> {
+    let expected = revision;
+    for (let start = 0; start < labels.length; start += LABELS_PER_APPEND) {
+      const result = await this.store.appendToStream(streamId, labels.slice(start, start + LABELS_PER_APPEND).map(labelEvent), { expectedRevision: expected });
+      expected = result.nextExpectedRevision;
+    }
   }
 
   /** The labels of a transaction, read from its stream (no read-model lag); null when it has no decision. */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isTransactionId, labelBatchSchema, labelRequestSchema } from '@verdict/domain';
 import { actorOf } from '../http/actor';
@@ -36,6 +36,7 @@ export class LabelsController {
 
   /** Labels per item, in order; 200 for the batch as a whole once its envelope is valid. */
   @Post('v1/labels/batch')
+  @HttpCode(200)
   async labelBatch(@Body() body: unknown, @Req() req: FastifyRequest): Promise<unknown> {
     const { labels } = validBody(labelBatchSchema, body);
     const results = await this.batch.record(labels, actorOf(req));

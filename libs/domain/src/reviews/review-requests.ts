@@ -12,6 +12,6 @@ export type ReviewResolutionRequest = z.infer<typeof reviewResolutionSchema>;
 
 /** The body of POST /v1/reviews/{decisionId}/claim (optional): how long to hold it, within the configured maximum. */
 export const reviewClaimSchema = z
-  .object({ ttlSeconds: z.number().int().min(30).max(24 * 3600).optional() })
+  .object({ ttlSeconds: z.number().int().min(1).max(24 * 3600).optional() })
   .strict();
 export type ReviewClaimRequest = z.infer<typeof reviewClaimSchema>;
