@@ -3,6 +3,7 @@ import { decisionRequestSchema, DECISION_REQUEST_MAX_BYTES } from '@verdict/doma
 import { lifecyclePaths, lifecycleSchemas } from './openapi-lifecycle';
 import { labelPaths, labelSchemas } from './openapi-labels';
 import { replayPaths, replaySchemas } from './openapi-replay';
+import { reviewPaths, reviewSchemas } from './openapi-reviews';
 import { auditPaths, auditSchemas } from './openapi-audit';
 import { exportPaths, exportSchemas } from './openapi-exports';
 import { PROBLEM_TYPES } from './problem-types';
@@ -223,6 +224,7 @@ export function openApiDocument(version: string): Schema {
       ...lifecyclePaths(),
       ...replayPaths(),
       ...labelPaths(),
+      ...reviewPaths(),
       ...auditPaths(),
       ...exportPaths(),
     },
@@ -237,6 +239,7 @@ export function openApiDocument(version: string): Schema {
         ...lifecycleSchemas(),
         ...replaySchemas(),
         ...labelSchemas(),
+        ...reviewSchemas(),
         ...auditSchemas(),
         ...exportSchemas(),
       },

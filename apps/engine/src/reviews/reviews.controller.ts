@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from
 import type { FastifyRequest } from 'fastify';
 import { reviewClaimSchema, reviewResolutionSchema, type ReviewRefusal } from '@verdict/domain';
 import type { ReviewPage, ReviewQueueQueries } from '@verdict/read-models';
+import { toDecisionListItem } from '../decisions/decision-page';
 import { actorOf } from '../http/actor';
 import { ProblemException } from '../http/problem.exception';
 import { validBody } from '../http/validate-body';
@@ -20,8 +21,9 @@ export class ReviewsController {
   ) {}
 
   @Get()
-  list(@Query() query: Record<string, unknown>): Promise<ReviewPage> {
-    return this.queue.list(parseReviewParams(query, new Date()));
+  async list(@Query() query: Record<string, unknown>): Promise<unknown> {
+    const page: ReviewPage = await this.queue.list(parseReviewParams(query, new Date()));
+    return { items: page.items.map((item) => ({ ...item, decision: toDecisionListItem(item.decision) })), nextCursor: page.nextCursor };
   }
 
   /** 200 with the claim (a new one, or the holder's renewed one). */
