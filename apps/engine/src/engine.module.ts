@@ -6,7 +6,7 @@ import { createArtifactStore, type ArtifactStore } from '@verdict/artifact-store
 import { createEventStore, type EventStore } from '@verdict/event-store';
 import { AuditController } from './audit/audit.controller';
 import { auditProviders } from './audit/audit.providers';
-import { createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DeploymentHistoryQueries, ModelListQueries, ReviewQueueQueries } from '@verdict/read-models';
+import { createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DeploymentHistoryQueries, ModelListQueries, ModelPerformanceQueries, ReviewQueueQueries } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { DecisionContextController } from './context/decision-context.controller';
 import { DecisionContextReader } from './context/decision-context';
@@ -40,6 +40,7 @@ import {
   DECISION_QUERIES,
   DECISION_RANGES,
   REVIEW_QUEUE,
+  MODEL_PERFORMANCE,
   DEPLOYMENT_HISTORY,
   EVENT_STORE,
   LOGGER,
@@ -59,6 +60,8 @@ import { LabelBatch } from './labels/label-batch';
 import { LabelRecorder } from './labels/label-recorder';
 import { LabelsController } from './labels/labels.controller';
 import { InlineProjections } from './projections/inline-projections';
+import { ModelPerformanceReport } from './monitoring/model-performance-report';
+import { PerformanceController } from './monitoring/performance.controller';
 import { ReviewDesk } from './reviews/review-desk';
 import { ReviewsController } from './reviews/reviews.controller';
 import { ReplayController } from './replay/replay.controller';
@@ -81,6 +84,7 @@ export class EngineModule {
       { provide: MODEL_LIST, useFactory: (ds: DataSource) => new ModelListQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: DEPLOYMENT_HISTORY, useFactory: (ds: DataSource) => new DeploymentHistoryQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: DECISION_RANGES, useFactory: (ds: DataSource) => new DecisionRangeQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: MODEL_PERFORMANCE, useFactory: (ds: DataSource) => new ModelPerformanceQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: REVIEW_QUEUE, useFactory: (ds: DataSource) => new ReviewQueueQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: ModelCatalog, useFactory: (store: EventStore) => new ModelCatalog(store), inject: [EVENT_STORE] },
       { provide: ModelLoader, useFactory: (artifacts: ArtifactStore) => new ModelLoader(artifacts), inject: [ARTIFACT_STORE] },
@@ -153,6 +157,7 @@ export class EngineModule {
       LabelRecorder,
       LabelBatch,
       ReviewDesk,
+      ModelPerformanceReport,
       ...auditProviders(config, logger),
       ...overrides,
     ];
@@ -170,6 +175,7 @@ export class EngineModule {
         ReplayController,
         LabelsController,
         ReviewsController,
+        PerformanceController,
         HealthController,
         MetricsController,
         ProblemTypesController,

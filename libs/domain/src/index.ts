@@ -17,3 +17,4 @@ export * from './labels/label-outcome';
 export * from './reviews/review-events';
 export * from './reviews/review-decider';
 export * from './reviews/review-requests';
+export * from './monitoring/model-performance';

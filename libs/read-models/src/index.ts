@@ -24,3 +24,4 @@ export * from './entities/review-record.entity';
 export * from './projections/labels.projection';
 export * from './projections/review-queue.projection';
 export * from './queries/review-queue.queries';
+export * from './queries/model-performance.queries';
