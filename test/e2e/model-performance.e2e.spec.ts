@@ -1,3 +1,5 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
 import { e2eTopologies } from '../support/topologies';
@@ -104,6 +106,14 @@ describe.each(e2eTopologies())('model performance over HTTP ($name)', (topology)
     expect(r.card.recall).toEqual(expect.any(Number));
     expect(r.againstCard.recall).toBeCloseTo(r.overall.recall - r.card.recall);
     expect((await (await engine.get(`${path}?arm=challenger`)).json()).overall.decisions).toBe(0);
+
+    // The answer is what the published OpenAPI document says it is.
+    const doc = await (await engine.get('/openapi.json')).json();
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ $id: 'verdict', components: doc.components }, 'verdict');
+    const validate = ajv.getSchema('verdict#/components/schemas/PerformanceReport')!;
+    expect(validate(r) ? [] : validate.errors).toEqual([]);
   });
 
   it('refuses an unknown version and a bad query', async () => {

@@ -18,3 +18,6 @@ export * from './reviews/review-events';
 export * from './reviews/review-decider';
 export * from './reviews/review-requests';
 export * from './monitoring/model-performance';
+export * from './monitoring/performance-events';
+export * from './monitoring/alerts';
+export * from './monitoring/alert-delivery-events';

@@ -25,3 +25,6 @@ export * from './projections/labels.projection';
 export * from './projections/review-queue.projection';
 export * from './queries/review-queue.queries';
 export * from './queries/model-performance.queries';
+export * from './entities/alert-record.entity';
+export * from './projections/alerts.projection';
+export * from './queries/alert.queries';

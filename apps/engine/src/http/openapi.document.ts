@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { decisionRequestSchema, DECISION_REQUEST_MAX_BYTES } from '@verdict/domain';
 import { lifecyclePaths, lifecycleSchemas } from './openapi-lifecycle';
 import { labelPaths, labelSchemas } from './openapi-labels';
+import { monitoringPaths, monitoringSchemas } from './openapi-monitoring';
 import { replayPaths, replaySchemas } from './openapi-replay';
 import { reviewPaths, reviewSchemas } from './openapi-reviews';
 import { auditPaths, auditSchemas } from './openapi-audit';
@@ -225,6 +226,7 @@ export function openApiDocument(version: string): Schema {
       ...replayPaths(),
       ...labelPaths(),
       ...reviewPaths(),
+      ...monitoringPaths(),
       ...auditPaths(),
       ...exportPaths(),
     },
@@ -240,6 +242,7 @@ export function openApiDocument(version: string): Schema {
         ...replaySchemas(),
         ...labelSchemas(),
         ...reviewSchemas(),
+        ...monitoringSchemas(),
         ...auditSchemas(),
         ...exportSchemas(),
       },

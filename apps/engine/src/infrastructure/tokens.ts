@@ -11,3 +11,4 @@ export const MODEL_LIST = Symbol('MODEL_LIST');
 export const DECISION_RANGES = Symbol('DECISION_RANGES');
 export const REVIEW_QUEUE = Symbol('REVIEW_QUEUE');
 export const MODEL_PERFORMANCE = Symbol('MODEL_PERFORMANCE');
+export const ALERTS = Symbol('ALERTS');

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@verdict/event-store/event-store.port';
 import type { EntityManager } from 'typeorm';
 import { DecisionHistoryProjection } from './decision-history.projection';
 import { DeploymentHistoryProjection } from './deployment-history.projection';
+import { AlertsProjection } from './alerts.projection';
 import { LabelsProjection } from './labels.projection';
 import { ModelRegistryProjection } from './model-registry.projection';
 import { ReviewQueueProjection } from './review-queue.projection';
@@ -27,6 +28,7 @@ export class ReadModelProjections implements Projection {
       new DeploymentHistoryProjection(),
       new LabelsProjection(),
       new ReviewQueueProjection(),
+      new AlertsProjection(),
     ],
   ) {
     for (const part of parts) for (const type of part.canHandle) this.byType.set(type, [...(this.byType.get(type) ?? []), part]);
