@@ -2,7 +2,11 @@ import { CreateReadModels1767225600000 as CreatePostgresReadModels } from './pos
 import { CreateReadModels1767225600000 as CreateSqliteReadModels } from './sqlite/1767225600000-create-read-models';
 import { ModelsAndDeployments1767312000000 as PostgresModelsAndDeployments } from './postgres/1767312000000-models-and-deployments';
 import { ModelsAndDeployments1767312000000 as SqliteModelsAndDeployments } from './sqlite/1767312000000-models-and-deployments';
+import { LabelsAndReviews1767398400000 as PostgresLabelsAndReviews } from './postgres/1767398400000-labels-and-reviews';
+import { LabelsAndReviews1767398400000 as SqliteLabelsAndReviews } from './sqlite/1767398400000-labels-and-reviews';
+import { Alerts1767484800000 as PostgresAlerts } from './postgres/1767484800000-alerts';
+import { Alerts1767484800000 as SqliteAlerts } from './sqlite/1767484800000-alerts';
 
 /** The read-model migrations of each dialect, oldest first. Listed explicitly: no globbing of .ts vs .js files. */
-export const SQLITE_READ_MODEL_MIGRATIONS = [CreateSqliteReadModels, SqliteModelsAndDeployments];
-export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels, PostgresModelsAndDeployments];
+export const SQLITE_READ_MODEL_MIGRATIONS = [CreateSqliteReadModels, SqliteModelsAndDeployments, SqliteLabelsAndReviews, SqliteAlerts];
+export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels, PostgresModelsAndDeployments, PostgresLabelsAndReviews, PostgresAlerts];

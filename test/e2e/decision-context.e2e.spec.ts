@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
-import { TRANSACTION_LABELLED, type TransactionLabelledV1 } from '@verdict/domain';
+import { TRANSACTION_LABELLED } from '@verdict/domain';
 import { SEAL_INDEX } from '../../apps/engine/src/audit/seal-index.port';
 import { MemorySealIndex } from '../../apps/engine/src/audit/testing/memory-seal-index';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
@@ -43,9 +43,10 @@ describe.each(e2eTopologies())('decision context over HTTP ($name)', (topology) 
   });
 
   it('answers the decision, its deployment then, the model card, policy, labels, seal and the card around it', async () => {
-    const labels: TransactionLabelledV1[] = [
-      { labelId: randomUUID(), label: 'fraud', source: 'chargeback', reportedAt: '2026-12-01T09:00:00.000Z', amount: 777.5, note: 'reason code 10.4' },
-      { labelId: randomUUID(), label: 'legitimate', source: 'analyst:kim', reportedAt: '2026-12-02T10:00:00.000Z' },
+    // One label in the current schema, one in the form written before it (no schemaVersion, ids or recordedBy).
+    const labels = [
+      { schemaVersion: 1, labelId: randomUUID(), transactionId: target.transactionId, decisionId: target.decisionId, label: 'fraud', source: 'chargeback', reportedAt: '2026-12-01T09:00:00.000Z', amount: 777.5, note: 'reason code 10.4', recordedBy: 'importer' },
+      { labelId: randomUUID(), label: 'legitimate', source: 'manual', reportedAt: '2026-12-02T10:00:00.000Z' },
     ];
     await engine.store.appendToStream(
       `decision-${target.transactionId}`,
@@ -76,7 +77,7 @@ describe.each(e2eTopologies())('decision context over HTTP ($name)', (topology) 
     expect(ctx.model).toMatchObject({ name: target.model.name, version: target.model.version, matchesDecision: true, manifest: registered.manifest });
     expect(ctx.model.metrics).toEqual(registered.manifest.metrics ?? null);
 
-    expect(ctx.labels).toEqual(labels);
+    expect(ctx.labels).toEqual([labels[0], { ...labels[1], schemaVersion: 1, transactionId: target.transactionId, decisionId: target.decisionId, recordedBy: 'unknown' }]);
     expect(ctx.seal).toEqual({
       index: seal.index,
       sealHash: seal.sealHash,

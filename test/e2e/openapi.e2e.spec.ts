@@ -61,4 +61,27 @@ describe('OpenAPI document', () => {
     expect(state.status).toBe('completed');
     expectValid('Problem', await (await engine.get('/v1/replays/00000000-0000-4000-8000-000000000000')).json());
   });
+
+  it('describes labels and the review queue as they are answered', async () => {
+    const policy = await engine.send('PUT', '/v1/deployment/policy', { target: 'champion', version: 'openapi-all-review', reviewThreshold: 0, declineThreshold: 1, reason: 'openapi test' });
+    expect(policy.status).toBe(200);
+    const request = decisionRequest();
+    const made = await (await engine.post('/v1/decisions', request)).json();
+    const body = { labelId: 'cb-1', label: 'fraud', source: 'chargeback', reportedAt: '2026-12-01T10:00:00Z', amount: 12.5 };
+    expect(validator('LabelRequest')(body)).toBe(true);
+    expect(validator('LabelRequest')({ ...body, source: 'rumour' })).toBe(false);
+    expectValid('TransactionLabelled', await (await engine.post(`/v1/transactions/${made.transactionId}/labels`, body)).json());
+    const batch = { labels: [{ ...body, labelId: 'cb-2', transactionId: made.transactionId }, { ...body, transactionId: 'nobody' }, { transactionId: made.transactionId }] };
+    expectValid('LabelBatchRequest', batch.labels.slice(0, 2).reduce((b, l) => ({ labels: [...b.labels, l] }), { labels: [] as unknown[] }));
+    expectValid('LabelBatchResponse', await (await engine.post('/v1/labels/batch', batch)).json());
+    await engine.caughtUp(made.position);
+    const queue = await (await engine.get(`/v1/reviews?cardId=${String(request.cardId)}`)).json();
+    expect(queue.items.length).toBeGreaterThan(0);
+    expect(validator('ReviewItem')(queue.items[0]) ? [] : validator('ReviewItem').errors).toEqual([]);
+    expectValid('ReviewClaimed', await (await engine.post(`/v1/reviews/${made.decisionId}/claim`, {}, { 'x-verdict-actor': 'kim' })).json());
+    const resolved = await (await engine.post(`/v1/reviews/${made.decisionId}/resolution`, { resolution: 'fraud' }, { 'x-verdict-actor': 'kim' })).json();
+    expectValid('ReviewResolved', resolved.resolved);
+    expectValid('TransactionLabelled', resolved.label);
+    expectValid('Problem', await (await engine.post(`/v1/reviews/${made.decisionId}/resolution`, { resolution: 'fraud' })).json());
+  });
 });

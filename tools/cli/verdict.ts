@@ -5,6 +5,7 @@ import { ApiClient, ApiError } from './api-client';
 import { auditCommands } from './audit-commands';
 import { deployCommands } from './deploy-commands';
 import { exportCommand } from './export-commands';
+import { labelsCommands } from './labels-commands';
 import { modelsCommands } from './models-commands';
 import { replayCommand } from './replay-command';
 
@@ -29,6 +30,7 @@ export async function runVerdictCli(argv: readonly string[], io: CliIo): Promise
   let findings = 0;
   replayCommand(program, io, client, () => opts().json, (code) => (findings = code));
   auditCommands(program, io, client, () => opts().json, (code) => (findings = code));
+  labelsCommands(program, io, client, () => opts().json, (code) => (findings = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return findings;

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DecisionRequest } from '@verdict/domain/decision-request';
-import { simulateTransactions, type SimulationOptions } from '@verdict/simulator';
+import { simulateTransactions, type SimulationOptions, type TransactionLabel } from '@verdict/simulator';
+import { ChargebackFeed, type ChargebackStats } from './chargeback-feed';
 import { CliUsageError, type CliIo } from './cli-io';
 import { DriveStats, type DriveSummary } from './drive-stats';
 
@@ -19,11 +20,18 @@ export interface DriveOptions {
   readonly idPrefix: string;
   readonly reportIntervalMs: number;
   readonly requestTimeoutMs: number;
+  /** Send each decided fraudulent transaction's chargeback as a label once the simulated clock reaches it. */
+  readonly chargebacks: boolean;
 }
 
 const DECISIONS_PATH = '/v1/decisions';
+const LABELS_PATH = '/v1/labels/batch';
 
 export function decisionsEndpoint(baseUrl: string): string {
+  return endpoint(baseUrl, DECISIONS_PATH);
+}
+
+function endpoint(baseUrl: string, path: string): string {
   let url: URL;
   try {
     url = new URL(baseUrl);
@@ -31,7 +39,7 @@ export function decisionsEndpoint(baseUrl: string): string {
     throw new CliUsageError(`--url must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliUsageError(`--url must use http or https, got ${url.protocol}`);
-  return url.origin + url.pathname.replace(/\/+$/, '') + DECISIONS_PATH;
+  return url.origin + url.pathname.replace(/\/+$/, '') + path;
 }
 
 function validate(o: DriveOptions): number {
@@ -65,19 +73,20 @@ function outcomeOf(body: string): string {
 }
 
 /** Streams simulated transactions into POST /v1/decisions at a fixed rate, reporting progress on stderr. */
-export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveSummary> {
+export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveSummary & { chargebacks?: ChargebackStats }> {
   const planned = validate(options);
-  const endpoint = decisionsEndpoint(options.url);
+  const decisions = decisionsEndpoint(options.url);
+  const feed = options.chargebacks ? new ChargebackFeed(endpoint(options.url, LABELS_PATH), options.requestTimeoutMs) : null;
   const source = simulateTransactions({ days: 36_500, ...options.simulation });
   const stats = new DriveStats();
   let inFlight = 0;
   let wakeSender: (() => void) | null = null;
   const pending = new Set<Promise<void>>();
 
-  const send = async (request: DecisionRequest): Promise<void> => {
+  const send = async (request: DecisionRequest, label: TransactionLabel): Promise<void> => {
     const started = performance.now();
     try {
-      const res = await fetch(endpoint, {
+      const res = await fetch(decisions, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(request),
@@ -86,6 +95,7 @@ export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveS
       const body = await res.text();
       const ok = res.status >= 200 && res.status < 300;
       stats.recordResponse(res.status, performance.now() - started, ok ? outcomeOf(body) : null, res.headers.get('idempotent-replayed') === 'true');
+      if (ok && label.isFraud && label.chargebackAt) feed?.add(request.transactionId, label.chargebackAt, label.scenario);
     } catch (e) {
       stats.recordError(errorCode(e), performance.now() - started);
     } finally {
@@ -113,9 +123,10 @@ export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveS
       const next = source.next();
       if (next.done) break;
       const request = { ...next.value.request, transactionId: `${options.idPrefix}-${i}` };
+      feed?.advance(request.occurredAt);
       inFlight++;
       stats.sent++;
-      const p = send(request);
+      const p = send(request, next.value.label);
       pending.add(p);
       void p.finally(() => pending.delete(p));
     }
@@ -123,5 +134,6 @@ export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveS
   } finally {
     clearInterval(reporter);
   }
-  return stats.summary(planned, (performance.now() - start) / 1000);
+  const chargebacks = await feed?.settle();
+  return { ...stats.summary(planned, (performance.now() - start) / 1000), ...(chargebacks ? { chargebacks } : {}) };
 }

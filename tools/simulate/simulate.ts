@@ -17,6 +17,12 @@ const positive = (value: string): number => {
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
   return n;
 };
+/** "min-max" in days, e.g. "0.05-0.2" (fractions allowed: a short drive covers few simulated days). */
+const dayRange = (value: string): { min: number; max: number } => {
+  const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(value.trim());
+  if (!m || !(Number(m[1]) > 0) || Number(m[2]) < Number(m[1])) throw new InvalidArgumentError('must be min-max days with 0 < min <= max, e.g. 3-60');
+  return { min: Number(m[1]), max: Number(m[2]) };
+};
 
 interface WorldFlags {
   seed: number;
@@ -66,14 +72,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--report-interval <seconds>', 'seconds between progress lines on stderr', positive, 1)
     .option('--timeout <ms>', 'per-request timeout in milliseconds', positive, 10_000)
     .option('--json', 'print the final summary as JSON', false)
-    .action(async (flags: WorldFlags & { url: string; rate: number; duration: number; concurrency: number; idPrefix?: string; reportInterval: number; timeout: number; json: boolean }) => {
+    .option('--no-chargebacks', 'do not send fraudulent transactions\' chargebacks as labels (POST /v1/labels/batch) when they fall due')
+    .option('--chargeback-days <min-max>', 'simulated days from a fraudulent transaction to its chargeback (default 3-60)', dayRange)
+    .action(async (flags: WorldFlags & { url: string; rate: number; duration: number; concurrency: number; idPrefix?: string; reportInterval: number; timeout: number; json: boolean; chargebacks: boolean; chargebackDays?: { min: number; max: number } }) => {
       const summary = await runDrive(
         {
           url: flags.url,
           rate: flags.rate,
           durationSeconds: flags.duration,
           concurrency: flags.concurrency,
-          simulation: { seed: flags.seed, customers: flags.customers, terminals: flags.terminals, startDate: flags.startDate },
+          simulation: {
+            seed: flags.seed,
+            customers: flags.customers,
+            terminals: flags.terminals,
+            startDate: flags.startDate,
+            ...(flags.chargebackDays ? { fraud: { chargebackDays: flags.chargebackDays } } : {}),
+          },
+          chargebacks: flags.chargebacks,
           // Wall-clock time only names the run; the traffic itself stays a pure function of the seed.
           idPrefix: flags.idPrefix ?? `drive-${flags.seed}-${Date.now().toString(36)}`,
           reportIntervalMs: flags.reportInterval * 1000,
@@ -81,7 +96,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         },
         io,
       );
-      io.stdout.write(flags.json ? JSON.stringify(summary) + '\n' : formatSummary(summary));
+      const c = summary.chargebacks;
+      io.stdout.write(
+        flags.json
+          ? JSON.stringify(summary) + '\n'
+          : formatSummary(summary) + (c ? `chargebacks: sent ${c.sent}, recorded ${c.recorded}, rejected ${c.rejected}, not due yet ${c.pending}\n` : ''),
+      );
       if (summary.succeeded === 0) {
         io.stderr.write('every request failed\n');
         exitCode = 1;

@@ -6,7 +6,7 @@ import { createArtifactStore, type ArtifactStore } from '@verdict/artifact-store
 import { createEventStore, type EventStore } from '@verdict/event-store';
 import { AuditController } from './audit/audit.controller';
 import { auditProviders } from './audit/audit.providers';
-import { createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DeploymentHistoryQueries, ModelListQueries } from '@verdict/read-models';
+import { AlertQueries, createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DeploymentHistoryQueries, ModelListQueries, ModelPerformanceQueries, ReviewQueueQueries } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { DecisionContextController } from './context/decision-context.controller';
 import { DecisionContextReader } from './context/decision-context';
@@ -41,6 +41,9 @@ import {
   ARTIFACT_STORE,
   DECISION_QUERIES,
   DECISION_RANGES,
+  REVIEW_QUEUE,
+  MODEL_PERFORMANCE,
+  ALERTS,
   DEPLOYMENT_HISTORY,
   EVENT_STORE,
   LOGGER,
@@ -56,7 +59,17 @@ import { ModelCatalog } from './models/model-catalog';
 import { ModelRegistration } from './models/model-registration';
 import { ModelRetirement } from './models/model-retirement';
 import { ModelsController } from './models/models.controller';
+import { LabelBatch } from './labels/label-batch';
+import { LabelRecorder } from './labels/label-recorder';
+import { LabelsController } from './labels/labels.controller';
 import { InlineProjections } from './projections/inline-projections';
+import { AlertWebhook } from './monitoring/alert-webhook';
+import { AlertsController } from './monitoring/alerts.controller';
+import { ModelPerformanceReport } from './monitoring/model-performance-report';
+import { PerformanceMonitor } from './monitoring/performance-monitor';
+import { PerformanceController } from './monitoring/performance.controller';
+import { ReviewDesk } from './reviews/review-desk';
+import { ReviewsController } from './reviews/reviews.controller';
 import { ReplayController } from './replay/replay.controller';
 import { ReplayService } from './replay/replay-service';
 
@@ -77,6 +90,9 @@ export class EngineModule {
       { provide: MODEL_LIST, useFactory: (ds: DataSource) => new ModelListQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: DEPLOYMENT_HISTORY, useFactory: (ds: DataSource) => new DeploymentHistoryQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: DECISION_RANGES, useFactory: (ds: DataSource) => new DecisionRangeQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: MODEL_PERFORMANCE, useFactory: (ds: DataSource) => new ModelPerformanceQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: ALERTS, useFactory: (ds: DataSource) => new AlertQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: REVIEW_QUEUE, useFactory: (ds: DataSource) => new ReviewQueueQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: ModelCatalog, useFactory: (store: EventStore) => new ModelCatalog(store), inject: [EVENT_STORE] },
       { provide: ModelLoader, useFactory: (artifacts: ArtifactStore) => new ModelLoader(artifacts), inject: [ARTIFACT_STORE] },
       {
@@ -145,6 +161,12 @@ export class EngineModule {
       DeploymentAt,
       DecisionContextReader,
       DecisionExporter,
+      LabelRecorder,
+      LabelBatch,
+      ReviewDesk,
+      ModelPerformanceReport,
+      PerformanceMonitor,
+      AlertWebhook,
       ...auditProviders(config, logger),
       ...graphqlProviders(),
       ...overrides,
@@ -161,6 +183,10 @@ export class EngineModule {
         DeploymentController,
         OipController,
         ReplayController,
+        LabelsController,
+        ReviewsController,
+        PerformanceController,
+        AlertsController,
         HealthController,
         MetricsController,
         ProblemTypesController,

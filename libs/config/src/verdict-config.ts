@@ -35,6 +35,15 @@ export interface VerdictConfig {
   readonly replay: { readonly threads: number };
   /** GraphQL (/graphql, docs/graphql.md): the largest query accepted, by depth and by estimated cost. */
   readonly graphql: { readonly maxDepth: number; readonly maxComplexity: number };
+  /** The review queue: how long a claim holds by default, and at most, in seconds. */
+  readonly reviews: { readonly claimSeconds: number; readonly maxClaimSeconds: number };
+  /**
+   * Performance monitoring: how often the deployed versions are judged against their cards (0: never), over how many
+   * days of decisions, how far below the card recall or precision may fall, and the labels needed to say so.
+   */
+  readonly performance: { readonly checkSeconds: number; readonly windowDays: number; readonly margin: number; readonly minLabels: number };
+  /** Alert delivery: the webhook every alert is POSTed to (none: not delivered), and its retries. */
+  readonly alerts: { readonly webhookUrl: string | null; readonly retryBaseMs: number; readonly maxAttempts: number };
   /** Sealed audit periods (docs/audit.md): how often, how large, and the Ed25519 key that signs them. */
   readonly audit: {
     readonly sealIntervalSeconds: number;
@@ -79,6 +88,19 @@ function readSidecar(modelPath: string): ModelSidecar {
   const sidecar = path.join(path.dirname(modelPath), 'model.json');
   if (!existsSync(sidecar)) return {};
   return JSON.parse(readFileSync(sidecar, 'utf8')) as ModelSidecar;
+}
+
+/** An http(s) URL, or null when unset. */
+function webhookUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ConfigError('VERDICT_ALERT_WEBHOOK_URL', `must be an absolute http(s) URL, got ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('VERDICT_ALERT_WEBHOOK_URL', `must use http or https, got ${url.protocol}`);
+  return url.toString();
 }
 
 function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -172,6 +194,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     graphql: {
       maxDepth: int(env, 'VERDICT_GRAPHQL_MAX_DEPTH', 8, 2, 100),
       maxComplexity: int(env, 'VERDICT_GRAPHQL_MAX_COMPLEXITY', 10_000, 10, 10_000_000),
+    },
+    reviews: {
+      claimSeconds: int(env, 'VERDICT_REVIEW_CLAIM_SECONDS', 900, 30, 86400),
+      maxClaimSeconds: 86400,
+    },
+    performance: {
+      checkSeconds: num(env, 'VERDICT_PERFORMANCE_CHECK_SECONDS', 300, 0, 86400),
+      windowDays: num(env, 'VERDICT_PERFORMANCE_WINDOW_DAYS', 30, 1, 366),
+      margin: num(env, 'VERDICT_PERFORMANCE_MARGIN', 0.1, 0, 1),
+      minLabels: int(env, 'VERDICT_PERFORMANCE_MIN_LABELS', 50, 1, 1_000_000),
+    },
+    alerts: {
+      webhookUrl: webhookUrl(env.VERDICT_ALERT_WEBHOOK_URL),
+      retryBaseMs: num(env, 'VERDICT_ALERT_WEBHOOK_RETRY_MS', 1000, 1, 600_000),
+      maxAttempts: int(env, 'VERDICT_ALERT_WEBHOOK_ATTEMPTS', 8, 1, 100),
     },
     audit: {
       sealIntervalSeconds: num(env, 'VERDICT_SEAL_INTERVAL_SECONDS', 60, 0.05, 86400),

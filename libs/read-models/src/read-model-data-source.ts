@@ -1,3 +1,6 @@
+import { AlertRecord } from './entities/alert-record.entity';
+import { LabelRecord } from './entities/label-record.entity';
+import { ReviewRecord } from './entities/review-record.entity';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource, MigrationExecutor } from 'typeorm';
@@ -16,7 +19,7 @@ export interface ReadModelDataSourceConfig {
   readonly schema?: string;
 }
 
-export const READ_MODEL_ENTITIES = [DecisionRecord, ProjectionCheckpoint, ModelVersionRecord, DeploymentHistoryRecord];
+export const READ_MODEL_ENTITIES = [DecisionRecord, ProjectionCheckpoint, ModelVersionRecord, DeploymentHistoryRecord, LabelRecord, ReviewRecord, AlertRecord];
 export const READ_MODEL_MIGRATIONS_TABLE = 'read_model_migrations';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

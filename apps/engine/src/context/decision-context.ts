@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { TRANSACTION_LABELLED, type JsonValue, type ModelManifest, type PolicySnapshot, type TransactionLabelledV1 } from '@verdict/domain';
+import { TRANSACTION_LABELLED, upcastTransactionLabelled, type JsonValue, type ModelManifest, type PolicySnapshot, type TransactionLabelledV1 } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
 import { SEAL_INDEX, type SealIndex } from '../audit/seal-index.port';
 import { toAuditRecord, type DecisionAuditRecord } from '../decisions/decision-audit-record';
@@ -77,7 +77,7 @@ export class DecisionContextReader {
       deployment,
       model,
       policy: decision.policy,
-      labels: stream.filter((e) => e.type === TRANSACTION_LABELLED).map((e) => e.data as unknown as TransactionLabelledV1),
+      labels: stream.filter((e) => e.type === TRANSACTION_LABELLED).map((e) => upcastTransactionLabelled(e.data, decision.transactionId)),
       seal: seal ? toSealJson(seal) : null,
       sealing: sealed ? { sealedThrough: sealed.sealedThrough.toString(), nextSealDueBy: sealed.nextSealDueBy } : null,
       card: { cardId: decision.request.cardId, before: card.before.map(toDecisionListItem), after: card.after.map(toDecisionListItem) },

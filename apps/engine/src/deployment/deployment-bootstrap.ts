@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -46,6 +47,7 @@ export class DeploymentBootstrap {
       ...(this.config.model.baseline ? { baseline: [...this.config.model.baseline] } : {}),
       policy: this.config.policy,
       description: `Registered at bootstrap from ${path.relative(process.cwd(), this.config.model.path) || this.config.model.path}`,
+      ...(await cardMetricsBeside(this.config.model.path, bytes)),
     };
     const { registered } = await this.registration.register(name, version, bytes, manifest, BOOTSTRAP_ACTOR);
     try {
@@ -60,4 +62,19 @@ export class DeploymentBootstrap {
       await this.follower.applyLatest();
     }
   }
+}
+
+/**
+ * The model card's figures from the trainer's `model.json` beside the model, when it describes these very bytes
+ * (its sha256 matches): they are what performance monitoring compares the model's live figures with.
+ */
+async function cardMetricsBeside(modelPath: string, bytes: Uint8Array): Promise<Pick<ModelManifest, 'metrics'>> {
+  let card: { sha256?: unknown; metrics?: ModelManifest['metrics'] };
+  try {
+    card = JSON.parse(await readFile(path.join(path.dirname(modelPath), 'model.json'), 'utf8')) as typeof card;
+  } catch {
+    return {};
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return card.sha256 === sha256 && card.metrics !== undefined ? { metrics: card.metrics } : {};
 }

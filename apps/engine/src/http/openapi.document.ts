@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { decisionRequestSchema, DECISION_REQUEST_MAX_BYTES } from '@verdict/domain';
 import { lifecyclePaths, lifecycleSchemas } from './openapi-lifecycle';
+import { labelPaths, labelSchemas } from './openapi-labels';
+import { monitoringPaths, monitoringSchemas } from './openapi-monitoring';
 import { replayPaths, replaySchemas } from './openapi-replay';
+import { reviewPaths, reviewSchemas } from './openapi-reviews';
 import { auditPaths, auditSchemas } from './openapi-audit';
 import { exportPaths, exportSchemas } from './openapi-exports';
 import { graphqlPaths, graphqlSchemas } from './openapi-graphql';
@@ -222,6 +225,9 @@ export function openApiDocument(version: string): Schema {
       '/problems/{code}': { get: { summary: 'What a problem type means', parameters: [pathParam('code')], responses: { '200': { description: 'Description' }, '404': problemResponse('Unknown problem type') } } },
       ...lifecyclePaths(),
       ...replayPaths(),
+      ...labelPaths(),
+      ...reviewPaths(),
+      ...monitoringPaths(),
       ...auditPaths(),
       ...exportPaths(),
       ...graphqlPaths(),
@@ -236,6 +242,9 @@ export function openApiDocument(version: string): Schema {
         Problem: problem,
         ...lifecycleSchemas(),
         ...replaySchemas(),
+        ...labelSchemas(),
+        ...reviewSchemas(),
+        ...monitoringSchemas(),
         ...auditSchemas(),
         ...exportSchemas(),
         ...graphqlSchemas(),

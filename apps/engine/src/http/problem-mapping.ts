@@ -88,7 +88,7 @@ export function toProblem(error: unknown): { doc: ProblemDocument; internal: boo
   const status = error instanceof HttpException ? error.getStatus() : typeof statusCode === 'number' ? statusCode : 500;
   const message = (error as Error).message;
   if (BY_STATUS[status]) {
-    const detail = status === 413 ? 'The body exceeds the 64 KiB limit.' : message;
+    const detail = status === 413 ? "The body exceeds this route's size limit (64 KiB for a decision, 8 MiB for a label batch)." : message;
     return { doc: problem(BY_STATUS[status], detail), internal: false };
   }
   if (status >= 400 && status < 500) {

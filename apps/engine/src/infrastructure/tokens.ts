@@ -9,3 +9,6 @@ export const ARTIFACT_STORE = Symbol('ARTIFACT_STORE');
 export const DEPLOYMENT_HISTORY = Symbol('DEPLOYMENT_HISTORY');
 export const MODEL_LIST = Symbol('MODEL_LIST');
 export const DECISION_RANGES = Symbol('DECISION_RANGES');
+export const REVIEW_QUEUE = Symbol('REVIEW_QUEUE');
+export const MODEL_PERFORMANCE = Symbol('MODEL_PERFORMANCE');
+export const ALERTS = Symbol('ALERTS');

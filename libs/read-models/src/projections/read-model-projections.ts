@@ -2,40 +2,52 @@ import type { RecordedEvent } from '@verdict/event-store/event-store.port';
 import type { EntityManager } from 'typeorm';
 import { DecisionHistoryProjection } from './decision-history.projection';
 import { DeploymentHistoryProjection } from './deployment-history.projection';
+import { AlertsProjection } from './alerts.projection';
+import { LabelsProjection } from './labels.projection';
 import { ModelRegistryProjection } from './model-registry.projection';
+import { ReviewQueueProjection } from './review-queue.projection';
 import type { Projection } from './projection';
 
 /**
- * Every read model as one projection: one subscription, one checkpoint, one transaction per batch. Each event goes
- * to the part that handles it, in position order, so the read models are always consistent with one log prefix.
+ * Every read model as one projection: one subscription, one checkpoint, one transaction per batch. Each part gets the
+ * events of its types from the batch, in position order (several parts may read the same type: DecisionMade feeds
+ * the decision history and the review queue). Parts own separate tables, so the read models are always consistent
+ * with one log prefix.
  */
 export class ReadModelProjections implements Projection {
   static readonly NAME = 'read-models';
   readonly name = ReadModelProjections.NAME;
   readonly version = 1;
   readonly canHandle: readonly string[];
-  private readonly byType = new Map<string, Projection>();
+  private readonly byType = new Map<string, Projection[]>();
 
-  constructor(readonly parts: readonly Projection[] = [new DecisionHistoryProjection(), new ModelRegistryProjection(), new DeploymentHistoryProjection()]) {
-    for (const part of parts) for (const type of part.canHandle) this.byType.set(type, part);
+  constructor(
+    readonly parts: readonly Projection[] = [
+      new DecisionHistoryProjection(),
+      new ModelRegistryProjection(),
+      new DeploymentHistoryProjection(),
+      new LabelsProjection(),
+      new ReviewQueueProjection(),
+      new AlertsProjection(),
+    ],
+  ) {
+    for (const part of parts) for (const type of part.canHandle) this.byType.set(type, [...(this.byType.get(type) ?? []), part]);
     this.canHandle = [...this.byType.keys()];
   }
 
   async handle(events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
-    // Runs of consecutive events for the same part keep each part's batching (decisions arrive by the hundred).
-    let run: RecordedEvent[] = [];
-    let owner: Projection | undefined;
+    const perPart = new Map<Projection, RecordedEvent[]>();
     for (const event of events) {
-      const part = this.byType.get(event.type);
-      if (part === undefined) continue;
-      if (part !== owner && run.length > 0) {
-        await owner!.handle(run, manager);
-        run = [];
+      for (const part of this.byType.get(event.type) ?? []) {
+        const list = perPart.get(part);
+        if (list) list.push(event);
+        else perPart.set(part, [event]);
       }
-      owner = part;
-      run.push(event);
     }
-    if (owner && run.length > 0) await owner.handle(run, manager);
+    for (const part of this.parts) {
+      const list = perPart.get(part);
+      if (list) await part.handle(list, manager);
+    }
   }
 
   async truncate(manager: EntityManager): Promise<void> {

@@ -1,0 +1,38 @@
+import { startEngine, type RunningEngine } from '../../test/support/engine-harness';
+import { runCli } from './simulate';
+import { CapturedIo } from './testing/captured-io';
+
+/** `simulate drive` against a real engine: fraudulent transactions' chargebacks arrive as labels once due. */
+describe('simulate drive: chargebacks as labels', () => {
+  let engine: RunningEngine;
+  beforeAll(async () => {
+    engine = await startEngine();
+  });
+  afterAll(() => engine?.stop());
+
+  it('sends each decided fraud transaction its chargeback label when the simulated clock reaches it', async () => {
+    const io = new CapturedIo();
+    const args = ['drive', '--url', engine.url, '--rate', '400', '--duration', '5', '--seed', '11', '--id-prefix', 'cb-drive', '--chargeback-days', '0.01-0.02', '--json', '--report-interval', '10'];
+    expect(await runCli(args, io)).toBe(0);
+    const summary = JSON.parse(io.stdoutText);
+    expect(summary.succeeded).toBeGreaterThan(1000);
+    expect(summary.chargebacks.sent).toBeGreaterThan(0);
+    expect(summary.chargebacks).toMatchObject({ recorded: summary.chargebacks.sent, rejected: 0 });
+
+    // Every label the drive reported is on its transaction's stream, as a chargeback reported after its decision.
+    const labels = await engine.store.readAll({ filter: { eventTypePrefixes: ['TransactionLabelled'] }, maxCount: 10_000 });
+    expect(labels).toHaveLength(summary.chargebacks.sent);
+    for (const e of labels) {
+      const [decision] = await engine.store.readStream(e.streamId, { maxCount: 1 });
+      expect(e.data).toMatchObject({ label: 'fraud', source: 'chargeback', recordedBy: 'simulator' });
+      expect(Date.parse(e.data.reportedAt as string)).toBeGreaterThanOrEqual(Date.parse((decision.data as { decidedAt: string }).decidedAt));
+    }
+  }, 60_000);
+
+  it('sends none with --no-chargebacks', async () => {
+    const io = new CapturedIo();
+    const args = ['drive', '--url', engine.url, '--rate', '200', '--duration', '1', '--seed', '11', '--id-prefix', 'no-cb', '--no-chargebacks', '--chargeback-days', '0.01-0.02', '--json'];
+    expect(await runCli(args, io)).toBe(0);
+    expect(JSON.parse(io.stdoutText).chargebacks).toBeUndefined();
+  });
+});
