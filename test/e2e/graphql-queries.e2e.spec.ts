@@ -1,7 +1,6 @@
 import { buildClientSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema, type IntrospectionQuery } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { TRANSACTION_LABELLED, type TransactionLabelledV1 } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
 import { EventStoreDecisionStreams, type DecisionStreamsPort } from '../../apps/engine/src/graphql/decision-streams';
 import { DECISION_STREAMS } from '../../apps/engine/src/graphql/graphql.tokens';
@@ -29,9 +28,9 @@ describe.each(e2eTopologies())('GraphQL queries over HTTP ($name)', (topology) =
   const cardId = `card-gql-${randomUUID().slice(0, 8)}`;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const decided: any[] = [];
-  const labels: TransactionLabelledV1[] = [
+  const labels = [
     { labelId: randomUUID(), label: 'fraud', source: 'chargeback', reportedAt: '2026-12-01T09:00:00Z', amount: 12.5, note: 'reason code 10.4' },
-    { labelId: randomUUID(), label: 'legitimate', source: 'review', reportedAt: '2026-12-02T10:00:00.000Z' },
+    { labelId: randomUUID(), label: 'legitimate', source: 'manual', reportedAt: '2026-12-02T10:00:00.000Z' },
   ];
 
   const decide = async (overrides: Record<string, unknown> = {}) => {
@@ -39,8 +38,13 @@ describe.each(e2eTopologies())('GraphQL queries over HTTP ($name)', (topology) =
     expect(res.status).toBe(201);
     return res.json();
   };
-  const label = (transactionId: string, data: TransactionLabelledV1[]) =>
-    engine.store.appendToStream(`decision-${transactionId}`, data.map((d) => ({ id: randomUUID(), type: TRANSACTION_LABELLED, data: { ...d } })), { expectedRevision: 0n });
+  /** Through the labels API, as an analyst's tools record them. */
+  const label = async (transactionId: string, data: typeof labels) => {
+    for (const l of data) {
+      const res = await engine.post(`/v1/transactions/${transactionId}/labels`, l, { 'x-verdict-actor': 'analyst@example' });
+      expect(res.status).toBe(201);
+    }
+  };
 
   beforeAll(async () => {
     await topology.setUp?.();
@@ -94,7 +98,7 @@ describe.each(e2eTopologies())('GraphQL queries over HTTP ($name)', (topology) =
     batches.length = 0;
     const res = await graphql(
       engine.url,
-      `{ decisions(filter: { cardId: "${cardId}" }, first: 10) { edges { node { transactionId labels { labelId label source reportedAt amount note }
+      `{ decisions(filter: { cardId: "${cardId}" }, first: 10) { edges { node { transactionId labels { labelId label source reportedAt amount note recordedBy }
          policy { version reviewThreshold declineThreshold } reasons { feature value contribution } features { name value } timings { totalMs } shadow { score } } } } }`,
     );
     expect(res.body.errors).toBeUndefined();
@@ -106,8 +110,8 @@ describe.each(e2eTopologies())('GraphQL queries over HTTP ($name)', (topology) =
     const byTx = new Map(nodes.map((n: { transactionId: string }) => [n.transactionId, n]));
     expect(byTx.get(decided[1].transactionId)).toMatchObject({
       labels: [
-        { ...labels[0], reportedAt: '2026-12-01T09:00:00.000Z' },
-        { ...labels[1], amount: null, note: null },
+        { ...labels[0], reportedAt: '2026-12-01T09:00:00.000Z', recordedBy: 'analyst@example' },
+        { ...labels[1], amount: null, note: null, recordedBy: 'analyst@example' },
       ],
     });
     expect(byTx.get(decided[3].transactionId)).toMatchObject({ labels: [{ labelId: labels[0].labelId }] });

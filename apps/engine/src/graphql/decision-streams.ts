@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DECISION_MADE, decisionStreamId, TRANSACTION_LABELLED, type TransactionLabelledV1 } from '@verdict/domain';
+import { DECISION_MADE, decisionStreamId, TRANSACTION_LABELLED, upcastTransactionLabelled, type TransactionLabelled } from '@verdict/domain';
 import type { EventStore, RecordedEvent } from '@verdict/event-store';
 import { toAuditRecord, type DecisionAuditRecord } from '../decisions/decision-audit-record';
 import { EVENT_STORE } from '../infrastructure/tokens';
@@ -8,8 +8,8 @@ import { EVENT_STORE } from '../infrastructure/tokens';
 export interface DecisionStream {
   /** null when no decision has been recorded for the transaction. */
   readonly record: DecisionAuditRecord | null;
-  /** TransactionLabelled events in stream order (later ones supersede earlier ones; all are kept). */
-  readonly labels: readonly TransactionLabelledV1[];
+  /** TransactionLabelled events in stream order, upcast (later ones supersede earlier ones; all are kept). */
+  readonly labels: readonly TransactionLabelled[];
 }
 
 /**
@@ -20,17 +20,17 @@ export interface DecisionStreamsPort {
   read(transactionIds: readonly string[]): Promise<(DecisionStream | Error)[]>;
 }
 
-export function toDecisionStream(events: readonly RecordedEvent[]): DecisionStream {
+export function toDecisionStream(transactionId: string, events: readonly RecordedEvent[]): DecisionStream {
   const first = events[0];
   return {
     record: first && first.type === DECISION_MADE ? toAuditRecord(first) : null,
-    labels: events.filter((e) => e.type === TRANSACTION_LABELLED).map((e) => e.data as unknown as TransactionLabelledV1),
+    labels: events.filter((e) => e.type === TRANSACTION_LABELLED).map((e) => upcastTransactionLabelled(e.data, transactionId)),
   };
 }
 
 /**
  * From the event store, as the decision context does. The port has no multi-stream read, so a batch is one indexed
- * stream read per transaction, issued together; the labels read model, when it lands, can answer a batch in one query.
+ * stream read per transaction, issued together.
  */
 @Injectable()
 export class EventStoreDecisionStreams implements DecisionStreamsPort {
@@ -40,7 +40,7 @@ export class EventStoreDecisionStreams implements DecisionStreamsPort {
     return Promise.all(
       transactionIds.map(async (id) => {
         try {
-          return toDecisionStream(await this.store.readStream(decisionStreamId(id)));
+          return toDecisionStream(id, await this.store.readStream(decisionStreamId(id)));
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }

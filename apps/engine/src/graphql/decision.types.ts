@@ -74,10 +74,11 @@ export class ShadowVerdict {
 export class Label {
   @Field(() => ID) labelId!: string;
   @Field(() => LabelValue) label!: LabelValue;
-  @Field({ description: 'Who reported it, e.g. chargeback, review, customer-report, manual' }) source!: string;
+  @Field({ description: 'Where it came from: chargeback, review, customer-report or manual' }) source!: string;
   @Field(() => DateTimeScalar, { description: 'When it became known: the label counts from here, never earlier' }) reportedAt!: Date;
   @Field(() => Float, { nullable: true, description: "The amount concerned, when not the whole transaction's" }) amount!: number | null;
   @Field(() => String, { nullable: true }) note!: string | null;
+  @Field({ description: "Who recorded it (the caller's actor, or review:<reviewer> for a review's resolution)" }) recordedBy!: string;
 }
 
 /**
