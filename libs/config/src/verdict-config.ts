@@ -27,10 +27,22 @@ export interface VerdictConfig {
     readonly version?: string;
     readonly features?: readonly string[];
     readonly baseline?: readonly number[];
+    /**
+     * The sidecar's `trainingStatistics` and the sha256 of the model they were computed for (model.json's `sha256`);
+     * the bootstrap registers them when the sha256 is the model's. Unchecked here: the registration validates them.
+     */
+    readonly sidecar?: { readonly sha256?: string; readonly trainingStatistics?: unknown };
   };
   readonly policy: { readonly version: string; readonly reviewThreshold: number; readonly declineThreshold: number };
   /** The model registry: the largest model upload accepted, in bytes. */
   readonly models: { readonly maxBytes: number };
+  /** Drift monitoring (docs/monitoring.md): window width, decisions a window needs to be judged, PSI thresholds. */
+  readonly drift: {
+    readonly windowSeconds: number;
+    readonly minDecisions: number;
+    /** Default PSI threshold, and per-series ones by name (a feature or "score"); null switches a series off. */
+    readonly thresholds: { readonly psi: number; readonly perSeries: Readonly<Record<string, number | null>> };
+  };
   /** Auditors' replays: the threads one replay runs on. */
   readonly replay: { readonly threads: number };
   /** The review queue: how long a claim holds by default, and at most, in seconds. */
@@ -78,7 +90,9 @@ export function repoRoot(): string {
 export const DEFAULT_MODEL_DIR = 'models/fraud-demo';
 
 interface ModelSidecar {
+  sha256?: string;
   policy?: { version?: string; reviewThreshold?: number; declineThreshold?: number };
+  trainingStatistics?: unknown;
 }
 
 /** Reads the model's sidecar (model.json beside model.onnx) for the recommended policy, when there is one. */
@@ -127,6 +141,27 @@ function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
   return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
 }
 
+/** Drift windows tile the UTC day, so a day's windows are the same every day and longer windows add whole ones. */
+function driftWindowSeconds(env: NodeJS.ProcessEnv): number {
+  const seconds = int(env, 'VERDICT_DRIFT_WINDOW_SECONDS', 3600, 1, 86400);
+  if (86400 % seconds !== 0) throw new ConfigError('VERDICT_DRIFT_WINDOW_SECONDS', `must divide a day (86400) evenly, got ${seconds}`);
+  return seconds;
+}
+
+/** `name=threshold` pairs, comma-separated; `off` switches a series off. */
+function driftThresholds(env: NodeJS.ProcessEnv): Record<string, number | null> {
+  const perSeries: Record<string, number | null> = {};
+  for (const pair of list(env, 'VERDICT_DRIFT_THRESHOLDS') ?? []) {
+    const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(pair);
+    const value = match?.[2] === 'off' ? null : Number(match?.[2]);
+    if (!match || (value !== null && !(Number.isFinite(value) && value > 0))) {
+      throw new ConfigError('VERDICT_DRIFT_THRESHOLDS', `must be comma-separated name=threshold pairs (a positive number or "off"), got "${pair}"`);
+    }
+    perSeries[match[1] as string] = value;
+  }
+  return perSeries;
+}
+
 /** PostgreSQL schema names (ignored by the other stores). */
 function pgSchema(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const raw = env[name] || fallback;
@@ -155,7 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
   if (!artUrl) throw new ConfigError('VERDICT_ARTIFACT_STORE_URL', 'is required when VERDICT_ARTIFACT_STORE=postgres and no other store is on PostgreSQL');
 
   const modelPath = path.resolve(root, env.VERDICT_MODEL_PATH || path.join(DEFAULT_MODEL_DIR, 'model.onnx'));
-  const recommended = readSidecar(modelPath).policy ?? {};
+  const sidecar = readSidecar(modelPath);
+  const recommended = sidecar.policy ?? {};
   const policy = {
     version: env.VERDICT_POLICY_VERSION || recommended.version || 'default-1',
     reviewThreshold: num(env, 'VERDICT_REVIEW_THRESHOLD', recommended.reviewThreshold ?? 0.5, 0, 1),
@@ -185,9 +221,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
       version: env.VERDICT_MODEL_VERSION || undefined,
       features: list(env, 'VERDICT_MODEL_FEATURES'),
       baseline,
+      sidecar: { sha256: sidecar.sha256, trainingStatistics: sidecar.trainingStatistics },
     },
     policy,
     models: { maxBytes: num(env, 'VERDICT_MODEL_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 ** 3) },
+    drift: {
+      windowSeconds: driftWindowSeconds(env),
+      minDecisions: int(env, 'VERDICT_DRIFT_MIN_DECISIONS', 1000, 1, 10_000_000),
+      thresholds: { psi: num(env, 'VERDICT_DRIFT_PSI_THRESHOLD', 0.2, 0.000001, 1000), perSeries: driftThresholds(env) },
+    },
     replay: { threads: int(env, 'VERDICT_REPLAY_THREADS', Math.min(2, availableParallelism()), 1, 64) },
     reviews: {
       claimSeconds: int(env, 'VERDICT_REVIEW_CLAIM_SECONDS', 900, 30, 86400),

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
-import type { ModelManifest } from '@verdict/domain';
+import { trainingStatisticsSchema, type ModelManifest, type TrainingStatistics } from '@verdict/domain';
 import { readModelProto, readVerdictMetadata } from '@verdict/model-runtime';
 import type { ModelRegistration } from '../models/model-registration';
 import { DeploymentChangeConflictError, type DeploymentChanges } from './deployment-changes';
@@ -46,6 +46,7 @@ export class DeploymentBootstrap {
       ...(this.config.model.features ? { features: [...this.config.model.features] } : {}),
       ...(this.config.model.baseline ? { baseline: [...this.config.model.baseline] } : {}),
       policy: this.config.policy,
+      ...this.sidecarStatistics(bytes),
       description: `Registered at bootstrap from ${path.relative(process.cwd(), this.config.model.path) || this.config.model.path}`,
       ...(await cardMetricsBeside(this.config.model.path, bytes)),
     };
@@ -61,6 +62,24 @@ export class DeploymentBootstrap {
       // Another instance bootstrapped first; its change is now in force here too (catchUp applied it).
       await this.follower.applyLatest();
     }
+  }
+
+  /**
+   * The training statistics of the sidecar (model.json beside the model), when it describes these very bytes: drift
+   * is then measured against the training data rather than the first window of traffic.
+   */
+  private sidecarStatistics(bytes: Uint8Array): { trainingStatistics?: TrainingStatistics } {
+    const sidecar = this.config.model.sidecar;
+    if (sidecar?.trainingStatistics === undefined) return {};
+    if (sidecar.sha256 !== createHash('sha256').update(bytes).digest('hex')) {
+      this.log.warn({ model: this.config.model.path }, 'model.json beside the model describes other bytes: its training statistics are not registered');
+      return {};
+    }
+    const parsed = trainingStatisticsSchema.safeParse(sidecar.trainingStatistics);
+    if (!parsed.success) {
+      throw new Error(`model.json beside ${this.config.model.path}: trainingStatistics are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    return { trainingStatistics: parsed.data };
   }
 }
 
