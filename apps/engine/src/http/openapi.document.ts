@@ -7,6 +7,7 @@ import { replayPaths, replaySchemas } from './openapi-replay';
 import { reviewPaths, reviewSchemas } from './openapi-reviews';
 import { auditPaths, auditSchemas } from './openapi-audit';
 import { exportPaths, exportSchemas } from './openapi-exports';
+import { driftPaths, driftSchemas } from './openapi-drift';
 import { PROBLEM_TYPES } from './problem-types';
 
 type Schema = Record<string, unknown>;
@@ -229,6 +230,7 @@ export function openApiDocument(version: string): Schema {
       ...monitoringPaths(),
       ...auditPaths(),
       ...exportPaths(),
+      ...driftPaths(),
     },
     components: {
       schemas: {
@@ -245,6 +247,7 @@ export function openApiDocument(version: string): Schema {
         ...monitoringSchemas(),
         ...auditSchemas(),
         ...exportSchemas(),
+        ...driftSchemas(),
       },
     },
   };
