@@ -11,7 +11,7 @@ import {
   type DriftEvent,
 } from '@verdict/domain';
 import { isWrongExpectedRevision, NO_STREAM, type EventStore } from '@verdict/event-store';
-import type { DriftQueries, DriftVersion } from '@verdict/read-models';
+import { DriftQueries, type DriftVersion } from '@verdict/read-models';
 import { EVENT_STORE, LOGGER } from '../infrastructure/tokens';
 import { DriftMetrics } from '../metrics/drift.metrics';
 import { closedThrough, DriftWindows, type DriftWindowFigures } from './drift-windows';
