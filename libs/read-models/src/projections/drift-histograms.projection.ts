@@ -61,15 +61,15 @@ export class DriftHistogramsProjection implements Projection {
 
   async handle(events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
     const dialect = dialectOf(manager);
-    const decisions = new Map<RecordedEvent, DecisionMade>();
+    const decisions = new Map<RecordedEvent, { d: DecisionMade; startMs: number }>();
     const versions = new Set<string>();
     const windows = new Map<string, { model: string; version: string; startMs: number }>();
     for (const event of events) {
       if (event.type === DECISION_MADE) {
         const d = this.decision(event);
-        decisions.set(event, d);
-        versions.add(versionKey(d.model.name, d.model.version));
         const startMs = this.windowStart(d, event);
+        decisions.set(event, { d, startMs });
+        versions.add(versionKey(d.model.name, d.model.version));
         windows.set(windowKey(d.model.name, d.model.version, startMs), { model: d.model.name, version: d.model.version, startMs });
       } else {
         const r = event.data as unknown as ModelVersionRegisteredV1;
@@ -86,8 +86,8 @@ export class DriftHistogramsProjection implements Projection {
     const state = await this.loadWindows(manager, dialect, [...windows.values()]);
 
     for (const event of events) {
-      const d = decisions.get(event);
-      if (d === undefined) {
+      const decided = decisions.get(event);
+      if (decided === undefined) {
         const r = event.data as unknown as ModelVersionRegisteredV1;
         if (!binnings.has(versionKey(r.name, r.version))) {
           const binning = this.registeredBinning(r, event);
@@ -95,12 +95,12 @@ export class DriftHistogramsProjection implements Projection {
         }
         continue;
       }
+      const { d, startMs } = decided;
       const vk = versionKey(d.model.name, d.model.version);
       // A version never registered (decisions from before the registry) is counted by its first decision's columns.
       if (!binnings.has(vk)) fix(d.model.name, d.model.version, { kind: 'first-window', series: [...d.features.names, SCORE_SERIES] }, event.position);
       let c = counting.get(vk);
       if (c === undefined) counting.set(vk, (c = countingFor(binnings.get(vk) as DriftBinning)));
-      const startMs = this.windowStart(d, event);
       const key = windowKey(d.model.name, d.model.version, startMs);
       let w = state.get(key);
       if (w === undefined) {
