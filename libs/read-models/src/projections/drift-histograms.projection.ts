@@ -153,7 +153,7 @@ export class DriftHistogramsProjection implements Projection {
   private async loadBinnings(manager: EntityManager, dialect: ReadModelDialect, keys: ReadonlySet<string>): Promise<Map<string, DriftBinning>> {
     const found = new Map<string, DriftBinning>();
     if (keys.size === 0) return found;
-    const pairs = [...keys].map((k) => JSON.parse(k) as [string, string]);
+    const pairs = [...keys].map((k) => k.split('\u0000') as [string, string]);
     let n = 0;
     const rows: { model_name: string; model_version: string; kind: string; binning: string }[] = await manager.query(
       `SELECT "model_name", "model_version", "kind", "binning" FROM ${tableOf(manager, DriftBinningRecord)}

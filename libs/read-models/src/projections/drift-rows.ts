@@ -1,7 +1,7 @@
 import type { DriftBinning, TrainingStatistics } from '@verdict/domain';
 
-/** The map key of a model version in the drift read model. */
-export const versionKey = (model: string, version: string): string => JSON.stringify([model, version]);
+/** The map key of a model version in the drift read model (names and versions never hold a NUL). */
+export const versionKey = (model: string, version: string): string => `${model}\u0000${version}`;
 
 /** A drift_binnings row as the domain's DriftBinning (written by the projection from a validated registration). */
 export function parseBinning(kind: string, json: string): DriftBinning {
