@@ -1,5 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DRIFT_DETECTED, DRIFT_RESOLVED, monitoringStreamId } from '@verdict/domain';
 import { runCli } from '../../tools/simulate/simulate';
 import { CapturedIo } from '../../tools/simulate/testing/captured-io';
@@ -13,6 +16,7 @@ import { e2eTopologies } from '../support/topologies';
  * shifted window, resolve them in the next, and never flag another feature. Windows are 10 s here (hourly by
  * default); each phase starts on a window boundary, so every window holds one phase's traffic only.
  */
+const DEMO_DIR = path.resolve(__dirname, '../../models/fraud-demo');
 const WINDOW_SECONDS = 10;
 const MIN_DECISIONS = 500;
 const SHIFTED = ['hour_of_day', 'is_night'];
@@ -140,5 +144,29 @@ describe.each(e2eTopologies().filter((t) => t.name === 'sqlite' || t.name === 'p
     expect(notMultiple).toMatchObject({ status: 400, type: '/problems/invalid-query', errors: [{ path: '/window' }] });
     expect((await engine.get('/v1/monitoring/drift?model=nope')).status).toBe(404);
     expect(await (await engine.get('/v1/monitoring/drift?model=fraud-demo&version=9')).json()).toMatchObject({ status: 404, type: '/problems/model-version-not-found' });
+  });
+});
+
+describe('the bootstrap model of a drift baseline', () => {
+  it("registers the sidecar's training statistics only when model.json describes the model's bytes", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'verdict-drift-sidecar-'));
+    const sidecar = JSON.parse(readFileSync(path.join(DEMO_DIR, 'model.json'), 'utf8')) as { sha256: string; trainingStatistics: unknown };
+    copyFileSync(path.join(DEMO_DIR, 'model.onnx'), path.join(dir, 'model.onnx'));
+    writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ ...sidecar, sha256: 'f'.repeat(64) }));
+    const engine = await startEngine({ VERDICT_MODEL_PATH: path.join(dir, 'model.onnx') });
+    try {
+      const registered = await (await engine.get('/v1/models/fraud-demo/versions/1.0.0')).json();
+      expect(registered.manifest.trainingStatistics).toBeUndefined();
+    } finally {
+      await engine.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const demo = await startEngine();
+    try {
+      const registered = await (await demo.get('/v1/models/fraud-demo/versions/1.0.0')).json();
+      expect(registered.manifest.trainingStatistics).toEqual(sidecar.trainingStatistics);
+    } finally {
+      await demo.stop();
+    }
   });
 });
