@@ -39,10 +39,4 @@ describe('drift configuration', () => {
       expect((error as ConfigError).variable).toBe(name);
     }
   });
-
-  it("reads the bootstrap model's training statistics from its sidecar, with the sha256 they belong to", () => {
-    const { sidecar } = loadConfig({}).model;
-    expect(sidecar?.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(sidecar?.trainingStatistics).toMatchObject({ schemaVersion: 1, features: expect.any(Array) });
-  });
 });

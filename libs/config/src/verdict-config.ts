@@ -27,11 +27,6 @@ export interface VerdictConfig {
     readonly version?: string;
     readonly features?: readonly string[];
     readonly baseline?: readonly number[];
-    /**
-     * The sidecar's `trainingStatistics` and the sha256 of the model they were computed for (model.json's `sha256`);
-     * the bootstrap registers them when the sha256 is the model's. Unchecked here: the registration validates them.
-     */
-    readonly sidecar?: { readonly sha256?: string; readonly trainingStatistics?: unknown };
   };
   readonly policy: { readonly version: string; readonly reviewThreshold: number; readonly declineThreshold: number };
   /** The model registry: the largest model upload accepted, in bytes. */
@@ -90,9 +85,7 @@ export function repoRoot(): string {
 export const DEFAULT_MODEL_DIR = 'models/fraud-demo';
 
 interface ModelSidecar {
-  sha256?: string;
   policy?: { version?: string; reviewThreshold?: number; declineThreshold?: number };
-  trainingStatistics?: unknown;
 }
 
 /** Reads the model's sidecar (model.json beside model.onnx) for the recommended policy, when there is one. */
@@ -190,8 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
   if (!artUrl) throw new ConfigError('VERDICT_ARTIFACT_STORE_URL', 'is required when VERDICT_ARTIFACT_STORE=postgres and no other store is on PostgreSQL');
 
   const modelPath = path.resolve(root, env.VERDICT_MODEL_PATH || path.join(DEFAULT_MODEL_DIR, 'model.onnx'));
-  const sidecar = readSidecar(modelPath);
-  const recommended = sidecar.policy ?? {};
+  const recommended = readSidecar(modelPath).policy ?? {};
   const policy = {
     version: env.VERDICT_POLICY_VERSION || recommended.version || 'default-1',
     reviewThreshold: num(env, 'VERDICT_REVIEW_THRESHOLD', recommended.reviewThreshold ?? 0.5, 0, 1),
@@ -221,7 +213,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
       version: env.VERDICT_MODEL_VERSION || undefined,
       features: list(env, 'VERDICT_MODEL_FEATURES'),
       baseline,
-      sidecar: { sha256: sidecar.sha256, trainingStatistics: sidecar.trainingStatistics },
     },
     policy,
     models: { maxBytes: num(env, 'VERDICT_MODEL_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 ** 3) },

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
-import { trainingStatisticsSchema, type ModelManifest, type TrainingStatistics } from '@verdict/domain';
+import { trainingStatisticsSchema, type ModelManifest } from '@verdict/domain';
 import { readModelProto, readVerdictMetadata } from '@verdict/model-runtime';
 import type { ModelRegistration } from '../models/model-registration';
 import { DeploymentChangeConflictError, type DeploymentChanges } from './deployment-changes';
@@ -46,9 +46,8 @@ export class DeploymentBootstrap {
       ...(this.config.model.features ? { features: [...this.config.model.features] } : {}),
       ...(this.config.model.baseline ? { baseline: [...this.config.model.baseline] } : {}),
       policy: this.config.policy,
-      ...this.sidecarStatistics(bytes),
       description: `Registered at bootstrap from ${path.relative(process.cwd(), this.config.model.path) || this.config.model.path}`,
-      ...(await cardMetricsBeside(this.config.model.path, bytes)),
+      ...(await trainerSidecar(this.config.model.path, bytes)),
     };
     const { registered } = await this.registration.register(name, version, bytes, manifest, BOOTSTRAP_ACTOR);
     try {
@@ -63,37 +62,26 @@ export class DeploymentBootstrap {
       await this.follower.applyLatest();
     }
   }
-
-  /**
-   * The training statistics of the sidecar (model.json beside the model), when it describes these very bytes: drift
-   * is then measured against the training data rather than the first window of traffic.
-   */
-  private sidecarStatistics(bytes: Uint8Array): { trainingStatistics?: TrainingStatistics } {
-    const sidecar = this.config.model.sidecar;
-    if (sidecar?.trainingStatistics === undefined) return {};
-    if (sidecar.sha256 !== createHash('sha256').update(bytes).digest('hex')) {
-      this.log.warn({ model: this.config.model.path }, 'model.json beside the model describes other bytes: its training statistics are not registered');
-      return {};
-    }
-    const parsed = trainingStatisticsSchema.safeParse(sidecar.trainingStatistics);
-    if (!parsed.success) {
-      throw new Error(`model.json beside ${this.config.model.path}: trainingStatistics are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    }
-    return { trainingStatistics: parsed.data };
-  }
 }
 
 /**
- * The model card's figures from the trainer's `model.json` beside the model, when it describes these very bytes
- * (its sha256 matches): they are what performance monitoring compares the model's live figures with.
+ * What the trainer's `model.json` beside the model says about these very bytes (its sha256 matches): the card's
+ * figures, which performance monitoring compares live figures with, and the training statistics, which drift is
+ * measured against (without them the version's first window of traffic is its baseline).
  */
-async function cardMetricsBeside(modelPath: string, bytes: Uint8Array): Promise<Pick<ModelManifest, 'metrics'>> {
-  let card: { sha256?: unknown; metrics?: ModelManifest['metrics'] };
+async function trainerSidecar(modelPath: string, bytes: Uint8Array): Promise<Pick<ModelManifest, 'metrics' | 'trainingStatistics'>> {
+  const file = path.join(path.dirname(modelPath), 'model.json');
+  let card: { sha256?: unknown; metrics?: ModelManifest['metrics']; trainingStatistics?: unknown };
   try {
-    card = JSON.parse(await readFile(path.join(path.dirname(modelPath), 'model.json'), 'utf8')) as typeof card;
+    card = JSON.parse(await readFile(file, 'utf8')) as typeof card;
   } catch {
     return {};
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return card.sha256 === sha256 && card.metrics !== undefined ? { metrics: card.metrics } : {};
+  if (card.sha256 !== sha256) return {};
+  const statistics = card.trainingStatistics === undefined ? undefined : trainingStatisticsSchema.safeParse(card.trainingStatistics);
+  if (statistics?.success === false) {
+    throw new Error(`${file}: trainingStatistics are invalid: ${statistics.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return { ...(card.metrics !== undefined ? { metrics: card.metrics } : {}), ...(statistics?.success ? { trainingStatistics: statistics.data } : {}) };
 }

@@ -86,7 +86,7 @@ describe.each(readModelTestTargets())('drift monitor on $kind read models', (tar
     return new DriftMonitor(new DriftWindows(queries, settings), queries, es.store, metrics, pino({ level: 'silent' }));
   };
   const stream = async () =>
-    (await es.store.readStream(monitoringStreamId('fraud'))).map((e) => [e.type, (e.data as { version: string }).version, (e.data as { feature: string }).feature, (e.data as { window: { from: string } }).window.from]);
+    (await es.store.readStream(monitoringStreamId('fraud'))).map((e) => [e.type, (e.data as { version: string }).version, (e.data as { feature: string }).feature, (e.data as { window?: { from: string } }).window?.from]);
 
   it('records each transition exactly once while several instances judge at the same time, and nothing again after a restart', async () => {
     await project();
@@ -108,6 +108,18 @@ describe.each(readModelTestTargets())('drift monitor on $kind read models', (tar
     await restarted.tick(NOW);
     await restarted.tick(NOW + 3_600_000);
     expect(await stream()).toHaveLength(3);
+  });
+
+  it("shares the monitoring stream with other monitors' events", async () => {
+    await project();
+    await es.store.appendToStream(monitoringStreamId('fraud'), [{ id: '00000000-0000-4000-8000-0000000000aa', type: 'PerformanceDegraded', data: { schemaVersion: 1, model: 'fraud', version: '1' } }], { expectedRevision: 'no_stream' });
+    const m = monitor();
+    await m.tick(NOW);
+    expect(await stream()).toHaveLength(4);
+    await es.store.appendToStream(monitoringStreamId('fraud'), [{ id: '00000000-0000-4000-8000-0000000000ab', type: 'PerformanceRecovered', data: { schemaVersion: 1, model: 'fraud', version: '1' } }], { expectedRevision: 3n });
+    await m.tick(NOW + 3_600_000);
+    await monitor().tick(NOW);
+    expect((await stream()).filter(([type]) => type === DRIFT_DETECTED || type === DRIFT_RESOLVED)).toHaveLength(3);
   });
 
   it('waits until the read model holds every decision recorded by then', async () => {

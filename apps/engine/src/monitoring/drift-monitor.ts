@@ -7,7 +7,6 @@ import {
   driftEventId,
   judgeDriftWindow,
   monitoringStreamId,
-  upcastDriftEvent,
   type DriftEvent,
 } from '@verdict/domain';
 import { isWrongExpectedRevision, NO_STREAM, type EventStore } from '@verdict/event-store';
@@ -146,7 +145,7 @@ export class DriftMonitor implements OnApplicationBootstrap {
     let state = this.streams.get(model) ?? DriftState.empty(model);
     const fromRevision = state.lastRevision === null ? 0n : state.lastRevision + 1n;
     const events = await this.store.readStream(monitoringStreamId(model), { fromRevision });
-    for (const e of events) state = state.apply(upcastDriftEvent(e.type, e.data), e.revision);
+    for (const e of events) state = state.applyRecorded(e.type, e.data, e.revision);
     this.streams.set(model, state);
     return state;
   }

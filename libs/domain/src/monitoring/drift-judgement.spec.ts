@@ -64,6 +64,17 @@ describe('judging drift window by window', () => {
     expect(run([judged(2, figure('is_night', 0.9), figure('amount', 0.5))]).events.map(driftEventId)).toEqual(ids.slice(0, 2));
   });
 
+  it("folds past other monitors' events on the stream, counting their revisions", () => {
+    const { events } = run([judged(2, figure('is_night', 0.9))]);
+    const state = DriftState.fold('fraud', [
+      { type: 'PerformanceDegraded', data: { schemaVersion: 1, version: '1.0.0' }, revision: 0n },
+      { type: DRIFT_DETECTED, data: events[0]!.data, revision: 1n },
+      { type: 'PerformanceRecovered', data: { schemaVersion: 1, version: '1.0.0' }, revision: 2n },
+    ]);
+    expect(state.lastRevision).toBe(2n);
+    expect(state.breach('1.0.0', 'is_night')).toEqual(hour(2));
+  });
+
   it('refuses to fold an event version it does not know', () => {
     expect(() => DriftState.fold('fraud', [{ type: DRIFT_DETECTED, data: { schemaVersion: 2 }, revision: 0n }])).toThrow(RangeError);
   });

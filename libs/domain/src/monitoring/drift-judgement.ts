@@ -11,7 +11,7 @@ import {
 const key = (version: string, feature: string): string => JSON.stringify([version, feature]);
 
 /**
- * A model's monitoring stream folded: which series of which version are in breach (since which window), the last
+ * A model's monitoring stream folded (it also holds other monitors' events, e.g. PerformanceDegraded): which series of which version are in breach (since which window), the last
  * window each version has an event for, and the stream's last revision (the next append's expectation).
  */
 export class DriftState {
@@ -27,8 +27,15 @@ export class DriftState {
     return new DriftState(model, new Map(), new Map(), null);
   }
 
+  /** Folds the stream; other events on it (a performance monitor's) only move the revision. */
   static fold(model: string, events: readonly { type: string; data: unknown; revision: bigint }[]): DriftState {
-    return events.reduce((s, e) => s.apply(upcastDriftEvent(e.type, e.data), e.revision), DriftState.empty(model));
+    return events.reduce((s, e) => s.applyRecorded(e.type, e.data, e.revision), DriftState.empty(model));
+  }
+
+  /** One stored event of the stream: a drift event is applied, any other only moves the revision. */
+  applyRecorded(type: string, data: unknown, revision: bigint): DriftState {
+    if (type !== DRIFT_DETECTED && type !== DRIFT_RESOLVED) return new DriftState(this.model, this.open, this.lastWindows, revision);
+    return this.apply(upcastDriftEvent(type, data), revision);
   }
 
   apply(event: DriftEvent, revision: bigint | null): DriftState {
