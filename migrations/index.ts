@@ -6,7 +6,9 @@ import { LabelsAndReviews1767398400000 as PostgresLabelsAndReviews } from './pos
 import { LabelsAndReviews1767398400000 as SqliteLabelsAndReviews } from './sqlite/1767398400000-labels-and-reviews';
 import { Alerts1767484800000 as PostgresAlerts } from './postgres/1767484800000-alerts';
 import { Alerts1767484800000 as SqliteAlerts } from './sqlite/1767484800000-alerts';
+import { DriftHistograms1767571200000 as PostgresDriftHistograms } from './postgres/1767571200000-drift-histograms';
+import { DriftHistograms1767571200000 as SqliteDriftHistograms } from './sqlite/1767571200000-drift-histograms';
 
 /** The read-model migrations of each dialect, oldest first. Listed explicitly: no globbing of .ts vs .js files. */
-export const SQLITE_READ_MODEL_MIGRATIONS = [CreateSqliteReadModels, SqliteModelsAndDeployments, SqliteLabelsAndReviews, SqliteAlerts];
-export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels, PostgresModelsAndDeployments, PostgresLabelsAndReviews, PostgresAlerts];
+export const SQLITE_READ_MODEL_MIGRATIONS = [CreateSqliteReadModels, SqliteModelsAndDeployments, SqliteLabelsAndReviews, SqliteAlerts, SqliteDriftHistograms];
+export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels, PostgresModelsAndDeployments, PostgresLabelsAndReviews, PostgresAlerts, PostgresDriftHistograms];

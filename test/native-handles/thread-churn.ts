@@ -52,6 +52,7 @@ async function projectionWorkerCycle(dir: string, cycle: number, store: SqliteEv
       readModels: { kind: 'sqlite', url: join(dir, 'read-models.sqlite'), schema: 'verdict_read' },
       batchSize: 500,
       minBatchIntervalMs: 0,
+      driftWindowSeconds: 3600,
       reportIntervalMs: 1,
     },
     pino({ level: 'silent' }),

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig, type VerdictConfig } from '@verdict/config';
 import { createEventStore } from '@verdict/event-store';
-import { createReadModelDataSource, rebuildReadModels, type RebuiltProjection } from '@verdict/read-models';
+import { createReadModelDataSource, defaultProjections, rebuildReadModels, type RebuiltProjection } from '@verdict/read-models';
 import pino, { type Logger } from 'pino';
 import { rebuildProgress } from './rebuild-progress';
 
@@ -23,6 +23,7 @@ export async function rebuildFromConfig(config: VerdictConfig, logger: Logger): 
         result = await rebuildReadModels({
           dataSource,
           eventStore,
+          projections: defaultProjections({ driftWindowSeconds: config.drift.windowSeconds }),
           batchSize: config.projections.batchSize,
           onProgress: (p) => progress.update(p.checkpoint, p.events),
         });

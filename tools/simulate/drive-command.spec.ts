@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decisionRequestSchema } from '@verdict/domain/decision-request';
+import { simulateTransactions } from '@verdict/simulator';
 import { decisionsEndpoint, errorCode } from './drive-command';
 import type { DriveSummary } from './drive-stats';
 import { runCli } from './simulate';
@@ -79,6 +80,23 @@ describe('simulate drive', () => {
     }
   });
 
+  it('thins the traffic with --every and moves a share into the night with --night-share', async () => {
+    const server = await startServer(engineLike);
+    try {
+      const { summary } = await drive(server.url, ['--every', '3', '--night-share', '1', '--seed', '5', '--concurrency', '1']);
+      expect(summary.sent).toBeGreaterThan(0);
+      const all = [...simulateTransactions({ seed: 5, customers: 200, terminals: 100, days: 5 })].map((t) => t.request);
+      const received = server.received.map((body) => decisionRequestSchema.parse(body));
+      received.forEach((r, i) => {
+        const source = all[3 * i + 2]!;
+        expect(new Date(r.occurredAt).getUTCHours()).toBeLessThan(6);
+        expect({ ...r, occurredAt: source.occurredAt, transactionId: source.transactionId }).toEqual(source);
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('keeps at most --concurrency requests in flight', async () => {
     const server = await startServer((body, res, n) => setTimeout(() => engineLike(body, res, n), 15));
     try {
@@ -124,6 +142,8 @@ describe('simulate drive', () => {
     expect(await runCli(['drive', '--rate', '1', '--duration', '0.5'], new CapturedIo())).toBe(2);
     expect(await runCli(['drive', '--concurrency', '0'], new CapturedIo())).toBe(2);
     expect(await runCli(['drive', '--rate', 'fast'], new CapturedIo())).not.toBe(0);
+    expect(await runCli(['drive', '--every', '0', '--url', 'http://127.0.0.1:1'], new CapturedIo())).toBe(2);
+    expect(await runCli(['drive', '--night-share', '2', '--url', 'http://127.0.0.1:1'], new CapturedIo())).toBe(2);
   });
 
   it('builds the endpoint from a base URL and names transport errors', () => {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DecisionRequest } from '@verdict/domain/decision-request';
-import { simulateTransactions, type SimulationOptions, type TransactionLabel } from '@verdict/simulator';
+import { nightShift, simulateTransactions, type SimulationOptions, type TransactionLabel } from '@verdict/simulator';
 import { ChargebackFeed, type ChargebackStats } from './chargeback-feed';
 import { CliUsageError, type CliIo } from './cli-io';
 import { DriveStats, type DriveSummary } from './drive-stats';
@@ -22,6 +22,10 @@ export interface DriveOptions {
   readonly requestTimeoutMs: number;
   /** Send each decided fraudulent transaction's chargeback as a label once the simulated clock reaches it. */
   readonly chargebacks: boolean;
+  /** Send every n-th simulated transaction (default 1): a short run then spans more simulated days. */
+  readonly every?: number;
+  /** Share of the requests moved into the night of their day (default 0): a drifted population (docs/monitoring.md). */
+  readonly nightShare?: number;
 }
 
 const DECISIONS_PATH = '/v1/decisions';
@@ -47,6 +51,8 @@ function validate(o: DriveOptions): number {
   if (!(o.durationSeconds > 0) || !Number.isFinite(o.durationSeconds)) throw new CliUsageError(`--duration must be a positive number of seconds, got ${o.durationSeconds}`);
   if (!Number.isInteger(o.concurrency) || o.concurrency < 1) throw new CliUsageError(`--concurrency must be a positive integer, got ${o.concurrency}`);
   if (!/^[A-Za-z0-9._:-]{1,100}$/.test(o.idPrefix)) throw new CliUsageError(`--id-prefix may only use A-Z a-z 0-9 . _ : - (at most 100), got ${JSON.stringify(o.idPrefix)}`);
+  const every = o.every ?? 1;
+  if (!Number.isInteger(every) || every < 1) throw new CliUsageError(`--every must be a positive integer, got ${every}`);
   const planned = Math.floor(o.rate * o.durationSeconds);
   if (planned < 1) throw new CliUsageError('--rate × --duration must allow at least one request');
   return planned;
@@ -78,6 +84,7 @@ export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveS
   const decisions = decisionsEndpoint(options.url);
   const feed = options.chargebacks ? new ChargebackFeed(endpoint(options.url, LABELS_PATH), options.requestTimeoutMs) : null;
   const source = simulateTransactions({ days: 36_500, ...options.simulation });
+  const shift = nightShift(options.nightShare ?? 0, options.simulation.seed);
   const stats = new DriveStats();
   let inFlight = 0;
   let wakeSender: (() => void) | null = null;
@@ -120,10 +127,12 @@ export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveS
       if (wait > 1) await sleep(wait);
       while (inFlight >= options.concurrency) await new Promise<void>((resolve) => (wakeSender = resolve));
       if (performance.now() >= deadline) break;
+      for (let skip = 1; skip < (options.every ?? 1); skip++) source.next();
       const next = source.next();
       if (next.done) break;
-      const request = { ...next.value.request, transactionId: `${options.idPrefix}-${i}` };
-      feed?.advance(request.occurredAt);
+      const request = { ...shift(next.value.request), transactionId: `${options.idPrefix}-${i}` };
+      // The chargebacks follow the simulated clock, which a night shift does not turn back.
+      feed?.advance(next.value.request.occurredAt);
       inFlight++;
       stats.sent++;
       const p = send(request, next.value.label);

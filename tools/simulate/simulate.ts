@@ -71,10 +71,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--id-prefix <prefix>', 'transactionId prefix (default: unique per run, so nothing is an idempotent replay)')
     .option('--report-interval <seconds>', 'seconds between progress lines on stderr', positive, 1)
     .option('--timeout <ms>', 'per-request timeout in milliseconds', positive, 10_000)
+    .option('--every <n>', 'send every n-th simulated transaction, so a short run spans more simulated days', integer, 1)
+    .option('--night-share <fraction>', 'move this share of the transactions into the night of their day (a drifted population)', Number, 0)
     .option('--json', 'print the final summary as JSON', false)
     .option('--no-chargebacks', 'do not send fraudulent transactions\' chargebacks as labels (POST /v1/labels/batch) when they fall due')
     .option('--chargeback-days <min-max>', 'simulated days from a fraudulent transaction to its chargeback (default 3-60)', dayRange)
-    .action(async (flags: WorldFlags & { url: string; rate: number; duration: number; concurrency: number; idPrefix?: string; reportInterval: number; timeout: number; json: boolean; chargebacks: boolean; chargebackDays?: { min: number; max: number } }) => {
+    .action(async (flags: WorldFlags & { url: string; rate: number; duration: number; concurrency: number; idPrefix?: string; reportInterval: number; timeout: number; json: boolean; chargebacks: boolean; chargebackDays?: { min: number; max: number }; every: number; nightShare: number }) => {
       const summary = await runDrive(
         {
           url: flags.url,
@@ -93,6 +95,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           idPrefix: flags.idPrefix ?? `drive-${flags.seed}-${Date.now().toString(36)}`,
           reportIntervalMs: flags.reportInterval * 1000,
           requestTimeoutMs: flags.timeout,
+          every: flags.every,
+          nightShare: flags.nightShare,
         },
         io,
       );

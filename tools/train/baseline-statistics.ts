@@ -1,11 +1,13 @@
-import { binOf, type Dataset } from '@verdict/training';
-
-export interface FeatureHistogram {
-  readonly feature: string;
-  /** Bin b holds x with edges[b-1] < x <= edges[b]; the last bin holds x > the last edge. */
-  readonly edges: readonly number[];
-  readonly counts: readonly number[];
-}
+import {
+  binIndex,
+  distinctCounts,
+  proportions,
+  quantileEdges,
+  TRAINING_STATISTICS_SCHEMA_VERSION,
+  type BinnedDistribution,
+  type TrainingStatistics,
+} from '@verdict/domain';
+import type { Dataset } from '@verdict/training';
 
 export interface FeatureSummary {
   readonly feature: string;
@@ -63,25 +65,23 @@ export function summarizeFeatures(d: Dataset, baseline: readonly number[]): Feat
 }
 
 /**
- * Reference distributions for drift monitoring: edges at the distinct 5%…95% quantiles (one edge between the two
- * values of a binary feature), counts over all rows.
+ * The manifest's training statistics (docs/monitoring.md): per feature and for the score, reference bins cut at the
+ * 5 % quantiles of the training rows (between the values of a feature with at most 20 of them) and each bin's share.
+ * Drift monitoring measures live traffic against these.
  */
-export function featureHistograms(d: Dataset): FeatureHistogram[] {
+export function trainingStatistics(d: Dataset, scores: Float32Array): TrainingStatistics {
   const rows = allRows(d);
-  const F = d.featureNames.length;
-  return d.featureNames.map((feature, f) => {
-    const sorted = column(d, f, rows);
-    const distinct = [...new Set(sorted)];
-    let edges: number[];
-    if (distinct.length <= 20) {
-      edges = distinct.slice(0, -1).map((v, i) => Math.fround((v + (distinct[i + 1] as number)) / 2));
-    } else {
-      const qs = Array.from({ length: 19 }, (_, k) => lowerQuantile(sorted, (k + 1) / 20));
-      edges = [...new Set(qs)].filter((e) => e < (sorted[sorted.length - 1] as number));
-    }
-    const edgeArray = Float32Array.from(edges);
-    const counts = new Array<number>(edges.length + 1).fill(0);
-    for (let i = 0; i < d.rows; i++) counts[binOf(edgeArray, d.values[i * F + f] as number)]!++;
-    return { feature, edges: Array.from(edgeArray), counts };
-  });
+  const reference = (sorted: Float32Array): BinnedDistribution => {
+    const { values, counts } = distinctCounts(sorted);
+    const edges = quantileEdges(values, counts);
+    const binned = new Array<number>(edges.length + 1).fill(0);
+    for (const x of sorted) binned[binIndex(edges, x)]!++;
+    return { edges, proportions: proportions(binned) };
+  };
+  return {
+    schemaVersion: TRAINING_STATISTICS_SCHEMA_VERSION,
+    rows: d.rows,
+    features: d.featureNames.map((name, f) => ({ name, ...reference(column(d, f, rows)) })),
+    score: reference(Float32Array.from(scores).sort()),
+  };
 }

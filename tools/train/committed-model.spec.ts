@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { definePolicy, FEATURE_NAMES } from '@verdict/domain';
+import { definePolicy, FEATURE_NAMES, trainingStatisticsProblems, trainingStatisticsSchema } from '@verdict/domain';
 import { OnnxModelRuntime } from '@verdict/model-runtime';
 import type { ModelManifest } from './model-manifest';
 import { sha256Hex } from './training-pipeline';
@@ -35,6 +35,12 @@ describe('committed models/fraud-demo', () => {
     } finally {
       await runtime.close();
     }
+  });
+
+  it('carries valid training statistics for every feature, in order, and the score: the baseline drift is measured against', () => {
+    expect(trainingStatisticsSchema.safeParse(manifest.trainingStatistics).success).toBe(true);
+    expect(trainingStatisticsProblems(manifest.trainingStatistics, manifest.features)).toEqual([]);
+    expect(manifest.trainingStatistics.rows).toBe(manifest.training.split.trainRows);
   });
 
   it('recommends a valid policy and documents the held-out metrics in the model card', () => {

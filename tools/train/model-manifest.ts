@@ -1,5 +1,6 @@
 import type { GradientBoostingParams } from '@verdict/training';
-import type { FeatureHistogram, FeatureSummary } from './baseline-statistics';
+import type { TrainingStatistics } from '@verdict/domain';
+import type { FeatureSummary } from './baseline-statistics';
 import type { Evaluation } from './evaluation';
 import type { SimulationConfig, SplitConfig } from './fraud-demo-config';
 
@@ -49,5 +50,6 @@ export interface ModelManifest {
     readonly external: ExternalEvaluation | null;
   };
   readonly featureSummary: readonly FeatureSummary[];
-  readonly histograms: readonly FeatureHistogram[];
+  /** Registered into the version's manifest at bootstrap: drift monitoring's baseline. */
+  readonly trainingStatistics: TrainingStatistics;
 }

@@ -36,6 +36,22 @@ describe('train command', () => {
     expect(readFileSync(path.join(dir, 'model.json'), 'utf8')).toBe(before);
   });
 
+  it('--check fails (exit 1) when the committed training statistics differ from the retrained ones', async () => {
+    const file = path.join(dir, 'model.json');
+    const committed = readFileSync(file, 'utf8');
+    const manifest = JSON.parse(committed) as ModelManifest;
+    const [first, ...rest] = manifest.trainingStatistics.features;
+    const shifted = { ...first!, proportions: [...first!.proportions].reverse() };
+    writeFileSync(file, JSON.stringify({ ...manifest, trainingStatistics: { ...manifest.trainingStatistics, features: [shifted, ...rest] } }, null, 2));
+    try {
+      lines.length = 0;
+      expect(await runTrainCommand([...ARGS, '--out', dir, '--model-version', '9.9.9', '--check'], log)).toBe(1);
+      expect(lines).toContainEqual(expect.stringMatching(/^CHECK FAILED: .*trainingStatistics differ/));
+    } finally {
+      writeFileSync(file, committed);
+    }
+  });
+
   it('--check fails (exit 1) when the committed bytes differ or are missing', async () => {
     const file = path.join(dir, 'model.onnx');
     const bytes = readFileSync(file);

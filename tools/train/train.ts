@@ -45,16 +45,22 @@ const defaultLog = (line: string): void => void process.stderr.write(`${line}\n`
 
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
-/** Compares the retrained bytes with the committed model.onnx and model.json; returns the problems found. */
-function checkCommitted(outDir: string, sha: string): string[] {
+/**
+ * Compares the retrained model with the committed one: model.onnx byte for byte, and in model.json the sha256 and
+ * the training statistics (drift monitoring's baseline, exactly as retrained). Returns the problems found.
+ */
+function checkCommitted(outDir: string, retrained: ModelManifest): string[] {
   const problems: string[] = [];
+  const sha = retrained.sha256;
   const onnxPath = path.join(outDir, 'model.onnx');
   const jsonPath = path.join(outDir, 'model.json');
   if (!existsSync(onnxPath)) problems.push(`${onnxPath} is missing`);
   else if (sha256Hex(readFileSync(onnxPath)) !== sha) problems.push(`${onnxPath} sha256 differs from the retrained model (${sha})`);
-  if (!existsSync(jsonPath)) problems.push(`${jsonPath} is missing`);
-  else if ((JSON.parse(readFileSync(jsonPath, 'utf8')) as ModelManifest).sha256 !== sha) {
-    problems.push(`${jsonPath} sha256 differs from the retrained model (${sha})`);
+  if (!existsSync(jsonPath)) return [...problems, `${jsonPath} is missing`];
+  const committed = JSON.parse(readFileSync(jsonPath, 'utf8')) as ModelManifest;
+  if (committed.sha256 !== sha) problems.push(`${jsonPath} sha256 differs from the retrained model (${sha})`);
+  if (json(committed.trainingStatistics) !== json(retrained.trainingStatistics)) {
+    problems.push(`${jsonPath} trainingStatistics differ from the retrained model's`);
   }
   return problems;
 }
@@ -76,7 +82,7 @@ export async function runTrainCommand(args: readonly string[], log: (line: strin
     .option('--validation-days <n>', 'days before the test period for early stopping and thresholds', int, d.split.validationDays)
     .option('--max-trees <n>', 'maximum boosting rounds', int, d.params.nEstimators)
     .option('--model-version <v>', 'model version', d.modelVersion)
-    .option('--check', 'retrain and verify the committed model.onnx matches byte for byte (exit 1 otherwise)', false)
+    .option('--check', 'retrain and verify the committed model.onnx and its training statistics match byte for byte (exit 1 otherwise)', false)
     .option('--no-external', 'skip the AWS cold-start evaluation')
     .option('--quiet', 'no per-iteration progress', false)
     .exitOverride()
@@ -97,7 +103,7 @@ export async function runTrainCommand(args: readonly string[], log: (line: strin
   log(`test ROC AUC ${manifest.metrics.test.rocAuc.toFixed(4)}, decline FPR ${manifest.metrics.test.decline.falsePositiveRate.toFixed(4)}`);
 
   if (o.check) {
-    const problems = checkCommitted(o.out, manifest.sha256);
+    const problems = checkCommitted(o.out, manifest);
     for (const p of problems) log(`CHECK FAILED: ${p}`);
     if (problems.length === 0) log('check passed: the committed model is reproducible');
     return problems.length === 0 ? 0 : 1;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { trainingStatisticsSchema } from '@verdict/domain';
 import { OnnxModelRuntime } from '@verdict/model-runtime';
 import { predictProbabilities, selectRows } from '@verdict/training';
 import { FRAUD_DEMO_CONFIG, type TrainingConfig } from './fraud-demo-config';
@@ -29,11 +30,18 @@ describe('training pipeline on simulated transactions', () => {
     expect(m.metrics.test.rows).toBe(testRows);
     expect(m.policy.reviewThreshold).toBeLessThanOrEqual(m.policy.declineThreshold);
     expect(m.metrics.validation.decline.falsePositiveRate).toBeLessThanOrEqual(small.policy.declineFpr);
-    expect(m.histograms).toHaveLength(small.features.length);
-    for (const h of m.histograms) {
-      expect(h.counts).toHaveLength(h.edges.length + 1);
-      expect(h.counts.reduce((a, b) => a + b, 0)).toBe(trainRows);
+    // Drift monitoring's baseline: every feature in order, then the score, each a valid binned distribution.
+    const stats = m.trainingStatistics;
+    expect(trainingStatisticsSchema.safeParse(stats).success).toBe(true);
+    expect(stats.rows).toBe(trainRows);
+    expect(stats.features.map((f) => f.name)).toEqual(small.features);
+    for (const d of [...stats.features, stats.score]) {
+      expect(d.edges.length).toBeLessThanOrEqual(19);
+      // Quantile bins: none empty, none holding more than a value's own share needs.
+      expect(d.proportions.every((p) => p > 0)).toBe(true);
     }
+    expect(stats.features.find((f) => f.name === 'is_night')!.edges).toEqual([0.5]);
+    expect(stats.score.edges.length).toBeGreaterThan(10);
     // The baseline is a typical genuine transaction: not foreign, not at night.
     expect(m.baseline[small.features.indexOf('is_foreign')]).toBe(0);
     expect(m.baseline[small.features.indexOf('is_night')]).toBe(0);

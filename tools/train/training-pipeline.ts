@@ -12,7 +12,7 @@ import {
   type IterationLog,
   type TrainingResult,
 } from '@verdict/training';
-import { featureHistograms, legitimateMedians, summarizeFeatures } from './baseline-statistics';
+import { legitimateMedians, summarizeFeatures, trainingStatistics } from './baseline-statistics';
 import { evaluateScores } from './evaluation';
 import type { TrainingConfig } from './fraud-demo-config';
 import type { ModelManifest } from './model-manifest';
@@ -113,7 +113,7 @@ export function runTrainingPipeline(config: TrainingConfig, onIteration?: (log: 
     },
     metrics: { validation: validationEval, test: testEval, external: null },
     featureSummary: summarizeFeatures(train, baseline),
-    histograms: featureHistograms(train),
+    trainingStatistics: trainingStatistics(train, predictProbabilities(result.model, train.values, train.rows)),
   };
   return { onnx, manifest, result, timingsMs: { simulate: t1 - t0, train: t2 - t1, total: performance.now() - t0 } };
 }

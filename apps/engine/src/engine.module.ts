@@ -6,7 +6,7 @@ import { createArtifactStore, type ArtifactStore } from '@verdict/artifact-store
 import { createEventStore, type EventStore } from '@verdict/event-store';
 import { AuditController } from './audit/audit.controller';
 import { auditProviders } from './audit/audit.providers';
-import { AlertQueries, createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DeploymentHistoryQueries, ModelListQueries, ModelPerformanceQueries, ReviewQueueQueries } from '@verdict/read-models';
+import { AlertQueries, createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DeploymentHistoryQueries, DriftQueries, ModelListQueries, ModelPerformanceQueries, ReviewQueueQueries } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { DecisionContextController } from './context/decision-context.controller';
 import { DecisionContextReader } from './context/decision-context';
@@ -55,6 +55,10 @@ import {
 import { DecisionMetrics } from './metrics/decision-metrics';
 import { LogPositionMetrics } from './metrics/log-position.metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { DriftMetrics } from './metrics/drift.metrics';
+import { DriftController } from './monitoring/drift.controller';
+import { DriftMonitor } from './monitoring/drift-monitor';
+import { DriftWindows } from './monitoring/drift-windows';
 import { ModelCatalog } from './models/model-catalog';
 import { ModelRegistration } from './models/model-registration';
 import { ModelRetirement } from './models/model-retirement';
@@ -93,6 +97,10 @@ export class EngineModule {
       { provide: MODEL_PERFORMANCE, useFactory: (ds: DataSource) => new ModelPerformanceQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: ALERTS, useFactory: (ds: DataSource) => new AlertQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: REVIEW_QUEUE, useFactory: (ds: DataSource) => new ReviewQueueQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: DriftQueries, useFactory: (ds: DataSource) => new DriftQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: DriftWindows, useFactory: (queries: DriftQueries) => new DriftWindows(queries, config.drift), inject: [DriftQueries] },
+      DriftMetrics,
+      DriftMonitor,
       { provide: ModelCatalog, useFactory: (store: EventStore) => new ModelCatalog(store), inject: [EVENT_STORE] },
       { provide: ModelLoader, useFactory: (artifacts: ArtifactStore) => new ModelLoader(artifacts), inject: [ARTIFACT_STORE] },
       {
@@ -189,6 +197,7 @@ export class EngineModule {
         AlertsController,
         HealthController,
         MetricsController,
+        DriftController,
         ProblemTypesController,
         OpenApiController,
       ],

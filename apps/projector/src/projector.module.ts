@@ -17,7 +17,7 @@ export class ProjectorModule {
         { provide: LOGGER, useValue: logger },
         { provide: EVENT_STORE, useFactory: () => createEventStore(config.eventStore) },
         { provide: READ_MODEL_DATA_SOURCE, useFactory: () => createReadModelDataSource(config.readModels) },
-        { provide: PROJECTIONS, useFactory: defaultProjections },
+        { provide: PROJECTIONS, useFactory: () => defaultProjections({ driftWindowSeconds: config.drift.windowSeconds }) },
         ProjectionSupervisor,
       ],
       exports: [ProjectionSupervisor, EVENT_STORE, READ_MODEL_DATA_SOURCE],

@@ -14,3 +14,36 @@ describe('configuration', () => {
     expect(() => loadConfig({ VERDICT_GRAPHQL_MAX_COMPLEXITY: '10.5' })).toThrow(ConfigError);
   });
 });
+
+describe('drift configuration', () => {
+  it('defaults to hourly windows of at least 1000 decisions and PSI > 0.2 for every series', () => {
+    expect(loadConfig({}).drift).toEqual({ windowSeconds: 3600, minDecisions: 1000, thresholds: { psi: 0.2, perSeries: {} } });
+  });
+
+  it('takes per-series thresholds by name, "off" switching one off', () => {
+    const drift = loadConfig({ VERDICT_DRIFT_THRESHOLDS: 'hour_of_day=off, score=0.3,is_night=0.1', VERDICT_DRIFT_PSI_THRESHOLD: '0.25' }).drift;
+    expect(drift.thresholds).toEqual({ psi: 0.25, perSeries: { hour_of_day: null, score: 0.3, is_night: 0.1 } });
+  });
+
+  it('refuses windows that do not tile the day and malformed thresholds, naming the variable', () => {
+    expect(loadConfig({ VERDICT_DRIFT_WINDOW_SECONDS: '900' }).drift.windowSeconds).toBe(900);
+    for (const [name, value] of [
+      ['VERDICT_DRIFT_WINDOW_SECONDS', '7000'],
+      ['VERDICT_DRIFT_WINDOW_SECONDS', '0'],
+      ['VERDICT_DRIFT_MIN_DECISIONS', '2.5'],
+      ['VERDICT_DRIFT_THRESHOLDS', 'amount'],
+      ['VERDICT_DRIFT_THRESHOLDS', 'amount=-1'],
+      ['VERDICT_DRIFT_THRESHOLDS', 'amount=high'],
+    ]) {
+      const error = (() => {
+        try {
+          loadConfig({ [name]: value });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).variable).toBe(name);
+    }
+  });
+});

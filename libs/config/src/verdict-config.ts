@@ -31,6 +31,13 @@ export interface VerdictConfig {
   readonly policy: { readonly version: string; readonly reviewThreshold: number; readonly declineThreshold: number };
   /** The model registry: the largest model upload accepted, in bytes. */
   readonly models: { readonly maxBytes: number };
+  /** Drift monitoring (docs/monitoring.md): window width, decisions a window needs to be judged, PSI thresholds. */
+  readonly drift: {
+    readonly windowSeconds: number;
+    readonly minDecisions: number;
+    /** Default PSI threshold, and per-series ones by name (a feature or "score"); null switches a series off. */
+    readonly thresholds: { readonly psi: number; readonly perSeries: Readonly<Record<string, number | null>> };
+  };
   /** Auditors' replays: the threads one replay runs on. */
   readonly replay: { readonly threads: number };
   /** GraphQL (/graphql, docs/graphql.md): the largest query accepted, by depth and by estimated cost. */
@@ -129,6 +136,27 @@ function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
   return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
 }
 
+/** Drift windows tile the UTC day, so a day's windows are the same every day and longer windows add whole ones. */
+function driftWindowSeconds(env: NodeJS.ProcessEnv): number {
+  const seconds = int(env, 'VERDICT_DRIFT_WINDOW_SECONDS', 3600, 1, 86400);
+  if (86400 % seconds !== 0) throw new ConfigError('VERDICT_DRIFT_WINDOW_SECONDS', `must divide a day (86400) evenly, got ${seconds}`);
+  return seconds;
+}
+
+/** `name=threshold` pairs, comma-separated; `off` switches a series off. */
+function driftThresholds(env: NodeJS.ProcessEnv): Record<string, number | null> {
+  const perSeries: Record<string, number | null> = {};
+  for (const pair of list(env, 'VERDICT_DRIFT_THRESHOLDS') ?? []) {
+    const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(pair);
+    const value = match?.[2] === 'off' ? null : Number(match?.[2]);
+    if (!match || (value !== null && !(Number.isFinite(value) && value > 0))) {
+      throw new ConfigError('VERDICT_DRIFT_THRESHOLDS', `must be comma-separated name=threshold pairs (a positive number or "off"), got "${pair}"`);
+    }
+    perSeries[match[1] as string] = value;
+  }
+  return perSeries;
+}
+
 /** PostgreSQL schema names (ignored by the other stores). */
 function pgSchema(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const raw = env[name] || fallback;
@@ -190,6 +218,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     },
     policy,
     models: { maxBytes: num(env, 'VERDICT_MODEL_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 ** 3) },
+    drift: {
+      windowSeconds: driftWindowSeconds(env),
+      minDecisions: int(env, 'VERDICT_DRIFT_MIN_DECISIONS', 1000, 1, 10_000_000),
+      thresholds: { psi: num(env, 'VERDICT_DRIFT_PSI_THRESHOLD', 0.2, 0.000001, 1000), perSeries: driftThresholds(env) },
+    },
     replay: { threads: int(env, 'VERDICT_REPLAY_THREADS', Math.min(2, availableParallelism()), 1, 64) },
     graphql: {
       maxDepth: int(env, 'VERDICT_GRAPHQL_MAX_DEPTH', 8, 2, 100),

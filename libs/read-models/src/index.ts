@@ -28,3 +28,7 @@ export * from './queries/model-performance.queries';
 export * from './entities/alert-record.entity';
 export * from './projections/alerts.projection';
 export * from './queries/alert.queries';
+export * from './entities/drift-binning-record.entity';
+export * from './entities/drift-window-record.entity';
+export * from './projections/drift-histograms.projection';
+export * from './queries/drift.queries';

@@ -7,6 +7,8 @@ import { DataSource, MigrationExecutor } from 'typeorm';
 import { POSTGRES_READ_MODEL_MIGRATIONS, SQLITE_READ_MODEL_MIGRATIONS } from '../../../migrations';
 import { DecisionRecord } from './entities/decision-record.entity';
 import { DeploymentHistoryRecord } from './entities/deployment-history-record.entity';
+import { DriftBinningRecord } from './entities/drift-binning-record.entity';
+import { DriftWindowRecord } from './entities/drift-window-record.entity';
 import { ModelVersionRecord } from './entities/model-version-record.entity';
 import { ProjectionCheckpoint } from './entities/projection-checkpoint.entity';
 import { ReadModelConfigError } from './read-model.errors';
@@ -19,7 +21,17 @@ export interface ReadModelDataSourceConfig {
   readonly schema?: string;
 }
 
-export const READ_MODEL_ENTITIES = [DecisionRecord, ProjectionCheckpoint, ModelVersionRecord, DeploymentHistoryRecord, LabelRecord, ReviewRecord, AlertRecord];
+export const READ_MODEL_ENTITIES = [
+  DecisionRecord,
+  ProjectionCheckpoint,
+  ModelVersionRecord,
+  DeploymentHistoryRecord,
+  LabelRecord,
+  ReviewRecord,
+  AlertRecord,
+  DriftBinningRecord,
+  DriftWindowRecord,
+];
 export const READ_MODEL_MIGRATIONS_TABLE = 'read_model_migrations';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

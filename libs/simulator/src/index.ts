@@ -14,3 +14,4 @@ export {
 export { Random, deriveSeed } from './prng';
 export { COUNTRIES, type Country } from './countries';
 export { HIGH_RISK_MCCS, MERCHANT_CATEGORIES, type MerchantCategory } from './merchant-categories';
+export { nightShift } from './traffic-shift';

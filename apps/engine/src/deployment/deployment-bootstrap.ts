@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
-import type { ModelManifest } from '@verdict/domain';
+import { trainingStatisticsSchema, type ModelManifest } from '@verdict/domain';
 import { readModelProto, readVerdictMetadata } from '@verdict/model-runtime';
 import type { ModelRegistration } from '../models/model-registration';
 import { DeploymentChangeConflictError, type DeploymentChanges } from './deployment-changes';
@@ -47,7 +47,7 @@ export class DeploymentBootstrap {
       ...(this.config.model.baseline ? { baseline: [...this.config.model.baseline] } : {}),
       policy: this.config.policy,
       description: `Registered at bootstrap from ${path.relative(process.cwd(), this.config.model.path) || this.config.model.path}`,
-      ...(await cardMetricsBeside(this.config.model.path, bytes)),
+      ...(await trainerSidecar(this.config.model.path, bytes)),
     };
     const { registered } = await this.registration.register(name, version, bytes, manifest, BOOTSTRAP_ACTOR);
     try {
@@ -65,16 +65,23 @@ export class DeploymentBootstrap {
 }
 
 /**
- * The model card's figures from the trainer's `model.json` beside the model, when it describes these very bytes
- * (its sha256 matches): they are what performance monitoring compares the model's live figures with.
+ * What the trainer's `model.json` beside the model says about these very bytes (its sha256 matches): the card's
+ * figures, which performance monitoring compares live figures with, and the training statistics, which drift is
+ * measured against (without them the version's first window of traffic is its baseline).
  */
-async function cardMetricsBeside(modelPath: string, bytes: Uint8Array): Promise<Pick<ModelManifest, 'metrics'>> {
-  let card: { sha256?: unknown; metrics?: ModelManifest['metrics'] };
+async function trainerSidecar(modelPath: string, bytes: Uint8Array): Promise<Pick<ModelManifest, 'metrics' | 'trainingStatistics'>> {
+  const file = path.join(path.dirname(modelPath), 'model.json');
+  let card: { sha256?: unknown; metrics?: ModelManifest['metrics']; trainingStatistics?: unknown };
   try {
-    card = JSON.parse(await readFile(path.join(path.dirname(modelPath), 'model.json'), 'utf8')) as typeof card;
+    card = JSON.parse(await readFile(file, 'utf8')) as typeof card;
   } catch {
     return {};
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return card.sha256 === sha256 && card.metrics !== undefined ? { metrics: card.metrics } : {};
+  if (card.sha256 !== sha256) return {};
+  const statistics = card.trainingStatistics === undefined ? undefined : trainingStatisticsSchema.safeParse(card.trainingStatistics);
+  if (statistics?.success === false) {
+    throw new Error(`${file}: trainingStatistics are invalid: ${statistics.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return { ...(card.metrics !== undefined ? { metrics: card.metrics } : {}), ...(statistics?.success ? { trainingStatistics: statistics.data } : {}) };
 }

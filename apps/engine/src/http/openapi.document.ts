@@ -8,6 +8,7 @@ import { reviewPaths, reviewSchemas } from './openapi-reviews';
 import { auditPaths, auditSchemas } from './openapi-audit';
 import { exportPaths, exportSchemas } from './openapi-exports';
 import { graphqlPaths, graphqlSchemas } from './openapi-graphql';
+import { driftPaths, driftSchemas } from './openapi-drift';
 import { PROBLEM_TYPES } from './problem-types';
 
 type Schema = Record<string, unknown>;
@@ -231,6 +232,7 @@ export function openApiDocument(version: string): Schema {
       ...auditPaths(),
       ...exportPaths(),
       ...graphqlPaths(),
+      ...driftPaths(),
     },
     components: {
       schemas: {
@@ -248,6 +250,7 @@ export function openApiDocument(version: string): Schema {
         ...auditSchemas(),
         ...exportSchemas(),
         ...graphqlSchemas(),
+        ...driftSchemas(),
       },
     },
   };

@@ -7,6 +7,7 @@ import { CanaryAnalyst } from '../deployment/canary-analyst';
 import { DeploymentFollower } from '../deployment/deployment-follower';
 import { DeploymentRuntime } from '../deployment/deployment-runtime';
 import { RawSessions } from '../inference/raw-sessions';
+import { DriftMonitor } from '../monitoring/drift-monitor';
 import { InlineProjections } from '../projections/inline-projections';
 import { ReplayService } from '../replay/replay-service';
 import { ARTIFACT_STORE, EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE } from './tokens';
@@ -27,6 +28,7 @@ export class ResourceLifecycle implements OnApplicationShutdown {
     private readonly deployment: DeploymentRuntime,
     private readonly rawSessions: RawSessions,
     private readonly replays: ReplayService,
+    private readonly drift: DriftMonitor,
     @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
@@ -34,6 +36,7 @@ export class ResourceLifecycle implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const steps: [string, () => Promise<unknown>][] = [
       ['replays', () => this.replays.stop()],
+      ['drift monitor', () => this.drift.stop()],
       ['canary analysis', () => this.analyst.stop()],
       ['deployment follower', () => this.follower.stop()],
       ['projections', () => this.projections.stop()],

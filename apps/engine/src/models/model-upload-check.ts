@@ -4,6 +4,7 @@ import {
   type ModelManifest,
   type ModelRewrite,
   type ModelSignature,
+  trainingStatisticsProblems,
 } from '@verdict/domain';
 import {
   isModelLoadError,
@@ -100,6 +101,9 @@ function checkAgainstSignature(manifest: ModelManifest, signature: ModelSignatur
     if (manifest.baseline !== undefined && manifest.baseline.length !== manifest.features.length) {
       reasons.push(`manifest baseline has ${manifest.baseline.length} values for ${manifest.features.length} features`);
     }
+  }
+  if (manifest.trainingStatistics !== undefined) {
+    reasons.push(...trainingStatisticsProblems(manifest.trainingStatistics, manifest.features?.map(featureColumnName)));
   }
   if (manifest.scoreOutput !== undefined) {
     const output = signature.outputs.find((o) => o.name === manifest.scoreOutput?.name);

@@ -44,7 +44,7 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
       }
     }
     this.client = await ProjectionWorkerClient.start(
-      { eventStore, readModels, batchSize: this.config.projections.batchSize, minBatchIntervalMs: MIN_BATCH_INTERVAL_MS, reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS },
+      { eventStore, readModels, batchSize: this.config.projections.batchSize, minBatchIntervalMs: MIN_BATCH_INTERVAL_MS, reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS, driftWindowSeconds: this.config.drift.windowSeconds },
       this.log,
     );
     // The thread reads through its own store instance, which learns of this instance's commits only by polling

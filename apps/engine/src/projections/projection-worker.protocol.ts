@@ -13,6 +13,8 @@ export interface ProjectionWorkerData {
   readonly minBatchIntervalMs: number;
   /** Least time between two checkpoint reports while the projection keeps advancing. */
   readonly reportIntervalMs: number;
+  /** Width of the drift histograms' windows (VERDICT_DRIFT_WINDOW_SECONDS). */
+  readonly driftWindowSeconds: number;
 }
 
 export interface WireError {

@@ -10,6 +10,7 @@ import {
   createReadModelDataSource,
   ProjectionRunner,
   ReadModelProjections,
+  readModelParts,
   ProjectionWaitTimeoutError,
   type ProjectionLogger,
 } from '@verdict/read-models';
@@ -41,7 +42,7 @@ async function open(data: ProjectionWorkerData, send: (m: FromProjectionWorker) 
     const runner: ProjectionRunner = new ProjectionRunner({
       eventStore: store,
       dataSource: ds,
-      projection: new ReadModelProjections(),
+      projection: new ReadModelProjections(readModelParts({ driftWindowSeconds: data.driftWindowSeconds })),
       batchSize: data.batchSize,
       minBatchIntervalMs: data.minBatchIntervalMs,
       logger,

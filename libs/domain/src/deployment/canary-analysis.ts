@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { psi } from '../monitoring/drift-statistics';
 
 /**
  * Automatic canary analysis, after Flagger's: every `intervalSeconds` the arms are judged on the decisions of that
@@ -84,20 +85,16 @@ export function percentile(values: readonly number[], p: number): number | null 
 
 /**
  * Population stability index of `actual` against `expected`, over equal-width bins of [0, 1] (scores are
- * probabilities). Empty bins get a small floor so one empty bin cannot make it infinite.
+ * probabilities); the formula (with its floor for empty bins) is monitoring's `psi`.
  */
 export function populationStabilityIndex(expected: readonly number[], actual: readonly number[], bins = 10): number | null {
   if (expected.length === 0 || actual.length === 0) return null;
-  const histogram = (xs: readonly number[]): number[] => {
+  const shares = (xs: readonly number[]): number[] => {
     const counts = new Array<number>(bins).fill(0);
     for (const x of xs) counts[Math.min(bins - 1, Math.max(0, Math.floor(x * bins)))]++;
-    return counts.map((c) => Math.max(c / xs.length, 1e-4));
+    return counts.map((c) => c / xs.length);
   };
-  const e = histogram(expected);
-  const a = histogram(actual);
-  let psi = 0;
-  for (let i = 0; i < bins; i++) psi += (a[i] - e[i]) * Math.log(a[i] / e[i]);
-  return round(psi);
+  return round(psi(shares(expected), shares(actual)));
 }
 
 function figures(s: ArmSample): ArmFigures {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FeatureColumnSpec } from '../features/feature-columns';
 import type { PolicySnapshot } from '../decision-made.event';
+import { trainingStatisticsSchema, type TrainingStatistics } from '../monitoring/training-statistics';
 
 /** A JSON value (for free-form figures such as a model card's metrics). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -53,6 +54,8 @@ export const modelManifestSchema = z
       .object({ uri: z.string().min(1).max(2000), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits') })
       .strict()
       .optional(),
+    /** Per-feature and score distributions on the training data: the baseline drift is measured against (docs/monitoring.md). */
+    trainingStatistics: trainingStatisticsSchema.optional(),
   })
   .strict();
 
@@ -64,4 +67,5 @@ export type ModelManifest = {
   readonly description?: string;
   readonly metrics?: JsonValue;
   readonly trainingData?: { readonly uri: string; readonly sha256: string };
+  readonly trainingStatistics?: TrainingStatistics;
 };

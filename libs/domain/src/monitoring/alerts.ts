@@ -1,9 +1,9 @@
 import { CHALLENGER_ROLLED_BACK, type ChallengerRolledBackV1 } from '../deployment/deployment-events';
+import { DRIFT_DETECTED, type DriftDetectedV1 } from './drift-events';
 import { PERFORMANCE_DEGRADED, type PerformanceDegradedV1 } from './performance-events';
 
 /** The events that are alerts: what an operator or analyst must look at. */
-export const DRIFT_DETECTED_TYPE = 'DriftDetected' as const;
-export const ALERT_TYPES = [DRIFT_DETECTED_TYPE, PERFORMANCE_DEGRADED, CHALLENGER_ROLLED_BACK] as const;
+export const ALERT_TYPES = [DRIFT_DETECTED, PERFORMANCE_DEGRADED, CHALLENGER_ROLLED_BACK] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
 export const isAlertType = (type: string): type is AlertType => (ALERT_TYPES as readonly string[]).includes(type);
@@ -28,8 +28,8 @@ const fixed = (n: number | null | undefined, digits = 3): string => (typeof n ==
 export function alertOf(event: { id: string; type: AlertType; data: unknown; position: bigint; recordedAt: Date }): Alert {
   const base = { alertId: event.id, type: event.type, position: event.position.toString(), data: event.data };
   switch (event.type) {
-    case DRIFT_DETECTED_TYPE: {
-      const d = event.data as { model: string; version: string; feature: string; psi: number; ks: number; threshold: number; window: { from: string; to: string } };
+    case DRIFT_DETECTED: {
+      const d = event.data as DriftDetectedV1;
       return {
         ...base,
         model: d.model,

@@ -3,10 +3,30 @@ import type { EntityManager } from 'typeorm';
 import { DecisionHistoryProjection } from './decision-history.projection';
 import { DeploymentHistoryProjection } from './deployment-history.projection';
 import { AlertsProjection } from './alerts.projection';
+import { DriftHistogramsProjection } from './drift-histograms.projection';
 import { LabelsProjection } from './labels.projection';
 import { ModelRegistryProjection } from './model-registry.projection';
 import { ReviewQueueProjection } from './review-queue.projection';
 import type { Projection } from './projection';
+
+/** What the read models depend on beyond the log. */
+export interface ReadModelOptions {
+  /** Width of the drift histograms' windows (VERDICT_DRIFT_WINDOW_SECONDS); default an hour. */
+  readonly driftWindowSeconds?: number;
+}
+
+/** The parts of the composite projection, in the order each batch is applied to them. */
+export function readModelParts(options: ReadModelOptions = {}): Projection[] {
+  return [
+    new DecisionHistoryProjection(),
+    new ModelRegistryProjection(),
+    new DeploymentHistoryProjection(),
+    new LabelsProjection(),
+    new ReviewQueueProjection(),
+    new AlertsProjection(),
+    new DriftHistogramsProjection(options.driftWindowSeconds),
+  ];
+}
 
 /**
  * Every read model as one projection: one subscription, one checkpoint, one transaction per batch. Each part gets the
@@ -21,16 +41,7 @@ export class ReadModelProjections implements Projection {
   readonly canHandle: readonly string[];
   private readonly byType = new Map<string, Projection[]>();
 
-  constructor(
-    readonly parts: readonly Projection[] = [
-      new DecisionHistoryProjection(),
-      new ModelRegistryProjection(),
-      new DeploymentHistoryProjection(),
-      new LabelsProjection(),
-      new ReviewQueueProjection(),
-      new AlertsProjection(),
-    ],
-  ) {
+  constructor(readonly parts: readonly Projection[] = readModelParts()) {
     for (const part of parts) for (const type of part.canHandle) this.byType.set(type, [...(this.byType.get(type) ?? []), part]);
     this.canHandle = [...this.byType.keys()];
   }

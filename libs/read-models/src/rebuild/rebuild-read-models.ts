@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { runExclusive } from '../exclusive-access';
 import { applyProjectionBatch } from '../projections/apply-projection-batch';
 import { deleteCheckpoint } from '../projections/checkpoint-store';
-import { ReadModelProjections } from '../projections/read-model-projections';
+import { ReadModelProjections, readModelParts, type ReadModelOptions } from '../projections/read-model-projections';
 import { projectionFilter, type Projection } from '../projections/projection';
 
 export interface RebuildReadModelsOptions {
@@ -25,7 +25,7 @@ export interface RebuiltProjection {
 }
 
 /** Every projection Verdict runs, in the order a rebuild replays them. */
-export const defaultProjections = (): Projection[] => [new ReadModelProjections()];
+export const defaultProjections = (options: ReadModelOptions = {}): Projection[] => [new ReadModelProjections(readModelParts(options))];
 
 /**
  * Empties the read models and their checkpoints, then replays the whole global log through the projections, batch
