@@ -62,6 +62,13 @@ export interface AppendOptions {
   readonly expectedRevision: ExpectedRevision;
 }
 
+/** One append of an appendBatch. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly EventData[];
+  readonly options: AppendOptions;
+}
+
 export interface ReadStreamOptions {
   /** First revision to read (inclusive). Default 0. */
   readonly fromRevision?: bigint;
@@ -108,6 +115,15 @@ export interface EventStore {
    * @throws EventStoreUnavailableError when the store can't be reached or fails.
    */
   appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult>;
+
+  /**
+   * Several appends, each to its own stream and judged on its own expected revision, answered together: one outcome
+   * per append, in order — its result, or the error it alone was refused with (WrongExpectedRevisionError,
+   * InvalidAppendError). SQLite and PostgreSQL commit them in one transaction (one fsync); EventStoreDB, which has no
+   * cross-stream transaction, sends them concurrently. Resolves only after every committed append is durable.
+   * @throws EventStoreUnavailableError when the store fails as a whole (then none of them may be taken as recorded).
+   */
+  appendBatch(appends: readonly StreamAppend[]): Promise<ReadonlyArray<AppendResult | Error>>;
 
   /** Events of one stream in revision order; `[]` if the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

@@ -12,7 +12,7 @@ import {
   type StreamingRead,
 } from '@eventstore/db-client';
 import { validateAppend } from '../append-validation';
-import { EventStoreClosedError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors';
+import { EventStoreClosedError, EventStoreUnavailableError, InvalidAppendError, WrongExpectedRevisionError } from '../event-store.errors';
 import type {
   AllSubscription,
   AppendOptions,
@@ -23,6 +23,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   RecordedEventText,
+  StreamAppend,
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { AppendListeners } from '../append-listeners';
@@ -79,6 +80,18 @@ export class EsdbEventStore implements EventStore {
     }
     this.appended.notify();
     return appended;
+  }
+
+  /**
+   * EventStoreDB has no transaction across streams: the appends go out together (the client pipelines them over its
+   * one connection) and each is durable on its own. Store failures are thrown only after every append has settled.
+   */
+  async appendBatch(appends: readonly StreamAppend[]): Promise<ReadonlyArray<AppendResult | Error>> {
+    this.assertOpen();
+    const settled = await Promise.allSettled(appends.map((a) => this.appendToStream(a.streamId, a.events, a.options)));
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && !isRefusal(s.reason));
+    if (failure) throw failure.reason;
+    return settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error)));
   }
 
   onAppended(listener: () => void): () => void {
@@ -240,3 +253,6 @@ export class EsdbEventStore implements EventStore {
 export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventStore {
   return new EsdbEventStore(options);
 }
+
+/** An append refused on its own merits, as opposed to a store that failed. */
+const isRefusal = (error: unknown): boolean => error instanceof WrongExpectedRevisionError || error instanceof InvalidAppendError;

@@ -93,6 +93,27 @@ describe('GroupCommitQueue', () => {
     await expect(item).resolves.toBe(1);
   });
 
+  it('keeps a group from enqueueAll in one batch: never split, alone when larger than maxBatch', async () => {
+    const { batches, commit } = manualCommitter();
+    const queue = new GroupCommitQueue({ commit, maxBatch: 3, eventCount: () => 1 });
+    const single = queue.enqueue(1);
+    const pair = queue.enqueueAll([2, 3, 4]); // would overflow the first batch: waits for the next
+    const big = queue.enqueueAll([5, 6, 7, 8, 9]);
+    await nextTurn();
+    expect(batches.map((b) => b.items)).toEqual([[1]]);
+    batches[0].resolve([10]);
+    await expect(single).resolves.toBe(10);
+    await nextTurn();
+    expect(batches.map((b) => b.items)).toEqual([[1], [2, 3, 4]]);
+    batches[1].resolve([20, new Error('wrong expected revision'), 40]);
+    await expect(pair).resolves.toEqual([20, new Error('wrong expected revision'), 40]);
+    await nextTurn();
+    expect(batches[2].items).toEqual([5, 6, 7, 8, 9]); // larger than maxBatch: alone, whole
+    batches[2].reject(new Error('COMMIT failed'));
+    await expect(big).rejects.toThrow('COMMIT failed');
+    expect(queue.stats()).toMatchObject({ largestBatch: 5, failedFlushes: 1, rejectedAppends: 1 });
+  });
+
   it('refuses a maxBatch below 1', () => {
     expect(() => new GroupCommitQueue({ commit: async () => [], maxBatch: 0, eventCount: () => 1 })).toThrow(RangeError);
   });

@@ -45,7 +45,12 @@ export interface GroupCommitStats {
 
 interface Pending<T, R> {
   readonly item: T;
+  /** Items enqueued together (enqueueAll) share a group and are never split across batches. */
+  readonly group: number;
   readonly resolve: (value: R) => void;
+  /** The item alone was refused (its outcome was an Error). */
+  readonly refuse: (error: Error) => void;
+  /** The batch failed as a whole. */
   readonly reject: (error: unknown) => void;
 }
 
@@ -54,6 +59,7 @@ export class GroupCommitQueue<T, R> {
   private scheduled: NodeJS.Immediate | undefined;
   private inFlight = false;
   private idleWaiters: Array<() => void> = [];
+  private groups = 0;
   private readonly counters = {
     flushes: 0,
     committedFlushes: 0,
@@ -73,11 +79,45 @@ export class GroupCommitQueue<T, R> {
     const failure = this.options.failure?.();
     if (failure !== undefined) return Promise.reject(failure);
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      // Waiting one turn of the event loop lets appends of the same tick (and of the same I/O phase) share the first
-      // batch; while a batch is in flight the next one forms anyway.
-      if (!this.inFlight) this.scheduled ??= setImmediate(() => this.flush());
+      this.queue.push({ item, group: ++this.groups, resolve, refuse: reject, reject });
+      this.schedule();
     });
+  }
+
+  /**
+   * Enqueues `items` as one group: they go out in the same batch (one transaction), alone if they are more than
+   * maxBatch. Resolves with one outcome per item, in order, once that batch committed: its result, or the Error it
+   * alone was refused with. Rejects when the batch failed as a whole.
+   */
+  enqueueAll(items: readonly T[]): Promise<Array<R | Error>> {
+    const failure = this.options.failure?.();
+    if (failure !== undefined) return Promise.reject(failure);
+    const group = ++this.groups;
+    const outcomes = items.map(
+      (item) => new Promise<R | Error>((resolve, reject) => this.queue.push({ item, group, resolve, refuse: resolve, reject })),
+    );
+    this.schedule();
+    return Promise.all(outcomes);
+  }
+
+  private schedule(): void {
+    // Waiting one turn of the event loop lets appends of the same tick (and of the same I/O phase) share the first
+    // batch; while a batch is in flight the next one forms anyway.
+    if (!this.inFlight) this.scheduled ??= setImmediate(() => this.flush());
+  }
+
+  /** How many queued items the next batch takes: up to maxBatch, never splitting a group (a big group goes alone). */
+  private nextBatchLength(): number {
+    const q = this.queue;
+    let end = 0;
+    while (end < q.length) {
+      let groupEnd = end + 1;
+      while (groupEnd < q.length && (q[groupEnd] as Pending<T, R>).group === (q[end] as Pending<T, R>).group) groupEnd++;
+      if (end > 0 && groupEnd > this.options.maxBatch) break;
+      end = groupEnd;
+      if (end >= this.options.maxBatch) break;
+    }
+    return end;
   }
 
   /** Resolves once every item accepted so far has been settled (close uses it, so none is dropped). */
@@ -95,7 +135,7 @@ export class GroupCommitQueue<T, R> {
     if (this.inFlight) return;
     if (this.scheduled !== undefined) clearImmediate(this.scheduled);
     this.scheduled = undefined;
-    const batch = this.queue.splice(0, this.options.maxBatch);
+    const batch = this.queue.splice(0, this.nextBatchLength());
     if (batch.length === 0) {
       for (const done of this.idleWaiters.splice(0)) done();
       return;
@@ -127,7 +167,7 @@ export class GroupCommitQueue<T, R> {
       const outcome = outcomes[i];
       if (outcome instanceof Error || outcome === undefined) {
         this.counters.rejectedAppends++;
-        pending.reject(outcome ?? new Error('Group commit returned no outcome for an item'));
+        pending.refuse(outcome instanceof Error ? outcome : new Error('Group commit returned no outcome for an item'));
         return;
       }
       anyCommitted = true;

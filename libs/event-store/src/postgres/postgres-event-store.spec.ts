@@ -205,6 +205,32 @@ describePg('PostgresEventStore', () => {
       }
     });
 
+    it('commits an appendBatch in one transaction, and rejects it as a whole when that transaction fails', async () => {
+      let kill = false;
+      const schema = schemas.next();
+      const store = await createPostgresEventStore({
+        connectionString: TEST_PG_URL,
+        schema,
+        maxBatch: 50,
+        beforeCommit: async ({ backendPid }) => {
+          if (!kill) return;
+          kill = false;
+          await withClient((c) => c.query('SELECT pg_terminate_backend($1)', [backendPid]));
+        },
+      });
+      try {
+        const batch = (tag: string) => Array.from({ length: 120 }, (_, i) => ({ streamId: `${tag}-${i}`, events: [ev()], options: { expectedRevision: 'no_stream' as const } }));
+        const outcomes = await store.appendBatch(batch('ok'));
+        expect(outcomes.filter((o) => o instanceof Error)).toEqual([]);
+        expect(store.stats()).toMatchObject({ flushes: 1, largestBatch: 120 });
+        kill = true;
+        await expect(store.appendBatch(batch('killed'))).rejects.toBeInstanceOf(EventStoreUnavailableError);
+        expect(await countVisible(schema)).toBe(120);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('rejects every caller with EventStoreUnavailableError when the connection dies before COMMIT', async () => {
       let kill = true;
       const schema = schemas.next();

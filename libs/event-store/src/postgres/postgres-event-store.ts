@@ -12,8 +12,10 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   RecordedEventText,
+  StreamAppend,
   SubscribeToAllOptions,
 } from '../event-store.port';
+import { commitValidated } from '../group-commit/commit-validated';
 import { GroupCommitQueue, type GroupCommitStats } from '../group-commit/group-commit-queue';
 import { PostgresAllSubscription, type LogPage } from './postgres-all-subscription';
 import { toAppendRequest, toAppendResult, type AppendOutcomeRow, type AppendRequest } from './postgres-append-request';
@@ -78,6 +80,13 @@ export class PostgresEventStore implements EventStore {
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     return this.queue.enqueue(toAppendRequest(validateAppend(streamId, events, options?.expectedRevision)));
+  }
+
+  async appendBatch(appends: readonly StreamAppend[]): Promise<ReadonlyArray<AppendResult | Error>> {
+    this.assertOpen();
+    return commitValidated(appends, (a) => toAppendRequest(validateAppend(a.streamId, a.events, a.options?.expectedRevision)), (valid) =>
+      this.queue.enqueueAll(valid),
+    );
   }
 
   onAppended(listener: () => void): () => void {

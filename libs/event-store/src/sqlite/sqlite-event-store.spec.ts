@@ -141,6 +141,18 @@ describe('SqliteEventStore', () => {
       expect(await store.readAll({ filter: { streamPrefixes: [p] } })).toHaveLength(200);
     });
 
+    it('commits an appendBatch in one transaction even when it is larger than maxBatch', async () => {
+      const store = await open({ maxBatch: 50 });
+      const p = uniquePrefix('one-commit');
+      const before = store.stats();
+      const outcomes = await store.appendBatch(
+        Array.from({ length: 300 }, (_, i) => ({ streamId: `${p}-${i}`, events: [newEvent()], options: { expectedRevision: 'no_stream' as const } })),
+      );
+      expect(outcomes.filter((o) => o instanceof Error)).toEqual([]);
+      expect(store.stats().flushes - before.flushes).toBe(1);
+      expect(store.stats().largestBatch).toBe(300);
+    });
+
     it('rejects only the appends of a batch that fail their own check', async () => {
       const store = await open();
       const p = uniquePrefix('mixed');

@@ -14,8 +14,10 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   RecordedEventText,
+  StreamAppend,
   SubscribeToAllOptions,
 } from '../event-store.port';
+import { commitValidated } from '../group-commit/commit-validated';
 import type { GroupCommitQueue, GroupCommitStats } from '../group-commit/group-commit-queue';
 import { SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-subscription';
 import { EVENT_COLUMNS, filterToSql, toRecordedEvent, toRecordedEventText, type SqliteEventRow } from './sqlite-event-rows';
@@ -94,6 +96,13 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     if (this.closed) throw new EventStoreClosedError();
     return this.committer.enqueue(validateAppend(streamId, events, options?.expectedRevision, 'canonical'));
+  }
+
+  async appendBatch(appends: readonly StreamAppend[]): Promise<ReadonlyArray<AppendResult | Error>> {
+    if (this.closed) throw new EventStoreClosedError();
+    return commitValidated(appends, (a) => validateAppend(a.streamId, a.events, a.options?.expectedRevision, 'canonical'), (valid) =>
+      this.committer.enqueueAll(valid),
+    );
   }
 
   onAppended(listener: () => void): () => void {

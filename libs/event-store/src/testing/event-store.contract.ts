@@ -1,6 +1,7 @@
 import { EventStoreClosedError, EventStoreErrorCode } from '../event-store.errors';
 import type { EventStore } from '../event-store.port';
 import { appendNotificationContract } from './contract/append-notification.contract';
+import { appendBatchContract } from './contract/append-batch.contract';
 import { appendContract } from './contract/append.contract';
 import { readContract } from './contract/read.contract';
 import { subscriptionContract } from './contract/subscription.contract';
@@ -55,6 +56,7 @@ export function describeEventStoreContract(
     });
 
     appendContract(store);
+    appendBatchContract(store);
     readContract(store);
     subscriptionContract(store);
     appendNotificationContract(store, () => current().openPeer());
