@@ -41,8 +41,8 @@ export interface RawTensor {
 export interface ScoreResult {
   /** Positive-class score per input row. */
   readonly scores: Float32Array;
-  /** Every fetched output for the FIRST row only (what the auditor needs to replay the decision). */
-  readonly firstRowOutputs: Readonly<Record<string, RawTensor>>;
+  /** Every fetched output of input row `row`, JSON-safe (what the auditor needs to replay that row's decision). */
+  outputsOf(row: number): Readonly<Record<string, RawTensor>>;
 }
 
 export interface ModelRuntime {

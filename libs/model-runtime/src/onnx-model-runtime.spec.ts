@@ -60,13 +60,13 @@ withExternalModels('OnnxModelRuntime with converter models', () => {
       const result = await runtime.score(Float32Array.from(io.inputs[0].values), 1);
       expect(result.scores).toHaveLength(1);
       expect(result.scores[0]).toBeCloseTo(expected[0], 6);
-      const probabilities = result.firstRowOutputs.probabilities;
+      const probabilities = result.outputsOf(0).probabilities;
       expect(probabilities.type).toBe('float32');
       expect(probabilities.dims).toEqual([1, 3]);
       probabilities.data.forEach((v, i) => expect(v as number).toBeCloseTo(expected[i], 6));
-      expect(result.firstRowOutputs[labelOutput]).toEqual({ type: 'int64', dims: [1], data: [0] });
+      expect(result.outputsOf(0)[labelOutput]).toEqual({ type: 'int64', dims: [1], data: [0] });
       // JSON-safe: survives a round trip unchanged.
-      expect(JSON.parse(JSON.stringify(result.firstRowOutputs))).toEqual(result.firstRowOutputs);
+      expect(JSON.parse(JSON.stringify(result.outputsOf(0)))).toEqual(result.outputsOf(0));
     } finally {
       await runtime.close();
     }
@@ -97,8 +97,11 @@ withExternalModels('OnnxModelRuntime with converter models', () => {
       // A view into a larger buffer (byteOffset != 0) scores the viewed rows only.
       const view = await runtime.score(values.subarray(2 * base.length, 4 * base.length), 2);
       expect(Array.from(view.scores)).toEqual(Array.from(batch.scores.slice(2, 4)));
-      expect(batch.firstRowOutputs.probabilities.dims).toEqual([1, 3]);
-      expect(batch.firstRowOutputs.label.dims).toEqual([1]);
+      expect(batch.outputsOf(0).probabilities.dims).toEqual([1, 3]);
+      expect(batch.outputsOf(0).label.dims).toEqual([1]);
+      // Each row's outputs are its own slice: row 3 of the batch reads as row 1 of the view.
+      expect(batch.outputsOf(3)).toEqual(view.outputsOf(1));
+      expect(() => batch.outputsOf(rows)).toThrow(RangeError);
     } finally {
       await runtime.close();
     }
@@ -157,7 +160,7 @@ withExternalModels('OnnxModelRuntime with converter models', () => {
       expect(runtime.descriptor.scoreOutput).toEqual({ name: 'dense_1', column: 0 });
       const result = await runtime.score(Float32Array.from(io.inputs[0].values), 1);
       expect(result.scores[0]).toBeCloseTo(io.outputs[0].values[0], 6);
-      expect(result.firstRowOutputs.dense_1.dims).toEqual([1, 1]);
+      expect(result.outputsOf(0).dense_1.dims).toEqual([1, 1]);
     } finally {
       await runtime.close();
     }
@@ -303,8 +306,8 @@ describe('OnnxModelRuntime with verdict.* metadata_props', () => {
       ];
       const result = await runtime.score(Float32Array.from(rows.flat()), 2);
       rows.forEach((row, i) => expect(result.scores[i]).toBeCloseTo(logisticTestScore(model, row), 6));
-      expect(result.firstRowOutputs.label).toEqual({ type: 'int64', dims: [1], data: [1] });
-      expect(result.firstRowOutputs.probabilities.dims).toEqual([1, 2]);
+      expect(result.outputsOf(0).label).toEqual({ type: 'int64', dims: [1], data: [1] });
+      expect(result.outputsOf(0).probabilities.dims).toEqual([1, 2]);
     } finally {
       await runtime.close();
     }

@@ -8,7 +8,7 @@ import { readModelProto, readVerdictMetadata, type ModelProtoSummary, type Score
 import { checkSingleFloatInput, resolveBaseline, resolveFeatures } from './onnx-model-inputs';
 import { selectOutputs } from './score-output-selection';
 import { SessionRuns } from './session-runs';
-import { firstRowToJson } from './tensor-to-json';
+import { rowToJson } from './tensor-to-json';
 import { extractScores } from './score-extraction';
 
 export interface OnnxModelConfig extends Omit<OnnxModelBytesConfig, 'source'> {
@@ -198,9 +198,13 @@ export class OnnxModelRuntime implements ModelRuntime {
       );
     }
     const scores = extractScores(result[scoreOutput.name] as ort.Tensor, scoreOutput, rows);
-    const firstRowOutputs: Record<string, RawTensor> = {};
-    for (const name of outputNames) firstRowOutputs[name] = firstRowToJson(result[name] as ort.Tensor, rows);
-    return { scores, firstRowOutputs };
+    const outputsOf = (row: number): Record<string, RawTensor> => {
+      if (!Number.isInteger(row) || row < 0 || row >= rows) throw new RangeError(`row ${row} is not one of the ${rows} rows scored`);
+      const outputs: Record<string, RawTensor> = {};
+      for (const name of outputNames) outputs[name] = rowToJson(result[name] as ort.Tensor, rows, row);
+      return outputs;
+    };
+    return { scores, outputsOf };
   }
 }
 

@@ -1,5 +1,5 @@
 import { Tensor } from 'onnxruntime-node';
-import { firstRowToJson, toJsonScalar } from './tensor-to-json';
+import { rowToJson, toJsonScalar } from './tensor-to-json';
 
 describe('tensor-to-json', () => {
   it('keeps int64 as numbers while safe and as decimal strings beyond 2^53', () => {
@@ -15,25 +15,25 @@ describe('tensor-to-json', () => {
 
   it('keeps the exact float32 value (widened to a double) and survives JSON', () => {
     const f = new Float32Array([0.1, 1 / 3]);
-    const raw = firstRowToJson(new Tensor('float32', f, [1, 2]), 1);
+    const raw = rowToJson(new Tensor('float32', f, [1, 2]), 1, 0);
     expect(raw.data).toEqual([f[0], f[1]]);
     expect(Math.fround(JSON.parse(JSON.stringify(raw.data[0])) as number)).toBe(f[0]);
   });
 
   it('slices the first row of a batched output', () => {
     const t = new Tensor('float32', Float32Array.from([1, 2, 3, 4, 5, 6]), [3, 2]);
-    expect(firstRowToJson(t, 3)).toEqual({ type: 'float32', dims: [1, 2], data: [1, 2] });
+    expect(rowToJson(t, 3, 0)).toEqual({ type: 'float32', dims: [1, 2], data: [1, 2] });
     const labels = new Tensor('int64', BigInt64Array.from([BigInt(7), BigInt(8)]), [2]);
-    expect(firstRowToJson(labels, 2)).toEqual({ type: 'int64', dims: [1], data: [7] });
+    expect(rowToJson(labels, 2, 0)).toEqual({ type: 'int64', dims: [1], data: [7] });
   });
 
   it('keeps an output whole when it has no leading batch dimension', () => {
     const t = new Tensor('float32', Float32Array.from([1, 2, 3]), [3]);
-    expect(firstRowToJson(t, 2)).toEqual({ type: 'float32', dims: [3], data: [1, 2, 3] });
+    expect(rowToJson(t, 2, 0)).toEqual({ type: 'float32', dims: [3], data: [1, 2, 3] });
   });
 
   it('turns bool and string tensors into booleans and strings', () => {
-    expect(firstRowToJson(new Tensor('bool', Uint8Array.from([1, 0]), [2]), 2).data).toEqual([true]);
-    expect(firstRowToJson(new Tensor('string', ['a', 'b'], [2]), 2).data).toEqual(['a']);
+    expect(rowToJson(new Tensor('bool', Uint8Array.from([1, 0]), [2]), 2, 0).data).toEqual([true]);
+    expect(rowToJson(new Tensor('string', ['a', 'b'], [2]), 2, 0).data).toEqual(['a']);
   });
 });

@@ -19,11 +19,6 @@ export function toJsonScalar(value: unknown): JsonScalar {
   return String(value);
 }
 
-/** The slice of an output that belongs to the first input row, as a JSON-safe RawTensor. */
-export function firstRowToJson(tensor: Tensor, rows: number): RawTensor {
-  return rowToJson(tensor, rows, 0);
-}
-
 /** The slice of an output that belongs to input row `row` of `rows`, as a JSON-safe RawTensor. */
 export function rowToJson(tensor: Tensor, rows: number, row: number): RawTensor {
   const dims = tensor.dims.map(Number);

@@ -5,7 +5,6 @@ import {
   canonicalJson,
   decide,
   decisionIdFor,
-  explanationRows,
   routeRequest,
   sha256Hex,
   type DecisionDeployment,
@@ -13,35 +12,38 @@ import {
   type DecisionRequest,
   type ShadowResult,
 } from '@verdict/domain';
-import type { ScoreResult } from '@verdict/model-runtime';
 import { DeploymentRuntime } from '../deployment/deployment-runtime';
-import type { Arm } from '../deployment/routing-table';
+import type { Arm, RoutingTable } from '../deployment/routing-table';
+import { RowRun, type RowSlot } from './row-run';
 
 const ms = (from: number, to: number): number => Math.round((to - from) * 1000) / 1000;
-
-interface Scored {
-  readonly values: Float32Array;
-  readonly result: ScoreResult;
-  readonly featuresDone: number;
-}
-
-/** Builds an arm's feature row and explanation rows and scores them in one batched run. */
-async function scoreOn(arm: Arm, request: DecisionRequest): Promise<Scored> {
-  const values = arm.model.plan.build(request);
-  const featuresDone = performance.now();
-  const rows = explanationRows(values, arm.model.baseline);
-  const result = await arm.model.runtime.score(rows, values.length + 1);
-  if (!Number.isFinite(result.scores[0])) throw new RangeError(`model produced a non-finite score (${result.scores[0]})`);
-  return { values, result, featuresDone };
-}
-
 const failure = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+export interface ScoringItem {
+  readonly request: DecisionRequest;
+  readonly requestHash: string;
+}
+
+/** One item's place in the runs: where it decides, and its shadow row in shadow mode. */
+interface Placement {
+  run: RowRun;
+  slot: RowSlot;
+  deployment: { -readonly [K in keyof DecisionDeployment]: DecisionDeployment[K] };
+  shadow?: RowSlot;
+}
+
+/** The runs of one scoring: one per model (the champion's, the challenger's), each a single model run. */
+interface Runs {
+  readonly champion: RowRun;
+  readonly challenger: RowRun | null;
+}
+
 /**
- * Routes a request to an arm of the deployment in force, scores it there (the row plus its explanation rows, one
- * model run) and applies the pure decide step. In shadow mode the challenger scores the same request in the same
- * command; its verdict is recorded, and its failure never fails or changes the decision. A canary challenger that
- * fails hands the request to the champion, and the event says so.
+ * Routes requests to the arms of the deployment in force and scores them there (each request's row plus its
+ * explanation rows), then applies the pure decide step. Everything asked at once is one model run per model, however
+ * many requests: a batch command and a single one take the same path. In shadow mode the challenger scores the same
+ * requests in its run; its verdict is recorded, and its failure never fails or changes a decision. A canary
+ * challenger that fails hands its requests to the champion, and their events say so.
  */
 @Injectable()
 export class DecisionScorer {
@@ -52,68 +54,119 @@ export class DecisionScorer {
   }
 
   async score(request: DecisionRequest, requestHash: string, startedAt: number): Promise<DecisionMade> {
+    const [outcome] = await this.scoreAll([{ request, requestHash }], startedAt);
+    if (outcome instanceof Error) throw outcome;
+    return outcome as DecisionMade;
+  }
+
+  /**
+   * One outcome per item, in order: its decision, or the error that stopped it alone (its model output was not a
+   * finite score). A champion run that fails throws: no item can be decided then.
+   */
+  async scoreAll(items: readonly ScoringItem[], startedAt: number): Promise<Array<DecisionMade | Error>> {
     const table = this.deployment.require();
-    table.acquire(); // these sessions stay open until this decision is made, whatever changes meanwhile
+    table.acquire(); // these sessions stay open until these decisions are made, whatever changes meanwhile
     try {
-      const route = routeRequest(table.challenger, request);
-      const shadowArm = route.shadow ? table.challenger : null;
-      const shadow = shadowArm ? this.shadow(shadowArm, request) : undefined;
-      let arm: Arm = route.arm === 'challenger' && table.challenger ? table.challenger : table.champion;
-      const deployment: { -readonly [K in keyof DecisionDeployment]: DecisionDeployment[K] } = {
-        revision: table.revision,
-        arm: route.arm,
-        bucket: route.bucket,
-      };
-      let scored: Scored;
-      try {
-        scored = await scoreOn(arm, request);
-      } catch (error) {
-        if (arm === table.champion) throw error;
-        deployment.arm = 'champion';
-        deployment.challengerError = failure(error);
-        arm = table.champion;
-        scored = await scoreOn(arm, request);
-      }
+      const runs: Runs = { champion: new RowRun(table.champion), challenger: table.challenger ? new RowRun(table.challenger) : null };
+      const placements = items.map((item) => place(table, runs, item.request));
+      const featuresDone = performance.now();
+      // Both models at once; a failed challenger run is recorded, never thrown.
+      const [challenger] = await Promise.all([runs.challenger && !runs.challenger.empty ? timed(runs.challenger) : undefined, runs.champion.run()]);
+      await rescueCanary(runs, items, placements, challenger?.error);
       const inferenceDone = performance.now();
-      return decide({
-        decisionId: decisionIdFor(request.transactionId),
-        request,
-        requestHash,
-        featureNames: arm.model.plan.names,
-        featureValues: scored.values,
-        baseline: arm.model.baseline,
-        scores: scored.result.scores,
-        model: arm.model.snapshot,
-        modelOutputs: scored.result.firstRowOutputs,
-        policy: arm.policy,
-        decidedAt: new Date().toISOString(),
-        timings: {
-          featuresMs: ms(startedAt, scored.featuresDone),
-          inferenceMs: ms(scored.featuresDone, inferenceDone),
-          totalMs: ms(startedAt, performance.now()),
-        },
-        deployment,
-        ...(shadow ? { shadow: await shadow } : {}),
+      const decidedAt = new Date().toISOString();
+      const timings = { featuresMs: ms(startedAt, featuresDone), inferenceMs: ms(featuresDone, inferenceDone), totalMs: ms(startedAt, performance.now()) };
+      return items.map((item, i) => {
+        const p = placements[i] as Placement;
+        try {
+          const scored = p.run.scoresOf(p.slot);
+          return decide({
+            decisionId: decisionIdFor(item.request.transactionId),
+            request: item.request,
+            requestHash: item.requestHash,
+            featureNames: p.run.arm.model.plan.names,
+            featureValues: p.slot.values,
+            baseline: p.run.arm.model.baseline,
+            scores: scored.scores,
+            model: p.run.arm.model.snapshot,
+            modelOutputs: scored.outputs,
+            policy: p.run.arm.policy,
+            decidedAt,
+            timings,
+            deployment: p.deployment,
+            ...(p.shadow && runs.challenger ? { shadow: shadowOf(runs.challenger, p.shadow, challenger?.error, challenger?.ms ?? 0) } : {}),
+          });
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
       });
     } finally {
       table.release();
     }
   }
+}
 
-  /**
-   * The challenger's verdict on the same request, or the reason it has none. Never throws. One row: a shadow records
-   * no reasons, so it skips the explanation rows (a decision's run is 1 + F rows).
-   */
-  private async shadow(arm: Arm, request: DecisionRequest): Promise<ShadowResult> {
-    const started = performance.now();
-    const base = { model: arm.model.snapshot, policy: arm.policy };
-    try {
-      const result = await arm.model.runtime.score(arm.model.plan.build(request), 1);
-      const score = result.scores[0];
-      if (!Number.isFinite(score)) throw new RangeError(`model produced a non-finite score (${score})`);
-      return { ...base, score, outcome: applyPolicy(score, arm.policy), modelOutputs: result.firstRowOutputs, inferenceMs: ms(started, performance.now()) };
-    } catch (error) {
-      return { ...base, inferenceMs: ms(started, performance.now()), error: failure(error) };
-    }
+function place(table: RoutingTable, runs: Runs, request: DecisionRequest): Placement {
+  const route = routeRequest(table.challenger, request);
+  const run = route.arm === 'challenger' && runs.challenger ? runs.challenger : runs.champion;
+  const placement: Placement = {
+    run,
+    slot: run.add(request, true),
+    deployment: { revision: table.revision, arm: route.arm, bucket: route.bucket },
+  };
+  // A shadow records no reasons, so it runs the request's row alone.
+  if (route.shadow && runs.challenger) placement.shadow = runs.challenger.add(request, false);
+  return placement;
+}
+
+/** The challenger's verdict on a request in shadow mode, or the reason it has none. */
+function shadowOf(run: RowRun, slot: RowSlot, runError: string | undefined, inferenceMs: number): ShadowResult {
+  const arm: Arm = run.arm;
+  const base = { model: arm.model.snapshot, policy: arm.policy, inferenceMs };
+  if (runError !== undefined) return { ...base, error: runError };
+  try {
+    const scored = run.scoresOf(slot);
+    const score = scored.scores[0] as number;
+    return { ...base, score, outcome: applyPolicy(score, arm.policy), modelOutputs: scored.outputs };
+  } catch (error) {
+    return { ...base, error: failure(error) };
   }
+}
+
+/** Runs the challenger's rows: how long it took, and its failure if it failed. */
+async function timed(run: RowRun): Promise<{ ms: number; error?: string }> {
+  const started = performance.now();
+  try {
+    await run.run();
+    return { ms: ms(started, performance.now()) };
+  } catch (error) {
+    return { ms: ms(started, performance.now()), error: failure(error) };
+  }
+}
+
+/**
+ * Canary requests whose challenger run failed, or whose own challenger score was not finite, are decided by the
+ * champion instead (in a run of their own, after the first), and their events carry the challenger's error.
+ */
+async function rescueCanary(runs: Runs, items: readonly ScoringItem[], placements: Placement[], runError: string | undefined): Promise<void> {
+  const challenger = runs.challenger;
+  if (!challenger) return;
+  const rescue = new RowRun(runs.champion.arm);
+  placements.forEach((p, i) => {
+    if (p.run !== challenger) return;
+    let error = runError;
+    if (error === undefined) {
+      try {
+        challenger.scoresOf(p.slot);
+      } catch (e) {
+        error = failure(e);
+      }
+    }
+    if (error === undefined) return;
+    p.run = rescue;
+    p.slot = rescue.add((items[i] as ScoringItem).request, true);
+    p.deployment.arm = 'champion';
+    p.deployment.challengerError = error;
+  });
+  if (!rescue.empty) await rescue.run();
 }

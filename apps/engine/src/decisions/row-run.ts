@@ -1,0 +1,61 @@
+import { explanationRows, type DecisionRequest } from '@verdict/domain';
+import type { RawTensor, ScoreResult } from '@verdict/model-runtime';
+import type { Arm } from '../deployment/routing-table';
+
+/** Where one request's rows sit in a run, and what they scored. */
+export interface RowSlot {
+  readonly values: Float32Array;
+  readonly firstRow: number;
+  readonly rows: number;
+}
+
+export interface SlotScores {
+  /** scores[0]: the request's row; then its explanation rows, if it had them. */
+  readonly scores: Float32Array;
+  readonly outputs: Readonly<Record<string, RawTensor>>;
+}
+
+/**
+ * Many requests' rows for one arm's model, run together: a decision adds its row and its explanation rows (1 + F),
+ * a shadow only its row. Rows are independent in the model, so each request's scores are those it would get alone.
+ */
+export class RowRun {
+  private readonly slots: RowSlot[] = [];
+  private rowCount = 0;
+  private result: ScoreResult | undefined;
+
+  constructor(readonly arm: Arm) {}
+
+  get empty(): boolean {
+    return this.slots.length === 0;
+  }
+
+  /** Adds a request's row (and its explanation rows when `explain`); returns its slot. */
+  add(request: DecisionRequest, explain: boolean): RowSlot {
+    const values = this.arm.model.plan.build(request);
+    const slot = { values, firstRow: this.rowCount, rows: explain ? values.length + 1 : 1 };
+    this.slots.push(slot);
+    this.rowCount += slot.rows;
+    return slot;
+  }
+
+  /** One model run over every row added (none when nothing was added). */
+  async run(): Promise<void> {
+    if (this.empty) return;
+    const width = this.arm.model.plan.width;
+    const all = new Float32Array(this.rowCount * width);
+    for (const slot of this.slots) {
+      if (slot.rows === 1) all.set(slot.values, slot.firstRow * width);
+      else explanationRows(slot.values, this.arm.model.baseline, all, slot.firstRow * width);
+    }
+    this.result = await this.arm.model.runtime.score(all, this.rowCount);
+  }
+
+  /** What a slot scored; throws RangeError when its own score is not finite (that request alone failed). */
+  scoresOf(slot: RowSlot): SlotScores {
+    if (!this.result) throw new Error('the run has not been made');
+    const scores = this.result.scores.subarray(slot.firstRow, slot.firstRow + slot.rows);
+    if (!Number.isFinite(scores[0])) throw new RangeError(`model produced a non-finite score (${scores[0]})`);
+    return { scores, outputs: this.result.outputsOf(slot.firstRow) };
+  }
+}
