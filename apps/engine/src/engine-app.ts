@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import { DECISION_REQUEST_MAX_BYTES, LABEL_BATCH_MAX_BYTES } from '@verdict/domain';
+import { DECISION_BATCH_MAX_BYTES, DECISION_REQUEST_MAX_BYTES, LABEL_BATCH_MAX_BYTES } from '@verdict/domain';
 import type { VerdictConfig } from '@verdict/config';
 import { EngineModule } from './engine.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
@@ -19,7 +19,7 @@ export interface EngineApp {
 export const INFERENCE_BODY_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
- * Builds the engine (not yet listening). Fastify does the body handling: 64 KiB limit (8 MiB for /v2 inference and label batches),
+ * Builds the engine (not yet listening). Fastify does the body handling: 64 KiB limit (8 MiB for /v2 inference and for decision and label batches),
  * JSON only (text/plain is removed so anything but application/json is a 415), and multipart for model uploads
  * (streamed by @fastify/multipart, limited by VERDICT_MODEL_MAX_BYTES). Nest routes Fastify's errors (and unknown
  * routes) through the same global filter, so they are problem+json like ours.
@@ -35,6 +35,7 @@ export async function createEngineApp(
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/v2/')) route.bodyLimit = INFERENCE_BODY_MAX_BYTES;
     if (route.url === '/v1/labels/batch') route.bodyLimit = LABEL_BATCH_MAX_BYTES;
+    if (route.url === '/v1/decisions/batch') route.bodyLimit = DECISION_BATCH_MAX_BYTES;
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(EngineModule.forRoot(config, logger, overrides), adapter, {

@@ -11,9 +11,11 @@ import type { DataSource } from 'typeorm';
 import { DecisionContextController } from './context/decision-context.controller';
 import { DecisionContextReader } from './context/decision-context';
 import { DecisionLocator } from './decisions/decision-locator';
+import { DecisionRecorder } from './decisions/decision-recorder';
 import { DecisionScorer } from './decisions/decision-scorer';
 import { DecisionsController } from './decisions/decisions.controller';
 import { GetDecisionHandler, GetTransactionDecisionHandler, ListDecisionsHandler } from './decisions/decision-query.handlers';
+import { DecideBatchHandler } from './decisions/decide-batch.handler';
 import { MakeDecisionHandler } from './decisions/make-decision.handler';
 import { RecentDecisions } from './decisions/recent-decisions';
 import { CanaryAnalyst } from './deployment/canary-analyst';
@@ -159,7 +161,9 @@ export class EngineModule {
       DecisionMetrics,
       LogPositionMetrics,
       DecisionScorer,
+      DecisionRecorder,
       MakeDecisionHandler,
+      DecideBatchHandler,
       GetDecisionHandler,
       GetTransactionDecisionHandler,
       ListDecisionsHandler,

@@ -38,3 +38,12 @@ export const decisionRequestSchema = z
   .strict();
 
 export type DecisionRequest = z.infer<typeof decisionRequestSchema>;
+
+/** Requests per batch command, and the batch body's limit. */
+export const DECISION_BATCH_MAX = 1000;
+export const DECISION_BATCH_MAX_BYTES = 8 * 1024 * 1024;
+
+/** The batch envelope (POST /v1/decisions/batch); each item is validated on its own, so a bad one fails only itself. */
+export const decisionBatchSchema = z
+  .object({ items: z.array(z.unknown()).min(1).max(DECISION_BATCH_MAX) })
+  .strict();

@@ -1,9 +1,14 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { toDecisionResponse, validateDecisionRequest } from '@verdict/domain';
+import { decisionBatchSchema, toDecisionResponse, validateDecisionRequest, validateObject, decisionRequestSchema, type DecisionRequest } from '@verdict/domain';
+import type { Logger } from 'pino';
+import { LOGGER } from '../infrastructure/tokens';
+import { validBody } from '../http/validate-body';
+import { DecideBatchCommand } from './decide-batch.command';
+import { decidedItem, invalidItem, type BatchItemResult } from './decision-batch-results';
 import { ProblemException } from '../http/problem.exception';
 import type { DecisionAuditRecord } from './decision-audit-record';
 import type { DecisionPage } from './decision-page';
@@ -23,6 +28,7 @@ export class DecisionsController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     private readonly recent: RecentDecisions,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** 201 with a new decision, or 200 + `Idempotent-Replayed: true` with the original one on a retry. */
@@ -33,8 +39,7 @@ export class DecisionsController {
     if (!valid.ok) {
       throw new ProblemException('validation-failed', `The decision request has ${valid.errors.length} invalid field(s).`, { errors: valid.errors });
     }
-    const header = req.headers[CORRELATION_HEADER];
-    const correlationId = typeof header === 'string' && SAFE_ID.test(header) ? header : randomUUID();
+    const correlationId = correlationOf(req);
     const result = await this.commands.execute(new MakeDecisionCommand(valid.value, correlationId, startedAt));
     const response = toDecisionResponse(result.event, result.position);
     // Before the answer leaves: its Location must be readable from then on, read model or not.
@@ -46,6 +51,38 @@ export class DecisionsController {
       .header('idempotent-replayed', result.created ? 'false' : 'true')
       .header('server-timing', `decide;dur=${result.event.timings.totalMs}, append;dur=${result.appendMs.toFixed(3)}`)
       .send(response);
+  }
+
+  /**
+   * Up to 1000 decision requests, each with exactly a single command's semantics; 200 with one result per item, in
+   * order, once every new decision among them is durable. An invalid item writes nothing and stops no other.
+   */
+  @Post('v1/decisions/batch')
+  @HttpCode(200)
+  async decideBatch(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const startedAt = performance.now();
+    const { items } = validBody(decisionBatchSchema, body);
+    const correlationId = correlationOf(req);
+    const results = new Array<BatchItemResult>(items.length);
+    const valid: DecisionRequest[] = [];
+    const slots: number[] = [];
+    items.forEach((item, index) => {
+      const checked = validateObject(decisionRequestSchema, item, `/items/${index}`);
+      if (!checked.ok) results[index] = invalidItem(index, checked.errors);
+      else {
+        valid.push(checked.value);
+        slots.push(index);
+      }
+    });
+    const outcomes = valid.length > 0 ? await this.commands.execute(new DecideBatchCommand(valid, correlationId, startedAt)) : [];
+    outcomes.forEach((outcome, k) => {
+      const index = slots[k] as number;
+      const { result, internal } = decidedItem(index, outcome);
+      if (internal) this.logger.error({ err: internal, index, correlationId }, 'batch item failed');
+      if ('decision' in result) this.recent.remember(result.decision.decisionId, result.decision.transactionId);
+      results[index] = result;
+    });
+    void reply.status(200).header(CORRELATION_HEADER, correlationId).send({ results });
   }
 
   @Get('v1/decisions/:decisionId')
@@ -67,4 +104,10 @@ export class DecisionsController {
     if (!record) throw new ProblemException('decision-not-found', `No decision has been recorded for transaction "${transactionId}".`);
     return record;
   }
+}
+
+/** The caller's correlation id when it is a safe id, else a new one. */
+function correlationOf(req: FastifyRequest): string {
+  const header = req.headers[CORRELATION_HEADER];
+  return typeof header === 'string' && SAFE_ID.test(header) ? header : randomUUID();
 }

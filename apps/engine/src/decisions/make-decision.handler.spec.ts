@@ -7,6 +7,7 @@ import type { DecisionRequest } from '@verdict/domain';
 import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
 import { demoDeployment } from '../deployment/testing/demo-deployment';
 import { DecisionMetrics } from '../metrics/decision-metrics';
+import { DecisionRecorder } from './decision-recorder';
 import { DecisionScorer } from './decision-scorer';
 import { IdempotencyConflictError } from './idempotency-conflict.error';
 import { MakeDecisionCommand } from './make-decision.command';
@@ -24,7 +25,7 @@ describe('MakeDecisionHandler', () => {
     const config = loadConfig({ VERDICT_DATA_DIR: dir });
     store = await createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
     deployment = await demoDeployment(config.policy);
-    handler = new MakeDecisionHandler(store, new DecisionScorer(deployment.runtime), new DecisionMetrics());
+    handler = new MakeDecisionHandler(new DecisionRecorder(store, new DecisionScorer(deployment.runtime), new DecisionMetrics()));
   });
   afterAll(async () => {
     await store.close();

@@ -9,6 +9,7 @@ import { auditPaths, auditSchemas } from './openapi-audit';
 import { exportPaths, exportSchemas } from './openapi-exports';
 import { graphqlPaths, graphqlSchemas } from './openapi-graphql';
 import { driftPaths, driftSchemas } from './openapi-drift';
+import { batchPaths, batchSchemas } from './openapi-batch';
 import { PROBLEM_TYPES } from './problem-types';
 
 type Schema = Record<string, unknown>;
@@ -224,6 +225,7 @@ export function openApiDocument(version: string): Schema {
       '/health/ready': { get: { summary: 'Readiness, with projection lag', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain exposition format' } } } },
       '/problems/{code}': { get: { summary: 'What a problem type means', parameters: [pathParam('code')], responses: { '200': { description: 'Description' }, '404': problemResponse('Unknown problem type') } } },
+      ...batchPaths(),
       ...lifecyclePaths(),
       ...replayPaths(),
       ...labelPaths(),
@@ -242,6 +244,7 @@ export function openApiDocument(version: string): Schema {
         DecisionSummary: decisionSummary,
         DecisionPage: decisionPage,
         Problem: problem,
+        ...batchSchemas(),
         ...lifecycleSchemas(),
         ...replaySchemas(),
         ...labelSchemas(),

@@ -1,0 +1,24 @@
+import { toDecisionResponse, type DecisionResponse, type FieldError } from '@verdict/domain';
+import { toProblem } from '../http/problem-mapping';
+import { problem, type ProblemDocument } from '../http/problem-types';
+import type { DecisionOutcome } from './decision-recorder';
+
+/** One item's answer in a batch, at its index: the status a single command would have had, and its body. */
+export type BatchItemResult =
+  | { readonly index: number; readonly status: 200 | 201; readonly decision: DecisionResponse }
+  | { readonly index: number; readonly status: number; readonly problem: ProblemDocument };
+
+export const invalidItem = (index: number, errors: readonly FieldError[]): BatchItemResult => ({
+  index,
+  status: 400,
+  problem: problem('validation-failed', `Item ${index} has ${errors.length} invalid field(s).`, { errors }),
+});
+
+/** A decided item's answer; `internal` tells the caller to log the error behind a 5xx item. */
+export function decidedItem(index: number, outcome: DecisionOutcome): { result: BatchItemResult; internal?: Error } {
+  if (outcome instanceof Error) {
+    const { doc, internal } = toProblem(outcome);
+    return { result: { index, status: doc.status, problem: doc }, ...(internal ? { internal: outcome } : {}) };
+  }
+  return { result: { index, status: outcome.created ? 201 : 200, decision: toDecisionResponse(outcome.event, outcome.position) } };
+}

@@ -1,0 +1,184 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import {
+  DECISION_MADE,
+  DECISION_MADE_SCHEMA_VERSION,
+  decisionStreamId,
+  upcastDecisionMade,
+  type DecisionEventMetadata,
+  type DecisionMade,
+  type DecisionRequest,
+} from '@verdict/domain';
+import { NO_STREAM, isWrongExpectedRevision, type AppendResult, type EventStore } from '@verdict/event-store';
+import { EVENT_STORE } from '../infrastructure/tokens';
+import { DecisionMetrics } from '../metrics/decision-metrics';
+import { DecisionScorer } from './decision-scorer';
+import { CorruptDecisionStreamError, IdempotencyConflictError } from './idempotency-conflict.error';
+import type { MakeDecisionResult } from './make-decision.command';
+
+const PRODUCER = 'verdict-engine';
+
+/** A decision as stored: what a retry of its transaction is answered with. */
+interface Stored {
+  readonly event: DecisionMade;
+  readonly position: bigint;
+}
+
+/** A validated request to decide, with its hash and where it came from. */
+export interface DecisionItem {
+  readonly request: DecisionRequest;
+  readonly requestHash: string;
+  readonly correlationId: string;
+}
+
+/** What one item came to: its result, or the error that answers it alone (a conflict, a model failure). */
+export type DecisionOutcome = MakeDecisionResult | Error;
+
+/**
+ * Decides and durably records one request or many: every new transaction is scored in one run per model and
+ * appended with "stream must not exist" in one group commit; each is answered only after that commit. A transaction
+ * already decided answers with the stored decision if the request is the same, else a conflict. The same transaction
+ * twice in one call, or in flight in another request of this process, is decided once (single flight), so requests
+ * never race each other.
+ * @throws when the store or the champion model fails: then no item of the call may be taken as decided.
+ */
+@Injectable()
+export class DecisionRecorder {
+  /** Transactions being decided in this process → their stored decision once known. */
+  private readonly flights = new Map<string, Promise<Stored>>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly scorer: DecisionScorer,
+    private readonly metrics: DecisionMetrics,
+  ) {}
+
+  async record(items: readonly DecisionItem[], startedAt: number): Promise<DecisionOutcome[]> {
+    const outcomes = new Array<DecisionOutcome>(items.length);
+    const leaders: number[] = [];
+    const followers: number[] = [];
+    const elsewhere: number[] = [];
+    const seen = new Set<string>();
+    items.forEach((item, i) => {
+      const tx = item.request.transactionId;
+      if (seen.has(tx)) followers.push(i);
+      else if (this.flights.has(tx)) elsewhere.push(i);
+      else leaders.push(i);
+      seen.add(tx);
+    });
+    const originals = new Map<string, Promise<Stored>>();
+    const settle = new Map<string, { resolve: (s: Stored) => void; reject: (e: unknown) => void }>();
+    for (const i of leaders) {
+      const tx = (items[i] as DecisionItem).request.transactionId;
+      const original = new Promise<Stored>((resolve, reject) => settle.set(tx, { resolve, reject }));
+      original.catch(() => undefined); // its failure is reported through the outcomes, never unhandled
+      originals.set(tx, original);
+      this.flights.set(tx, original);
+    }
+    try {
+      await this.decideNew(items, leaders, outcomes, startedAt, (tx, stored) => settle.get(tx)?.resolve(stored));
+    } finally {
+      for (const i of leaders) {
+        const tx = (items[i] as DecisionItem).request.transactionId;
+        const outcome = outcomes[i];
+        settle.get(tx)?.reject(outcome instanceof Error ? outcome : new Error('the decision was not recorded'));
+        this.flights.delete(tx);
+      }
+    }
+    await Promise.all(elsewhere.map(async (i) => (outcomes[i] = await this.joinFlight(items[i] as DecisionItem, startedAt))));
+    for (const i of followers) {
+      // Its transaction came earlier in this call: answered as a retry of that decision (or with its failure).
+      const item = items[i] as DecisionItem;
+      const original = originals.get(item.request.transactionId) ?? this.flights.get(item.request.transactionId);
+      outcomes[i] = original ? await original.then((s) => this.asRetry(s, item.requestHash), asError) : (await this.record([item], startedAt))[0] as DecisionOutcome;
+    }
+    return outcomes;
+  }
+
+  /** Scores the leaders together and appends their decisions in one batch; fills in their outcomes. */
+  private async decideNew(
+    items: readonly DecisionItem[],
+    leaders: readonly number[],
+    outcomes: DecisionOutcome[],
+    startedAt: number,
+    known: (tx: string, stored: Stored) => void,
+  ): Promise<void> {
+    if (leaders.length === 0) return;
+    const scored = await this.scorer.scoreAll(leaders.map((i) => items[i] as DecisionItem), startedAt);
+    const decided: { index: number; event: DecisionMade }[] = [];
+    scored.forEach((outcome, k) => {
+      const index = leaders[k] as number;
+      if (outcome instanceof Error) outcomes[index] = outcome;
+      else decided.push({ index, event: outcome });
+    });
+    const appendStart = performance.now();
+    let appended: ReadonlyArray<AppendResult | Error>;
+    try {
+      appended = await this.store.appendBatch(decided.map(({ index, event }) => this.appendOf(items[index] as DecisionItem, event)));
+    } catch (error) {
+      this.metrics.appendFailed();
+      throw error;
+    }
+    const appendMs = performance.now() - appendStart;
+    await Promise.all(
+      decided.map(async ({ index, event }, k) => {
+        const result = appended[k];
+        const item = items[index] as DecisionItem;
+        if (result instanceof Error) {
+          if (!isWrongExpectedRevision(result)) {
+            this.metrics.appendFailed();
+            throw result;
+          }
+          const stored = await this.readStored(item.request.transactionId);
+          known(item.request.transactionId, stored);
+          outcomes[index] = this.asRetry(stored, item.requestHash);
+          return;
+        }
+        this.metrics.recorded(event, appendMs);
+        known(item.request.transactionId, { event, position: (result as AppendResult).position });
+        outcomes[index] = { created: true, event, position: (result as AppendResult).position, appendMs };
+      }),
+    );
+  }
+
+  /** The transaction is being decided by another request here: answer from its decision, or try on our own. */
+  private async joinFlight(item: DecisionItem, startedAt: number): Promise<DecisionOutcome> {
+    const stored = await this.flights.get(item.request.transactionId)?.catch(() => undefined);
+    if (stored) return this.asRetry(stored, item.requestHash);
+    // The attempt we joined failed: this request gets its own, so it is answered for its own body.
+    const [own] = await this.record([item], startedAt);
+    return own as DecisionOutcome;
+  }
+
+  private appendOf(item: DecisionItem, event: DecisionMade) {
+    const metadata: DecisionEventMetadata = {
+      correlationId: item.correlationId,
+      causationId: item.correlationId,
+      schemaVersion: DECISION_MADE_SCHEMA_VERSION,
+      producer: PRODUCER,
+    };
+    return {
+      streamId: decisionStreamId(item.request.transactionId),
+      events: [{ id: event.decisionId, type: DECISION_MADE, data: event as unknown as Record<string, unknown>, metadata: { ...metadata } }],
+      options: { expectedRevision: NO_STREAM },
+    };
+  }
+
+  private async readStored(transactionId: string): Promise<Stored> {
+    const streamId = decisionStreamId(transactionId);
+    const [first] = await this.store.readStream(streamId, { maxCount: 1 });
+    if (!first || first.type !== DECISION_MADE) throw new CorruptDecisionStreamError(streamId);
+    return { event: upcastDecisionMade(first.data), position: first.position };
+  }
+
+  private asRetry(stored: Stored, requestHash: string): DecisionOutcome {
+    if (stored.event.requestHash !== requestHash) {
+      this.metrics.conflict();
+      return new IdempotencyConflictError(stored.event.transactionId, stored.event.decisionId);
+    }
+    this.metrics.replayed();
+    return { created: false, event: stored.event, position: stored.position, appendMs: 0 };
+  }
+}
+
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));

@@ -1,0 +1,103 @@
+import { FeaturePlan, type DecisionRequest, type ModelVersionRegisteredV1, type PolicySnapshot } from '@verdict/domain';
+import { OnnxModelRuntime, type ModelRuntime } from '@verdict/model-runtime';
+import { demoModelBytes } from '../../../../test/support/model-fixtures';
+import type { DeploymentRuntime } from '../deployment/deployment-runtime';
+import { LoadedModel } from '../deployment/loaded-model';
+import { RoutingTable, type ChallengerArm } from '../deployment/routing-table';
+import { DecisionScorer } from './decision-scorer';
+
+const policy: PolicySnapshot = { version: 'p1', reviewThreshold: 0.5, declineThreshold: 0.8 } as PolicySnapshot;
+
+const request = (i: number, amount = 40 + i): DecisionRequest => ({
+  transactionId: `tx-${i}`,
+  occurredAt: '2026-03-03T02:10:00Z',
+  amount,
+  currency: 'EUR',
+  cardId: `card-${i}`,
+  merchantId: `m-${i % 3}`,
+  channel: 'ecom',
+  country: 'DE',
+});
+
+/** A real session that fails every run from the moment it is told to: a challenger going bad. */
+function failing(runtime: ModelRuntime): ModelRuntime & { fail: boolean } {
+  const wrapper = {
+    fail: true,
+    descriptor: runtime.descriptor,
+    score: (values: Float32Array, rows: number) => (wrapper.fail ? Promise.reject(new Error('challenger session is gone')) : runtime.score(values, rows)),
+    close: () => runtime.close(),
+  };
+  return wrapper;
+}
+
+async function loaded(version: string, wrap: (r: ModelRuntime) => ModelRuntime = (r) => r): Promise<LoadedModel> {
+  const runtime = await OnnxModelRuntime.fromBytes(demoModelBytes(), { source: 'demo', name: 'fraud-demo', version });
+  const model = new LoadedModel({ name: 'fraud-demo', version } as ModelVersionRegisteredV1, wrap(runtime), new FeaturePlan(runtime.descriptor.features), () => undefined);
+  model.retain();
+  return model;
+}
+
+function scorerFor(table: RoutingTable): DecisionScorer {
+  return new DecisionScorer({ require: () => table } as unknown as DeploymentRuntime);
+}
+
+describe('DecisionScorer', () => {
+  const opened: LoadedModel[] = [];
+  const open = async (version: string, wrap?: (r: ModelRuntime) => ModelRuntime) => {
+    const m = await loaded(version, wrap);
+    opened.push(m);
+    return m;
+  };
+  afterAll(async () => {
+    for (const m of opened) m.release();
+  });
+
+  it('scores many requests in one run exactly as it scores each alone', async () => {
+    const champion = await open('1.0.0');
+    const scorer = scorerFor(new RoutingTable(3, {} as never, { model: champion, policy }, null, null));
+    const items = Array.from({ length: 12 }, (_, i) => ({ request: request(i, i * 97.5), requestHash: `h${i}` }));
+    const together = await scorer.scoreAll(items, performance.now());
+    for (const [i, item] of items.entries()) {
+      const alone = await scorer.score(item.request, item.requestHash, performance.now());
+      const batched = together[i];
+      if (batched instanceof Error) throw batched;
+      expect(batched.score).toBe(alone.score);
+      expect(batched.modelOutputs).toEqual(alone.modelOutputs);
+      expect(batched.reasons).toEqual(alone.reasons);
+      expect(batched.features).toEqual(alone.features);
+      expect(batched.deployment).toEqual({ revision: 3, arm: 'champion', bucket: null });
+    }
+  });
+
+  it('hands canary requests to the champion when the challenger run fails, and records why', async () => {
+    const champion = await open('1.0.0');
+    const challengerModel = await open('2.0.0', failing);
+    const challenger: ChallengerArm = { model: challengerModel, policy, deploymentId: 'd1', mode: 'canary', trafficPercent: 100, routingKey: 'cardId' };
+    const scorer = scorerFor(new RoutingTable(4, {} as never, { model: champion, policy }, challenger, null));
+    const outcomes = await scorer.scoreAll([0, 1, 2].map((i) => ({ request: request(i), requestHash: `h${i}` })), performance.now());
+    for (const o of outcomes) {
+      if (o instanceof Error) throw o;
+      expect(o.model.version).toBe('1.0.0');
+      expect(o.deployment).toMatchObject({ arm: 'champion', challengerError: 'challenger session is gone' });
+    }
+    (challengerModel.runtime as ReturnType<typeof failing>).fail = false;
+    const [healthy] = await scorer.scoreAll([{ request: request(0), requestHash: 'h0' }], performance.now());
+    expect(healthy).toMatchObject({ model: { version: '2.0.0' }, deployment: { arm: 'challenger' } });
+  });
+
+  it('records a shadow failure without failing or changing the decisions', async () => {
+    const champion = await open('1.0.0');
+    const shadowModel = await open('2.0.0', failing);
+    const shadow: ChallengerArm = { model: shadowModel, policy, deploymentId: 'd2', mode: 'shadow', trafficPercent: 100, routingKey: 'cardId' };
+    const scorer = scorerFor(new RoutingTable(5, {} as never, { model: champion, policy }, shadow, null));
+    const [failed] = await scorer.scoreAll([{ request: request(1), requestHash: 'h1' }], performance.now());
+    expect(failed).toMatchObject({ model: { version: '1.0.0' }, shadow: { model: { version: '2.0.0' }, error: 'challenger session is gone' } });
+    (shadowModel.runtime as ReturnType<typeof failing>).fail = false;
+    const outcomes = await scorer.scoreAll([1, 2].map((i) => ({ request: request(i), requestHash: `h${i}` })), performance.now());
+    for (const o of outcomes) {
+      if (o instanceof Error) throw o;
+      expect(o.shadow?.score).toBe(o.score); // same bytes, same row: the same score
+      expect(o.shadow?.modelOutputs).toEqual(o.modelOutputs);
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { DECISION_BATCH_MAX, DECISION_BATCH_MAX_BYTES } from '@verdict/domain';
+
+type Schema = Record<string, unknown>;
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema) => ({ 'application/json': { schema } });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+
+/** POST /v1/decisions/batch. */
+export function batchPaths(): Record<string, unknown> {
+  return {
+    '/v1/decisions/batch': {
+      post: {
+        summary: `Decide on up to ${DECISION_BATCH_MAX} transactions at once, each with a single command's semantics, answered in order`,
+        description:
+          'One model run per model and one group-committed append for the whole batch; answered once every new decision in it is durable. ' +
+          'Each item gets the status a single POST /v1/decisions would have had: 201 new, 200 a retry with the same body, 409 another body, ' +
+          '400 invalid (its errors point into the batch, e.g. /items/3/amount). An invalid item writes nothing and stops no other.',
+        parameters: [{ name: 'X-Correlation-Id', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } }],
+        requestBody: { required: true, description: `JSON, at most ${DECISION_BATCH_MAX_BYTES} bytes`, content: json(ref('DecisionBatchRequest')) },
+        responses: {
+          '200': { description: 'Every item answered at its index', content: json(ref('DecisionBatchResponse')) },
+          '400': problem(`The envelope is invalid (validation-failed, malformed-json): not an object with 1 to ${DECISION_BATCH_MAX} items`),
+          '413': problem('The body exceeds 8 MiB (payload-too-large)'),
+          '415': problem('Not application/json'),
+          '503': problem('The event store failed: no item of this batch may be taken as decided (a retry of the same batch is safe)'),
+        },
+      },
+    },
+  };
+}
+
+export function batchSchemas(): Record<string, unknown> {
+  const status = (values: number[]) => ({ type: 'integer', enum: values });
+  return {
+    DecisionBatchRequest: {
+      type: 'object',
+      required: ['items'],
+      additionalProperties: false,
+      properties: { items: { type: 'array', minItems: 1, maxItems: DECISION_BATCH_MAX, items: ref('DecisionRequest') } },
+    },
+    DecisionBatchResponse: {
+      type: 'object',
+      required: ['results'],
+      properties: {
+        results: {
+          type: 'array',
+          items: {
+            oneOf: [
+              { type: 'object', required: ['index', 'status', 'decision'], properties: { index: { type: 'integer' }, status: status([200, 201]), decision: ref('DecisionResponse') } },
+              { type: 'object', required: ['index', 'status', 'problem'], properties: { index: { type: 'integer' }, status: { type: 'integer', minimum: 400 }, problem: ref('Problem') } },
+            ],
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
+import { e2eTopologies } from '../support/topologies';
+
+interface ItemResult {
+  index: number;
+  status: number;
+  decision?: { decisionId: string; transactionId: string; outcome: string; score: number; position: number };
+  problem?: { type: string; status: number; errors?: { path: string; message: string }[] };
+}
+
+describe.each(e2eTopologies())('batch decisions over HTTP ($name)', (topology) => {
+  let engine: RunningEngine;
+
+  beforeAll(async () => {
+    await topology.setUp?.();
+    engine = await startEngine(topology.env());
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    await topology.tearDown?.();
+  });
+
+  const batch = async (items: unknown[]) => {
+    const res = await engine.post('/v1/decisions/batch', { items });
+    return { status: res.status, body: (await res.json()) as { results: ItemResult[] } };
+  };
+  const head = async () => Number(await engine.store.headPosition());
+
+  it('decides 1000 items in one request, each recorded before the answer, exactly as single commands decide them', async () => {
+    const items = Array.from({ length: 1000 }, (_, i) => decisionRequest({ amount: 5 + i * 3.25, cardId: `card-b-${i % 37}` }));
+    const { status, body } = await batch(items);
+    expect(status).toBe(200);
+    expect(body.results.map((r) => [r.index, r.status])).toEqual(items.map((_, i) => [i, 201]));
+    for (const [i, r] of body.results.entries()) {
+      expect(r.decision?.transactionId).toBe(items[i]?.transactionId);
+      const [stored] = await engine.store.readStream(`decision-${String(items[i]?.transactionId)}`);
+      expect(stored?.id).toBe(r.decision?.decisionId);
+      expect(Number(stored?.position)).toBe(r.decision?.position);
+    }
+    // The same requests one by one are retries now: each answers 200 with the batch's decision, bit for bit.
+    for (const i of [0, 499, 999]) {
+      const single = await engine.post('/v1/decisions', items[i]);
+      expect(single.status).toBe(200);
+      expect(await single.json()).toEqual(body.results[i]?.decision);
+    }
+  });
+
+  it('gives each item a single command status: new 201, repeat 200, different body 409, invalid 400 — in order', async () => {
+    const decided = decisionRequest();
+    await engine.post('/v1/decisions', decided);
+    const fresh = decisionRequest();
+    const before = await head();
+    const { status, body } = await batch([
+      fresh,
+      decided,
+      { ...decided, amount: Number(decided.amount) + 1 },
+      { ...decisionRequest(), currency: 'euro', extra: 1 },
+      'not an object',
+      { ...fresh }, // the same transaction again in the same batch: a retry of item 0
+      { ...fresh, amount: 1 }, // and with another body: a conflict with item 0
+    ]);
+    expect(status).toBe(200);
+    expect(body.results.map((r) => r.status)).toEqual([201, 200, 409, 400, 400, 200, 409]);
+    expect(body.results[2]?.problem?.type).toMatch(/idempotency-conflict$/);
+    expect(body.results[3]?.problem?.errors).toEqual(
+      expect.arrayContaining([
+        { path: '/items/3/currency', message: expect.any(String) },
+        { path: '/items/3/extra', message: 'is not an allowed field' },
+      ]),
+    );
+    expect(body.results[4]?.problem?.errors).toEqual([{ path: '/items/4', message: 'must be a JSON object' }]);
+    expect(body.results[5]?.decision).toEqual(body.results[0]?.decision);
+    expect(await head()).toBeGreaterThanOrEqual(before + 1);
+    expect(await engine.store.readStream(`decision-${String(fresh.transactionId)}`)).toHaveLength(1);
+  });
+
+  it('writes nothing for a batch of invalid items, and refuses a bad envelope with a 400 problem', async () => {
+    const before = await head();
+    const { status, body } = await batch([{ amount: -1 }, {}]);
+    expect(status).toBe(200);
+    expect(body.results.map((r) => r.status)).toEqual([400, 400]);
+    for (const bad of [{ items: [] }, { items: 'x' }, { items: [decisionRequest()], more: 1 }, [decisionRequest()]]) {
+      const res = await engine.post('/v1/decisions/batch', bad);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+    const tooMany = await engine.post('/v1/decisions/batch', { items: Array.from({ length: 1001 }, () => decisionRequest()) });
+    expect(tooMany.status).toBe(400);
+    expect((await tooMany.json()).errors[0].path).toBe('/items');
+    expect(await head()).toBe(before);
+  });
+
+  it('takes bodies up to 8 MiB and answers a larger one 413', async () => {
+    const padded = Array.from({ length: 1000 }, () => decisionRequest({ attributes: { note: 'x'.repeat(1000) } }));
+    const ok = await engine.post('/v1/decisions/batch', { items: padded });
+    expect(ok.status).toBe(200);
+    const huge = Array.from({ length: 1000 }, () => decisionRequest({ attributes: Object.fromEntries(Array.from({ length: 9 }, (_, k) => [`k${k}`, 'y'.repeat(1000)])) }));
+    const res = await engine.post('/v1/decisions/batch', { items: huge });
+    expect(res.status).toBe(413);
+  });
+
+  it('answers concurrent single commands and a batch for the same transactions once each', async () => {
+    const items = Array.from({ length: 20 }, () => decisionRequest());
+    const [batchRes, ...singles] = await Promise.all([batch(items), ...items.slice(0, 10).map((b) => engine.post('/v1/decisions', b))]);
+    const singleStatuses = singles.map((r) => r.status);
+    const created = batchRes.body.results.filter((r) => r.status === 201).length + singleStatuses.filter((s) => s === 201).length;
+    expect(created).toBe(20);
+    expect([...batchRes.body.results.map((r) => r.status), ...singleStatuses].every((s) => s === 200 || s === 201)).toBe(true);
+    for (const b of items) expect(await engine.store.readStream(`decision-${String(b.transactionId)}`)).toHaveLength(1);
+  });
+});
