@@ -16,6 +16,15 @@ export function canonicalJson(value: unknown): string {
 
 const UNSORTABLE = Symbol('unsortable');
 
+/**
+ * The value with every object's keys in sorted order (shared where already so), for objects built once and recorded
+ * in many events (a model snapshot, a policy): canonicalJson then finds them in order and copies nothing.
+ */
+export function withSortedKeys<T>(value: T): T {
+  const sorted = sortedCopy(value);
+  return sorted === UNSORTABLE ? value : (sorted as T);
+}
+
 /** The value with every object's keys in sorted insertion order; parts already in order are shared, not copied. */
 function sortedCopy(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;

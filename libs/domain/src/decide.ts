@@ -36,23 +36,23 @@ export interface DecideInput {
 export function decide(input: DecideInput): DecisionMade {
   const score = input.scores[0];
   if (!Number.isFinite(score)) throw new RangeError(`model produced a non-finite score (${score})`);
+  // Keys in sorted order, so that the canonical JSON of the event (what is stored and hashed) copies nothing.
   return {
-    schemaVersion: DECISION_MADE_SCHEMA_VERSION,
+    decidedAt: input.decidedAt,
     decisionId: input.decisionId,
-    transactionId: input.request.transactionId,
-    request: input.request,
-    requestHash: input.requestHash,
+    deployment: input.deployment,
+    explanation: { baseline: [...input.baseline], method: 'baseline-substitution' },
     features: { names: [...input.featureNames], values: Array.from(input.featureValues) },
     model: input.model,
     modelOutputs: input.modelOutputs,
-    score,
-    policy: input.policy,
     outcome: applyPolicy(score, input.policy),
+    policy: input.policy,
     reasons: topReasons(input.featureNames, input.featureValues, input.scores, MAX_REASONS),
-    explanation: { method: 'baseline-substitution', baseline: [...input.baseline] },
-    decidedAt: input.decidedAt,
-    timings: input.timings,
-    deployment: input.deployment,
+    request: input.request,
+    requestHash: input.requestHash,
+    schemaVersion: DECISION_MADE_SCHEMA_VERSION,
+    score,
     ...(input.shadow === undefined ? {} : { shadow: input.shadow }),
-  };
-}
+    timings: input.timings,
+    transactionId: input.request.transactionId,
+  };}

@@ -38,5 +38,5 @@ export function topReasons(
     if (c !== 0) reasons.push({ i, c });
   }
   reasons.sort((a, b) => Math.abs(b.c) - Math.abs(a.c) || a.i - b.i);
-  return reasons.slice(0, maxReasons).map(({ i, c }) => ({ feature: names[i], value: values[i], contribution: tidy(c) }));
+  return reasons.slice(0, maxReasons).map(({ i, c }) => ({ contribution: tidy(c), feature: names[i], value: values[i] }));
 }

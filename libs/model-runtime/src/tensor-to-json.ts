@@ -31,5 +31,5 @@ export function rowToJson(tensor: Tensor, rows: number, row: number): RawTensor 
   const out: JsonScalar[] = new Array<JsonScalar>(count);
   const isBool = tensor.type === 'bool';
   for (let i = 0; i < count; i++) out[i] = isBool ? Boolean(data[start + i]) : toJsonScalar(data[start + i]);
-  return { type: tensor.type, dims: rowDims, data: out };
+  return { data: out, dims: rowDims, type: tensor.type }; // keys in canonical order: recorded in events
 }

@@ -1,7 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DecideBatchCommand } from './decide-batch.command';
-import { DecisionRecorder, type DecisionOutcome } from './decision-recorder';
-import { DecisionScorer } from './decision-scorer';
+import { DecisionRecorder, decisionItem, type DecisionOutcome } from './decision-recorder';
 
 /** A batch is one scoring run per model and one group-committed append, answered once that append is durable. */
 @CommandHandler(DecideBatchCommand)
@@ -9,9 +8,6 @@ export class DecideBatchHandler implements ICommandHandler<DecideBatchCommand, D
   constructor(private readonly recorder: DecisionRecorder) {}
 
   execute({ requests, correlationId, startedAt }: DecideBatchCommand): Promise<DecisionOutcome[]> {
-    return this.recorder.record(
-      requests.map((request) => ({ request, requestHash: DecisionScorer.requestHash(request), correlationId })),
-      startedAt,
-    );
+    return this.recorder.record(requests.map((request) => decisionItem(request, correlationId)), startedAt);
   }
 }

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import {
+  canonicalJson,
+  sha256Hex,
+  withSortedKeys,
   DECISION_MADE,
   DECISION_MADE_SCHEMA_VERSION,
   decisionStreamId,
@@ -29,6 +32,15 @@ export interface DecisionItem {
   readonly request: DecisionRequest;
   readonly requestHash: string;
   readonly correlationId: string;
+}
+
+/**
+ * A validated request ready to decide: its keys sorted once (the event records it, and its canonical JSON then
+ * copies nothing) and its hash, over its canonical JSON, which tells a retry from a conflicting request.
+ */
+export function decisionItem(request: DecisionRequest, correlationId: string): DecisionItem {
+  const sorted = withSortedKeys(request);
+  return { request: sorted, requestHash: sha256Hex(canonicalJson(sorted)), correlationId };
 }
 
 /** What one item came to: its result, or the error that answers it alone (a conflict, a model failure). */
@@ -152,14 +164,14 @@ export class DecisionRecorder {
 
   private appendOf(item: DecisionItem, event: DecisionMade) {
     const metadata: DecisionEventMetadata = {
-      correlationId: item.correlationId,
       causationId: item.correlationId,
-      schemaVersion: DECISION_MADE_SCHEMA_VERSION,
+      correlationId: item.correlationId,
       producer: PRODUCER,
+      schemaVersion: DECISION_MADE_SCHEMA_VERSION,
     };
     return {
       streamId: decisionStreamId(item.request.transactionId),
-      events: [{ id: event.decisionId, type: DECISION_MADE, data: event as unknown as Record<string, unknown>, metadata: { ...metadata } }],
+      events: [{ id: event.decisionId, type: DECISION_MADE, data: event as unknown as Record<string, unknown>, metadata: metadata as unknown as Record<string, unknown> }],
       options: { expectedRevision: NO_STREAM },
     };
   }

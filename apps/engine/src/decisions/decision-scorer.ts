@@ -2,11 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import {
   applyPolicy,
-  canonicalJson,
   decide,
   decisionIdFor,
   routeRequest,
-  sha256Hex,
   type DecisionDeployment,
   type DecisionMade,
   type DecisionRequest,
@@ -48,10 +46,6 @@ interface Runs {
 @Injectable()
 export class DecisionScorer {
   constructor(private readonly deployment: DeploymentRuntime) {}
-
-  static requestHash(request: DecisionRequest): string {
-    return sha256Hex(canonicalJson(request));
-  }
 
   async score(request: DecisionRequest, requestHash: string, startedAt: number): Promise<DecisionMade> {
     const [outcome] = await this.scoreAll([{ request, requestHash }], startedAt);
@@ -112,7 +106,7 @@ function place(table: RoutingTable, runs: Runs, request: DecisionRequest): Place
   const placement: Placement = {
     run,
     slot: run.add(request, true),
-    deployment: { revision: table.revision, arm: route.arm, bucket: route.bucket },
+    deployment: { arm: route.arm, bucket: route.bucket, revision: table.revision },
   };
   // A shadow records no reasons, so it runs the request's row alone.
   if (route.shadow && runs.challenger) placement.shadow = runs.challenger.add(request, false);
@@ -122,14 +116,15 @@ function place(table: RoutingTable, runs: Runs, request: DecisionRequest): Place
 /** The challenger's verdict on a request in shadow mode, or the reason it has none. */
 function shadowOf(run: RowRun, slot: RowSlot, runError: string | undefined, inferenceMs: number): ShadowResult {
   const arm: Arm = run.arm;
-  const base = { model: arm.model.snapshot, policy: arm.policy, inferenceMs };
-  if (runError !== undefined) return { ...base, error: runError };
+  // Keys in canonical order, as in decide().
+  const failed = (error: string): ShadowResult => ({ error, inferenceMs, model: arm.model.snapshot, policy: arm.policy });
+  if (runError !== undefined) return failed(runError);
   try {
     const scored = run.scoresOf(slot);
     const score = scored.scores[0] as number;
-    return { ...base, score, outcome: applyPolicy(score, arm.policy), modelOutputs: scored.outputs };
+    return { inferenceMs, model: arm.model.snapshot, modelOutputs: scored.outputs, outcome: applyPolicy(score, arm.policy), policy: arm.policy, score };
   } catch (error) {
-    return { ...base, error: failure(error) };
+    return failed(failure(error));
   }
 }
 

@@ -1,6 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { DecisionRecorder } from './decision-recorder';
-import { DecisionScorer } from './decision-scorer';
+import { DecisionRecorder, decisionItem } from './decision-recorder';
 import { MakeDecisionCommand, type MakeDecisionResult } from './make-decision.command';
 
 /**
@@ -13,7 +12,7 @@ export class MakeDecisionHandler implements ICommandHandler<MakeDecisionCommand,
 
   async execute(command: MakeDecisionCommand): Promise<MakeDecisionResult> {
     const { request, correlationId, startedAt } = command;
-    const [outcome] = await this.recorder.record([{ request, requestHash: DecisionScorer.requestHash(request), correlationId }], startedAt);
+    const [outcome] = await this.recorder.record([decisionItem(request, correlationId)], startedAt);
     if (outcome instanceof Error) throw outcome;
     return outcome as MakeDecisionResult;
   }

@@ -10,16 +10,24 @@ export const RECENT_DECISIONS_KEPT = 50_000;
  */
 export class RecentDecisions {
   private readonly byDecisionId = new Map<string, string>();
+  /**
+   * Decision ids in the order they were first remembered, as a ring: the oldest is forgotten first. (Taking the
+   * oldest from the Map itself, keys().next() after deletes, walks over every deleted slot until V8 rehashes.)
+   */
+  private readonly order: string[] = [];
+  private next = 0;
 
   constructor(private readonly capacity = RECENT_DECISIONS_KEPT) {}
 
   remember(decisionId: string, transactionId: string): void {
-    this.byDecisionId.delete(decisionId);
-    this.byDecisionId.set(decisionId, transactionId);
-    if (this.byDecisionId.size > this.capacity) {
-      const oldest = this.byDecisionId.keys().next().value;
-      if (oldest !== undefined) this.byDecisionId.delete(oldest);
+    if (this.byDecisionId.has(decisionId)) return; // a decision id always names the same transaction
+    if (this.order.length < this.capacity) this.order.push(decisionId);
+    else {
+      this.byDecisionId.delete(this.order[this.next] as string);
+      this.order[this.next] = decisionId;
+      this.next = (this.next + 1) % this.capacity;
     }
+    this.byDecisionId.set(decisionId, transactionId);
   }
 
   transactionOf(decisionId: string): string | undefined {

@@ -2,6 +2,7 @@ import type { DeployedModel, DeploymentState, ModelVersionRegisteredV1 } from '@
 import type { LoadedModel } from './loaded-model';
 import type { ModelLoader } from './model-loader';
 import { RoutingTable } from './routing-table';
+import { withSortedKeys } from '@verdict/domain';
 
 /** Finds what the registry recorded for a deployed version (its manifest says how to feed it). */
 export type RegisteredVersionLookup = (model: DeployedModel) => Promise<ModelVersionRegisteredV1>;
@@ -87,9 +88,9 @@ export class DeploymentRuntime {
       table = new RoutingTable(
         state.revision,
         state,
-        { model: champion, policy: state.policy },
+        { model: champion, policy: withSortedKeys(state.policy) },
         c && challenger
-          ? { model: challenger, policy: c.policy, deploymentId: c.deploymentId, mode: c.mode, trafficPercent: c.trafficPercent, routingKey: c.routingKey }
+          ? { model: challenger, policy: withSortedKeys(c.policy), deploymentId: c.deploymentId, mode: c.mode, trafficPercent: c.trafficPercent, routingKey: c.routingKey }
           : null,
         standby,
       );

@@ -1,5 +1,6 @@
 import {
   FeaturePlan,
+  withSortedKeys,
   type ModelSnapshot,
   type ModelVersionRegisteredV1,
 } from '@verdict/domain';
@@ -23,7 +24,8 @@ export class LoadedModel {
     private readonly onReleased: (model: LoadedModel) => void,
   ) {
     const d = runtime.descriptor;
-    this.snapshot = Object.freeze({
+    // Sorted keys: recorded in every decision, whose canonical JSON then copies nothing.
+    this.snapshot = Object.freeze(withSortedKeys({
       name: registered.name,
       version: registered.version,
       sha256: d.sha256,
@@ -36,7 +38,7 @@ export class LoadedModel {
         executionProviders: [...d.runtime.executionProviders],
         sessionOptions: d.runtime.sessionOptions,
       },
-    });
+    }));
   }
 
   get baseline(): readonly number[] {

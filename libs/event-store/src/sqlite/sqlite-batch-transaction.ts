@@ -15,12 +15,16 @@ const sqliteCode = (e: unknown): string | undefined =>
 
 /**
  * Writes one batch of appends in ONE transaction (one fsync at COMMIT). Runs on the writer worker's connection.
- * Expected revisions are checked per append inside the transaction, and a savepoint per append confines a
- * constraint failure to its own caller.
+ * Expected revisions are checked per append inside the transaction, and a failure is confined to its own caller: a
+ * single-event append by SQLite's statement atomicity (a failed INSERT backs out only itself), a multi-event one by
+ * a savepoint (prepared once: exec() would parse it again for every append).
  */
 export class SqliteBatchTransaction {
   private readonly lastRevision: Statement<[string], { rev: bigint | null }>;
   private readonly insert: Statement<[string, string, bigint, string, string, string, number]>;
+  private readonly savepoint: Statement<[]>;
+  private readonly release: Statement<[]>;
+  private readonly rollbackTo: Statement<[]>;
 
   constructor(private readonly db: Database) {
     this.lastRevision = db
@@ -32,6 +36,9 @@ export class SqliteBatchTransaction {
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
       .safeIntegers(true);
+    this.savepoint = db.prepare('SAVEPOINT append');
+    this.release = db.prepare('RELEASE append');
+    this.rollbackTo = db.prepare('ROLLBACK TO append');
   }
 
   /** Returns one outcome per append once COMMIT has returned; throws if the batch as a whole failed. */
@@ -60,7 +67,8 @@ export class SqliteBatchTransaction {
   private applyOne(append: ValidatedAppend, recordedAt: number): AppendOutcome {
     const rev = this.lastRevision.get(append.streamId)?.rev ?? null;
     if (!matches(append.expected, rev)) return { kind: 'wrong_expected_revision', actual: rev ?? 'no_stream' };
-    this.db.exec('SAVEPOINT append');
+    const guarded = append.events.length > 1;
+    if (guarded) this.savepoint.run();
     try {
       let revision = rev ?? -1n;
       let position = 0n;
@@ -69,12 +77,14 @@ export class SqliteBatchTransaction {
         const info = this.insert.run(event.id, append.streamId, revision, event.type, event.data, event.metadata, recordedAt);
         position = BigInt(info.lastInsertRowid);
       }
-      this.db.exec('RELEASE append');
+      if (guarded) this.release.run();
       return { kind: 'committed', nextExpectedRevision: revision, position };
     } catch (e) {
       if (!this.db.inTransaction) throw new BatchAbortedError(e);
-      this.db.exec('ROLLBACK TO append');
-      this.db.exec('RELEASE append');
+      if (guarded) {
+        this.rollbackTo.run();
+        this.release.run();
+      }
       if (sqliteCode(e) === 'SQLITE_CONSTRAINT_UNIQUE' && /event_id/.test(String((e as Error).message))) {
         return { kind: 'duplicate_event_id' };
       }
