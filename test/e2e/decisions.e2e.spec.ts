@@ -41,7 +41,7 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
     // The event is in the store before the answer: read it straight back.
     const events = await engine.store.readStream(`decision-${body.transactionId}`);
     expect(events).toHaveLength(1);
-    expect(events[0].id).toBe(d.decisionId);
+    expect(events[0].data.decisionId).toBe(d.decisionId);
     expect(Number(events[0].position)).toBe(d.position);
   });
 

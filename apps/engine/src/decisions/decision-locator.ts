@@ -41,14 +41,14 @@ export class DecisionLocator {
 
   private async readDecision(streamId: string, decisionId: string): Promise<RecordedEvent | null> {
     const [first] = await this.store.readStream(streamId, { maxCount: 1 });
-    return first && first.type === DECISION_MADE && first.id === decisionId ? first : null;
+    return first && first.type === DECISION_MADE && decisionIdOf(first) === decisionId ? first : null;
   }
 
   private async scanTail(after: bigint, decisionId: string): Promise<RecordedEvent | null> {
     let position = after;
     for (let scanned = 0; scanned < TAIL_SCAN_LIMIT; ) {
       const page = await this.store.readAll({ after: position, maxCount: TAIL_PAGE, filter: { eventTypePrefixes: [DECISION_MADE] } });
-      const found = page.find((e) => e.id === decisionId && e.type === DECISION_MADE);
+      const found = page.find((e) => e.type === DECISION_MADE && decisionIdOf(e) === decisionId);
       if (found) return found;
       if (page.length < TAIL_PAGE) return null;
       position = page[page.length - 1].position;
@@ -57,3 +57,6 @@ export class DecisionLocator {
     return null;
   }
 }
+
+/** A DecisionMade's decision id is in its data (older events also carry it as their event id; newer ones a fresh one). */
+const decisionIdOf = (e: RecordedEvent): unknown => (e.data as { decisionId?: unknown }).decisionId;

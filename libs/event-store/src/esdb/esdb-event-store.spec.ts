@@ -96,6 +96,19 @@ describe('EsdbEventStore specifics', () => {
       expect(await store.readStream(s)).toHaveLength(3);
     });
 
+    it('with fresh event ids, appends in one round trip and still refuses an existing stream', async () => {
+      const server = await shared();
+      const reads = () => server.calls.get('read') ?? 0;
+      const s = uniquePrefix('fresh');
+      const before = reads();
+      const created = await store.appendToStream(s, [newEvent()], { expectedRevision: 'no_stream', freshEventIds: true });
+      expect(reads()).toBe(before); // no read-back
+      const error = await failure(store.appendToStream(s, [newEvent()], { expectedRevision: 'no_stream', freshEventIds: true }));
+      expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+      expect((error as WrongExpectedRevisionError).actual).toBe(created.nextExpectedRevision);
+      expect(await store.readStream(s)).toHaveLength(1);
+    });
+
     it('accepts upper-case UUIDs (stored in the server\'s lower-case form) and still recognises their retry', async () => {
       const s = uniquePrefix('idem-case');
       const event = { ...newEvent(), id: randomUUID().toUpperCase() };

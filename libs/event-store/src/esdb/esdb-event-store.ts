@@ -70,8 +70,9 @@ export class EsdbEventStore implements EventStore {
     } catch (error) {
       throw toStoreError(error, `append to "${streamId}"`, { streamId, expected });
     }
-    // An idempotent write may hide that the stream was elsewhere: verify (see esdb-idempotency.ts).
-    if (needsReadBack(expected)) {
+    // An idempotent write may hide that the stream was elsewhere: verify (see esdb-idempotency.ts), unless the ids
+    // are fresh, when only this append's own retry can have stored them.
+    if (needsReadBack(expected) && options.freshEventIds !== true) {
       const first = appended.nextExpectedRevision - BigInt(events.length) + 1n;
       const stored = await this.readStream(streamId, { fromRevision: first, maxCount: events.length });
       if (!storedByThisAppend(events, stored)) {
