@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { decisionRequest, startEngine, type JsonResponse, type RunningEngine } from '../support/engine-harness';
 import { e2eTopologies } from '../support/topologies';
@@ -169,6 +169,20 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
     expect(metrics).toContain('verdict_decisions_total');
     expect(metrics).toMatch(/^verdict_event_store_head_position [1-9]\d*$/m);
     expect(metrics).toMatch(/^verdict_projection_lag_events \d+$/m);
+  });
+
+  it('counts projection lag in events, and it reaches 0 when the log ends with events no projection applies', async () => {
+    await engine.post('/v1/decisions', decisionRequest());
+    // Events of a type no read model applies (as seals and keys are): the checkpoint never moves for them.
+    await engine.store.appendToStream(`unprojected-${Date.now()}`, [{ id: randomUUID(), type: 'SomethingElse', data: { n: 1 } }, { id: randomUUID(), type: 'SomethingElse', data: { n: 2 } }], { expectedRevision: 'no_stream' });
+    let lag: unknown;
+    for (let i = 0; i < 100; i++) {
+      lag = (await (await engine.get('/health/ready')).json()).checks.projections.lag;
+      if (lag === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(lag).toBe(0);
+    expect(await (await engine.get('/metrics')).text()).toMatch(/^verdict_projection_lag_events 0$/m);
   });
 
   it('answers unknown routes with a problem', async () => {

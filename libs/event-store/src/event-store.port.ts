@@ -68,6 +68,14 @@ export interface AppendOptions {
   readonly freshEventIds?: boolean;
 }
 
+export interface CountEventsOptions {
+  /** Exclusive, as in readAll. */
+  readonly after: bigint;
+  readonly filter?: EventFilter;
+  /** Most events counted (a positive integer): bounds the cost when a reader is far behind. */
+  readonly limit: number;
+}
+
 /** One append of an appendBatch. */
 export interface StreamAppend {
   readonly streamId: string;
@@ -156,6 +164,13 @@ export interface EventStore {
    * store already pushes every commit to every subscriber.
    */
   notifyAppended(): void;
+
+  /**
+   * How many events of the global log lie after `after` (those matching `filter`), counting no further than `limit`:
+   * what a reader standing at `after` still has to read. A result equal to `limit` means "at least that many". For
+   * lag in events: positions are not counts (EventStoreDB's are byte offsets), so a difference of positions is not one.
+   */
+  countEvents(options: CountEventsOptions): Promise<number>;
 
   /** Position of the last event in the global log visible to readers (0n when empty). For lag reporting. */
   headPosition(): Promise<bigint>;

@@ -12,6 +12,7 @@ export * from './projections/model-registry.projection';
 export { DeploymentHistoryProjection } from './projections/deployment-history.projection';
 export * from './projections/read-model-projections';
 export * from './projections/projection-runner';
+export * from './projections/projection-lag';
 export * from './queries/decision-cursor';
 export * from './queries/decision-summary';
 export * from './queries/decision-queries';

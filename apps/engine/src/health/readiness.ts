@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore } from '@verdict/event-store';
+import { projectionLag } from '@verdict/read-models';
 import { DeploymentFollower } from '../deployment/deployment-follower';
 import { DeploymentRuntime } from '../deployment/deployment-runtime';
 import { EVENT_STORE, PROJECTION_RUNNER } from '../infrastructure/tokens';
@@ -69,7 +70,7 @@ export class Readiness {
           status: p.lastError ? 'down' : 'up',
           mode: p.mode,
           checkpoint: Number(p.checkpoint),
-          lag: head === undefined ? null : Number(head > p.checkpoint ? head - p.checkpoint : 0n),
+          lag: eventStore.status === 'up' ? await projectionLag(this.store, p.eventTypes, p.checkpoint).catch(() => null) : null,
           ...(p.lastError ? { error: p.lastError } : {}),
         };
     const ok = !this.shuttingDown && eventStore.status === 'up' && deployment.status === 'up';

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import type { EventStore } from '@verdict/event-store';
+import { PROJECTION_LAG_LIMIT, projectionLag } from '@verdict/read-models';
 import { EVENT_STORE, PROJECTION_RUNNER } from '../infrastructure/tokens';
 import type { ProjectionStatusSource } from '../projections/projection-status';
 import { DecisionMetrics } from './decision-metrics';
 
 /**
  * Where the log and the read model stand, read at scrape time: the store's head position, the inline projection's
- * checkpoint and the lag between them (alert on lag growing, not on its size at one instant).
+ * checkpoint and its lag in events (alert on lag growing, not on its size at one instant).
  */
 @Injectable()
 export class LogPositionMetrics {
@@ -41,14 +42,13 @@ export class LogPositionMetrics {
     });
     new Gauge({
       name: 'verdict_projection_lag_events',
-      help: 'Head position minus the projection checkpoint (0 when projections run elsewhere)',
+      help: `Events the projection in this process has still to apply (counted up to ${PROJECTION_LAG_LIMIT}; 0 when projections run elsewhere, -1 when the store cannot be read)`,
       registers: [metrics.registry],
       async collect() {
         const s = projections.projectionStatus();
         if (s.mode === 'off') return this.set(0);
         try {
-          const head = await store.headPosition();
-          this.set(head > s.checkpoint ? Number(head - s.checkpoint) : 0);
+          this.set(await projectionLag(store, s.eventTypes, s.checkpoint));
         } catch {
           this.set(-1);
         }

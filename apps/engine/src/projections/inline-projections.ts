@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
-import { ReadModelConfigError } from '@verdict/read-models';
+import { ReadModelConfigError, ReadModelProjections, readModelParts } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE, VERDICT_CONFIG } from '../infrastructure/tokens';
 import { ProjectionWorkerClient } from './projection-worker-client';
@@ -25,6 +25,7 @@ const MIN_BATCH_INTERVAL_MS = 100;
 @Injectable()
 export class InlineProjections implements OnApplicationBootstrap, ProjectionStatusSource {
   private client?: ProjectionWorkerClient;
+  private eventTypes: readonly string[] = [];
   private stopRelay?: () => void;
 
   constructor(
@@ -43,6 +44,8 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
         throw new ReadModelConfigError(`inline projections open the ${name} on their own thread: an in-memory SQLite database is not shared`);
       }
     }
+    // The same parts the thread runs (projection.worker.ts), for the types their lag counts.
+    this.eventTypes = new ReadModelProjections(readModelParts({ driftWindowSeconds: this.config.drift.windowSeconds })).canHandle;
     this.client = await ProjectionWorkerClient.start(
       { eventStore, readModels, batchSize: this.config.projections.batchSize, minBatchIntervalMs: MIN_BATCH_INTERVAL_MS, reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS, driftWindowSeconds: this.config.drift.windowSeconds },
       this.log,
@@ -66,7 +69,7 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
   }
 
   projectionStatus(): ProjectionStatus {
-    if (!this.client) return { mode: 'off', checkpoint: 0n };
-    return { mode: 'inline', checkpoint: this.client.checkpoint, lastError: this.client.failure?.message };
+    if (!this.client) return { mode: 'off', checkpoint: 0n, eventTypes: [] };
+    return { mode: 'inline', checkpoint: this.client.checkpoint, eventTypes: this.eventTypes, lastError: this.client.failure?.message };
   }
 }

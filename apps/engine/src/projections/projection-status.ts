@@ -2,6 +2,8 @@
 export interface ProjectionStatus {
   readonly mode: 'inline' | 'off';
   readonly checkpoint: bigint;
+  /** The event types the projections apply: their lag counts only these. */
+  readonly eventTypes: readonly string[];
   readonly lastError?: string;
 }
 

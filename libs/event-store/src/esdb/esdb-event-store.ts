@@ -17,6 +17,7 @@ import type {
   AllSubscription,
   AppendOptions,
   AppendResult,
+  CountEventsOptions,
   EventData,
   EventStore,
   ReadAllOptions,
@@ -27,6 +28,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { AppendListeners } from '../append-listeners';
+import { countLimit } from '../count-limit';
 import { EsdbAllSubscription } from './esdb-all-subscription';
 import { needsReadBack, storedByThisAppend } from './esdb-idempotency';
 import { toStoreError, withDeadline } from './esdb-errors';
@@ -42,6 +44,8 @@ export interface EsdbEventStoreOptions {
 const DEFAULT_OPERATION_TIMEOUT_MS = 10_000;
 // $all is read in pages; a filtered read keeps paging until it has enough matches or reaches the end.
 const MIN_PAGE_SIZE = 256;
+/** Largest page a count reads at once (the events are read whole: there is nothing smaller to ask for). */
+const COUNT_PAGE_MAX = 4096;
 
 export class EsdbEventStore implements EventStore {
   readonly kind = 'esdb';
@@ -160,6 +164,35 @@ export class EsdbEventStore implements EventStore {
       }
     } catch (error) {
       throw toStoreError(error, 'read of $all');
+    }
+  }
+
+  /** EventStoreDB has no count: a forward read of $all that counts what readAll would return, up to the limit. */
+  async countEvents(options: CountEventsOptions): Promise<number> {
+    this.assertOpen();
+    const limit = countLimit(options.limit);
+    let lowerBound = options.after;
+    let from: ReadPosition = lowerBound <= 0n ? START : { commit: lowerBound, prepare: lowerBound };
+    const pageSize = Math.min(Math.max(limit + 1, MIN_PAGE_SIZE), COUNT_PAGE_MAX);
+    let count = 0;
+    try {
+      for (;;) {
+        const batch: AllStreamResolvedEvent[] = await this.collect(
+          this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: FORWARDS }),
+          'count of $all',
+        );
+        for (const resolved of batch) {
+          const position = resolved.event?.position;
+          if (position && position.commit <= lowerBound) continue;
+          if (isVisible(resolved, options.filter) && ++count === limit) return count;
+        }
+        const last: Position | undefined = batch.at(-1)?.event?.position;
+        if (batch.length < pageSize || !last) return count;
+        from = last;
+        lowerBound = last.commit;
+      }
+    } catch (error) {
+      throw toStoreError(error, 'count of $all');
     }
   }
 

@@ -6,6 +6,7 @@ import type {
   AllSubscription,
   AppendOptions,
   AppendResult,
+  CountEventsOptions,
   EventData,
   EventStore,
   ReadAllOptions,
@@ -16,6 +17,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { commitValidated } from '../group-commit/commit-validated';
+import { countLimit } from '../count-limit';
 import { GroupCommitQueue, type GroupCommitStats } from '../group-commit/group-commit-queue';
 import { PostgresAllSubscription, type LogPage } from './postgres-all-subscription';
 import { toAppendRequest, toAppendResult, type AppendOutcomeRow, type AppendRequest } from './postgres-append-request';
@@ -146,6 +148,18 @@ export class PostgresEventStore implements EventStore {
     // Listen from the start, so that wake-ups are in place by the time the subscription has caught up.
     this.notifier.ensureListening();
     return subscription;
+  }
+
+  async countEvents(options: CountEventsOptions): Promise<number> {
+    this.assertOpen();
+    const params: unknown[] = [options.after.toString(), countLimit(options.limit)];
+    const where = ['e.position > $1', ...filterConditions(options.filter, params)].join(' AND ');
+    const rows = await this.query<{ n: string }>(
+      'count events',
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${this.s}.events e WHERE ${where} LIMIT $2) counted`,
+      params,
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   async headPosition(): Promise<bigint> {

@@ -7,6 +7,7 @@ import type {
   AllSubscription,
   AppendOptions,
   AppendResult,
+  CountEventsOptions,
   EventData,
   EventFilter,
   EventStore,
@@ -18,6 +19,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { commitValidated } from '../group-commit/commit-validated';
+import { countLimit } from '../count-limit';
 import type { GroupCommitQueue, GroupCommitStats } from '../group-commit/group-commit-queue';
 import { SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-subscription';
 import { EVENT_COLUMNS, filterToSql, toRecordedEvent, toRecordedEventText, type SqliteEventRow } from './sqlite-event-rows';
@@ -159,6 +161,16 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     const subscription = new SqliteAllSubscription(this, options, (s) => this.subscriptions.delete(s));
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  async countEvents(options: CountEventsOptions): Promise<number> {
+    const limit = countLimit(options.limit);
+    const filter = filterToSql(options.filter);
+    const [row] = this.query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE position > ?${filter.sql} LIMIT ?)`,
+      [options.after, ...filter.params, limit],
+    );
+    return Number(row?.n ?? 0);
   }
 
   async headPosition(): Promise<bigint> {

@@ -163,6 +163,26 @@ export function readContract(store: () => EventStore): void {
       expect(ids(page.filter((e) => e.streamId === s))).toEqual(ids(events));
     });
   });
+
+  describe('countEvents', () => {
+    it('counts what a reader at a position still has to read, by the same filter as readAll, up to the limit', async () => {
+      const p = uniquePrefix('count');
+      const t = `T${p.replace(/-/g, '')}`;
+      const before = await store().headPosition();
+      const first = await store().appendToStream(`${p}-a`, [newEvent(`${t}.Kept`), newEvent(`${t}.Other`)], { expectedRevision: 'no_stream' });
+      await store().appendToStream(`${p}-b`, [newEvent(`${t}.Kept`), newEvent(`${t}.Kept`), newEvent(`${t}.Other`)], { expectedRevision: 'no_stream' });
+      const kept = { eventTypePrefixes: [`${t}.Kept`] };
+      expect(await store().countEvents({ after: before, filter: kept, limit: 100 })).toBe(3);
+      expect(await store().countEvents({ after: first.position, filter: kept, limit: 100 })).toBe(2); // after stream a
+      expect(await store().countEvents({ after: before, filter: { streamPrefixes: [`${p}-b`] }, limit: 100 })).toBe(3);
+      expect(await store().countEvents({ after: before, filter: kept, limit: 2 })).toBe(2); // "at least 2"
+      const head = await store().headPosition();
+      expect(await store().countEvents({ after: head, limit: 10 })).toBe(0);
+      const all = await store().readAll({ after: before, maxCount: 1000 });
+      expect(await store().countEvents({ after: before, limit: 1000 })).toBe(Math.min(all.length, 1000));
+      await expect(store().countEvents({ after: head, limit: 0 })).rejects.toThrow(RangeError);
+    });
+  });
 }
 
 const ids2 = (events: readonly { id: string }[], from: number, to: number): string[] =>
