@@ -80,7 +80,7 @@ describe('docker-compose.yml', () => {
     expect(service('postgres').image).toMatch(/^postgres:16([.-]|$)/);
   });
 
-  it.each(['eventstore', 'postgres', 'engine'])('%s has a healthcheck', (name) => {
+  it.each(['eventstore', 'postgres', 'engine', 'projector'])('%s has a healthcheck', (name) => {
     const hc = service(name).healthcheck;
     expect(hc).toBeDefined();
     const test = commandArgs(hc!.test);
@@ -93,6 +93,14 @@ describe('docker-compose.yml', () => {
     const test = commandArgs(service('engine').healthcheck!.test).join(' ');
     expect(test).toContain(`:${env.PORT}/health/ready`);
     expect(service('engine').ports?.map((p) => interpolate(p))).toContain(`3000:${env.PORT}`);
+  });
+
+  it('checks the projector on its readiness endpoint and port', () => {
+    const env = processEnv('projector');
+    const test = commandArgs(service('projector').healthcheck!.test).join(' ');
+    expect(test).toContain(`:${env.VERDICT_PROJECTOR_PORT}/health/ready`);
+    expect(loadConfig(env).projections.projectorPort).toBe(Number(env.VERDICT_PROJECTOR_PORT));
+    expect(env.HOST).toBe('0.0.0.0');
   });
 
   it.each(['engine', 'projector'])('%s waits for healthy stores, and every service it waits for has a healthcheck', (name) => {

@@ -4,6 +4,7 @@ import type { EventStore } from '@verdict/event-store';
 import { ProjectionRunner, type Projection, type ProjectionStatus } from '@verdict/read-models';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import type { ObservedProjection } from './projector-metrics';
 import { EVENT_STORE, LOGGER, PROJECTIONS, READ_MODEL_DATA_SOURCE, VERDICT_CONFIG } from './projector.tokens';
 
 export interface ProjectionFailure {
@@ -21,6 +22,8 @@ export interface ProjectionFailure {
 export class ProjectionSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly failure: Promise<ProjectionFailure>;
   private readonly runners: ProjectionRunner[];
+  /** Each projection with what its lag counts (its event types) and its runner's status, for health and metrics. */
+  readonly observed: readonly ObservedProjection[];
   private reportFailure!: (failure: ProjectionFailure) => void;
 
   constructor(
@@ -42,6 +45,10 @@ export class ProjectionSupervisor implements OnApplicationBootstrap, OnApplicati
           onError: (error) => this.reportFailure({ projection: projection.name, error }),
         }),
     );
+    this.observed = projections.map((projection, i) => {
+      const runner = this.runners[i] as ProjectionRunner;
+      return { eventTypes: projection.canHandle, status: () => runner.status() };
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -38,6 +38,7 @@ describe('projector', () => {
       VERDICT_READ_MODELS: 'sqlite',
       VERDICT_READ_MODELS_URL: path.join(dir, 'read-models.sqlite'),
       VERDICT_PROJECTION_BATCH: '7',
+      VERDICT_PROJECTOR_PORT: '0',
       LOG_LEVEL: 'info',
     };
     config = loadConfig(env);

@@ -4,9 +4,10 @@ import { createEventStore } from '@verdict/event-store';
 import { createReadModelDataSource, defaultProjections } from '@verdict/read-models';
 import type { Logger } from 'pino';
 import { ProjectionSupervisor } from './projection-supervisor';
+import { ProjectorHttp } from './projector-http';
 import { EVENT_STORE, LOGGER, PROJECTIONS, READ_MODEL_DATA_SOURCE, VERDICT_CONFIG } from './projector.tokens';
 
-/** Wiring only: the configured stores, the projections, and the supervisor that runs them. */
+/** Wiring only: the configured stores, the projections, the supervisor that runs them, and its health and metrics. */
 @Module({})
 export class ProjectorModule {
   static forRoot(config: VerdictConfig, logger: Logger): DynamicModule {
@@ -19,8 +20,9 @@ export class ProjectorModule {
         { provide: READ_MODEL_DATA_SOURCE, useFactory: () => createReadModelDataSource(config.readModels) },
         { provide: PROJECTIONS, useFactory: () => defaultProjections({ driftWindowSeconds: config.drift.windowSeconds }) },
         ProjectionSupervisor,
+        ProjectorHttp,
       ],
-      exports: [ProjectionSupervisor, EVENT_STORE, READ_MODEL_DATA_SOURCE],
+      exports: [ProjectionSupervisor, ProjectorHttp, EVENT_STORE, READ_MODEL_DATA_SOURCE],
     };
   }
 }

@@ -17,7 +17,12 @@ export interface VerdictConfig {
   /** sqlite: a file path; postgres: a postgres:// URL. */
   readonly readModels: { readonly kind: ReadModelKind; readonly url: string; readonly schema: string };
   /** Run projections inside the engine process (embedded default) or leave them to apps/projector. */
-  readonly projections: { readonly inline: boolean; readonly batchSize: number };
+  readonly projections: {
+    readonly inline: boolean;
+    readonly batchSize: number;
+    /** Where apps/projector serves /metrics and /health (0: any free port). */
+    readonly projectorPort: number;
+  };
   /** The model that bootstraps a fresh deployment (see DeploymentBootstrap); ignored once a deployment exists. */
   readonly model: {
     readonly path: string;
@@ -207,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     projections: {
       inline: oneOf(env, 'VERDICT_PROJECTIONS', ['inline', 'off'] as const, 'inline') === 'inline',
       batchSize: num(env, 'VERDICT_PROJECTION_BATCH', 500, 1, 10000),
+      projectorPort: num(env, 'VERDICT_PROJECTOR_PORT', 3001, 0, 65535),
     },
     model: {
       path: modelPath,

@@ -52,7 +52,7 @@ describe('InlineProjections', () => {
   });
 
   it('relays nothing when projections run elsewhere', async () => {
-    const projections = new InlineProjections({ ...config, projections: { inline: false, batchSize: 50 } }, store, {} as DataSource, pino({ enabled: false }));
+    const projections = new InlineProjections({ ...config, projections: { ...config.projections, inline: false, batchSize: 50 } }, store, {} as DataSource, pino({ enabled: false }));
     await projections.onApplicationBootstrap();
     await append();
     expect(ProjectionWorkerClient.start).not.toHaveBeenCalled();

@@ -39,6 +39,9 @@ export interface ProjectionStatus {
   readonly running: boolean;
   readonly lastError?: Error;
   readonly lastAppliedAt?: Date;
+  /** Since this runner was created: events applied, and the transactions (batches) that applied them. */
+  readonly eventsApplied: number;
+  readonly batchesApplied: number;
 }
 
 interface Waiter {
@@ -65,6 +68,8 @@ export class ProjectionRunner {
   private stopping = false;
   private lastError: Error | undefined;
   private lastAppliedAt: Date | undefined;
+  private eventsApplied = 0;
+  private batchesApplied = 0;
   private subscription: AllSubscription | undefined;
   private loop: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
@@ -117,6 +122,8 @@ export class ProjectionRunner {
       version: this.options.projection.version,
       checkpoint: this.checkpoint,
       running: this.running,
+      eventsApplied: this.eventsApplied,
+      batchesApplied: this.batchesApplied,
       ...(this.lastError ? { lastError: this.lastError } : {}),
       ...(this.lastAppliedAt ? { lastAppliedAt: this.lastAppliedAt } : {}),
     };
@@ -153,6 +160,8 @@ export class ProjectionRunner {
       });
       for (let batch = await batcher.next(); batch && !this.stopping; batch = await batcher.next()) {
         const result = await applyProjectionBatch(dataSource, projection, batch, this.checkpoint);
+        this.eventsApplied += batch.length;
+        this.batchesApplied++;
         if (result.checkpoint !== this.checkpoint) {
           this.checkpoint = result.checkpoint;
           this.lastAppliedAt = new Date();

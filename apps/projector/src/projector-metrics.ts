@@ -1,0 +1,75 @@
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { EventStore } from '@verdict/event-store';
+import { PROJECTION_LAG_LIMIT, projectionLag, type ProjectionStatus } from '@verdict/read-models';
+
+/** A projection as the metrics read it: its status and the event types its lag counts. */
+export interface ObservedProjection {
+  readonly eventTypes: readonly string[];
+  status(): ProjectionStatus;
+}
+
+/**
+ * The projector's Prometheus registry, read at scrape time from the runners: per projection its checkpoint, its lag
+ * in events, whether it runs, and the events and batches it applied; plus Node's process metrics.
+ */
+export function projectorMetrics(store: EventStore, projections: readonly ObservedProjection[]): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'verdict_projector_' });
+  const each = (gauge: Gauge<'projection'>, value: (s: ProjectionStatus) => number) => {
+    gauge.reset();
+    for (const p of projections) {
+      const s = p.status();
+      gauge.set({ projection: s.name }, value(s));
+    }
+  };
+  new Gauge({
+    name: 'verdict_projection_checkpoint',
+    help: 'Last global position the projection applied',
+    labelNames: ['projection'] as const,
+    registers: [registry],
+    collect() {
+      each(this, (s) => Number(s.checkpoint));
+    },
+  });
+  new Gauge({
+    name: 'verdict_projection_running',
+    help: '1 while the projection is subscribed and applying; 0 once it stopped (on an error: see the logs)',
+    labelNames: ['projection'] as const,
+    registers: [registry],
+    collect() {
+      each(this, (s) => (s.running ? 1 : 0));
+    },
+  });
+  new Gauge({
+    name: 'verdict_projection_events_applied',
+    help: 'Events the projection applied since the process started',
+    labelNames: ['projection'] as const,
+    registers: [registry],
+    collect() {
+      each(this, (s) => s.eventsApplied);
+    },
+  });
+  new Gauge({
+    name: 'verdict_projection_batches_applied',
+    help: 'Read-model transactions (batches) the projection committed since the process started',
+    labelNames: ['projection'] as const,
+    registers: [registry],
+    collect() {
+      each(this, (s) => s.batchesApplied);
+    },
+  });
+  new Gauge({
+    name: 'verdict_projection_lag_events',
+    help: `Events of the projection's types after its checkpoint, still to apply (counted up to ${PROJECTION_LAG_LIMIT}; -1 when the store cannot be read)`,
+    labelNames: ['projection'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const p of projections) {
+        const s = p.status();
+        this.set({ projection: s.name }, await projectionLag(store, p.eventTypes, s.checkpoint).catch(() => -1));
+      }
+    },
+  });
+  return registry;
+}
