@@ -134,7 +134,7 @@ describe.each(e2eTopologies())('GraphQL subscriptions over WebSocket ($name)', (
       try {
         await rename();
         // Reading the log fails on the feed's next read (a wake-up or its poll): the error reaches the client.
-        await expect(sub.next()).rejects.toEqual([expect.objectContaining({ message: expect.stringContaining('The decision stream stopped'), extensions: { code: 'event-store-unavailable' } })]);
+        await expect(sub.next()).rejects.toEqual([expect.objectContaining({ message: expect.stringContaining('The decisionMade stream stopped'), extensions: { code: 'event-store-unavailable' } })]);
         await metricReaches(engine.url, SUBSCRIBERS, 0);
       } finally {
         await restore();

@@ -61,6 +61,7 @@ import { DriftMetrics } from './metrics/drift.metrics';
 import { DriftController } from './monitoring/drift.controller';
 import { DriftMonitor } from './monitoring/drift-monitor';
 import { DriftWindows } from './monitoring/drift-windows';
+import { DriftReport } from './monitoring/drift-report';
 import { ModelCatalog } from './models/model-catalog';
 import { ModelRegistration } from './models/model-registration';
 import { ModelRetirement } from './models/model-retirement';
@@ -101,6 +102,7 @@ export class EngineModule {
       { provide: REVIEW_QUEUE, useFactory: (ds: DataSource) => new ReviewQueueQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: DriftQueries, useFactory: (ds: DataSource) => new DriftQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: DriftWindows, useFactory: (queries: DriftQueries) => new DriftWindows(queries, config.drift), inject: [DriftQueries] },
+      DriftReport,
       DriftMetrics,
       DriftMonitor,
       { provide: ModelCatalog, useFactory: (store: EventStore) => new ModelCatalog(store), inject: [EVENT_STORE] },

@@ -5,7 +5,7 @@ const decision = (n: number) => ({ decisionId: `d-${n}`, score: n / 10 }) as unk
 
 describe('FeedSubscriber', () => {
   it('hands over the decisions that pass its filter, in order, whether the client waits or reads later', async () => {
-    const sub = new FeedSubscriber((d) => d.score >= 0.2, () => undefined);
+    const sub = new FeedSubscriber<DecisionNode>((d) => d.score >= 0.2, () => undefined);
     const waiting = sub.next();
     sub.offer(decision(3));
     expect(await waiting).toEqual({ done: false, value: decision(3) });
@@ -15,8 +15,8 @@ describe('FeedSubscriber', () => {
   });
 
   it('ends with an error after what is queued, reports it once, and tells its feed once', async () => {
-    const ended: FeedSubscriber[] = [];
-    const sub = new FeedSubscriber(() => true, (s) => ended.push(s));
+    const ended: FeedSubscriber<DecisionNode>[] = [];
+    const sub = new FeedSubscriber<DecisionNode>(() => true, (s) => ended.push(s));
     sub.offer(decision(1));
     const failure = new Error('store down');
     sub.end(failure);
@@ -29,7 +29,7 @@ describe('FeedSubscriber', () => {
   });
 
   it('rejects a waiting read at once when it ends with an error', async () => {
-    const sub = new FeedSubscriber(() => true, () => undefined);
+    const sub = new FeedSubscriber<DecisionNode>(() => true, () => undefined);
     const waiting = sub.next();
     const failure = new Error('store down');
     sub.end(failure);
@@ -38,7 +38,7 @@ describe('FeedSubscriber', () => {
   });
 
   it('ends a client that stopped reading once `limit` decisions wait, instead of queueing without bound', async () => {
-    const sub = new FeedSubscriber(() => true, () => undefined, 3);
+    const sub = new FeedSubscriber<DecisionNode>(() => true, () => undefined, 3);
     for (let n = 0; n < 10; n++) sub.offer(decision(n));
     for (let n = 0; n < 3; n++) expect(await sub.next()).toEqual({ done: false, value: decision(n) });
     await expect(sub.next()).rejects.toBeInstanceOf(SubscriberFellBehindError);
@@ -46,14 +46,14 @@ describe('FeedSubscriber', () => {
   });
 
   it('return() (the client left) drops what is queued and resolves a waiting read as done', async () => {
-    const ended: FeedSubscriber[] = [];
-    const sub = new FeedSubscriber(() => true, (s) => ended.push(s));
+    const ended: FeedSubscriber<DecisionNode>[] = [];
+    const sub = new FeedSubscriber<DecisionNode>(() => true, (s) => ended.push(s));
     sub.offer(decision(1));
     expect(await sub.return()).toEqual({ done: true, value: undefined });
     expect(await sub.next()).toEqual({ done: true, value: undefined });
     expect(ended).toEqual([sub]);
 
-    const other = new FeedSubscriber(() => true, () => undefined);
+    const other = new FeedSubscriber<DecisionNode>(() => true, () => undefined);
     const waiting = other.next();
     await other.return();
     expect(await waiting).toEqual({ done: true, value: undefined });

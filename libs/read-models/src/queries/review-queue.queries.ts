@@ -34,7 +34,9 @@ export interface ReviewPage {
   readonly nextCursor: string | null;
 }
 
-/** The last item of a page: its score (for order=score) and position, as opaque base64url JSON. */
+/** The cursor for "after this item": its score (for order=score) and position, as opaque base64url JSON. */
+export const reviewCursorOf = (item: ReviewItem): string => encodeCursor(item.decision.score, item.decision.position);
+
 const encodeCursor = (score: number, position: string): string => Buffer.from(JSON.stringify([score, position]), 'utf8').toString('base64url');
 
 function decodeCursor(cursor: string): { score: number; position: bigint } {
