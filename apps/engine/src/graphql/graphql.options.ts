@@ -51,6 +51,9 @@ export function graphqlModule(config: VerdictConfig): DynamicModule {
     sortSchema: true,
     graphiql: false,
     context: () => ({}),
+    // Field resolvers' errors (a version's performance with bad arguments) go through the same exception filter as
+    // the queries', so they carry the problem code and argument paths too.
+    fieldResolverEnhancers: ['filters'],
     validationRules: [maxDepthRule(config.graphql.maxDepth)],
     hooks: limitHooks(config.graphql),
     subscription: { context: () => ({ [LIVE_CONTEXT]: true }), keepAlive: KEEP_ALIVE_MS },
