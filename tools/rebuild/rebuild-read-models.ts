@@ -6,6 +6,12 @@ import pino, { type Logger } from 'pino';
 import { rebuildProgress } from './rebuild-progress';
 
 /**
+ * Events per transaction of a rebuild: larger than a live runner's (VERDICT_PROJECTION_BATCH bounds its latency,
+ * which a rebuild does not have). On SQLite, 2,000 rebuilt 237,000 decisions in 20 s where 500 took 24.6 s.
+ */
+const REBUILD_BATCH_SIZE = 2000;
+
+/**
  * `npm run rebuild`: empties the read models and replays the whole event log into them, using the stores the
  * environment configures (same variables as the engine). Stop the projector (or the engine's inline projections)
  * first: a runner that is live while its read model is rebuilt stops with PROJECTION_CHECKPOINT_CONFLICT.
@@ -24,7 +30,7 @@ export async function rebuildFromConfig(config: VerdictConfig, logger: Logger): 
           dataSource,
           eventStore,
           projections: defaultProjections({ driftWindowSeconds: config.drift.windowSeconds }),
-          batchSize: config.projections.batchSize,
+          batchSize: REBUILD_BATCH_SIZE,
           onProgress: (p) => progress.update(p.checkpoint, p.events),
         });
       } finally {

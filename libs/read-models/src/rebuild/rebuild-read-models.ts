@@ -50,9 +50,14 @@ export async function rebuildReadModels(options: RebuildReadModelsOptions): Prom
   for (const projection of projections) {
     let checkpoint = 0n;
     let events = 0;
-    for (;;) {
-      const page = await eventStore.readAll({ after: checkpoint, maxCount: batchSize, filter: projectionFilter(projection) });
+    const read = (after: bigint) => eventStore.readAll({ after, maxCount: batchSize, filter: projectionFilter(projection) });
+    for (let next = read(checkpoint); ; ) {
+      const page = await next;
       if (page.length === 0) break;
+      // The next page is read while this one is applied: on a store across the network (PostgreSQL, EventStoreDB)
+      // the read and the read model's writes overlap.
+      next = read((page.at(-1) as { position: bigint }).position);
+      next.catch(() => undefined); // awaited on the next turn; a failed apply must not leave it unhandled
       const applied = await applyProjectionBatch(dataSource, projection, page, checkpoint);
       // The store returned events after `checkpoint`, so the checkpoint must move; if not, stop rather than loop.
       if (applied.checkpoint <= checkpoint) throw new Error(`readAll after ${checkpoint} returned no later event`);
