@@ -3,6 +3,12 @@ import { parseChallenger, type BenchChallenger } from './bench-challenger';
 
 export type BenchTargets = 'both' | 'engine' | 'baseline';
 
+/**
+ * How load is offered: `closed` keeps one request in flight per connection (throughput); `batch` does the same with
+ * POST /v1/decisions/batch and `size` items a request; `rate` sends on a fixed schedule (open loop, for latency).
+ */
+export type BenchMode = { readonly kind: 'closed' } | { readonly kind: 'batch'; readonly size: number } | { readonly kind: 'rate'; readonly rate: number };
+
 export interface BenchOptions {
   readonly durationSeconds: number;
   readonly warmupSeconds: number;
@@ -17,6 +23,7 @@ export interface BenchOptions {
   readonly env: Readonly<Record<string, string>>;
   /** A challenger deployed beside the engine's champion before the load (default: none). */
   readonly challenger?: BenchChallenger;
+  readonly mode: BenchMode;
 }
 
 function positiveInt(name: string) {
@@ -55,6 +62,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option('--out <dir>', 'where latest.json and latest.md go', 'bench/results')
     .option('--env <NAME=value>', 'extra environment for both targets, repeatable (e.g. VERDICT_PROJECTIONS=off)', envPair, {})
     .option('--challenger <shadow|canary:P>', 'deploy a challenger beside the champion before the engine run (shadow: scores every request)')
+    .option('--batch <items>', 'POST /v1/decisions/batch with this many decisions a request (engine only; 1–1000)', positiveInt('--batch'))
+    .option('--rate <per-second>', 'open loop: send this many requests a second on a fixed schedule, latency from each scheduled time', positiveInt('--rate'))
     .exitOverride()
     .parse([...argv], { from: 'user' });
   const o = program.opts<{
@@ -69,7 +78,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     out: string;
     env: Record<string, string>;
     challenger?: string;
+    batch?: number;
+    rate?: number;
   }>();
+  if (o.batch !== undefined && o.rate !== undefined) throw new InvalidArgumentError('--batch and --rate cannot be combined');
+  if (o.batch !== undefined && o.batch > 1000) throw new InvalidArgumentError(`--batch takes at most 1000 items, got ${o.batch}`);
+  if (o.batch !== undefined && o.only === 'baseline') throw new InvalidArgumentError('--batch runs the engine only: the baseline has no batch route');
+  const mode: BenchMode =
+    o.batch !== undefined ? { kind: 'batch', size: o.batch } : o.rate !== undefined ? { kind: 'rate', rate: o.rate } : { kind: 'closed' };
   if (!['both', 'engine', 'baseline'].includes(o.only)) {
     throw new InvalidArgumentError(`--only must be engine, baseline or both, got "${o.only}"`);
   }
@@ -79,11 +95,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     connections: o.connections,
     poolSize: o.poolSize,
     seed: o.seed,
-    only: o.only as BenchTargets,
+    only: mode.kind === 'batch' ? 'engine' : (o.only as BenchTargets),
     profile: o.profile,
     keepData: o.keepData,
     outDir: o.out,
     env: o.env,
     challenger: o.challenger === undefined ? undefined : parseChallenger(o.challenger),
+    mode,
   };
 }

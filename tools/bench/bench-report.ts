@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BenchChallenger } from './bench-challenger';
+import type { BenchMode } from './bench-options';
 import type { DurabilityReport } from './durability-check';
 import type { LoadResult } from './load-run';
 import type { ProfileSummary } from './cpu-profile-summary';
@@ -8,7 +9,7 @@ import type { CpuShare } from './cpu-usage';
 import type { MachineInfo } from './machine-info';
 import type { HistogramMean } from './server-metrics';
 
-export const TARGETS = { decisionsPerSecond: 3000, ratioToBaseline: 0.6 } as const;
+export const TARGETS = { decisionsPerSecond: 3000, batchDecisionsPerSecond: 20000, ratioToBaseline: 0.6 } as const;
 
 export interface TargetRun {
   readonly target: 'engine' | 'baseline';
@@ -41,6 +42,7 @@ export interface BenchReport {
     readonly env: Readonly<Record<string, string>>;
     /** A challenger deployed beside the engine's champion for the run (--challenger). */
     readonly challenger?: BenchChallenger;
+    readonly mode: BenchMode;
   };
   readonly engine?: TargetRun & { readonly durability: DurabilityReport };
   readonly baseline?: TargetRun;
@@ -68,31 +70,47 @@ function statuses(r: LoadResult): string {
   return parts.length ? parts.join(', ') : 'none';
 }
 
-function row(name: string, r: LoadResult | undefined): string {
-  if (!r) return `| ${name} | — | — | — | — | — | — |`;
-  return `| ${name} | **${f0(r.decisionsPerSecond)}** | ${f1(r.latencyMs.p50)} | ${f1(r.latencyMs.p99)} | ${f1(r.latencyMs.max)} | ${statuses(r)} | ${r.errors} / ${r.timeouts} |`;
+function row(name: string, r: LoadResult | undefined, withP999: boolean): string {
+  if (!r) return `| ${name} | — | — | — |${withP999 ? ' — |' : ''} — | — | — |`;
+  const p999 = withP999 ? ` ${f1(r.latencyMs.p999 ?? Number.NaN)} |` : '';
+  return `| ${name} | **${f0(r.decisionsPerSecond)}** | ${f1(r.latencyMs.p50)} | ${f1(r.latencyMs.p99)} |${p999} ${f1(r.latencyMs.max)} | ${statuses(r)} | ${r.errors} / ${r.timeouts} |`;
+}
+
+/** What load was offered, in a sentence. */
+function loadSentence(s: BenchReport['settings']): string {
+  const bodies = `every decision a distinct transaction (bodies from a pool of ${f0(s.poolSize)} simulated transactions, seed ${s.seed})`;
+  const timing = `for ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up`;
+  if (s.mode.kind === 'rate') {
+    return (
+      `POST /v1/decisions ${timing}, open loop: ${f0(s.mode.rate)} requests/s on a fixed schedule over at most ${s.connections} keep-alive ` +
+      `connections, each latency measured from the request's scheduled send time (so a stall counts for every request due during it), ${bodies}.`
+    );
+  }
+  if (s.mode.kind === 'batch') {
+    return `POST /v1/decisions/batch ${timing}, ${s.connections} connections, one batch of ${f0(s.mode.size)} decisions in flight per connection, ${bodies}. Decisions/s counts items answered 201 or 200; latency is a whole batch's.`;
+  }
+  return `POST /v1/decisions ${timing}, ${s.connections} connections, one request in flight per connection, ${bodies}.`;
 }
 
 function renderMarkdown(report: BenchReport): string {
   const { machine: m, settings: s, engine, baseline } = report;
+  const withP999 = s.mode.kind === 'rate';
   const lines = [
     '# Verdict benchmark — latest run',
     '',
     `${m.date} · commit ${m.gitCommit ?? 'n/a'} · ${m.nproc} CPUs (${m.cpuModel}) · ${m.totalMemoryGiB} GiB · ${m.platform} · Node ${m.node}`,
     '',
-    `POST /v1/decisions for ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up, ${s.connections} connections, ` +
-      `one request in flight per connection, every request a distinct transaction (bodies from a pool of ${f0(s.poolSize)} ` +
-      `simulated transactions, seed ${s.seed}). Model: \`${s.model}\`. The load generator runs on the same machine.` +
+    `${loadSentence(s)} Model: \`${s.model}\`. The load generator runs on the same machine.` +
       (s.profile ? ' The engine ran with `--cpu-prof` (slower than normal).' : '') +
       (Object.keys(s.env).length ? ` Extra environment: \`${Object.entries(s.env).map(([k, v]) => `${k}=${v}`).join(' ')}\`.` : '') +
       (s.challenger
         ? ` The engine ran with a ${s.challenger.mode === 'shadow' ? 'shadow challenger scoring every request' : `canary challenger deciding ${s.challenger.trafficPercent} % of cards`} (the champion's bytes under another version).`
         : ''),
     '',
-    '| target | decisions/s | p50 ms | p99 ms | max ms | responses | errors / timeouts |',
-    '| --- | ---: | ---: | ---: | ---: | --- | ---: |',
-    row('engine (embedded SQLite, inline projections)', engine?.measured),
-    row('bare baseline (Fastify + same model, records nothing)', baseline?.measured),
+    withP999 ? '| target | decisions/s | p50 ms | p99 ms | p99.9 ms | max ms | responses | errors / timeouts |' : '| target | decisions/s | p50 ms | p99 ms | max ms | responses | errors / timeouts |',
+    withP999 ? '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |' : '| --- | ---: | ---: | ---: | ---: | --- | ---: |',
+    row('engine (embedded SQLite, inline projections)', engine?.measured, withP999),
+    row('bare baseline (Fastify + same model, records nothing)', baseline?.measured, withP999),
     '',
   ];
   if (report.ratio !== undefined) lines.push(`Engine ÷ baseline: **${report.ratio.toFixed(2)}×**`, '');
@@ -108,11 +126,12 @@ function renderMarkdown(report: BenchReport): string {
     );
   }
   const t = report.targets;
-  lines.push(
-    `Targets: ≥ ${f0(t.decisionsPerSecond)} decisions/s — ${t.throughputMet === undefined ? 'not measured' : t.throughputMet ? 'met' : 'NOT met'}; ` +
-      `≥ ${t.ratioToBaseline}× baseline — ${t.ratioMet === undefined ? 'not measured' : t.ratioMet ? 'met' : 'NOT met'}.`,
-    '',
-  );
+  const met = (v: boolean | undefined) => (v === undefined ? 'not measured' : v ? 'met' : 'NOT met');
+  if (s.mode.kind === 'closed') {
+    lines.push(`Targets: ≥ ${f0(t.decisionsPerSecond)} decisions/s — ${met(t.throughputMet)}; ≥ ${t.ratioToBaseline}× baseline — ${met(t.ratioMet)}.`, '');
+  } else if (s.mode.kind === 'batch') {
+    lines.push(`Target: ≥ ${f0(t.batchDecisionsPerSecond)} durable decisions/s in batches — ${met(t.throughputMet)}.`, '');
+  }
   if (engine) {
     const d = engine.durability;
     lines.push(
@@ -173,10 +192,15 @@ function renderMarkdown(report: BenchReport): string {
   return lines.join('\n');
 }
 
+/** `latest`, `latest-batch` or `latest-rate`: each kind of run keeps its own latest result. */
+function reportName(mode: BenchMode): string {
+  return mode.kind === 'closed' ? 'latest' : `latest-${mode.kind}`;
+}
+
 export function writeReport(dir: string, report: BenchReport): { json: string; markdown: string } {
   mkdirSync(dir, { recursive: true });
-  const json = path.join(dir, 'latest.json');
-  const markdown = path.join(dir, 'latest.md');
+  const json = path.join(dir, `${reportName(report.settings.mode)}.json`);
+  const markdown = path.join(dir, `${reportName(report.settings.mode)}.md`);
   writeFileSync(json, toJson(report));
   writeFileSync(markdown, renderMarkdown(report));
   return { json, markdown };

@@ -50,3 +50,48 @@ describe('runLoad', () => {
     expect(result.decisionsPerSecond).toBeCloseTo(created / result.durationSeconds, 6);
   });
 });
+
+describe('runLoad in batches', () => {
+  let server: http.Server;
+  let baseUrl: string;
+  const items: string[] = [];
+
+  beforeAll(async () => {
+    // A batch route answering each item 201 (even sequence number) or 400 (odd), like POST /v1/decisions/batch.
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const batch = JSON.parse(body) as { items: { transactionId: string }[] };
+        const results = batch.items.map((item, index) => {
+          items.push(item.transactionId);
+          return { index, status: Number(item.transactionId.split('-').at(-1)) % 2 === 0 ? 201 : 400 };
+        });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('sends batches of distinct transactions and counts decisions item by item', async () => {
+    const pool = RequestPool.fromRequests(simulatedRequests(3, 20), 'lb');
+    const result = await runLoad({ baseUrl, path: '/v1/decisions/batch', durationSeconds: 1, connections: 2, pool, batchSize: 10 }, true);
+
+    expect(result.responses).toBeGreaterThan(0);
+    expect(new Set(items).size).toBe(items.length);
+    // A batch in flight when the run stopped may have reached the server unanswered (one per connection at most).
+    expect(items.length - result.responses * 10).toBeGreaterThanOrEqual(0);
+    expect(items.length - result.responses * 10).toBeLessThanOrEqual(20);
+    expect(result.sent).toBe(pool.count);
+    expect(result.created).toBe(result.responses * 5);
+    expect(result.createdIds!.size).toBe(result.created);
+    for (const id of result.createdIds!) expect(Number(id.split('-').at(-1)) % 2).toBe(0);
+    expect(result.unanswered).toBe(result.sent - result.responses * 10);
+    expect(result.decisionsPerSecond).toBeCloseTo(result.created / result.durationSeconds, 6);
+  });
+});

@@ -10,12 +10,19 @@ export interface LoadOptions {
   readonly pool: RequestPool;
   /** Seconds before autocannon counts a request as timed out. */
   readonly timeoutSeconds?: number;
+  /**
+   * Items per request for POST /v1/decisions/batch (`{ items: [...] }`); absent: one decision per request. A batch's
+   * decisions count one by one: decisions/s is items answered 201 or 200, latency is the whole batch's.
+   */
+  readonly batchSize?: number;
 }
 
 export interface LatencySummary {
   readonly p50: number;
   readonly p90: number;
   readonly p99: number;
+  /** Open-loop runs only (autocannon reports no 99.9th percentile). */
+  readonly p999?: number;
   readonly mean: number;
   readonly max: number;
 }
@@ -23,7 +30,7 @@ export interface LatencySummary {
 export interface LoadResult {
   readonly durationSeconds: number;
   readonly connections: number;
-  /** Requests written to a socket. */
+  /** Decisions written to a socket (a batch counts its items). */
   readonly sent: number;
   /** Responses received, by HTTP status. */
   readonly statusCounts: Readonly<Record<string, number>>;
@@ -35,6 +42,10 @@ export interface LoadResult {
   readonly timeouts: number;
   /** Requests sent but unanswered when the run stopped: the server may or may not have acted on them. */
   readonly inFlightAtStop: number;
+  /** Decisions answered 201 Created (a batch's items one by one). */
+  readonly created: number;
+  /** Decisions sent and never answered, timed out or cut off when the run stopped: the server may have recorded them. */
+  readonly unanswered: number;
   /** 2xx responses per second of the run. */
   readonly decisionsPerSecond: number;
   /** Milliseconds, over 2xx responses. */
@@ -46,7 +57,17 @@ export interface LoadResult {
 }
 
 interface ConnectionContext {
-  transactionId?: string;
+  transactionIds?: readonly string[];
+}
+
+/** Item statuses of a batch answer (`{ results: [{ status }] }`), in order; none when the body is not one. */
+function itemStatuses(body: string): number[] {
+  try {
+    const parsed = JSON.parse(body) as { results?: { status?: unknown }[] };
+    return Array.isArray(parsed.results) ? parsed.results.map((r) => Number(r.status)) : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -56,7 +77,9 @@ interface ConnectionContext {
 export async function runLoad(options: LoadOptions, collectCreatedIds = false): Promise<LoadResult> {
   const created = new Set<string>();
   let answered = 0;
-  const { pool } = options;
+  let decided = 0;
+  let createdCount = 0;
+  const { pool, batchSize } = options;
   const issuedBefore = pool.count;
   // Without a callback autocannon returns its event emitter made thenable (the typings only show the promise).
   const instance = autocannon({
@@ -72,14 +95,26 @@ export async function runLoad(options: LoadOptions, collectCreatedIds = false): 
         headers: { 'content-type': 'application/json' },
         // Called once per request: a distinct transaction every time.
         setupRequest: (request, context) => {
-          const next = pool.next();
-          (context as ConnectionContext).transactionId = next.transactionId;
-          return { ...request, body: next.body };
+          const items = Array.from({ length: batchSize ?? 1 }, () => pool.next());
+          (context as ConnectionContext).transactionIds = items.map((i) => i.transactionId);
+          const body = batchSize === undefined ? items[0].body : `{"items":[${items.map((i) => i.body).join(',')}]}`;
+          return { ...request, body };
         },
-        onResponse: (status, _body, context) => {
+        onResponse: (status, body, context) => {
           answered++;
-          const id = (context as ConnectionContext).transactionId;
-          if (collectCreatedIds && status === 201 && id !== undefined) created.add(id);
+          const ids = (context as ConnectionContext).transactionIds ?? [];
+          if (batchSize === undefined) {
+            if (status >= 200 && status < 300) decided++;
+            if (status === 201) createdCount++;
+            if (collectCreatedIds && status === 201 && ids[0] !== undefined) created.add(ids[0]);
+            return;
+          }
+          if (status !== 200) return;
+          itemStatuses(body).forEach((s, i) => {
+            if (s === 200 || s === 201) decided++;
+            if (s === 201) createdCount++;
+            if (collectCreatedIds && s === 201 && ids[i] !== undefined) created.add(ids[i]);
+          });
         },
       },
     ],
@@ -93,7 +128,7 @@ export async function runLoad(options: LoadOptions, collectCreatedIds = false): 
   const result = await instance;
   // The tick fired as the run stops covers no full second; a 0 there is an artefact, not a stall.
   if (perSecond.length > 1 && perSecond[perSecond.length - 1] === 0) perSecond.pop();
-  // Every setupRequest call is one request written to a socket: a closer count than autocannon's `sent`.
+  // Every pool.next() is one decision written to a socket: a closer count than autocannon's `sent`.
   const sent = pool.count - issuedBefore;
   const statusCounts: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCounts[code] = stats?.count ?? 0;
@@ -107,8 +142,10 @@ export async function runLoad(options: LoadOptions, collectCreatedIds = false): 
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    inFlightAtStop: Math.max(0, sent - answered - result.timeouts),
-    decisionsPerSecond: result.duration > 0 ? result['2xx'] / result.duration : 0,
+    inFlightAtStop: Math.max(0, Math.round(sent / (batchSize ?? 1)) - answered - result.timeouts),
+    created: createdCount,
+    unanswered: Math.max(0, sent - answered * (batchSize ?? 1)),
+    decisionsPerSecond: result.duration > 0 ? decided / result.duration : 0,
     latencyMs: {
       p50: result.latency.p50,
       p90: result.latency.p90,

@@ -1,0 +1,71 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RequestPool } from './request-pool';
+import { latencySummary, percentile, runOpenLoop } from './open-loop-run';
+import { simulatedRequests } from './simulated-requests';
+
+describe('percentile and latencySummary', () => {
+  it('take the nearest rank of the sorted sample', () => {
+    const sorted = Float64Array.from({ length: 1000 }, (_, i) => i + 1);
+    expect(percentile(sorted, 50)).toBe(500);
+    expect(percentile(sorted, 99)).toBe(990);
+    expect(percentile(sorted, 99.9)).toBe(999);
+    expect(percentile(sorted, 100)).toBe(1000);
+    expect(percentile(new Float64Array(0), 99)).toBe(0);
+    expect(latencySummary([3, 1, 2])).toEqual({ p50: 2, p90: 3, p99: 3, p999: 3, mean: 2, max: 3 });
+  });
+});
+
+describe('runOpenLoop', () => {
+  const STALL_FROM_MS = 200;
+  const STALL_MS = 400;
+  let server: http.Server;
+  let baseUrl: string;
+  let started = 0;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    // Answers 201 for even sequence numbers and 422 for odd ones; from 200 ms after the first request it holds every
+    // answer until 600 ms, like a server stalled by a long GC pause.
+    server = http.createServer((req, res) => {
+      if (started === 0) started = performance.now();
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const { transactionId } = JSON.parse(body) as { transactionId: string };
+        seen.push(transactionId);
+        const n = Number(transactionId.split('-').at(-1));
+        const answer = () => res.writeHead(n % 2 === 0 ? 201 : 422, { 'content-type': 'application/json' }).end('{}');
+        const sinceStart = performance.now() - started;
+        if (sinceStart >= STALL_FROM_MS && sinceStart < STALL_FROM_MS + STALL_MS) setTimeout(answer, STALL_FROM_MS + STALL_MS - sinceStart);
+        else answer();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('sends on schedule whatever the server does, and charges a stall to every request due during it', async () => {
+    const pool = RequestPool.fromRequests(simulatedRequests(3, 20), 'ol');
+    const result = await runOpenLoop({ baseUrl, path: '/v1/decisions', rate: 200, durationSeconds: 1, connections: 8, pool }, true);
+
+    // Every scheduled request was sent and answered, though 8 connections at a time cannot carry a 400 ms stall.
+    expect(result.sent).toBe(200);
+    expect(new Set(seen).size).toBe(200);
+    expect(result.responses).toBe(200);
+    expect(result.unanswered).toBe(0);
+    expect(result.statusCounts).toEqual({ 201: 100, 422: 100 });
+    expect(result.created).toBe(100);
+    expect(result.createdIds!.size).toBe(100);
+    // 40% of the schedule fell due during the stall: a closed loop would have delayed only the 8 requests in flight.
+    // From their scheduled times, more than one in ten waited over a quarter of the stall.
+    expect(result.latencyMs.p90).toBeGreaterThan(STALL_MS / 4);
+    expect(result.latencyMs.max).toBeGreaterThan(STALL_MS / 2);
+    expect(result.latencyMs.p999).toBeGreaterThanOrEqual(result.latencyMs.p99);
+    expect(result.decisionsPerSecond).toBe(100);
+  });
+});
