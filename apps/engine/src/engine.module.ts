@@ -26,6 +26,7 @@ import { DeploymentController } from './deployment/deployment.controller';
 import { DeploymentFollower } from './deployment/deployment-follower';
 import { DeploymentRuntime } from './deployment/deployment-runtime';
 import { DeploymentStartup } from './deployment/deployment-startup';
+import { HotPathWarmup } from './decisions/hot-path-warmup';
 import { ModelLoader } from './deployment/model-loader';
 import { DecisionExporter } from './exports/decision-export';
 import { ExportsController } from './exports/exports.controller';
@@ -145,6 +146,7 @@ export class EngineModule {
         inject: [EVENT_STORE, DeploymentFollower, DeploymentChanges],
       },
       DeploymentStartup,
+      HotPathWarmup,
       { provide: RawSessions, useFactory: (artifacts: ArtifactStore) => new RawSessions(artifacts), inject: [ARTIFACT_STORE] },
       {
         provide: InferenceService,

@@ -7,6 +7,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ VERDICT_REPLAY_THREADS: '0' })).toThrow(ConfigError);
   });
 
+  it('takes the warm-up as a whole number of decisions, 1000 by default, 0 for none', () => {
+    expect(loadConfig({}).warmupDecisions).toBe(1000);
+    expect(loadConfig({ VERDICT_WARMUP_DECISIONS: '0' }).warmupDecisions).toBe(0);
+    expect(() => loadConfig({ VERDICT_WARMUP_DECISIONS: '-1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ VERDICT_WARMUP_DECISIONS: '2.5' })).toThrow(ConfigError);
+  });
+
   it('takes the GraphQL limits as whole numbers, with defaults', () => {
     expect(loadConfig({}).graphql).toEqual({ maxDepth: 8, maxComplexity: 10_000 });
     expect(loadConfig({ VERDICT_GRAPHQL_MAX_DEPTH: '4', VERDICT_GRAPHQL_MAX_COMPLEXITY: '500' }).graphql).toEqual({ maxDepth: 4, maxComplexity: 500 });

@@ -34,6 +34,8 @@ export interface VerdictConfig {
     readonly baseline?: readonly number[];
   };
   readonly policy: { readonly version: string; readonly reviewThreshold: number; readonly declineThreshold: number };
+  /** Simulated decisions run through the decision path (nothing written) before the engine listens; 0: none. */
+  readonly warmupDecisions: number;
   /** The model registry: the largest model upload accepted, in bytes. */
   readonly models: { readonly maxBytes: number };
   /** Drift monitoring (docs/monitoring.md): window width, decisions a window needs to be judged, PSI thresholds. */
@@ -223,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
       baseline,
     },
     policy,
+    warmupDecisions: int(env, 'VERDICT_WARMUP_DECISIONS', 1000, 0, 100_000),
     models: { maxBytes: num(env, 'VERDICT_MODEL_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 ** 3) },
     drift: {
       windowSeconds: driftWindowSeconds(env),
