@@ -24,6 +24,8 @@ export interface BenchOptions {
   /** A challenger deployed beside the engine's champion before the load (default: none). */
   readonly challenger?: BenchChallenger;
   readonly mode: BenchMode;
+  /** Extra Node options for the engine's process (e.g. --max-semi-space-size=8). */
+  readonly engineNodeArgs: readonly string[];
 }
 
 function positiveInt(name: string) {
@@ -63,6 +65,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option('--env <NAME=value>', 'extra environment for both targets, repeatable (e.g. VERDICT_PROJECTIONS=off)', envPair, {})
     .option('--challenger <shadow|canary:P>', 'deploy a challenger beside the champion before the engine run (shadow: scores every request)')
     .option('--batch <items>', 'POST /v1/decisions/batch with this many decisions a request (engine only; 1–1000)', positiveInt('--batch'))
+    .option('--engine-node-arg <flag>', "a Node option for the engine's process, repeatable (e.g. --engine-node-arg=--max-semi-space-size=8)", (raw: string, previous: string[]) => [...previous, raw], [])
     .option('--rate <per-second>', 'open loop: send this many requests a second on a fixed schedule, latency from each scheduled time', positiveInt('--rate'))
     .exitOverride()
     .parse([...argv], { from: 'user' });
@@ -80,6 +83,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     challenger?: string;
     batch?: number;
     rate?: number;
+    engineNodeArg: string[];
   }>();
   if (o.batch !== undefined && o.rate !== undefined) throw new InvalidArgumentError('--batch and --rate cannot be combined');
   if (o.batch !== undefined && o.batch > 1000) throw new InvalidArgumentError(`--batch takes at most 1000 items, got ${o.batch}`);
@@ -102,5 +106,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     env: o.env,
     challenger: o.challenger === undefined ? undefined : parseChallenger(o.challenger),
     mode,
+    engineNodeArgs: o.engineNodeArg,
   };
 }

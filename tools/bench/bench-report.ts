@@ -40,6 +40,8 @@ export interface BenchReport {
     readonly profile: boolean;
     /** Environment added to both targets' embedded defaults. */
     readonly env: Readonly<Record<string, string>>;
+    /** Node options added to the engine's process. */
+    readonly engineNodeArgs: readonly string[];
     /** A challenger deployed beside the engine's champion for the run (--challenger). */
     readonly challenger?: BenchChallenger;
     readonly mode: BenchMode;
@@ -103,6 +105,7 @@ function renderMarkdown(report: BenchReport): string {
     `${loadSentence(s)} Model: \`${s.model}\`. The load generator runs on the same machine.` +
       (s.profile ? ' The engine ran with `--cpu-prof` (slower than normal).' : '') +
       (Object.keys(s.env).length ? ` Extra environment: \`${Object.entries(s.env).map(([k, v]) => `${k}=${v}`).join(' ')}\`.` : '') +
+      (s.engineNodeArgs.length ? ` Engine started with \`node ${s.engineNodeArgs.join(' ')}\`.` : '') +
       (s.challenger
         ? ` The engine ran with a ${s.challenger.mode === 'shadow' ? 'shadow challenger scoring every request' : `canary challenger deciding ${s.challenger.trafficPercent} % of cards`} (the champion's bytes under another version).`
         : ''),

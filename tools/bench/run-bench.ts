@@ -180,7 +180,7 @@ async function main(): Promise<number> {
           description: 'apps/engine on embedded defaults: SQLite event store and read models, inline projections',
           script: path.join(root, 'dist/apps/engine/src/main.js'),
           env,
-          nodeArgs: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
+          nodeArgs: [...options.engineNodeArgs, ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
           cpuProfileDir,
           setUp: options.challenger
             ? async (baseUrl) => {
@@ -240,6 +240,7 @@ async function main(): Promise<number> {
       model: path.relative(root, model),
       profile: options.profile,
       env: options.env,
+      engineNodeArgs: options.engineNodeArgs,
       challenger: options.challenger,
       mode: options.mode,
     },
