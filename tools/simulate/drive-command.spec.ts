@@ -97,6 +97,26 @@ describe('simulate drive', () => {
     }
   });
 
+  it('says when it fell behind the rate asked for, and why', async () => {
+    const server = await startServer((body, res, n) => setTimeout(() => engineLike(body, res, n), 100));
+    try {
+      const { summary } = await drive(server.url, ['--concurrency', '1']);
+      expect(summary.requestedRate).toBe(200);
+      expect(summary.unsent).toBeGreaterThan(0);
+      expect(summary.fellBehind).toMatchObject({ reason: 'concurrency' });
+      expect(summary.fellBehind!.slotWaitSeconds).toBeGreaterThan(0.2);
+      expect(summary.fellBehind!.latestSendMs).toBeGreaterThan(100);
+
+      const io = new CapturedIo();
+      expect(await runCli(['drive', '--url', server.url, '--rate', '200', '--duration', '0.5', '--customers', '200', '--terminals', '100', '--concurrency', '1', '--report-interval', '0.1'], io)).toBe(0);
+      expect(io.stdoutText).toMatch(/FELL BEHIND: asked for 200\/s, achieved [\d.]+\/s; \d+ of 100 planned requests unsent/);
+      expect(io.stdoutText).toMatch(/the engine answered too slowly for --concurrency/);
+      expect(io.stderrText).toMatch(/BEHIND by \d+ requests/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('keeps at most --concurrency requests in flight', async () => {
     const server = await startServer((body, res, n) => setTimeout(() => engineLike(body, res, n), 15));
     try {

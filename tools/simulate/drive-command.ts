@@ -117,7 +117,8 @@ export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveS
   let lastReport = start;
   const reporter = setInterval(() => {
     const now = performance.now();
-    io.stderr.write(stats.progressLine((now - start) / 1000, (now - lastReport) / 1000, inFlight) + '\n');
+    const due = Math.min(planned, Math.floor(((now - start) * options.rate) / 1000));
+    io.stderr.write(stats.progressLine((now - start) / 1000, (now - lastReport) / 1000, inFlight, due) + '\n');
     lastReport = now;
   }, options.reportIntervalMs);
   try {
@@ -125,8 +126,14 @@ export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveS
       const due = start + (i * 1000) / options.rate;
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
-      while (inFlight >= options.concurrency) await new Promise<void>((resolve) => (wakeSender = resolve));
-      if (performance.now() >= deadline) break;
+      if (inFlight >= options.concurrency) {
+        const waiting = performance.now();
+        while (inFlight >= options.concurrency) await new Promise<void>((resolve) => (wakeSender = resolve));
+        stats.slotWaitMs += performance.now() - waiting;
+      }
+      const now = performance.now();
+      if (now >= deadline) break;
+      stats.latestSendMs = Math.max(stats.latestSendMs, now - due);
       for (let skip = 1; skip < (options.every ?? 1); skip++) source.next();
       const next = source.next();
       if (next.done) break;
@@ -144,5 +151,5 @@ export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveS
     clearInterval(reporter);
   }
   const chargebacks = await feed?.settle();
-  return { ...stats.summary(planned, (performance.now() - start) / 1000), ...(chargebacks ? { chargebacks } : {}) };
+  return { ...stats.summary(planned, (performance.now() - start) / 1000, options.rate), ...(chargebacks ? { chargebacks } : {}) };
 }

@@ -15,7 +15,15 @@ export interface DriveSummary {
   readonly statuses: Readonly<Record<string, number>>;
   readonly errors: Readonly<Record<string, number>>;
   readonly elapsedSeconds: number;
+  /** The rate asked for (--rate). */
+  readonly requestedRate: number;
   readonly achievedRate: number;
+  /**
+   * Why the run did not send on schedule, or null when it kept up (every planned request sent, none more than 100 ms
+   * late): `concurrency` when requests waited for a free in-flight slot (the engine answers too slowly for
+   * --concurrency), `client` when this process itself could not send fast enough.
+   */
+  readonly fellBehind: null | { readonly reason: 'concurrency' | 'client'; readonly latestSendMs: number; readonly slotWaitSeconds: number };
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
 }
 
@@ -37,8 +45,15 @@ const latencySummary = (values: readonly number[]) => {
 const counts = (c: Record<string, number>): string =>
   Object.keys(c).length === 0 ? '-' : Object.entries(c).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}:${v}`).join(' ');
 
+/** A request sent later than this after its scheduled time counts as falling behind. */
+export const LATE_SEND_MS = 100;
+
 export class DriveStats {
   sent = 0;
+  /** The most any request was sent after its scheduled time. */
+  latestSendMs = 0;
+  /** Time the sender spent waiting for a free in-flight slot. */
+  slotWaitMs = 0;
   completed = 0;
   succeeded = 0;
   failed = 0;
@@ -75,7 +90,7 @@ export class DriveStats {
   }
 
   /** One progress line; latencies and rate cover the time since the previous line. */
-  progressLine(elapsedSeconds: number, windowSeconds: number, inFlight: number): string {
+  progressLine(elapsedSeconds: number, windowSeconds: number, inFlight: number, due?: number): string {
     const windowRate = windowSeconds > 0 ? (this.completed - this.windowStartCompleted) / windowSeconds : 0;
     const l = latencySummary(this.window);
     this.window = [];
@@ -83,11 +98,13 @@ export class DriveStats {
     return (
       `[${elapsedSeconds.toFixed(1).padStart(6)}s] sent ${this.sent} done ${this.completed} in-flight ${inFlight} ` +
       `rate ${windowRate.toFixed(1)}/s p50 ${l.p50.toFixed(1)}ms p99 ${l.p99.toFixed(1)}ms | ` +
-      `outcomes ${counts(this.outcomes)} | http ${counts(this.statuses)} | errors ${counts(this.errors)}`
+      `outcomes ${counts(this.outcomes)} | http ${counts(this.statuses)} | errors ${counts(this.errors)}` +
+      (due !== undefined && due - this.sent > 0 && this.latestSendMs > LATE_SEND_MS ? ` | BEHIND by ${due - this.sent} requests` : '')
     );
   }
 
-  summary(planned: number, elapsedSeconds: number): DriveSummary {
+  summary(planned: number, elapsedSeconds: number, requestedRate: number): DriveSummary {
+    const behind = planned - this.sent > 0 || this.latestSendMs > LATE_SEND_MS;
     return {
       planned,
       sent: this.sent,
@@ -100,7 +117,16 @@ export class DriveStats {
       statuses: { ...this.statuses },
       errors: { ...this.errors },
       elapsedSeconds,
+      requestedRate,
       achievedRate: elapsedSeconds > 0 ? this.completed / elapsedSeconds : 0,
+      fellBehind: behind
+        ? {
+            // Waiting for slots for more than a tenth of the run is the concurrency limit; otherwise this process was slow.
+            reason: this.slotWaitMs > elapsedSeconds * 100 ? 'concurrency' : 'client',
+            latestSendMs: Math.round(this.latestSendMs),
+            slotWaitSeconds: Math.round(this.slotWaitMs) / 1000,
+          }
+        : null,
       latencyMs: latencySummary(this.latencies),
     };
   }
@@ -115,5 +141,13 @@ export function formatSummary(s: DriveSummary): string {
     `http status: ${counts(s.statuses)}`,
     `errors: ${counts(s.errors)}`,
     `latency ms: p50 ${s.latencyMs.p50.toFixed(2)}, p99 ${s.latencyMs.p99.toFixed(2)}, max ${s.latencyMs.max.toFixed(2)}`,
+    ...(s.fellBehind ? [behindLine(s, s.fellBehind)] : []),
   ].join('\n') + '\n';
+}
+
+function behindLine(s: DriveSummary, b: NonNullable<DriveSummary['fellBehind']>): string {
+  const what = `FELL BEHIND: asked for ${s.requestedRate}/s, achieved ${s.achievedRate.toFixed(1)}/s; ${s.unsent} of ${s.planned} planned requests unsent, a send up to ${b.latestSendMs} ms late.`;
+  return b.reason === 'concurrency'
+    ? `${what} Every in-flight slot was busy for ${b.slotWaitSeconds} s: the engine answered too slowly for --concurrency; raise it, or the engine is at its limit.`
+    : `${what} This process could not send fast enough (its own CPU): the figures understate what the engine could take.`;
 }
