@@ -28,3 +28,4 @@ export * from './monitoring/drift-events';
 export * from './monitoring/drift-thresholds';
 export * from './monitoring/drift-baseline';
 export * from './monitoring/drift-judgement';
+export * from './history';

@@ -1,0 +1,89 @@
+import type { DecisionRequest } from '../decision-request';
+import type { Outcome } from '../decision-made.event';
+import { EntityHistory } from './entity-history';
+
+/** The kinds of entity whose history is kept, and the request field that names each. */
+export const HISTORY_ENTITIES = Object.freeze({
+  card: 'cardId',
+  customer: 'customerId',
+  merchant: 'merchantId',
+  device: 'deviceId',
+  ip: 'ip',
+} as const satisfies Record<string, keyof DecisionRequest>);
+
+export type HistoryEntityKind = keyof typeof HISTORY_ENTITIES;
+export const HISTORY_ENTITY_KINDS = Object.freeze(Object.keys(HISTORY_ENTITIES) as HistoryEntityKind[]);
+
+/** What the features read: an entity's history, if it is held. */
+export interface HistoryView {
+  entity(kind: HistoryEntityKind, id: string): EntityHistory | undefined;
+  /** The card's declined transactions (decisions whose outcome was decline). */
+  cardDeclines(cardId: string): EntityHistory | undefined;
+}
+
+/**
+ * The history of every entity, built by applying the log's decisions strictly in log order: the state is always a
+ * function of a prefix of the log (through `appliedThrough`), which is what lets any decision's history features be
+ * recomputed exactly from the log as of the position it recorded.
+ *
+ * Memory is bounded by `maxEntities` per kind. When a decision brings a kind over it, the entity least recently
+ * touched by a decision (in log order) is forgotten, wholly: a card seen again later starts a new history. The rule
+ * depends only on the log and the bound, so a recomputation with the same bound forgets the same entities.
+ */
+export class HistoryState implements HistoryView {
+  private readonly entities = new Map<HistoryEntityKind, Map<string, EntityHistory>>(HISTORY_ENTITY_KINDS.map((k) => [k, new Map()]));
+  private readonly declines = new Map<string, EntityHistory>();
+  private through = 0n;
+
+  constructor(readonly maxEntities: number) {
+    if (!Number.isInteger(maxEntities) || maxEntities < 1) throw new RangeError(`maxEntities must be a whole number ≥ 1, got ${maxEntities}`);
+  }
+
+  /** The global log position through which decisions have been applied (0: none). */
+  get appliedThrough(): bigint {
+    return this.through;
+  }
+
+  /** Entities held of one kind. */
+  size(kind: HistoryEntityKind): number {
+    return (this.entities.get(kind) as Map<string, EntityHistory>).size;
+  }
+
+  entity(kind: HistoryEntityKind, id: string): EntityHistory | undefined {
+    return this.entities.get(kind)?.get(id);
+  }
+
+  cardDeclines(cardId: string): EntityHistory | undefined {
+    return this.declines.get(cardId);
+  }
+
+  /**
+   * Applies the decision at `position`: its transaction joins the history of each entity it names, and of the card's
+   * declines if it was declined. A position at or before `appliedThrough` was applied already and changes nothing.
+   */
+  applyDecision(position: bigint, request: DecisionRequest, outcome: Outcome): void {
+    if (position <= this.through) return;
+    this.through = position;
+    const at = Date.parse(request.occurredAt);
+    for (const kind of HISTORY_ENTITY_KINDS) {
+      const id = request[HISTORY_ENTITIES[kind]];
+      if (id !== undefined) touch(this.entities.get(kind) as Map<string, EntityHistory>, id, this.maxEntities).add(at, request.amount);
+    }
+    if (outcome === 'decline') touch(this.declines, request.cardId, this.maxEntities).add(at, request.amount);
+  }
+
+  /** Moves the position on past an event that holds no decision (a label, a deployment…). */
+  skip(position: bigint): void {
+    if (position > this.through) this.through = position;
+  }
+}
+
+/** The entity's history, made most recently used (a Map iterates in insertion order); the least recent goes first. */
+function touch(map: Map<string, EntityHistory>, id: string, max: number): EntityHistory {
+  let history = map.get(id);
+  if (history) map.delete(id);
+  else history = new EntityHistory();
+  map.set(id, history);
+  if (map.size > max) map.delete(map.keys().next().value as string);
+  return history;
+}

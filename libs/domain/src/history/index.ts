@@ -1,0 +1,5 @@
+export * from './history-windows';
+export * from './bucket-series';
+export * from './entity-history';
+export * from './history-state';
+export * from './history-features';
