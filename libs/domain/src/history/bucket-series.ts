@@ -34,10 +34,14 @@ export class BucketSeries {
     if (i >= 0 && cells[i] === bucket) {
       cells[i + 1] = (cells[i + 1] as number) + 1;
       cells[i + 2] = (cells[i + 2] as number) + amount;
-    } else {
-      cells.splice(i + 3, 0, bucket, 1, amount);
+      return;
     }
-    this.prune();
+    // A new array of exactly the length needed: a million entities with a few buckets each would otherwise carry
+    // push's spare capacity (16+ slots an array).
+    const oldestKept = Math.max(bucket, newest ?? bucket) - this.retained + 1;
+    let drop = 0;
+    while (drop < cells.length && (cells[drop] as number) < oldestKept) drop += 3;
+    this.cells = cells.slice(drop, i + 3).concat([bucket, 1, amount], cells.slice(Math.max(drop, i + 3)));
   }
 
   /** Count and sum over the `buckets` buckets ending with `bucket` (at most `retained` of them are known). */
@@ -54,12 +58,5 @@ export class BucketSeries {
       sum += cells[i + 2] as number;
     }
     return { count, sum };
-  }
-
-  private prune(): void {
-    const oldestKept = (this.newest as number) - this.retained + 1;
-    let drop = 0;
-    while (drop < this.cells.length && (this.cells[drop] as number) < oldestKept) drop += 3;
-    if (drop > 0) this.cells = this.cells.slice(drop);
   }
 }

@@ -35,7 +35,7 @@ describe('history features', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(FEATURE_NAMES).not.toContain(name);
     for (const f of HISTORY_FEATURES) expect(f.description.length).toBeGreaterThan(20);
-    expect(names).toHaveLength(5 * 12 + 2);
+    expect(names).toHaveLength(5 * 12 + 4);
   });
 
   it('count and sum an entity\'s earlier transactions per window, the current bucket included', () => {
@@ -73,6 +73,19 @@ describe('history features', () => {
     state.applyDecision(4n, request(T0 - 1 * MIN, 10), 'decline');
     expect(value(state, 'card_declines_24h', request(T0, 5))).toBe(2);
     expect(value(state, 'card_declines_24h', request(T0, 5, { cardId: 'card-2' }))).toBe(0);
+  });
+
+  it('count the distinct terminals and countries a card was used at over 24 h', () => {
+    const state = new HistoryState(100);
+    state.applyDecision(1n, request(T0 - 30 * HOUR, 1, { merchantId: 'term-old', country: 'FR' }), 'approve');
+    state.applyDecision(2n, request(T0 - 5 * HOUR, 1, { merchantId: 'term-a', country: 'DE' }), 'approve');
+    state.applyDecision(3n, request(T0 - 4 * HOUR, 1, { merchantId: 'term-b', country: 'DE' }), 'approve');
+    state.applyDecision(4n, request(T0 - 3 * HOUR, 1, { merchantId: 'term-a' }), 'approve');
+    state.applyDecision(5n, request(T0 - 2 * HOUR, 1, { merchantId: 'term-c', country: 'BR' }), 'approve');
+    const now = request(T0, 5);
+    expect(value(state, 'card_distinct_merchants_24h', now)).toBe(3);
+    expect(value(state, 'card_distinct_countries_24h', now)).toBe(2);
+    expect(value(state, 'card_distinct_merchants_24h', request(T0, 5, { cardId: 'card-2' }))).toBe(0);
   });
 
   it('tell a new entity (0, age 0) from one the request does not name (-1)', () => {

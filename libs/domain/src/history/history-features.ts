@@ -68,7 +68,6 @@ function entityFeatures(kind: HistoryEntityKind): HistoryFeatureDefinition[] {
 }
 
 const DAY_30 = HISTORY_WINDOWS.find((w) => w.name === '30d') as HistoryWindow;
-const DAY_1 = HISTORY_WINDOWS.find((w) => w.name === '24h') as HistoryWindow;
 
 const CARD_FEATURES: HistoryFeatureDefinition[] = [
   {
@@ -82,7 +81,17 @@ const CARD_FEATURES: HistoryFeatureDefinition[] = [
   {
     name: 'card_declines_24h',
     description: "The card's transactions declined by Verdict in the last 24h (24 one-hour buckets, the current one included).",
-    compute: (h, r, at) => h.cardDeclines(r.cardId)?.window(DAY_1, at).count ?? 0,
+    compute: (h, r, at) => h.card(r.cardId)?.declines24h(at) ?? 0,
+  },
+  {
+    name: 'card_distinct_merchants_24h',
+    description: 'Distinct terminals (merchantId) the card was used at in the last 24h, before this transaction (saturates at 256).',
+    compute: (h, r, at) => h.card(r.cardId)?.distinctMerchants24h(at) ?? 0,
+  },
+  {
+    name: 'card_distinct_countries_24h',
+    description: 'Distinct countries of the card\'s transactions in the last 24h that named one, before this transaction (saturates at 64).',
+    compute: (h, r, at) => h.card(r.cardId)?.distinctCountries24h(at) ?? 0,
   },
 ];
 

@@ -1,5 +1,6 @@
 import type { DecisionRequest } from '../decision-request';
 import type { Outcome } from '../decision-made.event';
+import { CardHistory } from './card-history';
 import { EntityHistory } from './entity-history';
 
 /** The kinds of entity whose history is kept, and the request field that names each. */
@@ -17,8 +18,7 @@ export const HISTORY_ENTITY_KINDS = Object.freeze(Object.keys(HISTORY_ENTITIES) 
 /** What the features read: an entity's history, if it is held. */
 export interface HistoryView {
   entity(kind: HistoryEntityKind, id: string): EntityHistory | undefined;
-  /** The card's declined transactions (decisions whose outcome was decline). */
-  cardDeclines(cardId: string): EntityHistory | undefined;
+  card(cardId: string): CardHistory | undefined;
 }
 
 /**
@@ -32,7 +32,6 @@ export interface HistoryView {
  */
 export class HistoryState implements HistoryView {
   private readonly entities = new Map<HistoryEntityKind, Map<string, EntityHistory>>(HISTORY_ENTITY_KINDS.map((k) => [k, new Map()]));
-  private readonly declines = new Map<string, EntityHistory>();
   private through = 0n;
 
   constructor(readonly maxEntities: number) {
@@ -53,23 +52,24 @@ export class HistoryState implements HistoryView {
     return this.entities.get(kind)?.get(id);
   }
 
-  cardDeclines(cardId: string): EntityHistory | undefined {
-    return this.declines.get(cardId);
+  card(cardId: string): CardHistory | undefined {
+    return this.entities.get('card')?.get(cardId) as CardHistory | undefined;
   }
 
   /**
-   * Applies the decision at `position`: its transaction joins the history of each entity it names, and of the card's
-   * declines if it was declined. A position at or before `appliedThrough` was applied already and changes nothing.
+   * Applies the decision at `position`: its transaction joins the history of each entity it names (the card's with
+   * its terminal, country and outcome). A position at or before `appliedThrough` was applied already: nothing changes.
    */
   applyDecision(position: bigint, request: DecisionRequest, outcome: Outcome): void {
     if (position <= this.through) return;
     this.through = position;
     const at = Date.parse(request.occurredAt);
+    const card = touch(this.entities.get('card') as Map<string, EntityHistory>, request.cardId, this.maxEntities, () => new CardHistory()) as CardHistory;
+    card.addCardTransaction(at, request.amount, request.merchantId, request.country, outcome === 'decline');
     for (const kind of HISTORY_ENTITY_KINDS) {
-      const id = request[HISTORY_ENTITIES[kind]];
-      if (id !== undefined) touch(this.entities.get(kind) as Map<string, EntityHistory>, id, this.maxEntities).add(at, request.amount);
+      const id = kind === 'card' ? undefined : request[HISTORY_ENTITIES[kind]];
+      if (id !== undefined) touch(this.entities.get(kind) as Map<string, EntityHistory>, id, this.maxEntities, () => new EntityHistory()).add(at, request.amount);
     }
-    if (outcome === 'decline') touch(this.declines, request.cardId, this.maxEntities).add(at, request.amount);
   }
 
   /** Moves the position on past an event that holds no decision (a label, a deployment…). */
@@ -79,10 +79,10 @@ export class HistoryState implements HistoryView {
 }
 
 /** The entity's history, made most recently used (a Map iterates in insertion order); the least recent goes first. */
-function touch(map: Map<string, EntityHistory>, id: string, max: number): EntityHistory {
+function touch(map: Map<string, EntityHistory>, id: string, max: number, create: () => EntityHistory): EntityHistory {
   let history = map.get(id);
   if (history) map.delete(id);
-  else history = new EntityHistory();
+  else history = create();
   map.set(id, history);
   if (map.size > max) map.delete(map.keys().next().value as string);
   return history;
