@@ -5,3 +5,4 @@ export * from './history-state';
 export * from './history-features';
 export * from './distinct-series';
 export * from './card-history';
+export * from './history-log';

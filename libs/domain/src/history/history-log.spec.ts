@@ -1,0 +1,82 @@
+import fc from 'fast-check';
+import { decide, type DecideInput } from '../decide';
+import type { DecisionRequest } from '../decision-request';
+import { definePolicy } from '../policy';
+import { HISTORY_FEATURES } from './history-features';
+import { applyToHistory, historyAsOf, historyFeatureValues, type LoggedEvent } from './history-log';
+import { HistoryState } from './history-state';
+
+const policy = definePolicy({ version: 'p1', reviewThreshold: 0.5, declineThreshold: 0.9 });
+const T0 = Date.parse('2026-11-20T12:00:00Z');
+
+/** A real DecisionMade (v2, built by decide) for `request`, scored `score`. */
+function decisionMade(request: DecisionRequest, score: number): unknown {
+  const input: DecideInput = {
+    decisionId: `d-${request.transactionId}`,
+    request,
+    requestHash: 'h',
+    featureNames: ['amount'],
+    featureValues: Float32Array.from([request.amount]),
+    baseline: [0],
+    scores: Float32Array.from([score, score]),
+    model: {
+      name: 'm', version: '1', sha256: 'abc', inputName: 'input', outputNames: ['probabilities'],
+      scoreOutput: { name: 'probabilities', column: 1 },
+      runtime: { name: 'onnxruntime-node', version: '1.30.0', executionProviders: ['cpu'], sessionOptions: {} },
+    },
+    modelOutputs: {},
+    policy,
+    decidedAt: request.occurredAt,
+    timings: { featuresMs: 0, inferenceMs: 0, totalMs: 0 },
+    deployment: { revision: 1, arm: 'champion', bucket: 1 },
+  };
+  return JSON.parse(JSON.stringify(decide(input)));
+}
+
+const request = (i: number, card: string, atMs: number, amount: number): DecisionRequest => ({
+  transactionId: `tx-${i}`, occurredAt: new Date(atMs).toISOString(), amount, currency: 'EUR', cardId: card, merchantId: `term-${i % 4}`,
+});
+
+describe('the log feeding a history', () => {
+  it('applies decisions and skips every other event, moving the position on', () => {
+    const state = new HistoryState(10);
+    applyToHistory(state, { position: 1n, type: 'DecisionMade', data: decisionMade(request(1, 'c', T0 - 60_000, 10), 0.95) });
+    applyToHistory(state, { position: 2n, type: 'TransactionLabelled', data: {} });
+    expect(state.appliedThrough).toBe(2n);
+    expect(state.card('c')?.declines24h(T0)).toBe(1);
+  });
+
+  it('recomputes, from the log as of the position a decision recorded, exactly the features it was scored with', async () => {
+    const entry = fc.record({ card: fc.constantFrom('a', 'b', 'c'), offsetMin: fc.integer({ min: -60 * 24 * 40, max: 0 }), amount: fc.integer({ min: 1, max: 100_000 }), score: fc.double({ min: 0, max: 1, noNaN: true }), other: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(entry, { minLength: 1, maxLength: 80 }), async (entries) => {
+        // Live: each request is scored against the state as it is, then its decision is appended and applied.
+        const live = new HistoryState(2);
+        const log: LoggedEvent[] = [];
+        const recorded: { asOf: bigint; request: DecisionRequest; values: number[] }[] = [];
+        const names = HISTORY_FEATURES.map((f) => f.name);
+        entries.forEach((e, i) => {
+          if (e.other) {
+            const event = { position: BigInt(log.length + 1), type: 'ModelVersionRegistered', data: {} };
+            log.push(event);
+            applyToHistory(live, event);
+          }
+          const r = request(i, e.card, T0 + e.offsetMin * 60_000, e.amount / 100);
+          recorded.push({ asOf: live.appliedThrough, request: r, values: historyFeatureValues(live, r, names) });
+          const event = { position: BigInt(log.length + 1), type: 'DecisionMade', data: decisionMade(r, e.score) };
+          log.push(event);
+          applyToHistory(live, event);
+        });
+        for (const d of recorded) {
+          const again = historyFeatureValues(await historyAsOf(log, d.asOf, 2), d.request, names);
+          again.forEach((v, k) => expect(Object.is(v, d.values[k])).toBe(true));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses a feature name it does not know', () => {
+    expect(() => historyFeatureValues(new HistoryState(1), request(1, 'c', T0, 1), ['card_count_1y'])).toThrow(RangeError);
+  });
+});
