@@ -8,6 +8,7 @@ import { createEngineApp } from '../../../apps/engine/src/engine-app';
 import { createLogger } from '../../../apps/engine/src/infrastructure/logger';
 import { EVENT_STORE } from '../../../apps/engine/src/infrastructure/tokens';
 import type { EventStore } from '@verdict/event-store';
+import { prng } from '../prng';
 
 /** Appends in flight while seeding: enough for the group commit to fill its transactions. */
 const SEED_CONCURRENCY = 1_000;
@@ -15,18 +16,6 @@ const SEED_CONCURRENCY = 1_000;
 const SEED_SPACING_MS = 5;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A small deterministic PRNG (mulberry32), so two seedings of the same size hold the same decisions. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What a seeding left in a data directory (`seed.json`), so a later run can reuse it. */
 export interface SeededLog {

@@ -11,23 +11,12 @@ import { Command } from 'commander';
 import { repoRoot } from '@verdict/config';
 import { HISTORY_ENTITY_KINDS, HISTORY_FEATURES, HistoryState, type DecisionRequest } from '@verdict/domain';
 import { machineInfo } from '../machine-info';
+import { prng } from '../prng';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const DAY = 86_400_000;
 const START = Date.parse('2026-10-01T00:00:00Z');
 const COUNTRIES = ['DE', 'FR', 'ES', 'IT', 'NL', 'BR', 'US', 'GB'];
-
-/** A small deterministic PRNG (mulberry32), so two runs apply the same decisions. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function heapMb(): number {
   (globalThis as { gc?: () => void }).gc?.();
