@@ -27,9 +27,10 @@ function main(): void {
   const o = new Command('run-history-bench')
     .option('--cards <n>', 'cards', (v) => Number(v), 1_000_000)
     .option('--per-card <n>', 'transactions per card over 30 days', (v) => Number(v), 3)
+    .option('--bound <n>', 'entities held per kind at most (default: twice the cards, so nothing is evicted)', (v) => Number(v))
     .option('--out <dir>', 'where history.json and history.md go', 'bench/results')
     .parse()
-    .opts<{ cards: number; perCard: number; out: string }>();
+    .opts<{ cards: number; perCard: number; bound?: number; out: string }>();
   if (!(globalThis as { gc?: unknown }).gc) throw new Error('run with node --expose-gc (npm run bench:history does)');
   const random = prng(7);
   const total = o.cards * o.perCard;
@@ -37,7 +38,7 @@ function main(): void {
   // Times first, sorted: the log applies decisions roughly in time order.
   const times = Float64Array.from({ length: total }, () => START + random() * 30 * DAY).sort();
   const before = heapMb();
-  const state = new HistoryState(2 * o.cards);
+  const state = new HistoryState(o.bound ?? 2 * o.cards);
   const started = performance.now();
   for (let i = 0; i < total; i++) {
     const card = Math.floor(random() * o.cards);
@@ -72,6 +73,7 @@ function main(): void {
   const result = {
     machine: machineInfo(repoRoot()),
     cards: o.cards,
+    bound: state.maxEntities,
     decisions: total,
     entities: held,
     heapMb: { before: Math.round(before), after: Math.round(after), held: Math.round(after - before) },
