@@ -1,33 +1,25 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startBodyServer, type BodyServer } from './testing/body-server';
 import { RequestPool } from './request-pool';
 import { runLoad } from './load-run';
 import { simulatedRequests } from './simulated-requests';
 
 describe('runLoad', () => {
   const seen: string[] = [];
-  let server: http.Server;
+  let server: BodyServer;
   let baseUrl: string;
 
   beforeAll(async () => {
     // Answers 201 for even sequence numbers and 422 for odd ones, so the counts can be checked.
-    server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        const { transactionId } = JSON.parse(body) as { transactionId: string };
-        seen.push(transactionId);
-        const n = Number(transactionId.split('-').at(-1));
-        res.writeHead(n % 2 === 0 ? 201 : 422, { 'content-type': 'application/json' }).end('{}');
-      });
+    server = await startBodyServer((body, res) => {
+      const { transactionId } = JSON.parse(body) as { transactionId: string };
+      seen.push(transactionId);
+      const n = Number(transactionId.split('-').at(-1));
+      res.writeHead(n % 2 === 0 ? 201 : 422, { 'content-type': 'application/json' }).end('{}');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = server.url;
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => server.close());
 
   it('sends distinct transactions over real HTTP and counts what came back', async () => {
     const pool = RequestPool.fromRequests(simulatedRequests(3, 20), 'lr');
@@ -52,31 +44,24 @@ describe('runLoad', () => {
 });
 
 describe('runLoad in batches', () => {
-  let server: http.Server;
+  let server: BodyServer;
   let baseUrl: string;
   const items: string[] = [];
 
   beforeAll(async () => {
     // A batch route answering each item 201 (even sequence number) or 400 (odd), like POST /v1/decisions/batch.
-    server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        const batch = JSON.parse(body) as { items: { transactionId: string }[] };
-        const results = batch.items.map((item, index) => {
-          items.push(item.transactionId);
-          return { index, status: Number(item.transactionId.split('-').at(-1)) % 2 === 0 ? 201 : 400 };
-        });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
+    server = await startBodyServer((body, res) => {
+      const batch = JSON.parse(body) as { items: { transactionId: string }[] };
+      const results = batch.items.map((item, index) => {
+        items.push(item.transactionId);
+        return { index, status: Number(item.transactionId.split('-').at(-1)) % 2 === 0 ? 201 : 400 };
       });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = server.url;
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => server.close());
 
   it('sends batches of distinct transactions and counts decisions item by item', async () => {
     const pool = RequestPool.fromRequests(simulatedRequests(3, 20), 'lb');

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startBodyServer, type BodyServer } from './testing/body-server';
 import { RequestPool } from './request-pool';
 import { latencySummary, percentile, runOpenLoop } from './open-loop-run';
 import { simulatedRequests } from './simulated-requests';
@@ -19,7 +18,7 @@ describe('percentile and latencySummary', () => {
 describe('runOpenLoop', () => {
   const STALL_FROM_MS = 200;
   const STALL_MS = 400;
-  let server: http.Server;
+  let server: BodyServer;
   let baseUrl: string;
   let started = 0;
   const seen: string[] = [];
@@ -27,27 +26,20 @@ describe('runOpenLoop', () => {
   beforeAll(async () => {
     // Answers 201 for even sequence numbers and 422 for odd ones; from 200 ms after the first request it holds every
     // answer until 600 ms, like a server stalled by a long GC pause.
-    server = http.createServer((req, res) => {
+    server = await startBodyServer((body, res) => {
       if (started === 0) started = performance.now();
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        const { transactionId } = JSON.parse(body) as { transactionId: string };
-        seen.push(transactionId);
-        const n = Number(transactionId.split('-').at(-1));
-        const answer = () => res.writeHead(n % 2 === 0 ? 201 : 422, { 'content-type': 'application/json' }).end('{}');
-        const sinceStart = performance.now() - started;
-        if (sinceStart >= STALL_FROM_MS && sinceStart < STALL_FROM_MS + STALL_MS) setTimeout(answer, STALL_FROM_MS + STALL_MS - sinceStart);
-        else answer();
-      });
+      const { transactionId } = JSON.parse(body) as { transactionId: string };
+      seen.push(transactionId);
+      const n = Number(transactionId.split('-').at(-1));
+      const answer = () => res.writeHead(n % 2 === 0 ? 201 : 422, { 'content-type': 'application/json' }).end('{}');
+      const sinceStart = performance.now() - started;
+      if (sinceStart >= STALL_FROM_MS && sinceStart < STALL_FROM_MS + STALL_MS) setTimeout(answer, STALL_FROM_MS + STALL_MS - sinceStart);
+      else answer();
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = server.url;
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => server.close());
 
   it('sends on schedule whatever the server does, and charges a stall to every request due during it', async () => {
     const pool = RequestPool.fromRequests(simulatedRequests(3, 20), 'ol');
