@@ -8,7 +8,9 @@ import { Alerts1767484800000 as PostgresAlerts } from './postgres/1767484800000-
 import { Alerts1767484800000 as SqliteAlerts } from './sqlite/1767484800000-alerts';
 import { DriftHistograms1767571200000 as PostgresDriftHistograms } from './postgres/1767571200000-drift-histograms';
 import { DriftHistograms1767571200000 as SqliteDriftHistograms } from './sqlite/1767571200000-drift-histograms';
+import { DeferredIndexes1767657600000 as PostgresDeferredIndexes } from './postgres/1767657600000-deferred-indexes';
+import { DeferredIndexes1767657600000 as SqliteDeferredIndexes } from './sqlite/1767657600000-deferred-indexes';
 
 /** The read-model migrations of each dialect, oldest first. Listed explicitly: no globbing of .ts vs .js files. */
-export const SQLITE_READ_MODEL_MIGRATIONS = [CreateSqliteReadModels, SqliteModelsAndDeployments, SqliteLabelsAndReviews, SqliteAlerts, SqliteDriftHistograms];
-export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels, PostgresModelsAndDeployments, PostgresLabelsAndReviews, PostgresAlerts, PostgresDriftHistograms];
+export const SQLITE_READ_MODEL_MIGRATIONS = [CreateSqliteReadModels, SqliteModelsAndDeployments, SqliteLabelsAndReviews, SqliteAlerts, SqliteDriftHistograms, SqliteDeferredIndexes];
+export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels, PostgresModelsAndDeployments, PostgresLabelsAndReviews, PostgresAlerts, PostgresDriftHistograms, PostgresDeferredIndexes];

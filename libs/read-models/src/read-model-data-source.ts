@@ -9,6 +9,8 @@ import { DecisionRecord } from './entities/decision-record.entity';
 import { DeploymentHistoryRecord } from './entities/deployment-history-record.entity';
 import { DriftBinningRecord } from './entities/drift-binning-record.entity';
 import { DriftWindowRecord } from './entities/drift-window-record.entity';
+import { DeferredIndexRecord } from './entities/deferred-index-record.entity';
+import { restoreDeferredIndexes } from './rebuild/deferred-indexes';
 import { ModelVersionRecord } from './entities/model-version-record.entity';
 import { ProjectionCheckpoint } from './entities/projection-checkpoint.entity';
 import { ReadModelConfigError } from './read-model.errors';
@@ -31,6 +33,7 @@ export const READ_MODEL_ENTITIES = [
   AlertRecord,
   DriftBinningRecord,
   DriftWindowRecord,
+  DeferredIndexRecord,
 ];
 export const READ_MODEL_MIGRATIONS_TABLE = 'read_model_migrations';
 
@@ -103,6 +106,7 @@ function build(config: ReadModelDataSourceConfig): DataSource {
 async function migrate(dataSource: DataSource, config: ReadModelDataSourceConfig): Promise<void> {
   if (config.kind === 'sqlite') {
     await dataSource.runMigrations({ transaction: 'all' });
+    await restoreDeferredIndexes(dataSource);
     return;
   }
   const runner = dataSource.createQueryRunner();
@@ -114,6 +118,8 @@ async function migrate(dataSource: DataSource, config: ReadModelDataSourceConfig
       const executor = new MigrationExecutor(dataSource, runner);
       executor.transaction = 'all';
       await executor.executePendingMigrations();
+      // Under the same lock: two processes starting together must not both build a deferred index.
+      await restoreDeferredIndexes(dataSource);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }

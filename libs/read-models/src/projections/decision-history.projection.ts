@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { DecisionRecord } from '../entities/decision-record.entity';
 import { UnsupportedEventSchemaError } from '../read-model.errors';
 import { bigintParam, dialectOf, param, tableOf, timestampParam, type ReadModelDialect } from '../sql-dialect';
-import type { Projection } from './projection';
+import type { PreparingProjection } from './projection';
 
 const COLUMNS = [
   'decision_id', 'transaction_id', 'stream_id', 'position', 'card_id', 'customer_id', 'merchant_id', 'amount',
@@ -12,28 +12,53 @@ const COLUMNS = [
   'policy_version', 'occurred_at', 'decided_at', 'recorded_at', 'arm', 'deployment_revision',
 ] as const;
 
-/** Rows per INSERT: keeps parameters (22 per row) well under SQLite's 32766 and PostgreSQL's 65535. */
-const ROWS_PER_STATEMENT = 200;
+/** PostgreSQL type of each column, in COLUMNS order: the element type of its unnest() array parameter. */
+const POSTGRES_TYPES = [
+  'varchar', 'varchar', 'varchar', 'bigint', 'varchar', 'varchar', 'varchar', 'float8',
+  'varchar', 'varchar', 'varchar', 'varchar', 'float8', 'varchar', 'varchar', 'varchar',
+  'varchar', 'timestamptz', 'timestamptz', 'timestamptz', 'varchar', 'integer',
+] as const;
+
+/** SQLite rows per INSERT: keeps parameters (22 per row) well under its limit of 32766. */
+const SQLITE_ROWS_PER_STATEMENT = 200;
 
 /** decision_history: one row per DecisionMade (any schema version, read through the upcaster), keyed by decision id. */
-export class DecisionHistoryProjection implements Projection {
+export class DecisionHistoryProjection implements PreparingProjection<unknown[][]> {
   static readonly NAME = 'decision-history';
   readonly name = DecisionHistoryProjection.NAME;
   readonly version = 1;
   readonly canHandle = [DECISION_MADE] as const;
 
-  async handle(events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
+  handle(events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
+    return this.applyPrepared(this.prepare(events, dialectOf(manager)), manager);
+  }
+
+  /** One row of parameters per event, in COLUMNS order. */
+  prepare(events: readonly RecordedEvent[], dialect: ReadModelDialect): unknown[][] {
+    return events.map((event) => this.row(event, dialect));
+  }
+
+  async applyPrepared(rows: unknown[][], manager: EntityManager): Promise<void> {
+    if (rows.length === 0) return;
     const dialect = dialectOf(manager);
-    const rows = events.map((event) => this.row(event, dialect));
     const table = tableOf(manager, DecisionRecord);
     const columns = COLUMNS.map((c) => `"${c}"`).join(', ');
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+    // Conflict target is the decision id only: the same decision again is a no-op, but a DIFFERENT decision for an
+    // already recorded transaction violates the unique key and stops the projection instead of vanishing.
+    const onConflict = 'ON CONFLICT ("decision_id") DO NOTHING';
+    if (dialect === 'postgres') {
+      // One statement of 22 array parameters, whatever the batch size: PostgreSQL parses and plans a multi-row
+      // VALUES of 4,400 parameters at a cost that made it 2.9x slower per row (tools' rebuild measurement).
+      const arrays = COLUMNS.map((_, i) => rows.map((row) => row[i]));
+      const unnest = POSTGRES_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
+      await manager.query(`INSERT INTO ${table} (${columns}) SELECT * FROM unnest(${unnest}) ${onConflict}`, arrays);
+      return;
+    }
+    for (let start = 0; start < rows.length; start += SQLITE_ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(start, start + SQLITE_ROWS_PER_STATEMENT);
       let n = 0;
       const values = chunk.map(() => `(${COLUMNS.map(() => param(dialect, ++n)).join(', ')})`).join(', ');
-      // Conflict target is the decision id only: the same decision again is a no-op, but a DIFFERENT decision for an
-      // already recorded transaction violates the unique key and stops the projection instead of vanishing.
-      await manager.query(`INSERT INTO ${table} (${columns}) VALUES ${values} ON CONFLICT ("decision_id") DO NOTHING`, chunk.flat());
+      await manager.query(`INSERT INTO ${table} (${columns}) VALUES ${values} ${onConflict}`, chunk.flat());
     }
   }
 

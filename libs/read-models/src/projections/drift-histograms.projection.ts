@@ -16,7 +16,7 @@ import { DriftBinningRecord } from '../entities/drift-binning-record.entity';
 import { DriftWindowRecord } from '../entities/drift-window-record.entity';
 import { UnsupportedEventSchemaError } from '../read-model.errors';
 import { bigintParam, dialectOf, param, tableOf, timestampParam, timestampValue, type ReadModelDialect } from '../sql-dialect';
-import type { Projection } from './projection';
+import type { PreparingProjection } from './projection';
 import { parseBinning, versionKey } from './drift-rows';
 
 /** The drift window width unless configured (VERDICT_DRIFT_WINDOW_SECONDS): an hour. */
@@ -31,6 +31,17 @@ interface WindowState {
   lastPosition: bigint;
   changed: boolean;
 }
+
+/** What a batch contributes, without the database: each decision's series values and each registration's binning. */
+export interface PreparedDrift {
+  /** Distinct feature-name lists, referred to by index: a version's decisions all carry the same one. */
+  readonly names: string[][];
+  readonly items: DriftItem[];
+}
+
+type DriftItem =
+  | { readonly kind: 'decision'; readonly position: bigint; readonly model: string; readonly version: string; readonly startMs: number; readonly names: number; readonly values: readonly number[]; readonly score: number }
+  | { readonly kind: 'registered'; readonly position: bigint; readonly model: string; readonly version: string; readonly binning: DriftBinning | null };
 
 /** A version's binning with each series' edges looked up once per batch (none: fine keys). */
 interface Counting {
@@ -47,7 +58,7 @@ interface Counting {
  * below it (a redelivery, or a replay into the same tables) is not counted again. Events arrive in position order,
  * so every decision not yet counted in a window lies above that window's mark.
  */
-export class DriftHistogramsProjection implements Projection {
+export class DriftHistogramsProjection implements PreparingProjection<PreparedDrift> {
   static readonly NAME = 'drift-histograms';
   readonly name = DriftHistogramsProjection.NAME;
   readonly version = 1;
@@ -59,22 +70,37 @@ export class DriftHistogramsProjection implements Projection {
     this.windowMs = windowSeconds * 1000;
   }
 
-  async handle(events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
-    const dialect = dialectOf(manager);
-    const decisions = new Map<RecordedEvent, { d: DecisionMade; startMs: number }>();
-    const versions = new Set<string>();
-    const windows = new Map<string, { model: string; version: string; startMs: number }>();
+  handle(events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
+    return this.applyPrepared(this.prepare(events), manager);
+  }
+
+  prepare(events: readonly RecordedEvent[]): PreparedDrift {
+    const names: string[][] = [];
+    const nameIndex = new Map<string, number>();
+    const items: DriftItem[] = [];
     for (const event of events) {
       if (event.type === DECISION_MADE) {
         const d = this.decision(event);
-        const startMs = this.windowStart(d, event);
-        decisions.set(event, { d, startMs });
-        versions.add(versionKey(d.model.name, d.model.version));
-        windows.set(windowKey(d.model.name, d.model.version, startMs), { model: d.model.name, version: d.model.version, startMs });
+        const key = d.features.names.join('\u0000');
+        let index = nameIndex.get(key);
+        if (index === undefined) nameIndex.set(key, (index = names.push([...d.features.names]) - 1));
+        const { name: model, version } = d.model;
+        items.push({ kind: 'decision', position: event.position, model, version, startMs: this.windowStart(d, event), names: index, values: d.features.values, score: d.score });
       } else {
         const r = event.data as unknown as ModelVersionRegisteredV1;
-        versions.add(versionKey(r.name, r.version));
+        items.push({ kind: 'registered', position: event.position, model: r.name, version: r.version, binning: this.registeredBinning(r, event) });
       }
+    }
+    return { names, items };
+  }
+
+  async applyPrepared(prepared: PreparedDrift, manager: EntityManager): Promise<void> {
+    const dialect = dialectOf(manager);
+    const versions = new Set<string>();
+    const windows = new Map<string, { model: string; version: string; startMs: number }>();
+    for (const item of prepared.items) {
+      versions.add(versionKey(item.model, item.version));
+      if (item.kind === 'decision') windows.set(windowKey(item.model, item.version, item.startMs), item);
     }
     const binnings = await this.loadBinnings(manager, dialect, versions);
     const newBinnings: { model: string; version: string; binning: DriftBinning; position: bigint }[] = [];
@@ -85,30 +111,25 @@ export class DriftHistogramsProjection implements Projection {
     };
     const state = await this.loadWindows(manager, dialect, [...windows.values()]);
 
-    for (const event of events) {
-      const decided = decisions.get(event);
-      if (decided === undefined) {
-        const r = event.data as unknown as ModelVersionRegisteredV1;
-        if (!binnings.has(versionKey(r.name, r.version))) {
-          const binning = this.registeredBinning(r, event);
-          if (binning) fix(r.name, r.version, binning, event.position);
-        }
+    for (const item of prepared.items) {
+      const vk = versionKey(item.model, item.version);
+      if (item.kind === 'registered') {
+        if (!binnings.has(vk) && item.binning) fix(item.model, item.version, item.binning, item.position);
         continue;
       }
-      const { d, startMs } = decided;
-      const vk = versionKey(d.model.name, d.model.version);
+      const names = prepared.names[item.names] as string[];
       // A version never registered (decisions from before the registry) is counted by its first decision's columns.
-      if (!binnings.has(vk)) fix(d.model.name, d.model.version, { kind: 'first-window', series: [...d.features.names, SCORE_SERIES] }, event.position);
+      if (!binnings.has(vk)) fix(item.model, item.version, { kind: 'first-window', series: [...names, SCORE_SERIES] }, item.position);
       let c = counting.get(vk);
       if (c === undefined) counting.set(vk, (c = countingFor(binnings.get(vk) as DriftBinning)));
-      const key = windowKey(d.model.name, d.model.version, startMs);
+      const key = windowKey(item.model, item.version, item.startMs);
       let w = state.get(key);
       if (w === undefined) {
-        state.set(key, (w = { model: d.model.name, version: d.model.version, startMs, decisions: 0, histograms: {}, lastPosition: 0n, changed: false }));
+        state.set(key, (w = { model: item.model, version: item.version, startMs: item.startMs, decisions: 0, histograms: {}, lastPosition: 0n, changed: false }));
       }
-      if (event.position <= w.lastPosition) continue; // counted already
-      count(w, c, d);
-      w.lastPosition = event.position;
+      if (item.position <= w.lastPosition) continue; // counted already
+      count(w, c, names, item.values, item.score);
+      w.lastPosition = item.position;
       w.changed = true;
     }
 
@@ -243,8 +264,7 @@ function countingFor(binning: DriftBinning): Counting {
 }
 
 /** Adds one decision's feature values and score to its window. A feature the training statistics lack is not counted. */
-function count(w: WindowState, c: Counting, d: DecisionMade): void {
-  const { names, values } = d.features;
+function count(w: WindowState, c: Counting, names: readonly string[], values: readonly number[], score: number): void {
   const training = c.binning.kind === 'training';
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
@@ -252,7 +272,7 @@ function count(w: WindowState, c: Counting, d: DecisionMade): void {
     if (training && edges === undefined) continue;
     add(w.histograms, name, histogramKey(edges, values[i] as number));
   }
-  add(w.histograms, SCORE_SERIES, histogramKey(c.edges.get(SCORE_SERIES), d.score));
+  add(w.histograms, SCORE_SERIES, histogramKey(c.edges.get(SCORE_SERIES), score));
   w.decisions += 1;
 }
 

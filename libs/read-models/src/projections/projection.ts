@@ -1,5 +1,6 @@
 import type { EventFilter, RecordedEvent } from '@verdict/event-store/event-store.port';
 import type { EntityManager } from 'typeorm';
+import type { ReadModelDialect } from '../sql-dialect';
 
 /**
  * A projection in the Emmett style: it names the event types it reads and applies a batch of them inside the
@@ -17,6 +18,19 @@ export interface Projection {
   /** Empties the read model it owns (used by rebuild). */
   truncate(manager: EntityManager): Promise<void>;
 }
+
+/**
+ * A projection whose per-event work needs no database splits it out: `prepare` is pure (no I/O, any thread) and its
+ * result survives a structured clone; `applyPrepared` writes it with the manager. `handle` must equal the two in
+ * sequence. A rebuild prepares on a worker thread, next to the log reader, while the main thread writes.
+ */
+export interface PreparingProjection<P = unknown> extends Projection {
+  prepare(events: readonly RecordedEvent[], dialect: ReadModelDialect): P;
+  applyPrepared(prepared: P, manager: EntityManager): Promise<void>;
+}
+
+export const isPreparing = (projection: Projection): projection is PreparingProjection =>
+  typeof (projection as Partial<PreparingProjection>).prepare === 'function';
 
 /** The store-side filter for a projection: only its event types travel. */
 export const projectionFilter = (projection: Projection): EventFilter => ({

@@ -7,7 +7,11 @@ import { DriftHistogramsProjection } from './drift-histograms.projection';
 import { LabelsProjection } from './labels.projection';
 import { ModelRegistryProjection } from './model-registry.projection';
 import { ReviewQueueProjection } from './review-queue.projection';
-import type { Projection } from './projection';
+import { dialectOf, type ReadModelDialect } from '../sql-dialect';
+import { isPreparing, type PreparingProjection, type Projection } from './projection';
+
+/** Per part, in `parts` order: what it prepared, or (a part that does not prepare) its events; absent if none. */
+export type PreparedParts = ({ readonly prepared: unknown } | { readonly events: readonly RecordedEvent[] } | null)[];
 
 /** What the read models depend on beyond the log. */
 export interface ReadModelOptions {
@@ -34,7 +38,7 @@ export function readModelParts(options: ReadModelOptions = {}): Projection[] {
  * the decision history and the review queue). Parts own separate tables, so the read models are always consistent
  * with one log prefix.
  */
-export class ReadModelProjections implements Projection {
+export class ReadModelProjections implements PreparingProjection<PreparedParts> {
   static readonly NAME = 'read-models';
   readonly name = ReadModelProjections.NAME;
   readonly version = 1;
@@ -46,7 +50,11 @@ export class ReadModelProjections implements Projection {
     this.canHandle = [...this.byType.keys()];
   }
 
-  async handle(events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
+  handle(events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
+    return this.applyPrepared(this.prepare(events, dialectOf(manager)), manager);
+  }
+
+  prepare(events: readonly RecordedEvent[], dialect: ReadModelDialect): PreparedParts {
     const perPart = new Map<Projection, RecordedEvent[]>();
     for (const event of events) {
       for (const part of this.byType.get(event.type) ?? []) {
@@ -55,9 +63,20 @@ export class ReadModelProjections implements Projection {
         else perPart.set(part, [event]);
       }
     }
-    for (const part of this.parts) {
+    return this.parts.map((part) => {
       const list = perPart.get(part);
-      if (list) await part.handle(list, manager);
+      if (!list) return null;
+      return isPreparing(part) ? { prepared: part.prepare(list, dialect) } : { events: list };
+    });
+  }
+
+  async applyPrepared(prepared: PreparedParts, manager: EntityManager): Promise<void> {
+    for (const [i, part] of this.parts.entries()) {
+      const input = prepared[i];
+      if (!input) continue;
+      if ('events' in input) await part.handle(input.events, manager);
+      else if (isPreparing(part)) await part.applyPrepared(input.prepared, manager);
+      else throw new Error(`projection part ${part.name} was given prepared input but does not prepare`);
     }
   }
 

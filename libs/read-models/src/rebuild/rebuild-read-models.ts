@@ -5,6 +5,7 @@ import { applyProjectionBatch } from '../projections/apply-projection-batch';
 import { deleteCheckpoint } from '../projections/checkpoint-store';
 import { ReadModelProjections, readModelParts, type ReadModelOptions } from '../projections/read-model-projections';
 import { projectionFilter, type Projection } from '../projections/projection';
+import { deferSecondaryIndexes, restoreDeferredIndexes } from './deferred-indexes';
 
 export interface RebuildReadModelsOptions {
   readonly dataSource: DataSource;
@@ -43,9 +44,26 @@ export async function rebuildReadModels(options: RebuildReadModelsOptions): Prom
         await projection.truncate(manager);
         await deleteCheckpoint(manager, projection.name);
       }
+      await deferSecondaryIndexes(manager);
     }),
   );
+  const restore = () => runExclusive(dataSource, () => restoreDeferredIndexes(dataSource));
+  let results: RebuiltProjection[];
+  try {
+    results = await replay(options, projections, batchSize);
+  } catch (error) {
+    // The read models are partial then, but must not stay without their indexes either.
+    await restore().catch((restoreError: unknown) => {
+      throw new AggregateError([error, restoreError], 'rebuild failed, and so did building its deferred indexes again');
+    });
+    throw error;
+  }
+  await restore();
+  return results;
+}
 
+async function replay(options: RebuildReadModelsOptions, projections: readonly Projection[], batchSize: number): Promise<RebuiltProjection[]> {
+  const { dataSource, eventStore } = options;
   const results: RebuiltProjection[] = [];
   for (const projection of projections) {
     let checkpoint = 0n;
