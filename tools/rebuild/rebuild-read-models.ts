@@ -1,15 +1,16 @@
 import 'reflect-metadata';
 import { loadConfig, type VerdictConfig } from '@verdict/config';
 import { createEventStore } from '@verdict/event-store';
-import { createReadModelDataSource, defaultProjections, rebuildReadModels, type RebuiltProjection } from '@verdict/read-models';
+import { createReadModelDataSource, rebuildReadModels, type RebuiltProjection } from '@verdict/read-models';
 import pino, { type Logger } from 'pino';
 import { rebuildProgress } from './rebuild-progress';
 
 /**
  * Events per transaction of a rebuild: larger than a live runner's (VERDICT_PROJECTION_BATCH bounds its latency,
- * which a rebuild does not have). On SQLite, 2,000 rebuilt 237,000 decisions in 20 s where 500 took 24.6 s.
+ * which a rebuild does not have). On SQLite, 235,000 decisions rebuilt in 10.5 s with 5,000 against 11.0 s with
+ * 2,000: each commit rewrites the pages the random-keyed unique indexes touched, so fewer commits write less.
  */
-const REBUILD_BATCH_SIZE = 2000;
+const REBUILD_BATCH_SIZE = 5000;
 
 /**
  * `npm run rebuild`: empties the read models and replays the whole event log into them, using the stores the
@@ -29,7 +30,7 @@ export async function rebuildFromConfig(config: VerdictConfig, logger: Logger): 
         result = await rebuildReadModels({
           dataSource,
           eventStore,
-          projections: defaultProjections({ driftWindowSeconds: config.drift.windowSeconds }),
+          worker: { store: config.eventStore, readModels: { driftWindowSeconds: config.drift.windowSeconds } },
           batchSize: REBUILD_BATCH_SIZE,
           onProgress: (p) => progress.update(p.checkpoint, p.events),
         });

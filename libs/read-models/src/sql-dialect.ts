@@ -51,3 +51,29 @@ export function bigintParam(dialect: ReadModelDialect, value: bigint): bigint | 
 export function booleanParam(dialect: ReadModelDialect, value: boolean): boolean | number {
   return dialect === 'postgres' ? value : value ? 1 : 0;
 }
+
+/**
+ * Empties a read model's table (a rebuild's first step). PostgreSQL: TRUNCATE, which leaves no dead rows for the
+ * reload to step over (DELETE of 235k decisions took 0.5 s and left them all behind). SQLite: DELETE without a WHERE,
+ * which it runs as a truncation.
+ */
+export async function emptyTable(manager: EntityManager, entity: EntityTarget<ObjectLiteral>): Promise<void> {
+  await manager.query(`${dialectOf(manager) === 'postgres' ? 'TRUNCATE' : 'DELETE FROM'} ${tableOf(manager, entity)}`);
+}
+
+/**
+ * A PostgreSQL array literal of text elements (`{"a",NULL,"b"}`) for an `unnest($n::type[])` parameter: numbers and
+ * bigints in their exact decimal form, strings quoted and escaped, null and undefined as NULL. Building it where the
+ * rows are prepared keeps node-postgres from escaping every element on the thread that writes.
+ */
+export function postgresArrayLiteral(values: readonly unknown[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    const v = values[i];
+    if (v === null || v === undefined) out += 'NULL';
+    else if (typeof v === 'number' || typeof v === 'bigint') out += String(v);
+    else out += `"${String(v).replace(/[\\"]/g, '\\$&')}"`;
+  }
+  return `${out}}`;
+}

@@ -2,7 +2,7 @@ import { alertOf, ALERT_TYPES, isAlertType } from '@verdict/domain/monitoring/al
 import type { RecordedEvent } from '@verdict/event-store/event-store.port';
 import type { EntityManager } from 'typeorm';
 import { AlertRecord } from '../entities/alert-record.entity';
-import { bigintParam, dialectOf, param, tableOf, timestampParam } from '../sql-dialect';
+import { bigintParam, dialectOf, emptyTable, param, tableOf, timestampParam } from '../sql-dialect';
 import type { Projection } from './projection';
 
 const COLUMNS = ['alert_id', 'type', 'model', 'version', 'raised_at', 'position', 'summary', 'data'] as const;
@@ -28,6 +28,6 @@ export class AlertsProjection implements Projection {
   }
 
   async truncate(manager: EntityManager): Promise<void> {
-    await manager.query(`DELETE FROM ${tableOf(manager, AlertRecord)}`);
+    await emptyTable(manager, AlertRecord);
   }
 }

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '@verdict/event-store/event-store.port';
 import type { EntityManager } from 'typeorm';
 import { DecisionRecord } from '../entities/decision-record.entity';
 import { UnsupportedEventSchemaError } from '../read-model.errors';
-import { bigintParam, dialectOf, param, tableOf, timestampParam, type ReadModelDialect } from '../sql-dialect';
+import { bigintParam, dialectOf, emptyTable, param, postgresArrayLiteral, tableOf, timestampParam, type ReadModelDialect } from '../sql-dialect';
 import type { PreparingProjection } from './projection';
 
 const COLUMNS = [
@@ -23,7 +23,13 @@ const POSTGRES_TYPES = [
 const SQLITE_ROWS_PER_STATEMENT = 200;
 
 /** decision_history: one row per DecisionMade (any schema version, read through the upcaster), keyed by decision id. */
-export class DecisionHistoryProjection implements PreparingProjection<unknown[][]> {
+/**
+ * A batch's rows: SQLite binds them row by row; PostgreSQL gets one array literal per column (postgresArrayLiteral),
+ * built where the batch is prepared.
+ */
+export type DecisionRows = { readonly rows: unknown[][] } | { readonly columns: string[] };
+
+export class DecisionHistoryProjection implements PreparingProjection<DecisionRows> {
   static readonly NAME = 'decision-history';
   readonly name = DecisionHistoryProjection.NAME;
   readonly version = 1;
@@ -34,26 +40,28 @@ export class DecisionHistoryProjection implements PreparingProjection<unknown[][
   }
 
   /** One row of parameters per event, in COLUMNS order. */
-  prepare(events: readonly RecordedEvent[], dialect: ReadModelDialect): unknown[][] {
-    return events.map((event) => this.row(event, dialect));
+  prepare(events: readonly RecordedEvent[], dialect: ReadModelDialect): DecisionRows {
+    const rows = events.map((event) => this.row(event, dialect));
+    if (dialect === 'sqlite') return { rows };
+    return { columns: COLUMNS.map((_, i) => postgresArrayLiteral(rows.map((row) => row[i]))) };
   }
 
-  async applyPrepared(rows: unknown[][], manager: EntityManager): Promise<void> {
-    if (rows.length === 0) return;
+  async applyPrepared(prepared: DecisionRows, manager: EntityManager): Promise<void> {
     const dialect = dialectOf(manager);
     const table = tableOf(manager, DecisionRecord);
     const columns = COLUMNS.map((c) => `"${c}"`).join(', ');
     // Conflict target is the decision id only: the same decision again is a no-op, but a DIFFERENT decision for an
     // already recorded transaction violates the unique key and stops the projection instead of vanishing.
     const onConflict = 'ON CONFLICT ("decision_id") DO NOTHING';
-    if (dialect === 'postgres') {
+    if ('columns' in prepared) {
+      if (dialect !== 'postgres') throw new TypeError('decision rows prepared for PostgreSQL, written to SQLite');
       // One statement of 22 array parameters, whatever the batch size: PostgreSQL parses and plans a multi-row
       // VALUES of 4,400 parameters at a cost that made it 2.9x slower per row (tools' rebuild measurement).
-      const arrays = COLUMNS.map((_, i) => rows.map((row) => row[i]));
       const unnest = POSTGRES_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
-      await manager.query(`INSERT INTO ${table} (${columns}) SELECT * FROM unnest(${unnest}) ${onConflict}`, arrays);
+      await manager.query(`INSERT INTO ${table} (${columns}) SELECT * FROM unnest(${unnest}) ${onConflict}`, prepared.columns);
       return;
     }
+    const { rows } = prepared;
     for (let start = 0; start < rows.length; start += SQLITE_ROWS_PER_STATEMENT) {
       const chunk = rows.slice(start, start + SQLITE_ROWS_PER_STATEMENT);
       let n = 0;
@@ -63,7 +71,7 @@ export class DecisionHistoryProjection implements PreparingProjection<unknown[][
   }
 
   async truncate(manager: EntityManager): Promise<void> {
-    await manager.query(`DELETE FROM ${tableOf(manager, DecisionRecord)}`);
+    await emptyTable(manager, DecisionRecord);
   }
 
   private row(event: RecordedEvent, dialect: ReadModelDialect): unknown[] {

@@ -9,7 +9,7 @@ import type { RecordedEvent } from '@verdict/event-store/event-store.port';
 import type { EntityManager } from 'typeorm';
 import { DeploymentHistoryRecord } from '../entities/deployment-history-record.entity';
 import { UnsupportedEventSchemaError } from '../read-model.errors';
-import { bigintParam, booleanParam, dialectOf, param, tableOf, timestampParam } from '../sql-dialect';
+import { bigintParam, booleanParam, dialectOf, emptyTable, param, tableOf, timestampParam } from '../sql-dialect';
 import type { Projection } from './projection';
 
 /**
@@ -52,7 +52,7 @@ export class DeploymentHistoryProjection implements Projection {
   }
 
   async truncate(manager: EntityManager): Promise<void> {
-    await manager.query(`DELETE FROM ${tableOf(manager, DeploymentHistoryRecord)}`);
+    await emptyTable(manager, DeploymentHistoryRecord);
   }
 }
 

@@ -15,7 +15,7 @@ import type { EntityManager } from 'typeorm';
 import { DriftBinningRecord } from '../entities/drift-binning-record.entity';
 import { DriftWindowRecord } from '../entities/drift-window-record.entity';
 import { UnsupportedEventSchemaError } from '../read-model.errors';
-import { bigintParam, dialectOf, param, tableOf, timestampParam, timestampValue, type ReadModelDialect } from '../sql-dialect';
+import { bigintParam, dialectOf, emptyTable, param, tableOf, timestampParam, timestampValue, type ReadModelDialect } from '../sql-dialect';
 import type { PreparingProjection } from './projection';
 import { parseBinning, versionKey } from './drift-rows';
 
@@ -138,8 +138,8 @@ export class DriftHistogramsProjection implements PreparingProjection<PreparedDr
   }
 
   async truncate(manager: EntityManager): Promise<void> {
-    await manager.query(`DELETE FROM ${tableOf(manager, DriftWindowRecord)}`);
-    await manager.query(`DELETE FROM ${tableOf(manager, DriftBinningRecord)}`);
+    await emptyTable(manager, DriftWindowRecord);
+    await emptyTable(manager, DriftBinningRecord);
   }
 
   private decision(event: RecordedEvent): DecisionMade {

@@ -4,7 +4,7 @@ import type { RecordedEvent } from '@verdict/event-store/event-store.port';
 import type { EntityManager } from 'typeorm';
 import { LabelRecord } from '../entities/label-record.entity';
 import { UnsupportedEventSchemaError } from '../read-model.errors';
-import { bigintParam, dialectOf, param, tableOf, timestampParam } from '../sql-dialect';
+import { bigintParam, dialectOf, emptyTable, param, tableOf, timestampParam } from '../sql-dialect';
 import type { Projection } from './projection';
 
 const COLUMNS = ['transaction_id', 'label_id', 'decision_id', 'label', 'source', 'reported_at', 'amount', 'note', 'recorded_by', 'position'] as const;
@@ -54,6 +54,6 @@ export class LabelsProjection implements Projection {
   }
 
   async truncate(manager: EntityManager): Promise<void> {
-    await manager.query(`DELETE FROM ${tableOf(manager, LabelRecord)}`);
+    await emptyTable(manager, LabelRecord);
   }
 }

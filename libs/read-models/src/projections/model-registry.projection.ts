@@ -7,7 +7,7 @@ import {
 import type { RecordedEvent } from '@verdict/event-store/event-store.port';
 import type { EntityManager } from 'typeorm';
 import { ModelVersionRecord } from '../entities/model-version-record.entity';
-import { bigintParam, booleanParam, dialectOf, param, tableOf, timestampParam } from '../sql-dialect';
+import { bigintParam, booleanParam, dialectOf, emptyTable, param, tableOf, timestampParam } from '../sql-dialect';
 import type { Projection } from './projection';
 
 /** model_versions: one row per registered version; a retirement fills in its retired_* columns. */
@@ -46,6 +46,6 @@ export class ModelRegistryProjection implements Projection {
   }
 
   async truncate(manager: EntityManager): Promise<void> {
-    await manager.query(`DELETE FROM ${tableOf(manager, ModelVersionRecord)}`);
+    await emptyTable(manager, ModelVersionRecord);
   }
 }

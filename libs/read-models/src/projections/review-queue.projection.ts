@@ -3,7 +3,7 @@ import { REVIEW_CLAIMED, REVIEW_RESOLVED, type ReviewClaimed, type ReviewResolve
 import type { RecordedEvent } from '@verdict/event-store/event-store.port';
 import type { EntityManager } from 'typeorm';
 import { ReviewRecord } from '../entities/review-record.entity';
-import { bigintParam, dialectOf, param, tableOf, timestampParam, type ReadModelDialect } from '../sql-dialect';
+import { bigintParam, dialectOf, emptyTable, param, tableOf, timestampParam, type ReadModelDialect } from '../sql-dialect';
 import type { PreparingProjection } from './projection';
 
 /** What each event does to the queue, as statement parameters: a decision queued, a claim, a resolution. */
@@ -80,6 +80,6 @@ export class ReviewQueueProjection implements PreparingProjection<ReviewOp[]> {
   }
 
   async truncate(manager: EntityManager): Promise<void> {
-    await manager.query(`DELETE FROM ${tableOf(manager, ReviewRecord)}`);
+    await emptyTable(manager, ReviewRecord);
   }
 }

@@ -4,7 +4,7 @@ import { ReadModelProjections } from '../projections/read-model-projections';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { CheckpointConflictError } from '../read-model.errors';
 import { DecisionMadeFixture } from '../testing/decision-made.fixture';
-import { allDecisions, appendDecisions, openTestEventStore, storedCheckpoint } from '../testing/read-model-test-helpers';
+import { allDecisions, appendDecisions, openTestEventStore, secondaryIndexNames, storedCheckpoint } from '../testing/read-model-test-helpers';
 import { readModelTestTargets, type TestReadModel } from '../testing/read-model-test-targets';
 import { rebuildReadModels } from './rebuild-read-models';
 
@@ -13,6 +13,7 @@ const NAME = ReadModelProjections.NAME;
 describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => {
   let model: TestReadModel;
   let store: SqliteEventStore;
+  let storePath: string;
   let disposeStore: () => Promise<void>;
   let fixture: DecisionMadeFixture;
 
@@ -33,7 +34,7 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
 
   beforeEach(async () => {
     model = await target.open();
-    ({ store, dispose: disposeStore } = await openTestEventStore());
+    ({ store, path: storePath, dispose: disposeStore } = await openTestEventStore());
     fixture = new DecisionMadeFixture();
   });
   afterEach(async () => {
@@ -41,7 +42,10 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
     await model.dispose();
   });
 
-  it('replays the whole log into exactly the rows the live projection built', async () => {
+  it.each([
+    ['on this thread', false],
+    ['prepared on a worker thread', true],
+  ])('replays the whole log into exactly the rows the live projection built (%s)', async (_how, onWorker) => {
     await seedLog(15);
     const lastDecision = await appendDecisions(store, fixture, 4);
     const runner = new ProjectionRunner({ dataSource: model.dataSource, eventStore: store, projection: new ReadModelProjections(), batchSize: 8 });
@@ -52,6 +56,8 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
     expect(live).toHaveLength(49);
     const liveCheckpoint = (await storedCheckpoint(model.dataSource, NAME))?.position;
 
+    const indexesBefore = await secondaryIndexNames(model);
+    expect(indexesBefore).toContain('ix_decision_history_card');
     // Damage the read model: a rebuild must not depend on what is there.
     await model.dataSource.query(`DELETE FROM ${model.config.schema ? `"${model.config.schema}".` : ''}"decision_history" WHERE "card_id" = 'card-1'`);
 
@@ -60,6 +66,7 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
       dataSource: model.dataSource,
       eventStore: store,
       batchSize: 5,
+      ...(onWorker ? { worker: { store: { kind: 'sqlite' as const, url: storePath } } } : {}),
       onProgress: (p) => {
         progress.push(p.checkpoint);
       },
@@ -67,6 +74,7 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
     expect(result).toEqual([{ name: NAME, events: 49, checkpoint: lastDecision }]);
     // 49 decisions + 15 look-alike types the store filter lets through (dropped by the exact type check) = 13 pages.
     expect(progress.length).toBe(13);
+    expect(await secondaryIndexNames(model)).toEqual(indexesBefore);
     expect(await allDecisions(model.dataSource)).toEqual(live);
     expect((await storedCheckpoint(model.dataSource, NAME))?.position).toBe(liveCheckpoint);
 

@@ -10,11 +10,13 @@ import { dialectOf, param, tableOf, timestampValue } from '../sql-dialect';
 import type { DecisionMadeFixture } from './decision-made.fixture';
 
 /** A real SQLite event store in its own tmp dir. */
-export async function openTestEventStore(): Promise<{ store: SqliteEventStore; dispose(): Promise<void> }> {
+export async function openTestEventStore(): Promise<{ store: SqliteEventStore; path: string; dispose(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'verdict-es-'));
-  const store = await createSqliteEventStore({ path: path.join(dir, 'events.sqlite'), pollIntervalMs: 20 });
+  const file = path.join(dir, 'events.sqlite');
+  const store = await createSqliteEventStore({ path: file, pollIntervalMs: 20 });
   return {
     store,
+    path: file,
     async dispose() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -64,4 +66,19 @@ export async function eventually(what: string, check: () => boolean | Promise<bo
     if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Names of the non-unique indexes on the read model's tables, sorted (what a rebuild defers). */
+export async function secondaryIndexNames(model: { kind: 'sqlite' | 'postgres'; dataSource: DataSource; config: { schema?: string } }): Promise<string[]> {
+  const rows: { name: string }[] =
+    model.kind === 'postgres'
+      ? await model.dataSource.query(
+          `SELECT i.relname AS "name" FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+             JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = $1 AND NOT x.indisunique`,
+          [model.config.schema],
+        )
+      : await model.dataSource.query(
+          `SELECT m.name AS "name" FROM sqlite_master m JOIN pragma_index_list(m.tbl_name) l ON l.name = m.name WHERE m.type = 'index' AND l."unique" = 0`,
+        );
+  return rows.map((r) => r.name).sort();
 }
