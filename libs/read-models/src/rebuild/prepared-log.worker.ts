@@ -28,19 +28,25 @@ void (async () => {
     store = await createEventStore(data.store);
     const projection = new ReadModelProjections(readModelParts(data.readModels));
     const filter = projectionFilter(projection);
-    for (let after = 0n; !closing; ) {
-      while (credit === 0 && !closing) await new Promise<void>((resolve) => (wake = resolve));
-      if (closing) break;
-      const page = await store.readAll({ after, maxCount: data.pageSize, filter });
+    const read = (after: bigint) => (store as EventStore).readAll({ after, maxCount: data.pageSize, filter });
+    // One read always in flight: a store across the network (PostgreSQL, EventStoreDB) answers the next page while
+    // this thread prepares the current one.
+    for (let next = read(0n); !closing; ) {
+      const page = await next;
       if (page.length === 0) {
         send({ type: 'end' });
         break;
       }
+      const after = (page.at(-1) as { position: bigint }).position;
+      next = read(after);
+      next.catch(() => undefined); // awaited on the next turn
       // The store filters by type prefix; the projection reads exact types (as applyProjectionBatch does).
       const events = page.filter((event) => projection.canHandle.includes(event.type));
-      after = (page.at(-1) as { position: bigint }).position;
+      const prepared = projection.prepare(events, data.dialect);
+      while (credit === 0 && !closing) await new Promise<void>((resolve) => (wake = resolve));
+      if (closing) break;
       credit -= 1;
-      send({ type: 'page', prepared: projection.prepare(events, data.dialect), last: after, applied: events.length });
+      send({ type: 'page', prepared, last: after, applied: events.length });
     }
   } catch (error) {
     send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
