@@ -1,5 +1,6 @@
 import type { DecisionRequest } from '../decision-request';
 import { InvalidFeatureColumnError, UnknownFeatureError } from './feature.errors';
+import { findHistoryFeature } from '../history/history-features';
 import { findFeature } from './feature-registry';
 
 /** Prefix of a column read from the request's `attributes` instead of computed by a registered feature. */
@@ -14,7 +15,22 @@ export type FeatureColumnSpec = string | { readonly name: string; readonly defau
 /** A column resolved to how it is computed. */
 export interface FeatureColumn {
   readonly name: string;
+  /**
+   * A history feature (docs/features.md): its value comes from the state of the log when the request is scored, so
+   * FeaturePlan.build takes it as given (`history`) instead of calling compute().
+   */
+  readonly fromHistory?: true;
   compute(request: DecisionRequest): number;
+}
+
+function historyColumn(name: string): FeatureColumn {
+  return {
+    name,
+    fromHistory: true,
+    compute: () => {
+      throw new InvalidFeatureColumnError(name, 'is a history feature: its value is given to FeaturePlan.build, not computed from the request');
+    },
+  };
 }
 
 /**
@@ -49,10 +65,13 @@ export function resolveFeatureColumn(spec: FeatureColumnSpec): FeatureColumn {
     if (fallback !== undefined && !Number.isFinite(fallback)) throw new InvalidFeatureColumnError(name, 'default must be a finite number');
     return attributeColumn(name, key, fallback ?? 0);
   }
+  if (fallback !== undefined && (findFeature(name) || findHistoryFeature(name))) {
+    throw new InvalidFeatureColumnError(name, 'a default applies only to attributes.<key> columns');
+  }
   const feature = findFeature(name);
-  if (feature === undefined) throw new UnknownFeatureError(name);
-  if (fallback !== undefined) throw new InvalidFeatureColumnError(name, 'a default applies only to attributes.<key> columns');
-  return feature;
+  if (feature !== undefined) return feature;
+  if (findHistoryFeature(name) !== undefined) return historyColumn(name);
+  throw new UnknownFeatureError(name);
 }
 
 /** How a column spec becomes code: the registry's, or (for a replay that checks feature-code drift) another build's. */

@@ -4,6 +4,7 @@ export enum FeatureErrorCode {
   InvalidFeatureOutput = 'INVALID_FEATURE_OUTPUT',
   NonFiniteFeature = 'NON_FINITE_FEATURE',
   InvalidFeatureColumn = 'INVALID_FEATURE_COLUMN',
+  HistoryValuesMissing = 'HISTORY_VALUES_MISSING',
 }
 
 export class UnknownFeatureError extends Error {
@@ -44,5 +45,17 @@ export class InvalidFeatureColumnError extends Error {
   ) {
     super(`Feature column "${feature}" ${reason}`);
     this.name = 'InvalidFeatureColumnError';
+  }
+}
+
+/** A row with history columns was built without their values (FeaturePlan.build's `history`), or with the wrong count. */
+export class HistoryValuesMissingError extends Error {
+  readonly code = FeatureErrorCode.HistoryValuesMissing;
+  constructor(
+    readonly expected: readonly string[],
+    received: number | undefined,
+  ) {
+    super(`The row needs ${expected.length} history feature values (${expected.join(', ')}), got ${received ?? 'none'}`);
+    this.name = 'HistoryValuesMissingError';
   }
 }

@@ -97,3 +97,10 @@ const CARD_FEATURES: HistoryFeatureDefinition[] = [
 
 /** Every history feature, in a stable documentation order (models choose their own column order). */
 export const HISTORY_FEATURES: readonly HistoryFeatureDefinition[] = Object.freeze([...HISTORY_ENTITY_KINDS.flatMap(entityFeatures), ...CARD_FEATURES]);
+
+const HISTORY_BY_NAME: ReadonlyMap<string, HistoryFeatureDefinition> = new Map(HISTORY_FEATURES.map((f) => [f.name, f]));
+
+/** The history feature named `name`, or undefined. */
+export function findHistoryFeature(name: string): HistoryFeatureDefinition | undefined {
+  return HISTORY_BY_NAME.get(name);
+}

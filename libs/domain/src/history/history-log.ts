@@ -1,6 +1,6 @@
 import { DECISION_MADE, upcastDecisionMade } from '../decision-made.event';
 import type { DecisionRequest } from '../decision-request';
-import { HISTORY_FEATURES, type HistoryFeatureDefinition } from './history-features';
+import { findHistoryFeature } from './history-features';
 import { HistoryState } from './history-state';
 
 /** An event as the log holds it: enough of it for the history (any store's recorded event fits). */
@@ -37,10 +37,8 @@ export async function historyAsOf(log: AsyncIterable<LoggedEvent> | Iterable<Log
 export function historyFeatureValues(state: HistoryState, request: DecisionRequest, names: readonly string[]): number[] {
   const at = Date.parse(request.occurredAt);
   return names.map((name) => {
-    const feature = BY_NAME.get(name);
+    const feature = findHistoryFeature(name);
     if (!feature) throw new RangeError(`unknown history feature "${name}"`);
     return feature.compute(state, request, at);
   });
 }
-
-const BY_NAME: ReadonlyMap<string, HistoryFeatureDefinition> = new Map(HISTORY_FEATURES.map((f) => [f.name, f]));
