@@ -100,10 +100,6 @@ describe.each(e2eTopologies())('model registry over HTTP ($name)', (topology) =>
     const cases: [unknown, RegExp][] = [
       [{ features: ['amount', 'hour_of_day'] }, /2 names but the model input has 19 columns/],
       [{ features: [...Array.from({ length: 18 }, (_, i) => `attributes.a${i}`), 'no_such_feature'] }, /Unknown feature "no_such_feature"/],
-      [
-        { features: [...Array.from({ length: 17 }, (_, i) => `attributes.a${i}`), 'card_count_1h', 'merchant_amount_24h'] },
-        /card_count_1h, merchant_amount_24h are history features, which this engine does not serve yet/,
-      ],
       [{ scoreOutput: { name: 'scores', column: 1 } }, /score output "scores" is not an output/],
       [{ scoreOutput: { name: 'probabilities', column: 7 } }, /has 2 column\(s\); column 7 does not exist/],
     ];

@@ -71,6 +71,7 @@ import { LabelBatch } from './labels/label-batch';
 import { LabelRecorder } from './labels/label-recorder';
 import { LabelsController } from './labels/labels.controller';
 import { InlineProjections } from './projections/inline-projections';
+import { HistoryFeed } from './history/history-feed';
 import { AlertWebhook } from './monitoring/alert-webhook';
 import { AlertsController } from './monitoring/alerts.controller';
 import { ModelPerformanceReport } from './monitoring/model-performance-report';
@@ -161,6 +162,7 @@ export class EngineModule {
       },
       InlineProjections,
       { provide: PROJECTION_RUNNER, useExisting: InlineProjections },
+      HistoryFeed,
       ResourceLifecycle,
       DecisionMetrics,
       LogPositionMetrics,

@@ -36,6 +36,8 @@ export interface VerdictConfig {
   readonly policy: { readonly version: string; readonly reviewThreshold: number; readonly declineThreshold: number };
   /** Simulated decisions run through the decision path (nothing written) before the engine listens; 0: none. */
   readonly warmupDecisions: number;
+  /** History features (docs/features.md): the most entities of each kind (cards, customers…) the state holds. */
+  readonly history: { readonly maxEntities: number };
   /** The model registry: the largest model upload accepted, in bytes. */
   readonly models: { readonly maxBytes: number };
   /** Drift monitoring (docs/monitoring.md): window width, decisions a window needs to be judged, PSI thresholds. */
@@ -226,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     },
     policy,
     warmupDecisions: int(env, 'VERDICT_WARMUP_DECISIONS', 1000, 0, 100_000),
+    history: { maxEntities: int(env, 'VERDICT_HISTORY_MAX_ENTITIES', 1_000_000, 1, 50_000_000) },
     models: { maxBytes: num(env, 'VERDICT_MODEL_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 ** 3) },
     drift: {
       windowSeconds: driftWindowSeconds(env),

@@ -72,9 +72,16 @@ describe('decide', () => {
     expect(e.score).toBeCloseTo(0.95, 6);
     expect(e.reasons[0]).toEqual({ feature: 'amount', value: 10, contribution: 0.75 });
     expect(e.features).toEqual({ names: ['amount', 'hour'], values: [10, 0] });
-    expect(e.schemaVersion).toBe(2);
+    expect(e.schemaVersion).toBe(3);
     expect(e.deployment).toEqual({ revision: 3, arm: 'challenger', bucket: 42 });
     expect(e).not.toHaveProperty('shadow');
+    expect(e).not.toHaveProperty('featuresAsOf');
+  });
+  it('records the log position history features were read through, and the state bound, when the row has them', () => {
+    const e = decide({ ...base, history: { asOf: 12_345_678_901n, maxEntities: 5000 } });
+    expect(e).toMatchObject({ featuresAsOf: '12345678901', historyMaxEntities: 5000 });
+    const keys = Object.keys(e);
+    expect(keys).toEqual([...keys].sort()); // stored as its canonical JSON without a copy
   });
   it('records a shadow verdict beside the decision without changing it', () => {
     const shadow = { model: base.model, policy, score: 0.01, outcome: 'approve' as const, inferenceMs: 0.3 };

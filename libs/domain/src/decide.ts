@@ -30,6 +30,8 @@ export interface DecideInput {
   readonly timings: DecisionMadeV1['timings'];
   readonly deployment: DecisionDeployment;
   readonly shadow?: ShadowResult;
+  /** When the row holds history features: the log position they were computed as of, and the state's bound. */
+  readonly history?: { readonly asOf: bigint; readonly maxEntities: number };
 }
 
 /** The decide step: pure. Turns a scored request into the DecisionMade event that records it. */
@@ -43,6 +45,8 @@ export function decide(input: DecideInput): DecisionMade {
     deployment: input.deployment,
     explanation: { baseline: [...input.baseline], method: 'baseline-substitution' },
     features: { names: [...input.featureNames], values: Array.from(input.featureValues) },
+    ...(input.history === undefined ? {} : { featuresAsOf: input.history.asOf.toString() }),
+    ...(input.history === undefined ? {} : { historyMaxEntities: input.history.maxEntities }),
     model: input.model,
     modelOutputs: input.modelOutputs,
     outcome: applyPolicy(score, input.policy),

@@ -3,7 +3,7 @@ import type { DecisionRequest } from './decision-request';
 /** Event type names are part of the stored format: never rename one. */
 export const DECISION_MADE = 'DecisionMade' as const;
 /** Version written today; readers accept every earlier one through upcastDecisionMade. */
-export const DECISION_MADE_SCHEMA_VERSION = 2 as const;
+export const DECISION_MADE_SCHEMA_VERSION = 3 as const;
 
 export type Outcome = 'approve' | 'review' | 'decline';
 
@@ -99,14 +99,31 @@ export interface DecisionMadeV2 extends Omit<DecisionMadeV1, 'schemaVersion'> {
   readonly shadow?: ShadowResult;
 }
 
-/** The current shape every reader works with. */
-export type DecisionMade = DecisionMadeV2;
+/**
+ * DecisionMade, schema version 3: version 2 plus, when the model read history features (docs/features.md), the log
+ * position through which the history had been applied when they were computed, and the state's bound: with both, the
+ * history features can be computed again from the log, exactly (historyAsOf).
+ */
+export interface DecisionMadeV3 extends Omit<DecisionMadeV2, 'schemaVersion'> {
+  readonly schemaVersion: 3;
+  /** Decimal global log position; present exactly when `features` holds history features. */
+  readonly featuresAsOf?: string;
+  /** The history state's bound on entities per kind (VERDICT_HISTORY_MAX_ENTITIES) when they were computed. */
+  readonly historyMaxEntities?: number;
+}
 
-/** Reads a stored DecisionMade of any version as the current one. Version 1 predates deployments: revision 0, champion. */
+/** The current shape every reader works with. */
+export type DecisionMade = DecisionMadeV3;
+
+/**
+ * Reads a stored DecisionMade of any version as the current one. Version 1 predates deployments: revision 0,
+ * champion. Versions 1 and 2 predate history features: no `featuresAsOf`.
+ */
 export function upcastDecisionMade(data: unknown): DecisionMade {
-  const event = data as DecisionMadeV1 | DecisionMadeV2;
-  if (event.schemaVersion === 2) return event;
-  if (event.schemaVersion === 1) return { ...event, schemaVersion: 2, deployment: { revision: 0, arm: 'champion', bucket: null } };
+  const event = data as DecisionMadeV1 | DecisionMadeV2 | DecisionMadeV3;
+  if (event.schemaVersion === 3) return event;
+  if (event.schemaVersion === 2) return { ...event, schemaVersion: 3 };
+  if (event.schemaVersion === 1) return { ...event, schemaVersion: 3, deployment: { revision: 0, arm: 'champion', bucket: null } };
   throw new RangeError(`DecisionMade schema version ${String((event as { schemaVersion?: unknown }).schemaVersion)} is newer than this build`);
 }
 

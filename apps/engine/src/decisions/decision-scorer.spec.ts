@@ -5,6 +5,7 @@ import type { DeploymentRuntime } from '../deployment/deployment-runtime';
 import { LoadedModel } from '../deployment/loaded-model';
 import { RoutingTable, type ChallengerArm } from '../deployment/routing-table';
 import { DecisionScorer } from './decision-scorer';
+import { NO_HISTORY } from '../history/testing/no-history';
 
 const policy: PolicySnapshot = { version: 'p1', reviewThreshold: 0.5, declineThreshold: 0.8 } as PolicySnapshot;
 
@@ -38,7 +39,7 @@ async function loaded(version: string, wrap: (r: ModelRuntime) => ModelRuntime =
 }
 
 function scorerFor(table: RoutingTable): DecisionScorer {
-  return new DecisionScorer({ require: () => table } as unknown as DeploymentRuntime);
+  return new DecisionScorer({ require: () => table } as unknown as DeploymentRuntime, NO_HISTORY);
 }
 
 describe('DecisionScorer', () => {

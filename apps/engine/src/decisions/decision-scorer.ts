@@ -12,7 +12,8 @@ import {
 } from '@verdict/domain';
 import { DeploymentRuntime } from '../deployment/deployment-runtime';
 import type { Arm, RoutingTable } from '../deployment/routing-table';
-import { RowRun, type RowSlot } from './row-run';
+import { HistoryFeed } from '../history/history-feed';
+import { RowRun, type HistoryLookup, type RowSlot } from './row-run';
 
 const ms = (from: number, to: number): number => Math.round((to - from) * 1000) / 1000;
 const failure = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -36,6 +37,13 @@ interface Runs {
   readonly challenger: RowRun | null;
 }
 
+/** The history features of one scoring: each item's values, all from the log applied through `asOf`. */
+interface ScoringHistory {
+  readonly asOf: bigint;
+  readonly maxEntities: number;
+  readonly lookups: readonly HistoryLookup[];
+}
+
 /**
  * Routes requests to the arms of the deployment in force and scores them there (each request's row plus its
  * explanation rows), then applies the pure decide step. Everything asked at once is one model run per model, however
@@ -45,7 +53,10 @@ interface Runs {
  */
 @Injectable()
 export class DecisionScorer {
-  constructor(private readonly deployment: DeploymentRuntime) {}
+  constructor(
+    private readonly deployment: DeploymentRuntime,
+    private readonly history: HistoryFeed,
+  ) {}
 
   async score(request: DecisionRequest, requestHash: string, startedAt: number): Promise<DecisionMade> {
     const [outcome] = await this.scoreAll([{ request, requestHash }], startedAt);
@@ -62,11 +73,12 @@ export class DecisionScorer {
     table.acquire(); // these sessions stay open until these decisions are made, whatever changes meanwhile
     try {
       const runs: Runs = { champion: new RowRun(table.champion), challenger: table.challenger ? new RowRun(table.challenger) : null };
-      const placements = items.map((item) => place(table, runs, item.request));
+      const history = await this.historyFor(table, items);
+      const placements = items.map((item, i) => place(table, runs, item.request, history?.lookups[i]));
       const featuresDone = performance.now();
       // Both models at once; a failed challenger run is recorded, never thrown.
       const [challenger] = await Promise.all([runs.challenger && !runs.challenger.empty ? timed(runs.challenger) : undefined, runs.champion.run()]);
-      await rescueCanary(runs, items, placements, challenger?.error);
+      await rescueCanary(runs, items, placements, challenger?.error, history);
       const inferenceDone = performance.now();
       const decidedAt = new Date().toISOString();
       const timings = { featuresMs: ms(startedAt, featuresDone), inferenceMs: ms(featuresDone, inferenceDone), totalMs: ms(startedAt, performance.now()) };
@@ -88,6 +100,7 @@ export class DecisionScorer {
             decidedAt,
             timings,
             deployment: p.deployment,
+            ...(history && p.run.arm.model.plan.usesHistory ? { history: { asOf: history.asOf, maxEntities: history.maxEntities } } : {}),
             ...(p.shadow && runs.challenger ? { shadow: shadowOf(runs.challenger, p.shadow, challenger?.error, challenger?.ms ?? 0) } : {}),
           });
         } catch (error) {
@@ -98,18 +111,34 @@ export class DecisionScorer {
       table.release();
     }
   }
+
+  /**
+   * One ask to the history thread for every item, for every history feature either arm's model reads (a canary's
+   * request may end on the champion): all values of a scoring come from one log prefix. None when neither reads any.
+   */
+  private async historyFor(table: RoutingTable, items: readonly ScoringItem[]): Promise<ScoringHistory | undefined> {
+    const names = [...new Set([...table.champion.model.plan.historyNames, ...(table.challenger?.model.plan.historyNames ?? [])])];
+    if (names.length === 0) return undefined;
+    const index = new Map(names.map((name, i) => [name, i]));
+    const answer = await this.history.values(items.map((item) => ({ request: item.request, names })));
+    return {
+      asOf: answer.asOf,
+      maxEntities: this.history.maxEntities,
+      lookups: answer.values.map((row) => (wanted: readonly string[]) => wanted.map((name) => row[index.get(name) as number] as number)),
+    };
+  }
 }
 
-function place(table: RoutingTable, runs: Runs, request: DecisionRequest): Placement {
+function place(table: RoutingTable, runs: Runs, request: DecisionRequest, history: HistoryLookup | undefined): Placement {
   const route = routeRequest(table.challenger, request);
   const run = route.arm === 'challenger' && runs.challenger ? runs.challenger : runs.champion;
   const placement: Placement = {
     run,
-    slot: run.add(request, true),
+    slot: run.add(request, true, history),
     deployment: { arm: route.arm, bucket: route.bucket, revision: table.revision },
   };
   // A shadow records no reasons, so it runs the request's row alone.
-  if (route.shadow && runs.challenger) placement.shadow = runs.challenger.add(request, false);
+  if (route.shadow && runs.challenger) placement.shadow = runs.challenger.add(request, false, history);
   return placement;
 }
 
@@ -143,7 +172,13 @@ async function timed(run: RowRun): Promise<{ ms: number; error?: string }> {
  * Canary requests whose challenger run failed, or whose own challenger score was not finite, are decided by the
  * champion instead (in a run of their own, after the first), and their events carry the challenger's error.
  */
-async function rescueCanary(runs: Runs, items: readonly ScoringItem[], placements: Placement[], runError: string | undefined): Promise<void> {
+async function rescueCanary(
+  runs: Runs,
+  items: readonly ScoringItem[],
+  placements: Placement[],
+  runError: string | undefined,
+  history: ScoringHistory | undefined,
+): Promise<void> {
   const challenger = runs.challenger;
   if (!challenger) return;
   const rescue = new RowRun(runs.champion.arm);
@@ -159,7 +194,7 @@ async function rescueCanary(runs: Runs, items: readonly ScoringItem[], placement
     }
     if (error === undefined) return;
     p.run = rescue;
-    p.slot = rescue.add((items[i] as ScoringItem).request, true);
+    p.slot = rescue.add((items[i] as ScoringItem).request, true, history?.lookups[i]);
     p.deployment.arm = 'champion';
     p.deployment.challengerError = error;
   });

@@ -12,6 +12,7 @@ import { DecisionScorer } from './decision-scorer';
 import { IdempotencyConflictError } from './idempotency-conflict.error';
 import { MakeDecisionCommand } from './make-decision.command';
 import { MakeDecisionHandler } from './make-decision.handler';
+import { NO_HISTORY } from '../history/testing/no-history';
 
 /** The command handler on real parts: the SQLite event store and the committed ONNX model. */
 describe('MakeDecisionHandler', () => {
@@ -25,7 +26,7 @@ describe('MakeDecisionHandler', () => {
     const config = loadConfig({ VERDICT_DATA_DIR: dir });
     store = await createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
     deployment = await demoDeployment(config.policy);
-    handler = new MakeDecisionHandler(new DecisionRecorder(store, new DecisionScorer(deployment.runtime), new DecisionMetrics()));
+    handler = new MakeDecisionHandler(new DecisionRecorder(store, new DecisionScorer(deployment.runtime, NO_HISTORY), new DecisionMetrics()));
   });
   afterAll(async () => {
     await store.close();

@@ -2,6 +2,9 @@ import { explanationRows, type DecisionRequest } from '@verdict/domain';
 import type { RawTensor, ScoreResult } from '@verdict/model-runtime';
 import type { Arm } from '../deployment/routing-table';
 
+/** One request's history feature values by name, as the history thread gave them for its scoring. */
+export type HistoryLookup = (names: readonly string[]) => readonly number[];
+
 /** Where one request's rows sit in a run, and what they scored. */
 export interface RowSlot {
   readonly values: Float32Array;
@@ -30,9 +33,13 @@ export class RowRun {
     return this.slots.length === 0;
   }
 
-  /** Adds a request's row (and its explanation rows when `explain`); returns its slot. */
-  add(request: DecisionRequest, explain: boolean): RowSlot {
-    const values = this.arm.model.plan.build(request);
+  /**
+   * Adds a request's row (and its explanation rows when `explain`); returns its slot. `history` gives the values of
+   * the model's history features (FeaturePlan.historyNames), when it has any.
+   */
+  add(request: DecisionRequest, explain: boolean, history?: HistoryLookup): RowSlot {
+    const plan = this.arm.model.plan;
+    const values = plan.build(request, undefined, 0, plan.usesHistory ? history?.(plan.historyNames) : undefined);
     const slot = { values, firstRow: this.rowCount, rows: explain ? values.length + 1 : 1 };
     this.slots.push(slot);
     this.rowCount += slot.rows;

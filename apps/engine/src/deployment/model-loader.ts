@@ -1,7 +1,6 @@
 import { canonicalJson, FeaturePlan, featureColumnName, type ModelVersionRegisteredV1 } from '@verdict/domain';
 import { getVerified, type ArtifactStore } from '@verdict/artifact-store';
 import { OnnxModelRuntime } from '@verdict/model-runtime';
-import { historyNotServed } from '../models/model-upload-check';
 import { LoadedModel } from './loaded-model';
 
 /**
@@ -40,8 +39,6 @@ export class ModelLoader {
       throw new Error(`${registered.name}@${registered.version} has no features: it serves raw inference only`);
     }
     const plan = new FeaturePlan(manifest.features);
-    // A registration made by a build that serves history features: refused here, as registration refuses it.
-    if (plan.usesHistory) throw new Error(`${registered.name}@${registered.version}: ${historyNotServed(plan)}`);
     const bytes = await getVerified(this.artifacts, registered.servedSha256);
     const runtime = await OnnxModelRuntime.fromBytes(bytes, {
       source: `artifact:${registered.servedSha256}`,

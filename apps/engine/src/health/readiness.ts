@@ -4,6 +4,7 @@ import { projectionLag } from '@verdict/read-models';
 import { DeploymentFollower } from '../deployment/deployment-follower';
 import { DeploymentRuntime } from '../deployment/deployment-runtime';
 import { EVENT_STORE, PROJECTION_RUNNER } from '../infrastructure/tokens';
+import { HistoryFeed } from '../history/history-feed';
 import type { ProjectionStatusSource } from '../projections/projection-status';
 
 export interface ComponentStatus {
@@ -17,12 +18,13 @@ export interface ReadinessReport {
     readonly eventStore: ComponentStatus;
     readonly deployment: ComponentStatus;
     readonly projections: ComponentStatus;
+    readonly history: ComponentStatus;
   };
 }
 
 /**
- * Ready = the event store answers and the deployment is in force here (a champion loaded, and the latest change
- * applied). Projection lag is reported, not gating: a lagging read model must not stop the engine from deciding
+ * Ready = the event store answers, the deployment is in force here (a champion loaded, and the latest change
+ * applied), and the history state has applied the log as it stood at start. Projection lag is reported, not gating: a lagging read model must not stop the engine from deciding
  * (decisions don't depend on it).
  */
 @Injectable()
@@ -34,6 +36,7 @@ export class Readiness {
     private readonly runtime: DeploymentRuntime,
     private readonly follower: DeploymentFollower,
     @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionStatusSource,
+    private readonly history: HistoryFeed,
   ) {}
 
   markShuttingDown(): void {
@@ -73,7 +76,8 @@ export class Readiness {
           lag: eventStore.status === 'up' ? await projectionLag(this.store, p.eventTypes, p.checkpoint).catch(() => null) : null,
           ...(p.lastError ? { error: p.lastError } : {}),
         };
-    const ok = !this.shuttingDown && eventStore.status === 'up' && deployment.status === 'up';
-    return { status: ok ? 'ok' : 'error', checks: { eventStore, deployment, projections } };
+    const history = this.history.status();
+    const ok = !this.shuttingDown && eventStore.status === 'up' && deployment.status === 'up' && history.status === 'up';
+    return { status: ok ? 'ok' : 'error', checks: { eventStore, deployment, projections, history } };
   }
 }

@@ -9,6 +9,7 @@ import { DeploymentRuntime } from '../deployment/deployment-runtime';
 import { RawSessions } from '../inference/raw-sessions';
 import { DriftMonitor } from '../monitoring/drift-monitor';
 import { InlineProjections } from '../projections/inline-projections';
+import { HistoryFeed } from '../history/history-feed';
 import { ReplayService } from '../replay/replay-service';
 import { ARTIFACT_STORE, EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE } from './tokens';
 
@@ -21,6 +22,7 @@ import { ARTIFACT_STORE, EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE } from './t
 export class ResourceLifecycle implements OnApplicationShutdown {
   constructor(
     private readonly projections: InlineProjections,
+    private readonly history: HistoryFeed,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DATA_SOURCE) private readonly readModels: DataSource,
     private readonly analyst: CanaryAnalyst,
@@ -40,6 +42,7 @@ export class ResourceLifecycle implements OnApplicationShutdown {
       ['canary analysis', () => this.analyst.stop()],
       ['deployment follower', () => this.follower.stop()],
       ['projections', () => this.projections.stop()],
+      ['history thread', () => this.history.stop()],
       ['event store', () => this.store.close()],
       ['read models', () => (this.readModels.isInitialized ? this.readModels.destroy() : Promise.resolve())],
       ['model sessions', () => this.deployment.close()],

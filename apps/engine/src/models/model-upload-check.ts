@@ -90,19 +90,11 @@ export async function checkModelUpload(bytes: Uint8Array, uploaded: ModelManifes
   };
 }
 
-/**
- * History features are defined (libs/domain/src/history) but the engine does not keep the log's history state yet
- * (issue 9): a model that needs them is refused here rather than failing every decision once deployed.
- */
-export const historyNotServed = (plan: FeaturePlan): string =>
-  `${plan.historyNames.join(', ')} ${plan.historyNames.length === 1 ? 'is a history feature' : 'are history features'}, which this engine does not serve yet`;
-
 function checkAgainstSignature(manifest: ModelManifest, signature: ModelSignature): string[] {
   const reasons: string[] = [];
   if (manifest.features !== undefined) {
     try {
-      const plan = new FeaturePlan(manifest.features);
-      if (plan.usesHistory) reasons.push(`manifest features: ${historyNotServed(plan)}`);
+      new FeaturePlan(manifest.features);
     } catch (e) {
       reasons.push(`manifest features: ${message(e)}`);
     }

@@ -1,0 +1,62 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { VerdictConfig } from '@verdict/config';
+import type { EventStore } from '@verdict/event-store';
+import { EVENT_STORE, VERDICT_CONFIG } from '../infrastructure/tokens';
+import type { ComponentStatus } from '../health/readiness';
+import { HistoryThread, type HistoryValues } from './history-thread';
+import type { HistoryAsk } from './history-thread.protocol';
+
+/** Least time between two reports of the history thread's position (bounds the main thread's share). */
+const REPORT_INTERVAL_MS = 50;
+
+/**
+ * The engine's history of the log (docs/features.md): a HistoryThread started before anything can decide, fed from
+ * the event store's subscription, so decisions made by any instance count. Readiness waits until it has applied the
+ * log as it stood at start.
+ */
+@Injectable()
+export class HistoryFeed implements OnModuleInit {
+  private thread?: HistoryThread;
+  private stopRelay?: () => void;
+
+  constructor(
+    @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { eventStore } = this.config;
+    if (eventStore.kind === 'sqlite' && eventStore.url === ':memory:') {
+      throw new Error('the history thread opens the event store on its own thread: an in-memory SQLite database is not shared');
+    }
+    this.thread = await HistoryThread.start({ eventStore, maxEntities: this.config.history.maxEntities, reportIntervalMs: REPORT_INTERVAL_MS });
+    // The thread reads through its own store instance: tell it of this instance's commits (once per group commit).
+    const thread = this.thread;
+    this.stopRelay = this.store.onAppended(() => thread.hint());
+  }
+
+  /** The state's bound on entities per kind: recorded with each decision that read history features. */
+  get maxEntities(): number {
+    return this.config.history.maxEntities;
+  }
+
+  /** History features for the asks, all from one log prefix (`asOf`). */
+  values(asks: readonly HistoryAsk[]): Promise<HistoryValues> {
+    if (!this.thread) return Promise.reject(new Error('the history thread has not started'));
+    return this.thread.values(asks);
+  }
+
+  status(): ComponentStatus {
+    const t = this.thread;
+    if (!t) return { status: 'down', error: 'not started' };
+    const detail = { through: Number(t.through), caughtUpTo: Number(t.headAtStartPosition), cards: t.cards, maxEntities: this.config.history.maxEntities };
+    if (t.failure) return { status: 'down', ...detail, error: t.failure.message };
+    return t.caughtUp ? { status: 'up', ...detail } : { status: 'down', ...detail, error: 'catching up with the log' };
+  }
+
+  async stop(): Promise<void> {
+    this.stopRelay?.();
+    this.stopRelay = undefined;
+    await this.thread?.stop();
+  }
+}

@@ -1,0 +1,31 @@
+/** Messages between the engine's main thread (HistoryThread) and its history thread (history.worker.ts). */
+import type { DecisionRequest } from '@verdict/domain';
+import type { EventStoreSelection } from '@verdict/event-store';
+
+export interface HistoryThreadData {
+  readonly eventStore: EventStoreSelection;
+  readonly maxEntities: number;
+  /** Least time between two reports of the position applied. */
+  readonly reportIntervalMs: number;
+}
+
+/** One request's history features, by name: what one model's columns need. */
+export interface HistoryAsk {
+  readonly request: DecisionRequest;
+  readonly names: readonly string[];
+}
+
+export type ToHistoryThread =
+  | { readonly type: 'values'; readonly id: number; readonly asks: readonly HistoryAsk[] }
+  | { readonly type: 'appended' }
+  | { readonly type: 'stop' };
+
+export type FromHistoryThread =
+  /** Subscribed from the start of the log; `head` was the log's head just before: caught up once applied through it. */
+  | { readonly type: 'started'; readonly head: bigint }
+  | { readonly type: 'applied'; readonly through: bigint; readonly cards: number }
+  /** Every ask's values, in order, all from the state applied through `asOf`. */
+  | { readonly type: 'values'; readonly id: number; readonly asOf: bigint; readonly values: number[][] }
+  | { readonly type: 'values-failed'; readonly id: number; readonly message: string }
+  | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'stopped' };

@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DECISION_MADE, historyAsOf, historyFeatureValues, upcastDecisionMade, type DecisionMade, type LoggedEvent } from '@verdict/domain';
+import type { EventStore } from '@verdict/event-store';
+import { buildLogisticTestModel } from '@verdict/model-runtime/testing/build-test-model';
+import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
+import { change, register } from '../support/model-fixtures';
+import { e2eTopologies } from '../support/topologies';
+
+/** A model that reads history features beside request features (weights small: every outcome is approve). */
+const FEATURES = ['amount', 'card_count_1h', 'card_amount_24h', 'card_seconds_since_last', 'merchant_count_24h', 'device_count_24h'];
+const HISTORY_NAMES = FEATURES.slice(1);
+const model = (): Uint8Array =>
+  buildLogisticTestModel({ features: FEATURES, weights: [0.001, 0.01, 0.0001, -0.00001, 0.001, 0.01], bias: -3, baseline: FEATURES.map(() => 0) });
+const POLICY = { version: 'history-1', reviewThreshold: 0.9, declineThreshold: 0.95 };
+
+async function deployHistoryModel(engine: RunningEngine): Promise<void> {
+  const res = await register(engine, 'history-demo', '1', model(), { features: FEATURES, policy: POLICY });
+  expect(res.status).toBe(201);
+  await change(engine, 'PUT', '/champion', { model: 'history-demo', version: '1', reason: 'history features' });
+}
+
+async function readiness(engine: RunningEngine): Promise<{ status: string; checks: { history: { status: string; through: number } } }> {
+  return (await engine.get('/health/ready')).json();
+}
+
+/** Waits until the history thread has applied the log through `position`. */
+async function historyThrough(engine: RunningEngine, position: bigint): Promise<void> {
+  for (const until = Date.now() + 15_000; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
+    if (BigInt((await readiness(engine)).checks.history.through) >= position) return;
+  }
+  throw new Error(`the history thread did not reach ${position}`);
+}
+
+async function logOf(store: EventStore): Promise<LoggedEvent[]> {
+  const events: LoggedEvent[] = [];
+  for (let after = 0n; ; ) {
+    const page = await store.readAll({ after, maxCount: 500 });
+    if (page.length === 0) return events;
+    events.push(...page);
+    after = (page.at(-1) as { position: bigint }).position;
+  }
+}
+
+/** Each decision that read history features: recorded values against those computed again from the log as of its `featuresAsOf`. */
+async function recomputed(store: EventStore): Promise<{ decision: DecisionMade; recorded: number[]; again: number[] }[]> {
+  const log = await logOf(store);
+  const out = [];
+  for (const event of log) {
+    if (event.type !== DECISION_MADE) continue;
+    const decision = upcastDecisionMade(event.data);
+    if (decision.featuresAsOf === undefined) continue;
+    const state = await historyAsOf(log, BigInt(decision.featuresAsOf), decision.historyMaxEntities as number);
+    const again = historyFeatureValues(state, decision.request, HISTORY_NAMES).map(Math.fround);
+    const recorded = HISTORY_NAMES.map((name) => decision.features.values[decision.features.names.indexOf(name)] as number);
+    out.push({ decision, recorded, again });
+  }
+  return out;
+}
+
+const at = (minute: number): string => new Date(Date.UTC(2026, 10, 20, 14, minute, 0)).toISOString();
+
+describe.each(e2eTopologies())('history features over HTTP on $name', (topology) => {
+  let engine: RunningEngine;
+  beforeAll(async () => {
+    await topology.setUp?.();
+    engine = await startEngine({ ...topology.env(), VERDICT_WARMUP_DECISIONS: '0' });
+    await deployHistoryModel(engine);
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    await topology.tearDown?.();
+  });
+
+  it('reports the history thread in readiness once it has caught up with the log', async () => {
+    const ready = await readiness(engine);
+    expect(ready.status).toBe('ok');
+    expect(ready.checks.history).toMatchObject({ status: 'up', maxEntities: 1_000_000 });
+  });
+
+  it('scores each decision on what the log held before it, and records the position it read through', async () => {
+    const positions: bigint[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await engine.post('/v1/decisions', decisionRequest({ cardId: 'card-seq', merchantId: 'm-seq', amount: 10 * (i + 1), occurredAt: at(i * 5), deviceId: 'dev-seq' }));
+      expect(res.status).toBe(201);
+      positions.push(await engine.store.headPosition());
+      await historyThrough(engine, positions.at(-1) as bigint);
+    }
+    const decisions = (await recomputed(engine.store)).filter((r) => r.decision.request.cardId === 'card-seq');
+    expect(decisions).toHaveLength(5);
+    const last = decisions.at(-1) as (typeof decisions)[number];
+    expect(BigInt(last.decision.featuresAsOf as string)).toBeGreaterThanOrEqual(positions[3] as bigint);
+    expect(last.decision.historyMaxEntities).toBe(1_000_000);
+    // card_count_1h, card_amount_24h, card_seconds_since_last, merchant_count_24h, device_count_24h: four before it.
+    expect(last.recorded).toEqual([4, 100, 300, 4, 4]);
+    expect(decisions[0]?.recorded).toEqual([0, 0, -1, 0, 0]);
+  });
+
+  it('gives back every recorded history feature from the log, for concurrent requests of one card and for batches', async () => {
+    const concurrent = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => engine.post('/v1/decisions', decisionRequest({ cardId: 'card-burst', merchantId: 'm-burst', occurredAt: at(30 + i) }))),
+    );
+    expect(concurrent.map((r) => r.status)).toEqual(Array(12).fill(201));
+    const batch = await engine.post('/v1/decisions/batch', {
+      items: Array.from({ length: 6 }, (_, i) => decisionRequest({ cardId: 'card-burst', merchantId: 'm-burst', occurredAt: at(45 + i) })),
+    });
+    expect(batch.status).toBe(200);
+    await historyThrough(engine, await engine.store.headPosition());
+    const after = await engine.post('/v1/decisions', decisionRequest({ cardId: 'card-burst', merchantId: 'm-burst', occurredAt: at(52) }));
+    expect(after.status).toBe(201);
+    const afterId = ((await after.json()) as { transactionId: string }).transactionId;
+
+    const all = await recomputed(engine.store);
+    expect(all.length).toBeGreaterThanOrEqual(24);
+    for (const r of all) expect({ id: r.decision.decisionId, values: r.recorded }).toEqual({ id: r.decision.decisionId, values: r.again });
+    // The last one read the history after every burst decision had been applied: all 18 of them count.
+    const last = all.find((r) => r.decision.transactionId === afterId);
+    expect(last?.recorded[0]).toBe(18);
+  });
+});
+
+describe('history features after a restart (SQLite)', () => {
+  it('rebuilds the state from the log before it is ready, so the next decision counts the earlier ones', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'verdict-history-'));
+    const env = { VERDICT_DATA_DIR: path.join(dir, 'data'), VERDICT_WARMUP_DECISIONS: '0' };
+    try {
+      const first = await startEngine(env);
+      await deployHistoryModel(first);
+      for (let i = 0; i < 3; i++) {
+        expect((await first.post('/v1/decisions', decisionRequest({ cardId: 'card-restart', occurredAt: at(i) }))).status).toBe(201);
+      }
+      await first.stop();
+
+      const second = await startEngine(env);
+      try {
+        expect((await readiness(second)).checks.history).toMatchObject({ status: 'up' });
+        const res = await second.post('/v1/decisions', decisionRequest({ cardId: 'card-restart', occurredAt: at(10) }));
+        expect(res.status).toBe(201);
+        const mine = (await recomputed(second.store)).filter((r) => r.decision.request.cardId === 'card-restart');
+        expect(mine.at(-1)?.recorded[0]).toBe(3);
+        for (const r of mine) expect(r.recorded).toEqual(r.again);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
