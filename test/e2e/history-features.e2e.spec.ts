@@ -118,6 +118,21 @@ describe.each(e2eTopologies())('history features over HTTP on $name', (topology)
     const last = all.find((r) => r.decision.transactionId === afterId);
     expect(last?.recorded[0]).toBe(18);
   });
+
+  it("replays in recompute-features mode with the history rebuilt from the log: no drift, and the model's outputs bit for bit", async () => {
+    const accepted = await engine.post('/v1/replays', { mode: 'recompute-features' });
+    expect(accepted.status).toBe(202);
+    const { replayId } = (await accepted.json()) as { replayId: string };
+    let state: { status: string; report: { counts: Record<string, number> } };
+    do {
+      await new Promise((r) => setTimeout(r, 50));
+      state = await (await engine.get(`/v1/replays/${replayId}`)).json();
+    } while (state.status === 'running');
+    expect(state.status).toBe('completed');
+    const history = (await recomputed(engine.store)).length;
+    expect(state.report.counts).toMatchObject({ identical: state.report.counts.decisions, featureDrift: 0 });
+    expect(state.report.counts.decisions).toBeGreaterThanOrEqual(history);
+  });
 });
 
 describe('history features after a restart (SQLite)', () => {

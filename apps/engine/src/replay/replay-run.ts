@@ -15,6 +15,7 @@ import {
 } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
 import type { ReplayBatch, ReplaySession } from '@verdict/model-runtime';
+import { HistoryRecompute } from './history-recompute';
 import type { ReplayModels } from './replay-models';
 
 /** Events read per page; decisions of a page are grouped by model and scored in batches of at most BATCH. */
@@ -77,6 +78,7 @@ export async function runReplay(selection: ReplaySelection, options: ReplayRunOp
     return page;
   };
   let next = read(after);
+  const history = selection.mode === 'recompute-features' ? new HistoryRecompute(options.store) : undefined;
   for (;;) {
     const page = await next;
     const selected: Selected[] = [];
@@ -92,13 +94,19 @@ export async function runReplay(selection: ReplaySelection, options: ReplayRunOp
       if (matches(selection, decision)) selected.push({ decision, position: event.position });
     }
     if (!ended) next = read(after);
-    await replayPage(selected, selection, options, tally);
+    await replayPage(selected, selection, options, tally, history);
     options.onProgress?.(tally.done);
     if (ended) return tally.report();
   }
 }
 
-async function replayPage(selected: readonly Selected[], selection: ReplaySelection, options: ReplayRunOptions, tally: ReplayTally): Promise<void> {
+async function replayPage(
+  selected: readonly Selected[],
+  selection: ReplaySelection,
+  options: ReplayRunOptions,
+  tally: ReplayTally,
+  history: HistoryRecompute | undefined,
+): Promise<void> {
   const verdicts = new Map<Selected, FieldDifference[]>();
   const groups = new Map<string, { session: ReplaySession; items: Selected[] }>();
   const models = await Promise.all(selected.map((s) => options.models.for(s.decision)));
@@ -129,8 +137,8 @@ async function replayPage(selected: readonly Selected[], selection: ReplaySelect
     const ref = { sha256: decision.model.sha256, name: decision.model.name, version: decision.model.version };
     if (model.kind === 'unavailable') tally.unavailable(position, ref, model.why, model.detail);
     else tally.replayed(decision.decisionId, position, ref, verdicts.get(selected[i]) ?? []);
-    if (selection.mode === 'recompute-features' && options.featureSpecsFor) {
-      tally.featureDrift(decision.decisionId, position, featureDifferences(decision, await options.featureSpecsFor(decision), options.featureResolver));
+    if (selection.mode === 'recompute-features' && options.featureSpecsFor && history) {
+      tally.featureDrift(decision.decisionId, position, await featureDifferences(decision, await options.featureSpecsFor(decision), history, options.featureResolver));
     }
   }
 }
@@ -155,10 +163,20 @@ async function replayBatch(session: ReplaySession, chunk: readonly Selected[]): 
   return out;
 }
 
-/** Rebuilds the row from the recorded request with today's feature code. */
-function featureDifferences(decision: DecisionMade, specs: readonly FeatureColumnSpec[], resolver?: FeatureColumnResolver): FieldDifference[] {
+/**
+ * Rebuilds the row from the recorded request with today's feature code, and its history features from the log as of
+ * the decision's `featuresAsOf` (HistoryRecompute).
+ */
+async function featureDifferences(
+  decision: DecisionMade,
+  specs: readonly FeatureColumnSpec[],
+  history: HistoryRecompute,
+  resolver?: FeatureColumnResolver,
+): Promise<FieldDifference[]> {
   try {
-    return compareFeatures(decision, new FeaturePlan(specs, resolver).build(decision.request));
+    const plan = new FeaturePlan(specs, resolver);
+    const values = plan.usesHistory ? await history.values(decision, plan.historyNames) : undefined;
+    return compareFeatures(decision, plan.build(decision.request, undefined, 0, values));
   } catch (e) {
     // Today's code cannot build this row at all (a feature removed or renamed, a non-finite value): drift too.
     return [{ field: 'features', recorded: decision.features.names, replayed: (e as Error).message }];
