@@ -7,12 +7,12 @@ const FEATURES = ['amount', 'log_amount', 'hour', 'day_of_week', 'is_weekend', '
 /**
  * DecisionMade v2 events shaped and sized as the engine writes them (about 2 KB of JSON: the request, 19 features,
  * the model and runtime snapshot, outputs, reasons, baseline, timings), over simulated transactions. Built before a
- * run so building is never measured.
+ * run so building is never measured. `offset` continues a sequence made in chunks (transaction ids stay unique).
  */
-export function decisionEvents(count: number, seed = 7): { streamId: string; event: EventData }[] {
-  const requests = simulatedRequests(seed, Math.min(count, 20_000));
+export function decisionEvents(count: number, seed = 7, offset = 0): { streamId: string; event: EventData }[] {
+  const requests = simulatedRequests(seed, Math.min(offset + count, 20_000));
   const out: { streamId: string; event: EventData }[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = offset; i < offset + count; i++) {
     const base = requests[i % requests.length];
     const request = { ...base, transactionId: `${base.transactionId}-${i}` };
     const values = FEATURES.map((_, j) => Math.fround(((i * 31 + j * 17) % 1000) / 37));

@@ -96,6 +96,7 @@ export class HistoryThread {
   async stop(): Promise<void> {
     if (this.closing) return this.exited;
     this.closing = true;
+    this.worker.ref(); // a process that only waits for this stop must not exit under it
     this.rejectPending(new Error('the history thread stopped'));
     const stopped = new Promise<void>((resolve) => (this.stopped = resolve));
     this.send({ type: 'stop' });
