@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -132,6 +133,31 @@ describe.each(e2eTopologies())('history features over HTTP on $name', (topology)
     const history = (await recomputed(engine.store)).length;
     expect(state.report.counts).toMatchObject({ identical: state.report.counts.decisions, featureDrift: 0 });
     expect(state.report.counts.decisions).toBeGreaterThanOrEqual(history);
+  });
+});
+
+describe('history features when the history thread fails (SQLite)', () => {
+  it('says so in readiness and answers 503 problem+json for a model that reads them, recording nothing', async () => {
+    const engine = await startEngine({ VERDICT_WARMUP_DECISIONS: '0' });
+    try {
+      await deployHistoryModel(engine);
+      // A decision written by a newer build: the history thread cannot read it, and stops rather than skip it.
+      await engine.store.appendToStream('decision-from-the-future', [{ id: randomUUID(), type: DECISION_MADE, data: { schemaVersion: 99 } }], { expectedRevision: 'no_stream' });
+      let ready = await readiness(engine);
+      for (const until = Date.now() + 15_000; ready.checks.history.status === 'up' && Date.now() < until; ready = await readiness(engine)) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(ready.status).toBe('error');
+      expect(ready.checks.history).toMatchObject({ status: 'down', error: expect.stringMatching(/schema version 99/) });
+      const head = await engine.store.headPosition();
+      const res = await engine.post('/v1/decisions', decisionRequest({ cardId: 'card-failed' }));
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(await res.json()).toMatchObject({ type: '/problems/history-unavailable' });
+      expect(await engine.store.headPosition()).toBe(head);
+    } finally {
+      await engine.stop();
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { EVENT_STORE, VERDICT_CONFIG } from '../infrastructure/tokens';
 import type { ComponentStatus } from '../health/readiness';
 import { HistoryThread, type HistoryValues } from './history-thread';
 import type { HistoryAsk } from './history-thread.protocol';
+import { HistoryUnavailableError } from './history-unavailable.error';
 
 /** Least time between two reports of the history thread's position (bounds the main thread's share). */
 const REPORT_INTERVAL_MS = 50;
@@ -42,7 +43,7 @@ export class HistoryFeed implements OnModuleInit {
 
   /** History features for the asks, all from one log prefix (`asOf`). */
   values(asks: readonly HistoryAsk[]): Promise<HistoryValues> {
-    if (!this.thread) return Promise.reject(new Error('the history thread has not started'));
+    if (!this.thread) return Promise.reject(new HistoryUnavailableError('the history thread has not started'));
     return this.thread.values(asks);
   }
 

@@ -2,6 +2,7 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerScript, type WorkerScript } from '@verdict/config';
 import type { FromHistoryThread, HistoryAsk, HistoryThreadData, ToHistoryThread } from './history-thread.protocol';
+import { HistoryUnavailableError } from './history-unavailable.error';
 
 const defaultHistoryScript = (): WorkerScript => workerScript(join(__dirname, `history.worker${extname(__filename)}`));
 
@@ -34,9 +35,9 @@ export class HistoryThread {
   private constructor(private readonly worker: Worker) {
     this.exited = new Promise<void>((done) => worker.once('exit', () => done()));
     worker.on('message', (m: FromHistoryThread) => this.onMessage(m));
-    worker.on('error', (e) => this.fail(new Error(`history thread crashed: ${e.message}`, { cause: e })));
+    worker.on('error', (e) => this.fail(new HistoryUnavailableError(`history thread crashed: ${e.message}`, { cause: e })));
     worker.on('exit', (code) => {
-      if (!this.closing) this.fail(new Error(`history thread exited unexpectedly (code ${code})`));
+      if (!this.closing) this.fail(new HistoryUnavailableError(`history thread exited unexpectedly (code ${code})`));
     });
   }
 
@@ -79,7 +80,7 @@ export class HistoryThread {
 
   values(asks: readonly HistoryAsk[]): Promise<HistoryValues> {
     if (this.failed) return Promise.reject(this.failed);
-    if (this.closing) return Promise.reject(new Error('the history thread is stopping'));
+    if (this.closing) return Promise.reject(new HistoryUnavailableError('the history thread is stopping'));
     const id = this.nextId++;
     const answer = new Promise<HistoryValues>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     // Ref'd while an answer is awaited, so a process waiting only on it does not exit under it.
@@ -97,7 +98,7 @@ export class HistoryThread {
     if (this.closing) return this.exited;
     this.closing = true;
     this.worker.ref(); // a process that only waits for this stop must not exit under it
-    this.rejectPending(new Error('the history thread stopped'));
+    this.rejectPending(new HistoryUnavailableError('the history thread stopped'));
     const stopped = new Promise<void>((resolve) => (this.stopped = resolve));
     this.send({ type: 'stop' });
     await Promise.race([stopped, this.exited, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
@@ -128,7 +129,7 @@ export class HistoryThread {
         return;
       }
       case 'failed':
-        this.fail(new Error(`history thread failed: ${m.message}`));
+        this.fail(new HistoryUnavailableError(`history thread failed: ${m.message}`));
         return;
       case 'stopped':
         this.stopped?.();

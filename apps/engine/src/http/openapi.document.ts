@@ -76,8 +76,8 @@ const auditRecord: Schema = {
   description: 'The DecisionMade event (docs/events.md) plus where and when the store recorded it',
   required: ['schemaVersion', 'decisionId', 'transactionId', 'request', 'requestHash', 'features', 'model', 'modelOutputs', 'score', 'policy', 'outcome', 'reasons', 'explanation', 'decidedAt', 'timings', 'deployment', 'eventId', 'eventType', 'stream', 'revision', 'position', 'recordedAt', 'metadata', 'storedSchemaVersion'],
   properties: {
-    schemaVersion: { const: 2, description: 'Always the current version: older events are upcast (see storedSchemaVersion)' },
-    storedSchemaVersion: { enum: [1, 2], description: 'The schema version the event was stored in' },
+    schemaVersion: { const: 3, description: 'Always the current version: older events are upcast (see storedSchemaVersion)' },
+    storedSchemaVersion: { enum: [1, 2, 3], description: 'The schema version the event was stored in' },
     deployment: {
       type: 'object',
       required: ['revision', 'arm', 'bucket'],
@@ -98,6 +98,12 @@ const auditRecord: Schema = {
       required: ['names', 'values'],
       properties: { names: { type: 'array', items: { type: 'string' } }, values: { type: 'array', items: { type: 'number' } } },
     },
+    featuresAsOf: {
+      type: 'string',
+      pattern: '^[0-9]+$',
+      description: 'Present when the model read history features: the global log position the history had been applied through (docs/features.md)',
+    },
+    historyMaxEntities: { type: 'integer', minimum: 1, description: "With featuresAsOf: the history state's bound on entities per kind" },
     model: { type: 'object', required: ['name', 'version', 'sha256', 'inputName', 'outputNames', 'scoreOutput', 'runtime'] },
     modelOutputs: { type: 'object' },
     score: { type: 'number' },
@@ -191,7 +197,7 @@ export function openApiDocument(version: string): Schema {
             '409': problemResponse('Same transactionId, different request (idempotency-conflict)'),
             '413': problemResponse('Body over 64 KiB'),
             '415': problemResponse('Not application/json'),
-            '503': problemResponse('The event store could not record the decision; nothing was acknowledged'),
+            '503': problemResponse('The event store could not record the decision, or the history features its model reads are unavailable; nothing was acknowledged'),
           },
         },
         get: {

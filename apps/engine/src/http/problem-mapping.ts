@@ -8,6 +8,7 @@ import { isArtifactAltered, isArtifactMissing, isArtifactStoreUnavailable } from
 import { isDeploymentRuleError } from '@verdict/domain';
 import { DeploymentChangeConflictError } from '../deployment/deployment-changes';
 import { DeploymentNotReadyError } from '../deployment/deployment-runtime';
+import { HistoryUnavailableError } from '../history/history-unavailable.error';
 import { ModelVersionConflictError } from '../models/model-registration';
 import { UnusableModelError } from '../models/model-upload-check';
 import { problem, type ProblemCode, type ProblemDocument } from './problem-types';
@@ -61,6 +62,9 @@ export function toProblem(error: unknown): { doc: ProblemDocument; internal: boo
   if (error instanceof DeploymentChangeConflictError) {
     const code = error.withIfMatch ? 'precondition-failed' : 'deployment-conflict';
     return { doc: problem(code, error.message, { revision: error.currentRevision }), internal: false };
+  }
+  if (error instanceof HistoryUnavailableError) {
+    return { doc: problem('history-unavailable', `Nothing was recorded: ${error.message}`), internal: true };
   }
   if (error instanceof DeploymentNotReadyError) {
     return { doc: problem('not-ready', 'No champion is deployed yet: the engine is starting.'), internal: false };
