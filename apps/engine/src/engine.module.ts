@@ -72,6 +72,7 @@ import { LabelRecorder } from './labels/label-recorder';
 import { LabelsController } from './labels/labels.controller';
 import { InlineProjections } from './projections/inline-projections';
 import { HistoryFeed } from './history/history-feed';
+import { HttpDrain } from './infrastructure/http-drain';
 import { AlertWebhook } from './monitoring/alert-webhook';
 import { AlertsController } from './monitoring/alerts.controller';
 import { ModelPerformanceReport } from './monitoring/model-performance-report';
@@ -164,6 +165,7 @@ export class EngineModule {
       { provide: PROJECTION_RUNNER, useExisting: InlineProjections },
       HistoryFeed,
       ResourceLifecycle,
+      HttpDrain,
       DecisionMetrics,
       LogPositionMetrics,
       DecisionScorer,
