@@ -38,7 +38,13 @@ describe('event store outage (EventStoreDB node down and back)', () => {
       if (status !== 201) await new Promise((r) => setTimeout(r, 200));
     }
     expect(status).toBe(201);
-    expect((await engine.get('/health/ready')).status).toBe(200);
+    // Readiness returns once every part reading the log (the history thread too) has subscribed again.
+    let readyAgain = 0;
+    for (let attempt = 0; attempt < 75 && readyAgain !== 200; attempt++) {
+      readyAgain = (await engine.get('/health/ready')).status;
+      if (readyAgain !== 200) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(readyAgain).toBe(200);
     // Nothing from the outage was recorded: the refused request's stream holds exactly the one later decision.
     expect(await engine.store.readStream(`decision-${during.transactionId}`)).toHaveLength(1);
   });

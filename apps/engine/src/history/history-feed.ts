@@ -52,6 +52,7 @@ export class HistoryFeed implements OnModuleInit {
     if (!t) return { status: 'down', error: 'not started' };
     const detail = { through: Number(t.through), caughtUpTo: Number(t.headAtStartPosition), cards: t.cards, maxEntities: this.config.history.maxEntities };
     if (t.failure) return { status: 'down', ...detail, error: t.failure.message };
+    if (t.interruption) return { status: 'down', ...detail, error: `cannot read the log, retrying: ${t.interruption}` };
     return t.caughtUp ? { status: 'up', ...detail } : { status: 'down', ...detail, error: 'catching up with the log' };
   }
 

@@ -27,5 +27,9 @@ export type FromHistoryThread =
   /** Every ask's values, in order, all from the state applied through `asOf`. */
   | { readonly type: 'values'; readonly id: number; readonly asOf: bigint; readonly values: number[][] }
   | { readonly type: 'values-failed'; readonly id: number; readonly message: string }
+  /** The store stopped answering: the state stays as it is (a log prefix) and the thread subscribes again. */
+  | { readonly type: 'interrupted'; readonly message: string }
+  /** Subscribed again after an interruption, from where the state stands. */
+  | { readonly type: 'resumed' }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'stopped' };

@@ -27,6 +27,7 @@ export class HistoryThread {
   private cardsValue = 0;
   private headAtStart = 0n;
   private failed: Error | undefined;
+  private interruptedBy: string | undefined;
   private closing = false;
   private startup: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private stopped: (() => void) | undefined;
@@ -76,6 +77,11 @@ export class HistoryThread {
 
   get failure(): Error | undefined {
     return this.failed;
+  }
+
+  /** Why the thread cannot read the log right now (the store is unreachable; it keeps trying), if it cannot. */
+  get interruption(): string | undefined {
+    return this.interruptedBy;
   }
 
   values(asks: readonly HistoryAsk[]): Promise<HistoryValues> {
@@ -128,6 +134,12 @@ export class HistoryThread {
         } else p.reject(new Error(`history features: ${m.message}`));
         return;
       }
+      case 'interrupted':
+        this.interruptedBy = m.message;
+        return;
+      case 'resumed':
+        this.interruptedBy = undefined;
+        return;
       case 'failed':
         this.fail(new HistoryUnavailableError(`history thread failed: ${m.message}`));
         return;

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { applyToHistory, DECISION_MADE, HistoryState, historyFeatureValues } from '@verdict/domain';
-import { createEventStore, type AllSubscription, type EventStore } from '@verdict/event-store';
+import { createEventStore, isEventStoreUnavailable, type AllSubscription, type EventStore } from '@verdict/event-store';
 import type { FromHistoryThread, HistoryThreadData, ToHistoryThread } from './history-thread.protocol';
 
 /**
@@ -17,6 +17,9 @@ const state = new HistoryState(data.maxEntities);
 let store: EventStore | undefined;
 let subscription: AllSubscription | undefined;
 let reported = -1n;
+let stopping = false;
+/** Waits between attempts to subscribe again while the store is unreachable. */
+const RETRY_MS = [250, 500, 1000, 2000] as const;
 
 function report(): void {
   if (state.appliedThrough === reported) return;
@@ -38,6 +41,7 @@ port.on('message', (m: ToHistoryThread) => {
 });
 
 async function stop(): Promise<void> {
+  stopping = true;
   clearInterval(reporter);
   await subscription?.close().catch(() => undefined);
   await store?.close().catch(() => undefined);
@@ -46,13 +50,48 @@ async function stop(): Promise<void> {
 
 const reporter = setInterval(report, data.reportIntervalMs);
 
+/** Applies one event; an event the state cannot read stops the thread (it never skips a decision). */
+class UnreadableEvent extends Error {}
+function apply(event: Parameters<typeof applyToHistory>[1]): void {
+  try {
+    applyToHistory(state, event);
+  } catch (error) {
+    throw new UnreadableEvent(`event at position ${event.position}: ${(error as Error).message}`);
+  }
+}
+
 void (async () => {
   try {
     store = await createEventStore(data.eventStore);
     const head = await store.headPosition();
     subscription = store.subscribeToAll({ filter: { eventTypePrefixes: [DECISION_MADE] } });
     send({ type: 'started', head });
-    for await (const event of subscription) applyToHistory(state, event);
+    for (let attempt = 0; ; ) {
+      try {
+        for await (const event of subscription) {
+          apply(event);
+          attempt = 0;
+        }
+        return; // closed by stop()
+      } catch (error) {
+        if (stopping) return;
+        if (error instanceof UnreadableEvent || !isEventStoreUnavailable(error)) throw error;
+        // The store is unreachable: keep the state (a prefix of the log) and subscribe again after it.
+        send({ type: 'interrupted', message: (error as Error).message });
+        for (;;) {
+          await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)]));
+          if (stopping) return;
+          try {
+            await store.headPosition();
+            break;
+          } catch (probe) {
+            if (!isEventStoreUnavailable(probe)) throw probe;
+          }
+        }
+        subscription = store.subscribeToAll({ after: state.appliedThrough, filter: { eventTypePrefixes: [DECISION_MADE] } });
+        send({ type: 'resumed' });
+      }
+    }
   } catch (error) {
     clearInterval(reporter);
     send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
