@@ -171,6 +171,8 @@ describe('history features after a restart (SQLite)', () => {
       for (let i = 0; i < 3; i++) {
         expect((await first.post('/v1/decisions', decisionRequest({ cardId: 'card-restart', occurredAt: at(i) }))).status).toBe(201);
       }
+      // The log then ends in an event that is not a decision: the restarted state must still count as caught up.
+      await change(first, 'PUT', '/policy', { target: 'champion', ...POLICY, version: 'history-2', reason: 'last event is not a decision' });
       await first.stop();
 
       const second = await startEngine(env);

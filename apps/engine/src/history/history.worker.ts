@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { applyToHistory, DECISION_MADE, HistoryState, historyFeatureValues } from '@verdict/domain';
+import { applyToHistory, HistoryState, historyFeatureValues } from '@verdict/domain';
 import { createEventStore, isEventStoreUnavailable, type AllSubscription, type EventStore } from '@verdict/event-store';
 import type { FromHistoryThread, HistoryThreadData, ToHistoryThread } from './history-thread.protocol';
 
@@ -64,7 +64,9 @@ void (async () => {
   try {
     store = await createEventStore(data.eventStore);
     const head = await store.headPosition();
-    subscription = store.subscribeToAll({ filter: { eventTypePrefixes: [DECISION_MADE] } });
+    // Every event, not only decisions: the state's position then reaches the log's head even when the log ends in a
+    // seal or a deployment change, which is what readiness waits for (applyToHistory skips them).
+    subscription = store.subscribeToAll();
     send({ type: 'started', head });
     for (let attempt = 0; ; ) {
       try {
@@ -88,7 +90,7 @@ void (async () => {
             if (!isEventStoreUnavailable(probe)) throw probe;
           }
         }
-        subscription = store.subscribeToAll({ after: state.appliedThrough, filter: { eventTypePrefixes: [DECISION_MADE] } });
+        subscription = store.subscribeToAll({ after: state.appliedThrough });
         send({ type: 'resumed' });
       }
     }
