@@ -22,13 +22,13 @@ const POSTGRES_TYPES = [
 /** SQLite rows per INSERT: keeps parameters (22 per row) well under its limit of 32766. */
 const SQLITE_ROWS_PER_STATEMENT = 200;
 
-/** decision_history: one row per DecisionMade (any schema version, read through the upcaster), keyed by decision id. */
 /**
  * A batch's rows: SQLite binds them row by row; PostgreSQL gets one array literal per column (postgresArrayLiteral),
  * built where the batch is prepared.
  */
 export type DecisionRows = { readonly rows: unknown[][] } | { readonly columns: string[] };
 
+/** decision_history: one row per DecisionMade (any schema version, read through the upcaster), keyed by decision id. */
 export class DecisionHistoryProjection implements PreparingProjection<DecisionRows> {
   static readonly NAME = 'decision-history';
   readonly name = DecisionHistoryProjection.NAME;
