@@ -117,8 +117,9 @@ export class DecisionScorer {
    * request may end on the champion): all values of a scoring come from one log prefix. None when neither reads any.
    */
   private async historyFor(table: RoutingTable, items: readonly ScoringItem[]): Promise<ScoringHistory | undefined> {
-    const names = [...new Set([...table.champion.model.plan.historyNames, ...(table.challenger?.model.plan.historyNames ?? [])])];
-    if (names.length === 0) return undefined;
+    const challenger = table.challenger?.model.plan;
+    if (!table.champion.model.plan.usesHistory && !challenger?.usesHistory) return undefined; // the usual case: nothing to ask, nothing to allocate
+    const names = [...new Set([...table.champion.model.plan.historyNames, ...(challenger?.historyNames ?? [])])];
     const index = new Map(names.map((name, i) => [name, i]));
     const answer = await this.history.values(items.map((item) => ({ request: item.request, names })));
     return {
