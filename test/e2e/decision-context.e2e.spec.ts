@@ -43,7 +43,7 @@ describe.each(e2eTopologies())('decision context over HTTP ($name)', (topology) 
   });
 
   it('answers the decision, its deployment then, the model card, policy, labels, seal and the card around it', async () => {
-    // One label in the current schema, one in the form written before it (no schemaVersion, ids or recordedBy).
+    // One label in schema version 1, one in the form written before any (no schemaVersion, ids or recordedBy).
     const labels = [
       { schemaVersion: 1, labelId: randomUUID(), transactionId: target.transactionId, decisionId: target.decisionId, label: 'fraud', source: 'chargeback', reportedAt: '2026-12-01T09:00:00.000Z', amount: 777.5, note: 'reason code 10.4', recordedBy: 'importer' },
       { labelId: randomUUID(), label: 'legitimate', source: 'manual', reportedAt: '2026-12-02T10:00:00.000Z' },
@@ -77,7 +77,7 @@ describe.each(e2eTopologies())('decision context over HTTP ($name)', (topology) 
     expect(ctx.model).toMatchObject({ name: target.model.name, version: target.model.version, matchesDecision: true, manifest: registered.manifest });
     expect(ctx.model.metrics).toEqual(registered.manifest.metrics ?? null);
 
-    expect(ctx.labels).toEqual([labels[0], { ...labels[1], schemaVersion: 1, transactionId: target.transactionId, decisionId: target.decisionId, recordedBy: 'unknown' }]);
+    expect(ctx.labels).toEqual([{ ...labels[0], schemaVersion: 2 }, { ...labels[1], schemaVersion: 2, transactionId: target.transactionId, decisionId: target.decisionId, recordedBy: 'unknown' }]);
     expect(ctx.seal).toEqual({
       index: seal.index,
       sealHash: seal.sealHash,

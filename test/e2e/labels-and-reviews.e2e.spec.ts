@@ -44,7 +44,7 @@ describe.each(e2eTopologies())('labels and the review queue over HTTP ($name)', 
       const created = await engine.post(path, body, as('chargeback-importer'));
       expect(created.status).toBe(201);
       const stored = await created.json();
-      expect(stored).toEqual({ schemaVersion: 1, ...body, reportedAt: '2026-12-01T10:00:00.000Z', transactionId: made.transactionId, decisionId: made.decisionId, recordedBy: 'chargeback-importer' });
+      expect(stored).toEqual({ schemaVersion: 2, ...body, reportedAt: '2026-12-01T10:00:00.000Z', transactionId: made.transactionId, decisionId: made.decisionId, merchantId: 'merchant-7', recordedBy: 'chargeback-importer' });
 
       const again = await engine.post(path, { ...body, reportedAt: '2026-12-01T11:00:00+01:00' });
       expect(again.status).toBe(200);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { TRANSACTION_LABELLED, upcastTransactionLabelled, type JsonValue, type ModelManifest, type PolicySnapshot, type TransactionLabelledV1 } from '@verdict/domain';
+import { TRANSACTION_LABELLED, upcastTransactionLabelled, type JsonValue, type ModelManifest, type PolicySnapshot, type TransactionLabelled } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
 import { SEAL_INDEX, type SealIndex } from '../audit/seal-index.port';
 import { toAuditRecord, type DecisionAuditRecord } from '../decisions/decision-audit-record';
@@ -38,7 +38,7 @@ export interface DecisionContext {
   /** The policy as recorded in the decision (the thresholds that produced its outcome). */
   readonly policy: PolicySnapshot;
   /** TransactionLabelled events of the transaction, in stream order. */
-  readonly labels: TransactionLabelledV1[];
+  readonly labels: TransactionLabelled[];
   /** The seal covering the decision's position; null when not sealed yet. */
   readonly seal: SealJson | null;
   /** Where sealing stands, when this engine has a seal index; null without one. */

@@ -13,10 +13,11 @@ const label: Schema = {
   type: 'object',
   required: ['schemaVersion', 'labelId', 'transactionId', 'decisionId', 'label', 'source', 'reportedAt', 'recordedBy'],
   properties: {
-    schemaVersion: { const: 1 },
+    schemaVersion: { const: 2, description: 'Labels recorded under version 1 are read as version 2 without merchantId' },
     labelId: { type: 'string' },
     transactionId: { type: 'string' },
     decisionId: { type: 'string', format: 'uuid' },
+    merchantId: { type: 'string', description: "The labelled transaction's terminal, copied from its decision (absent on labels recorded before schema version 2)" },
     label: { enum: [...LABEL_VALUES] },
     source: { enum: [...LABEL_SOURCES] },
     reportedAt: { type: 'string', format: 'date-time', description: 'When it became known; "as of T" figures count it from here' },

@@ -6,6 +6,7 @@ import {
   labelEventIdFor,
   labelOutcome,
   TRANSACTION_LABELLED,
+  upcastDecisionMade,
   upcastTransactionLabelled,
   type LabelRequest,
   type TransactionLabelled,
@@ -36,6 +37,9 @@ export class LabelContentionError extends Error {
 export const labelsIn = (stream: readonly RecordedEvent[], transactionId: string): TransactionLabelled[] =>
   stream.filter((e) => e.type === TRANSACTION_LABELLED).map((e) => upcastTransactionLabelled(e.data, transactionId));
 
+/** The terminal of the transaction whose stream opens with `decision`, which every label of it carries. */
+export const merchantOf = (decision: RecordedEvent): string => upcastDecisionMade(decision.data).request.merchantId;
+
 export const labelEvent = (label: TransactionLabelled): EventData => ({
   id: labelEventIdFor(label.transactionId, label.labelId),
   type: TRANSACTION_LABELLED,
@@ -60,12 +64,13 @@ export class LabelRecorder {
       const stream = await this.store.readStream(streamId);
       if (stream[0]?.type !== DECISION_MADE) return requests.map(() => ({ status: 404, transactionId }));
       const known = labelsIn(stream, transactionId);
+      const merchantId = merchantOf(stream[0]);
       const fresh: TransactionLabelled[] = [];
       const results = requests.map((request): LabelResult => {
         const outcome = labelOutcome(request, [...known, ...fresh]);
         if (outcome.kind === 'repeat') return { status: 200, label: outcome.existing };
         if (outcome.kind === 'conflict') return { status: 409, label: outcome.existing };
-        const label = this.toLabel(transactionId, request, recordedBy);
+        const label = this.toLabel(transactionId, merchantId, request, recordedBy);
         fresh.push(label);
         return { status: 201, label };
       });
@@ -99,12 +104,13 @@ export class LabelRecorder {
     return stream[0]?.type === DECISION_MADE ? labelsIn(stream, transactionId) : null;
   }
 
-  private toLabel(transactionId: string, request: LabelRequest, recordedBy: string): TransactionLabelled {
+  private toLabel(transactionId: string, merchantId: string, request: LabelRequest, recordedBy: string): TransactionLabelled {
     return {
-      schemaVersion: 1,
+      schemaVersion: 2,
       labelId: request.labelId,
       transactionId,
       decisionId: decisionIdFor(transactionId),
+      merchantId,
       label: request.label,
       source: request.source,
       reportedAt: new Date(request.reportedAt).toISOString(),

@@ -13,10 +13,10 @@ import {
   type TransactionLabelled,
 } from '@verdict/domain';
 import type { VerdictConfig } from '@verdict/config';
-import { WrongExpectedRevisionError, type EventStore } from '@verdict/event-store';
+import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '@verdict/event-store';
 import { DecisionLocator } from '../decisions/decision-locator';
 import { EVENT_STORE, VERDICT_CONFIG } from '../infrastructure/tokens';
-import { labelEvent } from '../labels/label-recorder';
+import { labelEvent, merchantOf } from '../labels/label-recorder';
 
 export type ReviewAnswer<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly refusal: ReviewRefusal | { readonly refused: 'not-found' } };
 
@@ -52,14 +52,15 @@ export class ReviewDesk {
   }
 
   resolve(decisionId: string, reviewer: string, resolution: 'fraud' | 'legitimate', note: string | undefined): Promise<ReviewAnswer<{ resolved: ReviewResolved; label: TransactionLabelled }>> {
-    return this.decide(decisionId, (state, now) => {
+    return this.decide(decisionId, (state, now, stream) => {
       const resolved = decideResolution(state, reviewer, resolution, note, now);
       if (isRefusal(resolved)) return resolved;
       const label: TransactionLabelled = {
-        schemaVersion: 1,
+        schemaVersion: 2,
         labelId: resolved.labelId,
         transactionId: resolved.transactionId,
         decisionId: resolved.decisionId,
+        merchantId: merchantOf(stream[0] as RecordedEvent),
         label: resolution,
         source: 'review',
         reportedAt: resolved.resolvedAt,
@@ -72,14 +73,14 @@ export class ReviewDesk {
 
   private async decide<T>(
     decisionId: string,
-    decide: (state: ReturnType<typeof reviewState>, now: Date) => ReviewRefusal | { value: T; events: { type: string; data: object }[] },
+    decide: (state: ReturnType<typeof reviewState>, now: Date, stream: readonly RecordedEvent[]) => ReviewRefusal | { value: T; events: { type: string; data: object }[] },
   ): Promise<ReviewAnswer<T>> {
     const located = await this.locator.find(decisionId);
     if (!located) return { ok: false, refusal: { refused: 'not-found' } };
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const stream = await this.store.readStream(located.streamId);
       const now = new Date();
-      const decided = decide(reviewState(stream, now), now);
+      const decided = decide(reviewState(stream, now), now, stream);
       if ('refused' in decided) return { ok: false, refusal: decided };
       const events = decided.events.map((e) =>
         e.type === 'label'

@@ -35,7 +35,7 @@ describe('history features', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(FEATURE_NAMES).not.toContain(name);
     for (const f of HISTORY_FEATURES) expect(f.description.length).toBeGreaterThan(20);
-    expect(names).toHaveLength(5 * 12 + 4);
+    expect(names).toHaveLength(5 * 12 + 4 + 1);
   });
 
   it('count and sum an entity\'s earlier transactions per window, the current bucket included', () => {
@@ -122,5 +122,61 @@ describe('window edges', () => {
     expect(value(state, 'card_amount_1h', request(T0, 5))).toBe(2);
     // Four minutes later the current bucket still starts at 12:00, so the window has not moved.
     expect(value(state, 'card_count_1h', request(T0 + 4 * MIN, 5))).toBe(1);
+  });
+});
+
+describe('merchant_fraud_labels_28d', () => {
+  const label = (transactionId: string, reportedAtMs: number, value: 'fraud' | 'legitimate' = 'fraud', merchantId: string | null = 'term-1') => ({
+    transactionId,
+    ...(merchantId === null ? {} : { merchantId }),
+    label: value,
+    reportedAt: new Date(reportedAtMs).toISOString(),
+  });
+  const labels = (state: HistoryState, atMs: number, merchantId = 'term-1') => value(state, 'merchant_fraud_labels_28d', request(atMs, 5, { merchantId }));
+
+  it('counts a fraud label from its reportedAt, over the 28 days before the transaction, per terminal', () => {
+    const state = new HistoryState(10);
+    state.applyLabel(1n, label('a', T0 - 30 * DAY)); // beyond 28 days
+    state.applyLabel(2n, label('b', T0 - 10 * DAY));
+    state.applyLabel(3n, label('c', T0 - 1 * MIN));
+    state.applyLabel(4n, label('d', T0 + HOUR)); // recorded now, reported later: not known yet at T0
+    state.applyLabel(5n, label('e', T0 - DAY, 'fraud', 'term-2'));
+    expect(labels(state, T0)).toBe(2);
+    expect(labels(state, T0 + 2 * HOUR)).toBe(3);
+    expect(labels(state, T0 - 11 * DAY)).toBe(1); // a, reported 19 days before
+    expect(labels(state, T0 - 31 * DAY)).toBe(0);
+    expect(labels(state, T0, 'term-2')).toBe(1);
+    expect(labels(state, T0, 'term-3')).toBe(0);
+    expect(state.appliedThrough).toBe(5n);
+  });
+
+  it('counts a transaction once, by the label in force: a later "legitimate" retracts it from its own reportedAt', () => {
+    const state = new HistoryState(10);
+    state.applyLabel(1n, label('a', T0 - 5 * DAY));
+    state.applyLabel(2n, label('a', T0 - 4 * DAY)); // the same transaction again (a review after the chargeback)
+    state.applyLabel(3n, label('a', T0 - 2 * DAY, 'legitimate'));
+    expect(labels(state, T0 - 3 * DAY)).toBe(1);
+    expect(labels(state, T0)).toBe(0);
+    // A "legitimate" label for a transaction with no fraud label held is not kept at all.
+    state.applyLabel(4n, label('z', T0 - DAY, 'legitimate', 'term-9'));
+    expect(state.fraudReports('term-9')).toBeUndefined();
+  });
+
+  it('cannot attribute a label without a terminal (schema version 1): it only moves the position', () => {
+    const state = new HistoryState(10);
+    state.applyLabel(7n, label('a', T0 - DAY, 'fraud', null));
+    expect(state.labelledMerchants).toBe(0);
+    expect(state.appliedThrough).toBe(7n);
+  });
+
+  it('keeps the labels of at most maxEntities terminals, forgetting the least recently labelled', () => {
+    const state = new HistoryState(2);
+    state.applyLabel(1n, label('a', T0 - DAY, 'fraud', 'm1'));
+    state.applyLabel(2n, label('b', T0 - DAY, 'fraud', 'm2'));
+    state.applyLabel(3n, label('c', T0 - DAY, 'fraud', 'm1'));
+    state.applyLabel(4n, label('d', T0 - DAY, 'fraud', 'm3'));
+    expect(state.labelledMerchants).toBe(2);
+    expect(labels(state, T0, 'm2')).toBe(0);
+    expect(labels(state, T0, 'm1')).toBe(2);
   });
 });

@@ -68,6 +68,7 @@ function entityFeatures(kind: HistoryEntityKind): HistoryFeatureDefinition[] {
 }
 
 const DAY_30 = HISTORY_WINDOWS.find((w) => w.name === '30d') as HistoryWindow;
+const LABEL_WINDOW_MS = 28 * SECONDS_PER_DAY * 1000;
 
 const CARD_FEATURES: HistoryFeatureDefinition[] = [
   {
@@ -95,8 +96,19 @@ const CARD_FEATURES: HistoryFeatureDefinition[] = [
   },
 ];
 
+const MERCHANT_FEATURES: HistoryFeatureDefinition[] = [
+  {
+    name: 'merchant_fraud_labels_28d',
+    description:
+      "Transactions at this terminal (request.merchantId) whose label in force at this transaction's occurredAt says fraud, " +
+      'reported in the 28 days before it: a label counts from its reportedAt, as known at decision time, and a later ' +
+      '"legitimate" label retracts it from its own reportedAt (saturates at 1,024 labels per terminal).',
+    compute: (h, r, at) => h.fraudReports(r.merchantId)?.fraudAt(at, LABEL_WINDOW_MS) ?? 0,
+  },
+];
+
 /** Every history feature, in a stable documentation order (models choose their own column order). */
-export const HISTORY_FEATURES: readonly HistoryFeatureDefinition[] = Object.freeze([...HISTORY_ENTITY_KINDS.flatMap(entityFeatures), ...CARD_FEATURES]);
+export const HISTORY_FEATURES: readonly HistoryFeatureDefinition[] = Object.freeze([...HISTORY_ENTITY_KINDS.flatMap(entityFeatures), ...CARD_FEATURES, ...MERCHANT_FEATURES]);
 
 const HISTORY_BY_NAME: ReadonlyMap<string, HistoryFeatureDefinition> = new Map(HISTORY_FEATURES.map((f) => [f.name, f]));
 

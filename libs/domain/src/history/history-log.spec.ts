@@ -44,10 +44,14 @@ describe('the log feeding a history', () => {
     applyToHistory(state, { position: 2n, type: 'TransactionLabelled', data: {} });
     expect(state.appliedThrough).toBe(2n);
     expect(state.card('c')?.declines24h(T0)).toBe(1);
+    const label = { schemaVersion: 2, labelId: 'l', transactionId: 'tx-1', decisionId: 'd', merchantId: 'term-1', label: 'fraud', source: 'chargeback', reportedAt: new Date(T0 - 1000).toISOString(), recordedBy: 'x' };
+    applyToHistory(state, { position: 3n, type: 'TransactionLabelled', data: label });
+    expect(state.fraudReports('term-1')?.fraudAt(T0, 86_400_000)).toBe(1);
+    expect(state.appliedThrough).toBe(3n);
   });
 
   it('recomputes, from the log as of the position a decision recorded, exactly the features it was scored with', async () => {
-    const entry = fc.record({ card: fc.constantFrom('a', 'b', 'c'), offsetMin: fc.integer({ min: -60 * 24 * 40, max: 0 }), amount: fc.integer({ min: 1, max: 100_000 }), score: fc.double({ min: 0, max: 1, noNaN: true }), other: fc.boolean() });
+    const entry = fc.record({ card: fc.constantFrom('a', 'b', 'c'), offsetMin: fc.integer({ min: -60 * 24 * 40, max: 0 }), amount: fc.integer({ min: 1, max: 100_000 }), score: fc.double({ min: 0, max: 1, noNaN: true }), other: fc.boolean(), label: fc.option(fc.record({ fraud: fc.boolean(), afterMin: fc.integer({ min: -60 * 24, max: 60 * 24 * 10 }) })) });
     await fc.assert(
       fc.asyncProperty(fc.array(entry, { minLength: 1, maxLength: 80 }), async (entries) => {
         // Live: each request is scored against the state as it is, then its decision is appended and applied.
@@ -58,6 +62,14 @@ describe('the log feeding a history', () => {
         entries.forEach((e, i) => {
           if (e.other) {
             const event = { position: BigInt(log.length + 1), type: 'ModelVersionRegistered', data: {} };
+            log.push(event);
+            applyToHistory(live, event);
+          }
+          if (e.label && i > 0) {
+            // A label for the previous transaction, at its terminal, reported before or after this one occurs.
+            const of = request(i - 1, 'x', T0, 1);
+            const data = { schemaVersion: 2, labelId: `l-${i}`, transactionId: of.transactionId, decisionId: 'd', merchantId: of.merchantId, label: e.label.fraud ? 'fraud' : 'legitimate', source: 'chargeback', reportedAt: new Date(T0 + (e.offsetMin + e.label.afterMin) * 60_000).toISOString(), recordedBy: 'x' };
+            const event = { position: BigInt(log.length + 1), type: 'TransactionLabelled', data };
             log.push(event);
             applyToHistory(live, event);
           }

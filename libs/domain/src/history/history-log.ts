@@ -1,4 +1,5 @@
 import { DECISION_MADE, upcastDecisionMade } from '../decision-made.event';
+import { TRANSACTION_LABELLED, upcastTransactionLabelled } from '../labels/transaction-labelled.event';
 import type { DecisionRequest } from '../decision-request';
 import { findHistoryFeature } from './history-features';
 import { HistoryState } from './history-state';
@@ -12,9 +13,15 @@ export interface LoggedEvent {
 
 /**
  * The one way the log feeds a history state, live or recomputed: a DecisionMade (any schema version) joins the
- * history, any other event only moves the position on. Events must come in log order.
+ * history, a TransactionLabelled joins its terminal's labels, any other event only moves the position on. Events must
+ * come in log order.
  */
 export function applyToHistory(state: HistoryState, event: LoggedEvent): void {
+  if (event.type === TRANSACTION_LABELLED) {
+    // Labels from before any schema version name no terminal (their transaction id, from the stream, is not needed).
+    state.applyLabel(event.position, upcastTransactionLabelled(event.data, ''));
+    return;
+  }
   if (event.type !== DECISION_MADE) {
     state.skip(event.position);
     return;

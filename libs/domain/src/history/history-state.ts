@@ -2,6 +2,7 @@ import type { DecisionRequest } from '../decision-request';
 import type { Outcome } from '../decision-made.event';
 import { CardHistory } from './card-history';
 import { EntityHistory } from './entity-history';
+import { FraudReports } from './fraud-reports';
 
 /** The kinds of entity whose history is kept, and the request field that names each. */
 export const HISTORY_ENTITIES = Object.freeze({
@@ -19,6 +20,17 @@ export const HISTORY_ENTITY_KINDS = Object.freeze(Object.keys(HISTORY_ENTITIES) 
 export interface HistoryView {
   entity(kind: HistoryEntityKind, id: string): EntityHistory | undefined;
   card(cardId: string): CardHistory | undefined;
+  /** The labels of a terminal's transactions, if it has any. */
+  fraudReports(merchantId: string): FraudReports | undefined;
+}
+
+/** What the history reads of a TransactionLabelled. */
+export interface HistoryLabel {
+  readonly transactionId: string;
+  /** Absent on labels recorded before TransactionLabelled version 2: those are not attributed to a terminal. */
+  readonly merchantId?: string;
+  readonly label: 'fraud' | 'legitimate';
+  readonly reportedAt: string;
 }
 
 /**
@@ -27,11 +39,13 @@ export interface HistoryView {
  * recomputed exactly from the log as of the position it recorded.
  *
  * Memory is bounded by `maxEntities` per kind. When a decision brings a kind over it, the entity least recently
- * touched by a decision (in log order) is forgotten, wholly: a card seen again later starts a new history. The rule
- * depends only on the log and the bound, so a recomputation with the same bound forgets the same entities.
+ * touched by a decision (in log order) is forgotten, wholly: a card seen again later starts a new history. Terminals'
+ * labels are bounded the same way, by the terminal least recently labelled. The rule depends only on the log and the
+ * bound, so a recomputation with the same bound forgets the same entities.
  */
 export class HistoryState implements HistoryView {
   private readonly entities = new Map<HistoryEntityKind, Map<string, EntityHistory>>(HISTORY_ENTITY_KINDS.map((k) => [k, new Map()]));
+  private readonly labels = new Map<string, FraudReports>();
   private through = 0n;
 
   constructor(readonly maxEntities: number) {
@@ -54,6 +68,29 @@ export class HistoryState implements HistoryView {
 
   card(cardId: string): CardHistory | undefined {
     return this.entities.get('card')?.get(cardId) as CardHistory | undefined;
+  }
+
+  fraudReports(merchantId: string): FraudReports | undefined {
+    return this.labels.get(merchantId);
+  }
+
+  /** Terminals whose labels are held. */
+  get labelledMerchants(): number {
+    return this.labels.size;
+  }
+
+  /**
+   * Applies the label at `position` to its terminal's reports. A "legitimate" label matters only where it can retract
+   * a fraud label held for the same transaction; a label without a terminal (version 1) cannot be attributed.
+   */
+  applyLabel(position: bigint, label: HistoryLabel): void {
+    if (position <= this.through) return;
+    this.through = position;
+    if (label.merchantId === undefined) return;
+    const fraud = label.label === 'fraud';
+    const existing = this.labels.get(label.merchantId);
+    if (!fraud && !existing?.has(label.transactionId)) return;
+    touch(this.labels, label.merchantId, this.maxEntities, () => new FraudReports()).add(label.transactionId, Date.parse(label.reportedAt), fraud);
   }
 
   /**
@@ -79,7 +116,7 @@ export class HistoryState implements HistoryView {
 }
 
 /** The entity's history, made most recently used (a Map iterates in insertion order); the least recent goes first. */
-function touch(map: Map<string, EntityHistory>, id: string, max: number, create: () => EntityHistory): EntityHistory {
+function touch<T>(map: Map<string, T>, id: string, max: number, create: () => T): T {
   let history = map.get(id);
   if (history) map.delete(id);
   else history = create();

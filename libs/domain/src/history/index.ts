@@ -6,3 +6,4 @@ export * from './history-features';
 export * from './distinct-series';
 export * from './card-history';
 export * from './history-log';
+export * from './fraud-reports';

@@ -2,7 +2,8 @@ import { labelAsOf, labelOutcome } from './label-outcome';
 import { upcastTransactionLabelled, type TransactionLabelled } from './transaction-labelled.event';
 
 const label = (labelId: string, reportedAt: string, value: 'fraud' | 'legitimate' = 'fraud'): TransactionLabelled => ({
-  schemaVersion: 1,
+  schemaVersion: 2,
+  merchantId: 'term-1',
   labelId,
   transactionId: 'tx-1',
   decisionId: 'd-1',
@@ -31,9 +32,12 @@ describe('labels', () => {
     expect(labelAsOf([...labels, label('c', '2026-12-05T10:00:00.000Z', 'fraud')], new Date('2026-12-06T00:00:00Z'))?.labelId).toBe('c');
   });
 
-  it('reads labels written before the schema, taking the ids from the stream', () => {
+  it('reads labels written before the schema, taking the ids from the stream, and version 1 without a terminal', () => {
     const old = upcastTransactionLabelled({ labelId: 'x', label: 'fraud', source: 'chargeback', reportedAt: '2026-12-01T10:00:00.000Z' }, 'tx-9');
-    expect(old).toMatchObject({ schemaVersion: 1, transactionId: 'tx-9', recordedBy: 'unknown' });
-    expect(() => upcastTransactionLabelled({ schemaVersion: 2 }, 'tx-9')).toThrow(RangeError);
+    expect(old).toMatchObject({ schemaVersion: 2, transactionId: 'tx-9', recordedBy: 'unknown' });
+    expect(old.merchantId).toBeUndefined();
+    const v1 = { schemaVersion: 1, labelId: 'y', transactionId: 'tx-9', decisionId: 'd', label: 'fraud', source: 'review', reportedAt: '2026-12-01T10:00:00.000Z', recordedBy: 'kim' };
+    expect(upcastTransactionLabelled(v1, 'tx-9')).toEqual({ ...v1, schemaVersion: 2 });
+    expect(() => upcastTransactionLabelled({ schemaVersion: 3 }, 'tx-9')).toThrow(RangeError);
   });
 });

@@ -31,19 +31,30 @@ export interface TransactionLabelledV1 {
   readonly recordedBy: string;
 }
 
-export type TransactionLabelled = TransactionLabelledV1;
+/**
+ * Version 2 adds the labelled transaction's terminal, copied from its decision, so that the history can count a
+ * terminal's fraud labels from the log alone (`merchant_fraud_labels_28d`) without looking the decision up.
+ */
+export interface TransactionLabelledV2 extends Omit<TransactionLabelledV1, 'schemaVersion'> {
+  readonly schemaVersion: 2;
+  /** The labelled transaction's merchantId; absent on labels recorded before version 2. */
+  readonly merchantId?: string;
+}
+
+export type TransactionLabelled = TransactionLabelledV2;
 
 /**
- * Reads any stored version. Labels written before this schema (tests and hand-appended events) carried neither
- * schemaVersion nor the ids; the stream supplies those.
+ * Reads any stored version. Labels written before any schema (tests and hand-appended events) carried neither
+ * schemaVersion nor the ids; the stream supplies those. Version 1 lacks the terminal: it stays absent.
  */
 export function upcastTransactionLabelled(data: unknown, transactionId: string): TransactionLabelled {
-  const e = data as Partial<TransactionLabelledV1> & { schemaVersion?: unknown };
-  if (e.schemaVersion === 1) return e as TransactionLabelledV1;
+  const e = data as Partial<TransactionLabelledV1 | TransactionLabelledV2> & { schemaVersion?: unknown };
+  if (e.schemaVersion === 2) return e as TransactionLabelledV2;
+  if (e.schemaVersion === 1) return { ...(e as TransactionLabelledV1), schemaVersion: 2 };
   if (e.schemaVersion !== undefined) throw new RangeError(`TransactionLabelled schema version ${String(e.schemaVersion)} is newer than this build`);
   return {
     ...(e as Omit<TransactionLabelledV1, 'schemaVersion' | 'transactionId' | 'decisionId' | 'recordedBy'>),
-    schemaVersion: 1,
+    schemaVersion: 2,
     transactionId,
     decisionId: decisionIdFor(transactionId),
     recordedBy: (e as { recordedBy?: string }).recordedBy ?? 'unknown',
