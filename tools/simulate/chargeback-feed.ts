@@ -1,8 +1,10 @@
 /**
  * The chargebacks of a drive: a fraudulent transaction's label becomes known `chargebackAt` after it, in simulated
  * time. The feed holds each one until the simulated clock (the latest transaction sent) passes that instant, then
- * sends it to POST /v1/labels/batch, with the wall-clock time of sending as `reportedAt`: that is when the engine
- * learns it, so "as known at" figures never see a chargeback before it was sent.
+ * sends it to POST /v1/labels/batch with that simulated instant as `reportedAt`: the transactions' `occurredAt` run on
+ * the same clock, so history features (`merchant_fraud_labels_28d`) see a chargeback exactly from when it became
+ * known in the simulation, as the trainer does. A simulated instant still ahead of the wall clock (a future
+ * `--start-date`) is sent as the time of sending, since a label may not be reported in the future.
  */
 export interface ChargebackStats {
   /** Labels sent to the engine. */
@@ -67,13 +69,13 @@ export class ChargebackFeed {
   }
 
   private async send(due: readonly Due[]): Promise<void> {
-    const reportedAt = new Date().toISOString();
+    const now = Date.now();
     const labels = due.map((d) => ({
       transactionId: d.transactionId,
       labelId: `chargeback-${d.transactionId}`,
       label: 'fraud',
       source: 'chargeback',
-      reportedAt,
+      reportedAt: new Date(Math.min(d.at, now)).toISOString(),
       ...(d.scenario ? { note: `simulated ${d.scenario}` } : {}),
     }));
     this.sent += labels.length;

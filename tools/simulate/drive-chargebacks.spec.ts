@@ -19,13 +19,19 @@ describe('simulate drive: chargebacks as labels', () => {
     expect(summary.chargebacks.sent).toBeGreaterThan(0);
     expect(summary.chargebacks).toMatchObject({ recorded: summary.chargebacks.sent, rejected: 0 });
 
-    // Every label the drive reported is on its transaction's stream, as a chargeback reported after its decision.
+    // Every label the drive reported is on its transaction's stream, as a chargeback reported at its simulated instant:
+    // after the transaction occurred (0.01-0.02 simulated days), and not in the future.
     const labels = await engine.store.readAll({ filter: { eventTypePrefixes: ['TransactionLabelled'] }, maxCount: 10_000 });
     expect(labels).toHaveLength(summary.chargebacks.sent);
     for (const e of labels) {
       const [decision] = await engine.store.readStream(e.streamId, { maxCount: 1 });
       expect(e.data).toMatchObject({ label: 'fraud', source: 'chargeback', recordedBy: 'simulator' });
-      expect(Date.parse(e.data.reportedAt as string)).toBeGreaterThanOrEqual(Date.parse((decision.data as { decidedAt: string }).decidedAt));
+      const occurredAt = Date.parse((decision.data as { request: { occurredAt: string } }).request.occurredAt);
+      const reportedAt = Date.parse(e.data.reportedAt as string);
+      expect(reportedAt - occurredAt).toBeGreaterThanOrEqual(0.01 * 86_400_000);
+      expect(reportedAt - occurredAt).toBeLessThanOrEqual(0.02 * 86_400_000);
+      expect(reportedAt).toBeLessThanOrEqual(Date.now());
+      expect(e.data).toMatchObject({ merchantId: (decision.data as { request: { merchantId: string } }).request.merchantId });
     }
   }, 60_000);
 

@@ -10,7 +10,7 @@ const root = path.resolve(__dirname, '..', '..');
 const csvParts = ['aws-fraud-coldstart', 'transaction_data_2K_coldstart.csv'];
 const csv = sharedDataPath(...csvParts);
 const maybe = sharedDataAvailable('AWS cold-start external check', ...csvParts) ? describe : describe.skip;
-const modelDir = path.join(root, 'models', 'fraud-demo');
+const modelDirOf = (version: string) => path.join(root, 'models', 'fraud-demo', version);
 
 const row = (over: Record<string, string>): Record<string, string> => ({
   EVENT_LABEL: '1',
@@ -60,7 +60,8 @@ describe('AWS cold-start mapping', () => {
   });
 });
 
-maybe('AWS cold-start external check (committed fraud-demo model)', () => {
+maybe.each(['1.0.0', '2.0.0'])('AWS cold-start external check (committed fraud-demo %s)', (version) => {
+  const modelDir = modelDirOf(version);
   it('loads the 810 labelled rows (95 fraudulent) and skips unlabelled ones', () => {
     const rows = loadAwsColdstart(csv);
     expect(rows).toHaveLength(810);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { buildFeatureVector } from '@verdict/domain';
+import { FeaturePlan, HistoryState, historyFeatureValues } from '@verdict/domain';
 import { OnnxModelRuntime } from '@verdict/model-runtime';
 import { metricsAtThreshold, rocAuc } from '@verdict/training';
 import { AWS_COLDSTART_CSV, loadAwsColdstart } from './aws-coldstart';
@@ -13,6 +13,12 @@ export const AWS_NOTES =
   'Mapping: order_price → amount, EVENT_TIMESTAMP → occurredAt, *_net categories → ecom (with ip and a user-agent ' +
   'device id), *_pos and the other categories → pos, category → nearest MCC, billing_country → attributes.cardCountry; ' +
   'the merchant country is unknown, so is_foreign is always 0.';
+
+/** Added to the notes for a model that reads history features. */
+export const AWS_HISTORY_NOTES =
+  ' History features: each row is scored against the history of the rows before it in EVENT_TIMESTAMP order, as the ' +
+  'engine would build it from its log; the sample records no time at which a fraud became known, so no label is ever ' +
+  'known at decision time and merchant_fraud_labels_28d is always 0.';
 
 export function awsColdstartPath(root = repoRoot()): string {
   return path.resolve(root, AWS_COLDSTART_CSV);
@@ -27,9 +33,15 @@ export async function evaluateAwsColdstart(
   const rows = loadAwsColdstart(csvPath);
   const runtime = await OnnxModelRuntime.load({ path: modelPath });
   try {
-    const names = runtime.descriptor.features;
-    const values = new Float32Array(rows.length * names.length);
-    rows.forEach((r, i) => buildFeatureVector(r.request, names, values, i * names.length));
+    const plan = new FeaturePlan(runtime.descriptor.features);
+    // History is built in time order, as a log would hold these transactions (stable: ties keep the file's order).
+    rows.sort((a, b) => Date.parse(a.request.occurredAt) - Date.parse(b.request.occurredAt));
+    const history = new HistoryState(rows.length + 1);
+    const values = new Float32Array(rows.length * plan.width);
+    rows.forEach((r, i) => {
+      plan.build(r.request, values, i * plan.width, plan.usesHistory ? historyFeatureValues(history, r.request, plan.historyNames) : undefined);
+      history.applyDecision(BigInt(i + 1), r.request, 'approve');
+    });
     const { scores } = await runtime.score(values, rows.length);
     const labels = rows.map((r): number => (r.isFraud ? 1 : 0));
     const review = metricsAtThreshold(scores, labels, policy.reviewThreshold);
@@ -42,7 +54,7 @@ export async function evaluateAwsColdstart(
       rocAuc: rocAuc(scores, labels),
       review: { recall: review.recall, falsePositiveRate: review.falsePositiveRate },
       decline: { recall: decline.recall, falsePositiveRate: decline.falsePositiveRate },
-      notes: AWS_NOTES,
+      notes: plan.usesHistory ? AWS_NOTES + AWS_HISTORY_NOTES : AWS_NOTES,
     };
   } finally {
     await runtime.close();
@@ -55,7 +67,7 @@ export async function runEvaluateAwsCommand(args: readonly string[]): Promise<Ex
   const program = new Command()
     .name('evaluate-aws')
     .description('Score the AWS Fraud Detector cold-start sample with a Verdict model and report ROC AUC')
-    .option('--model-dir <dir>', 'directory holding model.onnx and model.json', path.join(root, 'models', 'fraud-demo'))
+    .option('--model-dir <dir>', 'directory holding model.onnx and model.json', path.join(root, 'models', 'fraud-demo', '2.0.0'))
     .option('--csv <file>', 'the cold-start CSV', awsColdstartPath(root))
     .exitOverride()
     .parse([...args], { from: 'user' });

@@ -1,5 +1,5 @@
 import type { ThresholdMetrics } from '@verdict/training';
-import { FEATURES } from '@verdict/domain';
+import { FEATURES, HISTORY_FEATURES } from '@verdict/domain';
 import type { Evaluation } from './evaluation';
 import type { ModelManifest } from './model-manifest';
 
@@ -39,7 +39,9 @@ function evaluationSection(title: string, e: Evaluation): string[] {
 
 /** MODEL_CARD.md, generated from model.json so the two never disagree. */
 export function renderModelCard(m: ModelManifest): string {
-  const describe = new Map(FEATURES.map((f) => [f.name, f.description]));
+  const describe = new Map([...FEATURES, ...HISTORY_FEATURES].map((f) => [f.name, f.description]));
+  const history = new Set(HISTORY_FEATURES.map((f) => f.name));
+  const readsHistory = m.features.some((f) => history.has(f));
   const gain = new Map(m.training.featureGain.map((g) => [g.feature, g.share]));
   const sim = m.training.simulation;
   const split = m.training.split;
@@ -54,7 +56,9 @@ export function renderModelCard(m: ModelManifest): string {
     '## Summary',
     '',
     `A demonstration fraud model for Verdict: ${m.training.trees} gradient-boosted trees (${m.training.nodes} nodes) scoring one`,
-    `card transaction from the decision request alone. **It is trained on simulated data only and must not be used to`,
+    readsHistory
+      ? `card transaction from the decision request and the history of the card, terminal, device and IP it names (docs/features.md). **It is trained on simulated data only and must not be used to`
+      : `card transaction from the decision request alone. **It is trained on simulated data only and must not be used to`,
     `decide on real payments.**`,
     '',
     `| | |`,
@@ -77,6 +81,17 @@ export function renderModelCard(m: ModelManifest): string {
     `- test (held out): the last ${split.testDays} days, ${split.testRows} transactions`,
     '',
     'Labels are the simulator\'s ground truth (`isFraud`), taken as known at training time (no chargeback delay).',
+    ...(readsHistory
+      ? [
+          '',
+          'History features are computed through the same code the engine uses, over the simulated transactions in time',
+          'order: each transaction sees every earlier one, and a fraud label only once its simulated chargeback is due',
+          "(reported at that instant, as `simulate drive` sends it), so `merchant_fraud_labels_28d` never sees hindsight.",
+          'Every simulated transaction joins the history as approved: no engine decided it, which is why the model does',
+          'not read `card_declines_24h`. Entities are never evicted in training (the engine holds up to',
+          '`VERDICT_HISTORY_MAX_ENTITIES` per kind).',
+        ]
+      : []),
     '',
     '## Training',
     '',

@@ -2,14 +2,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { evaluateAwsColdstart, awsColdstartPath } from './evaluate-aws';
-import { FRAUD_DEMO_CONFIG, type TrainingConfig } from './fraud-demo-config';
+import { FRAUD_DEMO_CONFIG, fraudDemoConfig, type TrainingConfig } from './fraud-demo-config';
 import { renderModelCard } from './model-card';
 import type { ModelManifest } from './model-manifest';
 import { repoRoot } from './repo-root';
 import { runTrainingPipeline, sha256Hex } from './training-pipeline';
 
 interface TrainOptions {
-  out: string;
+  out?: string;
   seed: number;
   trainSeed: number;
   customers: number;
@@ -30,11 +30,9 @@ const int = (v: string): number => {
   return n;
 };
 
-function configFrom(o: TrainOptions): TrainingConfig {
-  const c = FRAUD_DEMO_CONFIG;
+function configFrom(o: TrainOptions, c: TrainingConfig): TrainingConfig {
   return {
     ...c,
-    modelVersion: o.modelVersion,
     simulation: { ...c.simulation, seed: o.seed, customers: o.customers, terminals: o.terminals, days: o.days },
     split: { testDays: o.testDays, validationDays: o.validationDays },
     params: { ...c.params, seed: o.trainSeed, nEstimators: o.maxTrees },
@@ -72,7 +70,7 @@ export async function runTrainCommand(args: readonly string[], log: (line: strin
   const program = new Command()
     .name('train')
     .description('Simulate transactions, train the fraud-demo GBDT, export ONNX and write model.json + MODEL_CARD.md')
-    .option('--out <dir>', 'output directory', path.join(root, 'models', d.modelName))
+    .option('--out <dir>', `output directory (default: models/${d.modelName}/<version>)`)
     .option('--seed <n>', 'simulation seed', int, d.simulation.seed)
     .option('--train-seed <n>', 'row-subsampling seed', int, d.params.seed)
     .option('--customers <n>', 'simulated customers', int, d.simulation.customers)
@@ -81,14 +79,15 @@ export async function runTrainCommand(args: readonly string[], log: (line: strin
     .option('--test-days <n>', 'last days held out for evaluation', int, d.split.testDays)
     .option('--validation-days <n>', 'days before the test period for early stopping and thresholds', int, d.split.validationDays)
     .option('--max-trees <n>', 'maximum boosting rounds', int, d.params.nEstimators)
-    .option('--model-version <v>', 'model version', d.modelVersion)
+    .option('--model-version <v>', 'model version: a known one (1.0.0, 2.0.0) trains its own features and policy', d.modelVersion)
     .option('--check', 'retrain and verify the committed model.onnx and its training statistics match byte for byte (exit 1 otherwise)', false)
     .option('--no-external', 'skip the AWS cold-start evaluation')
     .option('--quiet', 'no per-iteration progress', false)
     .exitOverride()
     .parse([...args], { from: 'user' });
   const o = program.opts<TrainOptions>();
-  const artifacts = runTrainingPipeline(configFrom(o), (it) => {
+  const out = o.out ?? path.join(root, 'models', d.modelName, o.modelVersion);
+  const artifacts = runTrainingPipeline(configFrom(o, fraudDemoConfig(o.modelVersion)), (it) => {
     if (!o.quiet && it.iteration % 25 === 0) {
       log(`round ${it.iteration}: train loss ${it.trainLoss.toFixed(5)}, validation loss ${it.validationLoss?.toFixed(5) ?? '-'}`);
     }
@@ -103,14 +102,14 @@ export async function runTrainCommand(args: readonly string[], log: (line: strin
   log(`test ROC AUC ${manifest.metrics.test.rocAuc.toFixed(4)}, decline FPR ${manifest.metrics.test.decline.falsePositiveRate.toFixed(4)}`);
 
   if (o.check) {
-    const problems = checkCommitted(o.out, manifest);
+    const problems = checkCommitted(out, manifest);
     for (const p of problems) log(`CHECK FAILED: ${p}`);
     if (problems.length === 0) log('check passed: the committed model is reproducible');
     return problems.length === 0 ? 0 : 1;
   }
 
-  mkdirSync(o.out, { recursive: true });
-  const onnxPath = path.join(o.out, manifest.file);
+  mkdirSync(out, { recursive: true });
+  const onnxPath = path.join(out, manifest.file);
   writeFileSync(onnxPath, onnx);
   let full: ModelManifest = manifest;
   const csv = awsColdstartPath(root);
@@ -119,9 +118,9 @@ export async function runTrainCommand(args: readonly string[], log: (line: strin
     log(`AWS cold-start ROC AUC ${external.rocAuc.toFixed(4)} (${external.rows} rows)`);
     full = { ...manifest, metrics: { ...manifest.metrics, external } };
   } else if (o.external) log(`AWS cold-start dataset not found at ${csv}; skipping the external check`);
-  writeFileSync(path.join(o.out, 'model.json'), json(full));
-  writeFileSync(path.join(o.out, 'MODEL_CARD.md'), renderModelCard(full));
-  log(`wrote ${o.out}/{model.onnx,model.json,MODEL_CARD.md}`);
+  writeFileSync(path.join(out, 'model.json'), json(full));
+  writeFileSync(path.join(out, 'MODEL_CARD.md'), renderModelCard(full));
+  log(`wrote ${out}/{model.onnx,model.json,MODEL_CARD.md}`);
   return 0;
 }
 
