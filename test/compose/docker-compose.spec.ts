@@ -240,7 +240,7 @@ describe('Dockerfile', () => {
     const buildConfig = JSON.parse(readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
     expect(buildConfig.include).toContain('migrations/**/*.ts');
     expect(copies(runtime).some((c) => c.from === undefined && c.sources.includes('models'))).toBe(true);
-    expect(existsSync(path.join(root, 'models/fraud-demo/model.onnx'))).toBe(true);
+    expect(existsSync(path.join(root, 'models/fraud-demo/2.0.0/model.onnx'))).toBe(true);
     const user = runtime.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args;
     expect(user).toBeDefined();
     expect(['root', '0']).not.toContain(user!.split(':')[0]);

@@ -41,7 +41,7 @@ describe('the built engine (npm run build, then node dist/apps/engine/src/main.j
     const res = await fetch(`${engine.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(decisionRequest()) });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ model: { name: 'fraud-demo' }, deployment: { revision: 1, arm: 'champion' } });
-    expect(await (await fetch(`${engine.url}/v1/models/fraud-demo/versions/1.0.0`)).json()).toMatchObject({ deployedAs: ['champion'] });
+    expect(await (await fetch(`${engine.url}/v1/models/fraud-demo/versions/2.0.0`)).json()).toMatchObject({ deployedAs: ['champion'] });
     expect(await (await fetch(`${engine.url}/v2`)).json()).toMatchObject({ name: 'verdict', version: expect.any(String) });
   });
 });

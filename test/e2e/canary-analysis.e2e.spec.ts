@@ -1,5 +1,5 @@
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
-import { change, demoModelBytes, demoPolicy, register } from '../support/model-fixtures';
+import { bootstrapModelBytes, bootstrapPolicy, change, register } from '../support/model-fixtures';
 
 /** Keeps decisions flowing over many cards until stopped, so every analysis window has traffic on both arms. */
 function steadyLoad(engine: RunningEngine, clients = 4): { stop: () => Promise<number[]> } {
@@ -42,7 +42,7 @@ describe('automatic canary analysis', () => {
 
   beforeAll(async () => {
     engine = await startEngine();
-    expect((await register(engine, 'fraud-demo', 'same', demoModelBytes(), { description: 'the champion again', policy: demoPolicy() })).status).toBe(201);
+    expect((await register(engine, 'fraud-demo', 'same', bootstrapModelBytes(), { description: 'the champion again', policy: bootstrapPolicy() })).status).toBe(201);
   });
   afterAll(async () => engine?.stop());
 

@@ -1,7 +1,7 @@
 import { canonicalJson, DECISION_MADE, sha256Hex } from '@verdict/domain';
 import { DecisionMadeFixture } from '@verdict/read-models/testing/decision-made.fixture';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
-import { change, demoModelBytes, demoPolicy, register } from '../support/model-fixtures';
+import { BOOTSTRAP_VERSION, bootstrapPolicy, change, demoModelBytes, register } from '../support/model-fixtures';
 import { e2eTopologies } from '../support/topologies';
 
 const decide = async (engine: RunningEngine, overrides: Record<string, unknown> = {}) => {
@@ -28,7 +28,7 @@ describe.each(e2eTopologies())('deployments over HTTP ($name)', (topology) => {
     const at = await res.json();
     expect(at.events[0]).toMatchObject({ revision: 1, type: 'ChampionChanged', actor: 'bootstrap' });
     const d = await decide(engine);
-    expect(d.model).toMatchObject({ name: 'fraud-demo', version: '1.0.0' });
+    expect(d.model).toMatchObject({ name: 'fraud-demo', version: BOOTSTRAP_VERSION });
     expect(d.deployment).toEqual({ revision: expect.any(Number), arm: 'champion' });
   });
 
@@ -38,7 +38,7 @@ describe.each(e2eTopologies())('deployments over HTTP ($name)', (topology) => {
     expect(res.status).toBe(200);
     const state = await res.json();
     expect(res.headers.get('etag')).toBe(`"${state.revision}"`);
-    expect(state).toMatchObject({ revision: before.revision + 1, champion: { name: 'fraud-demo', version: '2' }, standby: { model: { version: before.champion.version } }, policy: demoPolicy() });
+    expect(state).toMatchObject({ revision: before.revision + 1, champion: { name: 'fraud-demo', version: '2' }, standby: { model: { version: before.champion.version } }, policy: bootstrapPolicy() });
     // In force on this instance when the answer was sent:
     const d = await decide(engine);
     expect(d).toMatchObject({ model: { version: '2' }, deployment: { revision: state.revision, arm: 'champion' } });
@@ -65,11 +65,11 @@ describe.each(e2eTopologies())('deployments over HTTP ($name)', (topology) => {
     const after = await (await engine.get('/v1/deployment')).json();
     expect(after.revision).toBe(revision + applied.length);
     for (const [i, b] of bodies.entries()) if (race[i].status === 409) expect(b).toMatchObject({ type: '/problems/deployment-conflict', revision: expect.any(Number) });
-    await change(engine, 'PUT', '/policy', { target: 'champion', ...demoPolicy(), reason: 'back to the recommended policy' });
+    await change(engine, 'PUT', '/policy', { target: 'champion', ...bootstrapPolicy(), reason: 'back to the recommended policy' });
   });
 
   it('binds a policy version to its thresholds', async () => {
-    const res = await engine.send('PUT', '/v1/deployment/policy', { target: 'champion', ...demoPolicy(), declineThreshold: 0.99, reason: 'x' });
+    const res = await engine.send('PUT', '/v1/deployment/policy', { target: 'champion', ...bootstrapPolicy(), declineThreshold: 0.99, reason: 'x' });
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ type: '/problems/deployment-rule', rule: 'policy-version-conflict' });
   });

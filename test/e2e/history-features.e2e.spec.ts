@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DECISION_MADE, historyAsOf, historyFeatureValues, upcastDecisionMade, type DecisionMade, type LoggedEvent } from '@verdict/domain';
+import { Client } from 'pg';
+import { DECISION_MADE, findHistoryFeature, historyAsOf, historyFeatureValues, upcastDecisionMade, type DecisionMade, type LoggedEvent } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
 import { buildLogisticTestModel } from '@verdict/model-runtime/testing/build-test-model';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
+import { startEngineProcess, type EngineProcess } from '../support/engine-process';
 import { change, register } from '../support/model-fixtures';
-import { e2eTopologies } from '../support/topologies';
+import { postgresAvailable, randomSchema, TEST_PG_URL } from '../support/service-probe';
+import { e2eTopologies, postgresEnv } from '../support/topologies';
 
 /** A model that reads history features beside request features (weights small: every outcome is approve). */
 const FEATURES = ['amount', 'card_count_1h', 'card_amount_24h', 'card_seconds_since_last', 'merchant_count_24h', 'device_count_24h'];
@@ -44,7 +47,10 @@ async function logOf(store: EventStore): Promise<LoggedEvent[]> {
   }
 }
 
-/** Each decision that read history features: recorded values against those computed again from the log as of its `featuresAsOf`. */
+/**
+ * Each decision that read history features: the values it recorded against those computed again from the log as of
+ * its `featuresAsOf` (the columns of whichever model decided it, in its order).
+ */
 async function recomputed(store: EventStore): Promise<{ decision: DecisionMade; recorded: number[]; again: number[] }[]> {
   const log = await logOf(store);
   const out = [];
@@ -52,9 +58,10 @@ async function recomputed(store: EventStore): Promise<{ decision: DecisionMade; 
     if (event.type !== DECISION_MADE) continue;
     const decision = upcastDecisionMade(event.data);
     if (decision.featuresAsOf === undefined) continue;
+    const names = decision.features.names.filter((n) => findHistoryFeature(n) !== undefined);
     const state = await historyAsOf(log, BigInt(decision.featuresAsOf), decision.historyMaxEntities as number);
-    const again = historyFeatureValues(state, decision.request, HISTORY_NAMES).map(Math.fround);
-    const recorded = HISTORY_NAMES.map((name) => decision.features.values[decision.features.names.indexOf(name)] as number);
+    const again = historyFeatureValues(state, decision.request, names).map(Math.fround);
+    const recorded = names.map((name) => decision.features.values[decision.features.names.indexOf(name)] as number);
     out.push({ decision, recorded, again });
   }
   return out;
@@ -190,4 +197,56 @@ describe('history features after a restart (SQLite)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+/**
+ * Two engine processes writing to one PostgreSQL log at once: each feeds its history from the log, so each counts
+ * the other's decisions once they are in its state, and every recorded value is still exactly what the log held
+ * through the position the decision recorded.
+ */
+const pg = postgresAvailable('history features with two engine instances');
+(pg ? describe : describe.skip)('history features with two instances writing concurrently (PostgreSQL)', () => {
+  const schemas = { es: randomSchema('verdict_hist2_es'), rm: randomSchema('verdict_hist2_rm'), art: randomSchema('verdict_hist2_art') };
+  const env = { ...postgresEnv(schemas), VERDICT_WARMUP_DECISIONS: '0' };
+  let a: RunningEngine;
+  let b: EngineProcess;
+  const postB = (body: unknown) => fetch(`${b.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    a = await startEngine(env);
+    b = await startEngineProcess({ ...env, VERDICT_PROJECTIONS: 'off', VERDICT_DATA_DIR: `${a.dataDir}-b` });
+    await deployHistoryModel(a);
+    // b follows the deployment stream: wait until it decides with the history model too.
+    for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+      const state = (await (await fetch(`${b.url}/v1/deployment`)).json()) as { champion: { name: string } };
+      if (state.champion.name === 'history-demo') break;
+    }
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+    const client = new Client({ connectionString: TEST_PG_URL });
+    await client.connect();
+    for (const s of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    await client.end();
+  });
+
+  it('records on both instances exactly what the log held through featuresAsOf, and each counts the other\'s decisions', async () => {
+    const cards = ['card-two-1', 'card-two-2', 'card-two-3'];
+    const sent = Array.from({ length: 60 }, (_, i) => decisionRequest({ cardId: cards[i % 3], merchantId: 'm-two', deviceId: `dev-${i % 2}`, occurredAt: at(i % 50) }));
+    const answers = await Promise.all(sent.map((body, i) => (i % 2 === 0 ? a.post('/v1/decisions', body) : postB(body))));
+    expect(answers.map((r) => r.status)).toEqual(Array(60).fill(201));
+
+    // Once a's history has applied everything, a decision on a card counts all 20 earlier ones, from both instances.
+    await historyThrough(a, await a.store.headPosition());
+    const last = await a.post('/v1/decisions', decisionRequest({ cardId: 'card-two-1', merchantId: 'm-two', occurredAt: at(55) }));
+    expect(last.status).toBe(201);
+
+    const all = (await recomputed(a.store)).filter((r) => r.decision.request.merchantId === 'm-two');
+    expect(all).toHaveLength(61);
+    for (const r of all) expect({ id: r.decision.decisionId, values: r.recorded }).toEqual({ id: r.decision.decisionId, values: r.again });
+    const lastId = ((await last.json()) as { decisionId: string }).decisionId;
+    // merchant_count_24h (index 3 of HISTORY_NAMES): every one of the 60 at this terminal, whichever instance decided it.
+    expect(all.find((r) => r.decision.decisionId === lastId)?.recorded[HISTORY_NAMES.indexOf('merchant_count_24h')]).toBe(60);
+  }, 60_000);
 });

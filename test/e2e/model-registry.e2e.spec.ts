@@ -25,12 +25,12 @@ describe.each(e2eTopologies())('model registry over HTTP ($name)', (topology) =>
   it('registers a version (201), answers the same upload again with the same body (200), and refuses other content (409)', async () => {
     const bytes = demoModelBytes();
     const manifest = { description: 'the demo model again', metrics: { rocAuc: 0.809 }, trainingData: { uri: 'sim://seed-42', sha256: 'a'.repeat(64) } };
-    const first = await register(engine, 'fraud-demo', '2.0.0', bytes, manifest);
+    const first = await register(engine, 'fraud-demo', '3.0.0', bytes, manifest);
     expect(first.status).toBe(201);
     const body = await first.json();
     expect(body).toMatchObject({
       name: 'fraud-demo',
-      version: '2.0.0',
+      version: '3.0.0',
       sha256: sha256(bytes),
       servedSha256: sha256(bytes),
       sizeBytes: bytes.length,
@@ -41,11 +41,11 @@ describe.each(e2eTopologies())('model registry over HTTP ($name)', (topology) =>
     });
     expect(body.signature.outputs.map((o: { name: string }) => o.name)).toEqual(['label', 'probabilities']);
 
-    const again = await register(engine, 'fraud-demo', '2.0.0', bytes, manifest, true); // manifest as a file part this time
+    const again = await register(engine, 'fraud-demo', '3.0.0', bytes, manifest, true); // manifest as a file part this time
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual(body);
 
-    const other = await register(engine, 'fraud-demo', '2.0.0', bytes, { ...manifest, description: 'changed' });
+    const other = await register(engine, 'fraud-demo', '3.0.0', bytes, { ...manifest, description: 'changed' });
     expect(other.status).toBe(409);
     expect(other.headers.get('content-type')).toContain(PROBLEM);
     expect(await other.json()).toMatchObject({ type: '/problems/model-version-exists', differs: ['manifest'] });
@@ -53,19 +53,22 @@ describe.each(e2eTopologies())('model registry over HTTP ($name)', (topology) =>
 
   it('serves the exact bytes with their sha256, and the metadata with where the version is deployed', async () => {
     const bytes = demoModelBytes();
-    await register(engine, 'fraud-demo', '2.1.0', bytes);
-    const res = await engine.get('/v1/models/fraud-demo/versions/2.1.0/artifact');
+    await register(engine, 'fraud-demo', '3.1.0', bytes);
+    const res = await engine.get('/v1/models/fraud-demo/versions/3.1.0/artifact');
     expect(res.status).toBe(200);
     const got = new Uint8Array(await res.arrayBuffer());
     expect(Buffer.compare(Buffer.from(got), bytes)).toBe(0);
     expect(res.headers.get('x-model-sha256')).toBe(sha256(bytes));
 
-    const version = await (await engine.get('/v1/models/fraud-demo/versions/2.1.0')).json();
-    expect(version).toMatchObject({ name: 'fraud-demo', version: '2.1.0', retired: null, deployedAs: [] });
-    const bootstrap = await (await engine.get('/v1/models/fraud-demo/versions/1.0.0')).json();
+    const version = await (await engine.get('/v1/models/fraud-demo/versions/3.1.0')).json();
+    expect(version).toMatchObject({ name: 'fraud-demo', version: '3.1.0', retired: null, deployedAs: [] });
+    // A fresh start registers both bundled versions and makes the newest champion.
+    const bootstrap = await (await engine.get('/v1/models/fraud-demo/versions/2.0.0')).json();
     expect(bootstrap).toMatchObject({ deployedAs: ['champion'], registeredBy: 'bootstrap' });
+    const first = await (await engine.get('/v1/models/fraud-demo/versions/1.0.0')).json();
+    expect(first).toMatchObject({ deployedAs: [], registeredBy: 'bootstrap', manifest: { policy: { version: 'fraud-demo-1' } } });
     const model = await (await engine.get('/v1/models/fraud-demo')).json();
-    expect(model.versions.map((v: { version: string }) => v.version)).toEqual(expect.arrayContaining(['1.0.0', '2.1.0']));
+    expect(model.versions.map((v: { version: string }) => v.version)).toEqual(expect.arrayContaining(['1.0.0', '2.0.0', '3.1.0']));
   });
 
   it('lists every model from the read model', async () => {
@@ -90,7 +93,7 @@ describe.each(e2eTopologies())('model registry over HTTP ($name)', (topology) =>
     expect(deploy.status).toBe(409);
     expect(await deploy.json()).toMatchObject({ type: '/problems/model-version-retired' });
 
-    const champion = await engine.post('/v1/models/fraud-demo/versions/1.0.0/retire', { reason: 'no' });
+    const champion = await engine.post('/v1/models/fraud-demo/versions/2.0.0/retire', { reason: 'no' });
     expect(champion.status).toBe(409);
     expect(await champion.json()).toMatchObject({ type: '/problems/model-version-deployed', roles: ['champion'] });
   });

@@ -45,12 +45,13 @@ describe('Open Inference Protocol v2', () => {
 
   it('serves the champion for a request without a version; metadata has -1 for dynamic dims', async () => {
     const meta = await (await engine.get('/v2/models/fraud-demo')).json();
-    expect(meta).toMatchObject({ name: 'fraud-demo', platform: 'onnxruntime_onnx', inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 19] }] });
-    const row = new Array(19).fill(0);
-    const res = await infer('fraud-demo', { inputs: [{ name: 'input', shape: [1, 19], datatype: 'FP32', data: row }], outputs: [{ name: 'probabilities' }] });
+    // The champion of a fresh start: demo 2.0.0, 19 request and 17 history features.
+    expect(meta).toMatchObject({ name: 'fraud-demo', platform: 'onnxruntime_onnx', inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 36] }] });
+    const row = new Array(36).fill(0);
+    const res = await infer('fraud-demo', { inputs: [{ name: 'input', shape: [1, 36], datatype: 'FP32', data: row }], outputs: [{ name: 'probabilities' }] });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ model_name: 'fraud-demo', model_version: '1.0.0', id: expect.any(String), outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 2] }] });
+    expect(body).toMatchObject({ model_name: 'fraud-demo', model_version: '2.0.0', id: expect.any(String), outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 2] }] });
     expect(body.outputs).toHaveLength(1); // requested outputs honoured
   });
 

@@ -68,7 +68,7 @@ async function projectionWorkerCycle(dir: string, cycle: number, store: SqliteEv
 /** A bare thread that loads onnxruntime, runs the demo model and exits: what a replay worker will do. */
 async function onnxWorkerCycle(): Promise<void> {
   const worker = new Worker(join(__dirname, 'onnx-session.worker.js'), {
-    workerData: { modelPath: join(__dirname, '../../models/fraud-demo/model.onnx') },
+    workerData: { modelPath: join(__dirname, '../../models/fraud-demo/1.0.0/model.onnx') },
   });
   const done = new Promise<void>((resolve, reject) => {
     worker.once('message', (m: { ok: boolean; error?: string }) => (m.ok ? resolve() : reject(new Error(m.error))));

@@ -3,12 +3,20 @@ import path from 'node:path';
 import type { JsonResponse, RunningEngine } from './engine-harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-export const DEMO_MODEL_PATH = path.join(ROOT, 'models/fraud-demo/model.onnx');
+export const DEMO_MODEL_PATH = path.join(ROOT, 'models/fraud-demo/1.0.0/model.onnx');
 export const demoModelBytes = (): Buffer => readFileSync(DEMO_MODEL_PATH);
 
-/** The demo model's recommended policy (models/fraud-demo/model.json). */
-export const demoPolicy = (): { version: string; reviewThreshold: number; declineThreshold: number } =>
-  (JSON.parse(readFileSync(path.join(ROOT, 'models/fraud-demo/model.json'), 'utf8')) as { policy: { version: string; reviewThreshold: number; declineThreshold: number } }).policy;
+type Policy = { version: string; reviewThreshold: number; declineThreshold: number };
+const policyOf = (version: string): Policy =>
+  (JSON.parse(readFileSync(path.join(ROOT, `models/fraud-demo/${version}/model.json`), 'utf8')) as { policy: Policy }).policy;
+
+/** The request-only demo model's recommended policy (models/fraud-demo/1.0.0/model.json). */
+export const demoPolicy = (): Policy => policyOf('1.0.0');
+
+/** The version a fresh start makes champion (the newest bundled one, which reads history features), and its policy. */
+export const BOOTSTRAP_VERSION = '2.0.0';
+export const bootstrapPolicy = (): Policy => policyOf(BOOTSTRAP_VERSION);
+export const bootstrapModelBytes = (): Buffer => readFileSync(path.join(ROOT, `models/fraud-demo/${BOOTSTRAP_VERSION}/model.onnx`));
 
 /** Registers `bytes` as name@version over real HTTP (multipart), with an optional manifest. */
 export function register(engine: RunningEngine, name: string, version: string, bytes: Uint8Array, manifest?: unknown, asFile = false): Promise<JsonResponse> {

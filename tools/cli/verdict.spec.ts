@@ -57,9 +57,9 @@ describe('verdict CLI', () => {
     const traffic = await json('deploy', 'traffic', '25', '--reason', 'looks fine');
     expect(traffic.challenger.trafficPercent).toBe(25);
     const promoted = await json('deploy', 'promote', '--reason', 'better');
-    expect(promoted).toMatchObject({ champion: { version: '1.1.0' }, challenger: null, standby: { model: { version: '1.0.0' } } });
+    expect(promoted).toMatchObject({ champion: { version: '1.1.0' }, challenger: null, standby: { model: { version: '2.0.0' } } });
     const rolledBack = await json('deploy', 'rollback', '--champion', '--reason', 'second thoughts');
-    expect(rolledBack.champion.version).toBe('1.0.0');
+    expect(rolledBack.champion.version).toBe('2.0.0');
 
     const then = await run('deploy', 'status', '--at', before);
     expect(then.out).toMatch(/challenger\s+fraud-demo@1\.1\.0 canary 10%/);

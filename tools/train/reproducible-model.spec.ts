@@ -8,8 +8,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
  * bytes (and model.json, MODEL_CARD.md). Runs in a child process because training inside Jest's VM is ~3× slower.
  */
 describe('npm run train -- --check', () => {
-  it('reproduces the committed models/fraud-demo byte for byte', () => {
-    const run = spawnSync(process.execPath, ['-r', path.join(ROOT, 'test/support/ts-register.js'), path.join(ROOT, 'tools/train/train.ts'), '--check'], {
+  it.each(['1.0.0', '2.0.0'])('reproduces the committed models/fraud-demo/%s byte for byte', (version) => {
+    const run = spawnSync(process.execPath, ['-r', path.join(ROOT, 'test/support/ts-register.js'), path.join(ROOT, 'tools/train/train.ts'), '--check', '--model-version', version], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 180_000,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
@@ -28,6 +28,11 @@ export interface VerdictConfig {
     readonly path: string;
     /** Whether VERDICT_MODEL_PATH was set (rather than defaulting to the bundled demo model). */
     readonly explicit: boolean;
+    /**
+     * Without VERDICT_MODEL_PATH: the bundled demo model's versions (models/fraud-demo/<version>/model.onnx), oldest
+     * first; a fresh start registers every one and makes the newest (`path`) champion. Empty when the path is explicit.
+     */
+    readonly bundled: readonly string[];
     readonly name?: string;
     readonly version?: string;
     readonly features?: readonly string[];
@@ -94,6 +99,18 @@ export function repoRoot(): string {
 }
 
 export const DEFAULT_MODEL_DIR = 'models/fraud-demo';
+
+const SEMVER = /^(\d+)\.(\d+)\.(\d+)$/;
+
+/** The versions of the bundled demo model, oldest first: each `<dir>/<x.y.z>/model.onnx`. */
+export function bundledModelPaths(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && SEMVER.test(e.name) && existsSync(path.join(dir, e.name, 'model.onnx')))
+    .map((e) => e.name.split('.').map(Number))
+    .sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number) || (a[2] as number) - (b[2] as number))
+    .map((v) => path.join(dir, v.join('.'), 'model.onnx'));
+}
 
 interface ModelSidecar {
   policy?: { version?: string; reviewThreshold?: number; declineThreshold?: number };
@@ -193,7 +210,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
   const artUrl = env.VERDICT_ARTIFACT_STORE_URL || (artKind === 'filesystem' ? path.join(dataDir, 'models') : pgDefault);
   if (!artUrl) throw new ConfigError('VERDICT_ARTIFACT_STORE_URL', 'is required when VERDICT_ARTIFACT_STORE=postgres and no other store is on PostgreSQL');
 
-  const modelPath = path.resolve(root, env.VERDICT_MODEL_PATH || path.join(DEFAULT_MODEL_DIR, 'model.onnx'));
+  const bundled = env.VERDICT_MODEL_PATH ? [] : bundledModelPaths(path.resolve(root, DEFAULT_MODEL_DIR));
+  const modelPath = path.resolve(root, env.VERDICT_MODEL_PATH || (bundled.at(-1) ?? path.join(DEFAULT_MODEL_DIR, 'model.onnx')));
   const recommended = readSidecar(modelPath).policy ?? {};
   const policy = {
     version: env.VERDICT_POLICY_VERSION || recommended.version || 'default-1',
@@ -221,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     model: {
       path: modelPath,
       explicit: Boolean(env.VERDICT_MODEL_PATH),
+      bundled,
       name: env.VERDICT_MODEL_NAME || undefined,
       version: env.VERDICT_MODEL_VERSION || undefined,
       features: list(env, 'VERDICT_MODEL_FEATURES'),

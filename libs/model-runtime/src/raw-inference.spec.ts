@@ -8,7 +8,7 @@ import { RawInferenceSession } from './raw-inference-session';
 import { rewriteZipMap } from './zipmap-rewrite';
 
 const EXTERNAL = sharedDataPath('onnx-external');
-const DEMO = path.resolve(__dirname, '../../../models/fraud-demo/model.onnx');
+const DEMO = path.resolve(__dirname, '../../../models/fraud-demo/1.0.0/model.onnx');
 const model = (p: string): Buffer => readFileSync(path.join(EXTERNAL, p));
 
 describe('OIP v2 tensor codec', () => {

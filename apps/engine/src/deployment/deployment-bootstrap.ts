@@ -12,9 +12,10 @@ import type { DeploymentFollower } from './deployment-follower';
 export const BOOTSTRAP_ACTOR = 'bootstrap';
 
 /**
- * A fresh data directory has no deployment: register the configured model (the bundled demo model unless
- * VERDICT_MODEL_PATH says otherwise) and make it champion, as events from the actor "bootstrap". So `npm start`
- * still needs no configuration. Once a deployment exists, the configured model is ignored: models then change only
+ * A fresh data directory has no deployment: register the configured model and make it champion, as events from the
+ * actor "bootstrap". Without VERDICT_MODEL_PATH that is every bundled version of the demo model, oldest first, with
+ * the newest as champion (the older ones stay registered, ready to deploy or compare). So `npm start` still needs no
+ * configuration. Once a deployment exists, the configured model is ignored: models then change only
  * through the registry and deployment API. Several instances starting together: one champion change wins (the
  * others lose the expected-revision race and just follow).
  */
@@ -38,18 +39,9 @@ export class DeploymentBootstrap {
       }
       return;
     }
-    const bytes = await readFile(this.config.model.path);
-    const meta = readVerdictMetadata(readModelProto(bytes, this.config.model.path).metadata, this.config.model.path);
-    const name = this.config.model.name ?? meta.modelName ?? path.basename(this.config.model.path).replace(/\.onnx$/i, '');
-    const version = this.config.model.version ?? meta.modelVersion ?? '1';
-    const manifest: ModelManifest = {
-      ...(this.config.model.features ? { features: [...this.config.model.features] } : {}),
-      ...(this.config.model.baseline ? { baseline: [...this.config.model.baseline] } : {}),
-      policy: this.config.policy,
-      description: `Registered at bootstrap from ${path.relative(process.cwd(), this.config.model.path) || this.config.model.path}`,
-      ...(await trainerSidecar(this.config.model.path, bytes)),
-    };
-    const { registered } = await this.registration.register(name, version, bytes, manifest, BOOTSTRAP_ACTOR);
+    for (const older of this.config.model.bundled.filter((p) => p !== this.config.model.path)) await this.register(older, false);
+    const registered = await this.register(this.config.model.path, true);
+    const { name, version } = registered;
     try {
       await this.changes.change(
         { kind: 'set-champion', model: { name: registered.name, version: registered.version }, reason: 'bootstrap: no deployment existed' },
@@ -62,6 +54,31 @@ export class DeploymentBootstrap {
       await this.follower.applyLatest();
     }
   }
+
+  /**
+   * Registers one model file. The champion takes the configured overrides (VERDICT_MODEL_NAME, _FEATURES, the
+   * policy…); an older bundled version is registered as its trainer described it. Registering the same bytes again
+   * (a restart that lost the race) is a repeat, not an error.
+   */
+  private async register(modelPath: string, champion: boolean): Promise<{ name: string; version: string; sha256: string }> {
+    const bytes = await readFile(modelPath);
+    const meta = readVerdictMetadata(readModelProto(bytes, modelPath).metadata, modelPath);
+    const sidecar = await trainerSidecar(modelPath, bytes);
+    const model: Partial<VerdictConfig['model']> = champion ? this.config.model : {};
+    const name = model.name ?? meta.modelName ?? path.basename(modelPath).replace(/\.onnx$/i, '');
+    const version = model.version ?? meta.modelVersion ?? '1';
+    const policy = champion ? this.config.policy : sidecar.policy;
+    const manifest: ModelManifest = {
+      ...(model.features ? { features: [...model.features] } : {}),
+      ...(model.baseline ? { baseline: [...model.baseline] } : {}),
+      ...(policy ? { policy } : {}),
+      description: `Registered at bootstrap from ${path.relative(process.cwd(), modelPath) || modelPath}`,
+      ...(sidecar.metrics !== undefined ? { metrics: sidecar.metrics } : {}),
+      ...(sidecar.trainingStatistics !== undefined ? { trainingStatistics: sidecar.trainingStatistics } : {}),
+    };
+    const { registered } = await this.registration.register(name, version, bytes, manifest, BOOTSTRAP_ACTOR);
+    return registered;
+  }
 }
 
 /**
@@ -69,9 +86,9 @@ export class DeploymentBootstrap {
  * figures, which performance monitoring compares live figures with, and the training statistics, which drift is
  * measured against (without them the version's first window of traffic is its baseline).
  */
-async function trainerSidecar(modelPath: string, bytes: Uint8Array): Promise<Pick<ModelManifest, 'metrics' | 'trainingStatistics'>> {
+async function trainerSidecar(modelPath: string, bytes: Uint8Array): Promise<Pick<ModelManifest, 'metrics' | 'trainingStatistics' | 'policy'>> {
   const file = path.join(path.dirname(modelPath), 'model.json');
-  let card: { sha256?: unknown; metrics?: ModelManifest['metrics']; trainingStatistics?: unknown };
+  let card: { sha256?: unknown; metrics?: ModelManifest['metrics']; trainingStatistics?: unknown; policy?: ModelManifest['policy'] };
   try {
     card = JSON.parse(await readFile(file, 'utf8')) as typeof card;
   } catch {
@@ -83,5 +100,9 @@ async function trainerSidecar(modelPath: string, bytes: Uint8Array): Promise<Pic
   if (statistics?.success === false) {
     throw new Error(`${file}: trainingStatistics are invalid: ${statistics.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  return { ...(card.metrics !== undefined ? { metrics: card.metrics } : {}), ...(statistics?.success ? { trainingStatistics: statistics.data } : {}) };
+  return {
+    ...(card.metrics !== undefined ? { metrics: card.metrics } : {}),
+    ...(statistics?.success ? { trainingStatistics: statistics.data } : {}),
+    ...(card.policy !== undefined ? { policy: card.policy } : {}),
+  };
 }

@@ -7,7 +7,7 @@ import { readModelProto, readVerdictMetadata } from '@verdict/model-runtime';
 import { DeploymentRuntime } from './deployment-runtime';
 import { ModelLoader } from './model-loader';
 
-const DEMO = path.resolve(__dirname, '../../../../models/fraud-demo/model.onnx');
+const DEMO = path.resolve(__dirname, '../../../../models/fraud-demo/1.0.0/model.onnx');
 const policy: PolicySnapshot = { version: 'p', reviewThreshold: 0.2, declineThreshold: 0.8 };
 
 /** The runtime on real parts: a filesystem artifact store holding the demo model, real onnxruntime sessions. */

@@ -17,7 +17,7 @@ export interface ArtifactStoreTarget {
   remove(store: ArtifactStore, sha256: string): Promise<void>;
 }
 
-const DEMO_MODEL = path.resolve(__dirname, '../../../../models/fraud-demo/model.onnx');
+const DEMO_MODEL = path.resolve(__dirname, '../../../../models/fraud-demo/1.0.0/model.onnx');
 
 /** The contract every ArtifactStore adapter passes. */
 export function artifactStoreContract(target: ArtifactStoreTarget): void {

@@ -12,6 +12,12 @@ import { newEvent, newEvents, take, uniquePrefix } from '../testing/event-store-
 import { createEsdbEventStore, type EsdbEventStore } from './esdb-event-store';
 import { FakeEsdbServer } from './testing/fake-esdb-server';
 
+/**
+ * The contract checks what commits, not how fast: 1,220 concurrent appends (each read back) on a CI machine shared
+ * with other suites once took over 5 s on Node 22. Generous, yet far below Jest's 60 s.
+ */
+const TEST_OPERATION_TIMEOUT_MS = 20_000;
+
 let sharedServer: FakeEsdbServer | undefined;
 async function shared(): Promise<FakeEsdbServer> {
   if (!sharedServer) {
@@ -24,10 +30,10 @@ afterAll(async () => sharedServer?.stop());
 
 describeEventStoreContract('esdb (wire-compatible test server)', async () => {
   const { connectionString } = await shared();
-  const store = createEsdbEventStore({ connectionString, operationTimeoutMs: 5000 });
+  const store = createEsdbEventStore({ connectionString, operationTimeoutMs: TEST_OPERATION_TIMEOUT_MS });
   return {
     store,
-    openPeer: async () => createEsdbEventStore({ connectionString, operationTimeoutMs: 5000 }),
+    openPeer: async () => createEsdbEventStore({ connectionString, operationTimeoutMs: TEST_OPERATION_TIMEOUT_MS }),
     cleanup: () => store.close(),
   };
 });
@@ -154,7 +160,7 @@ describe('EsdbEventStore specifics', () => {
   it("turns the server's maximum append size into InvalidAppendError", async () => {
     const server = new FakeEsdbServer({ maxAppendSize: 1024 });
     const { connectionString } = await server.start();
-    const small = createEsdbEventStore({ connectionString, operationTimeoutMs: 5000 });
+    const small = createEsdbEventStore({ connectionString, operationTimeoutMs: TEST_OPERATION_TIMEOUT_MS });
     try {
       const error = await failure(small.appendToStream('big', [newEvent('Big', { blob: 'x'.repeat(4096) })], { expectedRevision: 'any' }));
       expect(error).toBeInstanceOf(InvalidAppendError);

@@ -7,7 +7,7 @@ import { readModelProto, readVerdictMetadata } from '@verdict/model-runtime';
 import { DeploymentRuntime } from '../deployment-runtime';
 import { ModelLoader } from '../model-loader';
 
-const DEMO = path.resolve(__dirname, '../../../../../models/fraud-demo/model.onnx');
+const DEMO = path.resolve(__dirname, '../../../../../models/fraud-demo/1.0.0/model.onnx');
 
 /**
  * A DeploymentRuntime on real parts with the demo model as champion (filesystem artifact store in a temp dir, real
