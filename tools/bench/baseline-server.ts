@@ -3,6 +3,8 @@
  * model — validate the request, compute the same features, run the same batched ONNX call (the real row plus the
  * baseline-substitution rows the engine scores for its reasons), apply the policy — and nothing else: no event,
  * no idempotency lookup, no projection, no framework beyond Fastify. The engine's throughput is quoted against it.
+ * For a model that reads history features it keeps the history in memory, on the request's thread: each answered
+ * request joins it (no log, no thread, no recomputability).
  *
  * Reads the same environment as the engine (PORT, HOST, VERDICT_MODEL_*, thresholds) through loadConfig().
  */
@@ -15,8 +17,10 @@ import {
   explanationRows,
   topReasons,
   validateDecisionRequest,
+  FeaturePlan,
+  HistoryState,
+  historyFeatureValues,
 } from '@verdict/domain';
-import { buildFeatureVector } from '@verdict/domain/features';
 import { OnnxModelRuntime } from '@verdict/model-runtime';
 
 async function main(): Promise<void> {
@@ -30,18 +34,24 @@ async function main(): Promise<void> {
   });
   const policy = definePolicy(config.policy);
   const { features, baseline } = model.descriptor;
+  const plan = new FeaturePlan(features);
+  const history = new HistoryState(config.history.maxEntities);
+  let position = 0n;
 
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   app.get('/health/ready', async () => ({ status: 'ready' }));
   app.post('/v1/decisions', async (req, reply) => {
     const valid = validateDecisionRequest(req.body);
     if (!valid.ok) return reply.code(400).send({ errors: valid.errors });
-    const vector = buildFeatureVector(valid.value, features);
+    const request = valid.value;
+    const vector = plan.build(request, undefined, 0, plan.usesHistory ? historyFeatureValues(history, request, plan.historyNames) : undefined);
     const { scores } = await model.score(explanationRows(vector, baseline), features.length + 1);
     const score = scores[0];
+    const outcome = applyPolicy(score, policy);
+    if (plan.usesHistory) history.applyDecision(++position, request, outcome);
     return reply.code(201).send({
-      transactionId: valid.value.transactionId,
-      outcome: applyPolicy(score, policy),
+      transactionId: request.transactionId,
+      outcome,
       score,
       reasons: topReasons(features, vector, scores, MAX_REASONS),
     });

@@ -1,4 +1,4 @@
-import { explanationRows, type DecisionRequest } from '@verdict/domain';
+import type { DecisionRequest } from '@verdict/domain';
 import type { RawTensor, ScoreResult } from '@verdict/model-runtime';
 import type { Arm } from '../deployment/routing-table';
 
@@ -10,6 +10,12 @@ export interface RowSlot {
   readonly values: Float32Array;
   readonly firstRow: number;
   readonly rows: number;
+  /**
+   * With explanation rows: the features whose value differs from the baseline, each with a row in the run. A feature
+   * at its baseline value would give a row identical to the request's own, so it is not run: its score is the
+   * request's score (rows are independent in the model), and its contribution 0.
+   */
+  readonly explained?: readonly number[];
 }
 
 export interface SlotScores {
@@ -40,7 +46,8 @@ export class RowRun {
   add(request: DecisionRequest, explain: boolean, history?: HistoryLookup): RowSlot {
     const plan = this.arm.model.plan;
     const values = plan.build(request, undefined, 0, plan.usesHistory ? history?.(plan.historyNames) : undefined);
-    const slot = { values, firstRow: this.rowCount, rows: explain ? values.length + 1 : 1 };
+    const explained = explain ? differingFromBaseline(values, this.arm.model.baseline) : undefined;
+    const slot = { values, firstRow: this.rowCount, rows: 1 + (explained?.length ?? 0), explained };
     this.slots.push(slot);
     this.rowCount += slot.rows;
     return slot;
@@ -51,9 +58,14 @@ export class RowRun {
     if (this.empty) return;
     const width = this.arm.model.plan.width;
     const all = new Float32Array(this.rowCount * width);
+    const baseline = this.arm.model.baseline;
     for (const slot of this.slots) {
-      if (slot.rows === 1) all.set(slot.values, slot.firstRow * width);
-      else explanationRows(slot.values, this.arm.model.baseline, all, slot.firstRow * width);
+      all.set(slot.values, slot.firstRow * width);
+      slot.explained?.forEach((feature, k) => {
+        const at = (slot.firstRow + 1 + k) * width;
+        all.set(slot.values, at);
+        all[at + feature] = baseline[feature] ?? 0;
+      });
     }
     this.result = await this.arm.model.runtime.score(all, this.rowCount);
   }
@@ -61,8 +73,22 @@ export class RowRun {
   /** What a slot scored; throws RangeError when its own score is not finite (that request alone failed). */
   scoresOf(slot: RowSlot): SlotScores {
     if (!this.result) throw new Error('the run has not been made');
-    const scores = this.result.scores.subarray(slot.firstRow, slot.firstRow + slot.rows);
-    if (!Number.isFinite(scores[0])) throw new RangeError(`model produced a non-finite score (${scores[0]})`);
-    return { scores, outputs: this.result.outputsOf(slot.firstRow) };
+    const run = this.result.scores.subarray(slot.firstRow, slot.firstRow + slot.rows);
+    if (!Number.isFinite(run[0])) throw new RangeError(`model produced a non-finite score (${run[0]})`);
+    return { scores: slot.explained ? explanationScores(run, slot.values.length, slot.explained) : run, outputs: this.result.outputsOf(slot.firstRow) };
   }
+}
+
+/** The features whose float32 value differs from the baseline's, in order. */
+function differingFromBaseline(values: Float32Array, baseline: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i] !== Math.fround(baseline[i] ?? 0)) out.push(i);
+  return out;
+}
+
+/** Scores as explanationRows() lays them out (the request's, then one per feature), from the rows actually run. */
+function explanationScores(run: Float32Array, features: number, explained: readonly number[]): Float32Array {
+  const scores = new Float32Array(features + 1).fill(run[0] as number);
+  explained.forEach((feature, k) => (scores[feature + 1] = run[k + 1] as number));
+  return scores;
 }
