@@ -4,7 +4,8 @@
  * baseline-substitution rows the engine scores for its reasons), apply the policy — and nothing else: no event,
  * no idempotency lookup, no projection, no framework beyond Fastify. The engine's throughput is quoted against it.
  * For a model that reads history features it keeps the history in memory, on the request's thread: each answered
- * request joins it (no log, no thread, no recomputability).
+ * request joins it (no log, no thread, no recomputability). Like the engine, it runs explanation rows only for the
+ * features that differ from the baseline (a feature at its baseline contributes 0).
  *
  * Reads the same environment as the engine (PORT, HOST, VERDICT_MODEL_*, thresholds) through loadConfig().
  */
@@ -14,7 +15,6 @@ import {
   MAX_REASONS,
   applyPolicy,
   definePolicy,
-  explanationRows,
   topReasons,
   validateDecisionRequest,
   FeaturePlan,
@@ -45,8 +45,18 @@ async function main(): Promise<void> {
     if (!valid.ok) return reply.code(400).send({ errors: valid.errors });
     const request = valid.value;
     const vector = plan.build(request, undefined, 0, plan.usesHistory ? historyFeatureValues(history, request, plan.historyNames) : undefined);
-    const { scores } = await model.score(explanationRows(vector, baseline), features.length + 1);
-    const score = scores[0];
+    const differing: number[] = [];
+    for (let i = 0; i < vector.length; i++) if (vector[i] !== Math.fround(baseline[i] ?? 0)) differing.push(i);
+    const rows = new Float32Array((differing.length + 1) * vector.length);
+    rows.set(vector);
+    differing.forEach((f, k) => {
+      rows.set(vector, (k + 1) * vector.length);
+      rows[(k + 1) * vector.length + f] = baseline[f] ?? 0;
+    });
+    const run = (await model.score(rows, differing.length + 1)).scores;
+    const scores = new Float32Array(vector.length + 1).fill(run[0] as number);
+    differing.forEach((f, k) => (scores[f + 1] = run[k + 1] as number));
+    const score = scores[0] as number;
     const outcome = applyPolicy(score, policy);
     if (plan.usesHistory) history.applyDecision(++position, request, outcome);
     return reply.code(201).send({
