@@ -8,13 +8,14 @@ const FEATURES = ['amount', 'log_amount', 'hour', 'day_of_week', 'is_weekend', '
  * DecisionMade v2 events shaped and sized as the engine writes them (about 2 KB of JSON: the request, 19 features,
  * the model and runtime snapshot, outputs, reasons, baseline, timings), over simulated transactions. Built before a
  * run so building is never measured. `offset` continues a sequence made in chunks (transaction ids stay unique).
+ * `distinctCards` gives every decision a card and customer of its own (the simulated pool repeats a few thousand).
  */
-export function decisionEvents(count: number, seed = 7, offset = 0): { streamId: string; event: EventData }[] {
+export function decisionEvents(count: number, seed = 7, offset = 0, distinctCards = false): { streamId: string; event: EventData }[] {
   const requests = simulatedRequests(seed, Math.min(offset + count, 20_000));
   const out: { streamId: string; event: EventData }[] = [];
   for (let i = offset; i < offset + count; i++) {
     const base = requests[i % requests.length];
-    const request = { ...base, transactionId: `${base.transactionId}-${i}` };
+    const request = { ...base, transactionId: `${base.transactionId}-${i}`, ...(distinctCards ? { cardId: `card-${i}`, customerId: `customer-${i}` } : {}) };
     const values = FEATURES.map((_, j) => Math.fround(((i * 31 + j * 17) % 1000) / 37));
     const score = Math.fround((i % 997) / 997);
     const data: DecisionMadeV2 = {

@@ -17,12 +17,12 @@ import { machineInfo } from '../machine-info';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const CHUNK = 20_000;
 
-async function fill(file: string, events: number): Promise<number> {
+async function fill(file: string, events: number, distinctCards: boolean): Promise<number> {
   const store = await createSqliteEventStore({ path: file });
   const started = performance.now();
   try {
     for (let offset = 0; offset < events; offset += CHUNK) {
-      const chunk = decisionEvents(Math.min(CHUNK, events - offset), 7, offset);
+      const chunk = decisionEvents(Math.min(CHUNK, events - offset), 7, offset, distinctCards);
       for (let i = 0; i < chunk.length; i += 5000) {
         await Promise.all(chunk.slice(i, i + 5000).map((e) => store.appendToStream(e.streamId, [e.event], { expectedRevision: NO_STREAM })));
       }
@@ -38,14 +38,15 @@ async function main(): Promise<void> {
   const o = new Command('run-history-restart')
     .option('--events <n>', 'DecisionMade events in the log', (v) => Number(v), 1_000_000)
     .option('--bound <n>', 'VERDICT_HISTORY_MAX_ENTITIES', (v) => Number(v), 1_000_000)
+    .option('--distinct-cards', 'a card and customer of its own for every decision (the worst case for memory)', false)
     .option('--out <dir>', 'where history-restart.json and .md go', 'bench/results')
     .parse()
-    .opts<{ events: number; bound: number; out: string }>();
+    .opts<{ events: number; bound: number; out: string; distinctCards: boolean }>();
   const dir = mkdtempSync(path.join(tmpdir(), 'verdict-history-restart-'));
   try {
     const file = path.join(dir, 'events.sqlite');
-    say(`history restart bench: ${o.events.toLocaleString('en-US')} events, bound ${o.bound.toLocaleString('en-US')}`);
-    const appendSeconds = await fill(file, o.events);
+    say(`history restart bench: ${o.events.toLocaleString('en-US')} events, bound ${o.bound.toLocaleString('en-US')}${o.distinctCards ? ', a card per decision' : ''}`);
+    const appendSeconds = await fill(file, o.events, o.distinctCards);
     say(`  log written in ${appendSeconds.toFixed(1)} s (${(statSync(file).size / 1024 ** 2).toFixed(0)} MB)`);
     const rssBefore = process.memoryUsage().rss;
     const started = performance.now();
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
       machine: machineInfo(repoRoot()),
       events: o.events,
       bound: o.bound,
+      distinctCards: o.distinctCards,
       cards,
       catchUpSeconds: Math.round(seconds * 100) / 100,
       eventsPerSecond: Math.round(o.events / seconds),
