@@ -9,7 +9,7 @@ import { runVerdictCli } from '../../tools/cli/verdict';
 import { CapturedIo } from '../../tools/simulate/testing/captured-io';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
 import { postgresAvailable, randomSchema, TEST_PG_URL } from '../support/service-probe';
-import { postgresEnv } from '../support/topologies';
+import { dropSchemas, postgresEnv } from '../support/topologies';
 
 /**
  * Sealed audit periods end to end, over real HTTP: an engine seals its log, a decision's proof checks out offline with
@@ -144,10 +144,7 @@ const pg = postgresAvailable('sealed audit periods on PostgreSQL');
   });
   afterAll(async () => {
     await engine?.stop();
-    const client = new Client({ connectionString: TEST_PG_URL });
-    await client.connect();
-    for (const s of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await client.end();
+    await dropSchemas(...Object.values(schemas));
   });
 
   it('seals, proves, verifies clean, and names the position of a direct UPDATE (API and CLI on the database)', async () => {

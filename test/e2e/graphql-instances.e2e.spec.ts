@@ -1,8 +1,7 @@
-import { Client } from 'pg';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
 import { DECISION_SUBSCRIBERS as SUBSCRIBERS, metricReaches, subscribe, wsClient } from '../support/graphql-client';
-import { postgresAvailable, randomSchema, TEST_PG_URL } from '../support/service-probe';
-import { postgresEnv } from '../support/topologies';
+import { postgresAvailable, randomSchema } from '../support/service-probe';
+import { dropSchemas, postgresEnv } from '../support/topologies';
 
 /**
  * Two engine instances on one PostgreSQL store: a decisionMade subscriber on either receives every decision, made
@@ -22,10 +21,7 @@ const pg = postgresAvailable('GraphQL subscriptions across engine instances');
   afterAll(async () => {
     await b?.stop();
     await a?.stop();
-    const client = new Client({ connectionString: TEST_PG_URL });
-    await client.connect();
-    for (const s of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await client.end();
+    await dropSchemas(...Object.values(schemas));
   });
 
   it("streams the other instance's decisions as well as its own, in log order", async () => {

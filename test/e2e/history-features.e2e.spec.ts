@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { DECISION_MADE, findHistoryFeature, historyAsOf, historyFeatureValues, upcastDecisionMade, type DecisionMade, type LoggedEvent } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
 import { buildLogisticTestModel } from '@verdict/model-runtime/testing/build-test-model';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
 import { startEngineProcess, type EngineProcess } from '../support/engine-process';
 import { change, register } from '../support/model-fixtures';
-import { postgresAvailable, randomSchema, TEST_PG_URL } from '../support/service-probe';
-import { e2eTopologies, postgresEnv } from '../support/topologies';
+import { postgresAvailable, randomSchema } from '../support/service-probe';
+import { dropSchemas, e2eTopologies, postgresEnv } from '../support/topologies';
 
 /** A model that reads history features beside request features (weights small: every outcome is approve). */
 const FEATURES = ['amount', 'card_count_1h', 'card_amount_24h', 'card_seconds_since_last', 'merchant_count_24h', 'device_count_24h'];
@@ -225,10 +224,7 @@ const pg = postgresAvailable('history features with two engine instances');
   afterAll(async () => {
     await b?.stop();
     await a?.stop();
-    const client = new Client({ connectionString: TEST_PG_URL });
-    await client.connect();
-    for (const s of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await client.end();
+    await dropSchemas(...Object.values(schemas));
   });
 
   it('records on both instances exactly what the log held through featuresAsOf, and each counts the other\'s decisions', async () => {

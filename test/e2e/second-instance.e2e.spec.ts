@@ -1,9 +1,8 @@
-import { Client } from 'pg';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
 import { startEngineProcess, type EngineProcess } from '../support/engine-process';
 import { change, demoModelBytes, register } from '../support/model-fixtures';
-import { postgresAvailable, randomSchema, TEST_PG_URL } from '../support/service-probe';
-import { postgresEnv } from '../support/topologies';
+import { postgresAvailable, randomSchema } from '../support/service-probe';
+import { dropSchemas, postgresEnv } from '../support/topologies';
 
 /**
  * Two engine processes on one PostgreSQL store (events, read models and model artifacts): a deployment change
@@ -25,10 +24,7 @@ const pg = postgresAvailable('second engine instance');
   afterAll(async () => {
     await b?.stop();
     await a?.stop();
-    const client = new Client({ connectionString: TEST_PG_URL });
-    await client.connect();
-    for (const s of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await client.end();
+    await dropSchemas(...Object.values(schemas));
   });
 
   const stateOf = async (url: string): Promise<{ revision: number; champion: { version: string } }> => (await fetch(`${url}/v1/deployment`)).json() as Promise<{ revision: number; champion: { version: string } }>;

@@ -8,7 +8,8 @@ export interface Topology {
   tearDown?(): Promise<void>;
 }
 
-async function dropSchemas(...schemas: string[]): Promise<void> {
+/** Drops test schemas (CASCADE) on the test PostgreSQL. */
+export async function dropSchemas(...schemas: string[]): Promise<void> {
   const client = new Client({ connectionString: TEST_PG_URL });
   await client.connect();
   try {
