@@ -8,6 +8,7 @@ import { DECISION_BATCH_MAX_BYTES, DECISION_REQUEST_MAX_BYTES, LABEL_BATCH_MAX_B
 import type { VerdictConfig } from '@verdict/config';
 import { EngineModule } from './engine.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { clientErrorHandler, installProtocolHygiene } from './http/protocol-hygiene';
 import { createLogger } from './infrastructure/logger';
 
 export interface EngineApp {
@@ -22,16 +23,18 @@ export const INFERENCE_BODY_MAX_BYTES = 8 * 1024 * 1024;
  * Builds the engine (not yet listening). Fastify does the body handling: 64 KiB limit (8 MiB for /v2 inference and for decision and label batches),
  * JSON only (text/plain is removed so anything but application/json is a 415), and multipart for model uploads
  * (streamed by @fastify/multipart, limited by VERDICT_MODEL_MAX_BYTES). Nest routes Fastify's errors (and unknown
- * routes) through the same global filter, so they are problem+json like ours.
+ * routes) through the same global filter, so they are problem+json like ours; so are a compressed body and what Node's
+ * HTTP parser refuses (protocol-hygiene.ts).
  */
 export async function createEngineApp(
   config: VerdictConfig,
   logger = createLogger(config.logLevel, 'verdict-engine'),
   overrides: readonly Provider[] = [],
 ): Promise<EngineApp> {
-  const adapter = new FastifyAdapter({ bodyLimit: DECISION_REQUEST_MAX_BYTES, logger: false, return503OnClosing: true });
+  const adapter = new FastifyAdapter({ bodyLimit: DECISION_REQUEST_MAX_BYTES, logger: false, return503OnClosing: true, clientErrorHandler });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
+  installProtocolHygiene(fastify);
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/v2/')) route.bodyLimit = INFERENCE_BODY_MAX_BYTES;
     if (route.url === '/v1/labels/batch') route.bodyLimit = LABEL_BATCH_MAX_BYTES;

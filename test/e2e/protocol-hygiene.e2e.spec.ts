@@ -1,0 +1,63 @@
+import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
+
+/** What HTTP itself can get wrong keeps the problem+json contract, and writes nothing. */
+describe('protocol hygiene over real HTTP', () => {
+  let engine: RunningEngine;
+  beforeAll(async () => {
+    engine = await startEngine({ VERDICT_WARMUP_DECISIONS: '0' });
+  });
+  afterAll(() => engine?.stop());
+
+  const post = (body: Uint8Array | string, headers: Record<string, string>) =>
+    fetch(`${engine.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+  /** Sends raw bytes and reads the whole answer until the server closes. */
+  const raw = (bytes: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const { hostname, port } = new URL(engine.url);
+      const socket = connect(Number(port), hostname, () => socket.write(bytes));
+      let answer = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (answer += chunk));
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+    });
+
+  it('refuses a body with a Content-Encoding other than identity (415), without deciding on it', async () => {
+    const head = await engine.store.headPosition();
+    for (const encoding of ['gzip', 'br', 'deflate, identity']) {
+      const res = await post(JSON.stringify(decisionRequest()), { 'content-encoding': encoding });
+      expect(res.status).toBe(415);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await res.json()).toMatchObject({ type: '/problems/unsupported-content-encoding', status: 415, detail: expect.stringContaining(encoding.split(',')[0] as string) });
+    }
+    expect(await engine.store.headPosition()).toBe(head);
+    expect((await post(JSON.stringify(decisionRequest()), { 'content-encoding': 'identity' })).status).toBe(201);
+  });
+
+  it('says a compressed or non-UTF-8 body is not UTF-8, not that its length is wrong', async () => {
+    const head = await engine.store.headPosition();
+    const bodies = [gzipSync(JSON.stringify(decisionRequest())), Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])];
+    for (const body of bodies) {
+      const res = await post(body, {});
+      expect(res.status).toBe(400);
+      const problem = (await res.json()) as { detail: string };
+      expect(problem).toMatchObject({ type: '/problems/malformed-json', detail: expect.stringMatching(/UTF-8/) });
+      expect(problem.detail).not.toMatch(/Content-Length/i);
+    }
+    expect(await engine.store.headPosition()).toBe(head);
+  });
+
+  it('answers oversized headers with 431 problem+json, and a broken request line with 400 problem+json', async () => {
+    const big = await raw(`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    expect(big).toMatch(/^HTTP\/1\.1 431 /);
+    expect(big).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).toMatchObject({ type: '/problems/headers-too-large', status: 431 });
+
+    const broken = await raw('NOT HTTP AT ALL\r\n\r\n');
+    expect(broken).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(broken.slice(broken.indexOf('\r\n\r\n') + 4))).toMatchObject({ type: '/problems/malformed-request', status: 400 });
+  });
+});
