@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
@@ -59,5 +60,23 @@ describe('protocol hygiene over real HTTP', () => {
     const broken = await raw('NOT HTTP AT ALL\r\n\r\n');
     expect(broken).toMatch(/^HTTP\/1\.1 400 /);
     expect(JSON.parse(broken.slice(broken.indexOf('\r\n\r\n') + 4))).toMatchObject({ type: '/problems/malformed-request', status: 400 });
+  });
+
+  it('lets a client that uploads far over the limit read the 413 (the body is read away, not reset under it)', async () => {
+    const head = await engine.store.headPosition();
+    const { hostname, port } = new URL(engine.url);
+    const body = JSON.stringify({ ...decisionRequest(), pad: 'x'.repeat(8 * 1024 * 1024) });
+    const answer = await new Promise<{ status?: number; type?: string; error?: string }>((resolve) => {
+      const req = httpRequest({ host: hostname, port: Number(port), path: '/v1/decisions', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode, type: (JSON.parse(text) as { type: string }).type }));
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code }));
+      req.end(body);
+    });
+    expect(answer).toEqual({ status: 413, type: '/problems/payload-too-large' });
+    expect(await engine.store.headPosition()).toBe(head);
   });
 });

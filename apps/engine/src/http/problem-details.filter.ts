@@ -1,4 +1,5 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { toGraphqlError } from '../graphql/graphql-errors';
@@ -24,7 +25,11 @@ export function sendProblem(log: Logger, error: unknown, request: FastifyRequest
   const body = { ...doc, instance: `${request.url}#${request.id}` };
   if (internal) log.error({ err: error, reqId: request.id, url: request.url }, 'request failed');
   if (reply.sent) return;
-  void reply.status(doc.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  const send = () => void reply.status(doc.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  // A body refused as too large before it was read is still on its way: answering and closing now would reset the
+  // connection under the client's upload (EPIPE instead of the 413). Read it away first, within bounds.
+  if (doc.status === 413 && !request.raw.complete) drainThen(request.raw, send);
+  else send();
 }
 
 /** The Open Inference Protocol's error shape for /v2 (see oip-errors.ts). */
@@ -33,4 +38,30 @@ function sendOipError(log: Logger, error: unknown, request: FastifyRequest, repl
   if (internal) log.error({ err: error, reqId: request.id, url: request.url }, 'inference request failed');
   if (reply.sent) return;
   void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ error: message }));
+}
+
+/** Bytes and time a refused upload may take to be read away before the connection is cut anyway. */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MAX_MS = 10_000;
+
+function drainThen(raw: IncomingMessage, then: () => void): void {
+  let read = 0;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    raw.off('data', onData);
+    then();
+  };
+  const onData = (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > DRAIN_MAX_BYTES) finish();
+  };
+  const timer = setTimeout(finish, DRAIN_MAX_MS);
+  raw.on('data', onData);
+  raw.once('end', finish);
+  raw.once('close', finish);
+  raw.once('error', finish);
+  raw.resume();
 }
