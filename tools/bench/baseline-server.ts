@@ -14,7 +14,10 @@ import { loadConfig } from '@verdict/config';
 import {
   MAX_REASONS,
   applyPolicy,
+  compactExplanationRows,
   definePolicy,
+  expandExplanationScores,
+  explainedFeatures,
   topReasons,
   validateDecisionRequest,
   FeaturePlan,
@@ -45,17 +48,9 @@ async function main(): Promise<void> {
     if (!valid.ok) return reply.code(400).send({ errors: valid.errors });
     const request = valid.value;
     const vector = plan.build(request, undefined, 0, plan.usesHistory ? historyFeatureValues(history, request, plan.historyNames) : undefined);
-    const differing: number[] = [];
-    for (let i = 0; i < vector.length; i++) if (vector[i] !== Math.fround(baseline[i] ?? 0)) differing.push(i);
-    const rows = new Float32Array((differing.length + 1) * vector.length);
-    rows.set(vector);
-    differing.forEach((f, k) => {
-      rows.set(vector, (k + 1) * vector.length);
-      rows[(k + 1) * vector.length + f] = baseline[f] ?? 0;
-    });
-    const run = (await model.score(rows, differing.length + 1)).scores;
-    const scores = new Float32Array(vector.length + 1).fill(run[0] as number);
-    differing.forEach((f, k) => (scores[f + 1] = run[k + 1] as number));
+    const explained = explainedFeatures(vector, baseline);
+    const run = (await model.score(compactExplanationRows(vector, baseline, explained), explained.length + 1)).scores;
+    const scores = expandExplanationScores(run, vector.length, explained);
     const score = scores[0] as number;
     const outcome = applyPolicy(score, policy);
     if (plan.usesHistory) history.applyDecision(++position, request, outcome);

@@ -40,7 +40,7 @@ export async function evaluateAwsColdstart(
     const values = new Float32Array(rows.length * plan.width);
     rows.forEach((r, i) => {
       plan.build(r.request, values, i * plan.width, plan.usesHistory ? historyFeatureValues(history, r.request, plan.historyNames) : undefined);
-      history.applyDecision(BigInt(i + 1), r.request, 'approve');
+      if (plan.usesHistory) history.applyDecision(BigInt(i + 1), r.request, 'approve');
     });
     const { scores } = await runtime.score(values, rows.length);
     const labels = rows.map((r): number => (r.isFraud ? 1 : 0));

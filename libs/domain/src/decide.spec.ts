@@ -1,6 +1,6 @@
 import { decide, type DecideInput } from './decide';
 import { applyPolicy, definePolicy, InvalidPolicyError } from './policy';
-import { explanationRows, topReasons } from './explanation';
+import { compactExplanationRows, expandExplanationScores, explainedFeatures, explanationRows, topReasons } from './explanation';
 import { canonicalJson } from './canonical-json';
 import { decisionIdFor, uuidV5 } from './deterministic-id';
 
@@ -24,6 +24,14 @@ describe('explanations', () => {
   it('builds one substituted row per feature', () => {
     const rows = explanationRows(Float32Array.from([1, 2, 3]), [0, 0, 9]);
     expect(Array.from(rows)).toEqual([1, 2, 3, 0, 2, 3, 1, 0, 3, 1, 2, 9]);
+  });
+  it('runs rows only for features off their baseline, and gives back the full layout of scores', () => {
+    const vector = Float32Array.from([1, 0.1, 3]);
+    const baseline = [0, 0.1, 9]; // 0.1 is compared as float32, as the model sees it
+    const explained = explainedFeatures(vector, baseline);
+    expect(explained).toEqual([0, 2]);
+    expect(Array.from(compactExplanationRows(vector, baseline, explained))).toEqual(Array.from(Float32Array.from([1, 0.1, 3, 0, 0.1, 3, 1, 0.1, 9])));
+    expect(Array.from(expandExplanationScores(Float32Array.from([0.5, 0.25, 0.75]), 3, explained))).toEqual([0.5, 0.25, 0.5, 0.75]);
   });
   it('ranks by absolute contribution, drops zero ones, breaks ties by feature order', () => {
     const reasons = topReasons(['a', 'b', 'c', 'd'], Float32Array.from([1, 2, 3, 4]), Float32Array.from([0.5, 0.3, 0.5, 0.7, 0.3]), 5);

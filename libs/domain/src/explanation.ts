@@ -18,6 +18,43 @@ export function explanationRows(vector: ArrayLike<number>, baseline: readonly nu
   return rows;
 }
 
+/**
+ * The features that need an explanation row: those whose float32 value differs from the baseline. A feature at its
+ * baseline gives a row identical to the request's own, so its score is the request's (rows are independent in the
+ * model) and its contribution 0: it need not be run.
+ */
+export function explainedFeatures(vector: Float32Array, baseline: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < vector.length; i++) if (vector[i] !== Math.fround(baseline[i] ?? 0)) out.push(i);
+  return out;
+}
+
+/** The request's row, then one row per explained feature with that feature at its baseline, into `out` at `offset`. */
+export function compactExplanationRows(
+  vector: Float32Array,
+  baseline: readonly number[],
+  explained: readonly number[],
+  out?: Float32Array,
+  offset = 0,
+): Float32Array {
+  const f = vector.length;
+  const rows = out ?? new Float32Array((explained.length + 1) * f);
+  rows.set(vector, offset);
+  explained.forEach((feature, k) => {
+    const at = offset + (k + 1) * f;
+    rows.set(vector, at);
+    rows[at + feature] = baseline[feature] ?? 0;
+  });
+  return rows;
+}
+
+/** The scores explanationRows() would have given (the request's, then one per feature), from a compact run's. */
+export function expandExplanationScores(run: Float32Array, features: number, explained: readonly number[]): Float32Array {
+  const scores = new Float32Array(features + 1).fill(run[0] as number);
+  explained.forEach((feature, k) => (scores[feature + 1] = run[k + 1] as number));
+  return scores;
+}
+
 /** Round to float32 precision, then to 6 significant decimals for stable JSON. */
 const tidy = (x: number): number => Number(Math.fround(x).toPrecision(6));
 
