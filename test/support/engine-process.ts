@@ -1,15 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { adminAuthHeaders } from '../../tools/ops/admin-key';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 export interface EngineProcess {
   readonly url: string;
   readonly child: ChildProcess;
+  /** `Authorization` for its data directory's admin key, once the engine has written one (else none). */
+  authHeaders(): Record<string, string>;
   /** SIGKILL: no shutdown hooks, no flush — what a power cut or OOM kill looks like to the process. */
   kill9(): Promise<void>;
-  stop(): Promise<void>;
+  /** SIGTERM (unless it has exited), then how it ended. */
+  stop(): Promise<EngineExit>;
+}
+
+export interface EngineExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
 }
 
 /**
@@ -23,7 +32,8 @@ export function startEngineProcess(env: Record<string, string>, builtMain?: stri
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<EngineExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const dataDir = path.resolve(ROOT, env.VERDICT_DATA_DIR ?? process.env.VERDICT_DATA_DIR ?? 'data');
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
@@ -42,13 +52,14 @@ export function startEngineProcess(env: Record<string, string>, builtMain?: stri
         resolve({
           url,
           child,
+          authHeaders: () => adminAuthHeaders(dataDir),
           kill9: async () => {
             child.kill('SIGKILL');
             await exited;
           },
           stop: async () => {
             if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-            await exited;
+            return exited;
           },
         });
       }

@@ -2,13 +2,15 @@ import 'reflect-metadata';
 import { loadConfig } from '@verdict/config';
 import { createEngineApp } from './engine-app';
 import { createLogger } from './infrastructure/logger';
+import { boundShutdown } from './infrastructure/shutdown-bound';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'verdict-engine');
   const { app } = await createEngineApp(config, logger);
-  // SIGTERM/SIGINT: stop HTTP, drain group commits, close stores, then exit 0 (a clean stop is a clean exit code).
+  // SIGTERM/SIGINT: drain HTTP, flush group commits and projections, close stores, then exit 0 (docs/operations.md).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  boundShutdown(['SIGTERM', 'SIGINT'], logger);
   await app.listen({ port: config.port, host: config.host });
   logger.info(
     { url: await app.getUrl(), eventStore: config.eventStore.kind, readModels: config.readModels.kind, projections: config.projections.inline ? 'inline' : 'off', model: config.model.path },

@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import { HTTP_DRAIN_GRACE_MS } from './http-drain';
+
+/**
+ * The longest a stop may take from the signal to the exit: the HTTP drain's grace, then the flush (the last audit
+ * seal, pending group commits, the projections' current batch, the threads). Past it the process exits 1 and says so:
+ * an orchestrator waiting on a hung stop learns nothing from a SIGKILL. Nothing acknowledged is at stake, since every
+ * answered decision was durable before its answer.
+ */
+export const SHUTDOWN_BOUND_MS = HTTP_DRAIN_GRACE_MS + 15_000;
+
+export function boundShutdown(signals: readonly NodeJS.Signals[], logger: Logger, boundMs = SHUTDOWN_BOUND_MS): void {
+  for (const signal of signals) {
+    process.once(signal, () => {
+      logger.info({ signal, boundMs }, 'stopping: draining HTTP, then flushing');
+      setTimeout(() => {
+        logger.error({ signal, boundMs }, 'stop exceeded its bound: exiting 1');
+        process.exit(1);
+      }, boundMs).unref();
+    });
+  }
+}
