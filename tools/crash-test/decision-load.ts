@@ -49,12 +49,18 @@ export class DecisionLoad {
   private running = true;
   private stopMarked = false;
   private workers: Promise<void>[] = [];
+  private live = 0;
 
   constructor(private readonly options: DecisionLoadOptions) {}
 
   start(): this {
     this.workers = Array.from({ length: this.options.concurrency }, () => this.worker());
     return this;
+  }
+
+  /** Clients still sending. */
+  get clientsLeft(): number {
+    return this.live;
   }
 
   get acknowledged(): number {
@@ -80,6 +86,15 @@ export class DecisionLoad {
   }
 
   private async worker(): Promise<void> {
+    this.live++;
+    try {
+      await this.send();
+    } finally {
+      this.live--;
+    }
+  }
+
+  private async send(): Promise<void> {
     while (this.running) {
       const i = this.next++;
       const transactionId = `${this.options.prefix}${i}`;
