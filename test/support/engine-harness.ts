@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type VerdictConfig } from '@verdict/config';
@@ -18,8 +18,12 @@ export interface RunningEngine {
   readonly config: VerdictConfig;
   readonly store: EventStore;
   readonly dataDir: string;
+  /** The admin key the engine created on its fresh data dir; every request below sends it unless told otherwise. */
+  readonly adminKey: string;
+  /** Creates an API key (through the API, as admin) and returns it. */
+  createKey(client: string, roles: readonly string[]): Promise<string>;
   post(pathname: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
-  get(pathname: string): Promise<JsonResponse>;
+  get(pathname: string, headers?: Record<string, string>): Promise<JsonResponse>;
   /** Any method with a JSON body (PUT/PATCH/POST of deployment changes). */
   send(method: string, pathname: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
   /** POST multipart/form-data (model registration). */
@@ -46,21 +50,26 @@ export async function startEngine(env: Record<string, string> = {}, overrides: r
   const url = `http://127.0.0.1:${address.port}`;
   const store = app.get<EventStore>(EVENT_STORE);
   const projections = app.get(InlineProjections);
+  // Another instance on the same store may have created the first key: then the test passes VERDICT_TEST_ADMIN_KEY.
+  const adminKey = env.VERDICT_TEST_ADMIN_KEY ?? readFileSync(config.security.adminKeyPath, 'utf8').trim();
+  const auth = { authorization: `Bearer ${adminKey}` };
+  const send = (method: string, p: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(url + p, { method, headers: { ...auth, 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return {
     url,
     config,
     store,
     dataDir,
-    post: (p, body, headers = {}) =>
-      fetch(url + p, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      }),
-    get: (p) => fetch(url + p),
-    send: (method, p, body, headers = {}) =>
-      fetch(url + p, { method, headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    upload: (p, form) => fetch(url + p, { method: 'POST', body: form }),
+    adminKey,
+    createKey: async (client, roles) => {
+      const res = await send('POST', '/v1/keys', { client, roles });
+      if (res.status !== 201) throw new Error(`creating a key failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { apiKey: string }).apiKey;
+    },
+    post: (p, body, headers = {}) => send('POST', p, body, headers),
+    get: (p, headers = {}) => fetch(url + p, { headers: { ...auth, ...headers } }),
+    send,
+    upload: (p, form) => fetch(url + p, { method: 'POST', body: form, headers: auth }),
     resolve: (token) => app.get(token),
     caughtUp: (position) => projections.waitForPosition(BigInt(position), 15_000),
     stop: async () => {

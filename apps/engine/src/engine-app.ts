@@ -2,11 +2,18 @@ import 'reflect-metadata';
 import type { Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { DECISION_BATCH_MAX_BYTES, DECISION_REQUEST_MAX_BYTES, LABEL_BATCH_MAX_BYTES } from '@verdict/domain';
 import type { VerdictConfig } from '@verdict/config';
+import { installAccessControl } from './access/access-control';
+import { Authenticator } from './access/authenticator';
+import { KeyDirectory } from './access/key-directory';
+import { installRequestTimeout } from './access/request-timeout';
 import { EngineModule } from './engine.module';
+import { GRAPHQL_PATH } from './graphql/graphql.options';
+import { ProblemException } from './http/problem.exception';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { clientErrorHandler, installProtocolHygiene } from './http/protocol-hygiene';
 import { createLogger } from './infrastructure/logger';
@@ -31,7 +38,13 @@ export async function createEngineApp(
   logger = createLogger(config.logLevel, 'verdict-engine'),
   overrides: readonly Provider[] = [],
 ): Promise<EngineApp> {
-  const adapter = new FastifyAdapter({ bodyLimit: DECISION_REQUEST_MAX_BYTES, logger: false, return503OnClosing: true, clientErrorHandler });
+  const adapter = new FastifyAdapter({
+    bodyLimit: DECISION_REQUEST_MAX_BYTES,
+    logger: false,
+    return503OnClosing: true,
+    clientErrorHandler,
+    requestTimeout: config.security.requestTimeoutMs, // Node's: the whole request must arrive within it
+  });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
   installProtocolHygiene(fastify);
@@ -47,6 +60,20 @@ export async function createEngineApp(
     abortOnError: false,
   });
   await app.register(multipart, { limits: { fileSize: config.models.maxBytes } });
+  installRequestTimeout(fastify, config.security.requestTimeoutMs);
+  installAccessControl(fastify, { authenticator: app.get(Authenticator), metricsPublic: config.security.metricsPublic, webSocketPath: GRAPHQL_PATH });
+  if (config.security.rateLimitPerSecond > 0) {
+    const keys = app.get(KeyDirectory);
+    // After authentication (preParsing runs after onRequest): the limit is per key, and a refused request is not parsed.
+    await app.register(rateLimit, {
+      hook: 'preParsing',
+      timeWindow: 1_000,
+      keyGenerator: (request) => request.principal?.keyId ?? `ip:${request.ip}`,
+      max: (request) => (request.principal ? keys.rateLimitOf(request.principal.keyId) : null) ?? config.security.rateLimitPerSecond,
+      allowList: (request) => request.routeOptions.url === '/health/live' || request.routeOptions.url === '/health/ready',
+      errorResponseBuilder: (_request, context) => new ProblemException('rate-limited', `At most ${context.max} requests per second for this key; retry after ${context.after}.`),
+    });
+  }
   app.useGlobalFilters(new ProblemDetailsFilter(logger));
   return { app, logger };
 }

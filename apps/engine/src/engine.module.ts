@@ -4,6 +4,10 @@ import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
 import { createArtifactStore, type ArtifactStore } from '@verdict/artifact-store';
 import { createEventStore, type EventStore } from '@verdict/event-store';
+import { AccessController } from './access/access.controller';
+import { accessWiring } from './access/access.providers';
+import { stampCallers } from './access/caller-stamping-store';
+import { KeysController } from './access/keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { auditProviders } from './audit/audit.providers';
 import { AlertQueries, createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DeploymentHistoryQueries, DriftQueries, ModelListQueries, ModelPerformanceQueries, ReviewQueueQueries } from '@verdict/read-models';
@@ -90,10 +94,11 @@ import { ReplayService } from './replay/replay-service';
 @Module({})
 export class EngineModule {
   static forRoot(config: VerdictConfig, logger: Logger, overrides: readonly Provider[] = []): DynamicModule {
+    const access = accessWiring(config, logger);
     const providers: Provider[] = [
       { provide: VERDICT_CONFIG, useValue: config },
       { provide: LOGGER, useValue: logger },
-      { provide: EVENT_STORE, useFactory: () => createEventStore(config.eventStore) },
+      { provide: EVENT_STORE, useFactory: async () => stampCallers(await createEventStore(config.eventStore)) },
       { provide: ARTIFACT_STORE, useFactory: () => createArtifactStore(config.artifactStore) },
       { provide: READ_MODEL_DATA_SOURCE, useFactory: () => createReadModelDataSource(config.readModels) },
       { provide: DECISION_QUERIES, useFactory: (ds: DataSource) => new DecisionQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
@@ -188,15 +193,18 @@ export class EngineModule {
       PerformanceMonitor,
       AlertWebhook,
       ...auditProviders(config, logger),
+      ...access.providers,
       ...graphqlProviders(),
       ...overrides,
     ];
     return {
       module: EngineModule,
-      imports: [CqrsModule.forRoot(), graphqlModule(config)],
+      imports: [CqrsModule.forRoot(), graphqlModule(config, access.authenticate)],
       controllers: [
         DecisionsController,
         AuditController,
+        AccessController,
+        KeysController,
         DecisionContextController,
         ExportsController,
         ModelsController,

@@ -74,7 +74,30 @@ export interface VerdictConfig {
     /** Whether VERDICT_SEAL_KEY named it (then it must exist); otherwise it is created on first start. */
     readonly sealKeyExplicit: boolean;
   };
+  /** Who may call (docs/security.md): API keys always; OIDC tokens when an issuer is configured. */
+  readonly security: {
+    /** Where a fresh data directory's admin key is written (the bare key, mode 0600). */
+    readonly adminKeyPath: string;
+    readonly oidc: OidcConfig | null;
+    /** Whether /metrics is open to anyone (otherwise it needs `operate`). */
+    readonly metricsPublic: boolean;
+    /** Requests per second per key (or per address, for callers without one); 0: no limit. A key may set its own. */
+    readonly rateLimitPerSecond: number;
+    /** The longest a request may take, from its first byte to its answer, in milliseconds. */
+    readonly requestTimeoutMs: number;
+  };
   readonly logLevel: string;
+}
+
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly jwksUrl: string;
+  /** The `aud` a token must carry; null: not checked. */
+  readonly audience: string | null;
+  /** Where the roles are in the token: a claim name, or a dotted path (realm_access.roles). */
+  readonly rolesClaim: string;
+  /** The claim that names the person in events and the access log. */
+  readonly subjectClaim: string;
 }
 
 export class ConfigError extends Error {
@@ -134,6 +157,27 @@ function webhookUrl(raw: string | undefined): string | null {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('VERDICT_ALERT_WEBHOOK_URL', `must use http or https, got ${url.protocol}`);
   return url.toString();
+}
+
+/** OIDC is on when VERDICT_OIDC_ISSUER is set; the JWKS URL is then required (no discovery round trip at start). */
+function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
+  const issuer = env.VERDICT_OIDC_ISSUER?.trim();
+  if (!issuer) return null;
+  const jwksUrl = env.VERDICT_OIDC_JWKS_URL?.trim();
+  if (!jwksUrl) throw new ConfigError('VERDICT_OIDC_JWKS_URL', 'is required when VERDICT_OIDC_ISSUER is set');
+  try {
+    const url = new URL(jwksUrl);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http(s)');
+  } catch {
+    throw new ConfigError('VERDICT_OIDC_JWKS_URL', `must be an absolute http(s) URL, got ${JSON.stringify(jwksUrl)}`);
+  }
+  return {
+    issuer,
+    jwksUrl,
+    audience: env.VERDICT_OIDC_AUDIENCE?.trim() || null,
+    rolesClaim: env.VERDICT_OIDC_ROLES_CLAIM?.trim() || 'roles',
+    subjectClaim: env.VERDICT_OIDC_SUBJECT_CLAIM?.trim() || 'sub',
+  };
 }
 
 function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -279,6 +323,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
       sealMaxEvents: Math.floor(num(env, 'VERDICT_SEAL_MAX_EVENTS', 10_000, 1, 1_000_000)),
       sealKeyPath: env.VERDICT_SEAL_KEY ? path.resolve(root, env.VERDICT_SEAL_KEY) : path.join(dataDir, 'keys', 'audit-seal-ed25519.pem'),
       sealKeyExplicit: Boolean(env.VERDICT_SEAL_KEY),
+    },
+    security: {
+      adminKeyPath: path.join(dataDir, 'keys', 'admin.key'),
+      oidc: oidcConfig(env),
+      metricsPublic: oneOf(env, 'VERDICT_METRICS_PUBLIC', ['true', 'false'] as const, 'false') === 'true',
+      rateLimitPerSecond: int(env, 'VERDICT_RATE_LIMIT_PER_SECOND', 10_000, 0, 10_000_000),
+      requestTimeoutMs: int(env, 'VERDICT_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
     },
     logLevel: env.LOG_LEVEL || 'info',
   };

@@ -29,3 +29,4 @@ export * from './monitoring/drift-thresholds';
 export * from './monitoring/drift-baseline';
 export * from './monitoring/drift-judgement';
 export * from './history';
+export * from './access';

@@ -13,6 +13,8 @@ import { verificationRequestSchema } from './audit-bodies';
 import { EventProofs } from './event-proofs';
 import { AUDIT_SIGNING_KEY } from './audit.tokens';
 import type { SigningKey } from './signing-key-file';
+import { Roles } from '../access/route-roles';
+import { RecordsAccess } from '../access/access-recording.interceptor';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -27,6 +29,7 @@ export class AuditController {
     private readonly locator: DecisionLocator,
   ) {}
 
+  @Roles('audit')
   @Get('v1/audit/keys')
   async keys(): Promise<{ activeKeyId: string; keys: PublishedKey[] }> {
     return { activeKeyId: this.key.keyId, keys: (await readPublishedKeys(this.store)).keys };
@@ -36,6 +39,7 @@ export class AuditController {
    * Recomputes every seal from the stored events, now (200 with the report, clean or not). The ranges are hashed on a
    * thread of their own with its own store connection, so a long verification does not hold up decisions.
    */
+  @Roles('audit')
   @Post('v1/audit/verifications')
   @HttpCode(200)
   async verify(@Body() body: unknown): Promise<VerificationReport> {
@@ -57,6 +61,8 @@ export class AuditController {
     }
   }
 
+  @Roles('audit')
+  @RecordsAccess()
   @Get('v1/decisions/:decisionId/proof')
   async proof(@Param('decisionId') decisionId: string): Promise<EventProof> {
     const event = SAFE_ID.test(decisionId) ? await this.locator.find(decisionId) : null;

@@ -1,6 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ProblemException } from '../http/problem.exception';
 import { DecisionContextReader, type DecisionContext } from './decision-context';
+import { Roles } from '../access/route-roles';
+import { RecordsAccess } from '../access/access-recording.interceptor';
 
 const DECISION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -9,6 +11,8 @@ const DECISION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export class DecisionContextController {
   constructor(private readonly reader: DecisionContextReader) {}
 
+  @Roles('analyze', 'audit')
+  @RecordsAccess()
   @Get('v1/decisions/:decisionId/context')
   async context(@Param('decisionId') decisionId: string): Promise<DecisionContext> {
     const context = DECISION_ID.test(decisionId) ? await this.reader.read(decisionId) : null;

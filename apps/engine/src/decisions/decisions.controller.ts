@@ -18,6 +18,8 @@ import { ListDecisionsQuery } from './list-decisions.query';
 import { parseListParams } from './list-decisions.params';
 import { MakeDecisionCommand } from './make-decision.command';
 import { RecentDecisions } from './recent-decisions';
+import { Roles } from '../access/route-roles';
+import { RecordsAccess } from '../access/access-recording.interceptor';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -32,6 +34,7 @@ export class DecisionsController {
   ) {}
 
   /** 201 with a new decision, or 200 + `Idempotent-Replayed: true` with the original one on a retry. */
+  @Roles('decide')
   @Post('v1/decisions')
   async decide(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const startedAt = performance.now();
@@ -57,6 +60,7 @@ export class DecisionsController {
    * Up to 1000 decision requests, each with exactly a single command's semantics; 200 with one result per item, in
    * order, once every new decision among them is durable. An invalid item writes nothing and stops no other.
    */
+  @Roles('decide')
   @Post('v1/decisions/batch')
   @HttpCode(200)
   async decideBatch(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -85,6 +89,8 @@ export class DecisionsController {
     void reply.status(200).header(CORRELATION_HEADER, correlationId).send({ results });
   }
 
+  @Roles('analyze', 'audit')
+  @RecordsAccess()
   @Get('v1/decisions/:decisionId')
   async get(@Param('decisionId') decisionId: string): Promise<DecisionAuditRecord> {
     const record = SAFE_ID.test(decisionId) ? await this.queries.execute(new GetDecisionQuery(decisionId)) : null;
@@ -92,12 +98,16 @@ export class DecisionsController {
     return record;
   }
 
+  @Roles('analyze', 'audit')
+  @RecordsAccess()
   @Get('v1/decisions')
   list(@Query() query: Record<string, unknown>): Promise<DecisionPage> {
     return this.queries.execute(new ListDecisionsQuery(parseListParams(query)));
   }
 
   /** The decision for a transaction, read from the event store itself (no read-model lag). */
+  @Roles('analyze', 'audit')
+  @RecordsAccess()
   @Get('v1/transactions/:transactionId/decision')
   async byTransaction(@Param('transactionId') transactionId: string): Promise<DecisionAuditRecord> {
     const record = SAFE_ID.test(transactionId) ? await this.queries.execute(new GetTransactionDecisionQuery(transactionId)) : null;

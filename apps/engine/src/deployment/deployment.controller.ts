@@ -13,6 +13,7 @@ import { DeploymentFollower } from './deployment-follower';
 import { DeploymentRuntime } from './deployment-runtime';
 import { toDeploymentView } from './deployment-view';
 import type { DeploymentHistoryQueriesPort } from './deployment-history.port';
+import { Roles } from '../access/route-roles';
 
 const IF_MATCH = /^\s*(?:W\/)?"(\d{1,12})"\s*$/;
 
@@ -43,6 +44,7 @@ export class DeploymentController {
     private readonly runtime: DeploymentRuntime,
   ) {}
 
+  @Roles('operate', 'analyze', 'audit')
   @Get()
   async state(@Query() raw: unknown, @Res() reply: FastifyReply): Promise<void> {
     const { at } = query(stateQuery, raw);
@@ -55,41 +57,49 @@ export class DeploymentController {
     void reply.send(await this.deploymentAt.at(new Date(at)));
   }
 
+  @Roles('operate', 'analyze', 'audit')
   @Get('history')
   list(@Query() raw: unknown): Promise<unknown> {
     return this.history.list(query(historyQuery, raw));
   }
 
+  @Roles('operate')
   @Put('champion')
   champion(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.apply(toCommand.champion(validBody(DEPLOYMENT_BODIES.champion, body)), req, reply);
   }
 
+  @Roles('operate')
   @Put('challenger')
   challenger(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.apply(toCommand.challenger(validBody(DEPLOYMENT_BODIES.challenger, body)), req, reply);
   }
 
+  @Roles('operate')
   @Patch('challenger')
   traffic(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.apply(toCommand.traffic(validBody(DEPLOYMENT_BODIES.traffic, body)), req, reply);
   }
 
+  @Roles('operate')
   @Post('challenger/promote')
   promote(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.apply(toCommand.promote(validBody(DEPLOYMENT_BODIES.reason, body)), req, reply);
   }
 
+  @Roles('operate')
   @Post('challenger/rollback')
   rollbackChallenger(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.apply(toCommand.rollbackChallenger(validBody(DEPLOYMENT_BODIES.reason, body)), req, reply);
   }
 
+  @Roles('operate')
   @Post('rollback')
   rollbackChampion(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.apply(toCommand.rollbackChampion(validBody(DEPLOYMENT_BODIES.reason, body)), req, reply);
   }
 
+  @Roles('operate')
   @Put('policy')
   policy(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.apply(toCommand.policy(validBody(DEPLOYMENT_BODIES.policy, body)), req, reply);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../infrastructure/tokens';
 import { DecisionExporter } from './decision-export';
 import { parseExportParams, type ExportRequest } from './export-params';
+import { Roles } from '../access/route-roles';
 
 /** Response header: how many matching decisions the read model holds when the export starts (progress bars). */
 export const EXPECTED_ROWS_HEADER = 'verdict-expected-rows';
@@ -25,6 +26,7 @@ export class ExportsController {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
+  @Roles('audit')
   @Get('decisions')
   async decisions(@Query() raw: unknown, @Res() reply: FastifyReply): Promise<void> {
     const request = parseExportParams(raw);

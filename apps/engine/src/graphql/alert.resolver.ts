@@ -11,6 +11,8 @@ import { AlertFeed } from './alert-feed';
 import { Alert, AlertConnection, AlertFilter, type AlertType } from './alert.types';
 import { validArgs } from './graphql-args';
 import { complexityError, complexityOfOperation } from './query-limits';
+import { Roles } from '../access/route-roles';
+import { GuardedByRoles } from '../access/graphql-roles.guard';
 
 const MAX_PAGE = 500;
 const modelId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 characters of A-Z, a-z, 0-9, ".", "_" or "-"');
@@ -20,6 +22,8 @@ const listArgs = z.object({ filter: filterSchema, first: z.number().int().min(1)
 const toAlert = (a: AlertRecord): Alert => ({ ...a, type: a.type as unknown as AlertType, raisedAt: new Date(a.raisedAt) });
 
 /** alerts(filter, first, after) from the alerts read model, and alertRaised from the log as alerts are committed. */
+@Roles('analyze', 'operate')
+@GuardedByRoles()
 @Resolver(() => Alert)
 export class AlertResolver {
   constructor(

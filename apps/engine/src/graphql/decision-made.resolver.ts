@@ -11,6 +11,9 @@ import type { DecisionNode } from './decision-node';
 import { Decision } from './decision.types';
 import { validArgs } from './graphql-args';
 import { complexityError, complexityOfOperation } from './query-limits';
+import { Roles } from '../access/route-roles';
+import { GuardedByRoles } from '../access/graphql-roles.guard';
+import { RecordsAccess } from '../access/access-recording.interceptor';
 
 const filterArgs = z.object({
   filter: z
@@ -25,6 +28,9 @@ const filterArgs = z.object({
 });
 
 /** decisionMade: every decision committed from now on, by any instance, that passes the filter (docs/graphql.md). */
+@Roles('analyze')
+@GuardedByRoles()
+@RecordsAccess()
 @Resolver(() => Decision)
 export class DecisionMadeResolver {
   constructor(

@@ -15,6 +15,9 @@ import { Decision, DecisionTimings, FeatureValue, Label, Policy, Reason, ShadowV
 import { GraphqlLoaderFactory } from './graphql-loaders';
 import { validArgs } from './graphql-args';
 import { toLabel } from './labels';
+import { Roles } from '../access/route-roles';
+import { GuardedByRoles } from '../access/graphql-roles.guard';
+import { RecordsAccess } from '../access/access-recording.interceptor';
 
 const DECISION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -29,6 +32,9 @@ const listArgs = z.object({
 });
 
 /** decision(id), decisions(filter, first, after), and the fields of a Decision that come from its event. */
+@Roles('analyze')
+@GuardedByRoles()
+@RecordsAccess()
 @Resolver(() => Decision)
 export class DecisionResolver {
   constructor(

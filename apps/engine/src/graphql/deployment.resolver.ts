@@ -2,6 +2,8 @@ import { Args, Field, Float, ID, Int, ObjectType, Query, Resolver, registerEnumT
 import { DeploymentAt, type DeploymentAtView } from '../deployment/deployment-at';
 import { DateTimeScalar } from './date-time.scalar';
 import { Policy } from './decision.types';
+import { Roles } from '../access/route-roles';
+import { GuardedByRoles } from '../access/graphql-roles.guard';
 
 export enum ChallengerMode {
   canary = 'canary',
@@ -88,6 +90,8 @@ function toDeployment(v: DeploymentAtView): Deployment {
 }
 
 /** deployment(at): "what was live at T", folded from the deployment stream as GET /v1/deployment?at= does. */
+@Roles('analyze', 'operate')
+@GuardedByRoles()
 @Resolver(() => Deployment)
 export class DeploymentResolver {
   constructor(private readonly deploymentAt: DeploymentAt) {}

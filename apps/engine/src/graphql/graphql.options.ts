@@ -2,7 +2,9 @@ import type { DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { MercuriusDriverConfig } from '@nestjs/mercurius';
 import { specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { FastifyRequest } from 'fastify';
 import type { VerdictConfig } from '@verdict/config';
+import type { Principal } from '@verdict/domain';
 import { LIVE_CONTEXT } from './graphql-loaders';
 import { complexityError, complexityOf, maxDepthRule, QueryLimitError, type GraphqlLimits } from './query-limits';
 import { ScopedMercuriusDriver } from './scoped-mercurius.driver';
@@ -42,20 +44,38 @@ function limitHooks(limits: GraphqlLimits): MercuriusDriverConfig['hooks'] {
   };
 }
 
-/** GraphQL on the engine's own Fastify server: code first, Mercurius, subscriptions over graphql-ws. */
-export function graphqlModule(config: VerdictConfig): DynamicModule {
+/** Authenticates a WebSocket's `connectionParams.authorization`; throws when it is not accepted. */
+export type SubscriptionAuthenticator = (authorization: string | undefined) => Promise<Principal>;
+
+/**
+ * GraphQL on the engine's own Fastify server: code first, Mercurius, subscriptions over graphql-ws. The caller is in
+ * every operation's context as `principal`: over HTTP from the access-control hook, over WebSocket from the
+ * connection_init message (a connection without an accepted credential is refused there).
+ */
+export function graphqlModule(config: VerdictConfig, authenticate: SubscriptionAuthenticator): DynamicModule {
   return GraphQLModule.forRoot<MercuriusDriverConfig>({
     driver: ScopedMercuriusDriver,
     path: GRAPHQL_PATH,
     autoSchemaFile: true, // built in memory; the committed copy is schema.graphql (npm run graphql:schema)
     sortSchema: true,
     graphiql: false,
-    context: () => ({}),
+    context: (request: FastifyRequest) => ({ principal: request.principal }),
     // Field resolvers' errors (a version's performance with bad arguments) go through the same exception filter as
     // the queries', so they carry the problem code and argument paths too.
     fieldResolverEnhancers: ['filters'],
     validationRules: [maxDepthRule(config.graphql.maxDepth)],
     hooks: limitHooks(config.graphql),
-    subscription: { context: () => ({ [LIVE_CONTEXT]: true }), keepAlive: KEEP_ALIVE_MS },
+    subscription: {
+      context: () => ({ [LIVE_CONTEXT]: true }),
+      keepAlive: KEEP_ALIVE_MS,
+      onConnect: async ({ payload }: { payload?: { authorization?: unknown } }) => {
+        const authorization = typeof payload?.authorization === 'string' ? payload.authorization : undefined;
+        try {
+          return { principal: await authenticate(authorization) };
+        } catch {
+          return false; // graphql-ws is told "Forbidden" and the connection closes
+        }
+      },
+    },
   });
 }

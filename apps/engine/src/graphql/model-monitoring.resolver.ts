@@ -7,6 +7,8 @@ import { DateTimeScalar } from './date-time.scalar';
 import { Arm } from './decision.types';
 import { ModelVersion } from './model.resolver';
 import { ModelPerformance, VersionDrift } from './monitoring.types';
+import { Roles } from '../access/route-roles';
+import { GuardedByRoles } from '../access/graphql-roles.guard';
 
 /** Each is one aggregate read of its own read model, per version asked for: costed as such. */
 const MONITORING_FIELD_COST = 50;
@@ -17,6 +19,8 @@ const query = (args: Record<string, string | undefined>): Record<string, string>
   Object.fromEntries(Object.entries(args).filter((e): e is [string, string] => e[1] !== undefined));
 
 /** A version's performance against labels and its drift, as the REST monitoring endpoints report them. */
+@Roles('analyze', 'operate')
+@GuardedByRoles()
 @Resolver(() => ModelVersion)
 export class ModelMonitoringResolver {
   constructor(

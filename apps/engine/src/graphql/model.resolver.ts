@@ -4,6 +4,8 @@ import { DeploymentFollower } from '../deployment/deployment-follower';
 import { deployedAs, type DeploymentRole as Role } from '../models/model-views';
 import { DateTimeScalar } from './date-time.scalar';
 import { GraphqlLoaderFactory } from './graphql-loaders';
+import { Roles } from '../access/route-roles';
+import { GuardedByRoles } from '../access/graphql-roles.guard';
 
 export enum DeploymentRole {
   champion = 'champion',
@@ -40,6 +42,8 @@ const toVersion = (name: string, v: ModelListVersion): ModelVersion => ({
 });
 
 /** models and model(name), from the registry's read model (read once per operation). */
+@Roles('analyze', 'operate')
+@GuardedByRoles()
 @Resolver(() => Model)
 export class ModelResolver {
   constructor(private readonly loaders: GraphqlLoaderFactory) {}

@@ -8,6 +8,9 @@ import { REVIEW_QUEUE } from '../infrastructure/tokens';
 import { fromSummary } from './decision-node';
 import { validArgs } from './graphql-args';
 import { Review, ReviewConnection, ReviewFilter, type ReviewStatus } from './review.types';
+import { Roles } from '../access/route-roles';
+import { GuardedByRoles } from '../access/graphql-roles.guard';
+import { RecordsAccess } from '../access/access-recording.interceptor';
 
 const MAX_PAGE = 500;
 const { outcome: _outcome, from: _from, to: _to, ...filters } = decisionFilterParams;
@@ -29,6 +32,9 @@ const toReview = (item: ReviewItem): Review => ({
 });
 
 /** reviews(filter, first, after): the review queue, as GET /v1/reviews lists it. */
+@Roles('analyze')
+@GuardedByRoles()
+@RecordsAccess()
 @Resolver(() => Review)
 export class ReviewResolver {
   constructor(@Inject(REVIEW_QUEUE) private readonly queue: Pick<ReviewQueueQueries, 'list'>) {}

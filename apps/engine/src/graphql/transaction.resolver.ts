@@ -4,6 +4,9 @@ import { fromRecord, type DecisionNode } from './decision-node';
 import { Decision, Label, STREAM_FIELD_COST } from './decision.types';
 import { GraphqlLoaderFactory } from './graphql-loaders';
 import { toLabel } from './labels';
+import { Roles } from '../access/route-roles';
+import { GuardedByRoles } from '../access/graphql-roles.guard';
+import { RecordsAccess } from '../access/access-recording.interceptor';
 
 @ObjectType({ description: 'A transaction Verdict decided on: its decision and what became known about it since' })
 export class Transaction {
@@ -15,6 +18,9 @@ const TRANSACTION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 type TransactionNode = Transaction & { readonly stream: DecisionStream & { readonly record: NonNullable<DecisionStream['record']> } };
 
 /** transaction(id): read straight from the stream `decision-<id>` (no read-model lag), like GET /v1/transactions/{id}/decision. */
+@Roles('analyze')
+@GuardedByRoles()
+@RecordsAccess()
 @Resolver(() => Transaction)
 export class TransactionResolver {
   constructor(private readonly loaders: GraphqlLoaderFactory) {}

@@ -4,10 +4,15 @@ const ACTOR_HEADER = 'x-verdict-actor';
 const SAFE_ACTOR = /^[A-Za-z0-9._@:+\- ]{1,128}$/;
 
 /**
- * Who is making a change, as recorded in its event. Until callers authenticate, it is what the caller says in
- * `X-Verdict-Actor` (the CLI sends user@host); without it, "anonymous".
+ * Who is making a change, as recorded in its event (beside `metadata.caller`, the authenticated client and key).
+ * A person with an OIDC token is the token's subject. A system with an API key is its client, or the person it acts
+ * for when it says so in `X-Verdict-Actor` (a case-management tool's reviewer): the claim is recorded as the
+ * system's, under its key.
  */
 export function actorOf(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal?.kind === 'oidc') return principal.client;
   const header = request.headers[ACTOR_HEADER];
-  return typeof header === 'string' && SAFE_ACTOR.test(header.trim()) ? header.trim() : 'anonymous';
+  if (typeof header === 'string' && SAFE_ACTOR.test(header.trim())) return header.trim();
+  return principal?.client ?? 'anonymous';
 }

@@ -8,6 +8,7 @@ import { Readiness } from '../health/readiness';
 import { InferenceService } from './inference-service';
 import { parseInferenceRequest } from './inference-request';
 import { OipError } from './oip-errors';
+import { Roles } from '../access/route-roles';
 
 const DATATYPES: Record<string, string> = {
   float32: 'FP32', float64: 'FP64', int32: 'INT32', int64: 'INT64', bool: 'BOOL', string: 'BYTES',
@@ -28,48 +29,57 @@ export class OipController {
     private readonly readiness: Readiness,
   ) {}
 
+  @Roles('decide', 'operate')
   @Get()
   server() {
     return SERVER;
   }
 
+  @Roles('decide', 'operate')
   @Get('health/live')
   live() {
     return { live: true };
   }
 
   /** 200 when ready; the protocol answers "not ready" with a 4xx. */
+  @Roles('decide', 'operate')
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const ready = (await this.readiness.check()).status === 'ok';
     void reply.status(ready ? 200 : 400).send({ ready });
   }
 
+  @Roles('decide', 'operate')
   @Get('models/:name')
   model(@Param('name') name: string) {
     return this.metadata(name, undefined);
   }
 
+  @Roles('decide', 'operate')
   @Get('models/:name/versions/:version')
   modelVersion(@Param('name') name: string, @Param('version') version: string) {
     return this.metadata(name, version);
   }
 
+  @Roles('decide', 'operate')
   @Get('models/:name/ready')
   modelReady(@Param('name') name: string, @Res() reply: FastifyReply) {
     return this.ready_(name, undefined, reply);
   }
 
+  @Roles('decide', 'operate')
   @Get('models/:name/versions/:version/ready')
   modelVersionReady(@Param('name') name: string, @Param('version') version: string, @Res() reply: FastifyReply) {
     return this.ready_(name, version, reply);
   }
 
+  @Roles('decide')
   @Post('models/:name/infer')
   infer(@Param('name') name: string, @Body() body: unknown, @Res() reply: FastifyReply) {
     return this.infer_(name, undefined, body, reply);
   }
 
+  @Roles('decide')
   @Post('models/:name/versions/:version/infer')
   inferVersion(@Param('name') name: string, @Param('version') version: string, @Body() body: unknown, @Res() reply: FastifyReply) {
     return this.infer_(name, version, body, reply);

@@ -6,6 +6,8 @@ import { ProblemException } from '../http/problem.exception';
 import { validBody } from '../http/validate-body';
 import { LabelBatch } from './label-batch';
 import { LabelContentionError, LabelRecorder } from './label-recorder';
+import { Roles } from '../access/route-roles';
+import { RecordsAccess } from '../access/access-recording.interceptor';
 
 /** What became known about transactions: one label, a batch of them, and a transaction's labels. */
 @Controller()
@@ -16,6 +18,7 @@ export class LabelsController {
   ) {}
 
   /** 201 for a new label, 200 for the same labelId and content again (nothing new is recorded). */
+  @Roles('analyze')
   @Post('v1/transactions/:transactionId/labels')
   async label(@Param('transactionId') transactionId: string, @Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (!isTransactionId(transactionId)) throw new ProblemException('transaction-not-found', `No decision has been recorded for transaction "${transactionId}".`);
@@ -35,6 +38,7 @@ export class LabelsController {
   }
 
   /** Labels per item, in order; 200 for the batch as a whole once its envelope is valid. */
+  @Roles('analyze')
   @Post('v1/labels/batch')
   @HttpCode(200)
   async labelBatch(@Body() body: unknown, @Req() req: FastifyRequest): Promise<unknown> {
@@ -50,6 +54,8 @@ export class LabelsController {
   }
 
   /** A transaction's labels in recorded order, read from its stream (no read-model lag). */
+  @Roles('analyze', 'audit')
+  @RecordsAccess()
   @Get('v1/transactions/:transactionId/labels')
   async labelsOf(@Param('transactionId') transactionId: string): Promise<unknown> {
     const labels = isTransactionId(transactionId) ? await this.recorder.labelsOf(transactionId) : null;

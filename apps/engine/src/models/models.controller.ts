@@ -16,6 +16,7 @@ import { ModelRegistration } from './model-registration';
 import { ModelRetirement } from './model-retirement';
 import { readModelUpload } from './model-upload';
 import { deployedAs, registrationView, versionView } from './model-views';
+import { Roles } from '../access/route-roles';
 
 const retireBody = z.object({ reason: z.string().trim().min(1, 'is required: say why').max(2000) }).strict();
 const artifactQuery = z.object({ served: z.enum(['true', 'false']).optional() }).strict();
@@ -42,6 +43,7 @@ export class ModelsController {
   ) {}
 
   /** 201 for a new version; 200 with the same body for the same bytes and manifest again; 409 for other content. */
+  @Roles('operate')
   @Post(':name/versions/:version')
   async register(@Param('name') name: string, @Param('version') version: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     checkIds(name, version);
@@ -53,6 +55,7 @@ export class ModelsController {
       .send(registrationView(result.registered));
   }
 
+  @Roles('operate', 'analyze', 'audit')
   @Get()
   async all(): Promise<unknown> {
     const { items } = await this.list.list();
@@ -62,6 +65,7 @@ export class ModelsController {
     };
   }
 
+  @Roles('operate', 'analyze', 'audit')
   @Get(':name')
   async model(@Param('name') name: string): Promise<unknown> {
     checkIds(name);
@@ -72,6 +76,7 @@ export class ModelsController {
     return { name, versions: versions.map((v) => versionView(v, state)) };
   }
 
+  @Roles('operate', 'analyze', 'audit')
   @Get(':name/versions/:version')
   async version(@Param('name') name: string, @Param('version') version: string): Promise<unknown> {
     checkIds(name, version);
@@ -81,6 +86,7 @@ export class ModelsController {
   }
 
   /** The exact bytes as uploaded (or, with ?served=true, as served after a rewrite), re-hashed before they are sent. */
+  @Roles('operate', 'audit')
   @Get(':name/versions/:version/artifact')
   async artifact(@Param('name') name: string, @Param('version') version: string, @Query() raw: unknown, @Res() reply: FastifyReply): Promise<void> {
     checkIds(name, version);
@@ -97,6 +103,7 @@ export class ModelsController {
       .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
+  @Roles('operate')
   @Post(':name/versions/:version/retire')
   @HttpCode(200)
   async retire(@Param('name') name: string, @Param('version') version: string, @Body() body: unknown, @Req() req: FastifyRequest): Promise<unknown> {

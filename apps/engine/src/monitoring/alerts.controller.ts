@@ -4,6 +4,7 @@ import { ALERT_TYPES, toFieldErrors } from '@verdict/domain';
 import type { AlertPage, AlertQueries } from '@verdict/read-models';
 import { ProblemException } from '../http/problem.exception';
 import { ALERTS } from '../infrastructure/tokens';
+import { Roles } from '../access/route-roles';
 
 const params = z
   .object({
@@ -19,6 +20,7 @@ const params = z
 export class AlertsController {
   constructor(@Inject(ALERTS) private readonly alerts: Pick<AlertQueries, 'list'>) {}
 
+  @Roles('analyze', 'operate')
   @Get()
   list(@Query() query: Record<string, unknown>): Promise<AlertPage> {
     const parsed = params.safeParse(query ?? {});

@@ -5,6 +5,8 @@ import { actorOf } from '../http/actor';
 import { ProblemException } from '../http/problem.exception';
 import { validBody } from '../http/validate-body';
 import { ReplayService, type ReplayState } from './replay-service';
+import { Roles } from '../access/route-roles';
+import { RecordsAccess } from '../access/access-recording.interceptor';
 
 const REPLAY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -27,12 +29,15 @@ const view = (s: ReplayState) => ({
 export class ReplayController {
   constructor(private readonly replays: ReplayService) {}
 
+  @Roles('audit')
   @Post()
   async request(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const state = await this.replays.request(validBody(replayRequestSchema, body ?? {}), actorOf(req));
     void reply.status(202).header('location', `/v1/replays/${state.replayId}`).send({ replayId: state.replayId, status: state.status });
   }
 
+  @Roles('audit')
+  @RecordsAccess()
   @Get(':replayId')
   async get(@Param('replayId') replayId: string): Promise<unknown> {
     const state = REPLAY_ID.test(replayId) ? await this.replays.state(replayId) : null;

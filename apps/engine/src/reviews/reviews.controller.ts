@@ -9,6 +9,8 @@ import { validBody } from '../http/validate-body';
 import { REVIEW_QUEUE } from '../infrastructure/tokens';
 import { ReviewContentionError, ReviewDesk, type ReviewAnswer } from './review-desk';
 import { parseReviewParams } from './review-list.params';
+import { Roles } from '../access/route-roles';
+import { RecordsAccess } from '../access/access-recording.interceptor';
 
 const DECISION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -20,6 +22,8 @@ export class ReviewsController {
     @Inject(REVIEW_QUEUE) private readonly queue: Pick<ReviewQueueQueries, 'list'>,
   ) {}
 
+  @Roles('analyze')
+  @RecordsAccess()
   @Get()
   async list(@Query() query: Record<string, unknown>): Promise<unknown> {
     const page: ReviewPage = await this.queue.list(parseReviewParams(query, new Date()));
@@ -27,6 +31,7 @@ export class ReviewsController {
   }
 
   /** 200 with the claim (a new one, or the holder's renewed one). */
+  @Roles('analyze')
   @Post(':decisionId/claim')
   @HttpCode(200)
   async claim(@Param('decisionId') decisionId: string, @Body() body: unknown, @Req() req: FastifyRequest): Promise<unknown> {
@@ -35,6 +40,7 @@ export class ReviewsController {
   }
 
   /** 200 with the resolution and the label it recorded (source review). */
+  @Roles('analyze')
   @Post(':decisionId/resolution')
   @HttpCode(200)
   async resolve(@Param('decisionId') decisionId: string, @Body() body: unknown, @Req() req: FastifyRequest): Promise<unknown> {

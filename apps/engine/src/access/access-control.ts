@@ -1,0 +1,60 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { grants, type Principal } from '@verdict/domain';
+import { ProblemException } from '../http/problem.exception';
+import type { Authenticator } from './authenticator';
+import { UnauthenticatedError } from './authenticator';
+import { callerContext } from './caller-context';
+import type { AccessRouteConfig } from './route-roles';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller (absent on public routes). */
+    principal?: Principal;
+  }
+}
+
+export interface AccessControlOptions {
+  readonly authenticator: Authenticator;
+  /** /metrics open to anyone (VERDICT_METRICS_PUBLIC). */
+  readonly metricsPublic: boolean;
+  /** WebSocket upgrades to this path authenticate in their connection_init message instead (GraphQL subscriptions). */
+  readonly webSocketPath: string;
+}
+
+const isWebSocketUpgrade = (request: FastifyRequest): boolean => (request.headers.upgrade ?? '').toLowerCase() === 'websocket';
+
+/**
+ * Who may call what, decided before the body is read (an unauthenticated caller cannot make the engine parse 8 MiB):
+ * each route declares its access (route-roles.ts); a route that declares none is closed to everyone but `admin`.
+ * An unknown path is 401 before it is 404, so the API's shape is not disclosed to strangers. Then, just before the
+ * handler, the caller is entered into the request's async context, where the event-store wrapper finds it.
+ */
+export function installAccessControl(fastify: FastifyInstance, options: AccessControlOptions): void {
+  fastify.decorateRequest('principal', undefined);
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const access = (request.routeOptions.config as AccessRouteConfig | undefined)?.access;
+    if (access === 'public') return;
+    if (options.metricsPublic && request.routeOptions.url === '/metrics') return;
+    if (request.routeOptions.url === options.webSocketPath && isWebSocketUpgrade(request)) return;
+    let principal: Principal;
+    try {
+      principal = await options.authenticator.authenticate(request.headers.authorization);
+    } catch (e) {
+      if (!(e instanceof UnauthenticatedError)) throw e;
+      reply.header('www-authenticate', 'Bearer realm="verdict"');
+      throw new ProblemException('unauthenticated', e.message);
+    }
+    request.principal = principal;
+    if (request.is404) return; // authenticated: now it may learn the route does not exist
+    const needed = access ?? [];
+    if (!grants(principal.roles, needed)) {
+      throw new ProblemException('forbidden', needed.length === 0 ? 'This route is open to admin only.' : `This needs one of the roles ${needed.join(', ')}; the caller holds ${principal.roles.join(', ') || 'none'}.`, {
+        requiredRoles: needed,
+      });
+    }
+  });
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    if (request.principal) callerContext.enterWith(request.principal);
+    done();
+  });
+}
