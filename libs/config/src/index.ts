@@ -1,2 +1,3 @@
 export * from './verdict-config';
 export * from './worker-script';
+export * from './supervisor';

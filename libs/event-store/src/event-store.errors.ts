@@ -4,6 +4,7 @@ import type { ExpectedRevision } from './event-store.port';
 export enum EventStoreErrorCode {
   WrongExpectedRevision = 'WRONG_EXPECTED_REVISION',
   Unavailable = 'EVENT_STORE_UNAVAILABLE',
+  AppendOutcomeUnknown = 'APPEND_OUTCOME_UNKNOWN',
   InvalidAppend = 'INVALID_APPEND',
   Closed = 'EVENT_STORE_CLOSED',
 }
@@ -33,6 +34,21 @@ export class EventStoreUnavailableError extends EventStoreError {
   }
 }
 
+/**
+ * The append was handed to the store, and the store was lost before it said whether it committed (the SQLite writer
+ * thread died with the batch, a PostgreSQL connection dropped after COMMIT was sent, an EventStoreDB append timed
+ * out). It may be recorded or not. Unlike EventStoreUnavailableError ("nothing was written"), a caller must not tell
+ * its client that nothing was made: retrying the same append is safe (ids and expected revisions make it idempotent)
+ * and finds out which.
+ */
+export class AppendOutcomeUnknownError extends EventStoreError {
+  readonly code = EventStoreErrorCode.AppendOutcomeUnknown;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppendOutcomeUnknownError';
+  }
+}
+
 export class InvalidAppendError extends EventStoreError {
   readonly code = EventStoreErrorCode.InvalidAppend;
   constructor(message: string) {
@@ -53,3 +69,4 @@ export const isWrongExpectedRevision = (e: unknown): e is WrongExpectedRevisionE
   e instanceof WrongExpectedRevisionError;
 export const isEventStoreUnavailable = (e: unknown): e is EventStoreUnavailableError =>
   e instanceof EventStoreUnavailableError;
+export const isAppendOutcomeUnknown = (e: unknown): e is AppendOutcomeUnknownError => e instanceof AppendOutcomeUnknownError;

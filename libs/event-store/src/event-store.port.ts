@@ -5,6 +5,8 @@
  * Positions and revisions are bigints: EventStoreDB positions are 64-bit log offsets.
  */
 
+import type { SupervisedStatus } from '@verdict/config';
+
 /** What the caller expects of the stream before its append. */
 export type ExpectedRevision =
   | 'any' // no concurrency check
@@ -177,6 +179,12 @@ export interface EventStore {
 
   /** Cheap round-trip used by readiness checks. @throws EventStoreUnavailableError */
   ping(): Promise<void>;
+
+  /**
+   * The store's own supervised parts (threads it restarts when they die: SQLite's writer), for liveness and metrics.
+   * Absent when it runs none.
+   */
+  supervised?(): readonly SupervisedStatus[];
 
   close(): Promise<void>;
 }

@@ -22,7 +22,7 @@ export function batchPaths(): Record<string, unknown> {
           '400': problem(`The envelope is invalid (validation-failed, malformed-json): not an object with 1 to ${DECISION_BATCH_MAX} items`),
           '413': problem('The body exceeds 8 MiB (payload-too-large)'),
           '415': problem('Not application/json'),
-          '503': problem('The event store failed, or the history features the model reads are unavailable: no item of this batch may be taken as decided (a retry of the same batch is safe)'),
+          '503': problem('The event store failed, or the history features the model reads are unavailable: no item of this batch may be taken as decided (a retry of the same batch is safe). With append-outcome-unknown some items may have been recorded: the retry answers them with what was recorded'),
         },
       },
     },

@@ -197,7 +197,7 @@ export function openApiDocument(version: string): Schema {
             '409': problemResponse('Same transactionId, different request (idempotency-conflict)'),
             '413': problemResponse('Body over 64 KiB'),
             '415': problemResponse('Not application/json'),
-            '503': problemResponse('The event store could not record the decision, or the history features its model reads are unavailable; nothing was acknowledged'),
+            '503': problemResponse('event-store-unavailable or history-unavailable: the decision could not be recorded, nothing was made; append-outcome-unknown: the store was lost while recording it, so it may have been recorded (retry the same body: the answer is what was recorded)'),
           },
         },
         get: {
@@ -227,7 +227,7 @@ export function openApiDocument(version: string): Schema {
       '/v1/transactions/{transactionId}/decision': {
         get: { summary: "A transaction's decision, read from the event store", parameters: [pathParam('transactionId')], responses: { '200': { description: 'Audit record', content: json(ref('DecisionAuditRecord')) }, '404': problemResponse('No decision for this transaction') } },
       },
-      '/health/live': { get: { summary: 'Liveness', responses: { '200': { description: 'The process serves HTTP' } } } },
+      '/health/live': { get: { summary: 'Liveness, with each supervised component', responses: { '200': { description: 'The process serves HTTP and every supervised component is up or restarting' }, '503': { description: 'A supervised component could not be restarted: restart the process' } } } },
       '/health/ready': { get: { summary: 'Readiness, with projection lag', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain exposition format' } } } },
       '/problems/{code}': { get: { summary: 'What a problem type means', parameters: [pathParam('code')], responses: { '200': { description: 'Description' }, '404': problemResponse('Unknown problem type') } } },

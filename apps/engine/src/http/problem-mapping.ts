@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { errorCodes } from 'fastify';
-import { isEventStoreUnavailable, EventStoreError } from '@verdict/event-store';
+import { isAppendOutcomeUnknown, isEventStoreUnavailable, EventStoreError } from '@verdict/event-store';
 import { InvalidCursorError, InvalidDecisionFilterError } from '@verdict/read-models';
 import { ProblemException } from './problem.exception';
 import { NotSealedYetError, SealedEventUnprovableError } from '../audit/event-proofs';
@@ -84,6 +84,10 @@ export function toProblem(error: unknown): { doc: ProblemDocument; internal: boo
   }
   if (isArtifactMissing(error) || isArtifactAltered(error)) {
     return { doc: problem('artifact-integrity', error.message), internal: true };
+  }
+  if (isAppendOutcomeUnknown(error)) {
+    const detail = 'The event store was lost while recording this request: it may or may not have been recorded. Retrying the same request with the same body is safe and answers with whatever was recorded.';
+    return { doc: problem('append-outcome-unknown', detail), internal: true };
   }
   if (isEventStoreUnavailable(error)) {
     return { doc: problem('event-store-unavailable', 'Nothing was recorded: the event store is unavailable. Retry the same request.'), internal: false };

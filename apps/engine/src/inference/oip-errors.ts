@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { isEventStoreUnavailable } from '@verdict/event-store';
+import { isAppendOutcomeUnknown, isEventStoreUnavailable } from '@verdict/event-store';
 import { InferenceInputError, isModelLoadError } from '@verdict/model-runtime';
 
 /** An Open Inference Protocol error: the protocol's `{ "error": "…" }` body with a 4xx/5xx status. */
@@ -22,6 +22,9 @@ export function oipError(error: unknown): { status: number; message: string; int
   if (error instanceof OipError) return { status: error.status, message: error.message, internal: false };
   if (error instanceof InferenceInputError) return { status: 400, message: error.message, internal: false };
   if (isModelLoadError(error)) return { status: 400, message: error.message, internal: false };
+  if (isAppendOutcomeUnknown(error)) {
+    return { status: 503, message: 'The event store was lost while recording the inference: it may or may not have been recorded. Retrying is safe.', internal: true };
+  }
   if (isEventStoreUnavailable(error)) {
     return { status: 503, message: 'The inference was not recorded: the event store is unavailable. Retry the same request.', internal: false };
   }

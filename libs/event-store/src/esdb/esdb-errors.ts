@@ -1,4 +1,5 @@
 import {
+  ErrorType,
   MaxAppendSizeExceededError,
   WrongExpectedVersionError,
   isCommandError,
@@ -34,6 +35,10 @@ export function toStoreError(
   const message = error instanceof Error ? error.message : String(error);
   return new EventStoreUnavailableError(`EventStoreDB ${what} failed${kind}: ${message}`, { cause: error });
 }
+
+/** The server's deadline passed before it answered: for an append, its outcome is unknown. */
+export const isDeadlineExceeded = (error: unknown): boolean =>
+  error instanceof Error && isCommandError(error) && error.type === ErrorType.DEADLINE_EXCEEDED;
 
 /**
  * Bounds a client call. The client itself puts no deadline on reads (`deadline: Infinity`) nor on the shared

@@ -12,7 +12,7 @@ import {
   type StreamingRead,
 } from '@eventstore/db-client';
 import { validateAppend } from '../append-validation';
-import { EventStoreClosedError, EventStoreUnavailableError, InvalidAppendError, WrongExpectedRevisionError } from '../event-store.errors';
+import { AppendOutcomeUnknownError, EventStoreClosedError, EventStoreUnavailableError, InvalidAppendError, WrongExpectedRevisionError } from '../event-store.errors';
 import type {
   AllSubscription,
   AppendOptions,
@@ -31,7 +31,7 @@ import { AppendListeners } from '../append-listeners';
 import { countLimit } from '../count-limit';
 import { EsdbAllSubscription } from './esdb-all-subscription';
 import { needsReadBack, storedByThisAppend } from './esdb-idempotency';
-import { toStoreError, withDeadline } from './esdb-errors';
+import { isDeadlineExceeded, toStoreError, withDeadline } from './esdb-errors';
 import { isVisible, toEsdbEvents, toRecordedEvent } from './esdb-event-mapping';
 
 export interface EsdbEventStoreOptions {
@@ -65,13 +65,18 @@ export class EsdbEventStore implements EventStore {
     const expected = options?.expectedRevision;
     const esdbEvents = toEsdbEvents(validateAppend(streamId, events, expected), events);
     let appended: AppendResult;
+    let timedOut = false;
     try {
       // `deadline` reaches the server (BatchAppend request deadline, or the gRPC deadline of a unary Append).
       const append = this.client.appendToStream(streamId, esdbEvents, { expectedRevision: expected, deadline: this.timeoutMs });
-      const result = await withDeadline(append, this.timeoutMs, `append to "${streamId}"`);
+      const result = await withDeadline(append, this.timeoutMs, `append to "${streamId}"`, () => (timedOut = true));
       if (!result.position) throw new Error(`the server reported no position for the append to "${streamId}"`);
       appended = { nextExpectedRevision: result.nextExpectedRevision, position: result.position.commit };
     } catch (error) {
+      // The append went out and no answer came in time: the server may have written it.
+      if (timedOut || isDeadlineExceeded(error)) {
+        throw new AppendOutcomeUnknownError(`EventStoreDB append to "${streamId}" got no answer in time; it may or may not have been recorded`, { cause: error });
+      }
       throw toStoreError(error, `append to "${streamId}"`, { streamId, expected });
     }
     // An idempotent write may hide that the stream was elsewhere: verify (see esdb-idempotency.ts), unless the ids
@@ -94,7 +99,9 @@ export class EsdbEventStore implements EventStore {
   async appendBatch(appends: readonly StreamAppend[]): Promise<ReadonlyArray<AppendResult | Error>> {
     this.assertOpen();
     const settled = await Promise.allSettled(appends.map((a) => this.appendToStream(a.streamId, a.events, a.options)));
-    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && !isRefusal(s.reason));
+    const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected' && !isRefusal(s.reason));
+    // One append of unknown outcome makes the batch's outcome unknown, even if another was plainly refused.
+    const failure = failed.find((s) => s.reason instanceof AppendOutcomeUnknownError) ?? failed[0];
     if (failure) throw failure.reason;
     return settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error)));
   }

@@ -17,6 +17,14 @@ const schemas = new TestSchemas();
 
 const ev = (type = 'Tested', data: Record<string, unknown> = {}): EventData => ({ id: randomUUID(), type, data });
 
+/** Ends a backend and waits until the server lists it no more, so its client has been told before COMMIT goes out. */
+async function terminateBackend(pid: number): Promise<void> {
+  await withClient(async (c) => {
+    await c.query('SELECT pg_terminate_backend($1)', [pid]);
+    while ((await c.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount !== 0) await new Promise((r) => setTimeout(r, 5));
+  });
+}
+
 async function countVisible(schema: string, where = 'true', params: unknown[] = []): Promise<number> {
   return withClient(async (c) => {
     const res = await c.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".events WHERE ${where}`, params);
@@ -215,7 +223,7 @@ describePg('PostgresEventStore', () => {
         beforeCommit: async ({ backendPid }) => {
           if (!kill) return;
           kill = false;
-          await withClient((c) => c.query('SELECT pg_terminate_backend($1)', [backendPid]));
+          await terminateBackend(backendPid);
         },
       });
       try {
@@ -240,7 +248,7 @@ describePg('PostgresEventStore', () => {
         beforeCommit: async ({ backendPid }) => {
           if (!kill) return;
           kill = false;
-          await withClient((c) => c.query('SELECT pg_terminate_backend($1)', [backendPid]));
+          await terminateBackend(backendPid);
         },
       });
       try {

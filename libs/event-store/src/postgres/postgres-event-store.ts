@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { AppendListeners } from '../append-listeners';
 import { validateAppend } from '../append-validation';
-import { EventStoreClosedError } from '../event-store.errors';
+import { AppendOutcomeUnknownError, EventStoreClosedError } from '../event-store.errors';
 import type {
   AllSubscription,
   AppendOptions,
@@ -239,6 +239,7 @@ export class PostgresEventStore implements EventStore {
     };
     client.on('error', onError);
     let broken: Error | undefined;
+    let awaitingCommit = false;
     try {
       await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       const payload = `[${batch.map((r) => r.json).join(',')}]`;
@@ -250,7 +251,10 @@ export class PostgresEventStore implements EventStore {
         const pid = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
         await this.options.beforeCommit({ backendPid: pid.rows[0].pid, size: batch.length });
       }
+      if (lost !== undefined) throw lost; // gone before COMMIT was sent: nothing was committed
+      awaitingCommit = true;
       const commit = await client.query('COMMIT');
+      awaitingCommit = false;
       // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK rather than an error.
       if (commit.command !== 'COMMIT') throw new Error(`COMMIT answered ${commit.command}`);
       const byIndex = new Map(res.rows.map((row) => [row.out_index, row]));
@@ -258,6 +262,13 @@ export class PostgresEventStore implements EventStore {
     } catch (e) {
       broken = lost ?? (e instanceof Error ? e : new Error(String(e)));
       await client.query('ROLLBACK').catch(() => undefined); // the failure below is what callers need to see
+      // COMMIT went out and the connection was lost before its answer: the server may have committed.
+      if (awaitingCommit && connectionLost(e, lost)) {
+        throw new AppendOutcomeUnknownError(
+          `PostgreSQL event store: the connection was lost after COMMIT of a batch of ${batch.length} was sent; it may or may not have been recorded: ${broken.message}`,
+          { cause: e },
+        );
+      }
       throw toUnavailable(e, `append batch of ${batch.length}`);
     } finally {
       client.off('error', onError);
@@ -265,6 +276,17 @@ export class PostgresEventStore implements EventStore {
       client.release(broken ?? lost);
     }
   }
+}
+
+/**
+ * The connection failed rather than the statement: no SQLSTATE (socket closed, timeout), a connection exception
+ * (class 08) or the server ending the session (57P01-57P03). A statement error (constraint, serialization, ...)
+ * is a definite ROLLBACK.
+ */
+function connectionLost(error: unknown, lost: Error | undefined): boolean {
+  if (lost !== undefined) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('08') || /^57P0[123]$/.test(code);
 }
 
 /** Connects, ensures the schema (safe when several processes start at once) and returns a ready store. */

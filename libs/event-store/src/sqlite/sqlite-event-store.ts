@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { RestartPolicy, SupervisedStatus } from '@verdict/config';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { AppendListeners } from '../append-listeners';
 import { validateAppend, type ValidatedAppend } from '../append-validation';
@@ -24,7 +25,7 @@ import type { GroupCommitQueue, GroupCommitStats } from '../group-commit/group-c
 import { SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-subscription';
 import { EVENT_COLUMNS, filterToSql, toRecordedEvent, toRecordedEventText, type SqliteEventRow } from './sqlite-event-rows';
 import { sqliteGroupCommit } from './sqlite-group-commit';
-import { SqliteWriterClient } from './sqlite-writer-client';
+import { SupervisedSqliteWriter } from './sqlite-supervised-writer';
 import { ensureSqliteSchema } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
@@ -36,6 +37,8 @@ export interface SqliteEventStoreOptions {
   readonly maxBatch?: number;
   /** How long to wait for another connection's lock before failing. Default 5000 ms. */
   readonly busyTimeoutMs?: number;
+  /** How the writer thread is restarted when it dies. Default DEFAULT_RESTART_POLICY (libs/config). */
+  readonly writerRestart?: Partial<RestartPolicy>;
 }
 
 export interface SqliteEventStoreStats extends GroupCommitStats {
@@ -71,9 +74,9 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     if (!(maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     const db = openReadConnection(options.path, busyTimeoutMs);
-    let writer: SqliteWriterClient;
+    let writer: SupervisedSqliteWriter;
     try {
-      writer = await SqliteWriterClient.start({ path: options.path, busyTimeoutMs });
+      writer = await SupervisedSqliteWriter.start({ path: options.path, busyTimeoutMs }, undefined, options.writerRestart);
     } catch (e) {
       db.close();
       throw e;
@@ -83,7 +86,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
 
   private constructor(
     private readonly db: Db,
-    private readonly writer: SqliteWriterClient,
+    private readonly writer: SupervisedSqliteWriter,
     maxBatch: number,
     pollIntervalMs: number,
   ) {
@@ -177,9 +180,23 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     return this.head();
   }
 
+  /** Ready only while the writer thread is up: down or restarting, appends fail. */
   async ping(): Promise<void> {
-    if (this.writer.failure !== undefined) throw this.writer.failure;
+    const unavailable = this.writer.unavailable;
+    if (unavailable !== undefined) throw unavailable;
     this.query('SELECT 1', []);
+  }
+
+  supervised(): readonly SupervisedStatus[] {
+    return [this.writer.status()];
+  }
+
+  /**
+   * Fault-injection seam for tests: ends the writer thread as a crash would. Batches in flight fail with
+   * AppendOutcomeUnknownError; the thread is then restarted under its policy. Resolves once the thread has exited.
+   */
+  terminateWriterThread(): Promise<void> {
+    return this.writer.terminateThread();
   }
 
   /** Counters for observability (flushes vs committed appends shows how well group commit batches). */

@@ -2,8 +2,15 @@ import type { ValidatedAppend } from '../append-validation';
 import { EventStoreUnavailableError, InvalidAppendError, WrongExpectedRevisionError } from '../event-store.errors';
 import type { AppendResult } from '../event-store.port';
 import { GroupCommitQueue } from '../group-commit/group-commit-queue';
-import type { SqliteWriterClient } from './sqlite-writer-client';
+import type { BatchReply } from './sqlite-writer-client';
 import { failureToError, type AppendOutcome, type SqliteFailure } from './sqlite-write-protocol';
+
+/** What the queue needs of the writer: one life (SqliteWriterClient) or the supervised thread. */
+export interface SqliteBatchWriter {
+  commit(appends: readonly ValidatedAppend[]): Promise<BatchReply>;
+  /** Why nothing can commit any more, else undefined. */
+  readonly failure: Error | undefined;
+}
 
 /**
  * Group commit across threads: the shared queue, with the writer thread as its committer. The writer runs one batch
@@ -11,7 +18,7 @@ import { failureToError, type AppendOutcome, type SqliteFailure } from './sqlite
  * the batch in flight, everything queued and every later append with its error.
  */
 export function sqliteGroupCommit(
-  writer: SqliteWriterClient,
+  writer: SqliteBatchWriter,
   maxBatch: number,
   onCommitted: () => void,
 ): GroupCommitQueue<ValidatedAppend, AppendResult> {

@@ -2,7 +2,7 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerScript, type WorkerScript } from '@verdict/config';
 import type { ValidatedAppend } from '../append-validation';
-import { EventStoreUnavailableError } from '../event-store.errors';
+import { AppendOutcomeUnknownError, EventStoreUnavailableError } from '../event-store.errors';
 import {
   failureToError,
   type AppendOutcome,
@@ -20,8 +20,11 @@ export type BatchReply =
 const defaultWriterScript = (): WorkerScript => workerScript(join(__dirname, `sqlite-writer.worker${extname(__filename)}`));
 
 /**
- * Main-thread handle on the writer worker: sends batches, hands back the worker's verdict per batch, and turns a
- * dead worker into EventStoreUnavailableError for every batch still waiting (never a hang, never an acknowledgement).
+ * Main-thread handle on one life of the writer worker: sends batches, hands back the worker's verdict per batch, and
+ * turns a dead worker into an error for every batch still waiting (never a hang, never an acknowledgement): a batch
+ * the worker had been sent may have committed before it died, so it fails with AppendOutcomeUnknownError; later
+ * commits fail with EventStoreUnavailableError. `onDeath` is told once the dead thread has exited (its supervisor
+ * starts the next life: sqlite-supervised-writer.ts).
  * The worker is unref'd while idle, so an idle store does not keep the process alive; it is ref'd while a batch is
  * in flight, so a process awaiting an append does not exit before the commit is acknowledged.
  */
@@ -32,7 +35,10 @@ export class SqliteWriterClient {
   private closing = false;
   private readonly exited: Promise<void>;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    onDeath: ((client: SqliteWriterClient, error: EventStoreUnavailableError) => void) | undefined,
+  ) {
     this.exited = new Promise<void>((done) => worker.once('exit', () => done()));
     worker.on('message', (message: FromWriter) => this.onMessage(message));
     worker.on('error', (e) => this.die(new EventStoreUnavailableError(`SQLite writer thread failed: ${e.message}`, { cause: e })));
@@ -40,11 +46,17 @@ export class SqliteWriterClient {
       if (!this.closing || this.pending.size > 0) {
         this.die(new EventStoreUnavailableError(`SQLite writer thread exited unexpectedly (code ${code})`));
       }
+      // Told only once the thread is gone, so a next life never writes beside a dying one.
+      if (this.dead !== undefined) onDeath?.(this, this.dead);
     });
   }
 
   /** Starts the worker and waits until it has opened its connection. */
-  static start(options: WriterOptions, script: WorkerScript = defaultWriterScript()): Promise<SqliteWriterClient> {
+  static start(
+    options: WriterOptions,
+    script: WorkerScript = defaultWriterScript(),
+    onDeath?: (client: SqliteWriterClient, error: EventStoreUnavailableError) => void,
+  ): Promise<SqliteWriterClient> {
     return new Promise<SqliteWriterClient>((resolveStart, rejectStart) => {
       const unavailable = (cause: unknown): EventStoreUnavailableError =>
         new EventStoreUnavailableError(`Cannot start the SQLite writer for ${options.path}`, { cause });
@@ -63,7 +75,7 @@ export class SqliteWriterClient {
         if (message.type === 'ready') {
           cleanup();
           worker.unref();
-          resolveStart(new SqliteWriterClient(worker));
+          resolveStart(new SqliteWriterClient(worker, onDeath));
         } else if (message.type === 'open_failed') {
           fail(failureToError(message.failure));
         }
@@ -111,6 +123,15 @@ export class SqliteWriterClient {
     if (this.dead !== diedBefore) throw this.dead;
   }
 
+  /**
+   * Fault-injection seam for tests: ends the thread the way a crash would (batches in flight get
+   * AppendOutcomeUnknownError, `onDeath` is told). Resolves once the thread has exited.
+   */
+  async terminate(): Promise<void> {
+    this.die(new EventStoreUnavailableError('SQLite writer thread was terminated'));
+    await this.exited;
+  }
+
   private send(message: ToWriter): void {
     this.worker.postMessage(message);
   }
@@ -130,7 +151,14 @@ export class SqliteWriterClient {
     this.dead ??= error;
     const waiting = [...this.pending.values()];
     this.pending.clear();
-    for (const w of waiting) w.reject(this.dead);
+    if (waiting.length > 0) {
+      // Each of these batches reached the thread: it may have committed before the thread died.
+      const unknown = new AppendOutcomeUnknownError(
+        `The SQLite writer thread died with the batch in flight; it may or may not have been recorded (${this.dead.message})`,
+        { cause: this.dead },
+      );
+      for (const w of waiting) w.reject(unknown);
+    }
     void this.worker.terminate();
   }
 }
