@@ -38,10 +38,10 @@ describe('the built engine (npm run build, then node dist/apps/engine/src/main.j
     engine = await startEngineProcess({ VERDICT_DATA_DIR: dataDir }, path.join(OUT, 'apps/engine/src/main.js'));
     const ready = await (await fetch(`${engine.url}/health/ready`)).json();
     expect(ready).toMatchObject({ status: 'ok', checks: { deployment: { status: 'up', revision: 1 } } });
-    const res = await fetch(`${engine.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(decisionRequest()) });
+    const res = await fetch(`${engine.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', ...engine.authHeaders() }, body: JSON.stringify(decisionRequest()) });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ model: { name: 'fraud-demo' }, deployment: { revision: 1, arm: 'champion' } });
-    expect(await (await fetch(`${engine.url}/v1/models/fraud-demo/versions/2.0.0`)).json()).toMatchObject({ deployedAs: ['champion'] });
-    expect(await (await fetch(`${engine.url}/v2`)).json()).toMatchObject({ name: 'verdict', version: expect.any(String) });
+    expect(await (await fetch(`${engine.url}/v1/models/fraud-demo/versions/2.0.0`, { headers: engine.authHeaders() })).json()).toMatchObject({ deployedAs: ['champion'] });
+    expect(await (await fetch(`${engine.url}/v2`, { headers: engine.authHeaders() })).json()).toMatchObject({ name: 'verdict', version: expect.any(String) });
   });
 });

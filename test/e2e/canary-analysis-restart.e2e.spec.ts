@@ -21,14 +21,14 @@ describe('automatic canary analysis across an engine restart', () => {
 
   const env = () => ({ VERDICT_DATA_DIR: dataDir });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const json = async (url: string, init?: RequestInit): Promise<any> => (await fetch(url, init)).json();
+  const json = async (url: string, init?: RequestInit): Promise<any> => (await fetch(url, { ...init, headers: { ...engine?.authHeaders(), ...init?.headers } })).json();
   let n = 0;
   const load = (url: () => string) => {
     let running = true;
     const loops = Array.from({ length: 3 }, async () => {
       while (running) {
         try {
-          await (await fetch(`${url()}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(decisionRequest({ cardId: `restart-card-${n++ % 300}` })) })).arrayBuffer();
+          await (await fetch(`${url()}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', ...engine?.authHeaders() }, body: JSON.stringify(decisionRequest({ cardId: `restart-card-${n++ % 300}` })) })).arrayBuffer();
         } catch {
           await new Promise((r) => setTimeout(r, 50)); // the engine is restarting
         }
@@ -45,11 +45,11 @@ describe('automatic canary analysis across an engine restart', () => {
     const form = new FormData();
     form.append('model', new Blob([demoModelBytes()]), 'model.onnx');
     form.append('manifest', JSON.stringify({ description: 'same bytes, another version' }));
-    expect((await fetch(`${engine.url}/v1/models/fraud-demo/versions/strict`, { method: 'POST', body: form })).status).toBe(201);
+    expect((await fetch(`${engine.url}/v1/models/fraud-demo/versions/strict`, { method: 'POST', body: form, headers: engine.authHeaders() })).status).toBe(201);
     const stop = load(() => engine!.url);
     const deployed = await fetch(`${engine.url}/v1/deployment/challenger`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...engine.authHeaders() },
       body: JSON.stringify({
         model: 'fraud-demo',
         version: 'strict',

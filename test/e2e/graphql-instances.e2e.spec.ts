@@ -25,14 +25,14 @@ const pg = postgresAvailable('GraphQL subscriptions across engine instances');
   });
 
   it("streams the other instance's decisions as well as its own, in log order", async () => {
-    const onA = wsClient(a.url);
-    const onB = wsClient(b.url);
+    const onA = wsClient(a);
+    const onB = wsClient(b);
     try {
       const query = 'subscription { decisionMade { decisionId position } }';
       const subA = subscribe(onA, query);
       const subB = subscribe(onB, query);
-      await metricReaches(a.url, SUBSCRIBERS, 1);
-      await metricReaches(b.url, SUBSCRIBERS, 1);
+      await metricReaches(a, SUBSCRIBERS, 1);
+      await metricReaches(b, SUBSCRIBERS, 1);
 
       const made = [];
       for (const engine of [a, b, a, b]) {

@@ -37,8 +37,8 @@ describe('GraphQL depth and complexity limits', () => {
   beforeEach(() => (batches.length = 0));
 
   it('refuses a query nested deeper than the limit over HTTP', async () => {
-    expect((await graphql(engine.url, '{ decisions(first: 5) { edges { cursor } } }')).body.errors).toBeUndefined();
-    const res = await graphql(engine.url, '{ decisions { edges { node { decisionId } } } }');
+    expect((await graphql(engine, '{ decisions(first: 5) { edges { cursor } } }')).body.errors).toBeUndefined();
+    const res = await graphql(engine, '{ decisions { edges { node { decisionId } } } }');
     expect(res.status).toBe(400);
     expect(res.body.data).toBeNull();
     expect(res.body.errors).toEqual([
@@ -52,10 +52,10 @@ describe('GraphQL depth and complexity limits', () => {
   it('measures the cost with the variables of the request', async () => {
     // 1 + first × (edges 1 + cursor 1)
     const query = 'query($n: Int!) { decisions(first: $n) { edges { cursor } } }';
-    const within = await graphql(engine.url, query, { n: 19 });
+    const within = await graphql(engine, query, { n: 19 });
     expect(within.body.errors).toBeUndefined();
     expect(within.body.data.decisions.edges).toHaveLength(1);
-    const over = await graphql(engine.url, query, { n: 20 });
+    const over = await graphql(engine, query, { n: 20 });
     expect(over.status).toBe(400);
     expect(over.body.data).toBeNull();
     expect(over.body.errors).toEqual([
@@ -69,12 +69,12 @@ describe('GraphQL depth and complexity limits', () => {
   it('refuses a query costing more than the limit before reading anything', async () => {
     // Each transaction costs 3 (a stream read) + labels 1 + labelId 1.
     const query = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `t${i}: transaction(id: "${transactionId}-${i}") { labels { labelId } }`).join(' ')} }`;
-    const within = await graphql(engine.url, query(8));
+    const within = await graphql(engine, query(8));
     expect(within.body.errors).toBeUndefined();
     expect(batches).toHaveLength(1);
     expect(batches[0]).toHaveLength(8);
     batches.length = 0;
-    const over = await graphql(engine.url, query(9));
+    const over = await graphql(engine, query(9));
     expect(over.status).toBe(400);
     expect(over.body.errors?.[0].extensions).toEqual({ code: 'query-too-complex', complexity: 45, limit: 40 });
     expect(batches).toEqual([]);
@@ -82,19 +82,19 @@ describe('GraphQL depth and complexity limits', () => {
 
   it('measures only the operation that runs in a document of several', async () => {
     const doc = 'query Cheap { models { name } } query Dear { decisions(first: 100) { edges { cursor } } }';
-    expect((await graphql(engine.url, doc, undefined, 'Cheap')).body).toEqual({ data: { models: [{ name: 'fraud-demo' }] } });
-    expect((await graphql(engine.url, doc, undefined, 'Dear')).body.errors?.[0].extensions).toMatchObject({ code: 'query-too-complex', complexity: 201 });
+    expect((await graphql(engine, doc, undefined, 'Cheap')).body).toEqual({ data: { models: [{ name: 'fraud-demo' }] } });
+    expect((await graphql(engine, doc, undefined, 'Dear')).body.errors?.[0].extensions).toMatchObject({ code: 'query-too-complex', complexity: 201 });
   });
 
   it('lets any client introspect: introspection counts toward neither limit', async () => {
-    const res = await graphql(engine.url, getIntrospectionQuery());
+    const res = await graphql(engine, getIntrospectionQuery());
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.__schema.subscriptionType).toMatchObject({ name: 'Subscription' });
   });
 
   it('holds subscriptions over WebSocket to both limits, and opens nothing for a refused one', async () => {
-    const client = wsClient(engine.url);
+    const client = wsClient(engine);
     try {
       await expect(subscribe(client, 'subscription { decisionMade { shadow { model { name } } } }').next()).rejects.toEqual([
         expect.objectContaining({ extensions: expect.objectContaining({ code: 'query-too-deep', depth: 4, limit: 3 }) }),
@@ -106,11 +106,11 @@ describe('GraphQL depth and complexity limits', () => {
       await expect(subscribe(client, dear, { f: { minScore: 0 } }).next()).rejects.toEqual([
         expect.objectContaining({ extensions: { code: 'query-too-complex', complexity: 42, limit: 40 } }),
       ]);
-      await metricReaches(engine.url, SUBSCRIBERS, 0);
+      await metricReaches(engine, SUBSCRIBERS, 0);
 
       // Within both, with a required variable: streams.
       const cheap = subscribe(client, 'subscription($f: DecisionMadeFilter!) { decisionMade(filter: $f) { decisionId labels { labelId } } }', { f: { minScore: 0 } });
-      await metricReaches(engine.url, SUBSCRIBERS, 1);
+      await metricReaches(engine, SUBSCRIBERS, 1);
       const d = await (await engine.post('/v1/decisions', decisionRequest())).json();
       expect((await cheap.next()).value?.data).toEqual({ decisionMade: { decisionId: d.decisionId, labels: [] } });
       await cheap.stop();
@@ -126,7 +126,7 @@ describe('GraphQL depth and complexity limits', () => {
     ajv.addSchema({ $id: 'verdict', components: doc.components }, 'verdict');
     const validate = ajv.getSchema('verdict#/components/schemas/GraphqlResponse')!;
     for (const query of ['{ models { name } }', '{ decisions { edges { node { decisionId } } } }', '{ nope }']) {
-      const { body } = await graphql(engine.url, query);
+      const { body } = await graphql(engine, query);
       expect(validate(body) ? [] : validate.errors).toEqual([]);
     }
     expect(ajv.getSchema('verdict#/components/schemas/GraphqlRequest')!({ query: '{ models { name } }', variables: null })).toBe(true);

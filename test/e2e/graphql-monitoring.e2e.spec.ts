@@ -32,7 +32,7 @@ describe.each(e2eTopologies())('GraphQL for analysts: alerts, reviews, performan
       made.push(await res.json());
     }
     await engine.caughtUp(Math.max(...made.map((d) => d.position)));
-    ws = wsClient(engine.url);
+    ws = wsClient(engine);
   }, 120_000);
   afterAll(async () => {
     await ws?.dispose();
@@ -45,7 +45,7 @@ describe.each(e2eTopologies())('GraphQL for analysts: alerts, reviews, performan
       ws,
       'subscription { alertRaised(filter: { type: PerformanceDegraded }) { alertId type model version summary data } }',
     );
-    await metricReaches(engine.url, ALERT_SUBSCRIBERS, 1);
+    await metricReaches(engine, ALERT_SUBSCRIBERS, 1);
 
     // Everything the model let through was fraud, everything it declined legitimate: recall is 0, far below its card.
     const reportedAt = new Date().toISOString();
@@ -64,14 +64,14 @@ describe.each(e2eTopologies())('GraphQL for analysts: alerts, reviews, performan
     const [event] = await engine.store.readStream(`monitoring-${made[0]?.model.name}`);
     expect(event?.id).toBe(alert?.alertId);
     await engine.caughtUp(Number(event?.position));
-    const listed = await graphql(engine.url, 'query($f: AlertFilter) { alerts(filter: $f, first: 10) { edges { cursor node { alertId type summary raisedAt } } pageInfo { hasNextPage endCursor } } }', { f: { model: made[0]?.model.name } });
+    const listed = await graphql(engine, 'query($f: AlertFilter) { alerts(filter: $f, first: 10) { edges { cursor node { alertId type summary raisedAt } } pageInfo { hasNextPage endCursor } } }', { f: { model: made[0]?.model.name } });
     expect(listed.body.errors).toBeUndefined();
     expect(listed.body.data.alerts.edges[0].node).toMatchObject({ alertId: alert?.alertId, type: PERFORMANCE_DEGRADED, summary: alert?.summary });
     const rest = await (await engine.get(`/v1/alerts?model=${made[0]?.model.name}`)).json();
     expect(listed.body.data.alerts.edges.map((e: { node: { alertId: string } }) => e.node.alertId)).toEqual(rest.items.map((a: { alertId: string }) => a.alertId));
-    const drift = await graphql(engine.url, '{ alerts(filter: { type: DriftDetected }) { edges { node { alertId } } } }');
+    const drift = await graphql(engine, '{ alerts(filter: { type: DriftDetected }) { edges { node { alertId } } } }');
     expect(drift.body.data.alerts.edges).toEqual([]);
-    const bad = await graphql(engine.url, '{ alerts(filter: { model: "no spaces allowed" }) { edges { cursor } } }');
+    const bad = await graphql(engine, '{ alerts(filter: { model: "no spaces allowed" }) { edges { cursor } } }');
     expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'invalid-query', errors: [{ path: '/filter/model' }] });
   });
 
@@ -79,7 +79,7 @@ describe.each(e2eTopologies())('GraphQL for analysts: alerts, reviews, performan
     const reviewed = made.filter((d) => d.outcome === 'review');
     expect(reviewed.length).toBeGreaterThan(0);
     const query = 'query($f: ReviewFilter) { reviews(filter: $f, first: 100) { edges { cursor node { status claim { reviewer expiresAt } decision { decisionId outcome score } } } pageInfo { hasNextPage } } }';
-    const open = await graphql(engine.url, query, { f: { status: 'open', order: 'age' } });
+    const open = await graphql(engine, query, { f: { status: 'open', order: 'age' } });
     expect(open.body.errors).toBeUndefined();
     const openIds = open.body.data.reviews.edges.map((e: { node: { decision: { decisionId: string } } }) => e.node.decision.decisionId);
     const restOpen = await (await engine.get('/v1/reviews?status=open&order=age&limit=100')).json();
@@ -90,11 +90,11 @@ describe.each(e2eTopologies())('GraphQL for analysts: alerts, reviews, performan
     const claim = await engine.post(`/v1/reviews/${target.decisionId}/claim`, {}, { 'x-verdict-actor': 'ana' });
     expect(claim.status).toBe(200);
     await engine.caughtUp(Number((await engine.store.readStream(`decision-${target.transactionId}`)).at(-1)?.position));
-    const claimed = await graphql(engine.url, query, { f: { status: 'claimed' } });
+    const claimed = await graphql(engine, query, { f: { status: 'claimed' } });
     expect(claimed.body.data.reviews.edges.map((e: { node: unknown }) => e.node)).toEqual([
       { status: 'claimed', claim: { reviewer: 'ana', expiresAt: expect.any(String) }, decision: { decisionId: target.decisionId, outcome: 'review', score: target.score } },
     ]);
-    const bad = await graphql(engine.url, query, { f: { modelVersion: '1.0.0' } });
+    const bad = await graphql(engine, query, { f: { modelVersion: '1.0.0' } });
     expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'invalid-query', errors: [{ path: '/filter/modelVersion' }] });
   });
 
@@ -102,7 +102,7 @@ describe.each(e2eTopologies())('GraphQL for analysts: alerts, reviews, performan
     const name = made[0]?.model.name as string;
     const version = made[0]?.model.version as string;
     const answer = await graphql(
-      engine.url,
+      engine,
       `query($name: ID!) { model(name: $name) { versions { version
          performance { asOf overall { decisions labelled { fraud legitimate } labelCoverage precision recall falsePositiveRate confusion { declinedFraud approvedFraud } }
                        card { recall source } againstCard { recall } byArm { arm figures { decisions } } }
@@ -120,7 +120,7 @@ describe.each(e2eTopologies())('GraphQL for analysts: alerts, reviews, performan
     const restDrift = await (await engine.get(`/v1/monitoring/drift?model=${name}&version=${version}&window=1h`)).json();
     expect(v.drift.windows.map((w: { decisions: number }) => w.decisions)).toEqual(restDrift.versions[0].windows.map((w: { decisions: number }) => w.decisions));
 
-    const inverted = await graphql(engine.url, `{ model(name: "${name}") { versions { performance(from: "2026-12-02T00:00:00Z", to: "2026-12-01T00:00:00Z") { asOf } } } }`);
+    const inverted = await graphql(engine, `{ model(name: "${name}") { versions { performance(from: "2026-12-02T00:00:00Z", to: "2026-12-01T00:00:00Z") { asOf } } } }`);
     expect(inverted.body.errors?.[0]?.extensions).toMatchObject({ code: 'invalid-query', errors: [{ path: '/to' }] });
   });
 });

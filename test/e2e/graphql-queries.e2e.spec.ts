@@ -65,7 +65,7 @@ describe.each(e2eTopologies())('GraphQL queries over HTTP ($name)', (topology) =
     const page = `query($card: String, $after: String) { decisions(filter: { cardId: $card }, first: 2, after: $after) {
       edges { cursor node { ${FIELDS} } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
     const rest1 = await (await engine.get(`/v1/decisions?cardId=${cardId}&limit=2`)).json();
-    const gql1 = await graphql(engine.url, page, { card: cardId });
+    const gql1 = await graphql(engine, page, { card: cardId });
     expect(gql1.status).toBe(200);
     const c1 = gql1.body.data.decisions;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -86,10 +86,10 @@ describe.each(e2eTopologies())('GraphQL queries over HTTP ($name)', (topology) =
     });
 
     const rest2 = await (await engine.get(`/v1/decisions?cardId=${cardId}&limit=2&cursor=${rest1.nextCursor}`)).json();
-    const c2 = (await graphql(engine.url, page, { card: cardId, after: c1.pageInfo.endCursor })).body.data.decisions;
+    const c2 = (await graphql(engine, page, { card: cardId, after: c1.pageInfo.endCursor })).body.data.decisions;
     expect(c2.edges.map((e: { node: { decisionId: string } }) => e.node.decisionId)).toEqual(rest2.items.map((i: { decisionId: string }) => i.decisionId));
     expect(c2.pageInfo.endCursor).toBe(rest2.nextCursor);
-    const c3 = (await graphql(engine.url, page, { card: cardId, after: c2.pageInfo.endCursor })).body.data.decisions;
+    const c3 = (await graphql(engine, page, { card: cardId, after: c2.pageInfo.endCursor })).body.data.decisions;
     expect(c3.edges.map((e: { node: { decisionId: string } }) => e.node.decisionId)).toEqual([decided[0].decisionId]);
     expect(c3.pageInfo.hasNextPage).toBe(false);
   });
@@ -97,7 +97,7 @@ describe.each(e2eTopologies())('GraphQL queries over HTTP ($name)', (topology) =
   it("reads a whole page's labels and events in one batch, and each stream once per operation", async () => {
     batches.length = 0;
     const res = await graphql(
-      engine.url,
+      engine,
       `{ decisions(filter: { cardId: "${cardId}" }, first: 10) { edges { node { transactionId labels { labelId label source reportedAt amount note recordedBy }
          policy { version reviewThreshold declineThreshold } reasons { feature value contribution } features { name value } timings { totalMs } shadow { score } } } } }`,
     );
@@ -123,7 +123,7 @@ describe.each(e2eTopologies())('GraphQL queries over HTTP ($name)', (topology) =
     const record = await (await engine.get(`/v1/decisions/${d.decisionId}`)).json();
     batches.length = 0;
     const res = await graphql(
-      engine.url,
+      engine,
       `query($id: ID!, $tx: ID!) {
         decision(id: $id) { ${FIELDS} occurredAt recordedAt policy { version reviewThreshold declineThreshold } features { name value } reasons { feature } timings { featuresMs inferenceMs totalMs } }
         transaction(id: $tx) { transactionId decision { decisionId labels { labelId } } labels { labelId label } }
@@ -157,7 +157,7 @@ describe.each(e2eTopologies())('GraphQL queries over HTTP ($name)', (topology) =
     const then = await (await engine.get(`/v1/deployment?at=${encodeURIComponent(before)}`)).json();
     const now = await (await engine.get('/v1/deployment')).json();
     const res = await graphql(
-      engine.url,
+      engine,
       `query($at: DateTime, $name: ID!) {
         models { name versions { name version sha256 servedSha256 registeredAt retiredAt decides deployedAs } }
         model(name: $name) { name versions { version deployedAs } }
@@ -192,7 +192,7 @@ describe.each(e2eTopologies())('GraphQL queries over HTTP ($name)', (topology) =
 
   it('refuses bad arguments with the problem code and the path of the argument, and reads nothing', async () => {
     batches.length = 0;
-    const ask = (args: string) => graphql(engine.url, `{ decisions(${args}) { edges { node { decisionId labels { labelId } } } } }`);
+    const ask = (args: string) => graphql(engine, `{ decisions(${args}) { edges { node { decisionId labels { labelId } } } } }`);
     const cases: [string, string][] = [
       ['filter: { modelVersion: "1.0.0" }', '/filter/modelVersion'],
       ['first: 501', '/first'],
@@ -210,14 +210,14 @@ describe.each(e2eTopologies())('GraphQL queries over HTTP ($name)', (topology) =
     const badDate = await ask('filter: { from: "last tuesday" }');
     expect(badDate.status).toBe(400);
     expect(badDate.body.errors![0].message).toContain('DateTime must be an ISO-8601 date-time');
-    const unknownField = await graphql(engine.url, '{ decisions { edges { node { nope } } } }');
+    const unknownField = await graphql(engine, '{ decisions { edges { node { nope } } } }');
     expect(unknownField.status).toBe(400);
     expect(unknownField.body.errors![0].message).toContain('Cannot query field "nope"');
     expect(batches).toEqual([]);
   });
 
   it('is introspectable, and the schema it serves is schema.graphql', async () => {
-    const res = await graphql(engine.url, getIntrospectionQuery());
+    const res = await graphql(engine, getIntrospectionQuery());
     expect(res.body.errors).toBeUndefined();
     const served = printSchema(lexicographicSortSchema(buildClientSchema(res.body.data as IntrospectionQuery)));
     const committed = readFileSync(SCHEMA_FILE, 'utf8').replace(/^(#.*\n)+\n/, '').trimEnd();

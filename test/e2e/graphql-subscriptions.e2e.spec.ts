@@ -37,14 +37,14 @@ describe.each(e2eTopologies())('GraphQL subscriptions over WebSocket ($name)', (
     // Thresholds that make RISKY a decline and the default request an approve, whatever earlier tests deployed.
     const policy = await engine.send('PUT', '/v1/deployment/policy', { target: 'champion', version: `live-${randomUUID().slice(0, 6)}`, reviewThreshold: 0.3, declineThreshold: 0.5, reason: 'graphql subscription test' });
     expect(policy.status).toBe(200);
-    const client = wsClient(engine.url);
+    const client = wsClient(engine);
     try {
       const query = `subscription($f: DecisionMadeFilter) { decisionMade(filter: $f) { ${FIELDS} labels { labelId } policy { version } } }`;
       const everything = subscribe(client, query);
       const byCard = subscribe(client, query, { f: { cardId: liveCard } });
       const declines = subscribe(client, 'subscription { decisionMade(filter: { outcome: decline }) { decisionId outcome } }');
       const risky = subscribe(client, query, { f: { minScore: 0.5, merchantId } });
-      await metricReaches(engine.url, SUBSCRIBERS, 4);
+      await metricReaches(engine, SUBSCRIBERS, 4);
 
       const a = await decide({ cardId: liveCard });
       const b = await decide({ ...RISKY, merchantId });
@@ -85,14 +85,14 @@ describe.each(e2eTopologies())('GraphQL subscriptions over WebSocket ($name)', (
       const e = await decide({ merchantId: `${merchantId}-other` });
       expect(((await everything.next()).value as { data: { decisionMade: { decisionId: string } } }).data.decisionMade.decisionId).toBe(e.decisionId);
       await Promise.all([everything.stop(), byCard.stop(), declines.stop(), risky.stop()]);
-      await metricReaches(engine.url, SUBSCRIBERS, 0);
+      await metricReaches(engine, SUBSCRIBERS, 0);
     } finally {
       await client.dispose();
     }
   });
 
   it('refuses an invalid subscription over WebSocket and opens nothing for it', async () => {
-    const client = wsClient(engine.url);
+    const client = wsClient(engine);
     try {
       await expect(subscribe(client, 'subscription { decisionMade { nope } }').next()).rejects.toEqual([
         expect.objectContaining({ message: expect.stringContaining('Cannot query field "nope"') }),
@@ -100,21 +100,21 @@ describe.each(e2eTopologies())('GraphQL subscriptions over WebSocket ($name)', (
       await expect(subscribe(client, 'subscription { decisionMade(filter: { minScore: 2 }) { decisionId } }').next()).rejects.toEqual([
         expect.objectContaining({ extensions: expect.objectContaining({ code: 'invalid-query' }) }),
       ]);
-      await metricReaches(engine.url, SUBSCRIBERS, 0);
+      await metricReaches(engine, SUBSCRIBERS, 0);
     } finally {
       await client.dispose();
     }
   });
 
   it('releases a closed client: its subscriptions end and the shared event store subscription closes', async () => {
-    const client = wsClient(engine.url);
+    const client = wsClient(engine);
     const sub = subscribe(client, 'subscription { decisionMade { decisionId } }');
     subscribe(client, 'subscription { decisionMade { outcome } }');
-    await metricReaches(engine.url, SUBSCRIBERS, 2);
+    await metricReaches(engine, SUBSCRIBERS, 2);
     const first = await decide();
     expect(((await sub.next()).value as { data: { decisionMade: { decisionId: string } } }).data.decisionMade.decisionId).toBe(first.decisionId);
     await client.dispose();
-    await metricReaches(engine.url, SUBSCRIBERS, 0);
+    await metricReaches(engine, SUBSCRIBERS, 0);
     if (engine.config.eventStore.kind === 'sqlite') {
       // The engine's own store: the feed's subscription was its only one.
       const store = engine.store as SqliteEventStore;
@@ -126,21 +126,21 @@ describe.each(e2eTopologies())('GraphQL subscriptions over WebSocket ($name)', (
 
   const breakable = !topology.name.startsWith('esdb');
   (breakable ? it : it.skip)("ends the subscribers' streams with an error when the store fails, and serves new subscribers once it is back", async () => {
-    const client = wsClient(engine.url);
+    const client = wsClient(engine);
     try {
       const sub = subscribe(client, 'subscription { decisionMade { decisionId } }');
-      await metricReaches(engine.url, SUBSCRIBERS, 1);
+      await metricReaches(engine, SUBSCRIBERS, 1);
       const { rename, restore } = await breakEventsTable(engine);
       try {
         await rename();
         // Reading the log fails on the feed's next read (a wake-up or its poll): the error reaches the client.
         await expect(sub.next()).rejects.toEqual([expect.objectContaining({ message: expect.stringContaining('The decisionMade stream stopped'), extensions: { code: 'event-store-unavailable' } })]);
-        await metricReaches(engine.url, SUBSCRIBERS, 0);
+        await metricReaches(engine, SUBSCRIBERS, 0);
       } finally {
         await restore();
       }
       const again = subscribe(client, 'subscription { decisionMade { decisionId } }');
-      await metricReaches(engine.url, SUBSCRIBERS, 1);
+      await metricReaches(engine, SUBSCRIBERS, 1);
       const d = await decide();
       expect(((await again.next()).value as { data: { decisionMade: { decisionId: string } } }).data.decisionMade.decisionId).toBe(d.decisionId);
       await again.stop();
@@ -150,10 +150,10 @@ describe.each(e2eTopologies())('GraphQL subscriptions over WebSocket ($name)', (
   });
 
   it('completes every subscription when the engine shuts down', async () => {
-    const client = wsClient(engine.url);
+    const client = wsClient(engine);
     try {
       const sub = subscribe(client, 'subscription { decisionMade { decisionId } }');
-      await metricReaches(engine.url, SUBSCRIBERS, 1);
+      await metricReaches(engine, SUBSCRIBERS, 1);
       stopped = true;
       await engine.stop();
       expect(await sub.next()).toEqual({ done: true, value: undefined });

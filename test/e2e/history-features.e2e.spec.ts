@@ -209,7 +209,8 @@ const pg = postgresAvailable('history features with two engine instances');
   const env = { ...postgresEnv(schemas), VERDICT_WARMUP_DECISIONS: '0' };
   let a: RunningEngine;
   let b: EngineProcess;
-  const postB = (body: unknown) => fetch(`${b.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  // b shares a's store, so a's admin key (b's data dir has none: the store had keys when b started).
+  const postB = (body: unknown) => fetch(`${b.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${a.adminKey}` }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
     a = await startEngine(env);
@@ -217,7 +218,7 @@ const pg = postgresAvailable('history features with two engine instances');
     await deployHistoryModel(a);
     // b follows the deployment stream: wait until it decides with the history model too.
     for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
-      const state = (await (await fetch(`${b.url}/v1/deployment`)).json()) as { champion: { name: string } };
+      const state = (await (await fetch(`${b.url}/v1/deployment`, { headers: { authorization: `Bearer ${a.adminKey}` } })).json()) as { champion: { name: string } };
       if (state.champion.name === 'history-demo') break;
     }
   });

@@ -12,7 +12,7 @@ describe('protocol hygiene over real HTTP', () => {
   afterAll(() => engine?.stop());
 
   const post = (body: Uint8Array | string, headers: Record<string, string>) =>
-    fetch(`${engine.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    fetch(`${engine.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${engine.adminKey}`, ...headers }, body });
 
   /** Sends raw bytes and reads the whole answer until the server closes. */
   const raw = (bytes: string): Promise<string> =>
@@ -67,7 +67,7 @@ describe('protocol hygiene over real HTTP', () => {
     const { hostname, port } = new URL(engine.url);
     const body = JSON.stringify({ ...decisionRequest(), pad: 'x'.repeat(8 * 1024 * 1024) });
     const answer = await new Promise<{ status?: number; type?: string; error?: string }>((resolve) => {
-      const req = httpRequest({ host: hostname, port: Number(port), path: '/v1/decisions', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const req = httpRequest({ host: hostname, port: Number(port), path: '/v1/decisions', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${engine.adminKey}` } }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (text += c));

@@ -27,7 +27,9 @@ const pg = postgresAvailable('second engine instance');
     await dropSchemas(...Object.values(schemas));
   });
 
-  const stateOf = async (url: string): Promise<{ revision: number; champion: { version: string } }> => (await fetch(`${url}/v1/deployment`)).json() as Promise<{ revision: number; champion: { version: string } }>;
+  // b shares a's store: the keys a's start created are b's too.
+  const bAuth = () => ({ authorization: `Bearer ${a.adminKey}` });
+  const stateOf = async (url: string): Promise<{ revision: number; champion: { version: string } }> => (await fetch(`${url}/v1/deployment`, { headers: bAuth() })).json() as Promise<{ revision: number; champion: { version: string } }>;
 
   it('applies a change made on the other instance within 1 s, and decides with it', async () => {
     const bootstrapped = await stateOf(b.url);
@@ -45,14 +47,14 @@ const pg = postgresAvailable('second engine instance');
       const elapsed = Date.now() - started;
       expect(seen).toMatchObject({ revision: changed.revision, champion: { version } });
       expect(elapsed).toBeLessThan(1000);
-      const res = await fetch(`${b.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(decisionRequest()) });
+      const res = await fetch(`${b.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', ...bAuth() }, body: JSON.stringify(decisionRequest()) });
       expect(res.status).toBe(201);
       expect(await res.json()).toMatchObject({ model: { version }, deployment: { revision: changed.revision } });
     }
   });
 
   it('serves the registry written by the other instance (artifacts in PostgreSQL)', async () => {
-    const res = await fetch(`${b.url}/v1/models/fraud-demo/versions/2/artifact`);
+    const res = await fetch(`${b.url}/v1/models/fraud-demo/versions/2/artifact`, { headers: bAuth() });
     expect(res.status).toBe(200);
     expect(Buffer.compare(Buffer.from(await res.arrayBuffer()), demoModelBytes())).toBe(0);
   });

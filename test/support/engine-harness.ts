@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type VerdictConfig } from '@verdict/config';
@@ -35,6 +35,8 @@ export interface RunningEngine {
   stop(): Promise<void>;
 }
 
+const adminKeysByStore = new Map<string, string>();
+
 /**
  * Starts the real engine on a real listening port (0 = any free one), on its own temp data dir. `overrides` replace
  * the engine's providers of the same token (e.g. an in-memory seal index).
@@ -50,8 +52,11 @@ export async function startEngine(env: Record<string, string> = {}, overrides: r
   const url = `http://127.0.0.1:${address.port}`;
   const store = app.get<EventStore>(EVENT_STORE);
   const projections = app.get(InlineProjections);
-  // Another instance on the same store may have created the first key: then the test passes VERDICT_TEST_ADMIN_KEY.
-  const adminKey = env.VERDICT_TEST_ADMIN_KEY ?? readFileSync(config.security.adminKeyPath, 'utf8').trim();
+  // The first instance on a store writes the admin key to its data dir; a second one on the same store uses that key.
+  const storeId = `${config.eventStore.url}#${config.eventStore.schema}`;
+  const adminKey = existsSync(config.security.adminKeyPath) ? readFileSync(config.security.adminKeyPath, 'utf8').trim() : adminKeysByStore.get(storeId);
+  if (!adminKey) throw new Error(`no admin key: neither ${config.security.adminKeyPath} nor an earlier instance on ${storeId}`);
+  adminKeysByStore.set(storeId, adminKey);
   const auth = { authorization: `Bearer ${adminKey}` };
   const send = (method: string, p: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(url + p, { method, headers: { ...auth, 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });

@@ -13,19 +13,30 @@ export interface GraphqlAnswer {
   readonly body: { data?: any; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
 }
 
+/** An engine and the key to call it with (a RunningEngine is one: its admin key). */
+export interface GraphqlTarget {
+  readonly url: string;
+  readonly adminKey: string;
+}
+
 /** POST /graphql over real HTTP. */
-export async function graphql(url: string, query: string, variables?: Record<string, unknown>, operationName?: string): Promise<GraphqlAnswer> {
-  const res = await fetch(`${url}/graphql`, {
+export async function graphql(target: GraphqlTarget, query: string, variables?: Record<string, unknown>, operationName?: string): Promise<GraphqlAnswer> {
+  const res = await fetch(`${target.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${target.adminKey}` },
     body: JSON.stringify({ query, variables, operationName }),
   });
   return { status: res.status, body: (await res.json()) as GraphqlAnswer['body'] };
 }
 
 /** A real graphql-ws client (the graphql-transport-ws protocol) on /graphql, with Node's own WebSocket. */
-export function wsClient(url: string): Client {
-  return createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+export function wsClient(target: GraphqlTarget): Client {
+  return createClient({
+    url: `${target.url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${target.adminKey}` },
+  });
 }
 
 /** One subscription: its results, one at a time, in order; next() rejects with what the server ended it with. */
@@ -76,11 +87,11 @@ export function subscribe<T = Record<string, unknown>>(client: Client, query: st
 }
 
 /** Polls GET /metrics until `name` reads `value` (bounded): how a test knows the server has done something. */
-export async function metricReaches(url: string, name: string, value: number, within = 15_000): Promise<void> {
+export async function metricReaches(target: GraphqlTarget, name: string, value: number, within = 15_000): Promise<void> {
   const until = Date.now() + within;
   let last = '';
   while (Date.now() < until) {
-    const text = await (await fetch(`${url}/metrics`)).text();
+    const text = await (await fetch(`${target.url}/metrics`, { headers: { authorization: `Bearer ${target.adminKey}` } })).text();
     const line = text.split('\n').find((l) => l.startsWith(`${name} `));
     last = line ?? '(absent)';
     if (line && Number(line.slice(name.length + 1)) === value) return;
