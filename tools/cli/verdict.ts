@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { processIo, type CliIo } from '../simulate/cli-io';
 import { ApiClient, ApiError } from './api-client';
 import { auditCommands } from './audit-commands';
+import { backupCommands } from './backup-commands';
 import { deployCommands } from './deploy-commands';
 import { exportCommand } from './export-commands';
 import { labelsCommands } from './labels-commands';
@@ -31,6 +32,7 @@ export async function runVerdictCli(argv: readonly string[], io: CliIo): Promise
   replayCommand(program, io, client, () => opts().json, (code) => (findings = code));
   auditCommands(program, io, client, () => opts().json, (code) => (findings = code));
   labelsCommands(program, io, client, () => opts().json, (code) => (findings = code));
+  backupCommands(program, io, () => opts().json);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return findings;
