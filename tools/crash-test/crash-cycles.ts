@@ -12,6 +12,8 @@ export interface CrashCycleOptions {
   /** Earlier acknowledgements checked again after each restart, at random. */
   readonly sampleAfterRestart?: number;
   readonly seed?: number;
+  /** No cycle starts after this instant (epoch ms): the run ends with the cycles done so far, verified the same way. */
+  readonly deadline?: number;
   readonly onCycle?: (report: CycleReport) => void;
 }
 
@@ -100,7 +102,9 @@ export async function runCrashCycles(options: CrashCycleOptions): Promise<CrashT
     if (atRisk.length > 0) await retry(engine, atRisk[0]);
   };
 
-  for (let cycle = 1; cycle <= options.cycles; cycle++) {
+  let cycle = 0;
+  while (cycle < options.cycles && Date.now() < (options.deadline ?? Infinity)) {
+    cycle++;
     const engine = await options.start();
     const lostBefore = problems.length;
     await checkRestart(engine);
@@ -140,7 +144,7 @@ export async function runCrashCycles(options: CrashCycleOptions): Promise<CrashT
     const exit = await engine.stop();
     if (exit.code !== 0) lose(`the last engine exited ${exit.code ?? exit.signal} on SIGTERM`);
   }
-  return { cycles: options.cycles, acknowledged: acks.length, inDoubt: inDoubtTotal, inDoubtRecorded, lost: problems.length, readModelRows: rows, problems };
+  return { cycles: cycle, acknowledged: acks.length, inDoubt: inDoubtTotal, inDoubtRecorded, lost: problems.length, readModelRows: rows, problems };
 }
 
 /** Waits for the projections to catch up, then pages the decision list: every acknowledgement once, nothing else. */

@@ -22,6 +22,7 @@ interface Flags {
   concurrency: number;
   maxAcks: number;
   seed: number;
+  minutes?: number;
   dataDir?: string;
   out?: string;
   engine: string;
@@ -31,7 +32,7 @@ function report(summary: CrashTestSummary, flags: Flags, seconds: number): strin
   const lines = [
     `# kill -9 crash test`,
     '',
-    `${summary.cycles} cycles of SIGKILL under load (${flags.concurrency} clients, killed after 1–${flags.maxAcks} acknowledgements, seed ${flags.seed}), ${seconds.toFixed(0)} s.`,
+    `${summary.cycles} cycles (of ${flags.cycles} asked${flags.minutes ? `, within ${flags.minutes} min` : ''}) of SIGKILL under load (${flags.concurrency} clients, killed after 1–${flags.maxAcks} acknowledgements, seed ${flags.seed}), ${seconds.toFixed(0)} s.`,
     '',
     '| cycles | acknowledged | in doubt at a kill (recorded / not) | read-model rows | lost |',
     '| ---: | ---: | ---: | ---: | ---: |',
@@ -53,6 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--concurrency <n>', 'clients posting decisions', count('--concurrency', 1024), 32)
     .option('--max-acks <n>', 'each cycle is killed after a random 1..n acknowledgements', count('--max-acks', 100_000), 200)
     .option('--seed <n>', 'seed of the kill points', count('--seed', 2 ** 31), 1)
+    .option('--minutes <n>', 'start no cycle after this many minutes (the run then ends verified, with fewer cycles)', count('--minutes', 10_000))
     .option('--data-dir <dir>', 'an empty or new directory (default: a temporary one, removed after a clean run)')
     .option('--out <file>', 'also write the summary as <file>.json and <file>.md')
     .option('--engine <main.js>', 'the compiled engine', BUILT_ENGINE)
@@ -73,6 +75,7 @@ async function main(argv: readonly string[]): Promise<number> {
     concurrency: flags.concurrency,
     maxAcksPerCycle: flags.maxAcks,
     seed: flags.seed,
+    deadline: flags.minutes === undefined ? undefined : started + flags.minutes * 60_000,
     start: () => launchEngine({ main: path.resolve(flags.engine), dataDir }),
     onCycle: (c) => {
       acks += c.acknowledged;
