@@ -41,6 +41,7 @@ import { InferenceService } from './inference/inference-service';
 import { OipController } from './inference/oip.controller';
 import { RawSessions } from './inference/raw-sessions';
 import { Readiness } from './health/readiness';
+import { Liveness } from './health/liveness';
 import { OpenApiController } from './http/openapi.controller';
 import { ProblemTypesController } from './http/problem-types.controller';
 import { ResourceLifecycle } from './infrastructure/resource-lifecycle';
@@ -61,6 +62,7 @@ import {
 } from './infrastructure/tokens';
 import { DecisionMetrics } from './metrics/decision-metrics';
 import { LogPositionMetrics } from './metrics/log-position.metrics';
+import { ComponentMetrics } from './metrics/component.metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { DriftMetrics } from './metrics/drift.metrics';
 import { DriftController } from './monitoring/drift.controller';
@@ -173,6 +175,7 @@ export class EngineModule {
       HttpDrain,
       DecisionMetrics,
       LogPositionMetrics,
+      ComponentMetrics,
       DecisionScorer,
       DecisionRecorder,
       MakeDecisionHandler,
@@ -181,6 +184,7 @@ export class EngineModule {
       GetTransactionDecisionHandler,
       ListDecisionsHandler,
       Readiness,
+      Liveness,
       { provide: RecentDecisions, useValue: new RecentDecisions() },
       DecisionLocator,
       DeploymentAt,

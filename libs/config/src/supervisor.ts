@@ -40,6 +40,11 @@ export interface SupervisorOptions<T> {
   readonly launch: () => Promise<T>;
   /** Ends a life (on stop, or a life that came up after stop was asked). */
   readonly close: (instance: T) => Promise<void>;
+  /**
+   * Ends what is left of a dead life before the next one starts (a thread whose work failed but which still runs and
+   * holds its connections). Its failure is ignored: the life is already counted as dead.
+   */
+  readonly retire?: (dead: T) => Promise<void>;
   readonly policy?: Partial<RestartPolicy>;
   /** Told of each death, restart and giving up (for logs). */
   readonly report?: (event: 'died' | 'restarted' | 'gave-up', status: SupervisedStatus, error?: Error) => void;
@@ -60,6 +65,7 @@ export class Supervisor<T> {
   private startedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private launching: Promise<void> | undefined;
+  private retiring: Promise<void> | undefined;
 
   constructor(
     readonly component: string,
@@ -96,6 +102,7 @@ export class Supervisor<T> {
     this.instance = undefined;
     // A life that lasted counts as healthy: its death starts a fresh count.
     if (Date.now() - this.startedAt >= this.policy.stableAfterMs) this.attempts = 0;
+    this.retiring = this.options.retire?.(instance).catch(() => undefined);
     this.options.report?.('died', this.status(), error);
     this.retry(error);
   }
@@ -104,6 +111,7 @@ export class Supervisor<T> {
   async stop(): Promise<void> {
     this.state = 'stopped';
     clearTimeout(this.timer);
+    await this.retiring;
     await this.launching;
     const instance = this.instance;
     this.instance = undefined;
@@ -127,6 +135,8 @@ export class Supervisor<T> {
   private async relaunch(): Promise<void> {
     let instance: T;
     try {
+      await this.retiring;
+      if (this.state !== 'restarting') return;
       instance = await this.options.launch();
     } catch (e) {
       if (this.state === 'restarting') this.retry(e instanceof Error ? e : new Error(String(e)));

@@ -1,57 +1,91 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { workerScript } from '@verdict/config';
+import { Supervisor, workerScript, type SupervisedStatus } from '@verdict/config';
+import { logSupervision, type SupervisedSource } from '../health/supervised-source';
 import type { FromSealerWorker, SealerWorkerData, ToSealerWorker } from './sealer-thread.protocol';
+
+/** Component name of the sealer thread in liveness and metrics. */
+export const SEALER_COMPONENT = 'audit-sealer';
+
+/** One life of the sealer thread. */
+interface SealerLife {
+  readonly worker: Worker;
+  /** Settles once the thread has stopped, failed or exited. */
+  readonly ended: Promise<void>;
+  stopping: boolean;
+}
 
 /**
  * Runs the sealer (sealer.worker.ts) on its own thread. start() resolves once it has resumed from the last seal, and
  * rejects if it cannot (the engine then does not start); stop() waits for the seal in progress and its store to close.
- * Its logs come through the main thread's logger.
+ * Its logs come through the main thread's logger. The sealer's own loop retries store failures forever, so the thread
+ * ends only by crashing: it is then started again under supervision and resumes from the last seal in the stream.
  */
-export class SealerThread {
-  private worker: Worker | null = null;
-  private stopped: Promise<void> | null = null;
+export class SealerThread implements SupervisedSource {
+  private supervisor: Supervisor<SealerLife> | null = null;
 
   constructor(
     private readonly data: SealerWorkerData,
     private readonly log: Logger,
   ) {}
 
-  start(): Promise<void> {
-    const script = workerScript(join(__dirname, `sealer.worker${extname(__filename)}`));
-    const worker = new Worker(script.file, { workerData: this.data, execArgv: script.execArgv });
-    this.worker = worker;
-    return new Promise<void>((resolve, reject) => {
-      let stop: () => void = () => undefined;
-      this.stopped = new Promise<void>((r) => (stop = r));
-      worker.on('message', (m: FromSealerWorker) => {
-        if (m.type === 'log') this.log[m.level](m.obj, m.msg);
-        else if (m.type === 'started') resolve();
-        else if (m.type === 'failed') {
-          this.log.error({ err: m.message }, 'audit sealer thread failed');
-          reject(new Error(`audit sealer: ${m.message}`));
-          stop();
-        } else if (m.type === 'stopped') stop();
-      });
-      worker.on('error', (e) => {
-        this.log.error({ err: e }, 'audit sealer thread crashed');
-        reject(e);
-        stop();
-      });
-      worker.on('exit', () => {
-        reject(new Error('audit sealer thread exited before it started'));
-        stop();
-      });
+  async start(): Promise<void> {
+    const supervisor: Supervisor<SealerLife> = new Supervisor(SEALER_COMPONENT, {
+      launch: () => this.launch((life, error) => supervisor.crashed(life, error)),
+      close: (life) => this.end(life),
+      retire: (life) => this.end(life),
+      report: (event, status, error) => logSupervision(this.log, event, status, error),
     });
+    this.supervisor = supervisor;
+    await supervisor.start();
   }
 
   async stop(): Promise<void> {
-    const worker = this.worker;
-    if (worker === null) return;
-    this.worker = null;
-    worker.postMessage({ type: 'stop' } satisfies ToSealerWorker);
-    await this.stopped;
-    await worker.terminate();
+    const supervisor = this.supervisor;
+    this.supervisor = null;
+    await supervisor?.stop();
+  }
+
+  supervised(): readonly SupervisedStatus[] {
+    return this.supervisor ? [this.supervisor.status()] : [];
+  }
+
+  private launch(onDeath: (life: SealerLife, error: Error) => void): Promise<SealerLife> {
+    const script = workerScript(join(__dirname, `sealer.worker${extname(__filename)}`));
+    const worker = new Worker(script.file, { workerData: this.data, execArgv: script.execArgv });
+    return new Promise<SealerLife>((resolve, reject) => {
+      let started = false;
+      let end: () => void = () => undefined;
+      const life: SealerLife = { worker, ended: new Promise<void>((r) => (end = r)), stopping: false };
+      const died = (error: Error): void => {
+        end();
+        if (!started) reject(error);
+        else if (!life.stopping) onDeath(life, error);
+      };
+      worker.on('message', (m: FromSealerWorker) => {
+        if (m.type === 'log') this.log[m.level](m.obj, m.msg);
+        else if (m.type === 'started') {
+          started = true;
+          resolve(life);
+        } else if (m.type === 'failed') {
+          this.log.error({ err: m.message }, 'audit sealer thread failed');
+          died(new Error(`audit sealer: ${m.message}`));
+        } else if (m.type === 'stopped') end();
+      });
+      worker.on('error', (e) => {
+        this.log.error({ err: e }, 'audit sealer thread crashed');
+        died(e);
+      });
+      worker.on('exit', (code) => died(new Error(`audit sealer thread exited (code ${code})`)));
+    });
+  }
+
+  /** Asks the thread to stop (the seal in progress finishes, its store closes), then ends it. */
+  private async end(life: SealerLife): Promise<void> {
+    life.stopping = true;
+    life.worker.postMessage({ type: 'stop' } satisfies ToSealerWorker);
+    await life.ended;
+    await life.worker.terminate();
   }
 }

@@ -1,11 +1,16 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { VerdictConfig } from '@verdict/config';
+import type { Logger } from 'pino';
+import { Supervisor, type SupervisedStatus, type VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
-import { EVENT_STORE, VERDICT_CONFIG } from '../infrastructure/tokens';
+import { EVENT_STORE, LOGGER, VERDICT_CONFIG } from '../infrastructure/tokens';
+import { logSupervision, type SupervisedSource } from '../health/supervised-source';
 import type { ComponentStatus } from '../health/readiness';
 import { HistoryThread, type HistoryValues } from './history-thread';
 import type { HistoryAsk } from './history-thread.protocol';
 import { HistoryUnavailableError } from './history-unavailable.error';
+
+/** Component name of the history thread in liveness and metrics. */
+export const HISTORY_COMPONENT = 'history';
 
 /** Least time between two reports of the history thread's position (bounds the main thread's share). */
 const REPORT_INTERVAL_MS = 50;
@@ -16,13 +21,16 @@ const REPORT_INTERVAL_MS = 50;
  * log as it stood at start.
  */
 @Injectable()
-export class HistoryFeed implements OnModuleInit {
+export class HistoryFeed implements OnModuleInit, SupervisedSource {
+  private supervisor?: Supervisor<HistoryThread>;
+  /** The latest life, dead or alive (its figures are reported while the next one starts). */
   private thread?: HistoryThread;
   private stopRelay?: () => void;
 
   constructor(
     @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -30,10 +38,23 @@ export class HistoryFeed implements OnModuleInit {
     if (eventStore.kind === 'sqlite' && eventStore.url === ':memory:') {
       throw new Error('the history thread opens the event store on its own thread: an in-memory SQLite database is not shared');
     }
-    this.thread = await HistoryThread.start({ eventStore, maxEntities: this.config.history.maxEntities, reportIntervalMs: REPORT_INTERVAL_MS });
+    const data = { eventStore, maxEntities: this.config.history.maxEntities, reportIntervalMs: REPORT_INTERVAL_MS };
+    // A dead history thread is started again: it rebuilds the state from the log (readiness waits for that), and
+    // meanwhile a decision that needs history is refused (history-unavailable), never scored without it.
+    const supervisor: Supervisor<HistoryThread> = new Supervisor(HISTORY_COMPONENT, {
+      launch: async () => (this.thread = await HistoryThread.start(data, undefined, (t, e) => supervisor.crashed(t, e))),
+      close: (thread) => thread.stop(),
+      retire: (dead) => dead.stop(),
+      report: (event, status, error) => logSupervision(this.log, event, status, error),
+    });
+    this.supervisor = supervisor;
+    await supervisor.start();
     // The thread reads through its own store instance: tell it of this instance's commits (once per group commit).
-    const thread = this.thread;
-    this.stopRelay = this.store.onAppended(() => thread.hint());
+    this.stopRelay = this.store.onAppended(() => supervisor.current?.hint());
+  }
+
+  supervised(): readonly SupervisedStatus[] {
+    return this.supervisor ? [this.supervisor.status()] : [];
   }
 
   /** The state's bound on entities per kind: recorded with each decision that read history features. */
@@ -43,8 +64,9 @@ export class HistoryFeed implements OnModuleInit {
 
   /** History features for the asks, all from one log prefix (`asOf`). */
   values(asks: readonly HistoryAsk[]): Promise<HistoryValues> {
-    if (!this.thread) return Promise.reject(new HistoryUnavailableError('the history thread has not started'));
-    return this.thread.values(asks);
+    const thread = this.supervisor?.current;
+    if (!thread) return Promise.reject(new HistoryUnavailableError(`the history thread is ${this.supervisor?.status().state ?? 'not started'}`));
+    return thread.values(asks);
   }
 
   status(): ComponentStatus {
@@ -59,6 +81,6 @@ export class HistoryFeed implements OnModuleInit {
   async stop(): Promise<void> {
     this.stopRelay?.();
     this.stopRelay = undefined;
-    await this.thread?.stop();
+    await this.supervisor?.stop();
   }
 }

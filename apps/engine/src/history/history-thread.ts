@@ -33,7 +33,10 @@ export class HistoryThread {
   private stopped: (() => void) | undefined;
   private readonly exited: Promise<void>;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly onFailure: ((thread: HistoryThread, error: Error) => void) | undefined,
+  ) {
     this.exited = new Promise<void>((done) => worker.once('exit', () => done()));
     worker.on('message', (m: FromHistoryThread) => this.onMessage(m));
     worker.on('error', (e) => this.fail(new HistoryUnavailableError(`history thread crashed: ${e.message}`, { cause: e })));
@@ -42,9 +45,16 @@ export class HistoryThread {
     });
   }
 
-  /** Starts the thread; resolves once it is subscribed (it then catches up on its own: see `caughtUp`). */
-  static async start(data: HistoryThreadData, script = defaultHistoryScript()): Promise<HistoryThread> {
-    const thread = new HistoryThread(new Worker(script.file, { workerData: data, execArgv: script.execArgv }));
+  /**
+   * Starts the thread; resolves once it is subscribed (it then catches up on its own: see `caughtUp`). `onFailure` is
+   * told once if it later fails or dies (its supervisor starts the next life: history-feed.ts).
+   */
+  static async start(
+    data: HistoryThreadData,
+    script = defaultHistoryScript(),
+    onFailure?: (thread: HistoryThread, error: Error) => void,
+  ): Promise<HistoryThread> {
+    const thread = new HistoryThread(new Worker(script.file, { workerData: data, execArgv: script.execArgv }), onFailure);
     try {
       await new Promise<void>((resolve, reject) => (thread.startup = { resolve, reject }));
     } catch (e) {
@@ -116,6 +126,7 @@ export class HistoryThread {
       case 'started':
         this.headAtStart = m.head;
         this.startup?.resolve();
+        this.startup = undefined;
         return;
       case 'applied':
         this.throughValue = m.through;
@@ -152,8 +163,9 @@ export class HistoryThread {
   private fail(error: Error): void {
     if (this.failed) return;
     this.failed = error;
-    this.startup?.reject(error);
     this.rejectPending(error);
+    if (this.startup) this.startup.reject(error);
+    else if (!this.closing) this.onFailure?.(this, error);
   }
 
   private rejectPending(error: Error): void {

@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { VerdictConfig } from '@verdict/config';
+import { Supervisor, type SupervisedStatus, type VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
 import { ReadModelConfigError, ReadModelProjections, readModelParts } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE, VERDICT_CONFIG } from '../infrastructure/tokens';
+import { logSupervision, type SupervisedSource } from '../health/supervised-source';
 import { ProjectionWorkerClient } from './projection-worker-client';
 import type { ProjectionStatus, ProjectionStatusSource } from './projection-status';
 
@@ -17,13 +18,18 @@ const CHECKPOINT_REPORT_INTERVAL_MS = 10;
  */
 const MIN_BATCH_INTERVAL_MS = 100;
 
+/** Component name of the inline projection thread in liveness and metrics. */
+export const PROJECTIONS_COMPONENT = 'projections';
+
 /**
  * The embedded default runs the projections in the engine process (VERDICT_PROJECTIONS=inline), on their own worker
  * thread (projection.worker.ts) so the main event loop only serves HTTP; in production apps/projector runs them and
  * this stays idle (VERDICT_PROJECTIONS=off). The main thread never writes the read model: its DataSource only reads.
  */
 @Injectable()
-export class InlineProjections implements OnApplicationBootstrap, ProjectionStatusSource {
+export class InlineProjections implements OnApplicationBootstrap, ProjectionStatusSource, SupervisedSource {
+  private supervisor?: Supervisor<ProjectionWorkerClient>;
+  /** The latest life, dead or alive: its checkpoint is where the read model stands while the next one starts. */
   private client?: ProjectionWorkerClient;
   private eventTypes: readonly string[] = [];
   private stopRelay?: () => void;
@@ -46,30 +52,42 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
     }
     // The same parts the thread runs (projection.worker.ts), for the types their lag counts.
     this.eventTypes = new ReadModelProjections(readModelParts({ driftWindowSeconds: this.config.drift.windowSeconds })).canHandle;
-    this.client = await ProjectionWorkerClient.start(
-      { eventStore, readModels, batchSize: this.config.projections.batchSize, minBatchIntervalMs: MIN_BATCH_INTERVAL_MS, reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS, driftWindowSeconds: this.config.drift.windowSeconds },
-      this.log,
-    );
+    const data = { eventStore, readModels, batchSize: this.config.projections.batchSize, minBatchIntervalMs: MIN_BATCH_INTERVAL_MS, reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS, driftWindowSeconds: this.config.drift.windowSeconds };
+    // A failed projection (a read-model error, a dead thread) is restarted: the new thread resumes from the checkpoint
+    // committed with the rows, so every event reaches the read model exactly once.
+    const supervisor: Supervisor<ProjectionWorkerClient> = new Supervisor(PROJECTIONS_COMPONENT, {
+      launch: async () => (this.client = await ProjectionWorkerClient.start(data, this.log, undefined, (c, e) => supervisor.crashed(c, e))),
+      close: (client) => client.stop(),
+      retire: (dead) => dead.stop(),
+      report: (event, status, error) => logSupervision(this.log, event, status, error),
+    });
+    this.supervisor = supervisor;
+    await supervisor.start();
     // The thread reads through its own store instance, which learns of this instance's commits only by polling
     // unless told: relay them (once per group commit, not per decision).
-    const client = this.client;
-    this.stopRelay = this.store.onAppended(() => client.hint());
+    this.stopRelay = this.store.onAppended(() => supervisor.current?.hint());
   }
 
   async stop(): Promise<void> {
     this.stopRelay?.();
     this.stopRelay = undefined;
-    await this.client?.stop();
+    await this.supervisor?.stop();
+  }
+
+  supervised(): readonly SupervisedStatus[] {
+    return this.supervisor ? [this.supervisor.status()] : [];
   }
 
   /** Resolves once the read model has applied everything up to `position` (read-your-writes for tests and tools). */
   waitForPosition(position: bigint, timeoutMs: number): Promise<void> {
     if (!this.client) return Promise.reject(new Error('projections are not running in this process'));
-    return this.client.waitForPosition(position, timeoutMs);
+    // While the next life starts, the dead one answers: it is caught up that far, or it fails the wait.
+    return (this.supervisor?.current ?? this.client).waitForPosition(position, timeoutMs);
   }
 
   projectionStatus(): ProjectionStatus {
-    if (!this.client) return { mode: 'off', checkpoint: 0n, eventTypes: [] };
-    return { mode: 'inline', checkpoint: this.client.checkpoint, eventTypes: this.eventTypes, lastError: this.client.failure?.message };
+    if (!this.client || !this.supervisor) return { mode: 'off', checkpoint: 0n, eventTypes: [] };
+    const { lastError } = this.supervisor.status();
+    return { mode: 'inline', checkpoint: this.client.checkpoint, eventTypes: this.eventTypes, ...(lastError ? { lastError } : {}) };
   }
 }

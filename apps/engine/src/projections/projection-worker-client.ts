@@ -43,6 +43,7 @@ export class ProjectionWorkerClient {
   private constructor(
     private readonly worker: Worker,
     private readonly log: Logger,
+    private readonly onFailure: ((client: ProjectionWorkerClient, error: Error) => void) | undefined,
   ) {
     this.exited = new Promise<number>((done) => worker.once('exit', done));
     worker.on('message', (m: FromProjectionWorker) => this.onMessage(m));
@@ -52,9 +53,17 @@ export class ProjectionWorkerClient {
     });
   }
 
-  /** Starts the thread and resolves once its projection is subscribed from the stored checkpoint. */
-  static async start(data: ProjectionWorkerData, log: Logger, script = defaultProjectionWorkerScript()): Promise<ProjectionWorkerClient> {
-    const client = new ProjectionWorkerClient(new Worker(script.file, { workerData: data, execArgv: script.execArgv }), log);
+  /**
+   * Starts the thread and resolves once its projection is subscribed from the stored checkpoint. `onFailure` is told
+   * once if the projection later fails or the thread dies (its supervisor starts the next life: inline-projections.ts).
+   */
+  static async start(
+    data: ProjectionWorkerData,
+    log: Logger,
+    script = defaultProjectionWorkerScript(),
+    onFailure?: (client: ProjectionWorkerClient, error: Error) => void,
+  ): Promise<ProjectionWorkerClient> {
+    const client = new ProjectionWorkerClient(new Worker(script.file, { workerData: data, execArgv: script.execArgv }), log, onFailure);
     try {
       await new Promise<void>((resolveStart, rejectStart) => (client.startup = { resolve: resolveStart, reject: rejectStart }));
     } catch (e) {
@@ -195,8 +204,10 @@ export class ProjectionWorkerClient {
   }
 
   private fail(error: Error): void {
+    const first = this.failed === undefined;
     this.failed ??= error;
     this.rejectWaiters(new ProjectionFailedError(this.projection, this.failed));
+    if (first && !this.closing) this.onFailure?.(this, this.failed);
   }
 
   private rejectWaiters(error: Error): void {
