@@ -10,6 +10,7 @@ import type { VerdictConfig } from '@verdict/config';
 import { installAccessControl } from './access/access-control';
 import { Authenticator } from './access/authenticator';
 import { KeyDirectory } from './access/key-directory';
+import { RouteAccessCatalog } from './access/route-access-catalog';
 import { installRequestTimeout } from './access/request-timeout';
 import { EngineModule } from './engine.module';
 import { GRAPHQL_PATH } from './graphql/graphql.options';
@@ -61,7 +62,7 @@ export async function createEngineApp(
   });
   await app.register(multipart, { limits: { fileSize: config.models.maxBytes } });
   installRequestTimeout(fastify, config.security.requestTimeoutMs);
-  installAccessControl(fastify, { authenticator: app.get(Authenticator), metricsPublic: config.security.metricsPublic, webSocketPath: GRAPHQL_PATH });
+  installAccessControl(fastify, { authenticator: app.get(Authenticator), metricsPublic: config.security.metricsPublic, graphqlPath: GRAPHQL_PATH, catalog: app.get(RouteAccessCatalog) });
   if (config.security.rateLimitPerSecond > 0) {
     const keys = app.get(KeyDirectory);
     // After authentication (preParsing runs after onRequest): the limit is per key, and a refused request is not parsed.

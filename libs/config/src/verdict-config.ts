@@ -329,7 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
       oidc: oidcConfig(env),
       metricsPublic: oneOf(env, 'VERDICT_METRICS_PUBLIC', ['true', 'false'] as const, 'false') === 'true',
       rateLimitPerSecond: int(env, 'VERDICT_RATE_LIMIT_PER_SECOND', 10_000, 0, 10_000_000),
-      requestTimeoutMs: int(env, 'VERDICT_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      requestTimeoutMs: int(env, 'VERDICT_REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000),
     },
     logLevel: env.LOG_LEVEL || 'info',
   };

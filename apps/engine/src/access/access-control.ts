@@ -4,7 +4,8 @@ import { ProblemException } from '../http/problem.exception';
 import type { Authenticator } from './authenticator';
 import { UnauthenticatedError } from './authenticator';
 import { callerContext } from './caller-context';
-import type { AccessRouteConfig } from './route-roles';
+import type { RouteAccessCatalog } from './route-access-catalog';
+import type { AccessRouteConfig, RouteAccess } from './route-roles';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,9 +18,14 @@ export interface AccessControlOptions {
   readonly authenticator: Authenticator;
   /** /metrics open to anyone (VERDICT_METRICS_PUBLIC). */
   readonly metricsPublic: boolean;
-  /** WebSocket upgrades to this path authenticate in their connection_init message instead (GraphQL subscriptions). */
-  readonly webSocketPath: string;
+  /** GraphQL's path: open to the roles of its fields; WebSocket upgrades to it authenticate in connection_init. */
+  readonly graphqlPath: string;
+  /** Filled with each route's declared access as routes are registered (for the OpenAPI document). */
+  readonly catalog: RouteAccessCatalog;
 }
+
+/** /graphql over HTTP: the union of its root fields' roles (each field then checks its own: GraphqlRoles). */
+const GRAPHQL_ACCESS: RouteAccess = ['analyze', 'operate'];
 
 const isWebSocketUpgrade = (request: FastifyRequest): boolean => (request.headers.upgrade ?? '').toLowerCase() === 'websocket';
 
@@ -31,11 +37,15 @@ const isWebSocketUpgrade = (request: FastifyRequest): boolean => (request.header
  */
 export function installAccessControl(fastify: FastifyInstance, options: AccessControlOptions): void {
   fastify.decorateRequest('principal', undefined);
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === options.graphqlPath) route.config = { ...route.config, access: GRAPHQL_ACCESS } as typeof route.config;
+    options.catalog.add(route.method, route.url, (route.config as AccessRouteConfig | undefined)?.access);
+  });
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access = (request.routeOptions.config as AccessRouteConfig | undefined)?.access;
     if (access === 'public') return;
     if (options.metricsPublic && request.routeOptions.url === '/metrics') return;
-    if (request.routeOptions.url === options.webSocketPath && isWebSocketUpgrade(request)) return;
+    if (request.routeOptions.url === options.graphqlPath && isWebSocketUpgrade(request)) return;
     let principal: Principal;
     try {
       principal = await options.authenticator.authenticate(request.headers.authorization);

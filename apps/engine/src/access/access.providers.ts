@@ -11,6 +11,7 @@ import { GraphqlRoles } from './graphql-roles.guard';
 import { KeyDirectory } from './key-directory';
 import { KeyStartup } from './key-startup';
 import { OidcVerifier } from './oidc-verifier';
+import { RouteAccessCatalog } from './route-access-catalog';
 
 export interface AccessWiring {
   readonly providers: Provider[];
@@ -35,6 +36,7 @@ export function accessWiring(config: VerdictConfig, logger: Logger): AccessWirin
       },
       { provide: AccessLog, useFactory: (store: EventStore) => new AccessLog(store), inject: [EVENT_STORE] },
       AccessRecording,
+      RouteAccessCatalog,
       GraphqlRoles,
       KeyStartup,
     ],

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyError, createKeyRequestSchema, isApiKeyId, revokeKeyRequestSchema } from '@verdict/domain';
 import { actorOf } from '../http/actor';
@@ -36,6 +36,7 @@ export class KeysController {
 
   @Roles('admin')
   @Post(':keyId/revoke')
+  @HttpCode(200)
   async revoke(@Param('keyId') keyId: string, @Body() body: unknown, @Req() req: FastifyRequest): Promise<unknown> {
     const { reason } = validBody(revokeKeyRequestSchema, body ?? {});
     return guarded(() => this.keys.revoke(keyId, actorOf(req), reason ?? null));

@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccessLog } from '../access/access-log';
 import type { Logger } from 'pino';
 import { LOGGER } from '../infrastructure/tokens';
 import { DecisionExporter } from './decision-export';
@@ -23,14 +24,22 @@ export function exportFilename(request: ExportRequest, now: Date): string {
 export class ExportsController {
   constructor(
     private readonly exporter: DecisionExporter,
+    private readonly access: AccessLog,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   @Roles('audit')
   @Get('decisions')
-  async decisions(@Query() raw: unknown, @Res() reply: FastifyReply): Promise<void> {
+  async decisions(@Query() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const request = parseExportParams(raw);
     const { stream, expectedCount } = await this.exporter.open(request);
+    // Streamed, so the access log records the rows the export holds as it starts, before the first one leaves.
+    try {
+      await this.access.record({ principal: req.principal!, operation: `GET ${req.routeOptions.url}`, parameters: { ...(req.query as Record<string, unknown>) }, status: 200, records: expectedCount });
+    } catch (e) {
+      stream.destroy();
+      throw e;
+    }
     stream.once('error', (err) => this.log.error({ err }, 'decision export failed mid-stream; the response was cut off'));
     void reply
       .status(200)

@@ -1,8 +1,11 @@
 import type { DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { MercuriusDriverConfig } from '@nestjs/mercurius';
-import { specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { FastifyRequest } from 'fastify';
+import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import mercurius from 'mercurius';
+import { ProblemException } from '../http/problem.exception';
+import { PROBLEM_CONTENT_TYPE } from '../http/problem-types';
 import type { VerdictConfig } from '@verdict/config';
 import type { Principal } from '@verdict/domain';
 import { LIVE_CONTEXT } from './graphql-loaders';
@@ -44,6 +47,20 @@ function limitHooks(limits: GraphqlLimits): MercuriusDriverConfig['hooks'] {
   };
 }
 
+/**
+ * Errors on the /graphql route before GraphQL runs: access control's (401, 403, 429, timeout) keep their status and
+ * problem+json, as on every route; the rest (a malformed query) are GraphQL errors, as Mercurius answers them.
+ */
+function graphqlRouteErrors(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof ProblemException) {
+    void reply.code(error.document.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...error.document, instance: `${request.url}#${request.id}` }));
+    return;
+  }
+  const graphqlError = error instanceof GraphQLError ? error : new GraphQLError(error.message, { originalError: error, extensions: (error as { extensions?: Record<string, unknown> }).extensions });
+  const { statusCode, response } = mercurius.defaultErrorFormatter({ errors: [graphqlError] } as never, { reply } as never);
+  void reply.code(statusCode).send(response);
+}
+
 /** Authenticates a WebSocket's `connectionParams.authorization`; throws when it is not accepted. */
 export type SubscriptionAuthenticator = (authorization: string | undefined) => Promise<Principal>;
 
@@ -60,6 +77,7 @@ export function graphqlModule(config: VerdictConfig, authenticate: SubscriptionA
     sortSchema: true,
     graphiql: false,
     context: (request: FastifyRequest) => ({ principal: request.principal }),
+    errorHandler: graphqlRouteErrors,
     // Field resolvers' errors (a version's performance with bad arguments) go through the same exception filter as
     // the queries', so they carry the problem code and argument paths too.
     fieldResolverEnhancers: ['filters'],

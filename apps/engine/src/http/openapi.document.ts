@@ -11,6 +11,7 @@ import { graphqlPaths, graphqlSchemas } from './openapi-graphql';
 import { driftPaths, driftSchemas } from './openapi-drift';
 import { batchPaths, batchSchemas } from './openapi-batch';
 import { PROBLEM_TYPES } from './problem-types';
+import { securityPaths, securitySchemas } from './openapi-security';
 
 type Schema = Record<string, unknown>;
 
@@ -241,6 +242,7 @@ export function openApiDocument(version: string): Schema {
       ...exportPaths(),
       ...graphqlPaths(),
       ...driftPaths(),
+      ...securityPaths(),
     },
     components: {
       schemas: {
@@ -258,6 +260,7 @@ export function openApiDocument(version: string): Schema {
         ...monitoringSchemas(),
         ...auditSchemas(),
         ...exportSchemas(),
+        ...securitySchemas(),
         ...graphqlSchemas(),
         ...driftSchemas(),
       },

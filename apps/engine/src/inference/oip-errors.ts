@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { isAppendOutcomeUnknown, isEventStoreUnavailable } from '@verdict/event-store';
 import { InferenceInputError, isModelLoadError } from '@verdict/model-runtime';
+import { ProblemException } from '../http/problem.exception';
 
 /** An Open Inference Protocol error: the protocol's `{ "error": "…" }` body with a 4xx/5xx status. */
 export class OipError extends Error {
@@ -20,6 +21,8 @@ export class OipError extends Error {
  */
 export function oipError(error: unknown): { status: number; message: string; internal: boolean } {
   if (error instanceof OipError) return { status: error.status, message: error.message, internal: false };
+  // Access control (401, 403, 429, request timeout) speaks the protocol's shape here too.
+  if (error instanceof ProblemException) return { status: error.document.status, message: error.document.detail, internal: false };
   if (error instanceof InferenceInputError) return { status: 400, message: error.message, internal: false };
   if (isModelLoadError(error)) return { status: 400, message: error.message, internal: false };
   if (isAppendOutcomeUnknown(error)) {
