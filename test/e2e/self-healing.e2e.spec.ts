@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SqliteEventStore } from '@verdict/event-store';
+import { SealerThread } from '../../apps/engine/src/audit/sealer-thread';
+import { HistoryFeed } from '../../apps/engine/src/history/history-feed';
 import { decisionRequest, startEngine, type JsonResponse, type RunningEngine } from '../support/engine-harness';
 
 /**
@@ -127,6 +129,49 @@ describe('self-healing engine (SQLite)', () => {
     } finally {
       readModels.close();
     }
+  });
+});
+
+describe('self-healing engine: the history and audit sealer threads', () => {
+  let engine: RunningEngine;
+  beforeAll(async () => {
+    engine = await startEngine({ VERDICT_SEAL_INTERVAL_SECONDS: '0.2' });
+  });
+  afterAll(() => engine.stop());
+
+  const cardCount24h = async (transactionId: unknown): Promise<number> => {
+    const record = await (await engine.get(`/v1/transactions/${String(transactionId)}/decision`)).json();
+    const { names, values } = record.features as { names: string[]; values: number[] };
+    return values[names.indexOf('card_count_24h')] as number;
+  };
+
+  it('a killed history thread is restarted and rebuilds its state from the log: history features go on counting', async () => {
+    const card = `card-history-${Date.now()}`;
+    const decide = (minute: number) => engine.post('/v1/decisions', decisionRequest({ cardId: card, occurredAt: `2026-11-20T14:0${minute}:00Z` }));
+    const before = [];
+    for (let m = 0; m < 3; m++) before.push(await (await decide(m)).json());
+    const counted = await cardCount24h(before[2].transactionId);
+    expect(counted).toBe(2);
+
+    await engine.resolve(HistoryFeed).terminateThread();
+    const back = await liveUntil(engine, (l) => l.body.components.history?.state === 'up');
+    expect(back.body.components.history).toMatchObject({ state: 'up', restarts: 1 });
+    while ((await engine.get('/health/ready')).status !== 200) await delay(20); // the new thread has caught up with the log
+
+    const after = await (await decide(3)).json();
+    expect(await cardCount24h(after.transactionId)).toBe(counted + 1);
+  });
+
+  it('a killed sealer thread is restarted and goes on sealing from the last seal', async () => {
+    await (engine.resolve(SealerThread) as SealerThread).terminateThread();
+    const back = await liveUntil(engine, (l) => l.body.components['audit-sealer']?.state === 'up');
+    expect(back.body.components['audit-sealer']).toMatchObject({ state: 'up', restarts: 1 });
+
+    const decided = await (await engine.post('/v1/decisions', decisionRequest())).json();
+    let proof: JsonResponse;
+    while ((proof = await engine.get(`/v1/decisions/${decided.decisionId}/proof`)).status !== 200) await delay(50);
+    expect(await proof.json()).toMatchObject({ event: { type: 'DecisionMade', position: String(decided.position) } });
+    expect(await metricLine(engine, 'verdict_component_restarts_total{component="audit-sealer"}')).toBe('verdict_component_restarts_total{component="audit-sealer"} 1');
   });
 });
 

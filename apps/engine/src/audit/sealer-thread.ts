@@ -51,6 +51,11 @@ export class SealerThread implements SupervisedSource {
     return this.supervisor ? [this.supervisor.status()] : [];
   }
 
+  /** Fault-injection seam for tests: ends the running sealer thread as a crash would; it is then restarted. */
+  async terminateThread(): Promise<void> {
+    await this.supervisor?.current?.worker.terminate();
+  }
+
   private launch(onDeath: (life: SealerLife, error: Error) => void): Promise<SealerLife> {
     const script = workerScript(join(__dirname, `sealer.worker${extname(__filename)}`));
     const worker = new Worker(script.file, { workerData: this.data, execArgv: script.execArgv });

@@ -78,6 +78,11 @@ export class HistoryFeed implements OnModuleInit, SupervisedSource {
     return t.caughtUp ? { status: 'up', ...detail } : { status: 'down', ...detail, error: 'catching up with the log' };
   }
 
+  /** Fault-injection seam for tests: ends the running history thread as a crash would; it is then restarted. */
+  async terminateThread(): Promise<void> {
+    await this.supervisor?.current?.terminate();
+  }
+
   async stop(): Promise<void> {
     this.stopRelay?.();
     this.stopRelay = undefined;

@@ -110,6 +110,11 @@ export class HistoryThread {
     if (!this.closing && !this.failed) this.send({ type: 'appended' });
   }
 
+  /** Fault-injection seam for tests: ends the thread as a crash would (pending asks fail, `onFailure` is told). */
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
   async stop(): Promise<void> {
     if (this.closing) return this.exited;
     this.closing = true;
