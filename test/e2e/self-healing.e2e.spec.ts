@@ -197,7 +197,7 @@ describe('self-healing engine: a component that cannot come back', () => {
     const failed = await liveUntil(engine, (l) => l.code !== 200);
     expect(failed.code).toBe(503);
     expect(failed.body).toMatchObject({ status: 'error', components: { 'sqlite-writer': { state: 'failed', restarts: 0, attempts: 6 } } });
-    expect(failed.body.components['sqlite-writer']?.lastError).toMatch(/Cannot start the SQLite writer/);
+    expect(failed.body.components['sqlite-writer']?.lastError).toMatch(/Cannot start the SQLite writer for .*directory does not exist/);
     expect(failed.body.components.projections).toMatchObject({ state: 'up' });
 
     const refused = await engine.post('/v1/decisions', decisionRequest());

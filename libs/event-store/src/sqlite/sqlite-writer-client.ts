@@ -59,7 +59,7 @@ export class SqliteWriterClient {
   ): Promise<SqliteWriterClient> {
     return new Promise<SqliteWriterClient>((resolveStart, rejectStart) => {
       const unavailable = (cause: unknown): EventStoreUnavailableError =>
-        new EventStoreUnavailableError(`Cannot start the SQLite writer for ${options.path}`, { cause });
+        new EventStoreUnavailableError(`Cannot start the SQLite writer for ${options.path}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
       let worker: Worker;
       try {
         worker = new Worker(script.file, { workerData: options, execArgv: script.execArgv });
