@@ -24,6 +24,11 @@ export interface EngineApp {
   readonly logger: Logger;
 }
 
+export const REQUEST_RECEIVE_TIMEOUT_MS = 300_000;
+
+/** The timeout of the requests that read the whole log (audit verification), whatever VERDICT_REQUEST_TIMEOUT_MS says. */
+export const LONG_REQUEST_TIMEOUT_MS = 30 * 60_000;
+
 /** JSON bodies of raw inference (tensors) may be larger than a decision's. */
 export const INFERENCE_BODY_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -44,7 +49,9 @@ export async function createEngineApp(
     logger: false,
     return503OnClosing: true,
     clientErrorHandler,
-    requestTimeout: config.security.requestTimeoutMs, // Node's: the whole request must arrive within it
+    // Node's bound on receiving a whole request (headers and body: a model upload may be large); answering it is
+    // bounded by VERDICT_REQUEST_TIMEOUT_MS (request-timeout.ts).
+    requestTimeout: REQUEST_RECEIVE_TIMEOUT_MS,
   });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
@@ -53,6 +60,8 @@ export async function createEngineApp(
     if (route.url.startsWith('/v2/')) route.bodyLimit = INFERENCE_BODY_MAX_BYTES;
     if (route.url === '/v1/labels/batch') route.bodyLimit = LABEL_BATCH_MAX_BYTES;
     if (route.url === '/v1/decisions/batch') route.bodyLimit = DECISION_BATCH_MAX_BYTES;
+    // Verifying the whole log runs at about 50,000 events/s: a large store needs longer than any other request.
+    if (route.url === '/v1/audit/verifications') route.config = { ...route.config, timeoutMs: LONG_REQUEST_TIMEOUT_MS } as typeof route.config;
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(EngineModule.forRoot(config, logger, overrides), adapter, {
