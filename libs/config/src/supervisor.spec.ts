@@ -86,6 +86,30 @@ describe('Supervisor', () => {
     expect(rare.supervisor.status()).toMatchObject({ state: 'up', restarts: 6, attempts: 1 });
   });
 
+  it('retires a dead life before the next one starts, and reports a retirement that fails', async () => {
+    const order: string[] = [];
+    const reported: string[] = [];
+    let lives = 0;
+    const supervisor = new Supervisor<number>('retiring', {
+      launch: async () => {
+        order.push(`launch ${++lives}`);
+        return lives;
+      },
+      close: async () => undefined,
+      retire: async (dead) => {
+        order.push(`retire ${dead}`);
+        throw new Error('could not close');
+      },
+      policy: { initialDelayMs: 1 },
+      report: (event, _status, error) => reported.push(`${event}${error ? `: ${error.message}` : ''}`),
+    });
+    supervisor.crashed(await supervisor.start(), new Error('boom'));
+    while (supervisor.status().state !== 'up') await delay(1);
+    expect(order).toEqual(['launch 1', 'retire 1', 'launch 2']);
+    expect(reported).toEqual(['died: boom', 'close-failed: could not close', 'restarted']);
+    await supervisor.stop();
+  });
+
   it('stop ends the running life and cancels a pending restart', async () => {
     const { supervisor } = component({ initialDelayMs: 60_000, maxDelayMs: 60_000, maxAttempts: 3, stableAfterMs: 60_000 });
     const first = await supervisor.start();

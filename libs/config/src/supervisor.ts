@@ -35,6 +35,8 @@ export interface SupervisedStatus {
   readonly lastError?: string;
 }
 
+export type SupervisionEvent = 'died' | 'restarted' | 'gave-up' | 'close-failed';
+
 export interface SupervisorOptions<T> {
   /** Starts one life of the component; rejects if it cannot. */
   readonly launch: () => Promise<T>;
@@ -42,12 +44,12 @@ export interface SupervisorOptions<T> {
   readonly close: (instance: T) => Promise<void>;
   /**
    * Ends what is left of a dead life before the next one starts (a thread whose work failed but which still runs and
-   * holds its connections). Its failure is ignored: the life is already counted as dead.
+   * holds its connections). Its failure is reported ('close-failed'); the next life starts anyway.
    */
   readonly retire?: (dead: T) => Promise<void>;
   readonly policy?: Partial<RestartPolicy>;
-  /** Told of each death, restart and giving up (for logs). */
-  readonly report?: (event: 'died' | 'restarted' | 'gave-up', status: SupervisedStatus, error?: Error) => void;
+  /** Told of each death, restart and giving up, and of a dead or unwanted life that could not be closed (for logs). */
+  readonly report?: (event: SupervisionEvent, status: SupervisedStatus, error?: Error) => void;
 }
 
 /** Delay before restart attempt `attempt` (1-based): doubling from initialDelayMs, capped at maxDelayMs. */
@@ -102,7 +104,7 @@ export class Supervisor<T> {
     this.instance = undefined;
     // A life that lasted counts as healthy: its death starts a fresh count.
     if (Date.now() - this.startedAt >= this.policy.stableAfterMs) this.attempts = 0;
-    this.retiring = this.options.retire?.(instance).catch(() => undefined);
+    this.retiring = this.options.retire?.(instance).catch((e: unknown) => this.closeFailed(e));
     this.options.report?.('died', this.status(), error);
     this.retry(error);
   }
@@ -145,12 +147,16 @@ export class Supervisor<T> {
       this.launching = undefined;
     }
     if (this.state !== 'restarting') {
-      await this.options.close(instance).catch(() => undefined); // stopped meanwhile: this life is not wanted
+      await this.options.close(instance).catch((e: unknown) => this.closeFailed(e)); // stopped meanwhile: not wanted
       return;
     }
     this.restarts++;
     this.up(instance);
     this.options.report?.('restarted', this.status());
+  }
+
+  private closeFailed(e: unknown): void {
+    this.options.report?.('close-failed', this.status(), e instanceof Error ? e : new Error(String(e)));
   }
 
   private up(instance: T): void {
