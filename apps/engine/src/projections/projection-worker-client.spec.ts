@@ -95,9 +95,11 @@ describe('ProjectionWorkerClient (projections on their own thread, real SQLite f
     await appendDecisions(store, fixture, 2);
     const { streamId, event } = fixture.event({ schemaVersion: 99 });
     await store.appendToStream(streamId, [event], { expectedRevision: 'no_stream' });
-    client = await ProjectionWorkerClient.start({ ...data, batchSize: 1 }, logger()); // the good events commit first
+    const told: Error[] = [];
+    client = await ProjectionWorkerClient.start({ ...data, batchSize: 1 }, logger(), undefined, (_c, e) => told.push(e)); // the good events commit first
     const waiting = client.waitForPosition(3n, 20_000);
     await expect(waiting).rejects.toBeInstanceOf(ProjectionFailedError);
+    expect(told).toEqual([client.failure]); // its supervisor is told once
     expect(client.failure?.name).toBe('UnsupportedEventSchemaError');
     expect(client.failure?.message).toContain('schemaVersion 99');
     expect(client.checkpoint).toBe(2n);
@@ -107,10 +109,12 @@ describe('ProjectionWorkerClient (projections on their own thread, real SQLite f
 
   it('surfaces a dead thread: failure set, waiters rejected, death logged; stop() still returns', async () => {
     const script = { file: path.join(__dirname, 'testing', 'exiting-projection.worker.js') };
-    client = await ProjectionWorkerClient.start(data, logger(), script);
+    const told: Error[] = [];
+    client = await ProjectionWorkerClient.start(data, logger(), script, (_c, e) => told.push(e));
     const waiting = client.waitForPosition(1n, 20_000);
     client.hint(); // the double exits with code 7 on it
     await expect(waiting).rejects.toBeInstanceOf(ProjectionFailedError);
+    expect(told).toEqual([client.failure]);
     expect(client.failure?.message).toBe('projection thread exited unexpectedly (code 7)');
     expect(lines.filter((l) => l.level >= 50 && l.msg === 'projection thread failed')).toHaveLength(1);
     await client.stop();
