@@ -92,7 +92,7 @@ describe('sealed audit periods on SQLite', () => {
     for (const k of keys.keys) valid('AuditPublicKey', k);
     expect(keys.keys).toEqual([expect.objectContaining({ keyId: keys.activeKeyId, algorithm: 'ed25519' })]);
     keyPem = keys.keys[0].publicKeyPem;
-    const listed = await cli('--url', engine.url, 'audit', 'keys');
+    const listed = await cli('--url', engine.url, '--api-key', engine.adminKey, 'audit', 'keys');
     expect(listed.out).toMatch(new RegExp(`${keys.activeKeyId}\\s+ed25519`));
 
     const files = mkdtempSync(path.join(dir, 'proof-'));

@@ -156,7 +156,7 @@ describe.each(e2eTopologies())('decision export over HTTP ($name)', (topology) =
     try {
       const out = path.join(dir, 'decisions.csv');
       const cli = captured();
-      const code = await runVerdictCli(['--url', engine.url, 'export', '--format', 'csv', '--out', out, '--card-id', awkwardCard], cli.io);
+      const code = await runVerdictCli(['--url', engine.url, '--api-key', engine.adminKey, 'export', '--format', 'csv', '--out', out, '--card-id', awkwardCard], cli.io);
       expect({ code, err: cli.err() }).toEqual({ code: 0, err: '' });
       expect(cli.out()).toBe(`exported 10 decisions to ${out}\n`);
       const api = await (await engine.get(`/v1/exports/decisions?format=csv&cardId=${encodeURIComponent(awkwardCard)}`)).text();
@@ -164,9 +164,9 @@ describe.each(e2eTopologies())('decision export over HTTP ($name)', (topology) =
       expect(existsSync(`${out}.partial`)).toBe(false);
 
       const bad = captured();
-      expect(await runVerdictCli(['--url', engine.url, 'export', '--out', out, '--from', 'soon'], bad.io)).toBe(1);
+      expect(await runVerdictCli(['--url', engine.url, '--api-key', engine.adminKey, 'export', '--out', out, '--from', 'soon'], bad.io)).toBe(1);
       expect(bad.err()).toContain('/from');
-      expect(await runVerdictCli(['--url', engine.url, 'export', '--out', out, '--format', 'xml'], captured().io)).toBe(2);
+      expect(await runVerdictCli(['--url', engine.url, '--api-key', engine.adminKey, 'export', '--out', out, '--format', 'xml'], captured().io)).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -209,7 +209,7 @@ describe('decision export while the read model lags or the log cannot be read (S
     try {
       const out = path.join(dir, 'cut.jsonl');
       const cli = captured();
-      expect(await runVerdictCli(['--url', engine.url, 'export', '--out', out], cli.io)).toBe(1);
+      expect(await runVerdictCli(['--url', engine.url, '--api-key', engine.adminKey, 'export', '--out', out], cli.io)).toBe(1);
       expect(cli.err()).toMatch(/the export was cut off after \d+ decisions/);
       expect(existsSync(out)).toBe(false);
       expect(existsSync(`${out}.partial`)).toBe(true);

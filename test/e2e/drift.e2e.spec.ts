@@ -57,7 +57,7 @@ describe.each(e2eTopologies().filter((t) => t.name === 'sqlite' || t.name === 'p
       await new Promise((r) => setTimeout(r, start - Date.now() + 50));
       const io = new CapturedIo();
       const code = await runCli(
-        ['drive', '--url', engine.url, '--rate', '140', '--duration', '6', '--concurrency', '16', '--customers', '3000', '--terminals', '1500',
+        ['drive', '--url', engine.url, '--api-key', engine.adminKey, '--rate', '140', '--duration', '6', '--concurrency', '16', '--customers', '3000', '--terminals', '1500',
           '--every', '97', '--seed', String(phase.seed + attempt), '--night-share', String(phase.nightShare), '--id-prefix', `${phase.name}-${attempt}-${start}`, '--json'],
         io,
       );

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ChildServer } from '../../tools/bench/child-server';
 import { measureExport, seedDecisionLog, waitForReadModel, waitForSeal, type SeededLog } from '../../tools/bench/export/export-workload';
 import { freePort } from '../../tools/bench/free-port';
+import { adminAuthHeaders } from '../../tools/ops/admin-key';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DECISIONS = 200_000;
@@ -29,6 +30,7 @@ describe('export of 200,000 decisions at constant memory (SQLite, engine process
   let server: ChildServer | undefined;
   let url = '';
   let seeded: SeededLog;
+  let headers: Record<string, string> = {};
 
   beforeAll(async () => {
     const t = performance.now();
@@ -47,8 +49,9 @@ describe('export of 200,000 decisions at constant memory (SQLite, engine process
     });
     // The engine projects and seals the fresh 200,000-event backlog first: measure the export, not that.
     const settling = performance.now();
-    await waitForReadModel(url, BigInt(seeded.lastPosition), 150_000);
-    await waitForSeal(url, seeded.lastDecisionId, 150_000);
+    headers = adminAuthHeaders(dataDir);
+    await waitForReadModel(url, BigInt(seeded.lastPosition), 150_000, headers);
+    await waitForSeal(url, seeded.lastDecisionId, 150_000, headers);
     process.stdout.write(`read model and seals caught up in ${((performance.now() - settling) / 1000).toFixed(1)} s\n`);
   }, 240_000);
 
@@ -59,13 +62,13 @@ describe('export of 200,000 decisions at constant memory (SQLite, engine process
 
   it('streams all of them with less than 50 MB of resident growth, a stalled reader included', async () => {
     // Warm up the route and its code paths (compiled once per process), so the measured growth is the export's own.
-    await measureExport(url, 'format=csv&cardId=card-1', server!.pid!);
+    await measureExport(url, 'format=csv&cardId=card-1', server!.pid!, { headers });
     const smallTo = new Date(Date.parse(seeded.first) + SMALL * SEED_SPACING_MS).toISOString();
     for (const [format, opts] of [
-      ['jsonl', { pauseMs: 3_000, expectedRows: seeded.decisions }],
-      ['csv', {}],
+      ['jsonl', { pauseMs: 3_000, expectedRows: seeded.decisions, headers }],
+      ['csv', { headers }],
     ] as const) {
-      const small = await measureExport(url, `format=${format}&to=${encodeURIComponent(smallTo)}`, server!.pid!);
+      const small = await measureExport(url, `format=${format}&to=${encodeURIComponent(smallTo)}`, server!.pid!, { headers });
       const m = await measureExport(url, `format=${format}`, server!.pid!, opts);
       const baseline = Math.max(m.rssBeforeBytes, small.rssPeakBytes);
       process.stdout.write(

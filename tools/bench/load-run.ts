@@ -8,6 +8,8 @@ export interface LoadOptions {
   readonly durationSeconds: number;
   readonly connections: number;
   readonly pool: RequestPool;
+  /** Sent with every request (the engine's Authorization). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Seconds before autocannon counts a request as timed out. */
   readonly timeoutSeconds?: number;
   /**
@@ -92,7 +94,7 @@ export async function runLoad(options: LoadOptions, collectCreatedIds = false): 
       {
         method: 'POST',
         path: options.path,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...options.headers },
         // Called once per request: a distinct transaction every time.
         setupRequest: (request, context) => {
           const items = Array.from({ length: batchSize ?? 1 }, () => pool.next());

@@ -12,6 +12,8 @@ export interface OpenLoopOptions {
   /** Keep-alive connections at most; a request due while all are busy waits for one (and that wait counts). */
   readonly connections: number;
   readonly pool: RequestPool;
+  /** Sent with every request (the engine's Authorization). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Milliseconds before a request counts as timed out. */
   readonly timeoutMs?: number;
 }
@@ -75,7 +77,7 @@ export async function runOpenLoop(options: OpenLoopOptions, collectCreatedIds = 
     };
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...options.headers } },
       (res) => {
         res.resume();
         res.on('end', () => {

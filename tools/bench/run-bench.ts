@@ -20,6 +20,7 @@ import { scrapeHistogramMeans, type HistogramMean } from './server-metrics';
 import { machineInfo } from './machine-info';
 import { RequestPool } from './request-pool';
 import { simulatedRequests } from './simulated-requests';
+import { adminAuthHeaders } from '../ops/admin-key';
 
 const DECISIONS_PATH = '/v1/decisions';
 const BATCH_PATH = '/v1/decisions/batch';
@@ -64,7 +65,9 @@ interface Phase {
   readonly nodeArgs: readonly string[];
   readonly cpuProfileDir?: string;
   /** Runs once the server is ready, before the warm-up (e.g. deploying a challenger). */
-  readonly setUp?: (baseUrl: string) => Promise<void>;
+  readonly setUp?: (baseUrl: string, headers: Record<string, string>) => Promise<void>;
+  /** The engine's Authorization, read once it is ready (its admin key); none for the baseline. */
+  readonly authHeaders?: () => Record<string, string>;
 }
 
 async function runPhase(root: string, options: BenchOptions, phase: Phase, pool: RequestPool, port: number): Promise<TargetRun> {
@@ -90,10 +93,11 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
     cpu?: CpuShare;
   }
   const drive = async (): Promise<Driven> => {
-    if (phase.setUp) await phase.setUp(baseUrl);
+    const headers = phase.authHeaders?.() ?? {};
+    if (phase.setUp) await phase.setUp(baseUrl, headers);
     const { mode } = options;
     const load = (durationSeconds: number, loadPool: RequestPool): Promise<LoadResult> => {
-      const common = { baseUrl, connections: options.connections, durationSeconds, pool: loadPool };
+      const common = { baseUrl, connections: options.connections, durationSeconds, pool: loadPool, headers };
       if (mode.kind === 'rate') return runOpenLoop({ ...common, path: DECISIONS_PATH, rate: mode.rate }, true);
       if (mode.kind === 'batch') return runLoad({ ...common, path: BATCH_PATH, batchSize: mode.size }, true);
       return runLoad({ ...common, path: DECISIONS_PATH }, true);
@@ -114,7 +118,7 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
       if (cpu.otherCores > NOISY_OTHER_CORES) say(`  WARNING: other processes took ${cpu.otherCores} cores during this run; its numbers are skewed`);
     }
     // The server's own view right after the load: where a decision's time went, and how far projections lag.
-    const serverTimings = await scrapeHistogramMeans(baseUrl);
+    const serverTimings = await scrapeHistogramMeans(baseUrl, headers);
     if (serverTimings) {
       say(`  server timings (mean over warm-up + run): ${Object.entries(serverTimings).map(([k, v]) => `${k} ${v.meanMs} ms`).join(', ')}`);
     }
@@ -182,10 +186,11 @@ async function main(): Promise<number> {
           env,
           nodeArgs: [...options.engineNodeArgs, ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
           cpuProfileDir,
+          authHeaders: () => adminAuthHeaders(dataDir),
           setUp: options.challenger
-            ? async (baseUrl) => {
+            ? async (baseUrl, headers) => {
                 say(`  deploying a ${options.challenger!.mode} challenger`);
-                await deployChallenger(baseUrl, model, options.challenger!);
+                await deployChallenger(baseUrl, model, options.challenger!, headers);
               }
             : undefined,
         },

@@ -26,8 +26,8 @@ export function histogramMeans(text: string): Record<string, HistogramMean> {
 }
 
 /** Scrapes GET <baseUrl>/metrics; undefined when the server has none (the baseline). */
-export async function scrapeHistogramMeans(baseUrl: string): Promise<Record<string, HistogramMean> | undefined> {
-  const res = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
+export async function scrapeHistogramMeans(baseUrl: string, headers: Record<string, string> = {}): Promise<Record<string, HistogramMean> | undefined> {
+  const res = await fetch(`${baseUrl}/metrics`, { headers, signal: AbortSignal.timeout(10_000) });
   if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`GET ${baseUrl}/metrics answered ${res.status}`);
   return histogramMeans(await res.text());

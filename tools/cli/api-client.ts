@@ -32,8 +32,14 @@ export class ApiClient {
   constructor(
     readonly baseUrl: string,
     actor?: string,
+    private readonly apiKey?: string,
   ) {
     this.actor = actor ?? `${os.userInfo().username}@${os.hostname()}`;
+  }
+
+  /** The headers every request sends: who acts, and the key it acts with. */
+  headers(): Record<string, string> {
+    return { 'x-verdict-actor': this.actor, ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}) };
   }
 
   get<T>(path: string): Promise<ApiResponse<T>> {
@@ -51,7 +57,7 @@ export class ApiClient {
   private async send<T>(method: string, path: string, body?: string | FormData, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.baseUrl), { method, body, headers: { 'x-verdict-actor': this.actor, ...headers } });
+      response = await fetch(new URL(path, this.baseUrl), { method, body, headers: { ...this.headers(), ...headers } });
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       throw new Error(`cannot reach ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);

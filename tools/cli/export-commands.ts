@@ -92,7 +92,7 @@ export function exportPath(o: ExportOptions): string {
 export async function runExport(client: ApiClient, o: ExportOptions, io: CliIo): Promise<{ rows: number; expected: number | null }> {
   let response: Response;
   try {
-    response = await fetch(new URL(exportPath(o), client.baseUrl), { headers: { 'x-verdict-actor': client.actor } });
+    response = await fetch(new URL(exportPath(o), client.baseUrl), { headers: client.headers() });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     throw new Error(`cannot reach ${client.baseUrl}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);

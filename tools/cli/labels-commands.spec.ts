@@ -26,7 +26,7 @@ describe('verdict labels import', () => {
 
   const run = async (...args: string[]) => {
     const io = new CapturedIo();
-    const code = await runVerdictCli(['--url', engine.url, ...args], io);
+    const code = await runVerdictCli(['--url', engine.url, '--api-key', engine.adminKey, ...args], io);
     return { code, out: io.stdoutText, err: io.stderrText };
   };
   const file = (name: string, text: string): string => {

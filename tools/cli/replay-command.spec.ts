@@ -15,7 +15,7 @@ describe('verdict replay', () => {
 
   const run = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
     const io = new CapturedIo();
-    const code = await runVerdictCli(['--url', engine.url, ...args], io);
+    const code = await runVerdictCli(['--url', engine.url, '--api-key', engine.adminKey, ...args], io);
     return { code, out: io.stdoutText, err: io.stderrText };
   };
 

@@ -25,7 +25,7 @@ describe('verdict CLI', () => {
 
   const run = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
     const io = new CapturedIo();
-    const code = await runVerdictCli(['--url', engine.url, '--actor', 'cli-test', ...args], io);
+    const code = await runVerdictCli(['--url', engine.url, '--api-key', engine.adminKey, '--actor', 'cli-test', ...args], io);
     return { code, out: io.stdoutText, err: io.stderrText };
   };
   const json = async (...args: string[]) => {

@@ -6,6 +6,7 @@ import { auditCommands } from './audit-commands';
 import { backupCommands } from './backup-commands';
 import { deployCommands } from './deploy-commands';
 import { exportCommand } from './export-commands';
+import { keysCommands } from './keys-commands';
 import { labelsCommands } from './labels-commands';
 import { modelsCommands } from './models-commands';
 import { replayCommand } from './replay-command';
@@ -20,11 +21,13 @@ export async function runVerdictCli(argv: readonly string[], io: CliIo): Promise
     .option('--url <url>', 'base URL of the engine', process.env.VERDICT_URL ?? 'http://127.0.0.1:3000')
     .option('--json', 'machine-readable output (the API response as JSON)', false)
     .option('--actor <name>', 'who you are, recorded in every change (default: user@host)')
+    .option('--api-key <key>', 'API key sent as Authorization: Bearer (default: VERDICT_API_KEY)', process.env.VERDICT_API_KEY)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  const opts = (): { url: string; json: boolean; actor?: string } => program.opts();
-  const client = (): ApiClient => new ApiClient(opts().url, opts().actor);
+  const opts = (): { url: string; json: boolean; actor?: string; apiKey?: string } => program.opts();
+  const client = (): ApiClient => new ApiClient(opts().url, opts().actor, opts().apiKey);
   modelsCommands(program, io, client, () => opts().json);
+  keysCommands(program, io, client, () => opts().json);
   deployCommands(program, io, client, () => opts().json);
   exportCommand(program, io, client);
   // A command that ran but found something (a replay mismatch) sets a non-zero code of its own.

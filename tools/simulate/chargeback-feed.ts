@@ -36,6 +36,7 @@ export class ChargebackFeed {
   constructor(
     private readonly endpoint: string,
     private readonly timeoutMs: number,
+    private readonly auth: Record<string, string> = {},
   ) {}
 
   /** A fraudulent transaction the engine decided: its chargeback is due at `chargebackAt` (simulated time). */
@@ -82,7 +83,7 @@ export class ChargebackFeed {
     try {
       const res = await fetch(this.endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-verdict-actor': 'simulator' },
+        headers: { 'content-type': 'application/json', 'x-verdict-actor': 'simulator', ...this.auth },
         body: JSON.stringify({ labels }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

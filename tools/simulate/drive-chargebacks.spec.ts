@@ -12,7 +12,7 @@ describe('simulate drive: chargebacks as labels', () => {
 
   it('sends each decided fraud transaction its chargeback label when the simulated clock reaches it', async () => {
     const io = new CapturedIo();
-    const args = ['drive', '--url', engine.url, '--rate', '400', '--duration', '5', '--seed', '11', '--id-prefix', 'cb-drive', '--chargeback-days', '0.01-0.02', '--json', '--report-interval', '10'];
+    const args = ['drive', '--url', engine.url, '--api-key', engine.adminKey, '--rate', '400', '--duration', '5', '--seed', '11', '--id-prefix', 'cb-drive', '--chargeback-days', '0.01-0.02', '--json', '--report-interval', '10'];
     expect(await runCli(args, io)).toBe(0);
     const summary = JSON.parse(io.stdoutText);
     expect(summary.succeeded).toBeGreaterThan(1000);
@@ -37,7 +37,7 @@ describe('simulate drive: chargebacks as labels', () => {
 
   it('sends none with --no-chargebacks', async () => {
     const io = new CapturedIo();
-    const args = ['drive', '--url', engine.url, '--rate', '200', '--duration', '1', '--seed', '11', '--id-prefix', 'no-cb', '--no-chargebacks', '--chargeback-days', '0.01-0.02', '--json'];
+    const args = ['drive', '--url', engine.url, '--api-key', engine.adminKey, '--rate', '200', '--duration', '1', '--seed', '11', '--id-prefix', 'no-cb', '--no-chargebacks', '--chargeback-days', '0.01-0.02', '--json'];
     expect(await runCli(args, io)).toBe(0);
     expect(JSON.parse(io.stdoutText).chargebacks).toBeUndefined();
   });

@@ -26,6 +26,8 @@ export interface DriveOptions {
   readonly every?: number;
   /** Share of the requests moved into the night of their day (default 0): a drifted population (docs/monitoring.md). */
   readonly nightShare?: number;
+  /** Sent as `Authorization: Bearer <apiKey>`: a key with `decide` (and `analyze`, for chargebacks). */
+  readonly apiKey?: string;
 }
 
 const DECISIONS_PATH = '/v1/decisions';
@@ -82,7 +84,8 @@ function outcomeOf(body: string): string {
 export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveSummary & { chargebacks?: ChargebackStats }> {
   const planned = validate(options);
   const decisions = decisionsEndpoint(options.url);
-  const feed = options.chargebacks ? new ChargebackFeed(endpoint(options.url, LABELS_PATH), options.requestTimeoutMs) : null;
+  const auth: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+  const feed = options.chargebacks ? new ChargebackFeed(endpoint(options.url, LABELS_PATH), options.requestTimeoutMs, auth) : null;
   const source = simulateTransactions({ days: 36_500, ...options.simulation });
   const shift = nightShift(options.nightShare ?? 0, options.simulation.seed);
   const stats = new DriveStats();
@@ -95,7 +98,7 @@ export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveS
     try {
       const res = await fetch(decisions, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...auth },
         body: JSON.stringify(request),
         signal: AbortSignal.timeout(options.requestTimeoutMs),
       });

@@ -65,6 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   withWorld(program.command('drive').description('stream simulated transactions into POST /v1/decisions of a running engine'))
     .option('--url <url>', 'base URL of the engine', 'http://127.0.0.1:3000')
+    .option('--api-key <key>', 'API key (decide; analyze too for chargebacks), or VERDICT_API_KEY', process.env.VERDICT_API_KEY)
     .option('--rate <n>', 'requests per second (open loop)', positive, 200)
     .option('--duration <seconds>', 'how long to send', positive, 30)
     .option('--concurrency <n>', 'most requests in flight at once', integer, 32)
@@ -76,10 +77,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'print the final summary as JSON', false)
     .option('--no-chargebacks', 'do not send fraudulent transactions\' chargebacks as labels (POST /v1/labels/batch) when they fall due')
     .option('--chargeback-days <min-max>', 'simulated days from a fraudulent transaction to its chargeback (default 3-60)', dayRange)
-    .action(async (flags: WorldFlags & { url: string; rate: number; duration: number; concurrency: number; idPrefix?: string; reportInterval: number; timeout: number; json: boolean; chargebacks: boolean; chargebackDays?: { min: number; max: number }; every: number; nightShare: number }) => {
+    .action(async (flags: WorldFlags & { url: string; apiKey?: string; rate: number; duration: number; concurrency: number; idPrefix?: string; reportInterval: number; timeout: number; json: boolean; chargebacks: boolean; chargebackDays?: { min: number; max: number }; every: number; nightShare: number }) => {
       const summary = await runDrive(
         {
           url: flags.url,
+          apiKey: flags.apiKey,
           rate: flags.rate,
           durationSeconds: flags.duration,
           concurrency: flags.concurrency,

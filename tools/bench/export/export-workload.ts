@@ -9,6 +9,7 @@ import { createLogger } from '../../../apps/engine/src/infrastructure/logger';
 import { EVENT_STORE } from '../../../apps/engine/src/infrastructure/tokens';
 import type { EventStore } from '@verdict/event-store';
 import { prng } from '../prng';
+import { adminAuthHeaders } from '../../ops/admin-key';
 
 /** Appends in flight while seeding: enough for the group commit to fill its transactions. */
 const SEED_CONCURRENCY = 1_000;
@@ -47,7 +48,7 @@ export async function seedDecisionLog(dataDir: string, count: number, say: (line
       transactionId: 'seed-template', occurredAt: '2026-11-20T14:03:11Z', amount: 42.5, currency: 'EUR', cardId: 'card-0',
       merchantId: 'merchant-0', customerId: 'cust-0', channel: 'ecom', country: 'FR', merchantCategory: '5411', attributes: { cardCountry: 'DE' },
     };
-    const res = await fetch(`${url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+    const res = await fetch(`${url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', ...adminAuthHeaders(dataDir) }, body: JSON.stringify(request) });
     if (res.status !== 201) throw new Error(`template decision → ${res.status}: ${await res.text()}`);
     const [event] = await app.get<EventStore>(EVENT_STORE).readStream(decisionStreamId(request.transactionId));
     template = event.data as unknown as DecisionMade;
@@ -110,10 +111,10 @@ export function vmRssBytes(pid: number): number {
 }
 
 /** Waits until the engine's read model holds the decision at `position` (its newest decision has reached it). */
-export async function waitForReadModel(url: string, position: bigint, timeoutMs: number): Promise<void> {
+export async function waitForReadModel(url: string, position: bigint, timeoutMs: number, headers: Record<string, string> = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const page = (await (await fetch(`${url}/v1/decisions?limit=1`)).json()) as { items?: Array<{ position: string }> };
+    const page = (await (await fetch(`${url}/v1/decisions?limit=1`, { headers })).json()) as { items?: Array<{ position: string }> };
     const newest = page.items?.[0]?.position;
     if (newest !== undefined && BigInt(newest) >= position) return;
     if (Date.now() > deadline) throw new Error(`the read model did not reach position ${position} within ${timeoutMs} ms (newest: ${newest ?? 'none'})`);
@@ -125,10 +126,10 @@ export async function waitForReadModel(url: string, position: bigint, timeoutMs:
  * Waits until the engine's sealer has sealed the log up to `decisionId` (its context names a seal): sealing a fresh
  * 200,000-event backlog takes the engine a while, and measuring an export meanwhile would measure the sealer too.
  */
-export async function waitForSeal(url: string, decisionId: string, timeoutMs: number): Promise<void> {
+export async function waitForSeal(url: string, decisionId: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await fetch(`${url}/v1/decisions/${decisionId}/context`);
+    const res = await fetch(`${url}/v1/decisions/${decisionId}/context`, { headers });
     const context = (await res.json()) as { seal?: unknown; sealing?: unknown };
     if (res.status === 200 && context.seal) return;
     if (Date.now() > deadline) throw new Error(`${decisionId} was not sealed within ${timeoutMs} ms: ${res.status} ${JSON.stringify(context.sealing ?? context)}`);
@@ -150,7 +151,7 @@ export interface ExportMeasurement {
  * Runs one export and reads it to the end, sampling the server's RSS every 20 ms. `pauseMs` stops reading for that
  * long once a tenth of `expectedRows` has arrived: a server without backpressure would buffer the rest meanwhile.
  */
-export async function measureExport(url: string, query: string, serverPid: number, opts: { pauseMs?: number; expectedRows?: number } = {}): Promise<ExportMeasurement> {
+export async function measureExport(url: string, query: string, serverPid: number, opts: { pauseMs?: number; expectedRows?: number; headers?: Record<string, string> } = {}): Promise<ExportMeasurement> {
   const rssBeforeBytes = vmRssBytes(serverPid);
   let rssPeakBytes = rssBeforeBytes;
   const sampler = setInterval(() => (rssPeakBytes = Math.max(rssPeakBytes, vmRssBytes(serverPid))), 20);
@@ -158,7 +159,7 @@ export async function measureExport(url: string, query: string, serverPid: numbe
   try {
     // node:http rather than fetch: the client shares the machine, and WHATWG streams would cost it (and the server) CPU.
     const { rows, bytes } = await new Promise<{ rows: number; bytes: number }>((resolve, reject) => {
-      const req = http.get(`${url}/v1/exports/decisions?${query}`, { agent: false }, (res) => {
+      const req = http.get(`${url}/v1/exports/decisions?${query}`, { agent: false, headers: opts.headers }, (res) => {
         if (res.statusCode !== 200) {
           res.resume();
           reject(new Error(`export → ${res.statusCode}`));

@@ -14,6 +14,7 @@ import { ChildServer } from '../child-server';
 import { freePort } from '../free-port';
 import { machineInfo } from '../machine-info';
 import { measureExport, seedDecisionLog, waitForReadModel, waitForSeal, type ExportMeasurement, type SeededLog } from './export-workload';
+import { adminAuthHeaders } from '../../ops/admin-key';
 
 const MB = 1024 * 1024;
 
@@ -54,14 +55,15 @@ async function main(): Promise<void> {
       readyUrl: `${url}/health/ready`,
     });
     say('waiting for the read model and the seals…');
-    await waitForReadModel(url, BigInt(seeded.lastPosition), 600_000);
-    await waitForSeal(url, seeded.lastDecisionId, 600_000);
-    await measureExport(url, 'format=csv&cardId=card-1', server.pid!);
+    const headers = adminAuthHeaders(dataDir);
+    await waitForReadModel(url, BigInt(seeded.lastPosition), 600_000, headers);
+    await waitForSeal(url, seeded.lastDecisionId, 600_000, headers);
+    await measureExport(url, 'format=csv&cardId=card-1', server.pid!, { headers });
 
     const runs: Array<{ format: string } & ExportMeasurement> = [];
     for (const format of ['jsonl', 'csv']) {
       for (let i = 0; i < options.runs; i++) {
-        const m = await measureExport(url, `format=${format}`, server.pid!);
+        const m = await measureExport(url, `format=${format}`, server.pid!, { headers });
         if (m.rows !== seeded.decisions) throw new Error(`${format} export gave ${m.rows} rows, expected ${seeded.decisions}`);
         say(`${format} ${i + 1}: ${m.rows} rows, ${(m.bytes / MB).toFixed(0)} MB in ${(m.durationMs / 1000).toFixed(2)} s = ${m.rowsPerSecond}/s; RSS +${((m.rssPeakBytes - m.rssBeforeBytes) / MB).toFixed(1)} MB`);
         runs.push({ format, ...m });

@@ -18,6 +18,10 @@ import { machineInfo } from '../machine-info';
 import { RequestPool } from '../request-pool';
 import { simulatedRequests } from '../simulated-requests';
 import { modelVariant } from './model-variant';
+import { adminAuthHeaders } from '../../ops/admin-key';
+
+/** The engine's admin key, read once it has started (it writes the key on a fresh data dir). */
+let auth: Record<string, string> = {};
 
 interface ReplayRun {
   readonly decisions: number;
@@ -28,7 +32,7 @@ interface ReplayRun {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function json(url: string, init?: RequestInit): Promise<any> {
-  const res = await fetch(url, init);
+  const res = await fetch(url, { ...init, headers: { ...auth, ...init?.headers } });
   const body = await res.json();
   if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url} → ${res.status}: ${JSON.stringify(body)}`);
   return body;
@@ -40,7 +44,7 @@ async function seed(url: string, pool: RequestPool, count: number, concurrency: 
   const worker = async (): Promise<void> => {
     while (sent < count) {
       sent++;
-      const res = await fetch(`${url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: pool.next().body });
+      const res = await fetch(`${url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: pool.next().body });
       if (res.status !== 201) throw new Error(`decision → ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     }
@@ -77,6 +81,7 @@ async function main(): Promise<void> {
   const { app } = await createEngineApp(config, createLogger('silent', 'verdict-bench'));
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });
+    auth = adminAuthHeaders(dataDir);
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     if (!seeded) {
       await seedLog(url, options.decisions, config.model.path, say);
