@@ -9,7 +9,7 @@ const json = (schema: Schema) => ({ 'application/json': { schema } });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
 const query = (name: string, schema: Schema, description: string) => ({ name, in: 'query', required: false, schema, description });
 const decisionId = { name: 'decisionId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const actor = { name: 'X-Verdict-Actor', in: 'header', required: false, schema: { type: 'string' }, description: 'The reviewer (until callers authenticate)' };
+const actor = { name: 'X-Verdict-Actor', in: 'header', required: false, schema: { type: 'string' }, description: "The reviewer, when an API key's system acts for a person (ignored for OIDC tokens: the token's subject is the reviewer)" };
 const instant = { type: 'string', format: 'date-time' };
 
 const claim: Schema = {
