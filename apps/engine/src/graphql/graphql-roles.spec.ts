@@ -10,7 +10,7 @@ const ROOT_TYPES = ['Query', 'Mutation', 'Subscription'];
 describe('GraphQL root fields', () => {
   const rootFields = GRAPHQL_RESOLVERS.flatMap((resolver) =>
     Object.getOwnPropertyNames(resolver.prototype)
-      .map((name) => ({ resolver, name, handler: (resolver.prototype as Record<string, unknown>)[name] as object }))
+      .map((name) => ({ resolver, name, handler: (resolver.prototype as unknown as Record<string, unknown>)[name] as object }))
       .filter(({ handler }) => typeof handler === 'function' && ROOT_TYPES.includes(Reflect.getMetadata('graphql:resolver_type', handler) as string)),
   );
 
