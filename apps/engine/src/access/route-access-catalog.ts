@@ -8,15 +8,20 @@ export const routeKey = (method: string, url: string): string => `${method.toUpp
  * roles the access-control hook enforces: one declaration, on the handler.
  */
 export class RouteAccessCatalog {
-  private readonly routes = new Map<string, RouteAccess | undefined>();
+  private readonly routes_ = new Map<string, RouteAccess | undefined>();
 
   add(method: string | readonly string[], url: string, access: RouteAccess | undefined): void {
-    for (const m of [method].flat()) this.routes.set(routeKey(m, url), access);
+    for (const m of [method].flat()) this.routes_.set(routeKey(m, url), access);
+  }
+
+  /** Every registered route as `METHOD url`. */
+  routes(): string[] {
+    return [...this.routes_.keys()];
   }
 
   /** Whether the route is registered, and what it declares (undefined: nothing, so admin only). */
   lookup(method: string, url: string): { registered: boolean; access: RouteAccess | undefined } {
     const key = routeKey(method, url);
-    return { registered: this.routes.has(key), access: this.routes.get(key) };
+    return { registered: this.routes_.has(key), access: this.routes_.get(key) };
   }
 }

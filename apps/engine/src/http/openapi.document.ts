@@ -231,6 +231,8 @@ export function openApiDocument(version: string): Schema {
       '/health/live': { get: { summary: 'Liveness, with each supervised component', responses: { '200': { description: 'The process serves HTTP and every supervised component is up or restarting' }, '503': { description: 'A supervised component could not be restarted: restart the process' } } } },
       '/health/ready': { get: { summary: 'Readiness, with projection lag', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain exposition format' } } } },
+      '/problems': { get: { summary: 'Every problem type, with what it means', responses: { '200': { description: '{ code: { status, title, description } }' } } } },
+      '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
       '/problems/{code}': { get: { summary: 'What a problem type means', parameters: [pathParam('code')], responses: { '200': { description: 'Description' }, '404': problemResponse('Unknown problem type') } } },
       ...batchPaths(),
       ...lifecyclePaths(),
