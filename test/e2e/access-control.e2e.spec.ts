@@ -154,3 +154,17 @@ describe('access control', () => {
     }
   });
 });
+
+describe('VERDICT_METRICS_PUBLIC=true', () => {
+  let engine: RunningEngine;
+  beforeAll(async () => {
+    engine = await startEngine({ VERDICT_WARMUP_DECISIONS: '0', VERDICT_METRICS_PUBLIC: 'true' });
+  });
+  afterAll(() => engine?.stop());
+
+  it('opens /metrics to callers without a key, and nothing else', async () => {
+    expect((await fetch(`${engine.url}/metrics`)).status).toBe(200);
+    expect((await fetch(`${engine.url}/v1/decisions`)).status).toBe(401);
+    expect((await fetch(`${engine.url}/v1/deployment`)).status).toBe(401);
+  });
+});
