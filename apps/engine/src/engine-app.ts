@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { DECISION_BATCH_MAX_BYTES, DECISION_REQUEST_MAX_BYTES, LABEL_BATCH_MAX_BYTES } from '@verdict/domain';
 import type { VerdictConfig } from '@verdict/config';
@@ -15,7 +16,7 @@ import { installRequestTimeout } from './access/request-timeout';
 import { EngineModule } from './engine.module';
 import { GRAPHQL_PATH } from './graphql/graphql.options';
 import { ProblemException } from './http/problem.exception';
-import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { ProblemDetailsFilter, sendProblem } from './http/problem-details.filter';
 import { clientErrorHandler, installProtocolHygiene } from './http/protocol-hygiene';
 import { createLogger } from './infrastructure/logger';
 
@@ -28,6 +29,9 @@ export const REQUEST_RECEIVE_TIMEOUT_MS = 300_000;
 
 /** The timeout of the requests that read the whole log (audit verification), whatever VERDICT_REQUEST_TIMEOUT_MS says. */
 export const LONG_REQUEST_TIMEOUT_MS = 30 * 60_000;
+
+/** Longest path parameter routed, as sent: a transaction id (up to 128 characters) percent-encoded, 3 bytes each. */
+export const PATH_PARAM_MAX_LENGTH = 3 * 128;
 
 /** JSON bodies of raw inference (tensors) may be larger than a decision's. */
 export const INFERENCE_BODY_MAX_BYTES = 8 * 1024 * 1024;
@@ -49,6 +53,10 @@ export async function createEngineApp(
     logger: false,
     return503OnClosing: true,
     clientErrorHandler,
+    // The router's refusals (a path that is not valid percent-encoding, a parameter over maxParamLength) keep the
+    // problem+json contract too, instead of Fastify's own JSON.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(logger, error, request, reply),
+    routerOptions: { maxParamLength: PATH_PARAM_MAX_LENGTH },
     // Node's bound on receiving a whole request (headers and body: a model upload may be large); answering it is
     // bounded by VERDICT_REQUEST_TIMEOUT_MS (request-timeout.ts).
     requestTimeout: REQUEST_RECEIVE_TIMEOUT_MS,

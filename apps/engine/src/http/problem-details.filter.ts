@@ -20,7 +20,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 export function sendProblem(log: Logger, error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  if (request.url === '/v2' || request.url.startsWith('/v2/')) return sendOipError(log, error, request, reply);
+  const path = request.url.split('?', 1)[0] as string;
+  if (path === '/v2' || path.startsWith('/v2/')) return sendOipError(log, error, request, reply);
   const { doc, internal } = toProblem(error);
   const body = { ...doc, instance: `${request.url}#${request.id}` };
   if (internal) log.error({ err: error, reqId: request.id, url: request.url }, 'request failed');

@@ -95,6 +95,10 @@ export function toProblem(error: unknown): { doc: ProblemDocument; internal: boo
   if (error instanceof EventStoreError) {
     return { doc: problem('event-store-unavailable', `Nothing was recorded: ${error.message}`), internal: true };
   }
+  // The router's own refusals, before any route or hook runs (Fastify's frameworkErrors).
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'FST_ERR_BAD_URL') return { doc: problem('malformed-url', 'The path is not valid percent-encoded UTF-8.'), internal: false };
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return { doc: problem('path-segment-too-long', 'A path segment is longer than any id this API accepts.'), internal: false };
   const statusCode = (error as { statusCode?: unknown })?.statusCode;
   const status = error instanceof HttpException ? error.getStatus() : typeof statusCode === 'number' ? statusCode : 500;
   const message = (error as Error).message;
