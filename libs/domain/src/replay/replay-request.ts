@@ -11,7 +11,8 @@ const MAX_POSITION = 2n ** 63n - 1n;
 /** Positions are 64-bit: a decimal string, or a safe integer. */
 const position = z
   .union([z.string().regex(/^\d{1,19}$/, 'must be a non-negative integer'), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)])
-  .refine((p) => BigInt(p) <= MAX_POSITION, 'must not exceed 2^63 - 1')
+  // Zod runs this even when the string failed its pattern (that issue is reported already): BigInt only a decimal.
+  .refine((p) => typeof p === 'number' || !/^\d{1,19}$/.test(p) || BigInt(p) <= MAX_POSITION, 'must not exceed 2^63 - 1')
   .transform((p) => BigInt(p));
 
 /**
