@@ -22,6 +22,17 @@ export async function readModelUpload(request: FastifyRequest, maxBytes: number)
   if (!request.isMultipart()) {
     throw new ProblemException('unsupported-media-type', 'Register a model with Content-Type: multipart/form-data (parts "model" and "manifest").');
   }
+  try {
+    return await readParts(request, maxBytes);
+  } catch (e) {
+    // The multipart parser's own errors (a body cut short, a boundary never found) carry no status: the body is malformed.
+    if (e instanceof ProblemException || typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
+    const message = `is not well-formed multipart/form-data (${(e as Error).message})`;
+    throw new ProblemException('invalid-model-upload', `The upload ${message}.`, { errors: [{ path: '', message }] });
+  }
+}
+
+async function readParts(request: FastifyRequest, maxBytes: number): Promise<ModelUpload> {
   let bytes: Uint8Array | undefined;
   let manifestText: string | undefined;
   for await (const part of request.parts({ limits: { fileSize: Math.max(maxBytes, MANIFEST_MAX_BYTES), files: 2, fields: 2, parts: 2 } })) {
