@@ -60,7 +60,9 @@ export function contractViolations(request: Pick<HostileRequest, 'target'>, answ
   const shape = errorShapeOf(request, status);
   if (shape === 'oip') {
     if (!/^application\/json/.test(answer.contentType)) problems.push(`${status} on /v2 with content-type ${answer.contentType}, not application/json`);
-    if (typeof obj.error !== 'string') problems.push(`${status} on /v2 without OIP's { error: string }`);
+    // A readiness endpoint says "not ready" with a 4xx and its own body ({ name, ready: false }), as the protocol defines.
+    const notReady = /\/ready$/.test(request.target.split('?')[0] as string) && obj.ready === false;
+    if (typeof obj.error !== 'string' && !notReady) problems.push(`${status} on /v2 without OIP's { error: string }`);
     return problems;
   }
   if (shape === 'graphql') {
