@@ -8,4 +8,11 @@ describe('replay requests', () => {
     const bad = validateObject(replayRequestSchema, { fromPosition: '9223372036854775808' });
     expect(bad.ok ? [] : bad.errors.map((e) => e.path)).toEqual(['/fromPosition']);
   });
+
+  it('refuse a position string that is not a number as a field error, not by throwing (found by fuzzing)', () => {
+    for (const toPosition of ['\u0000', 'x', '1e3', '-1', '']) {
+      const bad = validateObject(replayRequestSchema, { toPosition });
+      expect(bad.ok ? [] : bad.errors.map((e) => e.path)).toEqual(['/toPosition']);
+    }
+  });
 });
