@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { ROLES } from '@verdict/domain';
 import { RouteAccessCatalog } from '../../apps/engine/src/access/route-access-catalog';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
@@ -44,6 +45,18 @@ describe('access control', () => {
     expect((await call('GET', '/v1/no-such-route', keys.decide)).status).toBe(404);
     expect((await call('GET', '/health/live', undefined)).status).toBe(200);
     expect((await call('GET', '/health/ready', undefined)).status).toBe(200);
+    // An Upgrade header on a plain request is not a WebSocket handshake: it is authenticated like any other.
+    const spoofed = (method: string, path: string, body?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${engine.url}${path}`, { method, headers: { upgrade: 'websocket', 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    expect(await spoofed('POST', '/graphql', JSON.stringify({ query: '{ decisions(first: 1) { edges { cursor } } }' }))).toBe(401);
+    expect(await spoofed('GET', `/graphql?query=${encodeURIComponent('{ __schema { types { name } } }')}`)).toBe(401);
   });
 
   it('keeps each role to its routes: decide cannot read histories, analyze cannot deploy', async () => {

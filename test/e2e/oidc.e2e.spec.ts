@@ -15,15 +15,16 @@ describe('OIDC bearer tokens', () => {
   let strangerKey: KeyLike;
   let jwksFetches = 0;
 
-  const token = (claims: Record<string, unknown>, options: { key?: KeyLike; issuer?: string; audience?: string; expiresIn?: string | number } = {}) =>
-    new SignJWT({ preferred_username: 'alice', realm_access: { roles: ['analyze', 'not-a-verdict-role'] }, ...claims })
+  const token = (claims: Record<string, unknown>, options: { key?: KeyLike; issuer?: string; audience?: string; expiresIn?: string | number | null } = {}) => {
+    const jwt = new SignJWT({ preferred_username: 'alice', realm_access: { roles: ['analyze', 'not-a-verdict-role'] }, ...claims })
       .setProtectedHeader({ alg: 'RS256', kid: options.key && options.key !== signingKey ? 'stranger' : 'idp-1' })
       .setSubject('3f0c8a52-alice')
       .setIssuer(options.issuer ?? ISSUER)
       .setAudience(options.audience ?? 'verdict')
-      .setIssuedAt()
-      .setExpirationTime(options.expiresIn ?? '5m')
-      .sign(options.key ?? signingKey);
+      .setIssuedAt();
+    if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? '5m');
+    return jwt.sign(options.key ?? signingKey);
+  };
   const call = (method: string, path: string, bearer: string, body?: unknown) =>
     fetch(engine.url + path, { method, headers: { authorization: `Bearer ${bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
 
@@ -67,12 +68,13 @@ describe('OIDC bearer tokens', () => {
     expect(access.items).toEqual([expect.objectContaining({ operation: 'GET /v1/decisions/:decisionId', caller: expect.objectContaining({ kind: 'oidc' }) })]);
   });
 
-  it('refuses expired, foreign, mis-addressed and unsigned tokens with 401 problem+json', async () => {
+  it('refuses expired, never-expiring, foreign, mis-addressed and unsigned tokens with 401 problem+json', async () => {
     const refused = [
       await token({}, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
       await token({}, { issuer: 'https://evil.example.test' }),
       await token({}, { audience: 'another-api' }),
       await token({}, { key: strangerKey }),
+      await token({}, { expiresIn: null }), // never expires: not accepted
       `${(await token({})).split('.').slice(0, 2).join('.')}.`,
     ];
     for (const t of refused) {

@@ -70,6 +70,8 @@ export async function createEngineApp(
     if (route.url === '/v1/decisions/batch') route.bodyLimit = DECISION_BATCH_MAX_BYTES;
     // Verifying the whole log runs at about 50,000 events/s: a large store needs longer than any other request.
     if (route.url === '/v1/audit/verifications') route.config = { ...route.config, timeoutMs: LONG_REQUEST_TIMEOUT_MS } as typeof route.config;
+    // A model upload streams its body in the handler: its timeout covers receiving up to VERDICT_MODEL_MAX_BYTES too.
+    if (route.url === '/v1/models/:name/versions/:version' && route.method === 'POST') route.config = { ...route.config, timeoutMs: REQUEST_RECEIVE_TIMEOUT_MS + LONG_REQUEST_TIMEOUT_MS } as typeof route.config;
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(EngineModule.forRoot(config, logger, overrides), adapter, {

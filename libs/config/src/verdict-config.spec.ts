@@ -53,4 +53,16 @@ describe('drift configuration', () => {
       expect((error as ConfigError).variable).toBe(name);
     }
   });
+
+  it('takes security settings: OIDC needs a JWKS URL and an audience; limits and timeouts are bounded', () => {
+    const oidc = { VERDICT_OIDC_ISSUER: 'https://idp.example', VERDICT_OIDC_JWKS_URL: 'https://idp.example/jwks', VERDICT_OIDC_AUDIENCE: 'verdict' };
+    expect(loadConfig(oidc).security.oidc).toEqual({ issuer: 'https://idp.example', jwksUrl: 'https://idp.example/jwks', audience: 'verdict', rolesClaim: 'roles', subjectClaim: 'sub' });
+    expect(loadConfig({}).security).toMatchObject({ oidc: null, metricsPublic: false, rateLimitPerSecond: 10_000, requestTimeoutMs: 30_000 });
+    expect(() => loadConfig({ ...oidc, VERDICT_OIDC_AUDIENCE: '' })).toThrow(/VERDICT_OIDC_AUDIENCE/);
+    expect(() => loadConfig({ ...oidc, VERDICT_OIDC_JWKS_URL: '' })).toThrow(/VERDICT_OIDC_JWKS_URL/);
+    expect(() => loadConfig({ ...oidc, VERDICT_OIDC_JWKS_URL: 'ftp://idp/jwks' })).toThrow(/VERDICT_OIDC_JWKS_URL/);
+    expect(() => loadConfig({ VERDICT_RATE_LIMIT_PER_SECOND: '-1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ VERDICT_REQUEST_TIMEOUT_MS: '0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ VERDICT_METRICS_PUBLIC: 'yes' })).toThrow(ConfigError);
+  });
 });

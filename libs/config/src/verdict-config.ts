@@ -92,8 +92,8 @@ export interface VerdictConfig {
 export interface OidcConfig {
   readonly issuer: string;
   readonly jwksUrl: string;
-  /** The `aud` a token must carry; null: not checked. */
-  readonly audience: string | null;
+  /** The `aud` a token must carry (required: a token the issuer minted for another application is not for Verdict). */
+  readonly audience: string;
   /** Where the roles are in the token: a claim name, or a dotted path (realm_access.roles). */
   readonly rolesClaim: string;
   /** The claim that names the person in events and the access log. */
@@ -171,10 +171,12 @@ function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
   } catch {
     throw new ConfigError('VERDICT_OIDC_JWKS_URL', `must be an absolute http(s) URL, got ${JSON.stringify(jwksUrl)}`);
   }
+  const audience = env.VERDICT_OIDC_AUDIENCE?.trim();
+  if (!audience) throw new ConfigError('VERDICT_OIDC_AUDIENCE', 'is required when VERDICT_OIDC_ISSUER is set: the audience (client id) tokens for Verdict carry');
   return {
     issuer,
     jwksUrl,
-    audience: env.VERDICT_OIDC_AUDIENCE?.trim() || null,
+    audience,
     rolesClaim: env.VERDICT_OIDC_ROLES_CLAIM?.trim() || 'roles',
     subjectClaim: env.VERDICT_OIDC_SUBJECT_CLAIM?.trim() || 'sub',
   };

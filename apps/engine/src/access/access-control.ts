@@ -27,7 +27,12 @@ export interface AccessControlOptions {
 /** /graphql over HTTP: the union of its root fields' roles (each field then checks its own: GraphqlRoles). */
 const GRAPHQL_ACCESS: RouteAccess = ['analyze', 'operate'];
 
-const isWebSocketUpgrade = (request: FastifyRequest): boolean => (request.headers.upgrade ?? '').toLowerCase() === 'websocket';
+/**
+ * A real WebSocket handshake, as Node parsed it (a GET with `Connection: upgrade`), not merely a request that carries an
+ * `Upgrade` header: such a request is plain HTTP and is authenticated like any other.
+ */
+export const isWebSocketUpgrade = (request: FastifyRequest): boolean =>
+  (request.raw as { upgrade?: boolean }).upgrade === true && request.method === 'GET' && (request.headers.upgrade ?? '').toLowerCase() === 'websocket';
 
 /**
  * Who may call what, decided before the body is read (an unauthenticated caller cannot make the engine parse 8 MiB):

@@ -5,6 +5,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { catchError, mergeMap, type Observable } from 'rxjs';
 import type { Principal } from '@verdict/domain';
 import { toProblem } from '../http/problem-mapping';
+import { ProblemException } from '../http/problem.exception';
 import { AccessLog, countDecisionRecords, type AccessEntry } from './access-log';
 
 type Target = Omit<AccessEntry, 'status' | 'records'>;
@@ -37,7 +38,8 @@ export class AccessRecording implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const target = targetOf(context);
-    if (!target) return next.handle();
+    // Reads of decision data are never served unrecorded: without a caller to record, there is no answer.
+    if (!target) throw new ProblemException('unauthenticated', 'Reads of decision data need an authenticated caller.');
     return next.handle().pipe(
       mergeMap(async (value: unknown) => {
         await this.log.record({ ...target, status: 200, records: countDecisionRecords(value) });

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import {
@@ -47,6 +47,7 @@ export class KeyDirectory {
   private ring = new KeyRing();
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
+  private reading: Promise<void> | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -113,18 +114,18 @@ export class KeyDirectory {
     if (this.ring.revision > 0) return null;
     const { keyId, secret, salt } = mintKeyMaterial();
     const event = this.ring.create({ keyId, client: 'admin', roles: ['admin'] as Role[], salt, secretHash: hashApiKeySecret(salt, secret), at: new Date().toISOString(), by: 'bootstrap' });
+    // The file first: a store must never hold an admin key that no file has. A crash after the write and before the
+    // append leaves a file whose key the next start replaces (the log still has none).
+    writeKeyFile(file, formatApiKey(keyId, secret));
     try {
       await this.store.appendToStream(API_KEYS_STREAM, [{ id: randomUUID(), type: event.type, data: { ...event.data }, metadata: { schemaVersion: 1 } }], { expectedRevision: NO_STREAM });
     } catch (e) {
+      rmSync(file, { force: true });
       if (!isWrongExpectedRevision(e)) throw e;
       await this.catchUp(); // another instance created the first key
       return null;
     }
-    await this.catchUp();
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    if (existsSync(file)) chmodSync(file, 0o600);
-    writeFileSync(file, `${formatApiKey(keyId, secret)}\n`, { mode: 0o600 });
-    chmodSync(file, 0o600);
+    await this.catchUpThrough(0);
     return file;
   }
 
@@ -133,24 +134,57 @@ export class KeyDirectory {
       await this.catchUp();
       const event = decide(this.ring);
       const expectedRevision = this.ring.revision === 0 ? NO_STREAM : BigInt(this.ring.revision - 1);
+      let appended: bigint;
       try {
-        await this.store.appendToStream(API_KEYS_STREAM, [{ id: randomUUID(), type: event.type, data: { ...event.data }, metadata: { schemaVersion: 1 } }], { expectedRevision });
+        appended = (await this.store.appendToStream(API_KEYS_STREAM, [{ id: randomUUID(), type: event.type, data: { ...event.data }, metadata: { schemaVersion: 1 } }], { expectedRevision })).nextExpectedRevision;
       } catch (e) {
         if (isWrongExpectedRevision(e) && attempt < 5) continue; // a change elsewhere landed first: decide again on it
         throw e;
       }
-      await this.catchUp();
+      await this.catchUpThrough(Number(appended));
       return;
     }
   }
 
-  private async catchUp(): Promise<void> {
+  /**
+   * Reads what the ring has not applied yet. One read at a time (the poll and a change share it), and an event is
+   * applied only at the revision the ring expects, so overlapping reads can never apply an event twice.
+   */
+  private catchUp(): Promise<void> {
+    this.reading ??= this.readNew().finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  /** Until the ring has applied the event at `revision` (a read in flight may have started before it was appended). */
+  private async catchUpThrough(revision: number): Promise<void> {
+    for (let reads = 0; this.ring.revision <= revision; reads++) {
+      if (reads === 10) throw new Error(`the api-keys stream did not show revision ${revision} after it was appended`);
+      await this.catchUp();
+    }
+  }
+
+  private async readNew(): Promise<void> {
     const events = await this.store.readStream(API_KEYS_STREAM, { fromRevision: BigInt(this.ring.revision) });
-    if (events.length === 0) return;
+    let changed = false;
     for (const e of events) {
+      if (Number(e.revision) !== this.ring.revision) continue;
       if (isApiKeyEventType(e.type)) this.ring.apply({ type: e.type, data: e.data } as unknown as ApiKeyEvent);
       else this.ring.skip(); // a type this version does not know: counted, not applied
+      changed = true;
     }
-    for (const listener of this.listeners) listener();
+    if (changed) for (const listener of this.listeners) listener();
+  }
+}
+
+/** The bare key on one line, mode 0600, never through a symlink someone left at that path. */
+function writeKeyFile(file: string, key: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  rmSync(file, { force: true });
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    writeSync(fd, `${key}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }

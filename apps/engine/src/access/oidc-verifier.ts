@@ -10,6 +10,9 @@ export class TokenRefusedError extends Error {
   }
 }
 
+/** Asymmetric signatures only: an HMAC algorithm would let a JWKS's public key act as a shared secret. */
+const SIGNING_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
 /** The value at a dotted path of the claims (`realm_access.roles`), or the claim of that exact name. */
 function claimAt(payload: JWTPayload, pathName: string): unknown {
   if (pathName in payload) return payload[pathName];
@@ -32,7 +35,13 @@ export class OidcVerifier {
   async verify(token: string): Promise<{ principal: Principal; expiresAt: number | null }> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.jwks, { issuer: this.config.issuer, audience: this.config.audience ?? undefined, clockTolerance: 5 }));
+      ({ payload } = await jwtVerify(token, this.jwks, {
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        algorithms: SIGNING_ALGORITHMS,
+        requiredClaims: ['exp'], // a token that never expires is not a session
+        clockTolerance: 5,
+      }));
     } catch (e) {
       if (e instanceof errors.JWTExpired) throw new TokenRefusedError('the token has expired');
       if (e instanceof errors.JWTClaimValidationFailed) throw new TokenRefusedError(`the token's ${e.claim} claim is not accepted`);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { problem, PROBLEM_CONTENT_TYPE } from '../http/problem-types';
+import { isWebSocketUpgrade } from './access-control';
 
 const timers = Symbol('verdict.requestTimer');
 
@@ -11,7 +12,7 @@ const timers = Symbol('verdict.requestTimer');
  */
 export function installRequestTimeout(fastify: FastifyInstance, ms: number): void {
   fastify.addHook('onRequest', (request, reply, done) => {
-    if ((request.headers.upgrade ?? '').toLowerCase() === 'websocket') return done();
+    if (isWebSocketUpgrade(request)) return done();
     const limit = (request.routeOptions.config as { timeoutMs?: number } | undefined)?.timeoutMs ?? ms;
     const timer = setTimeout(() => {
       if (reply.sent || reply.raw.headersSent) return;
