@@ -109,8 +109,9 @@ export async function runCrashCycles(options: CrashCycleOptions): Promise<CrashT
     const lostBefore = problems.length;
     await checkRestart(engine);
     const doubted = inDoubt.length;
-    await settleInDoubt(engine);
+    // From here on, what is acknowledged (the in-doubt requests settled now included) is at risk from this kill.
     atRisk = [];
+    await settleInDoubt(engine);
     const target = 1 + Math.floor(random() * (options.maxAcksPerCycle ?? 200));
     const load = new DecisionLoad({
       url: engine.url,
