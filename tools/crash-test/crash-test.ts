@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { machineInfo } from '../bench/machine-info';
 import { runCrashCycles, type CrashTestSummary } from './crash-cycles';
 import { launchEngine } from './engine-launcher';
@@ -16,6 +16,8 @@ const count = (flag: string, max: number) => (raw: string) => {
   if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${flag} must be an integer from 1 to ${max}`);
   return n;
 };
+
+class UsageError extends Error {}
 
 interface Flags {
   cycles: number;
@@ -63,7 +65,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const flags = program.opts<Flags>();
   const dataDir = flags.dataDir ? path.resolve(flags.dataDir) : mkdtempSync(path.join(tmpdir(), 'verdict-crash-test-'));
   mkdirSync(dataDir, { recursive: true });
-  if (readdirSync(dataDir).length > 0) throw new InvalidArgumentError(`--data-dir ${dataDir} is not empty`);
+  if (readdirSync(dataDir).length > 0) throw new UsageError(`--data-dir ${dataDir} is not empty`);
 
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'crash-test |{bar}| {value}/{total} cycles | {acks} acknowledged | lost {lost}', hideCursor: true }) : undefined;
   bar?.start(flags.cycles, 0, { acks: 0, lost: 0 });
@@ -102,9 +104,12 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {
-      const usage = error instanceof InvalidArgumentError || (error as { code?: string }).code?.startsWith('commander.');
-      if (!(error as { code?: string }).code?.startsWith('commander.')) process.stderr.write(`crash-test: ${(error as Error).message}\n`);
-      process.exitCode = usage ? 2 : 1;
+      // Commander has already said what was wrong with the arguments.
+      if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
+      else {
+        process.stderr.write(`crash-test: ${(error as Error).message}\n`);
+        process.exitCode = error instanceof UsageError ? 2 : 1;
+      }
     },
   );
 }
