@@ -81,6 +81,13 @@ describe('automatic canary analysis', () => {
       expect(c.failures.join(' ')).toMatch(/^declineRateDelta /);
     }
     expect((deployed.challenger as { deploymentId: string }).deploymentId).toBe(event.event.deploymentId);
+    // The operator who deployed is in that change's metadata; the engine's own rollback carries no caller.
+    const events = await engine.store.readStream('deployment-decisions');
+    const deployedEvent = events.filter((e) => e.type === 'ChallengerDeployed').at(-1);
+    const rolledBackEvent = events.filter((e) => e.type === 'ChallengerRolledBack').at(-1);
+    expect(deployedEvent?.metadata.caller).toMatchObject({ client: 'admin' });
+    expect(rolledBackEvent?.metadata).toMatchObject({ actor: 'canary-analysis' });
+    expect(rolledBackEvent?.metadata.caller).toBeUndefined();
   });
 
   it('steps a healthy challenger up and promotes it when autoPromote is set', async () => {

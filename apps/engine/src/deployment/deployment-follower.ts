@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import {
   DEPLOYMENT_STREAM,
@@ -36,6 +37,7 @@ export class DeploymentFollower {
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
   private listeners = new Set<(state: DeploymentState) => void>();
+  private readonly background = new AsyncResource('verdict.deployment-follower');
 
   constructor(
     private readonly store: EventStore,
@@ -116,7 +118,9 @@ export class DeploymentFollower {
     const event = { type: recorded.type, data: recorded.data } as unknown as DeploymentEvent;
     this.state = evolveDeployment(this.state, event);
     this.applied.push({ event, position: recorded.position });
-    for (const listener of this.listeners) listener(this.state);
+    // In the follower's own async context, not the request's that appended the change: what listeners start (the
+    // canary analysis' timer) is the engine's work, and must not carry that caller into the events it appends.
+    for (const listener of this.listeners) this.background.runInAsyncScope(listener, undefined, this.state);
   }
 
   private async follow(): Promise<void> {
