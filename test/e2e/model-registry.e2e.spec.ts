@@ -87,7 +87,7 @@ describe.each(e2eTopologies())('model registry over HTTP ($name)', (topology) =>
     await register(engine, 'fraud-demo', 'old', demoModelBytes());
     const retired = await engine.post('/v1/models/fraud-demo/versions/old/retire', { reason: 'superseded' });
     expect(retired.status).toBe(200);
-    expect(await retired.json()).toMatchObject({ retired: { reason: 'superseded', by: 'anonymous' } });
+    expect(await retired.json()).toMatchObject({ retired: { reason: 'superseded', by: 'admin' } });
     expect((await engine.post('/v1/models/fraud-demo/versions/old/retire', { reason: 'again' })).status).toBe(409);
     const deploy = await engine.send('PUT', '/v1/deployment/champion', { model: 'fraud-demo', version: 'old', reason: 'try' });
     expect(deploy.status).toBe(409);
