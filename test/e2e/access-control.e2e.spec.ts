@@ -123,6 +123,19 @@ describe('access control', () => {
     expect(last!.metadata).toMatchObject({ actor: 'operate-system', caller: { client: 'operate-system', keyId: keys.operate!.slice(4, 20), kind: 'api-key' } });
   });
 
+  it("keeps a system's people its own: the actor a key names is recorded under the key's client", async () => {
+    const policy = await call('PUT', '/v1/deployment/policy', keys.operate, { target: 'champion', version: 'review-everything', reviewThreshold: 0, declineThreshold: 1, reason: 'every decision to review' });
+    expect(policy.status).toBe(200);
+    const made = await json(await call('POST', '/v1/decisions', keys.decide, decisionRequest()));
+    expect(made.outcome).toBe('review');
+    const caseTool = await engine.createKey('case-tool', ['analyze']);
+    const otherTool = await engine.createKey('other-tool', ['analyze']);
+    const claim = await fetch(`${engine.url}/v1/reviews/${made.decisionId}/claim`, { method: 'POST', headers: as(caseTool, { 'x-verdict-actor': 'kim', 'content-type': 'application/json' }), body: '{}' });
+    expect(await json(claim)).toMatchObject({ reviewer: 'case-tool/kim' });
+    const impostor = await fetch(`${engine.url}/v1/reviews/${made.decisionId}/resolution`, { method: 'POST', headers: as(otherTool, { 'x-verdict-actor': 'kim', 'content-type': 'application/json' }), body: JSON.stringify({ resolution: 'legitimate' }) });
+    expect(impostor.status).toBe(409);
+  });
+
   it('stops a revoked key at once, and records its creation and revocation as events', async () => {
     const key = await engine.createKey('short-lived', ['decide']);
     const keyId = key.slice(4, 20);

@@ -92,7 +92,7 @@ describe.each(e2eTopologies())('GraphQL for analysts: alerts, reviews, performan
     await engine.caughtUp(Number((await engine.store.readStream(`decision-${target.transactionId}`)).at(-1)?.position));
     const claimed = await graphql(engine, query, { f: { status: 'claimed' } });
     expect(claimed.body.data.reviews.edges.map((e: { node: unknown }) => e.node)).toEqual([
-      { status: 'claimed', claim: { reviewer: 'ana', expiresAt: expect.any(String) }, decision: { decisionId: target.decisionId, outcome: 'review', score: target.score } },
+      { status: 'claimed', claim: { reviewer: 'admin/ana', expiresAt: expect.any(String) }, decision: { decisionId: target.decisionId, outcome: 'review', score: target.score } },
     ]);
     const bad = await graphql(engine, query, { f: { modelVersion: '1.0.0' } });
     expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'invalid-query', errors: [{ path: '/filter/modelVersion' }] });

@@ -110,8 +110,8 @@ describe.each(e2eTopologies())('GraphQL queries over HTTP ($name)', (topology) =
     const byTx = new Map(nodes.map((n: { transactionId: string }) => [n.transactionId, n]));
     expect(byTx.get(decided[1].transactionId)).toMatchObject({
       labels: [
-        { ...labels[0], reportedAt: '2026-12-01T09:00:00.000Z', recordedBy: 'analyst@example' },
-        { ...labels[1], amount: null, note: null, recordedBy: 'analyst@example' },
+        { ...labels[0], reportedAt: '2026-12-01T09:00:00.000Z', recordedBy: 'admin/analyst@example' },
+        { ...labels[1], amount: null, note: null, recordedBy: 'admin/analyst@example' },
       ],
     });
     expect(byTx.get(decided[3].transactionId)).toMatchObject({ labels: [{ labelId: labels[0].labelId }] });

@@ -44,7 +44,7 @@ describe.each(e2eTopologies())('labels and the review queue over HTTP ($name)', 
       const created = await engine.post(path, body, as('chargeback-importer'));
       expect(created.status).toBe(201);
       const stored = await created.json();
-      expect(stored).toEqual({ schemaVersion: 2, ...body, reportedAt: '2026-12-01T10:00:00.000Z', transactionId: made.transactionId, decisionId: made.decisionId, merchantId: 'merchant-7', recordedBy: 'chargeback-importer' });
+      expect(stored).toEqual({ schemaVersion: 2, ...body, reportedAt: '2026-12-01T10:00:00.000Z', transactionId: made.transactionId, decisionId: made.decisionId, merchantId: 'merchant-7', recordedBy: 'admin/chargeback-importer' });
 
       const again = await engine.post(path, { ...body, reportedAt: '2026-12-01T11:00:00+01:00' });
       expect(again.status).toBe(200);
@@ -144,21 +144,21 @@ describe.each(e2eTopologies())('labels and the review queue over HTTP ($name)', 
       const [first] = reviews;
       const claim = await engine.post(`/v1/reviews/${first.decisionId}/claim`, {}, as('alice'));
       expect(claim.status).toBe(200);
-      expect(await claim.json()).toMatchObject({ decisionId: first.decisionId, reviewer: 'alice' });
+      expect(await claim.json()).toMatchObject({ decisionId: first.decisionId, reviewer: 'admin/alice' });
       const taken = await engine.post(`/v1/reviews/${first.decisionId}/claim`, {}, as('bob'));
       expect(taken.status).toBe(409);
-      expect(await taken.json()).toMatchObject({ type: '/problems/review-claimed', reviewer: 'alice' });
+      expect(await taken.json()).toMatchObject({ type: '/problems/review-claimed', reviewer: 'admin/alice' });
       await projected(first.transactionId);
       const claimed = await (await engine.get(`/v1/reviews?cardId=${cardId}&status=claimed`)).json();
-      expect(claimed.items.map((i: { decision: { decisionId: string }; claim: { reviewer: string } }) => [i.decision.decisionId, i.claim.reviewer])).toEqual([[first.decisionId, 'alice']]);
+      expect(claimed.items.map((i: { decision: { decisionId: string }; claim: { reviewer: string } }) => [i.decision.decisionId, i.claim.reviewer])).toEqual([[first.decisionId, 'admin/alice']]);
 
       const overBob = await engine.post(`/v1/reviews/${first.decisionId}/resolution`, { resolution: 'legitimate' }, as('bob'));
       expect(overBob.status).toBe(409);
       const resolved = await engine.post(`/v1/reviews/${first.decisionId}/resolution`, { resolution: 'fraud', note: 'card reported stolen' }, as('alice'));
       expect(resolved.status).toBe(200);
       const { resolved: resolution, label: reviewLabel } = await resolved.json();
-      expect(resolution).toMatchObject({ decisionId: first.decisionId, reviewer: 'alice', resolution: 'fraud', note: 'card reported stolen' });
-      expect(reviewLabel).toMatchObject({ source: 'review', label: 'fraud', transactionId: first.transactionId, recordedBy: 'review:alice' });
+      expect(resolution).toMatchObject({ decisionId: first.decisionId, reviewer: 'admin/alice', resolution: 'fraud', note: 'card reported stolen' });
+      expect(reviewLabel).toMatchObject({ source: 'review', label: 'fraud', transactionId: first.transactionId, recordedBy: 'review:admin/alice' });
       const twice = await engine.post(`/v1/reviews/${first.decisionId}/resolution`, { resolution: 'fraud' }, as('alice'));
       expect(twice.status).toBe(409);
       expect(await twice.json()).toMatchObject({ type: '/problems/review-resolved' });
@@ -169,7 +169,7 @@ describe.each(e2eTopologies())('labels and the review queue over HTTP ($name)', 
       await projected(first.transactionId);
       const done = await (await engine.get(`/v1/reviews?cardId=${cardId}&status=resolved`)).json();
       expect(done.items).toHaveLength(1);
-      expect(done.items[0]).toMatchObject({ status: 'resolved', claim: null, resolution: { resolution: 'fraud', reviewer: 'alice', note: 'card reported stolen' } });
+      expect(done.items[0]).toMatchObject({ status: 'resolved', claim: null, resolution: { resolution: 'fraud', reviewer: 'admin/alice', note: 'card reported stolen' } });
       const open = await (await engine.get(`/v1/reviews?cardId=${cardId}`)).json();
       expect(open.items.map((i: { decision: { decisionId: string } }) => i.decision.decisionId)).not.toContain(first.decisionId);
     });
@@ -184,7 +184,7 @@ describe.each(e2eTopologies())('labels and the review queue over HTTP ($name)', 
       expect(open.items.map((i: { decision: { decisionId: string } }) => i.decision.decisionId)).toContain(second.decisionId);
       const taken = await engine.post(`/v1/reviews/${second.decisionId}/claim`, {}, as('erin'));
       expect(taken.status).toBe(200);
-      expect(await taken.json()).toMatchObject({ reviewer: 'erin' });
+      expect(await taken.json()).toMatchObject({ reviewer: 'admin/erin' });
     });
 
     it('refuses decisions that are not in the queue, and bad bodies', async () => {

@@ -41,7 +41,7 @@ describe('verdict CLI', () => {
     expect(registered.code).toBe(0);
     expect(registered.out).toMatch(/^registered\nfraud-demo@1\.1\.0/);
     expect((await run('models', 'register', 'fraud-demo', '1.1.0', DEMO_MODEL_PATH, '--manifest', manifest)).out).toMatch(/^already registered/);
-    expect(await json('models', 'show', 'fraud-demo', '1.1.0')).toMatchObject({ version: '1.1.0', registeredBy: 'cli-test', manifest: { description: 'retrained' } });
+    expect(await json('models', 'show', 'fraud-demo', '1.1.0')).toMatchObject({ version: '1.1.0', registeredBy: 'admin/cli-test', manifest: { description: 'retrained' } });
     expect((await run('models', 'show', 'fraud-demo')).out).toContain('fraud-demo@1.0.0');
   });
 
@@ -63,11 +63,11 @@ describe('verdict CLI', () => {
 
     const then = await run('deploy', 'status', '--at', before);
     expect(then.out).toMatch(/challenger\s+fraud-demo@1\.1\.0 canary 10%/);
-    expect(then.out).toMatch(/ChallengerDeployed by cli-test: retrained on November/);
+    expect(then.out).toMatch(/ChallengerDeployed by admin\/cli-test: retrained on November/);
     await engine.caughtUp(Number(await engine.store.headPosition())); // the history is a read model
     const history = await run('deploy', 'history', '--all');
     expect(history.out.split('\n')[0]).toMatch(/^REV\s+AT\s+CHANGE\s+BY\s+REASON/);
-    expect(history.out).toMatch(/ChampionRolledBack\s+cli-test\s+second thoughts/);
+    expect(history.out).toMatch(/ChampionRolledBack\s+admin\/cli-test\s+second thoughts/);
   });
 
   it('says what went wrong in one line and exits non-zero', async () => {

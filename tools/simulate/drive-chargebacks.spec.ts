@@ -25,7 +25,7 @@ describe('simulate drive: chargebacks as labels', () => {
     expect(labels).toHaveLength(summary.chargebacks.sent);
     for (const e of labels) {
       const [decision] = await engine.store.readStream(e.streamId, { maxCount: 1 });
-      expect(e.data).toMatchObject({ label: 'fraud', source: 'chargeback', recordedBy: 'simulator' });
+      expect(e.data).toMatchObject({ label: 'fraud', source: 'chargeback', recordedBy: 'admin/simulator' });
       const occurredAt = Date.parse((decision.data as { request: { occurredAt: string } }).request.occurredAt);
       const reportedAt = Date.parse(e.data.reportedAt as string);
       expect(reportedAt - occurredAt).toBeGreaterThanOrEqual(0.01 * 86_400_000);
