@@ -169,12 +169,22 @@ describe('access control', () => {
     const failed = subscribe(refused, 'subscription { decisionMade { decisionId } }');
     await expect(failed.next()).rejects.toBeDefined();
     await refused.dispose();
-    const client = wsClient({ url: engine.url, adminKey: keys.analyze! });
+    const watcher = await engine.createKey('live-watcher', ['analyze']);
+    const client = wsClient({ url: engine.url, adminKey: watcher });
     try {
-      const sub = subscribe<{ decisionMade: { decisionId: string } }>(client, 'subscription { decisionMade { decisionId } }');
+      const sub = subscribe<{ decisionMade: { decisionId: string } }>(client, 'subscription Watch { decisionMade { decisionId } }');
       await metricReaches(engine, DECISION_SUBSCRIBERS, 1);
       const made = await json(await call('POST', '/v1/decisions', keys.decide, decisionRequest()));
       expect((await sub.next()).value?.data?.decisionMade.decisionId).toBe(made.decisionId);
+      // Revoked: the open subscription delivers nothing more; it ends, and what it delivered is in the access log.
+      expect((await call('POST', `/v1/keys/${watcher.slice(4, 20)}/revoke`, engine.adminKey, {})).status).toBe(200);
+      await call('POST', '/v1/decisions', keys.decide, decisionRequest());
+      await expect(sub.next()).rejects.toBeDefined();
+      const log = await json(await call('GET', '/v1/audit/access?client=live-watcher', keys.audit));
+      expect(log.items.map((r: { operation: string; records: number }) => [r.operation, r.records])).toEqual([
+        ['graphql:Watch.decisionMade', 0],
+        ['graphql:Watch.decisionMade', 1],
+      ]);
     } finally {
       await client.dispose();
     }

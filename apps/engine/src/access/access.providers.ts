@@ -10,6 +10,7 @@ import { Authenticator } from './authenticator';
 import { GraphqlRoles } from './graphql-roles.guard';
 import { KeyDirectory } from './key-directory';
 import { KeyStartup } from './key-startup';
+import { LiveAccess } from './live-access';
 import { OidcVerifier } from './oidc-verifier';
 import { RouteAccessCatalog } from './route-access-catalog';
 
@@ -36,6 +37,7 @@ export function accessWiring(config: VerdictConfig, logger: Logger): AccessWirin
       },
       { provide: AccessLog, useFactory: (store: EventStore) => new AccessLog(store), inject: [EVENT_STORE] },
       AccessRecording,
+      LiveAccess,
       RouteAccessCatalog,
       GraphqlRoles,
       KeyStartup,

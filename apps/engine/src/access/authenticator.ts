@@ -48,7 +48,7 @@ export class Authenticator {
     if (!this.oidc) throw new UnauthenticatedError('The credential is not an API key, and no OIDC issuer is configured.');
     try {
       const { principal, expiresAt } = await this.oidc.verify(credential);
-      return { principal, until: expiresAt ?? Date.now() + 60_000 };
+      return { principal, until: expiresAt };
     } catch (e) {
       if (e instanceof TokenRefusedError) throw new UnauthenticatedError(`The token is not accepted: ${e.message}.`);
       throw e;

@@ -32,7 +32,7 @@ export class OidcVerifier {
     this.jwks = createRemoteJWKSet(new URL(config.jwksUrl));
   }
 
-  async verify(token: string): Promise<{ principal: Principal; expiresAt: number | null }> {
+  async verify(token: string): Promise<{ principal: Principal; expiresAt: number }> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.jwks, {
@@ -52,9 +52,7 @@ export class OidcVerifier {
     if (typeof subject !== 'string' || subject === '') throw new TokenRefusedError(`the token has no ${this.config.subjectClaim} claim`);
     const raw = claimAt(payload, this.config.rolesClaim);
     const roles: Role[] = (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/) : []).filter(isRole);
-    return {
-      principal: { kind: 'oidc', client: subject, keyId: `${this.config.issuer}#${subject}`, roles },
-      expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
-    };
+    const expiresAt = (payload.exp as number) * 1000; // required above
+    return { principal: { kind: 'oidc', client: subject, keyId: `${this.config.issuer}#${subject}`, roles, expiresAt }, expiresAt };
   }
 }

@@ -1,5 +1,7 @@
 import { Inject } from '@nestjs/common';
-import { Args, Info, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, Info, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
+import type { Principal } from '@verdict/domain';
+import { LiveAccess } from '../access/live-access';
 import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import type { VerdictConfig } from '@verdict/config';
@@ -29,6 +31,7 @@ export class AlertResolver {
   constructor(
     @Inject(ALERTS) private readonly alertList: Pick<AlertQueries, 'list'>,
     private readonly feed: AlertFeed,
+    private readonly live: LiveAccess,
     @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
   ) {}
 
@@ -63,10 +66,12 @@ export class AlertResolver {
   async alertRaised(
     @Args('filter', { type: () => AlertFilter, nullable: true }) filter: AlertFilter | null,
     @Info() info: GraphQLResolveInfo,
+    @Context('principal') principal: Principal,
   ): Promise<AsyncIterableIterator<AlertRecord>> {
     const tooComplex = complexityError(this.config.graphql, complexityOfOperation(info));
     if (tooComplex) throw tooComplex;
     const args = validArgs(z.object({ filter: filterSchema }), { filter });
-    return this.feed.subscribe(args.filter ?? {});
+    const alerts = await this.feed.subscribe(args.filter ?? {});
+    return this.live.watch(alerts, { principal, operation: `graphql:${info.operation.name?.value ?? 'anonymous'}.alertRaised`, parameters: { filter: args.filter ?? null }, recordsDecisions: false });
   }
 }

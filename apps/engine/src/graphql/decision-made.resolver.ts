@@ -1,5 +1,7 @@
 import { Inject } from '@nestjs/common';
-import { Args, Info, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, Info, Resolver, Subscription } from '@nestjs/graphql';
+import type { Principal } from '@verdict/domain';
+import { LiveAccess } from '../access/live-access';
 import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
 import type { VerdictConfig } from '@verdict/config';
@@ -35,6 +37,7 @@ const filterArgs = z.object({
 export class DecisionMadeResolver {
   constructor(
     private readonly feed: DecisionFeed,
+    private readonly live: LiveAccess,
     @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
   ) {}
 
@@ -45,11 +48,13 @@ export class DecisionMadeResolver {
   async decisionMade(
     @Args('filter', { type: () => DecisionMadeFilter, nullable: true }) filter: DecisionMadeFilter | null,
     @Info() info: GraphQLResolveInfo,
+    @Context('principal') principal: Principal,
   ): Promise<AsyncIterableIterator<DecisionNode>> {
     // Mercurius gives subscription hooks no variables, so the cost is measured here, before anything is opened.
     const tooComplex = complexityError(this.config.graphql, complexityOfOperation(info));
     if (tooComplex) throw tooComplex;
     const args = validArgs(filterArgs, { filter });
-    return this.feed.subscribe(args.filter ?? {});
+    const decisions = await this.feed.subscribe(args.filter ?? {});
+    return this.live.watch(decisions, { principal, operation: `graphql:${info.operation.name?.value ?? 'anonymous'}.decisionMade`, parameters: { filter: args.filter ?? null }, recordsDecisions: true });
   }
 }

@@ -21,6 +21,8 @@ export interface Principal {
   /** The API key's id; for a token, its issuer-qualified subject. */
   readonly keyId: string;
   readonly roles: readonly Role[];
+  /** When a token's credential ends (ms since the epoch); a key has none. */
+  readonly expiresAt?: number;
 }
 
 /** What goes into every event's metadata appended on a caller's behalf. */
