@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { grants, type Principal } from '@verdict/domain';
+import { grants, type Principal, type Role } from '@verdict/domain';
 import { ProblemException } from '../http/problem.exception';
 import type { Authenticator } from './authenticator';
 import { UnauthenticatedError } from './authenticator';
@@ -27,6 +27,17 @@ export interface AccessControlOptions {
 /** /graphql over HTTP: the union of its root fields' roles (each field then checks its own: GraphqlRoles). */
 const GRAPHQL_ACCESS: RouteAccess = ['analyze', 'operate'];
 
+/** Whether the caller may use the route; the refusal to answer with, if not. */
+function admit(request: FastifyRequest, principal: Principal, access: readonly Role[] | undefined): ProblemException | undefined {
+  request.principal = principal;
+  if (request.is404) return undefined; // authenticated: now it may learn the route does not exist
+  const needed = access ?? [];
+  if (grants(principal.roles, needed)) return undefined;
+  return new ProblemException('forbidden', needed.length === 0 ? 'This route is open to admin only.' : `This needs one of the roles ${needed.join(', ')}; the caller holds ${principal.roles.join(', ') || 'none'}.`, {
+    requiredRoles: needed,
+  });
+}
+
 /**
  * A real WebSocket handshake, as Node parsed it (a GET with `Connection: upgrade`), not merely a request that carries an
  * `Upgrade` header: such a request is plain HTTP and is authenticated like any other.
@@ -46,27 +57,23 @@ export function installAccessControl(fastify: FastifyInstance, options: AccessCo
     if (route.url === options.graphqlPath) route.config = { ...route.config, access: GRAPHQL_ACCESS } as typeof route.config;
     options.catalog.add(route.method, route.url, (route.config as AccessRouteConfig | undefined)?.access);
   });
-  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback style, with a synchronous path for a credential already verified: the hot path pays no promise for it.
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
     const access = (request.routeOptions.config as AccessRouteConfig | undefined)?.access;
-    if (access === 'public') return;
-    if (options.metricsPublic && request.routeOptions.url === '/metrics') return;
-    if (request.routeOptions.url === options.graphqlPath && isWebSocketUpgrade(request)) return;
-    let principal: Principal;
-    try {
-      principal = await options.authenticator.authenticate(request.headers.authorization);
-    } catch (e) {
-      if (!(e instanceof UnauthenticatedError)) throw e;
-      reply.header('www-authenticate', 'Bearer realm="verdict"');
-      throw new ProblemException('unauthenticated', e.message);
-    }
-    request.principal = principal;
-    if (request.is404) return; // authenticated: now it may learn the route does not exist
-    const needed = access ?? [];
-    if (!grants(principal.roles, needed)) {
-      throw new ProblemException('forbidden', needed.length === 0 ? 'This route is open to admin only.' : `This needs one of the roles ${needed.join(', ')}; the caller holds ${principal.roles.join(', ') || 'none'}.`, {
-        requiredRoles: needed,
-      });
-    }
+    if (access === 'public') return done();
+    if (options.metricsPublic && request.routeOptions.url === '/metrics') return done();
+    if (request.routeOptions.url === options.graphqlPath && isWebSocketUpgrade(request)) return done();
+    const header = request.headers.authorization;
+    const known = options.authenticator.cached(header);
+    if (known) return done(admit(request, known, access));
+    options.authenticator.authenticate(header).then(
+      (principal) => done(admit(request, principal, access)),
+      (error: unknown) => {
+        if (!(error instanceof UnauthenticatedError)) return done(error as Error);
+        reply.header('www-authenticate', 'Bearer realm="verdict"');
+        done(new ProblemException('unauthenticated', error.message));
+      },
+    );
   });
   fastify.addHook('preHandler', (request, _reply, done) => {
     if (request.principal) callerContext.enterWith(request.principal);

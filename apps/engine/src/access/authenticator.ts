@@ -28,6 +28,13 @@ export class Authenticator {
     keys.onChange(() => this.cache.clear());
   }
 
+  /** The caller, when this exact credential was verified before and is still good (no I/O, no promise). */
+  cached(header: string | undefined): Principal | undefined {
+    if (header === undefined || !header.startsWith('Bearer ')) return undefined;
+    const hit = this.cache.get(header.slice(7).trim());
+    return hit && hit.until > Date.now() ? hit.principal : undefined;
+  }
+
   /** The caller, or UnauthenticatedError. */
   async authenticate(header: string | undefined): Promise<Principal> {
     const credential = bearer(header);
