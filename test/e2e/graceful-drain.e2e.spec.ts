@@ -41,10 +41,12 @@ describe('graceful drain: SIGTERM with many clients posting decisions', () => {
   beforeAll(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'verdict-drain-'));
   });
-  afterAll(async () => {
+  // Each test ends with an engine running on the shared data dir: stop it before the next one starts its own.
+  afterEach(async () => {
     await engine?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    engine = undefined;
   });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('answers every started request, records nothing it refused, and exits 0', async () => {
     const env = { VERDICT_DATA_DIR: dataDir, VERDICT_WARMUP_DECISIONS: '0' };

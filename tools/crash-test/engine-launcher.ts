@@ -14,17 +14,21 @@ export interface CrashableEngine {
 }
 
 export interface LaunchOptions {
-  /** The compiled engine, dist/apps/engine/src/main.js. */
+  /** The compiled engine, dist/apps/engine/src/main.js (or its source, with `nodeArgs` that load TypeScript). */
   readonly main: string;
   readonly dataDir: string;
   readonly env?: Record<string, string>;
   readonly startTimeoutMs?: number;
+  /** Node options before the script (e.g. `-r` a TypeScript hook). */
+  readonly nodeArgs?: readonly string[];
+  /** Working directory (default: the repository root above dist/). */
+  readonly cwd?: string;
 }
 
 /** Starts the built engine on `dataDir` (any free port) and resolves once it logs that it listens. */
 export function launchEngine(options: LaunchOptions): Promise<CrashableEngine> {
-  const child = spawn(process.execPath, [options.main], {
-    cwd: path.resolve(path.dirname(options.main), '..', '..', '..', '..'),
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main], {
+    cwd: options.cwd ?? path.resolve(path.dirname(options.main), '..', '..', '..', '..'),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...options.env, VERDICT_DATA_DIR: options.dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
