@@ -80,7 +80,7 @@ export async function createEngineApp(
     abortOnError: false,
   });
   await app.register(multipart, { limits: { fileSize: config.models.maxBytes } });
-  installRequestTimeout(fastify, config.security.requestTimeoutMs);
+  installRequestTimeout(fastify, config.security.requestTimeoutMs, logger);
   installAccessControl(fastify, { authenticator: app.get(Authenticator), metricsPublic: config.security.metricsPublic, graphqlPath: GRAPHQL_PATH, catalog: app.get(RouteAccessCatalog) });
   if (config.security.rateLimitPerSecond > 0) {
     const keys = app.get(KeyDirectory);

@@ -10,6 +10,8 @@ export class UnauthenticatedError extends Error {
   }
 }
 
+const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
+
 /** Verified tokens kept, so the hot path hashes or verifies a caller's credential once, not per request. */
 const CACHE_MAX = 10_000;
 
@@ -30,8 +32,8 @@ export class Authenticator {
 
   /** The caller, when this exact credential was verified before and is still good (no I/O, no promise). */
   cached(header: string | undefined): Principal | undefined {
-    if (header === undefined || !header.startsWith('Bearer ')) return undefined;
-    const hit = this.cache.get(header.slice(7).trim());
+    const credential = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    const hit = credential === undefined ? undefined : this.cache.get(credential);
     return hit && hit.until > Date.now() ? hit.principal : undefined;
   }
 
@@ -65,7 +67,7 @@ export class Authenticator {
 
 function bearer(header: string | undefined): string {
   if (header === undefined || header === '') throw new UnauthenticatedError('Send `Authorization: Bearer <API key or token>`.');
-  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  const match = BEARER.exec(header);
   if (!match) throw new UnauthenticatedError('The Authorization header must be `Bearer <API key or token>`.');
   return match[1] as string;
 }

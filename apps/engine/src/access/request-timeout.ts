@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { problem, PROBLEM_CONTENT_TYPE } from '../http/problem-types';
+import type { Logger } from 'pino';
+import { sendProblem } from '../http/problem-details.filter';
+import { ProblemException } from '../http/problem.exception';
 import { isWebSocketUpgrade } from './access-control';
 
 const timers = Symbol('verdict.requestTimer');
@@ -10,14 +12,14 @@ const timers = Symbol('verdict.requestTimer');
  * answer is dropped. A streamed answer that has begun (an export) is left to finish. WebSocket connections are
  * long-lived by design and exempt; a route may set its own (`config.timeoutMs`: audit verification). Node's own `requestTimeout` bounds the time to receive the request itself.
  */
-export function installRequestTimeout(fastify: FastifyInstance, ms: number): void {
+export function installRequestTimeout(fastify: FastifyInstance, ms: number, log: Logger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     if (isWebSocketUpgrade(request)) return done();
     const limit = (request.routeOptions.config as { timeoutMs?: number } | undefined)?.timeoutMs ?? ms;
     const timer = setTimeout(() => {
       if (reply.sent || reply.raw.headersSent) return;
-      const doc = problem('request-timeout', `No answer within ${limit} ms. A command may or may not have been recorded: retrying the same request is safe and returns what was recorded.`, { instance: `${request.url}#${request.id}` });
-      void reply.code(503).header('content-type', PROBLEM_CONTENT_TYPE).header('retry-after', '1').send(JSON.stringify(doc));
+      reply.header('retry-after', '1');
+      sendProblem(log, new ProblemException('request-timeout', `No answer within ${limit} ms. A command may or may not have been recorded: retrying the same request is safe and returns what was recorded.`), request, reply);
     }, limit);
     timer.unref();
     (request as unknown as Record<symbol, NodeJS.Timeout>)[timers] = timer;
