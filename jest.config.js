@@ -1,6 +1,6 @@
 // One Jest config for the whole monorepo. CommonJS (NestJS 11), ts-jest with isolatedModules for speed;
 // `npm run typecheck` does the full type check.
-const aliases = ['domain', 'event-store', 'model-runtime', 'read-models', 'simulator', 'training', 'config', 'artifact-store', 'audit'];
+const aliases = ['domain', 'event-store', 'model-runtime', 'read-models', 'simulator', 'training', 'config', 'artifact-store', 'audit', 'subject-keys'];
 const moduleNameMapper = {};
 for (const a of aliases) {
   moduleNameMapper[`^@verdict/${a}$`] = `<rootDir>/libs/${a}/src`;

@@ -6,6 +6,9 @@ import { createArtifactStore, type ArtifactStore } from '@verdict/artifact-store
 import { createEventStore, type EventStore } from '@verdict/event-store';
 import { AccessController } from './access/access.controller';
 import { accessWiring } from './access/access.providers';
+import { ErasureController } from './privacy/erasure.controller';
+import { PersonalData } from './privacy/personal-data';
+import { SubjectErasure } from './privacy/subject-erasure';
 import { stampCallers } from './access/caller-stamping-store';
 import { KeysController } from './access/keys.controller';
 import { AuditController } from './audit/audit.controller';
@@ -102,6 +105,8 @@ export class EngineModule {
       { provide: LOGGER, useValue: logger },
       { provide: EVENT_STORE, useFactory: async () => stampCallers(await createEventStore(config.eventStore)) },
       { provide: ARTIFACT_STORE, useFactory: () => createArtifactStore(config.artifactStore) },
+      { provide: PersonalData, useFactory: () => PersonalData.open(config, logger) },
+      { provide: SubjectErasure, useFactory: (store: EventStore, personal: PersonalData) => new SubjectErasure(store, personal), inject: [EVENT_STORE, PersonalData] },
       { provide: READ_MODEL_DATA_SOURCE, useFactory: () => createReadModelDataSource(config.readModels) },
       { provide: DECISION_QUERIES, useFactory: (ds: DataSource) => new DecisionQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: MODEL_LIST, useFactory: (ds: DataSource) => new ModelListQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
@@ -209,6 +214,7 @@ export class EngineModule {
         AuditController,
         AccessController,
         KeysController,
+        ErasureController,
         DecisionContextController,
         ExportsController,
         ModelsController,

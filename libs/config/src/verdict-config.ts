@@ -86,6 +86,19 @@ export interface VerdictConfig {
     /** The longest a request may take, from its first byte to its answer, in milliseconds. */
     readonly requestTimeoutMs: number;
   };
+  /** Personal data (docs/security.md, "Erasure"). */
+  readonly privacy: {
+    /** The master key file (32 bytes, base64, one line): it wraps subject keys and keys the pseudonyms. */
+    readonly masterKeyPath: string;
+    /** Named by VERDICT_MASTER_KEY: then it must exist (never created, or silently replaced). */
+    readonly masterKeyExplicit: boolean;
+    /** Card ids are tokens already (VERDICT_CARD_IDS_ARE_TOKENS=true): kept in the clear. */
+    readonly cardIdsAreTokens: boolean;
+    /** Request attributes whose values are personal (VERDICT_PERSONAL_ATTRIBUTES, comma-separated). */
+    readonly personalAttributes: readonly string[];
+    /** Where the subject keys live: the event store's database, or the read models' with EventStoreDB. */
+    readonly keyStore: { readonly kind: 'sqlite' | 'postgres'; readonly url: string; readonly schema: string };
+  };
   readonly logLevel: string;
 }
 
@@ -332,6 +345,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
       metricsPublic: oneOf(env, 'VERDICT_METRICS_PUBLIC', ['true', 'false'] as const, 'false') === 'true',
       rateLimitPerSecond: int(env, 'VERDICT_RATE_LIMIT_PER_SECOND', 10_000, 0, 10_000_000),
       requestTimeoutMs: int(env, 'VERDICT_REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000),
+    },
+    privacy: {
+      masterKeyPath: env.VERDICT_MASTER_KEY ? path.resolve(root, env.VERDICT_MASTER_KEY) : path.join(dataDir, 'keys', 'master.key'),
+      masterKeyExplicit: Boolean(env.VERDICT_MASTER_KEY),
+      cardIdsAreTokens: oneOf(env, 'VERDICT_CARD_IDS_ARE_TOKENS', ['true', 'false'] as const, 'false') === 'true',
+      personalAttributes: list(env, 'VERDICT_PERSONAL_ATTRIBUTES') ?? [],
+      keyStore:
+        esKind === 'esdb'
+          ? { kind: rmKind, url: rmUrl, schema: pgSchema(env, 'VERDICT_READ_MODELS_SCHEMA', 'verdict_read') }
+          : { kind: esKind, url: esUrl, schema: pgSchema(env, 'VERDICT_EVENT_STORE_SCHEMA', 'verdict') },
     },
     logLevel: env.LOG_LEVEL || 'info',
   };

@@ -1,9 +1,10 @@
 import type { DecisionRequest } from './decision-request';
+import type { PersonalEnvelope } from './privacy/protect-request';
 
 /** Event type names are part of the stored format: never rename one. */
 export const DECISION_MADE = 'DecisionMade' as const;
 /** Version written today; readers accept every earlier one through upcastDecisionMade. */
-export const DECISION_MADE_SCHEMA_VERSION = 3 as const;
+export const DECISION_MADE_SCHEMA_VERSION = 4 as const;
 
 export type Outcome = 'approve' | 'review' | 'decline';
 
@@ -112,18 +113,31 @@ export interface DecisionMadeV3 extends Omit<DecisionMadeV2, 'schemaVersion'> {
   readonly historyMaxEntities?: number;
 }
 
+/**
+ * DecisionMade, schema version 4: version 3 with personal data protected (docs/security.md, "Erasure"). In `request`,
+ * each personal value (customerId, deviceId, ip, cardId unless card ids are tokens, attributes configured personal)
+ * is a keyed pseudonym (`ps_…`); the clear values are in `personal`, sealed (AES-256-GCM) under the data subject's
+ * key. `requestHash` is taken over that pseudonymised request. Absent `personal`: nothing in the request is personal.
+ */
+export interface DecisionMadeV4 extends Omit<DecisionMadeV3, 'schemaVersion'> {
+  readonly schemaVersion: 4;
+  readonly personal?: PersonalEnvelope;
+}
+
 /** The current shape every reader works with. */
-export type DecisionMade = DecisionMadeV3;
+export type DecisionMade = DecisionMadeV4;
 
 /**
  * Reads a stored DecisionMade of any version as the current one. Version 1 predates deployments: revision 0,
- * champion. Versions 1 and 2 predate history features: no `featuresAsOf`.
+ * champion. Versions 1 and 2 predate history features: no `featuresAsOf`. Versions 1 to 3 predate protected
+ * personal data: their requests are in the clear, with no `personal`.
  */
 export function upcastDecisionMade(data: unknown): DecisionMade {
-  const event = data as DecisionMadeV1 | DecisionMadeV2 | DecisionMadeV3;
-  if (event.schemaVersion === 3) return event;
-  if (event.schemaVersion === 2) return { ...event, schemaVersion: 3 };
-  if (event.schemaVersion === 1) return { ...event, schemaVersion: 3, deployment: { revision: 0, arm: 'champion', bucket: null } };
+  const event = data as DecisionMadeV1 | DecisionMadeV2 | DecisionMadeV3 | DecisionMadeV4;
+  if (event.schemaVersion === 4) return event;
+  if (event.schemaVersion === 3) return { ...event, schemaVersion: 4 };
+  if (event.schemaVersion === 2) return { ...event, schemaVersion: 4 };
+  if (event.schemaVersion === 1) return { ...event, schemaVersion: 4, deployment: { revision: 0, arm: 'champion', bucket: null } };
   throw new RangeError(`DecisionMade schema version ${String((event as { schemaVersion?: unknown }).schemaVersion)} is newer than this build`);
 }
 

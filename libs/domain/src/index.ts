@@ -30,3 +30,4 @@ export * from './monitoring/drift-baseline';
 export * from './monitoring/drift-judgement';
 export * from './history';
 export * from './access';
+export * from './privacy';

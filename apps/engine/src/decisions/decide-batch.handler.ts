@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DecideBatchCommand } from './decide-batch.command';
-import { DecisionRecorder, decisionItem, type DecisionOutcome } from './decision-recorder';
+import { DecisionRecorder, type DecisionOutcome } from './decision-recorder';
 
 /** A batch is one scoring run per model and one group-committed append, answered once that append is durable. */
 @CommandHandler(DecideBatchCommand)
@@ -8,6 +8,6 @@ export class DecideBatchHandler implements ICommandHandler<DecideBatchCommand, D
   constructor(private readonly recorder: DecisionRecorder) {}
 
   execute({ requests, correlationId, startedAt }: DecideBatchCommand): Promise<DecisionOutcome[]> {
-    return this.recorder.record(requests.map((request) => decisionItem(request, correlationId)), startedAt);
+    return this.recorder.record(requests.map((request) => this.recorder.item(request, correlationId)), startedAt);
   }
 }

@@ -12,10 +12,12 @@ import {
   type DecisionEventMetadata,
   type DecisionMade,
   type DecisionRequest,
+  type ProtectedRequest,
 } from '@verdict/domain';
 import { NO_STREAM, isWrongExpectedRevision, type AppendResult, type EventStore } from '@verdict/event-store';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { DecisionMetrics } from '../metrics/decision-metrics';
+import { PersonalData } from '../privacy/personal-data';
 import { DecisionScorer } from './decision-scorer';
 import { CorruptDecisionStreamError, IdempotencyConflictError } from './idempotency-conflict.error';
 import type { MakeDecisionResult } from './make-decision.command';
@@ -30,18 +32,23 @@ interface Stored {
 
 /** A validated request to decide, with its hash and where it came from. */
 export interface DecisionItem {
+  /** As received: what features and routing read. */
   readonly request: DecisionRequest;
+  /** As the log holds it: pseudonyms in place of personal values, and the clear values to seal. */
+  readonly protected: ProtectedRequest;
   readonly requestHash: string;
   readonly correlationId: string;
 }
 
 /**
  * A validated request ready to decide: its keys sorted once (the event records it, and its canonical JSON then
- * copies nothing) and its hash, over its canonical JSON, which tells a retry from a conflicting request.
+ * copies nothing), its personal values pseudonymised, and its hash over the canonical JSON of what the log holds
+ * (no personal value in the clear), which tells a retry from a conflicting request.
  */
-export function decisionItem(request: DecisionRequest, correlationId: string): DecisionItem {
+export function decisionItem(request: DecisionRequest, correlationId: string, personal: PersonalData): DecisionItem {
   const sorted = withSortedKeys(request);
-  return { request: sorted, requestHash: sha256Hex(canonicalJson(sorted)), correlationId };
+  const safe = personal.vault.protect(sorted);
+  return { request: sorted, protected: safe, requestHash: sha256Hex(canonicalJson(safe.stored)), correlationId };
 }
 
 /** What one item came to: its result, or the error that answers it alone (a conflict, a model failure). */
@@ -64,7 +71,13 @@ export class DecisionRecorder {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly scorer: DecisionScorer,
     private readonly metrics: DecisionMetrics,
+    private readonly personal: PersonalData,
   ) {}
+
+  /** A request ready for record(). */
+  item(request: DecisionRequest, correlationId: string): DecisionItem {
+    return decisionItem(request, correlationId, this.personal);
+  }
 
   async record(items: readonly DecisionItem[], startedAt: number): Promise<DecisionOutcome[]> {
     const outcomes = new Array<DecisionOutcome>(items.length);
@@ -117,12 +130,17 @@ export class DecisionRecorder {
     known: (tx: string, stored: Stored) => void,
   ): Promise<void> {
     if (leaders.length === 0) return;
-    const scored = await this.scorer.scoreAll(leaders.map((i) => items[i] as DecisionItem), startedAt);
+    const batch = leaders.map((i) => items[i] as DecisionItem);
+    // The subject keys become durable while the model runs: a decision is never stored before the key it needs.
+    const [scored] = await Promise.all([
+      this.scorer.scoreAll(batch.map((item) => ({ request: item.request, stored: item.protected.stored, requestHash: item.requestHash })), startedAt),
+      this.personal.vault.prepare(batch.map((item) => item.protected)),
+    ]);
     const decided: { index: number; event: DecisionMade }[] = [];
     scored.forEach((outcome, k) => {
       const index = leaders[k] as number;
       if (outcome instanceof Error) outcomes[index] = outcome;
-      else decided.push({ index, event: outcome });
+      else decided.push({ index, event: this.sealed(outcome, (items[index] as DecisionItem).protected) });
     });
     const appendStart = performance.now();
     let appended: ReadonlyArray<AppendResult | Error>;
@@ -152,6 +170,12 @@ export class DecisionRecorder {
         outcomes[index] = { created: true, event, position: (result as AppendResult).position, appendMs };
       }),
     );
+  }
+
+  /** The event with its personal values sealed under the subject's key (keys kept in sorted order). */
+  private sealed(event: DecisionMade, item: ProtectedRequest): DecisionMade {
+    const personal = this.personal.vault.envelope(item, event.decisionId);
+    return personal ? withSortedKeys({ ...event, personal }) : event;
   }
 
   /** The transaction is being decided by another request here: answer from its decision, or try on our own. */

@@ -19,7 +19,10 @@ const ms = (from: number, to: number): number => Math.round((to - from) * 1000) 
 const failure = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export interface ScoringItem {
+  /** As received: features and routing read it. */
   readonly request: DecisionRequest;
+  /** As the log holds it (pseudonyms in place of personal values): the event records it and history is keyed by it. */
+  readonly stored?: DecisionRequest;
   readonly requestHash: string;
 }
 
@@ -88,7 +91,7 @@ export class DecisionScorer {
           const scored = p.run.scoresOf(p.slot);
           return decide({
             decisionId: decisionIdFor(item.request.transactionId),
-            request: item.request,
+            request: item.stored ?? item.request,
             requestHash: item.requestHash,
             featureNames: p.run.arm.model.plan.names,
             featureValues: p.slot.values,
@@ -121,7 +124,7 @@ export class DecisionScorer {
     if (!table.champion.model.plan.usesHistory && !challenger?.usesHistory) return undefined; // the usual case: nothing to ask, nothing to allocate
     const names = [...new Set([...table.champion.model.plan.historyNames, ...(challenger?.historyNames ?? [])])];
     const index = new Map(names.map((name, i) => [name, i]));
-    const answer = await this.history.values(items.map((item) => ({ request: item.request, names })));
+    const answer = await this.history.values(items.map((item) => ({ request: item.stored ?? item.request, names })));
     return {
       asOf: answer.asOf,
       maxEntities: this.history.maxEntities,

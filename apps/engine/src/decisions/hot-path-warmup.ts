@@ -4,6 +4,7 @@ import { simulateTransactions } from '@verdict/simulator';
 import type { Logger } from 'pino';
 import { LOGGER } from '../infrastructure/tokens';
 import { decisionItem } from './decision-recorder';
+import { PersonalData } from '../privacy/personal-data';
 import { DecisionScorer } from './decision-scorer';
 
 /** Batch sizes the warm-up cycles through: single commands and small batches, so the model sees several row counts. */
@@ -29,6 +30,7 @@ export interface WarmupReport {
 export class HotPathWarmup {
   constructor(
     private readonly scorer: DecisionScorer,
+    private readonly personal: PersonalData,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -44,7 +46,8 @@ export class HotPathWarmup {
       for (let i = 0; i < size; i++) {
         const valid = validateDecisionRequest(JSON.parse(bodies[(done + i) % bodies.length] as string));
         if (!valid.ok) throw new Error(`the warm-up's simulated request is invalid: ${JSON.stringify(valid.errors)}`);
-        items.push(decisionItem(valid.value, 'warm-up'));
+        const item = decisionItem(valid.value, 'warm-up', this.personal);
+        items.push({ request: item.request, stored: item.protected.stored, requestHash: item.requestHash });
       }
       const startedAt = performance.now();
       const outcomes = await this.scorer.scoreAll(items, startedAt);

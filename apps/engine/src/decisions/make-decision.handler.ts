@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { DecisionRecorder, decisionItem } from './decision-recorder';
+import { DecisionRecorder } from './decision-recorder';
 import { MakeDecisionCommand, type MakeDecisionResult } from './make-decision.command';
 
 /**
@@ -12,7 +12,7 @@ export class MakeDecisionHandler implements ICommandHandler<MakeDecisionCommand,
 
   async execute(command: MakeDecisionCommand): Promise<MakeDecisionResult> {
     const { request, correlationId, startedAt } = command;
-    const [outcome] = await this.recorder.record([decisionItem(request, correlationId)], startedAt);
+    const [outcome] = await this.recorder.record([this.recorder.item(request, correlationId)], startedAt);
     if (outcome instanceof Error) throw outcome;
     return outcome as MakeDecisionResult;
   }

@@ -8,6 +8,7 @@ import { DeploymentFollower } from '../deployment/deployment-follower';
 import { DeploymentRuntime } from '../deployment/deployment-runtime';
 import { RawSessions } from '../inference/raw-sessions';
 import { DriftMonitor } from '../monitoring/drift-monitor';
+import { PersonalData } from '../privacy/personal-data';
 import { InlineProjections } from '../projections/inline-projections';
 import { HistoryFeed } from '../history/history-feed';
 import { ReplayService } from '../replay/replay-service';
@@ -32,6 +33,7 @@ export class ResourceLifecycle implements OnApplicationShutdown {
     private readonly replays: ReplayService,
     private readonly drift: DriftMonitor,
     @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
+    private readonly personal: PersonalData,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -44,6 +46,7 @@ export class ResourceLifecycle implements OnApplicationShutdown {
       ['projections', () => this.projections.stop()],
       ['history thread', () => this.history.stop()],
       ['event store', () => this.store.close()],
+      ['subject key store', () => this.personal.close()],
       ['read models', () => (this.readModels.isInitialized ? this.readModels.destroy() : Promise.resolve())],
       ['model sessions', () => this.deployment.close()],
       ['raw inference sessions', () => this.rawSessions.closeAll()],

@@ -1,0 +1,96 @@
+import type { Logger } from 'pino';
+import type { VerdictConfig } from '@verdict/config';
+import { deriveKeys, pseudonymsIn, revealRequest, revealValue, type DecisionMade, type DecisionRequest } from '@verdict/domain';
+import { createSubjectKeyStore, SubjectVault, type SubjectKeyStore } from '@verdict/subject-keys';
+import { loadMasterKey } from './master-key-file';
+
+/** How often an instance looks for erasures made by others, to drop what it cached of them. */
+const FOLLOW_MS = 1000;
+
+/**
+ * The engine's side of personal data: the vault (pseudonyms, envelopes, subject keys), reads that show clear values
+ * while a subject's key lives, and a follower of other instances' erasures.
+ */
+export class PersonalData {
+  private sequence = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private following: Promise<void> | undefined;
+
+  private constructor(
+    readonly vault: SubjectVault,
+    private readonly store: SubjectKeyStore,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(config: VerdictConfig, log: Logger): Promise<PersonalData> {
+    const { key, created } = loadMasterKey(config.privacy.masterKeyPath, !config.privacy.masterKeyExplicit);
+    if (created) log.warn({ file: config.privacy.masterKeyPath }, 'created the master key for personal data: back it up with the data; without it no personal value can be read');
+    const store = await createSubjectKeyStore(config.privacy.keyStore);
+    const vault = new SubjectVault(store, deriveKeys(key), config.privacy);
+    const data = new PersonalData(vault, store, log);
+    data.sequence = await data.lastSequence();
+    data.timer = setInterval(() => void (data.following ??= data.follow().finally(() => (data.following = undefined))), FOLLOW_MS);
+    data.timer.unref();
+    return data;
+  }
+
+  /** A decision as a reader sees it: its request's personal values in the clear, or ERASED. */
+  async revealDecision(event: DecisionMade): Promise<DecisionMade> {
+    const pseudonyms = pseudonymsIn(event.request);
+    if (pseudonyms.length === 0) return event;
+    return { ...event, request: revealRequest(event.request, await this.vault.reveal(pseudonyms)) };
+  }
+
+  async revealRequests(requests: readonly DecisionRequest[]): Promise<DecisionRequest[]> {
+    const clear = await this.vault.reveal(requests.flatMap(pseudonymsIn));
+    return requests.map((r) => revealRequest(r, clear));
+  }
+
+  /** Rows with personal fields (cardId, customerId…) shown in the clear, or ERASED. */
+  async revealRows<T extends object>(rows: readonly T[], fields: readonly (keyof T)[]): Promise<T[]> {
+    const values = rows.flatMap((row) => fields.map((f) => row[f]).filter((v): v is T[keyof T] & string => typeof v === 'string'));
+    if (values.length === 0) return [...rows];
+    const clear = await this.vault.reveal(values as string[]);
+    return rows.map((row) => {
+      const out = { ...row } as Record<keyof T, unknown>;
+      for (const f of fields) if (typeof row[f] === 'string') out[f] = revealValue(row[f] as string, clear);
+      return out as T;
+    });
+  }
+
+  /** A filter value as the read models hold it: its pseudonym when the field is personal. */
+  filterValue(field: 'cardId' | 'customerId' | 'deviceId' | 'ip', value: string): string {
+    if (field === 'cardId' && this.vault.policy.cardIdsAreTokens) return value;
+    return this.vault.pseudonyms.field(field, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.following;
+    await this.store.close();
+  }
+
+  private async lastSequence(): Promise<number> {
+    let last = 0;
+    for (;;) {
+      const page = await this.store.erasuresAfter(last, 500);
+      if (page.length === 0) return last;
+      last = (page.at(-1) as { sequence: number }).sequence;
+    }
+  }
+
+  private async follow(): Promise<void> {
+    try {
+      for (;;) {
+        const page = await this.vault.erasuresAfter(this.sequence);
+        for (const record of page) {
+          this.vault.forget(record);
+          this.sequence = record.sequence;
+        }
+        if (page.length < 500) return;
+      }
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not read erasures from the subject key store; will try again');
+    }
+  }
+}

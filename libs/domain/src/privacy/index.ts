@@ -1,0 +1,5 @@
+export * from './personal-fields';
+export * from './pseudonymizer';
+export * from './personal-envelope';
+export * from './protect-request';
+export * from './subject-erased.event';
