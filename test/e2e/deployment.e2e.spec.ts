@@ -136,7 +136,7 @@ describe.each(e2eTopologies())('deployments over HTTP ($name)', (topology) => {
     const { position } = await engine.store.appendToStream(old.streamId, [old.event], { expectedRevision: 'no_stream' });
     expect(old.event.type).toBe(DECISION_MADE);
     const record = await (await engine.get(`/v1/transactions/${old.data.transactionId}/decision`)).json();
-    expect(record).toMatchObject({ schemaVersion: 3, storedSchemaVersion: 1, deployment: { revision: 0, arm: 'champion', bucket: null } });
+    expect(record).toMatchObject({ schemaVersion: 4, storedSchemaVersion: 1, deployment: { revision: 0, arm: 'champion', bucket: null } });
     await engine.caughtUp(Number(position));
     expect((await engine.get(`/v1/decisions/${old.data.decisionId}`)).status).toBe(200);
     const list = await (await engine.get(`/v1/decisions?cardId=${old.data.request.cardId}`)).json();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { DECISION_MADE, findHistoryFeature, historyAsOf, historyFeatureValues, upcastDecisionMade, type DecisionMade, type LoggedEvent } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
 import { buildLogisticTestModel } from '@verdict/model-runtime/testing/build-test-model';
+import { PersonalData } from '../../apps/engine/src/privacy/personal-data';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
 import { startEngineProcess, type EngineProcess } from '../support/engine-process';
 import { change, register } from '../support/model-fixtures';
@@ -94,7 +95,7 @@ describe.each(e2eTopologies())('history features over HTTP on $name', (topology)
       positions.push(await engine.store.headPosition());
       await historyThrough(engine, positions.at(-1) as bigint);
     }
-    const decisions = (await recomputed(engine.store)).filter((r) => r.decision.request.cardId === 'card-seq');
+    const decisions = (await recomputed(engine.store)).filter((r) => r.decision.request.cardId === engine.resolve(PersonalData).filterValue('cardId', 'card-seq'));
     expect(decisions).toHaveLength(5);
     const last = decisions.at(-1) as (typeof decisions)[number];
     expect(BigInt(last.decision.featuresAsOf as string)).toBeGreaterThanOrEqual(positions[3] as bigint);
@@ -186,7 +187,7 @@ describe('history features after a restart (SQLite)', () => {
         expect((await readiness(second)).checks.history).toMatchObject({ status: 'up' });
         const res = await second.post('/v1/decisions', decisionRequest({ cardId: 'card-restart', occurredAt: at(10) }));
         expect(res.status).toBe(201);
-        const mine = (await recomputed(second.store)).filter((r) => r.decision.request.cardId === 'card-restart');
+        const mine = (await recomputed(second.store)).filter((r) => r.decision.request.cardId === second.resolve(PersonalData).filterValue('cardId', 'card-restart'));
         expect(mine.at(-1)?.recorded[0]).toBe(3);
         for (const r of mine) expect(r.recorded).toEqual(r.again);
       } finally {

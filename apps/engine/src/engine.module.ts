@@ -8,12 +8,13 @@ import { AccessController } from './access/access.controller';
 import { accessWiring } from './access/access.providers';
 import { ErasureController } from './privacy/erasure.controller';
 import { PersonalData } from './privacy/personal-data';
+import { RevealingDecisionQueries, RevealingDecisionRanges, RevealingReviewQueue } from './privacy/revealing-queries';
 import { SubjectErasure } from './privacy/subject-erasure';
 import { stampCallers } from './access/caller-stamping-store';
 import { KeysController } from './access/keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { auditProviders } from './audit/audit.providers';
-import { AlertQueries, createReadModelDataSource, DecisionQueries, DecisionRangeQueries, DeploymentHistoryQueries, DriftQueries, ModelListQueries, ModelPerformanceQueries, ReviewQueueQueries } from '@verdict/read-models';
+import { AlertQueries, createReadModelDataSource, DecisionRangeQueries, DeploymentHistoryQueries, DriftQueries, ModelListQueries, ModelPerformanceQueries } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { DecisionContextController } from './context/decision-context.controller';
 import { DecisionContextReader } from './context/decision-context';
@@ -108,13 +109,13 @@ export class EngineModule {
       { provide: PersonalData, useFactory: () => PersonalData.open(config, logger) },
       { provide: SubjectErasure, useFactory: (store: EventStore, personal: PersonalData) => new SubjectErasure(store, personal), inject: [EVENT_STORE, PersonalData] },
       { provide: READ_MODEL_DATA_SOURCE, useFactory: () => createReadModelDataSource(config.readModels) },
-      { provide: DECISION_QUERIES, useFactory: (ds: DataSource) => new DecisionQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: DECISION_QUERIES, useFactory: (ds: DataSource, p: PersonalData) => new RevealingDecisionQueries(ds, p), inject: [READ_MODEL_DATA_SOURCE, PersonalData] },
       { provide: MODEL_LIST, useFactory: (ds: DataSource) => new ModelListQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: DEPLOYMENT_HISTORY, useFactory: (ds: DataSource) => new DeploymentHistoryQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
-      { provide: DECISION_RANGES, useFactory: (ds: DataSource) => new DecisionRangeQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: DECISION_RANGES, useFactory: (ds: DataSource, p: PersonalData) => new RevealingDecisionRanges(ds, p), inject: [READ_MODEL_DATA_SOURCE, PersonalData] },
       { provide: MODEL_PERFORMANCE, useFactory: (ds: DataSource) => new ModelPerformanceQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: ALERTS, useFactory: (ds: DataSource) => new AlertQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
-      { provide: REVIEW_QUEUE, useFactory: (ds: DataSource) => new ReviewQueueQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
+      { provide: REVIEW_QUEUE, useFactory: (ds: DataSource, p: PersonalData) => new RevealingReviewQueue(ds, p), inject: [READ_MODEL_DATA_SOURCE, PersonalData] },
       { provide: DriftQueries, useFactory: (ds: DataSource) => new DriftQueries(ds), inject: [READ_MODEL_DATA_SOURCE] },
       { provide: DriftWindows, useFactory: (queries: DriftQueries) => new DriftWindows(queries, config.drift), inject: [DriftQueries] },
       DriftReport,
@@ -170,8 +171,9 @@ export class EngineModule {
       },
       {
         provide: ReplayService,
-        useFactory: (store: EventStore, ranges: DecisionRangeQueries) => new ReplayService(store, config, ranges, logger, config.replay.threads),
-        inject: [EVENT_STORE, DECISION_RANGES],
+        useFactory: (store: EventStore, ranges: DecisionRangeQueries, personal: PersonalData) =>
+          new ReplayService(store, config, ranges, logger, config.replay.threads, (cardId) => personal.filterValue('cardId', cardId)),
+        inject: [EVENT_STORE, DECISION_RANGES, PersonalData],
       },
       InlineProjections,
       { provide: PROJECTION_RUNNER, useExisting: InlineProjections },

@@ -80,7 +80,7 @@ describe('decide', () => {
     expect(e.score).toBeCloseTo(0.95, 6);
     expect(e.reasons[0]).toEqual({ feature: 'amount', value: 10, contribution: 0.75 });
     expect(e.features).toEqual({ names: ['amount', 'hour'], values: [10, 0] });
-    expect(e.schemaVersion).toBe(3);
+    expect(e.schemaVersion).toBe(4);
     expect(e.deployment).toEqual({ revision: 3, arm: 'challenger', bucket: 42 });
     expect(e).not.toHaveProperty('shadow');
     expect(e).not.toHaveProperty('featuresAsOf');

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { TRANSACTION_LABELLED, upcastTransactionLabelled, type JsonValue, type ModelManifest, type PolicySnapshot, type TransactionLabelled } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
 import { SEAL_INDEX, type SealIndex } from '../audit/seal-index.port';
+import { PersonalData } from '../privacy/personal-data';
 import { toAuditRecord, type DecisionAuditRecord } from '../decisions/decision-audit-record';
 import { DecisionLocator } from '../decisions/decision-locator';
 import { toDecisionListItem, type DecisionListItem } from '../decisions/decision-page';
@@ -56,6 +57,7 @@ export class DecisionContextReader {
     private readonly catalog: ModelCatalog,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DECISION_RANGES) private readonly ranges: DecisionRangesPort,
+    private readonly personal: PersonalData,
     @Optional() @Inject(SEAL_INDEX) private readonly seals: SealIndex | null = null,
   ) {}
 
@@ -63,7 +65,7 @@ export class DecisionContextReader {
   async read(decisionId: string): Promise<DecisionContext | null> {
     const event = await this.locator.find(decisionId);
     if (!event) return null;
-    const decision = toAuditRecord(event);
+    const decision = await toAuditRecord(event, this.personal);
     const [deployment, model, stream, sealed, card] = await Promise.all([
       this.deploymentAt.at(new Date(decision.decidedAt)),
       this.decidingModel(decision),

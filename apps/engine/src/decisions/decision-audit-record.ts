@@ -1,5 +1,6 @@
-import { upcastDecisionMade, type DecisionMade } from '@verdict/domain';
+import { upcastDecisionMade, type DecisionMade, type DecisionRequest } from '@verdict/domain';
 import type { RecordedEvent } from '@verdict/event-store';
+import type { PersonalData } from '../privacy/personal-data';
 
 /**
  * GET /v1/decisions/{id}: the whole DecisionMade event, read as the current schema version, plus where and when the
@@ -15,11 +16,26 @@ export type DecisionAuditRecord = DecisionMade & {
   readonly recordedAt: string;
   readonly metadata: Record<string, unknown>;
   readonly storedSchemaVersion: number;
+  /**
+   * The request as the log holds it (pseudonyms in place of personal values), when `request` shows it otherwise:
+   * `requestHash` is taken over this one.
+   */
+  readonly storedRequest?: DecisionRequest;
 };
 
-export function toAuditRecord(event: RecordedEvent): DecisionAuditRecord {
+/** The audit record with personal values in the clear while the subject's key lives, else ERASED. */
+export async function toAuditRecord(event: RecordedEvent, personal: PersonalData): Promise<DecisionAuditRecord> {
+  const stored = upcastDecisionMade(event.data);
+  const revealed = await personal.revealDecision(stored);
+  return { ...recordOf(event, revealed), ...(revealed === stored ? {} : { storedRequest: stored.request }) };
+}
+
+/** The audit record as the log holds it (pseudonyms in place of personal values): for readers that show none of them. */
+export const storedAuditRecord = (event: RecordedEvent): DecisionAuditRecord => recordOf(event, upcastDecisionMade(event.data));
+
+function recordOf(event: RecordedEvent, decision: DecisionMade): DecisionAuditRecord {
   return {
-    ...upcastDecisionMade(event.data),
+    ...decision,
     eventId: event.id,
     eventType: event.type,
     stream: event.streamId,

@@ -28,6 +28,8 @@ const PRODUCER = 'verdict-engine';
 interface Stored {
   readonly event: DecisionMade;
   readonly position: bigint;
+  /** Stored before personal data was pseudonymised (DecisionMade v1–v3): its hash is over the request in the clear. */
+  readonly clearHash?: boolean;
 }
 
 /** A validated request to decide, with its hash and where it came from. */
@@ -116,7 +118,7 @@ export class DecisionRecorder {
       // Its transaction came earlier in this call: answered as a retry of that decision (or with its failure).
       const item = items[i] as DecisionItem;
       const original = originals.get(item.request.transactionId) ?? this.flights.get(item.request.transactionId);
-      outcomes[i] = original ? await original.then((s) => this.asRetry(s, item.requestHash), asError) : (await this.record([item], startedAt))[0] as DecisionOutcome;
+      outcomes[i] = original ? await original.then((s) => this.asRetry(s, item), asError) : (await this.record([item], startedAt))[0] as DecisionOutcome;
     }
     return outcomes;
   }
@@ -162,7 +164,7 @@ export class DecisionRecorder {
           }
           const stored = await this.readStored(item.request.transactionId);
           known(item.request.transactionId, stored);
-          outcomes[index] = this.asRetry(stored, item.requestHash);
+          outcomes[index] = this.asRetry(stored, item);
           return;
         }
         this.metrics.recorded(event, appendMs);
@@ -181,7 +183,7 @@ export class DecisionRecorder {
   /** The transaction is being decided by another request here: answer from its decision, or try on our own. */
   private async joinFlight(item: DecisionItem, startedAt: number): Promise<DecisionOutcome> {
     const stored = await this.flights.get(item.request.transactionId)?.catch(() => undefined);
-    if (stored) return this.asRetry(stored, item.requestHash);
+    if (stored) return this.asRetry(stored, item);
     // The attempt we joined failed: this request gets its own, so it is answered for its own body.
     const [own] = await this.record([item], startedAt);
     return own as DecisionOutcome;
@@ -208,10 +210,12 @@ export class DecisionRecorder {
     const streamId = decisionStreamId(transactionId);
     const [first] = await this.store.readStream(streamId, { maxCount: 1 });
     if (!first || first.type !== DECISION_MADE) throw new CorruptDecisionStreamError(streamId);
-    return { event: upcastDecisionMade(first.data), position: first.position };
+    const clearHash = Number((first.data as { schemaVersion?: unknown }).schemaVersion) < 4;
+    return { event: upcastDecisionMade(first.data), position: first.position, ...(clearHash ? { clearHash } : {}) };
   }
 
-  private asRetry(stored: Stored, requestHash: string): DecisionOutcome {
+  private asRetry(stored: Stored, item: DecisionItem): DecisionOutcome {
+    const requestHash = stored.clearHash ? sha256Hex(canonicalJson(item.request)) : item.requestHash;
     if (stored.event.requestHash !== requestHash) {
       this.metrics.conflict();
       return new IdempotencyConflictError(stored.event.transactionId, stored.event.decisionId);

@@ -13,6 +13,8 @@ import { IdempotencyConflictError } from './idempotency-conflict.error';
 import { MakeDecisionCommand } from './make-decision.command';
 import { MakeDecisionHandler } from './make-decision.handler';
 import { NO_HISTORY } from '../history/testing/no-history';
+import { createLogger } from '../infrastructure/logger';
+import { PersonalData } from '../privacy/personal-data';
 
 /** The command handler on real parts: the SQLite event store and the committed ONNX model. */
 describe('MakeDecisionHandler', () => {
@@ -20,15 +22,18 @@ describe('MakeDecisionHandler', () => {
   let store: EventStore;
   let deployment: Awaited<ReturnType<typeof demoDeployment>>;
   let handler: MakeDecisionHandler;
+  let personal: PersonalData;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'verdict-handler-'));
     const config = loadConfig({ VERDICT_DATA_DIR: dir });
     store = await createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
     deployment = await demoDeployment(config.policy);
-    handler = new MakeDecisionHandler(new DecisionRecorder(store, new DecisionScorer(deployment.runtime, NO_HISTORY), new DecisionMetrics()));
+    personal = await PersonalData.open(config, createLogger('silent', 'verdict-test'));
+    handler = new MakeDecisionHandler(new DecisionRecorder(store, new DecisionScorer(deployment.runtime, NO_HISTORY), new DecisionMetrics(), personal));
   });
   afterAll(async () => {
+    await personal.close();
     await store.close();
     await deployment.dispose();
     rmSync(dir, { recursive: true, force: true });

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DECISION_MADE, decisionStreamId, TRANSACTION_LABELLED, upcastTransactionLabelled, type TransactionLabelled } from '@verdict/domain';
 import type { EventStore, RecordedEvent } from '@verdict/event-store';
-import { toAuditRecord, type DecisionAuditRecord } from '../decisions/decision-audit-record';
+import { storedAuditRecord, type DecisionAuditRecord } from '../decisions/decision-audit-record';
 import { EVENT_STORE } from '../infrastructure/tokens';
 
 /** A transaction's stream, `decision-<transactionId>`: its DecisionMade and the labels appended after it. */
 export interface DecisionStream {
-  /** null when no decision has been recorded for the transaction. */
+  /** null when no decision has been recorded for the transaction. As stored: the fields read from it are not personal. */
   readonly record: DecisionAuditRecord | null;
   /** TransactionLabelled events in stream order, upcast (later ones supersede earlier ones; all are kept). */
   readonly labels: readonly TransactionLabelled[];
@@ -23,7 +23,7 @@ export interface DecisionStreamsPort {
 export function toDecisionStream(transactionId: string, events: readonly RecordedEvent[]): DecisionStream {
   const first = events[0];
   return {
-    record: first && first.type === DECISION_MADE ? toAuditRecord(first) : null,
+    record: first && first.type === DECISION_MADE ? storedAuditRecord(first) : null,
     labels: events.filter((e) => e.type === TRANSACTION_LABELLED).map((e) => upcastTransactionLabelled(e.data, transactionId)),
   };
 }

@@ -32,6 +32,19 @@ export function securityPaths(): Schema {
         responses: { '200': { description: 'The revoked key', content: json(ref('ApiKey')) }, '404': problem('No such key (key-not-found)'), '409': problem('Already revoked (key-already-revoked)') },
       },
     },
+    '/v1/subjects/{subjectId}/erasure': {
+      post: {
+        summary: "Erase a data subject: destroy its keys, so its personal values can never be read again (SubjectErased)",
+        description:
+          'The subject is a customer id, or a card id for decisions without a customer. Its keys and identities are destroyed in the key store, then SubjectErased is appended; read models and the history forget the subject as they read it. Decisions keep their features, scores and outcomes, and the seals still verify. Erasing again is harmless. See docs/security.md, "Erasure".',
+        parameters: [{ name: 'subjectId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 128 } }],
+        requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 1024 } } }) },
+        responses: {
+          '200': { description: 'Erased', content: json(ref('Erasure')) },
+          '400': problem('Invalid request (validation-failed)'),
+        },
+      },
+    },
     '/v1/audit/access': {
       get: {
         summary: 'The access log: who read which decision data (AccessRecorded), oldest first',
@@ -54,6 +67,22 @@ function jsonSchema(schema: z.ZodType): Schema {
 }
 
 export function securitySchemas(): Schema {
+  return { ...keySchemas(), Erasure: erasureSchema };
+}
+
+const erasureSchema: Schema = {
+  type: 'object',
+  required: ['subjectRef', 'erasedAt', 'keysDestroyed', 'valuesDestroyed', 'position'],
+  properties: {
+    subjectRef: { type: 'string', description: "The subject's reference (a keyed pseudonym of its id), as SubjectErased names it" },
+    erasedAt: { type: 'string', format: 'date-time' },
+    keysDestroyed: { type: 'integer', minimum: 0 },
+    valuesDestroyed: { type: 'integer', minimum: 0, description: 'Distinct personal values (identities) destroyed' },
+    position: { type: 'string', description: "SubjectErased's global log position (decimal)" },
+  },
+};
+
+function keySchemas(): Schema {
   const apiKey: Schema = {
     type: 'object',
     required: ['keyId', 'client', 'roles', 'rateLimitPerSecond', 'createdAt', 'createdBy', 'revokedAt', 'revokedBy'],

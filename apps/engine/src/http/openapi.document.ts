@@ -77,8 +77,8 @@ const auditRecord: Schema = {
   description: 'The DecisionMade event (docs/events.md) plus where and when the store recorded it',
   required: ['schemaVersion', 'decisionId', 'transactionId', 'request', 'requestHash', 'features', 'model', 'modelOutputs', 'score', 'policy', 'outcome', 'reasons', 'explanation', 'decidedAt', 'timings', 'deployment', 'eventId', 'eventType', 'stream', 'revision', 'position', 'recordedAt', 'metadata', 'storedSchemaVersion'],
   properties: {
-    schemaVersion: { const: 3, description: 'Always the current version: older events are upcast (see storedSchemaVersion)' },
-    storedSchemaVersion: { enum: [1, 2, 3], description: 'The schema version the event was stored in' },
+    schemaVersion: { const: 4, description: 'Always the current version: older events are upcast (see storedSchemaVersion)' },
+    storedSchemaVersion: { enum: [1, 2, 3, 4], description: 'The schema version the event was stored in' },
     deployment: {
       type: 'object',
       required: ['revision', 'arm', 'bucket'],
@@ -92,7 +92,16 @@ const auditRecord: Schema = {
     shadow: { type: 'object', required: ['model', 'policy', 'inferenceMs'], description: "The shadow challenger's verdict on the same request" },
     decisionId: { type: 'string', format: 'uuid' },
     transactionId: { type: 'string' },
-    request: ref('DecisionRequest'),
+    request: {
+      ...ref('DecisionRequest'),
+      description: 'Personal values (customerId, deviceId, ip, cardId unless card ids are tokens, attributes configured personal) in the clear while the subject is not erased, else "[erased]"',
+    },
+    storedRequest: { type: 'object', description: 'The request as the log holds it, pseudonyms in place of personal values (present when it differs from `request`); requestHash is taken over it' },
+    personal: {
+      type: 'object',
+      required: ['subject', 'keyId', 'iv', 'data'],
+      description: "The personal values sealed (AES-256-GCM) under the data subject's key: stored as is, opened by the engine for `request` (docs/security.md)",
+    },
     requestHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
     features: {
       type: 'object',

@@ -16,7 +16,8 @@ export class PersonalData {
   private timer: NodeJS.Timeout | undefined;
   private following: Promise<void> | undefined;
 
-  private constructor(
+  /** Use open(). */
+  constructor(
     readonly vault: SubjectVault,
     private readonly store: SubjectKeyStore,
     private readonly log: Logger,
@@ -62,6 +63,15 @@ export class PersonalData {
   filterValue(field: 'cardId' | 'customerId' | 'deviceId' | 'ip', value: string): string {
     if (field === 'cardId' && this.vault.policy.cardIdsAreTokens) return value;
     return this.vault.pseudonyms.field(field, value);
+  }
+
+  /** A list filter with its personal values (cardId, customerId) as the read models hold them. */
+  listFilter<T extends { readonly cardId?: string; readonly customerId?: string }>(filter: T): T {
+    return {
+      ...filter,
+      ...(filter.cardId === undefined ? {} : { cardId: this.filterValue('cardId', filter.cardId) }),
+      ...(filter.customerId === undefined ? {} : { customerId: this.filterValue('customerId', filter.customerId) }),
+    };
   }
 
   async close(): Promise<void> {

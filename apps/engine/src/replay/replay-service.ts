@@ -57,12 +57,16 @@ export class ReplayService {
     private readonly log: Logger,
     /** Threads one replay runs on (each replays a consecutive share of the log). */
     private readonly threads: number,
+    /** A card id filter as the log holds it (its pseudonym): the selection is recorded and compared in that form. */
+    private readonly cardIdInLog: (cardId: string) => string = (cardId) => cardId,
   ) {}
 
   /** Records the request (durably, before answering) and queues the run. */
   async request(request: ReplayRequest, actor: string): Promise<ReplayState> {
     const replayId = randomUUID();
-    const selection = replaySelection(request);
+    const given = replaySelection(request);
+    const cardId = given.filter?.cardId;
+    const selection = cardId === undefined ? given : { ...given, filter: { ...given.filter, cardId: this.cardIdInLog(cardId) } };
     const requestedAt = new Date().toISOString();
     const event: ReplayRequestedV1 = { schemaVersion: 1, replayId, selection, requestedAt, actor };
     await this.store.appendToStream(replayStreamId(replayId), [{ id: randomUUID(), type: REPLAY_REQUESTED, data: { ...event } }], { expectedRevision: NO_STREAM });
