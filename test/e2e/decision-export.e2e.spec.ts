@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { decisionIdFor, TRANSACTION_LABELLED, upcastDecisionMade } from '@verdict/domain';
+import { decisionIdFor, ERASED, TRANSACTION_LABELLED, upcastDecisionMade } from '@verdict/domain';
 import { SEAL_INDEX } from '../../apps/engine/src/audit/seal-index.port';
 import { MemorySealIndex } from '../../apps/engine/src/audit/testing/memory-seal-index';
 import { CSV_COLUMNS } from '../../apps/engine/src/exports/export-rows';
@@ -89,7 +89,12 @@ describe.each(e2eTopologies())('decision export over HTTP ($name)', (topology) =
     expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
     expect(Number(res.headers.get('verdict-expected-rows'))).toBe(rows.length);
     const [stored] = await engine.store.readStream(`decision-${decided[0].transactionId}`);
-    expect(mine[0]).toEqual({ ...upcastDecisionMade(stored.data), position: stored.position.toString(), seal: { index: 0, sealHash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    // The event as stored but for its request, shown in the clear as every read shows it, and its sealed envelope (left out).
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { personal, ...event } = upcastDecisionMade(stored.data);
+    const { request } = await (await engine.get(`/v1/decisions/${decided[0].decisionId}`)).json();
+    expect(request.cardId).toBe(awkwardCard);
+    expect(mine[0]).toEqual({ ...event, request, position: stored.position.toString(), seal: { index: 0, sealHash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     expect(mine.slice(0, 10).every((r) => r.seal?.index === 0)).toBe(true);
     expect(mine.slice(10).every((r) => r.seal === null)).toBe(true);
   });
@@ -170,6 +175,78 @@ describe.each(e2eTopologies())('decision export over HTTP ($name)', (topology) =
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/**
+ * Personal data in exports (docs/security.md, "Erasure"): card and customer ids (and the other personal values) in
+ * the clear while the subject's key lives, ERASED once the subject is erased, never a pseudonym or the envelope;
+ * filters take clear values.
+ */
+describe.each(e2eTopologies())('decision export of personal data, before and after an erasure ($name)', (topology) => {
+  let engine: RunningEngine;
+  const tag = randomUUID().slice(0, 8);
+  const ERASED_ONE = { customerId: `cust-gone-${tag}`, cardId: `card-gone-${tag}`, deviceId: `dev-gone-${tag}`, ip: '198.51.100.7' };
+  const KEPT_ONE = { customerId: `cust-kept-${tag}`, cardId: `card-kept-${tag}`, deviceId: `dev-kept-${tag}`, ip: '203.0.113.8' };
+  const made: { decisionId: string; subject: 'erased' | 'kept' }[] = [];
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const mineOf = (rows: any[]) => rows.filter((r) => made.some((m) => m.decisionId === r.decisionId));
+  const subjectOf = (decisionId: string) => made.find((m) => m.decisionId === decisionId)!.subject;
+
+  beforeAll(async () => {
+    await topology.setUp?.();
+    engine = await startEngine(topology.env());
+    for (let i = 0; i < 6; i++) {
+      const subject = i % 2 === 0 ? 'erased' : 'kept';
+      const res = await engine.post('/v1/decisions', decisionRequest({ ...(subject === 'erased' ? ERASED_ONE : KEPT_ONE), amount: 20 + i }));
+      expect(res.status).toBe(201);
+      const body = await res.json();
+      made.push({ decisionId: body.decisionId, subject });
+    }
+    await engine.caughtUp(Number(await engine.store.headPosition()));
+  }, 60_000);
+  afterAll(async () => {
+    await engine?.stop();
+    await topology.tearDown?.();
+  });
+
+  it('shows every personal value in the clear while the subject lives, in JSONL and CSV, and filters on clear ids', async () => {
+    const text = await (await engine.get('/v1/exports/decisions')).text();
+    expect(text).not.toContain('ps_');
+    expect(text).not.toContain('"personal"');
+    const rows = mineOf(jsonl(text));
+    expect(rows).toHaveLength(6);
+    for (const r of rows) expect(r.request).toMatchObject(subjectOf(r.decisionId) === 'erased' ? ERASED_ONE : KEPT_ONE);
+
+    const [header, ...records] = parseCsv(await (await engine.get(`/v1/exports/decisions?format=csv&cardId=${ERASED_ONE.cardId}`)).text());
+    expect(records.map((r) => [r[header.indexOf('cardId')], r[header.indexOf('customerId')]])).toEqual(Array(3).fill([ERASED_ONE.cardId, ERASED_ONE.customerId]));
+    const byCustomer = jsonl(await (await engine.get(`/v1/exports/decisions?customerId=${KEPT_ONE.customerId}`)).text());
+    expect(byCustomer.map((r) => r.decisionId)).toEqual(made.filter((m) => m.subject === 'kept').map((m) => m.decisionId));
+  });
+
+  it('shows ERASED for the erased subject\'s rows only once it is erased, and its clear ids find nothing', async () => {
+    const res = await engine.post(`/v1/subjects/${ERASED_ONE.customerId}/erasure`, {});
+    expect(res.status).toBe(200);
+    await engine.caughtUp(Number((await res.json()).position));
+
+    const text = await (await engine.get('/v1/exports/decisions')).text();
+    expect(text).not.toContain('ps_');
+    for (const value of Object.values(ERASED_ONE)) expect(text).not.toContain(value);
+    const rows = mineOf(jsonl(text));
+    expect(rows).toHaveLength(6);
+    for (const r of rows) {
+      if (subjectOf(r.decisionId) === 'erased') expect(r.request).toMatchObject({ cardId: ERASED, customerId: ERASED, deviceId: ERASED, ip: ERASED });
+      else expect(r.request).toMatchObject(KEPT_ONE);
+    }
+
+    const [header, ...records] = parseCsv(await (await engine.get('/v1/exports/decisions?format=csv')).text());
+    const cells = records.filter((r) => made.some((m) => m.decisionId === r[0])).map((r) => [subjectOf(r[0]), r[header.indexOf('cardId')], r[header.indexOf('customerId')]]);
+    expect(cells).toEqual(made.map((m) => (m.subject === 'erased' ? ['erased', ERASED, ERASED] : ['kept', KEPT_ONE.cardId, KEPT_ONE.customerId])));
+
+    expect(jsonl(await (await engine.get(`/v1/exports/decisions?cardId=${ERASED_ONE.cardId}`)).text())).toEqual([]);
+    expect(jsonl(await (await engine.get(`/v1/exports/decisions?customerId=${ERASED_ONE.customerId}`)).text())).toEqual([]);
+    expect(jsonl(await (await engine.get(`/v1/exports/decisions?cardId=${KEPT_ONE.cardId}`)).text())).toHaveLength(3);
   });
 });
 

@@ -1,9 +1,10 @@
-import { DECISION_MADE, upcastDecisionMade, type DecisionMade } from '@verdict/domain';
+import { DECISION_MADE, upcastDecisionMade, type DecisionMade, type PersonalField } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
+import type { DecisionPositionRange } from '@verdict/read-models';
 import type { SealRef } from '../audit/seal-index.port';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
 import type { ExportFormat } from './export-params';
-import { CSV_HEADER, csvRow, jsonlRow, matchesFilter, toExportSeal, type ExportSeal } from './export-rows';
+import { CSV_HEADER, csvRow, exportedDecision, jsonlRow, matchesFilter, passesRevealed, pseudonymsOf, revealStoredJson, rowFilter, toExportSeal, type ExportSeal } from './export-rows';
 
 /** Events read from the store per page: a few MB of parsed events, the most one export holds at a time. */
 export const EXPORT_PAGE = 500;
@@ -20,10 +21,45 @@ export interface LogSegment {
   readonly through: bigint;
 }
 
+/**
+ * Where to read, from what the read model knows of the matching decisions (one range, or several for one filter
+ * whose rows hold its values in two forms): one segment from the first match to the last (read whole, filtered on
+ * the thread), then the unprojected tail up to the head. Segments never overlap: a range's checkpoint may be later
+ * than another's, and the tail starts after both the earliest checkpoint and the first segment.
+ */
+export function segmentsFor(ranges: readonly DecisionPositionRange[], head: bigint): LogSegment[] {
+  const segments: LogSegment[] = [];
+  let projectedThrough: bigint | undefined;
+  let first: bigint | null = null;
+  let last: bigint | null = null;
+  for (const r of ranges) {
+    if (projectedThrough === undefined || r.projectedThrough < projectedThrough) projectedThrough = r.projectedThrough;
+    if (r.first !== null && (first === null || r.first < first)) first = r.first;
+    if (r.last !== null && (last === null || r.last > last)) last = r.last;
+  }
+  let tailAfter = projectedThrough ?? 0n;
+  if (first !== null && last !== null && first <= head) {
+    const through = last < head ? last : head;
+    segments.push({ after: first - 1n, through });
+    if (through > tailAfter) tailAfter = through;
+  }
+  if (tailAfter < head) segments.push({ after: tailAfter, through: head });
+  return segments;
+}
+
 /** Seal lookups along a read in position order: `reach(p)` before looking up positions up to p. */
 export interface SealLookup {
   reach(position: bigint): Promise<void>;
   covering(position: bigint): SealRef | null;
+}
+
+/**
+ * What the export needs of the subject vault (SubjectVault): pseudonyms of filter values, and clear values of the
+ * pseudonyms a page holds (a pseudonym missing from the answer is erased). The vault caches what it revealed.
+ */
+export interface ExportVault {
+  readonly pseudonyms: { field(field: PersonalField, value: string): string };
+  reveal(pseudonyms: Iterable<string>): Promise<Map<string, string>>;
 }
 
 export interface ExportSelection {
@@ -35,13 +71,31 @@ export interface ExportSelection {
 /** A row from the upcast event; `storedJson` is the stored text of that same object, when no upcasting changed it. */
 type RowFormat = (event: DecisionMade, position: bigint, seal: ExportSeal, storedJson?: string) => string;
 
+/** A page's row that passed the filters, before it is revealed and written. */
+interface PendingRow {
+  readonly event: DecisionMade;
+  readonly position: bigint;
+  /** The event's stored text. */
+  readonly text: string;
+  /** The stored text is exactly what the row shows (see jsonlRow): no upcasting, no pseudonym, no envelope. */
+  readonly asStored: boolean;
+  /** Its request holds pseudonyms (v4): revealed before it is written or filtered on its card or customer. */
+  readonly protected: boolean;
+}
+
+const NO_VALUES: ReadonlyMap<string, string> = new Map();
+
 /**
  * The export's text in chunks of about EXPORT_CHUNK_CHARS (the CSV header first): every DecisionMade in the segments,
- * in position order, filtered again here. Pulled one chunk at a time, so memory stays at about one page. Throws the
- * store's error, or a RangeError for an event this build cannot read.
+ * in position order, filtered again here, personal values shown in the clear or as ERASED (exportedDecision). Each
+ * page's pseudonyms are revealed in one vault call. Pulled one chunk at a time, so memory stays at about one page.
+ * Throws the store's or the vault's error, or a RangeError for an event this build cannot read.
  */
-export async function* exportChunks(store: EventStore, selection: ExportSelection, seals: SealLookup): AsyncGenerator<string> {
-  const format: RowFormat = selection.format === 'csv' ? csvRow : jsonlRow;
+export async function* exportChunks(store: EventStore, selection: ExportSelection, seals: SealLookup, vault: ExportVault): AsyncGenerator<string> {
+  const jsonl = selection.format === 'jsonl';
+  const format: RowFormat = jsonl ? jsonlRow : csvRow;
+  const filter = rowFilter(selection.filter, (field, value) => vault.pseudonyms.field(field, value));
+  const personalFilter = filter.list.cardId !== undefined || filter.list.customerId !== undefined;
   if (selection.format === 'csv') yield CSV_HEADER;
   for (const segment of selection.segments) {
     let after = segment.after;
@@ -51,12 +105,30 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
       while (end > 0 && page[end - 1].position > segment.through) end--;
       if (end === 0) break;
       await seals.reach(page[end - 1].position);
-      let chunk = '';
+      const rows: PendingRow[] = [];
+      const pseudonyms: string[] = [];
       for (let i = 0; i < end; i++) {
-        const stored: unknown = JSON.parse(page[i].dataJson);
+        const stored = JSON.parse(page[i].dataJson) as { schemaVersion?: unknown; personal?: unknown };
         const event = upcastDecisionMade(stored);
-        if (!matchesFilter(event, selection.filter)) continue;
-        chunk += format(event, page[i].position, toExportSeal(seals.covering(page[i].position)), event === stored ? page[i].dataJson : undefined);
+        if (!matchesFilter(event, filter)) continue;
+        const held = pseudonymsOf(stored.schemaVersion, event);
+        for (const p of held) pseudonyms.push(p);
+        const asStored = event === stored && held.length === 0 && stored.personal === undefined;
+        rows.push({ event, position: page[i].position, text: page[i].dataJson, asStored, protected: held.length > 0 });
+      }
+      const clear = pseudonyms.length > 0 ? await vault.reveal(pseudonyms) : NO_VALUES;
+      let chunk = '';
+      for (const row of rows) {
+        // JSONL of a v4 row: its stored text with the clear values put in (as fast as splicing it as it is), unless
+        // that text is not plain enough (revealStoredJson); otherwise, and for CSV, the event as exportedDecision shows it.
+        let json = row.asStored ? row.text : undefined;
+        let shown: DecisionMade | undefined = row.asStored ? row.event : undefined;
+        if (!row.asStored) {
+          if (jsonl && row.protected) json = revealStoredJson(row.text, row.event.request, clear);
+          if (json === undefined || personalFilter) shown = exportedDecision(row.event, row.protected ? clear : undefined);
+        }
+        if (personalFilter && !passesRevealed(shown!, filter)) continue;
+        chunk += format(shown ?? row.event, row.position, toExportSeal(seals.covering(row.position)), json);
         if (chunk.length >= EXPORT_CHUNK_CHARS) {
           yield chunk;
           chunk = '';

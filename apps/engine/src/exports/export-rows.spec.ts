@@ -1,7 +1,10 @@
 import { DecisionMadeFixture } from '@verdict/read-models/testing/decision-made.fixture';
 import { upcastDecisionMade } from '@verdict/domain';
-import { CSV_COLUMNS, CSV_HEADER, csvField, csvRow, jsonlRow, matchesFilter } from './export-rows';
+import type { DecisionListFilter } from '../decisions/decision-queries.port';
+import { CSV_COLUMNS, CSV_HEADER, csvField, csvRow, jsonlRow, matchesFilter as matchesRowFilter, rowFilter } from './export-rows';
 
+/** Filters as a build without personal data protection applied them: the clear values only. */
+const matchesFilter = (d: ReturnType<typeof decision>, filter: DecisionListFilter) => matchesRowFilter(d, rowFilter(filter, (_field, value) => value));
 const decision = () => upcastDecisionMade(new DecisionMadeFixture().recorded(7n).data);
 
 describe('export rows', () => {

@@ -1,4 +1,4 @@
-import type { DecisionMade } from '@verdict/domain';
+import { ERASED, isPseudonym, PERSONAL_FIELDS, pseudonymsIn, revealRequest, type DecisionMade, type PersonalField } from '@verdict/domain';
 import type { SealRef } from '../audit/seal-index.port';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
 
@@ -7,28 +7,73 @@ export type ExportSeal = { readonly index: number; readonly sealHash: string } |
 
 export const toExportSeal = (ref: SealRef | null): ExportSeal => (ref ? { index: ref.index, sealHash: ref.sealHash } : null);
 
-/** Does a decision (upcast from the store) pass the decision list's filters? Same semantics as the read model's. */
-export function matchesFilter(event: DecisionMade, filter: DecisionListFilter): boolean {
+/**
+ * The decision list's filters as the export applies them to events. `cardId` and `customerId` are given in the clear;
+ * an event holds either that clear value (before DecisionMade v4, or card ids that are tokens) or its pseudonym, so
+ * `inLog` lists both. A row passes on them when its value, as the export shows it, equals the filter's: the clear
+ * value, or the pseudonym of a subject whose key still lives (checked once revealed: see passesRevealed). A row whose
+ * value shows as ERASED never matches a filter on it, whichever card or customer id is asked for.
+ */
+export interface RowFilter {
+  readonly list: DecisionListFilter;
+  readonly inLog: { readonly cardId?: readonly string[]; readonly customerId?: readonly string[] };
+}
+
+/** The accepted forms of each personal filter value: the clear value, and its pseudonym under this master key. */
+export function rowFilter(list: DecisionListFilter, pseudonym: (field: PersonalField, value: string) => string): RowFilter {
+  const forms = (field: 'cardId' | 'customerId') => {
+    const clear = list[field];
+    return clear === undefined ? undefined : [clear, pseudonym(field, clear)];
+  };
+  return { list, inLog: { cardId: forms('cardId'), customerId: forms('customerId') } };
+}
+
+/** Does a decision (upcast from the store, not yet revealed) pass the decision list's filters? Same semantics as the read model's. */
+export function matchesFilter(event: DecisionMade, filter: RowFilter): boolean {
   const r = event.request;
-  if (filter.cardId !== undefined && r.cardId !== filter.cardId) return false;
-  if (filter.customerId !== undefined && r.customerId !== filter.customerId) return false;
-  if (filter.merchantId !== undefined && r.merchantId !== filter.merchantId) return false;
-  if (filter.outcome !== undefined && event.outcome !== filter.outcome) return false;
-  if (filter.model !== undefined && event.model.name !== filter.model) return false;
-  if (filter.modelVersion !== undefined && event.model.version !== filter.modelVersion) return false;
-  if (filter.arm !== undefined && event.deployment.arm !== filter.arm) return false;
-  if (filter.from !== undefined || filter.to !== undefined) {
+  const f = filter.list;
+  if (filter.inLog.cardId !== undefined && !filter.inLog.cardId.includes(r.cardId)) return false;
+  if (filter.inLog.customerId !== undefined && (r.customerId === undefined || !filter.inLog.customerId.includes(r.customerId))) return false;
+  if (f.merchantId !== undefined && r.merchantId !== f.merchantId) return false;
+  if (f.outcome !== undefined && event.outcome !== f.outcome) return false;
+  if (f.model !== undefined && event.model.name !== f.model) return false;
+  if (f.modelVersion !== undefined && event.model.version !== f.modelVersion) return false;
+  if (f.arm !== undefined && event.deployment.arm !== f.arm) return false;
+  if (f.from !== undefined || f.to !== undefined) {
     const decidedAt = Date.parse(event.decidedAt);
-    if (filter.from !== undefined && decidedAt < filter.from.getTime()) return false;
-    if (filter.to !== undefined && decidedAt >= filter.to.getTime()) return false;
+    if (f.from !== undefined && decidedAt < f.from.getTime()) return false;
+    if (f.to !== undefined && decidedAt >= f.to.getTime()) return false;
   }
   return true;
 }
 
+/** A row that matched in the log still matches once revealed (its card and customer show the filter's clear values). */
+export function passesRevealed(shown: DecisionMade, filter: RowFilter): boolean {
+  return (filter.list.cardId === undefined || shown.request.cardId === filter.list.cardId) && (filter.list.customerId === undefined || shown.request.customerId === filter.list.customerId);
+}
+
+/** The pseudonyms a stored event holds: only DecisionMade v4 has any (older requests are in the clear, whatever they look like). */
+export const pseudonymsOf = (storedSchemaVersion: unknown, event: DecisionMade): string[] => (storedSchemaVersion === 4 ? pseudonymsIn(event.request) : []);
+
 /**
- * JSONL: the whole DecisionMade (current schema) plus its log position and seal, one object per line. `storedJson` is
- * the event's data as the store holds it; when the event needed no upcasting it is spliced in as it is, rather than
- * the parsed event written out again (this runs for every row of a large export).
+ * A decision as the export writes it: its request's personal values in the clear while the subject's key lives, else
+ * ERASED (revealRequest), never a pseudonym. `clear` undefined: the request holds no pseudonym (before v4 it is in the
+ * clear, even a value that looks like one) and is shown as it is. The `personal` envelope is left out: it is
+ * ciphertext the reader cannot open, and its subject reference and key id would link an erased subject's rows to one
+ * another in a file that outlives the erasure. `requestHash` stays: it is taken over the request as the log holds it
+ * (pseudonymised), which GET /v1/decisions/{id} gives as `storedRequest`, not over the request shown here.
+ */
+export function exportedDecision(event: DecisionMade, clear: ReadonlyMap<string, string> | undefined): DecisionMade {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { personal: _sealed, ...rest } = event;
+  return clear === undefined ? rest : { ...rest, request: revealRequest(event.request, clear) };
+}
+
+/**
+ * JSONL: the whole DecisionMade (current schema, as exportedDecision shows it) plus its log position and seal, one
+ * object per line. `storedJson` is the event's data as the store holds it when that is exactly what the row shows
+ * (no upcasting, no pseudonym to reveal, no envelope to leave out), or that text revealed (revealStoredJson); it is
+ * spliced in as it is, rather than the parsed event written out again (this runs for every row of a large export).
  */
 export function jsonlRow(event: DecisionMade, position: bigint, seal: ExportSeal, storedJson?: string): string {
   const json = storedJson ?? JSON.stringify(event);
@@ -86,3 +131,58 @@ export function csvRow(event: DecisionMade, position: bigint, seal: ExportSeal):
   for (let i = 0; i < CSV_COLUMNS.length; i++) line += (i === 0 ? '' : ',') + csvField(CSV_COLUMNS[i][1](event, position, seal));
   return `${line}\r\n`;
 }
+
+/** The `personal` member of a stored DecisionMade, from its key: the envelope's values are base64url or pseudonyms, never a brace. */
+const PERSONAL_MEMBER = /"personal":\s*\{"(?:subject|keyId|iv|data)":\s*"[^{}]*\}/y;
+
+/** Where the one `personal` member is, with the comma before it: undefined unless there is exactly one. */
+function envelopeSpan(text: string): [at: number, length: number] | undefined {
+  let found: [number, number] | undefined;
+  for (let key = text.indexOf('"personal"'); key >= 0; key = text.indexOf('"personal"', key + 10)) {
+    PERSONAL_MEMBER.lastIndex = key;
+    const m = PERSONAL_MEMBER.exec(text);
+    if (!m) continue;
+    let at = key - 1;
+    while (at >= 0 && (text[at] === ' ' || text[at] === '\n')) at--;
+    if (found || text[at] !== ',') return undefined;
+    found = [at, key + m[0].length - at];
+  }
+  return found;
+}
+
+/**
+ * The stored text of a DecisionMade v4 as exportedDecision shows it, without parsing and writing it again: each
+ * pseudonym of its request (each found exactly once in the text) replaced by its clear value's JSON or by ERASED, and
+ * the `personal` member cut out. Undefined when the text is not that plain (a pseudonym found twice or not at all, not
+ * exactly one envelope, a field's clear value that is not a string): the caller then writes exportedDecision's event.
+ */
+export function revealStoredJson(storedJson: string, request: DecisionMade['request'], clear: ReadonlyMap<string, string>): string | undefined {
+  const envelope = envelopeSpan(storedJson);
+  if (!envelope) return undefined;
+  const edits: [at: number, length: number, text: string][] = [[envelope[0], envelope[1], '']];
+  const replace = (pseudonym: string, field: boolean): boolean => {
+    const quoted = `"${pseudonym}"`;
+    const at = storedJson.indexOf(quoted);
+    if (at < 0 || storedJson.indexOf(quoted, at + quoted.length) >= 0) return false;
+    const json = clear.get(pseudonym) ?? ERASED_JSON;
+    if (field && json[0] !== '"') return false; // revealValue shows it as a string
+    edits.push([at, quoted.length, json]);
+    return true;
+  };
+  for (const field of PERSONAL_FIELDS) {
+    const value = request[field];
+    if (isPseudonym(value) && !replace(value, true)) return undefined;
+  }
+  for (const value of Object.values(request.attributes ?? {})) if (isPseudonym(value) && !replace(value, false)) return undefined;
+  edits.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let from = 0;
+  for (const [at, length, text] of edits) {
+    if (at < from) return undefined;
+    out += storedJson.slice(from, at) + text;
+    from = at + length;
+  }
+  return out + storedJson.slice(from);
+}
+
+const ERASED_JSON = JSON.stringify(ERASED);

@@ -1,7 +1,7 @@
 import { extname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { workerScript, type WorkerScript } from '@verdict/config';
+import { workerScript, type VerdictConfig, type WorkerScript } from '@verdict/config';
 import type { EventStoreSelection } from '@verdict/event-store';
 import type { SealIndex, SealRef } from '../audit/seal-index.port';
 import { EXPORT_CHUNK_CHARS, type ExportSelection } from './export-chunks';
@@ -39,9 +39,9 @@ async function sealsAfter(index: SealIndex | null, after: bigint): Promise<Extra
  * destroys the stream with its error (the response is then cut off); destroying the stream (client gone) stops the
  * thread.
  */
-export function exportOnThread(eventStore: EventStoreSelection, selection: ExportSelection, seals: SealIndex | null): Readable {
+export function exportOnThread(eventStore: EventStoreSelection, privacy: VerdictConfig['privacy'], selection: ExportSelection, seals: SealIndex | null): Readable {
   const script = exportWorkerScript();
-  const data: ExportWorkerData = { eventStore, selection, credit: READ_AHEAD };
+  const data: ExportWorkerData = { eventStore, privacy, selection, credit: READ_AHEAD };
   const worker = new Worker(script.file, { workerData: data, execArgv: script.execArgv, resourceLimits: THREAD_HEAP });
   const tell = (m: ToExportWorker): void => worker.postMessage(m);
   let settled = false;

@@ -2,12 +2,15 @@
  * Messages between an export's stream on the main thread (export-thread.ts) and its thread (export.worker.ts).
  * Positions travel as bigint and dates as Date (structured clone keeps both).
  */
+import type { VerdictConfig } from '@verdict/config';
 import type { EventStoreSelection } from '@verdict/event-store';
 import type { SealRef } from '../audit/seal-index.port';
 import type { ExportSelection } from './export-chunks';
 
 export interface ExportWorkerData {
   readonly eventStore: EventStoreSelection;
+  /** The thread opens its own subject vault from it (the master key file must exist: the engine made it at start). */
+  readonly privacy: VerdictConfig['privacy'];
   readonly selection: ExportSelection;
   /** Chunks the thread may send before it waits for `more`: how far it reads ahead of the client. */
   readonly credit: number;

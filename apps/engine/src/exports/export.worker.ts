@@ -2,10 +2,14 @@
  * An export thread: opens its own event store reader and turns one export's pages into text, so that reading and
  * parsing some hundreds of MB of events neither stalls the engine's event loop (live decisions) nor is limited by it.
  * Started by export-thread.ts; speaks export-worker.protocol.ts. It sends a chunk only against credit (`more`), so it
- * never runs further ahead of a slow client than `credit` chunks.
+ * never runs further ahead of a slow client than `credit` chunks. It opens its own subject vault too (its own
+ * connection to the key store, its own cache for this one export), to show personal values in the clear or ERASED.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { deriveKeys } from '@verdict/domain';
 import { createEventStore, type EventStore } from '@verdict/event-store';
+import { createSubjectKeyStore, SubjectVault, type SubjectKeyStore } from '@verdict/subject-keys';
+import { loadMasterKey } from '../privacy/master-key-file';
 import type { SealRef } from '../audit/seal-index.port';
 import { exportChunks, type SealLookup } from './export-chunks';
 import type { ExportWorkerData, FromExportWorker, ToExportWorker } from './export-worker.protocol';
@@ -59,10 +63,15 @@ class ThreadSeals implements SealLookup {
 
 async function main(): Promise<void> {
   let store: EventStore | undefined;
+  let keys: SubjectKeyStore | undefined;
   let result: FromExportWorker = { type: 'end' };
   try {
+    // Never creates the master key: the engine did at start, and a new one here would open nothing.
+    const { key } = loadMasterKey(data.privacy.masterKeyPath, false);
+    const keyStore = (keys = await createSubjectKeyStore(data.privacy.keyStore));
+    const vault = new SubjectVault(keyStore, deriveKeys(key), data.privacy);
     store = await createEventStore(data.eventStore);
-    for await (const text of exportChunks(store, data.selection, new ThreadSeals())) {
+    for await (const text of exportChunks(store, data.selection, new ThreadSeals(), vault)) {
       while (credit === 0 && !stopping) await new Promise<void>((resolve) => (wake = resolve));
       if (stopping) break;
       credit--;
@@ -72,8 +81,9 @@ async function main(): Promise<void> {
     result = { type: 'failed', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   } finally {
     await store?.close().catch(() => undefined);
+    await keys?.close().catch(() => undefined);
   }
-  // Last, once the store is closed: the main thread ends this thread when it has the result.
+  // Last, once the stores are closed: the main thread ends this thread when it has the result.
   send(result);
 }
 
