@@ -106,7 +106,8 @@ export class EngineModule {
       { provide: LOGGER, useValue: logger },
       { provide: EVENT_STORE, useFactory: async () => stampCallers(await createEventStore(config.eventStore)) },
       { provide: ARTIFACT_STORE, useFactory: () => createArtifactStore(config.artifactStore) },
-      { provide: PersonalData, useFactory: () => PersonalData.open(config, logger) },
+      // After the stores: the key store shares their database, and PostgreSQL schema creation must not race theirs.
+      { provide: PersonalData, useFactory: () => PersonalData.open(config, logger), inject: [EVENT_STORE, READ_MODEL_DATA_SOURCE] },
       { provide: SubjectErasure, useFactory: (store: EventStore, personal: PersonalData) => new SubjectErasure(store, personal), inject: [EVENT_STORE, PersonalData] },
       { provide: READ_MODEL_DATA_SOURCE, useFactory: () => createReadModelDataSource(config.readModels) },
       { provide: DECISION_QUERIES, useFactory: (ds: DataSource, p: PersonalData) => new RevealingDecisionQueries(ds, p), inject: [READ_MODEL_DATA_SOURCE, PersonalData] },
