@@ -7,6 +7,7 @@ import { toLabel } from './labels';
 import { Roles } from '../access/route-roles';
 import { GuardedByRoles } from '../access/graphql-roles.guard';
 import { RecordsAccess } from '../access/access-recording.interceptor';
+import { PersonalData } from '../privacy/personal-data';
 
 @ObjectType({ description: 'A transaction Verdict decided on: its decision and what became known about it since' })
 export class Transaction {
@@ -23,7 +24,10 @@ type TransactionNode = Transaction & { readonly stream: DecisionStream & { reado
 @RecordsAccess()
 @Resolver(() => Transaction)
 export class TransactionResolver {
-  constructor(private readonly loaders: GraphqlLoaderFactory) {}
+  constructor(
+    private readonly loaders: GraphqlLoaderFactory,
+    private readonly personal: PersonalData,
+  ) {}
 
   @Query(() => Transaction, { nullable: true, complexity: STREAM_FIELD_COST, description: 'null when no decision has been recorded for the transaction' })
   async transaction(@Args('id', { type: () => ID }) id: string, @Context() ctx: object): Promise<TransactionNode | null> {
@@ -32,9 +36,11 @@ export class TransactionResolver {
     return stream.record ? { transactionId: id, stream: { ...stream, record: stream.record } } : null;
   }
 
+  /** The stream's record is as stored: its personal fields are shown in the clear (or erased) here. */
   @ResolveField(() => Decision)
-  decision(@Parent() t: TransactionNode): DecisionNode {
-    return fromRecord(t.stream.record);
+  async decision(@Parent() t: TransactionNode): Promise<DecisionNode> {
+    const [node] = await this.personal.revealRows([fromRecord(t.stream.record)], ['cardId', 'customerId']);
+    return node as DecisionNode;
   }
 
   @ResolveField(() => [Label], { description: 'TransactionLabelled events, in the order they were recorded (later ones supersede earlier ones)' })
