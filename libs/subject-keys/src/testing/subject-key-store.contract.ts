@@ -1,125 +1,215 @@
 import { randomBytes } from 'node:crypto';
 import type { StoredIdentity, StoredSubjectKey, SubjectKeyStore } from '../subject-key-store.port';
 
-/** What each adapter gives the contract: a store on a fresh location, and another instance on the same one. */
+/** What each adapter provides to the contract: a store on a fresh location, and more instances on that location. */
 export interface SubjectKeyStoreTarget {
   readonly name: string;
+  /**
+   * `second()` opens another instance on the same location (another writer); `reopen()` closes `store` and opens the
+   * location again; `dispose()` closes `store` unless reopened, and removes the location.
+   */
   open(): Promise<{ store: SubjectKeyStore; second(): Promise<SubjectKeyStore>; reopen(): Promise<SubjectKeyStore>; dispose(): Promise<void> }>;
 }
 
-let n = 0;
-const key = (subjectRef = `subject-${++n}`): StoredSubjectKey => ({ keyId: `key-${++n}-${randomBytes(4).toString('hex')}`, subjectRef, wrapped: randomBytes(60) });
-const identity = (k: StoredSubjectKey, field = 'cardId', pseudonym = `ps_${randomBytes(8).toString('hex')}`): StoredIdentity => ({
+const id = (): string => randomBytes(12).toString('base64url');
+/** Every byte value, so an adapter that treats the bytes as text fails. */
+const bytes = (n = 300): Buffer => Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), randomBytes(n)]);
+const newKey = (subjectRef = `subj-${id()}`): StoredSubjectKey => ({ keyId: id(), subjectRef, wrapped: bytes(60) });
+const identityOf = (key: StoredSubjectKey, field = 'cardId', pseudonym = `ps-${id()}`): StoredIdentity => ({
   pseudonym,
   field,
-  subjectRef: k.subjectRef,
-  keyId: k.keyId,
-  sealed: randomBytes(48),
+  subjectRef: key.subjectRef,
+  keyId: key.keyId,
+  sealed: bytes(),
 });
-const sortBy = <T>(items: T[], by: (t: T) => string): T[] => [...items].sort((a, b) => (by(a) < by(b) ? -1 : 1));
+const byKeyId = (keys: StoredSubjectKey[]): StoredSubjectKey[] => [...keys].sort((a, b) => a.keyId.localeCompare(b.keyId));
+const byPseudonym = <T extends { pseudonym: string }>(items: readonly T[]): T[] => [...items].sort((a, b) => (a.pseudonym < b.pseudonym ? -1 : a.pseudonym > b.pseudonym ? 1 : 0));
+const plain = <T extends object>(items: readonly T[]): T[] => items.map((x) => ({ ...x }));
 
 /** The contract every SubjectKeyStore adapter passes. */
 export function subjectKeyStoreContract(target: SubjectKeyStoreTarget): void {
   describe(`SubjectKeyStore contract (${target.name})`, () => {
     let opened: Awaited<ReturnType<SubjectKeyStoreTarget['open']>>;
     let store: SubjectKeyStore;
-    const extra: SubjectKeyStore[] = [];
+    const others: SubjectKeyStore[] = [];
+    const second = async (): Promise<SubjectKeyStore> => {
+      const s = await opened.second();
+      others.push(s);
+      return s;
+    };
     beforeEach(async () => {
       opened = await target.open();
       store = opened.store;
     });
     afterEach(async () => {
-      await Promise.all(extra.splice(0).map((s) => s.close()));
+      for (const s of others.splice(0)) await s.close().catch(() => undefined);
       await opened.dispose();
     });
 
-    it('round-trips keys and identities byte for byte, by subject, by key id and by pseudonym', async () => {
-      const [a, b] = [key(), key()];
-      const ids = [identity(a), identity(a, 'customerId'), identity(b, 'ip')];
+    it('round-trips keys and identities byte for byte, and answers nothing for unknown or empty lists', async () => {
+      const [a, b] = [newKey(), newKey()];
+      const ids = [identityOf(a, 'cardId'), identityOf(a, 'attributes.email'), identityOf(b, 'ip')];
       expect(await store.register([a, b], ids)).toEqual({ ok: true });
-      expect(sortBy(await store.liveKeys([a.subjectRef, b.subjectRef, 'nobody']), (k) => k.keyId)).toEqual(sortBy([a, b], (k) => k.keyId));
-      expect(await store.keysById([b.keyId])).toEqual([b]);
-      expect(sortBy(await store.identities([...ids.map((i) => i.pseudonym), 'ps_unknown']), (i) => i.pseudonym)).toEqual(sortBy(ids, (i) => i.pseudonym));
+      expect(byKeyId(await store.liveKeys([a.subjectRef, b.subjectRef, a.subjectRef, 'subj-unknown']))).toEqual(byKeyId([a, b]));
+      expect(byKeyId(await store.keysById([b.keyId, a.keyId, 'key-unknown']))).toEqual(byKeyId([a, b]));
+      const got = await store.identities([...ids.map((i) => i.pseudonym), 'ps-unknown']);
+      expect(byPseudonym(plain(got))).toEqual(byPseudonym(plain(ids)));
+      for (const i of got) expect(Buffer.compare(i.sealed, ids.find((x) => x.pseudonym === i.pseudonym)!.sealed)).toBe(0);
+      expect(Buffer.compare((await store.keysById([a.keyId]))[0]!.wrapped, a.wrapped)).toBe(0);
+      expect(await store.liveKeys([])).toEqual([]);
+      expect(await store.keysById([])).toEqual([]);
+      expect(await store.identities([])).toEqual([]);
+      expect(await store.register([], [])).toEqual({ ok: true });
     });
 
-    it('adds identities under an existing key, and keeps the first of a pseudonym registered twice', async () => {
-      const a = key();
-      await store.register([a], []);
-      const first = identity(a, 'deviceId', 'ps_shared');
-      expect(await store.register([], [first])).toEqual({ ok: true });
-      expect(await store.register([], [{ ...first, sealed: randomBytes(48) }])).toEqual({ ok: true });
-      expect(await store.identities(['ps_shared'])).toEqual([first]);
+    it('registers identities alone under an existing key, and a repeated registration is harmless', async () => {
+      const key = newKey();
+      expect(await store.register([key], [])).toEqual({ ok: true });
+      const identity = identityOf(key, 'customerId');
+      expect(await store.register([], [identity])).toEqual({ ok: true });
+      expect(plain(await store.identities([identity.pseudonym]))).toEqual([identity]);
+      expect(await store.register([key], [identity])).toEqual({ ok: true });
+      expect(await store.liveKeys([key.subjectRef])).toEqual([key]);
     });
 
-    it('refuses a second key for a subject with a live one, naming the live key, and writes nothing of the refused call', async () => {
-      const a = key('subject-race');
-      const second = await opened.second();
-      extra.push(second);
-      expect(await store.register([a], [identity(a)])).toEqual({ ok: true });
-      const late = key('subject-race');
-      const lateIdentity = identity(late, 'ip');
-      expect(await second.register([late], [lateIdentity])).toEqual({ ok: false, liveKeys: [a] });
-      expect(await store.keysById([late.keyId])).toEqual([]);
-      expect(await store.identities([lateIdentity.pseudonym])).toEqual([]);
+    it('keeps the first registration of a pseudonym', async () => {
+      const key = newKey();
+      const first = identityOf(key, 'deviceId');
+      expect(await store.register([key], [first])).toEqual({ ok: true });
+      expect(await store.register([], [{ ...first, sealed: bytes() }])).toEqual({ ok: true });
+      expect(plain(await store.identities([first.pseudonym]))).toEqual([first]);
     });
 
-    it('erases one subject: its keys and identities are gone and recorded, other subjects untouched', async () => {
-      const [a, b] = [key(), key()];
-      const [ia, ib] = [identity(a, 'cardId'), identity(b, 'cardId')];
-      await store.register([a, b], [ia, ib, identity(a, 'customerId', 'ps_cust')]);
-      const record = await store.erase(a.subjectRef, new Date('2026-12-04T10:00:00Z'));
-      expect(record).toMatchObject({ subjectRef: a.subjectRef, keyIds: [a.keyId], erasedAt: new Date('2026-12-04T10:00:00Z') });
-      expect(sortBy([...record.identities], (i) => i.pseudonym)).toEqual(sortBy([{ field: 'cardId', pseudonym: ia.pseudonym }, { field: 'customerId', pseudonym: 'ps_cust' }], (i) => i.pseudonym));
-      expect(await store.liveKeys([a.subjectRef])).toEqual([]);
-      expect(await store.keysById([a.keyId])).toEqual([]);
-      expect(await store.identities([ia.pseudonym, 'ps_cust'])).toEqual([]);
-      expect(await store.identities([ib.pseudonym])).toEqual([ib]);
-      expect(await store.lastErasure(a.subjectRef)).toEqual(record);
-      expect(await store.lastErasure(b.subjectRef)).toBeUndefined();
+    it('refuses, as a whole, a second key for a subject another writer keyed first, with the live key', async () => {
+      const other = await second();
+      const winner = newKey();
+      expect(await store.register([winner], [identityOf(winner)])).toEqual({ ok: true });
+      const loser = newKey(winner.subjectRef);
+      const bystander = newKey();
+      const refused = await other.register([loser, bystander], [identityOf(loser), identityOf(bystander)]);
+      expect(refused).toEqual({ ok: false, liveKeys: [winner] });
+      expect(await store.keysById([loser.keyId, bystander.keyId])).toEqual([]);
+      expect(await other.liveKeys([bystander.subjectRef])).toEqual([]);
+      // A lost key is refused even with no identity: nothing may be sealed under a key that is not stored.
+      expect(await other.register([newKey(winner.subjectRef)], [])).toEqual({ ok: false, liveKeys: [winner] });
+      // Sealed again under the live key, the same identities go in.
+      const retry = identityOf(winner);
+      expect(await other.register([], [retry])).toEqual({ ok: true });
+      expect(plain(await store.identities([retry.pseudonym]))).toEqual([retry]);
     });
 
-    it('records an erasure of a subject with nothing left, and keys the subject anew afterwards', async () => {
-      const empty = await store.erase('subject-never-seen', new Date());
-      expect(empty).toMatchObject({ keyIds: [], identities: [] });
-      const a = key('subject-back');
-      await store.register([a], []);
-      await store.erase('subject-back', new Date());
-      const again = key('subject-back');
-      expect(await store.register([again], [])).toEqual({ ok: true });
-      expect(await store.liveKeys(['subject-back'])).toEqual([again]);
+    it('lets exactly one of two racing writers key a new subject', async () => {
+      const other = await second();
+      const ref = `subj-${id()}`;
+      const [k1, k2] = [newKey(ref), newKey(ref)];
+      const results = await Promise.all([store.register([k1], [identityOf(k1)]), other.register([k2], [identityOf(k2)])]);
+      const live = await store.liveKeys([ref]);
+      expect(live).toHaveLength(1);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.find((r) => !r.ok)).toEqual({ ok: false, liveKeys: live });
     });
 
-    it('pages erasures in sequence order, across instances', async () => {
-      const second = await opened.second();
-      extra.push(second);
-      const a = await store.erase('s-1', new Date());
-      const b = await second.erase('s-2', new Date());
-      const c = await store.erase('s-1', new Date());
-      expect(a.sequence < b.sequence && b.sequence < c.sequence).toBe(true);
-      expect((await second.erasuresAfter(0, 10)).map((r) => r.sequence)).toEqual([a.sequence, b.sequence, c.sequence]);
-      expect((await store.erasuresAfter(a.sequence, 1)).map((r) => r.subjectRef)).toEqual(['s-2']);
-      expect((await store.lastErasure('s-1'))?.sequence).toBe(c.sequence);
+    it('refuses an identity whose subject has no live key (erased meanwhile)', async () => {
+      const key = newKey();
+      await store.register([key], []);
+      await (await second()).erase(key.subjectRef, new Date());
+      expect(await store.register([], [identityOf(key)])).toEqual({ ok: false, liveKeys: [] });
     });
 
-    it('keeps everything across a close and reopen', async () => {
-      const a = key();
-      const i = identity(a);
-      await store.register([a], [i]);
-      await store.erase('gone', new Date());
+    it('erases the keys and identities of that subject only, in one record, and returns them', async () => {
+      const [gone, kept] = [newKey(), newKey()];
+      const goneIds = [identityOf(gone, 'cardId'), identityOf(gone, 'ip'), identityOf(gone, 'attributes.phone')];
+      const keptIds = [identityOf(kept, 'cardId')];
+      await store.register([gone, kept], [...goneIds, ...keptIds]);
+      const erasedAt = new Date('2026-03-04T05:06:07.089Z');
+      const record = await store.erase(gone.subjectRef, erasedAt);
+      expect(record).toEqual({
+        sequence: expect.any(Number),
+        subjectRef: gone.subjectRef,
+        erasedAt,
+        keyIds: [gone.keyId],
+        identities: byPseudonym(goneIds.map((i) => ({ field: i.field, pseudonym: i.pseudonym }))),
+      });
+      expect(await store.liveKeys([gone.subjectRef])).toEqual([]);
+      expect(await store.keysById([gone.keyId])).toEqual([]);
+      expect(await store.identities(goneIds.map((i) => i.pseudonym))).toEqual([]);
+      expect(await store.liveKeys([kept.subjectRef])).toEqual([kept]);
+      expect(plain(await store.identities(keptIds.map((i) => i.pseudonym)))).toEqual(keptIds);
+      expect(await store.lastErasure(gone.subjectRef)).toEqual(record);
+    });
+
+    it('records an erasure of an unknown subject, and a repeated one, as empty erasures', async () => {
+      const empty = await store.erase('subj-never-seen', new Date('2026-01-01T00:00:00.000Z'));
+      expect(empty).toMatchObject({ subjectRef: 'subj-never-seen', keyIds: [], identities: [] });
+      const key = newKey();
+      await store.register([key], [identityOf(key)]);
+      const first = await store.erase(key.subjectRef, new Date());
+      const again = await store.erase(key.subjectRef, new Date());
+      expect(again).toMatchObject({ keyIds: [], identities: [] });
+      expect(again.sequence).toBeGreaterThan(first.sequence);
+      expect(await store.lastErasure(key.subjectRef)).toEqual(again);
+      expect(await store.lastErasure('subj-never-seen')).toEqual(empty);
+      expect(await store.lastErasure('subj-other')).toBeUndefined();
+    });
+
+    it('pages erasures in sequence order, whichever instance made them', async () => {
+      const other = await second();
+      expect(await store.erasuresAfter(0, 10)).toEqual([]);
+      const made = [];
+      for (let i = 0; i < 5; i++) made.push(await (i % 2 === 0 ? store : other).erase(`subj-${i}`, new Date(Date.UTC(2026, 0, 1 + i))));
+      const sequences = made.map((r) => r.sequence);
+      expect([...sequences].sort((a, b) => a - b)).toEqual(sequences);
+      expect(new Set(sequences).size).toBe(5);
+      const page1 = await other.erasuresAfter(0, 2);
+      const page2 = await other.erasuresAfter(page1[1]!.sequence, 2);
+      const page3 = await other.erasuresAfter(page2[1]!.sequence, 2);
+      expect([...page1, ...page2, ...page3]).toEqual(made);
+      expect(await store.erasuresAfter(made[4]!.sequence, 10)).toEqual([]);
+      expect(await store.erasuresAfter(made[2]!.sequence, 10)).toEqual(made.slice(3));
+    });
+
+    it('lets a subject get a new key after its erasure, its pseudonyms sealed afresh', async () => {
+      const old = newKey();
+      const oldIdentity = identityOf(old);
+      await store.register([old], [oldIdentity]);
+      await store.erase(old.subjectRef, new Date());
+      const fresh = newKey(old.subjectRef);
+      const again = { ...identityOf(fresh), pseudonym: oldIdentity.pseudonym };
+      expect(await store.register([fresh], [again])).toEqual({ ok: true });
+      expect(await store.liveKeys([old.subjectRef])).toEqual([fresh]);
+      expect(await store.keysById([old.keyId, fresh.keyId])).toEqual([fresh]);
+      expect(plain(await store.identities([again.pseudonym]))).toEqual([again]);
+    });
+
+    it('keeps everything across close and reopen', async () => {
+      const [a, b] = [newKey(), newKey()];
+      const ids = [identityOf(a), identityOf(b)];
+      await store.register([a, b], ids);
+      const erasure = await store.erase(b.subjectRef, new Date());
       const reopened = await opened.reopen();
-      extra.push(reopened);
-      expect(await reopened.liveKeys([a.subjectRef])).toEqual([a]);
-      expect(await reopened.identities([i.pseudonym])).toEqual([i]);
-      expect(await reopened.erasuresAfter(0, 10)).toHaveLength(1);
+      others.push(reopened);
+      expect(await reopened.liveKeys([a.subjectRef, b.subjectRef])).toEqual([a]);
+      expect(plain(await reopened.identities(ids.map((i) => i.pseudonym)))).toEqual([ids[0]]);
+      expect(await reopened.erasuresAfter(0, 10)).toEqual([erasure]);
+      const next = await reopened.erase(a.subjectRef, new Date());
+      expect(next.sequence).toBeGreaterThan(erasure.sequence);
     });
 
-    it('answers for 2,000 ids at once', async () => {
-      const keys = Array.from({ length: 2000 }, () => key());
-      const ids = keys.map((k) => identity(k));
+    it('handles 2,000 ids in one call (chunked under parameter limits)', async () => {
+      const keys = Array.from({ length: 2000 }, () => newKey());
+      const ids = keys.map((k) => identityOf(k));
       expect(await store.register(keys, ids)).toEqual({ ok: true });
-      expect(await store.liveKeys(keys.map((k) => k.subjectRef))).toHaveLength(2000);
-      expect(await store.keysById(keys.map((k) => k.keyId))).toHaveLength(2000);
-      expect(await store.identities(ids.map((i) => i.pseudonym))).toHaveLength(2000);
+      // Compared as sorted strings: Jest's deep equality on 6,000 buffers takes tens of seconds.
+      const keyText = (list: readonly StoredSubjectKey[]): string[] => list.map((k) => `${k.keyId} ${k.subjectRef} ${k.wrapped.toString('hex')}`).sort();
+      const idText = (list: readonly StoredIdentity[]): string[] => list.map((i) => [i.pseudonym, i.field, i.subjectRef, i.keyId, i.sealed.toString('hex')].join(' ')).sort();
+      expect(keyText(await store.liveKeys([...keys.map((k) => k.subjectRef), 'subj-unknown']))).toEqual(keyText(keys));
+      expect(keyText(await store.keysById(keys.map((k) => k.keyId)))).toEqual(keyText(keys));
+      expect(idText(await store.identities(ids.map((i) => i.pseudonym)))).toEqual(idText(ids));
+      // One stale identity among 2,000 refuses the whole batch.
+      const more = keys.map((k) => identityOf(k));
+      more[1999] = identityOf(newKey(keys[1999]!.subjectRef));
+      expect(await store.register([], more)).toEqual({ ok: false, liveKeys: [keys[1999]] });
+      expect(await store.identities(more.map((i) => i.pseudonym))).toEqual([]);
     });
   });
 }
