@@ -24,7 +24,10 @@ export interface StoredIdentity {
 
 /** One erasure as the store recorded it: the keys it destroyed and the pseudonyms it forgot. */
 export interface ErasureRecord {
-  /** Increases with every erasure in this store: other instances follow it to drop what they cached. */
+  /**
+   * Increases with every erasure in this store, and erasures become visible in sequence order (a follower reading
+   * erasuresAfter(n) never skips one that commits late): other instances follow it to drop what they cached.
+   */
   readonly sequence: number;
   readonly subjectRef: string;
   readonly erasedAt: Date;
@@ -44,8 +47,8 @@ export interface SubjectKeyStore {
   keysById(keyIds: readonly string[]): Promise<StoredSubjectKey[]>;
   /**
    * Durably, in one transaction: the new keys (one per subject that has no live key) and the identities (a
-   * pseudonym already present is kept as it is). Refused as a whole, with the live keys, when an identity's key
-   * is not its subject's live key after the new keys are in, because another writer got there first.
+   * pseudonym already present is kept as it is). Refused as a whole, with the live keys, when a new key or an
+   * identity's key is not its subject's live key after the new keys are in, because another writer got there first.
    */
   register(keys: readonly StoredSubjectKey[], identities: readonly StoredIdentity[]): Promise<RegisterResult>;
   identities(pseudonyms: readonly string[]): Promise<StoredIdentity[]>;
