@@ -1,4 +1,4 @@
-import { applyToHistory, DECISION_MADE, HistoryState, historyAsOf, historyFeatureValues, type DecisionMade, type LoggedEvent } from '@verdict/domain';
+import { applyToHistory, HISTORY_EVENT_TYPES, HistoryState, historyAsOf, historyFeatureValues, type DecisionMade, type LoggedEvent } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
 
 /** Events read per page while the state moves forward. */
@@ -48,7 +48,7 @@ export class HistoryRecompute {
         applyToHistory(cursor.state, cursor.ahead[cursor.next++] as LoggedEvent);
       }
       if (cursor.next < cursor.ahead.length || cursor.ended) return;
-      const page = await this.store.readAll({ after: cursor.after, maxCount: PAGE, filter: { eventTypePrefixes: [DECISION_MADE] } });
+      const page = await this.store.readAll({ after: cursor.after, maxCount: PAGE, filter: { eventTypePrefixes: [...HISTORY_EVENT_TYPES] } });
       if (page.length === 0) {
         cursor.ended = true;
         return;
@@ -61,7 +61,7 @@ export class HistoryRecompute {
 
   private async *log(): AsyncIterable<LoggedEvent> {
     for (let after = 0n; ; ) {
-      const page = await this.store.readAll({ after, maxCount: PAGE, filter: { eventTypePrefixes: [DECISION_MADE] } });
+      const page = await this.store.readAll({ after, maxCount: PAGE, filter: { eventTypePrefixes: [...HISTORY_EVENT_TYPES] } });
       if (page.length === 0) return;
       yield* page;
       after = (page.at(-1) as LoggedEvent).position;

@@ -51,7 +51,7 @@ describe('the log feeding a history', () => {
   });
 
   it('recomputes, from the log as of the position a decision recorded, exactly the features it was scored with', async () => {
-    const entry = fc.record({ card: fc.constantFrom('a', 'b', 'c'), offsetMin: fc.integer({ min: -60 * 24 * 40, max: 0 }), amount: fc.integer({ min: 1, max: 100_000 }), score: fc.double({ min: 0, max: 1, noNaN: true }), other: fc.boolean(), label: fc.option(fc.record({ fraud: fc.boolean(), afterMin: fc.integer({ min: -60 * 24, max: 60 * 24 * 10 }) })) });
+    const entry = fc.record({ card: fc.constantFrom('a', 'b', 'c'), offsetMin: fc.integer({ min: -60 * 24 * 40, max: 0 }), amount: fc.integer({ min: 1, max: 100_000 }), score: fc.double({ min: 0, max: 1, noNaN: true }), other: fc.boolean(), erase: fc.boolean(), label: fc.option(fc.record({ fraud: fc.boolean(), afterMin: fc.integer({ min: -60 * 24, max: 60 * 24 * 10 }) })) });
     await fc.assert(
       fc.asyncProperty(fc.array(entry, { minLength: 1, maxLength: 80 }), async (entries) => {
         // Live: each request is scored against the state as it is, then its decision is appended and applied.
@@ -62,6 +62,13 @@ describe('the log feeding a history', () => {
         entries.forEach((e, i) => {
           if (e.other) {
             const event = { position: BigInt(log.length + 1), type: 'ModelVersionRegistered', data: {} };
+            log.push(event);
+            applyToHistory(live, event);
+          }
+          if (e.erase && i % 3 === 0) {
+            // The card's subject is erased: the card (and a customer id) are forgotten from here on.
+            const data = { schemaVersion: 1, subjectRef: `ps_${e.card}`, keyIds: ['k'], pseudonyms: { cardId: [e.card], customerId: ['c'] }, erasedAt: new Date(T0).toISOString() };
+            const event = { position: BigInt(log.length + 1), type: 'SubjectErased', data };
             log.push(event);
             applyToHistory(live, event);
           }
@@ -86,6 +93,19 @@ describe('the log feeding a history', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('forgets an erased subject\'s card and customer, keeps shared devices, and starts the card anew', () => {
+    const state = new HistoryState(10);
+    const shared = { ...request(1, 'card-x', T0, 10), customerId: 'cust-x', deviceId: 'dev-shared' };
+    applyToHistory(state, { position: 1n, type: 'DecisionMade', data: decisionMade(shared, 0.1) });
+    applyToHistory(state, { position: 2n, type: 'SubjectErased', data: { schemaVersion: 1, subjectRef: 'ps_s', keyIds: [], pseudonyms: { cardId: ['card-x'], customerId: ['cust-x'] }, erasedAt: new Date(T0).toISOString() } });
+    expect(state.appliedThrough).toBe(2n);
+    expect(state.card('card-x')).toBeUndefined();
+    expect(state.entity('customer', 'cust-x')).toBeUndefined();
+    expect(state.entity('device', 'dev-shared')).toBeDefined();
+    const next = { ...request(2, 'card-x', T0 + 60_000, 5), customerId: 'cust-x' };
+    expect(historyFeatureValues(state, next, ['card_count_24h'])).toEqual([0]);
   });
 
   it('refuses a feature name it does not know', () => {

@@ -1,6 +1,7 @@
 import { DECISION_MADE, upcastDecisionMade } from '../decision-made.event';
 import { TRANSACTION_LABELLED, upcastTransactionLabelled } from '../labels/transaction-labelled.event';
 import type { DecisionRequest } from '../decision-request';
+import { readSubjectErased, SUBJECT_ERASED } from '../privacy/subject-erased.event';
 import { findHistoryFeature } from './history-features';
 import { HistoryState } from './history-state';
 
@@ -13,10 +14,15 @@ export interface LoggedEvent {
 
 /**
  * The one way the log feeds a history state, live or recomputed: a DecisionMade (any schema version) joins the
- * history, a TransactionLabelled joins its terminal's labels, any other event only moves the position on. Events must
- * come in log order.
+ * history, a TransactionLabelled joins its terminal's labels, a SubjectErased forgets the subject's cards and
+ * customer, any other event only moves the position on. Events must come in log order.
  */
 export function applyToHistory(state: HistoryState, event: LoggedEvent): void {
+  if (event.type === SUBJECT_ERASED) {
+    const { pseudonyms } = readSubjectErased(event.data);
+    state.forget(event.position, { card: pseudonyms.cardId, customer: pseudonyms.customerId });
+    return;
+  }
   if (event.type === TRANSACTION_LABELLED) {
     // Labels from before any schema version name no terminal (their transaction id, from the stream, is not needed).
     state.applyLabel(event.position, upcastTransactionLabelled(event.data, ''));
@@ -49,3 +55,6 @@ export function historyFeatureValues(state: HistoryState, request: DecisionReque
     return feature.compute(state, request, at);
   });
 }
+
+/** The event types that change a history state: a reader that feeds one may skip every other type. */
+export const HISTORY_EVENT_TYPES: readonly string[] = [DECISION_MADE, TRANSACTION_LABELLED, SUBJECT_ERASED];

@@ -109,6 +109,17 @@ export class HistoryState implements HistoryView {
     }
   }
 
+  /**
+   * Applies an erasure at `position` (SubjectErased): the subject's cards and customer are forgotten, wholly, as an
+   * evicted entity is; a card seen again later starts a new history. Devices and IPs are shared and stay.
+   */
+  forget(position: bigint, entities: { readonly card: readonly string[]; readonly customer: readonly string[] }): void {
+    if (position <= this.through) return;
+    this.through = position;
+    for (const id of entities.card) (this.entities.get('card') as Map<string, EntityHistory>).delete(id);
+    for (const id of entities.customer) (this.entities.get('customer') as Map<string, EntityHistory>).delete(id);
+  }
+
   /** Moves the position on past an event that holds no decision (a label, a deployment…). */
   skip(position: bigint): void {
     if (position > this.through) this.through = position;
