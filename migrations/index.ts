@@ -10,7 +10,9 @@ import { DriftHistograms1767571200000 as PostgresDriftHistograms } from './postg
 import { DriftHistograms1767571200000 as SqliteDriftHistograms } from './sqlite/1767571200000-drift-histograms';
 import { DeferredIndexes1767657600000 as PostgresDeferredIndexes } from './postgres/1767657600000-deferred-indexes';
 import { DeferredIndexes1767657600000 as SqliteDeferredIndexes } from './sqlite/1767657600000-deferred-indexes';
+import { SubjectRefs1767744000000 as PostgresSubjectRefs } from './postgres/1767744000000-subject-refs';
+import { SubjectRefs1767744000000 as SqliteSubjectRefs } from './sqlite/1767744000000-subject-refs';
 
 /** The read-model migrations of each dialect, oldest first. Listed explicitly: no globbing of .ts vs .js files. */
-export const SQLITE_READ_MODEL_MIGRATIONS = [CreateSqliteReadModels, SqliteModelsAndDeployments, SqliteLabelsAndReviews, SqliteAlerts, SqliteDriftHistograms, SqliteDeferredIndexes];
-export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels, PostgresModelsAndDeployments, PostgresLabelsAndReviews, PostgresAlerts, PostgresDriftHistograms, PostgresDeferredIndexes];
+export const SQLITE_READ_MODEL_MIGRATIONS = [CreateSqliteReadModels, SqliteModelsAndDeployments, SqliteLabelsAndReviews, SqliteAlerts, SqliteDriftHistograms, SqliteDeferredIndexes, SqliteSubjectRefs];
+export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels, PostgresModelsAndDeployments, PostgresLabelsAndReviews, PostgresAlerts, PostgresDriftHistograms, PostgresDeferredIndexes, PostgresSubjectRefs];

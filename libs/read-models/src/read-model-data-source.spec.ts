@@ -7,6 +7,7 @@ import { decodeDecisionCursor } from './queries/decision-cursor';
 import { createReadModelDataSource, READ_MODEL_ENTITIES, READ_MODEL_MIGRATIONS_TABLE } from './read-model-data-source';
 import { ReadModelConfigError, ReadModelErrorCode } from './read-model.errors';
 import { DecisionMadeFixture } from './testing/decision-made.fixture';
+import { secondaryIndexNames } from './testing/read-model-test-helpers';
 import { dropSchema, readModelTestTargets, TEST_PG_URL, type TestReadModel } from './testing/read-model-test-targets';
 
 async function tableNames(ds: DataSource, schema?: string): Promise<string[]> {
@@ -43,6 +44,20 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
     const ds = await model.restart();
     expect(await ds.showMigrations()).toBe(false);
     expect(await tableNames(ds, model.config.schema)).toEqual(ALL_TABLES);
+  });
+
+  it('upgrades a database migrated before subject_ref: the column and its index are added, existing rows get null', async () => {
+    const fixture = new DecisionMadeFixture();
+    await applyProjectionBatch(model.dataSource, new DecisionHistoryProjection(), [fixture.recorded(1n)], 0n);
+    await model.dataSource.undoLastMigration({ transaction: 'all' });
+    expect(await secondaryIndexNames(model)).not.toContain('ix_decision_history_subject');
+    const ds = await model.restart();
+    expect(await ds.showMigrations()).toBe(false);
+    expect(await secondaryIndexNames(model)).toContain('ix_decision_history_subject');
+    const table = `${model.config.schema ? `"${model.config.schema}".` : ''}"decision_history"`;
+    expect(await ds.query(`SELECT "subject_ref" FROM ${table}`)).toEqual([{ subject_ref: null }]);
+    await applyProjectionBatch(ds, new DecisionHistoryProjection(), [fixture.recorded(2n, { subject: { ref: 'ps_s' } })], 1n);
+    expect(await ds.query(`SELECT "subject_ref" FROM ${table} ORDER BY "position"`)).toEqual([{ subject_ref: null }, { subject_ref: 'ps_s' }]);
   });
 
   it('keeps positions exact beyond 2^53 (bigint end to end)', async () => {

@@ -64,8 +64,9 @@ void (async () => {
   try {
     store = await createEventStore(data.eventStore);
     const head = await store.headPosition();
-    // Every event, not only decisions: the state's position then reaches the log's head even when the log ends in a
-    // seal or a deployment change, which is what readiness waits for (applyToHistory skips them).
+    // Every event, not only decisions: labels and erasures (SubjectErased) change the state too, and its position
+    // then reaches the log's head even when the log ends in a seal or a deployment change, which is what readiness
+    // waits for (applyToHistory skips those).
     subscription = store.subscribeToAll();
     send({ type: 'started', head });
     for (let attempt = 0; ; ) {

@@ -5,13 +5,14 @@ import { HistoryState } from './history-state';
 
 const T0 = Date.parse('2026-11-20T12:00:00Z');
 
-const request = (i: number, card: string, atMs: number, amount = 10): DecisionRequest => ({
+const request = (i: number, card: string, atMs: number, amount = 10, customer?: string): DecisionRequest => ({
   transactionId: `tx-${i}`,
   occurredAt: new Date(atMs).toISOString(),
   amount,
   currency: 'EUR',
   cardId: card,
   merchantId: `term-${i % 3}`,
+  ...(customer === undefined ? {} : { customerId: customer, deviceId: 'dev-shared', ip: 'ip-shared' }),
 });
 
 describe('HistoryState', () => {
@@ -41,6 +42,47 @@ describe('HistoryState', () => {
     state.applyDecision(5n, request(5, 'b', T0), 'approve'); // b comes back with a new history
     expect(state.entity('card', 'b')?.firstAt).toBe(T0);
     expect(state.entity('card', 'a')).toBeUndefined();
+  });
+
+  it('forgets an erased subject\'s cards and customer wholly, once, in log order; shared devices, IPs and terminals stay', () => {
+    const state = new HistoryState(10);
+    state.applyDecision(1n, request(1, 'a', T0, 10, 'cust-a'), 'approve');
+    state.applyDecision(2n, request(2, 'b', T0, 10, 'cust-b'), 'approve');
+    state.forget(3n, { card: ['a', 'never-seen'], customer: ['cust-a'] });
+    expect(state.appliedThrough).toBe(3n);
+    expect([state.card('a'), state.entity('customer', 'cust-a')]).toEqual([undefined, undefined]);
+    expect([state.size('card'), state.size('customer')]).toEqual([1, 1]);
+    for (const [kind, id] of [['device', 'dev-shared'], ['ip', 'ip-shared'], ['merchant', 'term-1']] as const) {
+      expect(state.entity(kind, id)?.window({ name: '24h', bucketMs: 3_600_000, buckets: 24 }, T0 + 1).count).toBeGreaterThan(0);
+    }
+    state.applyDecision(4n, request(4, 'a', T0 + 60_000, 10, 'cust-a'), 'approve'); // the subject comes back: anew
+    expect(state.card('a')?.firstAt).toBe(T0 + 60_000);
+    state.forget(4n, { card: ['a'], customer: [] }); // at or behind the position: applied already
+    expect(state.card('a')).toBeDefined();
+  });
+
+  it('after an erasure, the erased card reads as never seen and every other card as if nothing was erased (property)', () => {
+    const decision = fc.record({ card: fc.constantFrom('c1', 'c2', 'c3'), offsetMin: fc.integer({ min: -60 * 24 * 35, max: 0 }), amount: fc.integer({ min: 1, max: 10_000 }) });
+    fc.assert(
+      fc.property(fc.array(decision, { maxLength: 60 }), fc.constantFrom('c1', 'c2', 'c3'), (log, erased) => {
+        const build = () => {
+          const s = new HistoryState(10); // above the cards used: no eviction, so the erasure alone makes a difference
+          log.forEach((d, i) => s.applyDecision(BigInt(i + 1), request(i, d.card, T0 + d.offsetMin * 60_000, d.amount, `cust-${d.card}`), 'approve'));
+          return s;
+        };
+        const kept = build();
+        const forgot = build();
+        forgot.forget(BigInt(log.length + 1), { card: [erased], customer: [`cust-${erased}`] });
+        const fresh = new HistoryState(10);
+        const personal = HISTORY_FEATURES.filter((f) => f.name.startsWith('card_') || f.name.startsWith('customer_'));
+        for (const card of ['c1', 'c2', 'c3']) {
+          const probe = request(9999, card, T0, 10, `cust-${card}`);
+          const expected = card === erased ? fresh : kept;
+          for (const f of personal) expect([f.name, f.compute(forgot, probe, T0)]).toEqual([f.name, f.compute(expected, probe, T0)]);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('is a function of the log prefix: the same decisions in the same order give the same features', () => {

@@ -15,6 +15,7 @@ import { bigintTransformer } from './bigint.transformer';
 @Index('ix_decision_history_decided_at', ['decidedAt'])
 @Index('ix_decision_history_model', ['modelName', 'modelVersion', 'position'])
 @Index('ix_decision_history_arm', ['arm', 'position'])
+@Index('ix_decision_history_subject', ['subjectRef'])
 export class DecisionRecord {
   @PrimaryColumn({ name: 'decision_id', type: 'varchar', length: 64, primaryKeyConstraintName: 'pk_decision_history' })
   decisionId: string;
@@ -34,6 +35,10 @@ export class DecisionRecord {
 
   @Column({ name: 'customer_id', type: 'varchar', length: 128, nullable: true })
   customerId: string | null;
+
+  /** The data subject (DecisionMade v4 `personal.subject`): what a SubjectErased blanks by. */
+  @Column({ name: 'subject_ref', type: 'varchar', length: 64, nullable: true })
+  subjectRef: string | null;
 
   @Column({ name: 'merchant_id', type: 'varchar', length: 128 })
   merchantId: string;

@@ -1,4 +1,6 @@
 import { DECISION_MADE, upcastDecisionMade, type DecisionMade } from '@verdict/domain/decision-made.event';
+import { ERASED, isPseudonym, PSEUDONYM_PREFIX } from '@verdict/domain/privacy/personal-fields';
+import { readSubjectErased, SUBJECT_ERASED, type SubjectErased } from '@verdict/domain/privacy/subject-erased.event';
 import type { RecordedEvent } from '@verdict/event-store/event-store.port';
 import type { EntityManager } from 'typeorm';
 import { DecisionRecord } from '../entities/decision-record.entity';
@@ -9,31 +11,46 @@ import type { PreparingProjection } from './projection';
 const COLUMNS = [
   'decision_id', 'transaction_id', 'stream_id', 'position', 'card_id', 'customer_id', 'merchant_id', 'amount',
   'currency', 'channel', 'country', 'outcome', 'score', 'model_name', 'model_version', 'model_sha256',
-  'policy_version', 'occurred_at', 'decided_at', 'recorded_at', 'arm', 'deployment_revision',
+  'policy_version', 'occurred_at', 'decided_at', 'recorded_at', 'arm', 'deployment_revision', 'subject_ref',
 ] as const;
 
 /** PostgreSQL type of each column, in COLUMNS order: the element type of its unnest() array parameter. */
 const POSTGRES_TYPES = [
   'varchar', 'varchar', 'varchar', 'bigint', 'varchar', 'varchar', 'varchar', 'float8',
   'varchar', 'varchar', 'varchar', 'varchar', 'float8', 'varchar', 'varchar', 'varchar',
-  'varchar', 'timestamptz', 'timestamptz', 'timestamptz', 'varchar', 'integer',
+  'varchar', 'timestamptz', 'timestamptz', 'timestamptz', 'varchar', 'integer', 'varchar',
 ] as const;
 
-/** SQLite rows per INSERT: keeps parameters (22 per row) well under its limit of 32766. */
+/** SQLite rows per INSERT: keeps parameters (23 per row) well under its limit of 32766. */
 const SQLITE_ROWS_PER_STATEMENT = 200;
+
+/** A SubjectErased of the batch: rows of the subject logged before it are blanked. */
+export interface SubjectErasure {
+  readonly subjectRef: string;
+  /** Decimal global position of the SubjectErased. */
+  readonly position: string;
+}
 
 /**
  * A batch's rows: SQLite binds them row by row; PostgreSQL gets one array literal per column (postgresArrayLiteral),
- * built where the batch is prepared.
+ * built where the batch is prepared. Rows of a subject erased later in the same batch are blanked already.
  */
-export type DecisionRows = { readonly rows: unknown[][] } | { readonly columns: string[] };
+export type DecisionRows = ({ readonly rows: unknown[][] } | { readonly columns: string[] }) & { readonly erasures?: readonly SubjectErasure[] };
 
-/** decision_history: one row per DecisionMade (any schema version, read through the upcaster), keyed by decision id. */
+const CARD = COLUMNS.indexOf('card_id');
+const CUSTOMER = COLUMNS.indexOf('customer_id');
+const SUBJECT = COLUMNS.indexOf('subject_ref');
+
+/**
+ * decision_history: one row per DecisionMade (any schema version, read through the upcaster), keyed by decision id.
+ * A SubjectErased replaces the pseudonyms in the subject's earlier rows by ERASED (docs/security.md, "Erasure"); the
+ * log holds both in order, so a rebuild ends the same way.
+ */
 export class DecisionHistoryProjection implements PreparingProjection<DecisionRows> {
   static readonly NAME = 'decision-history';
   readonly name = DecisionHistoryProjection.NAME;
   readonly version = 1;
-  readonly canHandle = [DECISION_MADE] as const;
+  readonly canHandle = [DECISION_MADE, SUBJECT_ERASED] as const;
 
   handle(events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
     return this.applyPrepared(this.prepare(events, dialectOf(manager)), manager);
@@ -41,9 +58,20 @@ export class DecisionHistoryProjection implements PreparingProjection<DecisionRo
 
   /** One row of parameters per event, in COLUMNS order. */
   prepare(events: readonly RecordedEvent[], dialect: ReadModelDialect): DecisionRows {
-    const rows = events.map((event) => this.row(event, dialect));
-    if (dialect === 'sqlite') return { rows };
-    return { columns: COLUMNS.map((_, i) => postgresArrayLiteral(rows.map((row) => row[i]))) };
+    const rows: unknown[][] = [];
+    const erasures: SubjectErasure[] = [];
+    for (const event of events) {
+      if (event.type !== SUBJECT_ERASED) {
+        rows.push(this.row(event, dialect));
+        continue;
+      }
+      const { subjectRef } = this.erasure(event);
+      erasures.push({ subjectRef, position: event.position.toString() });
+      for (const row of rows) if (row[SUBJECT] === subjectRef) blank(row);
+    }
+    const more = erasures.length > 0 ? { erasures } : {};
+    if (dialect === 'sqlite') return { rows, ...more };
+    return { columns: COLUMNS.map((_, i) => postgresArrayLiteral(rows.map((row) => row[i]))), ...more };
   }
 
   async applyPrepared(prepared: DecisionRows, manager: EntityManager): Promise<void> {
@@ -55,23 +83,39 @@ export class DecisionHistoryProjection implements PreparingProjection<DecisionRo
     const onConflict = 'ON CONFLICT ("decision_id") DO NOTHING';
     if ('columns' in prepared) {
       if (dialect !== 'postgres') throw new TypeError('decision rows prepared for PostgreSQL, written to SQLite');
-      // One statement of 22 array parameters, whatever the batch size: PostgreSQL parses and plans a multi-row
+      // One statement of 23 array parameters, whatever the batch size: PostgreSQL parses and plans a multi-row
       // VALUES of 4,400 parameters at a cost that made it 2.9x slower per row (tools' rebuild measurement).
       const unnest = POSTGRES_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
       await manager.query(`INSERT INTO ${table} (${columns}) SELECT * FROM unnest(${unnest}) ${onConflict}`, prepared.columns);
-      return;
+    } else {
+      const { rows } = prepared;
+      for (let start = 0; start < rows.length; start += SQLITE_ROWS_PER_STATEMENT) {
+        const chunk = rows.slice(start, start + SQLITE_ROWS_PER_STATEMENT);
+        let n = 0;
+        const values = chunk.map(() => `(${COLUMNS.map(() => param(dialect, ++n)).join(', ')})`).join(', ');
+        await manager.query(`INSERT INTO ${table} (${columns}) VALUES ${values} ${onConflict}`, chunk.flat());
+      }
     }
-    const { rows } = prepared;
-    for (let start = 0; start < rows.length; start += SQLITE_ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(start, start + SQLITE_ROWS_PER_STATEMENT);
-      let n = 0;
-      const values = chunk.map(() => `(${COLUMNS.map(() => param(dialect, ++n)).join(', ')})`).join(', ');
-      await manager.query(`INSERT INTO ${table} (${columns}) VALUES ${values} ${onConflict}`, chunk.flat());
+    // Rows from earlier batches (and this one's, harmlessly again): only those logged before the erasure.
+    for (const erasure of prepared.erasures ?? []) {
+      const pseudonym = (column: string) => `CASE WHEN substr("${column}", 1, ${PSEUDONYM_PREFIX.length}) = '${PSEUDONYM_PREFIX}' THEN '${ERASED}' ELSE "${column}" END`;
+      await manager.query(
+        `UPDATE ${table} SET "card_id" = ${pseudonym('card_id')}, "customer_id" = ${pseudonym('customer_id')} WHERE "subject_ref" = ${param(dialect, 1)} AND "position" < ${param(dialect, 2)}`,
+        [erasure.subjectRef, bigintParam(dialect, BigInt(erasure.position))],
+      );
     }
   }
 
   async truncate(manager: EntityManager): Promise<void> {
     await emptyTable(manager, DecisionRecord);
+  }
+
+  private erasure(event: RecordedEvent): SubjectErased {
+    try {
+      return readSubjectErased(event.data);
+    } catch {
+      throw new UnsupportedEventSchemaError(this.name, event.type, event.position, `schemaVersion ${String((event.data as { schemaVersion?: unknown }).schemaVersion)}`);
+    }
   }
 
   private row(event: RecordedEvent, dialect: ReadModelDialect): unknown[] {
@@ -108,8 +152,15 @@ export class DecisionHistoryProjection implements PreparingProjection<DecisionRo
       timestampParam(dialect, event.recordedAt),
       data.deployment.arm,
       data.deployment.revision,
+      data.personal?.subject ?? null,
     ];
   }
+}
+
+/** A row's personal columns as an erasure leaves them: pseudonyms become ERASED; tokens and older clear ids stay. */
+function blank(row: unknown[]): void {
+  if (isPseudonym(row[CARD])) row[CARD] = ERASED;
+  if (isPseudonym(row[CUSTOMER])) row[CUSTOMER] = ERASED;
 }
 
 function instant(value: string, field: string, event: RecordedEvent, projection: string): Date {

@@ -3,7 +3,9 @@ import type { SqliteEventStore } from '@verdict/event-store/sqlite/sqlite-event-
 import { ReadModelProjections } from '../projections/read-model-projections';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { CheckpointConflictError } from '../read-model.errors';
-import { DecisionMadeFixture } from '../testing/decision-made.fixture';
+import { ERASED } from '@verdict/domain/privacy/personal-fields';
+import type { EventData } from '@verdict/event-store/event-store.port';
+import { DecisionMadeFixture, subjectErasedEvent } from '../testing/decision-made.fixture';
 import { allDecisions, appendDecisions, openTestEventStore, secondaryIndexNames, storedCheckpoint } from '../testing/read-model-test-helpers';
 import { readModelTestTargets, type TestReadModel } from '../testing/read-model-test-targets';
 import { rebuildReadModels } from './rebuild-read-models';
@@ -85,6 +87,42 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
     await after.waitForPosition(head, 20_000);
     await after.stop();
     expect(await allDecisions(model.dataSource)).toHaveLength(51);
+  });
+
+  it.each([
+    ['on this thread', false],
+    ['prepared on a worker thread', true],
+  ])('replays a log with an erasure into rows blanked as the live projection left them (%s)', async (_how, onWorker) => {
+    const append = async (streamId: string, event: EventData) => (await store.appendToStream(streamId, [event], { expectedRevision: 'any' })).position;
+    const ofSubject = (s: string, keyId = 'k-1') => fixture.event({ request: { cardId: `ps_card-${s}`, customerId: `ps_cust-${s}` }, subject: { ref: `ps_subject-${s}`, keyId } });
+    for (const s of ['s', 't', 's']) {
+      const { streamId, event } = ofSubject(s);
+      await append(streamId, event);
+    }
+    const erased = subjectErasedEvent('ps_subject-s', { cardId: ['ps_card-s'], customerId: ['ps_cust-s'] });
+    await append(erased.streamId, erased.event);
+    const back = ofSubject('s', 'k-2');
+    const head = await append(back.streamId, back.event);
+
+    const runner = new ProjectionRunner({ dataSource: model.dataSource, eventStore: store, projection: new ReadModelProjections(), batchSize: 2 });
+    await runner.start();
+    await runner.waitForPosition(head, 20_000);
+    await runner.stop();
+    const live = await allDecisions(model.dataSource);
+    expect(live.map((d) => [d.cardId, d.customerId])).toEqual([
+      [ERASED, ERASED],
+      ['ps_card-t', 'ps_cust-t'],
+      [ERASED, ERASED],
+      ['ps_card-s', 'ps_cust-s'],
+    ]);
+
+    await rebuildReadModels({
+      dataSource: model.dataSource,
+      eventStore: store,
+      batchSize: 3,
+      ...(onWorker ? { worker: { store: { kind: 'sqlite' as const, url: storePath } } } : {}),
+    });
+    expect(await allDecisions(model.dataSource)).toEqual(live);
   });
 
   it('empties the read models on an empty log', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DecisionRequest } from '@verdict/domain/decision-request';
 import {
   DECISION_MADE,
@@ -6,6 +7,7 @@ import {
   type Outcome,
 } from '@verdict/domain/decision-made.event';
 import { decisionIdFor, sha256Hex } from '@verdict/domain/deterministic-id';
+import { SUBJECT_ERASED, subjectErasureStreamId, type SubjectErased } from '@verdict/domain/privacy/subject-erased.event';
 import type { EventData, RecordedEvent } from '@verdict/event-store/event-store.port';
 
 export interface DecisionFixtureOverrides {
@@ -15,6 +17,11 @@ export interface DecisionFixtureOverrides {
   readonly score?: number;
   readonly decidedAt?: string;
   readonly schemaVersion?: number;
+  /**
+   * Makes it a DecisionMade v4 with a (dummy) sealed envelope of this subject: the request's personal values should
+   * then be pseudonyms (`ps_…`), given in `request`.
+   */
+  readonly subject?: { readonly ref: string; readonly keyId?: string };
 }
 
 /**
@@ -49,8 +56,13 @@ export class DecisionMadeFixture {
     const score = overrides.score ?? (n % 10) / 10;
     const outcome = overrides.outcome ?? (score >= 0.9 ? 'decline' : score >= 0.5 ? 'review' : 'approve');
     const features = { names: ['amount', 'hour'], values: [request.amount, 10] };
+    // Typed as v1 for the callers; a v4 carries the fields the projections read beyond v1.
+    const v4 = overrides.subject
+      ? { deployment: { revision: 0, arm: 'champion', bucket: null }, personal: { subject: overrides.subject.ref, keyId: overrides.subject.keyId ?? 'k-1', iv: 'aXY', data: 'c2VhbGVk' } }
+      : {};
     return {
-      schemaVersion: (overrides.schemaVersion ?? 1) as 1,
+      ...v4,
+      schemaVersion: (overrides.schemaVersion ?? (overrides.subject ? 4 : 1)) as 1,
       decisionId: decisionIdFor(transactionId),
       transactionId,
       request,
@@ -105,4 +117,19 @@ export class DecisionMadeFixture {
       recordedAt: new Date(Date.parse(String(event.data.decidedAt)) + 5),
     };
   }
+}
+
+/** A SubjectErased (v1) of `subjectRef`, forgetting the given pseudonyms: to append to `erasure-<subjectRef>`. */
+export function subjectErasedEvent(subjectRef: string, pseudonyms: Partial<SubjectErased['pseudonyms']> = {}, erasedAt = '2026-01-16T00:00:00.000Z'): { streamId: string; event: EventData } {
+  const data: SubjectErased = { schemaVersion: 1, subjectRef, keyIds: ['k-1'], pseudonyms: { cardId: pseudonyms.cardId ?? [], customerId: pseudonyms.customerId ?? [] }, erasedAt };
+  return {
+    streamId: subjectErasureStreamId(subjectRef),
+    event: { id: randomUUID(), type: SUBJECT_ERASED, data: data as unknown as Record<string, unknown>, metadata: { schemaVersion: 1 } },
+  };
+}
+
+/** The SubjectErased as a store would deliver it at `position`. */
+export function recordedSubjectErased(position: bigint, subjectRef: string, pseudonyms: Partial<SubjectErased['pseudonyms']> = {}): RecordedEvent {
+  const { streamId, event } = subjectErasedEvent(subjectRef, pseudonyms);
+  return { id: event.id, type: event.type, streamId, revision: 0n, position, data: event.data, metadata: event.metadata ?? {}, recordedAt: new Date('2026-01-16T00:00:00.000Z') };
 }
