@@ -112,8 +112,24 @@ export class SubjectVault {
 
   /** A decision's envelope opened; undefined when its subject's key is gone (erased). */
   async openEnvelope(envelope: PersonalEnvelope, decisionId: string): Promise<PersonalValues | undefined> {
-    const key = (await this.keysFor([envelope.keyId])).get(envelope.keyId);
-    return key ? openPersonal(envelope, key, decisionId) : undefined;
+    return (await this.openEnvelopes([{ envelope, decisionId }]))[0];
+  }
+
+  /**
+   * Many envelopes, their keys fetched in one read: each opened, or undefined when it cannot be: its key is gone
+   * (erased), or it does not authenticate under it (bound to another decision, or altered: the seals tell which).
+   */
+  async openEnvelopes(items: readonly { envelope: PersonalEnvelope; decisionId: string }[]): Promise<(PersonalValues | undefined)[]> {
+    const keys = await this.keysFor(items.map((i) => i.envelope.keyId));
+    return items.map(({ envelope, decisionId }) => {
+      const key = keys.get(envelope.keyId);
+      if (!key) return undefined;
+      try {
+        return openPersonal(envelope, key, decisionId);
+      } catch {
+        return undefined;
+      }
+    });
   }
 
   /** Destroys the subject's keys and identities; this instance forgets them at once. */

@@ -1,4 +1,4 @@
-import { DECISION_MADE, upcastDecisionMade, type DecisionMade, type PersonalField } from '@verdict/domain';
+import { DECISION_MADE, envelopeValues, upcastDecisionMade, type DecisionMade, type PersonalEnvelope, type PersonalField, type PersonalValues } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
 import type { DecisionPositionRange } from '@verdict/read-models';
 import type { SealRef } from '../audit/seal-index.port';
@@ -54,12 +54,13 @@ export interface SealLookup {
 }
 
 /**
- * What the export needs of the subject vault (SubjectVault): pseudonyms of filter values, and clear values of the
- * pseudonyms a page holds (a pseudonym missing from the answer is erased). The vault caches what it revealed.
+ * What the export needs of the subject vault (SubjectVault): pseudonyms of filter values, and each row's envelope
+ * opened (undefined once its key is gone). Each decision is revealed from its own envelope, never the identity
+ * directory: a subject that came back after an erasure must not re-identify the decisions made before it.
  */
 export interface ExportVault {
   readonly pseudonyms: { field(field: PersonalField, value: string): string };
-  reveal(pseudonyms: Iterable<string>): Promise<Map<string, string>>;
+  openEnvelopes(items: readonly { envelope: PersonalEnvelope; decisionId: string }[]): Promise<(PersonalValues | undefined)[]>;
 }
 
 export interface ExportSelection {
@@ -88,7 +89,7 @@ const NO_VALUES: ReadonlyMap<string, string> = new Map();
 /**
  * The export's text in chunks of about EXPORT_CHUNK_CHARS (the CSV header first): every DecisionMade in the segments,
  * in position order, filtered again here, personal values shown in the clear or as ERASED (exportedDecision). Each
- * page's pseudonyms are revealed in one vault call. Pulled one chunk at a time, so memory stays at about one page.
+ * page's envelopes are opened in one vault call (one read for their keys). Pulled one chunk at a time, so memory stays at about one page.
  * Throws the store's or the vault's error, or a RangeError for an event this build cannot read.
  */
 export async function* exportChunks(store: EventStore, selection: ExportSelection, seals: SealLookup, vault: ExportVault): AsyncGenerator<string> {
@@ -106,19 +107,20 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
       if (end === 0) break;
       await seals.reach(page[end - 1].position);
       const rows: PendingRow[] = [];
-      const pseudonyms: string[] = [];
       for (let i = 0; i < end; i++) {
         const stored = JSON.parse(page[i].dataJson) as { schemaVersion?: unknown; personal?: unknown };
         const event = upcastDecisionMade(stored);
         if (!matchesFilter(event, filter)) continue;
         const held = pseudonymsOf(stored.schemaVersion, event);
-        for (const p of held) pseudonyms.push(p);
         const asStored = event === stored && held.length === 0 && stored.personal === undefined;
         rows.push({ event, position: page[i].position, text: page[i].dataJson, asStored, protected: held.length > 0 });
       }
-      const clear = pseudonyms.length > 0 ? await vault.reveal(pseudonyms) : NO_VALUES;
+      const sealed = rows.filter((r) => r.protected && r.event.personal);
+      const opened = sealed.length > 0 ? await vault.openEnvelopes(sealed.map((r) => ({ envelope: r.event.personal as PersonalEnvelope, decisionId: r.event.decisionId }))) : [];
+      const values = new Map(sealed.map((r, k) => [r, opened[k]]));
       let chunk = '';
       for (const row of rows) {
+        const clear = row.protected ? envelopeValues(row.event.request, values.get(row)) : NO_VALUES;
         // JSONL of a v4 row: its stored text with the clear values put in (as fast as splicing it as it is), unless
         // that text is not plain enough (revealStoredJson); otherwise, and for CSV, the event as exportedDecision shows it.
         let json = row.asStored ? row.text : undefined;

@@ -1,5 +1,5 @@
 import { DecisionMadeFixture } from '@verdict/read-models/testing/decision-made.fixture';
-import { deriveKeys, ERASED, upcastDecisionMade, protectRequest, Pseudonymizer, sealPersonal, type DecisionRequest, type PrivacyPolicy } from '@verdict/domain';
+import { deriveKeys, envelopeValues, ERASED, upcastDecisionMade, protectRequest, Pseudonymizer, sealPersonal, type DecisionRequest, type PersonalValues, type PrivacyPolicy } from '@verdict/domain';
 import type { EventStore, ReadAllOptions, RecordedEventText } from '@verdict/event-store';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
 import { EXPORT_PAGE, exportChunks, segmentsFor, type ExportVault } from './export-chunks';
@@ -17,7 +17,7 @@ const POLICY: PrivacyPolicy = { cardIdsAreTokens: false, personalAttributes: ['e
 /** An event log in memory: readAllText is all the export reads. */
 class Log {
   readonly texts: RecordedEventText[] = [];
-  readonly live = new Map<string, string>();
+  readonly live = new Map<string, PersonalValues>();
   reveals = 0;
   private readonly fixture = new DecisionMadeFixture('tx');
 
@@ -30,7 +30,7 @@ class Log {
   protected_(request: Partial<DecisionRequest>, erased = false, policy = POLICY): void {
     const v1 = this.fixture.data({ request });
     const p = protectRequest(v1.request, policy, pseudonyms);
-    if (!erased) for (const i of p.identities) this.live.set(i.pseudonym, i.value);
+    if (!erased && p.personal) this.live.set(v1.decisionId, p.personal);
     const personal = p.personal && sealPersonal(p.personal, p.subject!.ref, { keyId: 'k1', key: Buffer.alloc(32, 1) }, v1.decisionId);
     this.append({ ...v1, schemaVersion: 4, deployment: { revision: 1, arm: 'champion', bucket: null }, request: p.stored, ...(personal ? { personal } : {}) });
   }
@@ -41,9 +41,9 @@ class Log {
 
   readonly vault: ExportVault = {
     pseudonyms,
-    reveal: async (ps) => {
+    openEnvelopes: async (items) => {
       this.reveals++;
-      return new Map([...ps].filter((p) => this.live.has(p)).map((p) => [p, this.live.get(p)!]));
+      return items.map((i) => this.live.get(i.decisionId));
     },
   };
 
@@ -158,19 +158,20 @@ describe('the stored text of a v4 decision, revealed in place', () => {
 
   it('reads the same as the event written again, canonical or in jsonb\'s spacing, live or erased', () => {
     for (const stored of [text, spaced]) {
-      for (const clear of [log.live, new Map<string, string>()]) {
+      for (const clear of [envelopeValues(event.request, log.live.get(event.decisionId)), new Map<string, string>()]) {
         const json = revealStoredJson(stored, event.request, clear);
         expect(json).toBeDefined();
         expect(JSON.parse(json!)).toEqual(exportedDecision(event, clear));
       }
     }
-    expect(revealStoredJson(text, event.request, log.live)).not.toContain('ps_0');
+    expect(revealStoredJson(text, event.request, envelopeValues(event.request, log.live.get(event.decisionId)))).not.toContain('ps_0');
   });
 
   it('gives up (the caller writes the event again) when the text is not plain enough', () => {
     const card = event.request.cardId;
-    expect(revealStoredJson(text.replace('"personal":{', '"sealed":{'), event.request, log.live)).toBeUndefined();
-    expect(revealStoredJson(text.replace('"decidedAt":', `"other":"${card}","decidedAt":`), event.request, log.live)).toBeUndefined();
+    const clear = envelopeValues(event.request, log.live.get(event.decisionId));
+    expect(revealStoredJson(text.replace('"personal":{', '"sealed":{'), event.request, clear)).toBeUndefined();
+    expect(revealStoredJson(text.replace('"decidedAt":', `"other":"${card}","decidedAt":`), event.request, clear)).toBeUndefined();
     expect(revealStoredJson(text, event.request, new Map([[card, '42']]))).toBeUndefined();
   });
 });

@@ -22,7 +22,7 @@ export interface RowFilter {
 /** The accepted forms of each personal filter value: the clear value, and its pseudonym under this master key. */
 export function rowFilter(list: DecisionListFilter, pseudonym: (field: PersonalField, value: string) => string): RowFilter {
   const forms = (field: 'cardId' | 'customerId') => {
-    const clear = list[field];
+    const clear = list[field] as string | undefined; // the export's parameters give one value
     return clear === undefined ? undefined : [clear, pseudonym(field, clear)];
   };
   return { list, inLog: { cardId: forms('cardId'), customerId: forms('customerId') } };

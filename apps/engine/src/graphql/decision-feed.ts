@@ -77,8 +77,8 @@ function revealed(nodes: AsyncIterableIterator<DecisionNode>, personal: Personal
     async next() {
       const r = await nodes.next();
       if (r.done) return r;
-      const [shown] = await personal.revealRows([r.value], ['cardId', 'customerId']);
-      return { done: false, value: shown as DecisionNode };
+      const record = r.value.record;
+      return { done: false, value: record ? fromRecord(await personal.revealDecision(record), BigInt(r.value.position)) : r.value };
     },
     return: (value?: unknown) => (nodes.return ? nodes.return(value) : done(value)),
     throw: (error?: unknown) => (nodes.throw ? nodes.throw(error) : Promise.reject(error)),

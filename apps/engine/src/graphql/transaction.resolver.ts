@@ -39,8 +39,7 @@ export class TransactionResolver {
   /** The stream's record is as stored: its personal fields are shown in the clear (or erased) here. */
   @ResolveField(() => Decision)
   async decision(@Parent() t: TransactionNode): Promise<DecisionNode> {
-    const [node] = await this.personal.revealRows([fromRecord(t.stream.record)], ['cardId', 'customerId']);
-    return node as DecisionNode;
+    return fromRecord(await this.personal.revealDecision(t.stream.record));
   }
 
   @ResolveField(() => [Label], { description: 'TransactionLabelled events, in the order they were recorded (later ones supersede earlier ones)' })

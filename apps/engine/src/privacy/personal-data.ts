@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
-import { deriveKeys, pseudonymsIn, revealRequest, revealValue, type DecisionMade, type DecisionRequest } from '@verdict/domain';
+import { deriveKeys, envelopeValues, pseudonymsIn, revealRequest, revealValue, type DecisionMade } from '@verdict/domain';
 import { createSubjectKeyStore, SubjectVault, type SubjectKeyStore } from '@verdict/subject-keys';
 import { loadMasterKey } from './master-key-file';
 
@@ -35,19 +35,21 @@ export class PersonalData {
     return data;
   }
 
-  /** A decision as a reader sees it: its request's personal values in the clear, or ERASED. */
-  async revealDecision(event: DecisionMade): Promise<DecisionMade> {
-    const pseudonyms = pseudonymsIn(event.request);
-    if (pseudonyms.length === 0) return event;
-    return { ...event, request: revealRequest(event.request, await this.vault.reveal(pseudonyms)) };
+  /**
+   * A decision as a reader sees it: its request's personal values in the clear, from its own envelope, or ERASED when
+   * that envelope's key is gone. Never from the identity directory: a subject that came back after an erasure has the
+   * same pseudonyms again, and its new values must not re-identify decisions made before the erasure.
+   */
+  async revealDecision<T extends DecisionMade>(event: T): Promise<T> {
+    if (!event.personal || pseudonymsIn(event.request).length === 0) return event;
+    const values = await this.vault.openEnvelope(event.personal, event.decisionId);
+    return { ...event, request: revealRequest(event.request, envelopeValues(event.request, values)) };
   }
 
-  async revealRequests(requests: readonly DecisionRequest[]): Promise<DecisionRequest[]> {
-    const clear = await this.vault.reveal(requests.flatMap(pseudonymsIn));
-    return requests.map((r) => revealRequest(r, clear));
-  }
-
-  /** Rows with personal fields (cardId, customerId…) shown in the clear, or ERASED. */
+  /**
+   * Read-model rows with personal fields (cardId, customerId…) shown in the clear through the identity directory, or
+   * ERASED. The read models have already replaced the pseudonyms of rows logged before an erasure by ERASED.
+   */
   async revealRows<T extends object>(rows: readonly T[], fields: readonly (keyof T)[]): Promise<T[]> {
     const values = rows.flatMap((row) => fields.map((f) => row[f]).filter((v): v is T[keyof T] & string => typeof v === 'string'));
     if (values.length === 0) return [...rows];
@@ -65,13 +67,14 @@ export class PersonalData {
     return this.vault.pseudonyms.field(field, value);
   }
 
-  /** A list filter with its personal values (cardId, customerId) as the read models hold them. */
-  listFilter<T extends { readonly cardId?: string; readonly customerId?: string }>(filter: T): T {
-    return {
-      ...filter,
-      ...(filter.cardId === undefined ? {} : { cardId: this.filterValue('cardId', filter.cardId) }),
-      ...(filter.customerId === undefined ? {} : { customerId: this.filterValue('customerId', filter.customerId) }),
-    };
+  /**
+   * A list filter with its personal values (cardId, customerId) as the read models hold them: the pseudonym, or the
+   * value itself for decisions stored before v4 (their requests are in the clear).
+   */
+  listFilter<T extends { readonly cardId?: string | readonly string[]; readonly customerId?: string | readonly string[] }>(filter: T): T {
+    const either = (field: 'cardId' | 'customerId', value: string | readonly string[] | undefined) =>
+      value === undefined ? {} : { [field]: [...new Set([value].flat().flatMap((v) => [this.filterValue(field, v), v]))] };
+    return { ...filter, ...either('cardId', filter.cardId), ...either('customerId', filter.customerId) };
   }
 
   async close(): Promise<void> {

@@ -119,6 +119,25 @@ export function revealValue(value: string, clear: ReadonlyMap<string, string>): 
   return typeof parsed === 'string' ? parsed : json;
 }
 
+/**
+ * The clear value (as JSON) of each pseudonym a stored request holds, from its opened envelope: what revealRequest
+ * takes. `values` undefined (the envelope's key is gone): an empty map, so every pseudonym shows as ERASED.
+ */
+export function envelopeValues(stored: DecisionRequest, values: PersonalValues | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!values) return out;
+  for (const field of FIELDS) {
+    const pseudonym = stored[field];
+    const value = values[field];
+    if (isPseudonym(pseudonym) && value !== undefined) out.set(pseudonym, JSON.stringify(value));
+  }
+  for (const [name, pseudonym] of Object.entries(stored.attributes ?? {})) {
+    const value = values.attributes?.[name];
+    if (isPseudonym(pseudonym) && value !== undefined) out.set(pseudonym, JSON.stringify(value));
+  }
+  return out;
+}
+
 /** Every pseudonym a request holds: what a reader must look up to reveal it. */
 export function pseudonymsIn(request: DecisionRequest): string[] {
   const out: string[] = [];

@@ -8,8 +8,9 @@ import { decodeDecisionCursor, encodeDecisionCursor } from './decision-cursor';
 import { toDecisionSummary, type DecisionSummary, type DecisionSummaryRow } from './decision-summary';
 
 export interface DecisionListFilter {
-  readonly cardId?: string;
-  readonly customerId?: string;
+  /** One value, or any of several (a personal value's pseudonym and, for decisions stored before v4, itself). */
+  readonly cardId?: string | readonly string[];
+  readonly customerId?: string | readonly string[];
   readonly merchantId?: string;
   readonly outcome?: Outcome;
   /** The model that decided (name), and optionally which version of it. */
@@ -79,8 +80,8 @@ export function selectDecisionSummaries<Q extends SelectQueryBuilder<ObjectLiter
 
 /** The list filters (all but limit and cursor) as conditions on decision_history aliased `d`; shared by list and export. */
 export function whereDecisionMatches(query: SelectQueryBuilder<ObjectLiteral>, filter: DecisionListFilter, dialect: ReadModelDialect): void {
-  if (filter.cardId !== undefined) query.andWhere('d.cardId = :cardId', { cardId: filter.cardId });
-  if (filter.customerId !== undefined) query.andWhere('d.customerId = :customerId', { customerId: filter.customerId });
+  if (filter.cardId !== undefined) query.andWhere('d.cardId IN (:...cardIds)', { cardIds: [filter.cardId].flat() });
+  if (filter.customerId !== undefined) query.andWhere('d.customerId IN (:...customerIds)', { customerIds: [filter.customerId].flat() });
   if (filter.merchantId !== undefined) query.andWhere('d.merchantId = :merchantId', { merchantId: filter.merchantId });
   if (filter.outcome !== undefined) query.andWhere('d.outcome = :outcome', { outcome: filter.outcome });
   if (filter.model !== undefined) query.andWhere('d.modelName = :model', { model: filter.model });
