@@ -17,7 +17,7 @@ export interface BackupProgress {
 }
 
 /** Where each part lives in a backup, which is also where it goes back under a data directory. */
-export const BACKUP_LAYOUT = { events: 'events.sqlite', readModels: 'read-models.sqlite', models: 'models', keys: 'keys' } as const;
+export const BACKUP_LAYOUT = { events: 'events.sqlite', readModels: 'read-models.sqlite', subjectKeys: 'subject-keys.sqlite', models: 'models', keys: 'keys' } as const;
 
 /**
  * SQLite's online backup of one database, in one step: all pages are copied under a single read transaction, so the
@@ -68,6 +68,11 @@ export async function backupDataDir(config: VerdictConfig, out: string, progress
   }
   progress({ step: 'event store' });
   await onlineBackup(config.eventStore.url, path.join(out, BACKUP_LAYOUT.events));
+  // After the log: a subject's key is written before any decision sealed under it, so every decision copied can be read.
+  if (config.privacy.keyStore.kind === 'sqlite' && existsSync(config.privacy.keyStore.url)) {
+    progress({ step: 'subject keys' });
+    await onlineBackup(config.privacy.keyStore.url, path.join(out, BACKUP_LAYOUT.subjectKeys));
+  }
   if (config.artifactStore.kind === 'filesystem' && existsSync(config.artifactStore.url)) {
     progress({ step: 'model artifacts' });
     copyTree(config.artifactStore.url, path.join(out, BACKUP_LAYOUT.models));
@@ -75,11 +80,14 @@ export async function backupDataDir(config: VerdictConfig, out: string, progress
   progress({ step: 'keys' });
   const keys = path.join(config.dataDir, 'keys');
   if (existsSync(keys)) copyTree(keys, path.join(out, BACKUP_LAYOUT.keys));
-  // A seal key kept outside the data directory (VERDICT_SEAL_KEY) goes where the default would be.
-  const sealKey = path.join(out, BACKUP_LAYOUT.keys, path.basename(config.audit.sealKeyPath));
-  if (existsSync(config.audit.sealKeyPath) && !existsSync(sealKey)) {
-    mkdirSync(path.dirname(sealKey), { recursive: true });
-    copyFileSync(config.audit.sealKeyPath, sealKey);
+  // A seal key or master key kept outside the data directory (VERDICT_SEAL_KEY, VERDICT_MASTER_KEY) goes where the
+  // default would be.
+  for (const [file, name] of [[config.audit.sealKeyPath, path.basename(config.audit.sealKeyPath)], [config.privacy.masterKeyPath, 'master.key']]) {
+    const copy = path.join(out, BACKUP_LAYOUT.keys, name as string);
+    if (existsSync(file as string) && !existsSync(copy)) {
+      mkdirSync(path.dirname(copy), { recursive: true });
+      copyFileSync(file as string, copy);
+    }
   }
 
   progress({ step: 'manifest' });

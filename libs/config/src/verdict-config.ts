@@ -96,7 +96,7 @@ export interface VerdictConfig {
     readonly cardIdsAreTokens: boolean;
     /** Request attributes whose values are personal (VERDICT_PERSONAL_ATTRIBUTES, comma-separated). */
     readonly personalAttributes: readonly string[];
-    /** Where the subject keys live: the event store's database, or the read models' with EventStoreDB. */
+    /** Where the subject keys live: beside the event store (subjectKeyStore). */
     readonly keyStore: { readonly kind: 'sqlite' | 'postgres'; readonly url: string; readonly schema: string };
   };
   readonly logLevel: string;
@@ -242,6 +242,18 @@ function driftThresholds(env: NodeJS.ProcessEnv): Record<string, number | null> 
   return perSeries;
 }
 
+/**
+ * Where the subject keys live: beside the event store. On SQLite that is a file of its own next to events.sqlite: in
+ * the event store's file, every key written had to wait for the event writer's lock (SQLite's busy handler sleeps, on
+ * the main thread). On PostgreSQL it is the event store's schema; with EventStoreDB, the read models' database.
+ */
+function subjectKeyStore(esKind: EventStoreKind, esUrl: string, rmKind: ReadModelKind, rmUrl: string, env: NodeJS.ProcessEnv) {
+  if (esKind === 'sqlite') return { kind: 'sqlite' as const, url: path.join(path.dirname(esUrl), 'subject-keys.sqlite'), schema: '' };
+  if (esKind === 'postgres') return { kind: 'postgres' as const, url: esUrl, schema: pgSchema(env, 'VERDICT_EVENT_STORE_SCHEMA', 'verdict') };
+  if (rmKind === 'sqlite') return { kind: 'sqlite' as const, url: path.join(path.dirname(rmUrl), 'subject-keys.sqlite'), schema: '' };
+  return { kind: 'postgres' as const, url: rmUrl, schema: pgSchema(env, 'VERDICT_READ_MODELS_SCHEMA', 'verdict_read') };
+}
+
 /** PostgreSQL schema names (ignored by the other stores). */
 function pgSchema(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const raw = env[name] || fallback;
@@ -351,10 +363,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
       masterKeyExplicit: Boolean(env.VERDICT_MASTER_KEY),
       cardIdsAreTokens: oneOf(env, 'VERDICT_CARD_IDS_ARE_TOKENS', ['true', 'false'] as const, 'false') === 'true',
       personalAttributes: list(env, 'VERDICT_PERSONAL_ATTRIBUTES') ?? [],
-      keyStore:
-        esKind === 'esdb'
-          ? { kind: rmKind, url: rmUrl, schema: pgSchema(env, 'VERDICT_READ_MODELS_SCHEMA', 'verdict_read') }
-          : { kind: esKind, url: esUrl, schema: pgSchema(env, 'VERDICT_EVENT_STORE_SCHEMA', 'verdict') },
+      keyStore: subjectKeyStore(esKind, esUrl, rmKind, rmUrl, env),
     },
     logLevel: env.LOG_LEVEL || 'info',
   };

@@ -142,6 +142,7 @@ export class SubjectVault {
 
   /** Drops what this instance cached of an erasure (its own, or another instance's seen in the store). */
   forget(record: Pick<ErasureRecord, 'subjectRef' | 'keyIds' | 'identities'>): void {
+    this.pseudonyms.forget([record.subjectRef, ...record.identities.map((i) => i.pseudonym)]);
     this.keys.delete(record.subjectRef);
     for (const keyId of record.keyIds) this.keysById.delete(keyId);
     for (const { pseudonym } of record.identities) {

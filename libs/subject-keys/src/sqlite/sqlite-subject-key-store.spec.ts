@@ -7,6 +7,7 @@ import { newEvent } from '../../../event-store/src/testing/event-store-test-kit'
 import { isSubjectKeyStoreUnavailable } from '../subject-key-store.errors';
 import { createSubjectKeyStore } from '../subject-key-store.factory';
 import { subjectKeyStoreContract } from '../testing/subject-key-store.contract';
+import { SqliteKeyStoreThread } from './sqlite-key-store-thread';
 import { SqliteSubjectKeyStore } from './sqlite-subject-key-store';
 
 const tempFile = (): { dir: string; file: string } => {
@@ -28,6 +29,29 @@ subjectKeyStoreContract({
       },
       dispose: async () => {
         await store.close(); // a no-op once reopened
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+});
+
+// The same store on its own worker thread, as the engine opens it (createSubjectKeyStore).
+subjectKeyStoreContract({
+  name: 'sqlite on its thread',
+  open: async () => {
+    const { dir, file } = tempFile();
+    const store = await SqliteKeyStoreThread.open(file);
+    let closed = false;
+    return {
+      store,
+      second: () => SqliteKeyStoreThread.open(file),
+      reopen: async () => {
+        await store.close();
+        closed = true;
+        return SqliteKeyStoreThread.open(file);
+      },
+      dispose: async () => {
+        if (!closed) await store.close();
         rmSync(dir, { recursive: true, force: true });
       },
     };
