@@ -68,7 +68,7 @@ describe('recovery drill: online backup under load, wipe, restore', () => {
     await load.stop();
     expect(await running.stop()).toEqual({ code: 0, signal: null });
     engine = undefined;
-    expect(readdirSync(backupDir).sort()).toEqual(['events.sqlite', 'keys', 'manifest.json', 'models', 'read-models.sqlite']);
+    expect(readdirSync(backupDir).sort()).toEqual(['events.sqlite', 'keys', 'manifest.json', 'models', 'read-models.sqlite', 'subject-keys.sqlite']);
 
     // A non-empty data directory is refused; wiped, it takes the backup.
     expect(tool('tools/cli/verdict.ts', ['restore', '--from', backupDir, '--data-dir', dataDir], dataDir)).toMatchObject({ status: 1, stderr: expect.stringContaining('not empty') });
@@ -83,7 +83,10 @@ describe('recovery drill: online backup under load, wipe, restore', () => {
     for (const o of before) {
       const res = await fetch(`${engine.url}/v1/transactions/${o.transactionId}/decision`, { headers });
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ decisionId: o.answer?.decisionId, position: o.answer?.position });
+      const record = await res.json();
+      expect(record).toMatchObject({ decisionId: o.answer?.decisionId, position: o.answer?.position });
+      // The subject keys came back with the log: every personal value can still be opened.
+      expect(JSON.stringify(record.request)).not.toMatch(/\[erased\]|"ps_/);
     }
 
     const accepted = await fetch(`${engine.url}/v1/replays`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' });
