@@ -83,7 +83,7 @@ describe('recovery drill: online backup under load, wipe, restore', () => {
     for (const o of before) {
       const res = await fetch(`${engine.url}/v1/transactions/${o.transactionId}/decision`, { headers });
       expect(res.status).toBe(200);
-      const record = await res.json();
+      const record = (await res.json()) as { request: unknown };
       expect(record).toMatchObject({ decisionId: o.answer?.decisionId, position: o.answer?.position });
       // The subject keys came back with the log: every personal value can still be opened.
       expect(JSON.stringify(record.request)).not.toMatch(/\[erased\]|"ps_/);

@@ -1,6 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { SubjectKeyStoreUnavailableError } from '../subject-key-store.errors';
 import type { ErasureRecord, RegisterResult, StoredIdentity, StoredSubjectKey, SubjectKeyStore } from '../subject-key-store.port';
+import { KEY_COLUMNS, toIdentity, toKey, type IdentityRow, type KeyRow } from '../stored-rows';
 
 export interface PostgresSubjectKeyStoreOptions {
   readonly connectionString: string;
@@ -19,16 +20,6 @@ const DDL_LOCK_CLASS = 0x56524405;
  */
 const ERASE_LOCK_CLASS = 0x56524406;
 
-interface KeyRow {
-  key_id: string;
-  subject_ref: string;
-  wrapped: Buffer;
-}
-interface IdentityRow extends Omit<KeyRow, 'wrapped'> {
-  pseudonym: string;
-  field: string;
-  sealed: Buffer;
-}
 interface ErasureRow {
   sequence: string;
   subject_ref: string;
@@ -37,10 +28,7 @@ interface ErasureRow {
   identities: { field: string; pseudonym: string }[];
 }
 
-const KEY_COLUMNS = 'key_id, subject_ref, wrapped';
 const ERASURE_COLUMNS = 'sequence, subject_ref, erased_at, key_ids, identities';
-const toKey = (r: KeyRow): StoredSubjectKey => ({ keyId: r.key_id, subjectRef: r.subject_ref, wrapped: r.wrapped });
-const toIdentity = (r: IdentityRow): StoredIdentity => ({ pseudonym: r.pseudonym, field: r.field, subjectRef: r.subject_ref, keyId: r.key_id, sealed: r.sealed });
 const toErasure = (r: ErasureRow): ErasureRecord => ({ sequence: Number(r.sequence), subjectRef: r.subject_ref, erasedAt: r.erased_at, keyIds: r.key_ids, identities: r.identities });
 
 const unavailable = (what: string, cause: unknown): SubjectKeyStoreUnavailableError =>

@@ -1,6 +1,7 @@
 import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import { SubjectKeyStoreUnavailableError } from '../subject-key-store.errors';
 import type { ErasureRecord, RegisterResult, StoredIdentity, StoredSubjectKey, SubjectKeyStore } from '../subject-key-store.port';
+import { IDENTITY_COLUMNS, KEY_COLUMNS, toIdentity, toKey, type IdentityRow, type KeyRow } from '../stored-rows';
 
 /** Ids per statement: well under SQLite's parameter limit (32,766 today, 999 in old builds). */
 const CHUNK = 500;
@@ -34,16 +35,6 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS subject_erasures_subject ON subject_erasures (subject_ref, sequence);
 `;
 
-interface KeyRow {
-  key_id: string;
-  subject_ref: string;
-  wrapped: Buffer;
-}
-interface IdentityRow extends Omit<KeyRow, 'wrapped'> {
-  pseudonym: string;
-  field: string;
-  sealed: Buffer;
-}
 interface ErasureRow {
   sequence: number;
   subject_ref: string;
@@ -52,10 +43,6 @@ interface ErasureRow {
   identities: string;
 }
 
-const KEY_COLUMNS = 'key_id, subject_ref, wrapped';
-const IDENTITY_COLUMNS = 'pseudonym, field, subject_ref, key_id, sealed';
-const toKey = (r: KeyRow): StoredSubjectKey => ({ keyId: r.key_id, subjectRef: r.subject_ref, wrapped: r.wrapped });
-const toIdentity = (r: IdentityRow): StoredIdentity => ({ pseudonym: r.pseudonym, field: r.field, subjectRef: r.subject_ref, keyId: r.key_id, sealed: r.sealed });
 const toErasure = (r: ErasureRow): ErasureRecord => ({
   sequence: r.sequence,
   subjectRef: r.subject_ref,
