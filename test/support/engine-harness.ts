@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type VerdictConfig } from '@verdict/config';
@@ -36,6 +36,7 @@ export interface RunningEngine {
 }
 
 const adminKeysByStore = new Map<string, string>();
+const masterKeysByStore = new Map<string, string>();
 
 /**
  * Starts the real engine on a real listening port (0 = any free one), on its own temp data dir. `overrides` replace
@@ -46,7 +47,16 @@ export async function startEngine(env: Record<string, string> = {}, overrides: r
   const scratch = mkdtempSync(path.join(tmpdir(), 'verdict-e2e-'));
   const dataDir = path.join(scratch, 'data');
   const config = loadConfig({ VERDICT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
+  // Instances on one store share its master key, as production instances must (VERDICT_MASTER_KEY): the first one
+  // on a store creates it, later ones get a copy before they start.
+  const storeKey = `${config.eventStore.url}#${config.eventStore.schema}`;
+  const sharedMaster = masterKeysByStore.get(storeKey);
+  if (sharedMaster !== undefined && !existsSync(config.privacy.masterKeyPath)) {
+    mkdirSync(path.dirname(config.privacy.masterKeyPath), { recursive: true, mode: 0o700 });
+    writeFileSync(config.privacy.masterKeyPath, sharedMaster, { mode: 0o600 });
+  }
   const { app } = await createEngineApp(config, createLogger('silent', 'verdict-test'), overrides);
+  if (sharedMaster === undefined && existsSync(config.privacy.masterKeyPath)) masterKeysByStore.set(storeKey, readFileSync(config.privacy.masterKeyPath, 'utf8'));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
