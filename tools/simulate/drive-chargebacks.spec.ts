@@ -12,15 +12,16 @@ describe('simulate drive: chargebacks as labels', () => {
 
   it('sends each decided fraud transaction its chargeback label when the simulated clock reaches it', async () => {
     const io = new CapturedIo();
-    const args = ['drive', '--url', engine.url, '--api-key', engine.adminKey, '--rate', '400', '--duration', '5', '--seed', '11', '--id-prefix', 'cb-drive', '--chargeback-days', '0.01-0.02', '--json', '--report-interval', '10'];
+    const args = ['drive', '--url', engine.url, '--api-key', engine.adminKey, '--rate', '400', '--duration', '5', '--seed', '11', '--id-prefix', 'cb-drive', '--chargeback-days', '0.001-0.002', '--json', '--report-interval', '10'];
     expect(await runCli(args, io)).toBe(0);
     const summary = JSON.parse(io.stdoutText);
-    expect(summary.succeeded).toBeGreaterThan(1000);
+    // How many are sent depends on the machine's speed (the sender waits for free slots); that none fail does not.
+    expect(summary.succeeded).toBe(summary.sent);
     expect(summary.chargebacks.sent).toBeGreaterThan(0);
     expect(summary.chargebacks).toMatchObject({ recorded: summary.chargebacks.sent, rejected: 0 });
 
     // Every label the drive reported is on its transaction's stream, as a chargeback reported at its simulated instant:
-    // after the transaction occurred (0.01-0.02 simulated days), and not in the future.
+    // after the transaction occurred (0.001-0.002 simulated days), and not in the future.
     const labels = await engine.store.readAll({ filter: { eventTypePrefixes: ['TransactionLabelled'] }, maxCount: 10_000 });
     expect(labels).toHaveLength(summary.chargebacks.sent);
     for (const e of labels) {
@@ -28,8 +29,8 @@ describe('simulate drive: chargebacks as labels', () => {
       expect(e.data).toMatchObject({ label: 'fraud', source: 'chargeback', recordedBy: 'admin/simulator' });
       const occurredAt = Date.parse((decision.data as { request: { occurredAt: string } }).request.occurredAt);
       const reportedAt = Date.parse(e.data.reportedAt as string);
-      expect(reportedAt - occurredAt).toBeGreaterThanOrEqual(0.01 * 86_400_000);
-      expect(reportedAt - occurredAt).toBeLessThanOrEqual(0.02 * 86_400_000);
+      expect(reportedAt - occurredAt).toBeGreaterThanOrEqual(0.001 * 86_400_000);
+      expect(reportedAt - occurredAt).toBeLessThanOrEqual(0.002 * 86_400_000);
       expect(reportedAt).toBeLessThanOrEqual(Date.now());
       expect(e.data).toMatchObject({ merchantId: (decision.data as { request: { merchantId: string } }).request.merchantId });
     }
