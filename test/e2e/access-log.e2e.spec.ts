@@ -50,8 +50,16 @@ describe('the access log', () => {
       ['fraud-analytics', 'graphql:CardHistory.decisions', 200, 3],
     ]);
     expect(mine[0]!.parameters).toEqual({ decisionId: made[0]!.decisionId });
-    expect(mine[2]!.parameters).toEqual({ cardId: 'card-logged', limit: '10' });
-    expect(mine[3]!.parameters).toMatchObject({ first: 5, filter: { cardId: 'card-logged' } });
+    // A card id in a filter is kept as its pseudonym, the value the decisions' events hold: the access log is
+    // immutable, and must not keep in the clear what an erasure takes away.
+    const { transactionId } = (await (await ask(auditor, `/v1/decisions/${made[0]!.decisionId}`)).json()) as { transactionId: string };
+    const [decided] = await engine.store.readStream(`decision-${transactionId}`);
+    const pseudonym = (decided!.data as { request: { cardId: string } }).request.cardId;
+    expect(pseudonym).toMatch(/^ps_/);
+    expect(mine[2]!.parameters).toEqual({ cardId: pseudonym, limit: '10' });
+    expect(mine[3]!.parameters).toMatchObject({ first: 5, filter: { cardId: pseudonym } });
+    const everything = await engine.store.readAll({ maxCount: 100_000 });
+    expect(everything.filter((e) => JSON.stringify([e.data, e.metadata]).includes('card-logged')).map((e) => e.type)).toEqual([]);
     expect(mine[0]!.caller).toEqual({ client: 'audit-desk', keyId: auditor.slice(4, 20), kind: 'api-key' });
     // The records are events of the log, in the day's stream.
     const stream = await engine.store.readStream(`access-${new Date().toISOString().slice(0, 10)}`);

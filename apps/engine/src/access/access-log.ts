@@ -48,10 +48,14 @@ export function countDecisionRecords(value: unknown, depth = 0): number {
 /**
  * The access log: one AccessRecorded per read of decision data, appended to the day's stream and awaited before the
  * data is answered (an access is never served unrecorded). Appends go through the store's group commit, so many
- * readers share a commit. Read back by day range, oldest first.
+ * readers share a commit. Read back by day range, oldest first. `protect` replaces the personal values among a read's
+ * parameters (a card id in a filter) by their pseudonyms: the log is immutable and must not outlive an erasure.
  */
 export class AccessLog {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly protect: (parameters: Record<string, unknown>) => Record<string, unknown>,
+  ) {}
 
   async record(entry: AccessEntry): Promise<void> {
     const at = new Date().toISOString();
@@ -60,7 +64,7 @@ export class AccessLog {
       caller: callerMetadata(entry.principal),
       roles: entry.principal.roles,
       operation: entry.operation,
-      parameters: entry.parameters,
+      parameters: this.protect(entry.parameters),
       status: entry.status,
       records: entry.records,
       at,

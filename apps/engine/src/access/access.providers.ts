@@ -4,6 +4,7 @@ import type { VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
 import type { Principal } from '@verdict/domain';
 import { EVENT_STORE } from '../infrastructure/tokens';
+import { PersonalData } from '../privacy/personal-data';
 import { AccessLog } from './access-log';
 import { AccessRecording } from './access-recording.interceptor';
 import { Authenticator } from './authenticator';
@@ -35,7 +36,7 @@ export function accessWiring(config: VerdictConfig, logger: Logger): AccessWirin
         useFactory: (keys: KeyDirectory) => (authenticator = new Authenticator(keys, config.security.oidc ? new OidcVerifier(config.security.oidc) : null)),
         inject: [KeyDirectory],
       },
-      { provide: AccessLog, useFactory: (store: EventStore) => new AccessLog(store), inject: [EVENT_STORE] },
+      { provide: AccessLog, useFactory: (store: EventStore, personal: PersonalData) => new AccessLog(store, (p) => personal.accessParameters(p)), inject: [EVENT_STORE, PersonalData] },
       AccessRecording,
       LiveAccess,
       RouteAccessCatalog,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
-import { deriveKeys, envelopeValues, pseudonymsIn, revealRequest, revealValue, type DecisionMade } from '@verdict/domain';
+import { deriveKeys, envelopeValues, protectParameters, pseudonymsIn, revealRequest, revealValue, type DecisionMade } from '@verdict/domain';
 import { createSubjectKeyStore, SubjectVault, type SubjectKeyStore } from '@verdict/subject-keys';
 import { loadMasterKey } from './master-key-file';
 
@@ -65,6 +65,11 @@ export class PersonalData {
   filterValue(field: 'cardId' | 'customerId' | 'deviceId' | 'ip', value: string): string {
     if (field === 'cardId' && this.vault.policy.cardIdsAreTokens) return value;
     return this.vault.pseudonyms.field(field, value);
+  }
+
+  /** A read's parameters as the access log keeps them: personal values as their pseudonyms (they outlive an erasure). */
+  accessParameters(parameters: Record<string, unknown>): Record<string, unknown> {
+    return protectParameters(parameters, this.vault.policy, this.vault.pseudonyms);
   }
 
   /**

@@ -3,3 +3,4 @@ export * from './pseudonymizer';
 export * from './personal-envelope';
 export * from './protect-request';
 export * from './subject-erased.event';
+export * from './protect-parameters';
