@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { loadConfig } from '@verdict/config';
-import { decisionIdFor, decisionStreamId, applyPolicy, type DecisionMade } from '@verdict/domain';
+import { canonicalJson, decisionIdFor, decisionStreamId, applyPolicy, deriveKeys, sha256Hex, withSortedKeys, type DecisionMade, type DecisionRequest } from '@verdict/domain';
+import { createSubjectKeyStore, SubjectVault } from '@verdict/subject-keys';
+import { loadMasterKey } from '../../../apps/engine/src/privacy/master-key-file';
 import { createEventStore, type EventData } from '@verdict/event-store';
 import { createEngineApp } from '../../../apps/engine/src/engine-app';
 import { createLogger } from '../../../apps/engine/src/infrastructure/logger';
@@ -33,10 +35,17 @@ export interface SeededLog {
  * Seeds `count` DecisionMade events into the SQLite store of `dataDir`, fast: one real decision is made through a
  * real engine (so the deployment, the registry and a genuine ~2 KB event exist), then `count` variations of it
  * (their own transaction, card, merchant, amount, score, outcome and decidedAt, 5 ms apart) are appended straight to
- * the store, each on its own `decision-<transactionId>` stream, as the engine would. Writes and returns a
- * SeededLog.
+ * the store, each on its own `decision-<transactionId>` stream, as the engine would. With `personal` (the default)
+ * their personal values are pseudonymised and sealed under real subject keys in the engine's key store (DecisionMade
+ * v4, 4,000 customers); without, each copy carries the template's envelope and clear values, which is faster to seed
+ * but opens no real subject key on export. Writes and returns a SeededLog.
  */
-export async function seedDecisionLog(dataDir: string, count: number, say: (line: string) => void = () => undefined): Promise<SeededLog> {
+export async function seedDecisionLog(
+  dataDir: string,
+  count: number,
+  say: (line: string) => void = () => undefined,
+  { personal = true }: { personal?: boolean } = {},
+): Promise<SeededLog> {
   const config = loadConfig({ VERDICT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', VERDICT_PROJECTIONS: 'off' });
   const { app } = await createEngineApp(config, createLogger('silent', 'verdict-seed'));
   let template: DecisionMade;
@@ -61,6 +70,24 @@ export async function seedDecisionLog(dataDir: string, count: number, say: (line
   const random = prng(count);
   const start = Date.now() - (count + 10) * SEED_SPACING_MS;
   const at = (i: number) => new Date(start + i * SEED_SPACING_MS).toISOString();
+  const keyStore = personal ? await createSubjectKeyStore(config.privacy.keyStore) : undefined;
+  const vault = keyStore && new SubjectVault(keyStore, deriveKeys(loadMasterKey(config.privacy.masterKeyPath, false).key), config.privacy, { cacheSize: 20_000 });
+  const clearRequest = (i: number, transactionId: string, amount: number): DecisionRequest =>
+    withSortedKeys({ ...template.request, transactionId, cardId: `card-${i % 5_000}`, merchantId: `merchant-${i % 700}`, customerId: `cust-${i % 4_000}`, amount, occurredAt: at(i) });
+  if (vault) {
+    // Every subject's key and identities first, in batches, as the engine commits them before a decision needs them.
+    for (let i = 0; i < Math.min(count, 5_000); i += 1_000) {
+      await vault.prepare(Array.from({ length: Math.min(1_000, count - i) }, (_, k) => vault.protect(clearRequest(i + k, `seed-${i + k}`, 1))));
+    }
+  }
+  const sealedRequest = (i: number, transactionId: string, decisionId: string, amount: number): Pick<DecisionMade, 'request' | 'requestHash' | 'personal'> => {
+    if (!vault) {
+      const request = { ...template.request, transactionId, cardId: `card-${i % 5_000}`, merchantId: `merchant-${i % 700}`, customerId: `cust-${i % 4_000}`, amount, occurredAt: at(i) };
+      return { request, requestHash: template.requestHash.slice(0, 56) + i.toString(16).padStart(8, '0').slice(-8), personal: template.personal };
+    }
+    const safe = vault.protect(clearRequest(i, transactionId, amount));
+    return { request: safe.stored, requestHash: sha256Hex(canonicalJson(safe.stored)), personal: vault.envelope(safe, decisionId) };
+  };
   const eventFor = (i: number): { streamId: string; event: EventData } => {
     const transactionId = `seed-${i}`;
     const decisionId = decisionIdFor(transactionId);
@@ -70,8 +97,7 @@ export async function seedDecisionLog(dataDir: string, count: number, say: (line
       ...template,
       decisionId,
       transactionId,
-      request: { ...template.request, transactionId, cardId: `card-${i % 5_000}`, merchantId: `merchant-${i % 700}`, customerId: `cust-${i % 4_000}`, amount, occurredAt: at(i) },
-      requestHash: template.requestHash.slice(0, 56) + i.toString(16).padStart(8, '0').slice(-8),
+      ...sealedRequest(i, transactionId, decisionId, amount),
       score,
       outcome: applyPolicy(score, template.policy),
       reasons: template.reasons.map((r, k) => (k === 0 ? { ...r, value: amount, contribution: score / 2 } : r)),
@@ -97,6 +123,7 @@ export async function seedDecisionLog(dataDir: string, count: number, say: (line
     await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
   } finally {
     await store.close();
+    await keyStore?.close();
   }
   const seeded: SeededLog = { decisions: count + 1, first: at(0), last: at(count - 1), lastPosition: lastPosition.toString(), lastDecisionId: decisionIdFor(`seed-${count - 1}`) };
   writeFileSync(path.join(dataDir, 'seed.json'), `${JSON.stringify(seeded, null, 2)}\n`);
