@@ -104,6 +104,47 @@ describe('SubjectVault (on the SQLite key store)', () => {
     expect(await a.openEnvelope(again, 'd-2')).toMatchObject({ customerId: 'cust-3' });
   });
 
+  it('does not cache a key that a read fetched before an erasure committed and got back after it', async () => {
+    const writer = new SubjectVault(await open(), derived, policy);
+    const p = writer.protect(request(4));
+    const envelope = writer.envelope(p, 'd-4', await writer.prepare([p]))!;
+    // The reader's key lookup reaches the store first; the erasure commits and is followed before the answer arrives.
+    const store = await open();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const slow = new Proxy(store, {
+      get(target, name, receiver) {
+        if (name === 'keysById') return async (ids: string[]) => {
+          const answer = await target.keysById(ids);
+          await held;
+          return answer;
+        };
+        return Reflect.get(target, name, receiver) as unknown;
+      },
+    });
+    const reader = new SubjectVault(slow, derived, policy);
+    const opening = reader.openEnvelope(envelope, 'd-4');
+    await new Promise((r) => setTimeout(r, 20));
+    await writer.erase('cust-4');
+    const [record] = await reader.erasuresAfter(0);
+    reader.forget(record!);
+    release();
+    expect(await opening).toBeUndefined();
+    expect(await reader.openEnvelope(envelope, 'd-4')).toBeUndefined();
+  });
+
+  it('seals with the keys prepare() gave, even when an erasure lands between prepare and sealing', async () => {
+    const vault = new SubjectVault(await open(), derived, policy);
+    const [one, two] = [vault.protect(request(5)), vault.protect(request(6))];
+    const keys = await vault.prepare([one, two]);
+    await vault.erase('cust-5'); // while the model runs
+    const sealedOne = vault.envelope(one, 'd-5', keys)!;
+    const sealedTwo = vault.envelope(two, 'd-6', keys)!;
+    expect(sealedOne.subject).toBe(one.subject!.ref);
+    expect(await vault.openEnvelope(sealedOne, 'd-5')).toBeUndefined(); // under the destroyed key: unreadable
+    expect(await vault.openEnvelope(sealedTwo, 'd-6')).toMatchObject({ customerId: 'cust-6' });
+  });
+
   it('a shared device stays readable through another subject after one subject is erased', async () => {
     const vault = new SubjectVault(await open(), derived, policy);
     const [one, two] = [vault.protect(request(1)), vault.protect(request(2))];

@@ -45,7 +45,12 @@ export class SubjectVault {
   private readonly keysById: BoundedCache<string, Buffer>;
   private readonly registered: BoundedCache<string, true>;
   private readonly revealed: BoundedCache<string, string>;
-  private queue: { items: ProtectedRequest[]; done: (e?: unknown) => void }[] = [];
+  /**
+   * Keys this instance saw erased. A read that reached the store before an erasure committed can come back after
+   * forget() ran; what it fetched must not be cached again (key ids are random and never reused).
+   */
+  private readonly erasedKeyIds: BoundedCache<string, true>;
+  private queue: { items: ProtectedRequest[]; done: (e?: unknown, keys?: ReadonlyMap<string, SubjectKey>) => void }[] = [];
   private flushing: Promise<void> | undefined;
 
   constructor(
@@ -60,6 +65,7 @@ export class SubjectVault {
     this.keysById = new BoundedCache(size);
     this.registered = new BoundedCache(size * 4);
     this.revealed = new BoundedCache(size * 4);
+    this.erasedKeyIds = new BoundedCache(size * 4);
   }
 
   /** Pure and synchronous: the request as the log will hold it. */
@@ -69,21 +75,38 @@ export class SubjectVault {
 
   /**
    * Makes every subject key and identity of these requests durable (one shared transaction for all concurrent
-   * callers), so that a decision sealed under them can be read for as long as the subject is not erased.
+   * callers), so that a decision sealed under them can be read for as long as the subject is not erased. Returns the
+   * key of each request's subject, to seal with: an erasure that lands meanwhile drops them from the cache, and must
+   * not fail the decisions in flight (they are sealed under the destroyed key, so unreadable, as docs/security.md says).
    */
-  async prepare(items: readonly ProtectedRequest[]): Promise<void> {
-    const pending = items.filter((p) => p.subject && (!this.keys.has(p.subject.ref) || p.identities.some((i) => !this.registered.has(i.pseudonym))));
-    if (pending.length === 0) return;
-    await new Promise<void>((resolve, reject) => {
-      this.queue.push({ items: pending, done: (e) => (e === undefined ? resolve() : reject(e)) });
+  async prepare(items: readonly ProtectedRequest[]): Promise<ReadonlyMap<string, SubjectKey>> {
+    const keys = new Map<string, SubjectKey>();
+    const pending: ProtectedRequest[] = [];
+    for (const p of items) {
+      if (!p.subject) continue;
+      const key = this.keys.get(p.subject.ref);
+      if (key && p.identities.every((i) => this.registered.has(i.pseudonym))) keys.set(p.subject.ref, key);
+      else pending.push(p);
+    }
+    if (pending.length === 0) return keys;
+    const registered = await new Promise<ReadonlyMap<string, SubjectKey>>((resolve, reject) => {
+      this.queue.push({ items: pending, done: (e, k) => (e === undefined ? resolve(k as ReadonlyMap<string, SubjectKey>) : reject(e)) });
       this.flushing ??= this.flushLoop();
     });
+    for (const p of pending) {
+      const key = registered.get((p.subject as { ref: string }).ref);
+      if (key) keys.set((p.subject as { ref: string }).ref, key);
+    }
+    return keys;
   }
 
-  /** The envelope of a prepared request, bound to its decision. Undefined when nothing in it is personal. */
-  envelope(item: ProtectedRequest, decisionId: string): PersonalEnvelope | undefined {
+  /**
+   * The envelope of a prepared request, bound to its decision, under the key prepare() gave (or, without one, the
+   * subject's cached key). Undefined when nothing in it is personal.
+   */
+  envelope(item: ProtectedRequest, decisionId: string, keys?: ReadonlyMap<string, SubjectKey>): PersonalEnvelope | undefined {
     if (!item.subject || !item.personal) return undefined;
-    const key = this.keys.get(item.subject.ref);
+    const key = (keys ?? this.keys).get(item.subject.ref);
     if (!key) throw new Error(`no key for subject ${item.subject.ref}: prepare() must come first`);
     return sealPersonal(item.personal, item.subject.ref, key, decisionId);
   }
@@ -144,7 +167,10 @@ export class SubjectVault {
   forget(record: Pick<ErasureRecord, 'subjectRef' | 'keyIds' | 'identities'>): void {
     this.pseudonyms.forget([record.subjectRef, ...record.identities.map((i) => i.pseudonym)]);
     this.keys.delete(record.subjectRef);
-    for (const keyId of record.keyIds) this.keysById.delete(keyId);
+    for (const keyId of record.keyIds) {
+      this.keysById.delete(keyId);
+      this.erasedKeyIds.set(keyId, true);
+    }
     for (const { pseudonym } of record.identities) {
       this.registered.delete(pseudonym);
       this.revealed.delete(pseudonym);
@@ -171,6 +197,7 @@ export class SubjectVault {
     }
     if (missing.length === 0) return out;
     for (const stored of await this.store.keysById(missing)) {
+      if (this.erasedKeyIds.has(stored.keyId)) continue; // read before its erasure committed, answered after
       const key = this.unwrap(stored);
       this.keysById.set(stored.keyId, key);
       out.set(stored.keyId, key);
@@ -184,8 +211,8 @@ export class SubjectVault {
         const batch = this.queue;
         this.queue = [];
         try {
-          await this.register(batch.flatMap((b) => b.items));
-          for (const b of batch) b.done();
+          const keys = await this.register(batch.flatMap((b) => b.items));
+          for (const b of batch) b.done(undefined, keys);
         } catch (e) {
           for (const b of batch) b.done(e);
         }
@@ -195,22 +222,27 @@ export class SubjectVault {
     }
   }
 
-  /** One transaction for every new key and identity of the batch, sealed again if another writer keyed first. */
-  private async register(items: readonly ProtectedRequest[]): Promise<void> {
+  /**
+   * One transaction for every new key and identity of the batch, sealed again if another writer keyed first.
+   * Returns the key each subject's identities were sealed under.
+   */
+  private async register(items: readonly ProtectedRequest[]): Promise<ReadonlyMap<string, SubjectKey>> {
     const refs = [...new Set(items.map((p) => p.subject?.ref).filter((r): r is string => r !== undefined))];
     const unknown = refs.filter((r) => !this.keys.has(r));
     if (unknown.length > 0) for (const stored of await this.store.liveKeys(unknown)) this.adopt(stored);
     for (let attempt = 1; ; attempt++) {
       const fresh = new Map<string, { stored: StoredSubjectKey; key: SubjectKey }>();
       const identities = new Map<string, StoredIdentity>();
+      const used = new Map<string, SubjectKey>();
       for (const item of items) {
         if (!item.subject) continue;
         const ref = item.subject.ref;
-        let key = this.keys.get(ref) ?? fresh.get(ref)?.key;
+        let key = used.get(ref) ?? this.keys.get(ref);
         if (!key) {
           key = { keyId: randomBytes(16).toString('base64url'), key: randomBytes(32) };
           fresh.set(ref, { stored: { keyId: key.keyId, subjectRef: ref, wrapped: wrapKey(this.derived.wrapping, key.key, key.keyId, ref) }, key });
         }
+        used.set(ref, key);
         for (const identity of item.identities) {
           if (this.registered.has(identity.pseudonym) || identities.has(identity.pseudonym)) continue;
           const sealed = Buffer.from(JSON.stringify(seal(key.key, identity.value, identity.pseudonym)), 'utf8');
@@ -224,7 +256,7 @@ export class SubjectVault {
           this.keysById.set(f.key.keyId, f.key.key);
         }
         for (const identity of identities.values()) this.registered.set(identity.pseudonym, true);
-        return;
+        return used;
       }
       // Another writer keyed a subject first, or erased one we had cached: take the store's word for all of them.
       for (const ref of refs) this.keys.delete(ref);
@@ -234,6 +266,7 @@ export class SubjectVault {
   }
 
   private adopt(stored: StoredSubjectKey): void {
+    if (this.erasedKeyIds.has(stored.keyId)) return; // read before its erasure committed, answered after
     const key = this.unwrap(stored);
     this.keys.set(stored.subjectRef, { keyId: stored.keyId, key });
     this.keysById.set(stored.keyId, key);

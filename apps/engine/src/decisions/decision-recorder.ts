@@ -15,6 +15,7 @@ import {
   type ProtectedRequest,
 } from '@verdict/domain';
 import { NO_STREAM, isWrongExpectedRevision, type AppendResult, type EventStore } from '@verdict/event-store';
+import type { SubjectKey } from '@verdict/subject-keys';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { DecisionMetrics } from '../metrics/decision-metrics';
 import { PersonalData } from '../privacy/personal-data';
@@ -134,7 +135,7 @@ export class DecisionRecorder {
     if (leaders.length === 0) return;
     const batch = leaders.map((i) => items[i] as DecisionItem);
     // The subject keys become durable while the model runs: a decision is never stored before the key it needs.
-    const [scored] = await Promise.all([
+    const [scored, keys] = await Promise.all([
       this.scorer.scoreAll(batch.map((item) => ({ request: item.request, stored: item.protected.stored, requestHash: item.requestHash })), startedAt),
       this.personal.vault.prepare(batch.map((item) => item.protected)),
     ]);
@@ -142,7 +143,7 @@ export class DecisionRecorder {
     scored.forEach((outcome, k) => {
       const index = leaders[k] as number;
       if (outcome instanceof Error) outcomes[index] = outcome;
-      else decided.push({ index, event: this.sealed(outcome, (items[index] as DecisionItem).protected) });
+      else decided.push({ index, event: this.sealed(outcome, (items[index] as DecisionItem).protected, keys) });
     });
     const appendStart = performance.now();
     let appended: ReadonlyArray<AppendResult | Error>;
@@ -175,8 +176,8 @@ export class DecisionRecorder {
   }
 
   /** The event with its personal values sealed under the subject's key (keys kept in sorted order). */
-  private sealed(event: DecisionMade, item: ProtectedRequest): DecisionMade {
-    const personal = this.personal.vault.envelope(item, event.decisionId);
+  private sealed(event: DecisionMade, item: ProtectedRequest, keys: ReadonlyMap<string, SubjectKey>): DecisionMade {
+    const personal = this.personal.vault.envelope(item, event.decisionId, keys);
     return personal ? withSortedKeys({ ...event, personal }) : event;
   }
 
