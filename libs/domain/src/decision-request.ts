@@ -1,9 +1,17 @@
 import { z } from 'zod';
+import { PSEUDONYM_PREFIX } from './privacy/personal-fields';
 
 /** The body of POST /v1/decisions. Unknown top-level fields are rejected (`strict`). */
 export const DECISION_REQUEST_MAX_BYTES = 64 * 1024;
 
 const id128 = z.string().min(1).max(128);
+/**
+ * A value that may be personal: never in the pseudonyms' form, which reads and the access log take for one already
+ * pseudonymised (it would then be shown as erased, or kept in the clear).
+ */
+const notPseudonym = (s: string) => !s.startsWith(PSEUDONYM_PREFIX);
+const NOT_PSEUDONYM = `must not start with "${PSEUDONYM_PREFIX}", the prefix of Verdict's pseudonyms`;
+const personalId = id128.refine(notPseudonym, NOT_PSEUDONYM);
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 export const CHANNELS = ['pos', 'ecom', 'atm', 'moto'] as const;
@@ -22,11 +30,11 @@ export const decisionRequestSchema = z
       .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real date-time'),
     amount: z.number().finite().min(0).max(1e9),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be 3 upper-case letters (ISO 4217)'),
-    cardId: id128,
+    cardId: personalId,
     merchantId: id128,
-    customerId: id128.optional(),
-    deviceId: id128.optional(),
-    ip: z.string().min(1).max(64).optional(),
+    customerId: personalId.optional(),
+    deviceId: personalId.optional(),
+    ip: z.string().min(1).max(64).refine(notPseudonym, NOT_PSEUDONYM).optional(),
     merchantCategory: z.string().regex(/^\d{4}$/, 'must be 4 digits (MCC)').optional(),
     channel: z.enum(CHANNELS).optional(),
     country: z.string().regex(/^[A-Z]{2}$/, 'must be 2 upper-case letters (ISO 3166-1 alpha-2)').optional(),

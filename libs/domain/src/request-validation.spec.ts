@@ -31,6 +31,10 @@ describe('validateDecisionRequest', () => {
     [{ ...valid, channel: 'web' }, '/channel', ''],
     [{ ...valid, country: 'FRA' }, '/country', ''],
     [{ ...valid, extra: 1 }, '/extra', 'not an allowed field'],
+    [{ ...valid, cardId: 'ps_AAAAAAAAAAAAAAAAAAAAAA' }, '/cardId', 'prefix of Verdict\'s pseudonyms'],
+    [{ ...valid, customerId: 'ps_x' }, '/customerId', 'must not start with "ps_"'],
+    [{ ...valid, deviceId: 'ps_x' }, '/deviceId', 'must not start with "ps_"'],
+    [{ ...valid, ip: 'ps_x' }, '/ip', 'must not start with "ps_"'],
     [{ ...valid, attributes: { nested: { a: 1 } } }, '/attributes/nested', ''],
     [{ ...valid, attributes: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) }, '/attributes', '50 keys'],
   ])('rejects %j at %s', (body, path, message) => {
