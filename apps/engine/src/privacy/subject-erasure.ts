@@ -32,7 +32,7 @@ export class SubjectErasure {
       schemaVersion: SUBJECT_ERASED_SCHEMA_VERSION,
       subjectRef: record.subjectRef,
       keyIds: unique([...record.keyIds, ...(previous?.keyIds ?? [])]),
-      pseudonyms: { cardId: pseudonymsOf('cardId', record, previous), customerId: pseudonymsOf('customerId', record, previous) },
+      pseudonyms: { cardId: unique([...pseudonymsOf('cardId', record, previous), ...this.ownCard(subjectId, record, previous)]), customerId: pseudonymsOf('customerId', record, previous) },
       erasedAt: record.erasedAt.toISOString(),
     };
     const appended = await this.store.appendToStream(
@@ -47,6 +47,16 @@ export class SubjectErasure {
       valuesDestroyed: record.identities.length,
       position: appended.position.toString(),
     };
+  }
+
+  /**
+   * A card that is itself the subject (decisions without a customer): its pseudonym, even when the identity directory
+   * holds it under another subject that used the card first. A customer subject always has its customerId identity.
+   */
+  private ownCard(subjectId: string, ...records: (ErasureRecord | undefined)[]): string[] {
+    const customer = records.some((r) => r?.identities.some((i) => i.field === 'customerId'));
+    if (customer || this.personal.vault.policy.cardIdsAreTokens) return [];
+    return [this.personal.vault.pseudonyms.field('cardId', subjectId)];
   }
 }
 
