@@ -43,6 +43,8 @@ export type RegisterResult =
 export interface SubjectKeyStore {
   /** The live key of each subject that has one. */
   liveKeys(subjectRefs: readonly string[]): Promise<StoredSubjectKey[]>;
+  /** One live key, any: what start-up unwraps to check that its master key is the one that wrapped them. */
+  anyKey(): Promise<StoredSubjectKey | undefined>;
   /** Keys by id, live ones only (a destroyed key is gone). */
   keysById(keyIds: readonly string[]): Promise<StoredSubjectKey[]>;
   /**

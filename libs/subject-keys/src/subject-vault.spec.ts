@@ -145,6 +145,15 @@ describe('SubjectVault (on the SQLite key store)', () => {
     expect(await vault.openEnvelope(sealedTwo, 'd-6')).toMatchObject({ customerId: 'cust-6' });
   });
 
+  it('refuses a master key that did not wrap the stored keys, and accepts the right one or an empty store', async () => {
+    const first = new SubjectVault(await open(), derived, policy);
+    await first.checkMasterKey(); // nothing stored yet: any key will do
+    await first.prepare([first.protect(request(7))]);
+    await first.checkMasterKey();
+    const other = new SubjectVault(await open(), deriveKeys(Buffer.alloc(32, 4)), policy);
+    await expect(other.checkMasterKey()).rejects.toMatchObject({ name: 'MasterKeyMismatchError', code: 'MASTER_KEY_MISMATCH' });
+  });
+
   it('a shared device stays readable through another subject after one subject is erased', async () => {
     const vault = new SubjectVault(await open(), derived, policy);
     const [one, two] = [vault.protect(request(1)), vault.protect(request(2))];

@@ -17,6 +17,7 @@ import {
   type SealedBox,
 } from '@verdict/domain';
 import { BoundedCache } from './bounded-cache';
+import { MasterKeyMismatchError } from './subject-key-store.errors';
 import type { ErasureRecord, StoredIdentity, StoredSubjectKey, SubjectKeyStore } from './subject-key-store.port';
 
 /** A subject's live key, clear, in memory only. */
@@ -66,6 +67,20 @@ export class SubjectVault {
     this.registered = new BoundedCache(size * 4);
     this.revealed = new BoundedCache(size * 4);
     this.erasedKeyIds = new BoundedCache(size * 4);
+  }
+
+  /**
+   * Refuses a master key that did not wrap the stored keys: an instance with another one would not fail, but make
+   * keys and pseudonyms of its own, splitting every subject and its history.
+   */
+  async checkMasterKey(): Promise<void> {
+    const any = await this.store.anyKey();
+    if (!any) return;
+    try {
+      this.unwrap(any);
+    } catch {
+      throw new MasterKeyMismatchError(any.keyId);
+    }
   }
 
   /** Pure and synchronous: the request as the log will hold it. */

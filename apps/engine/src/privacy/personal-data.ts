@@ -28,6 +28,10 @@ export class PersonalData {
     if (created) log.warn({ file: config.privacy.masterKeyPath }, 'created the master key for personal data: back it up with the data; without it no personal value can be read');
     const store = await createSubjectKeyStore(config.privacy.keyStore);
     const vault = new SubjectVault(store, deriveKeys(key), config.privacy);
+    await vault.checkMasterKey().catch(async (e: unknown) => {
+      await store.close();
+      throw e;
+    });
     const data = new PersonalData(vault, store, log);
     data.sequence = await data.lastSequence();
     data.timer = setInterval(() => void (data.following ??= data.follow().finally(() => (data.following = undefined))), FOLLOW_MS);

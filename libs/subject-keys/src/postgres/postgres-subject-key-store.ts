@@ -68,6 +68,11 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
     return (await this.query<KeyRow>('reading keys', `SELECT ${KEY_COLUMNS} FROM ${this.t.keys} WHERE subject_ref = ANY($1::text[])`, [[...subjectRefs]])).map(toKey);
   }
 
+  async anyKey(): Promise<StoredSubjectKey | undefined> {
+    const [row] = await this.query<KeyRow>('reading keys', `SELECT ${KEY_COLUMNS} FROM ${this.t.keys} LIMIT 1`, []);
+    return row && toKey(row);
+  }
+
   async keysById(keyIds: readonly string[]): Promise<StoredSubjectKey[]> {
     if (keyIds.length === 0) return [];
     return (await this.query<KeyRow>('reading keys', `SELECT ${KEY_COLUMNS} FROM ${this.t.keys} WHERE key_id = ANY($1::text[])`, [[...keyIds]])).map(toKey);

@@ -52,6 +52,11 @@ export class SqliteKeyStoreThread implements SubjectKeyStore {
     return keys((await this.call('liveKeys', [subjectRefs])) as StoredSubjectKey[]);
   }
 
+  async anyKey(): Promise<StoredSubjectKey | undefined> {
+    const [key] = keys([(await this.call('anyKey', [])) as StoredSubjectKey].filter(Boolean));
+    return key;
+  }
+
   async keysById(keyIds: readonly string[]): Promise<StoredSubjectKey[]> {
     return keys((await this.call('keysById', [keyIds])) as StoredSubjectKey[]);
   }

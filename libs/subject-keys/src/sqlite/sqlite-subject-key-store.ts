@@ -88,6 +88,13 @@ export class SqliteSubjectKeyStore implements SubjectKeyStore {
     return this.guard('reading keys', () => this.select<KeyRow>(`SELECT ${KEY_COLUMNS} FROM subject_keys WHERE subject_ref IN`, subjectRefs).map(toKey));
   }
 
+  async anyKey(): Promise<StoredSubjectKey | undefined> {
+    return this.guard('reading keys', () => {
+      const row = this.db.prepare(`SELECT ${KEY_COLUMNS} FROM subject_keys LIMIT 1`).get() as KeyRow | undefined;
+      return row && toKey(row);
+    });
+  }
+
   async keysById(keyIds: readonly string[]): Promise<StoredSubjectKey[]> {
     return this.guard('reading keys', () => this.select<KeyRow>(`SELECT ${KEY_COLUMNS} FROM subject_keys WHERE key_id IN`, keyIds).map(toKey));
   }

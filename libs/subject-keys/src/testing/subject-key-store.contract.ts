@@ -116,6 +116,17 @@ export function subjectKeyStoreContract(target: SubjectKeyStoreTarget): void {
       expect(await store.register([], [identityOf(key)])).toEqual({ ok: false, liveKeys: [] });
     });
 
+    it('answers one live key as any key, and none once every key is erased', async () => {
+      expect(await store.anyKey()).toBeUndefined();
+      const only = newKey();
+      await store.register([only], []);
+      const any = await store.anyKey();
+      expect(any).toEqual(only);
+      expect(Buffer.compare(any!.wrapped, only.wrapped)).toBe(0);
+      await store.erase(only.subjectRef, new Date());
+      expect(await store.anyKey()).toBeUndefined();
+    });
+
     it('erases the keys and identities of that subject only, in one record, and returns them', async () => {
       const [gone, kept] = [newKey(), newKey()];
       const goneIds = [identityOf(gone, 'cardId'), identityOf(gone, 'ip'), identityOf(gone, 'attributes.phone')];
