@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 /** AES-256-GCM: a 96-bit random nonce per envelope, a 128-bit tag. */
 const ALGORITHM = 'aes-256-gcm';
@@ -12,9 +12,21 @@ export interface SealedBox {
   readonly data: string;
 }
 
+/**
+ * Each key's KeyObject, made once: a cipher made from a raw Buffer imports the key every time, which on Node 24 made
+ * one seal or open cost ~23 µs instead of ~5 µs (one per decision, one per exported row). Keys are cached Buffers,
+ * so a WeakMap on them lives as long as they do.
+ */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+function keyObject(key: Buffer): KeyObject {
+  let object = keyObjects.get(key);
+  if (!object) keyObjects.set(key, (object = createSecretKey(key)));
+  return object;
+}
+
 export function seal(key: Buffer, plaintext: string, aad: string): SealedBox {
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+  const cipher = createCipheriv(ALGORITHM, keyObject(key), iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   return { iv: iv.toString('base64url'), data: data.toString('base64url') };
@@ -24,7 +36,7 @@ export function seal(key: Buffer, plaintext: string, aad: string): SealedBox {
 export function open(key: Buffer, box: SealedBox, aad: string): string {
   const bytes = Buffer.from(box.data, 'base64url');
   if (bytes.length < TAG_BYTES) throw new RangeError('sealed data is shorter than its tag');
-  const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(box.iv, 'base64url'), { authTagLength: TAG_BYTES });
+  const decipher = createDecipheriv(ALGORITHM, keyObject(key), Buffer.from(box.iv, 'base64url'), { authTagLength: TAG_BYTES });
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
   return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
