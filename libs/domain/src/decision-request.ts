@@ -9,9 +9,9 @@ const id128 = z.string().min(1).max(128);
  * A value that may be personal: never in the pseudonyms' form, which reads and the access log take for one already
  * pseudonymised (it would then be shown as erased, or kept in the clear).
  */
-const notPseudonym = (s: string) => !s.startsWith(PSEUDONYM_PREFIX);
-const NOT_PSEUDONYM = `must not start with "${PSEUDONYM_PREFIX}", the prefix of Verdict's pseudonyms`;
-const personalId = id128.refine(notPseudonym, NOT_PSEUDONYM);
+const personal = (schema: z.ZodString) =>
+  schema.refine((s) => !s.startsWith(PSEUDONYM_PREFIX), `must not start with "${PSEUDONYM_PREFIX}", the prefix of Verdict's pseudonyms`);
+const personalId = personal(id128);
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 export const CHANNELS = ['pos', 'ecom', 'atm', 'moto'] as const;
@@ -34,7 +34,7 @@ export const decisionRequestSchema = z
     merchantId: id128,
     customerId: personalId.optional(),
     deviceId: personalId.optional(),
-    ip: z.string().min(1).max(64).refine(notPseudonym, NOT_PSEUDONYM).optional(),
+    ip: personal(z.string().min(1).max(64)).optional(),
     merchantCategory: z.string().regex(/^\d{4}$/, 'must be 4 digits (MCC)').optional(),
     channel: z.enum(CHANNELS).optional(),
     country: z.string().regex(/^[A-Z]{2}$/, 'must be 2 upper-case letters (ISO 3166-1 alpha-2)').optional(),

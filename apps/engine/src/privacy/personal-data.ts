@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
-import { deriveKeys, envelopeValues, protectParameters, pseudonymsIn, revealRequest, revealValue, type DecisionMade } from '@verdict/domain';
+import { deriveKeys, envelopeValues, isPersonalField, protectParameters, pseudonymsIn, revealRequest, revealValue, type DecisionMade } from '@verdict/domain';
 import { createSubjectKeyStore, SubjectVault, type SubjectKeyStore } from '@verdict/subject-keys';
 import { loadMasterKey } from './master-key-file';
 
@@ -67,8 +67,7 @@ export class PersonalData {
 
   /** A filter value as the read models hold it: its pseudonym when the field is personal. */
   filterValue(field: 'cardId' | 'customerId' | 'deviceId' | 'ip', value: string): string {
-    if (field === 'cardId' && this.vault.policy.cardIdsAreTokens) return value;
-    return this.vault.pseudonyms.field(field, value);
+    return isPersonalField(field, this.vault.policy) ? this.vault.pseudonyms.field(field, value) : value;
   }
 
   /** A read's parameters as the access log keeps them: personal values as their pseudonyms (they outlive an erasure). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SUBJECT_ERASED, SUBJECT_ERASED_SCHEMA_VERSION, subjectErasureStreamId, type SubjectErased } from '@verdict/domain';
+import { isPersonalField, SUBJECT_ERASED, SUBJECT_ERASED_SCHEMA_VERSION, subjectErasureStreamId, type SubjectErased } from '@verdict/domain';
 import { ANY, type EventStore } from '@verdict/event-store';
 import type { ErasureRecord } from '@verdict/subject-keys';
 import type { PersonalData } from './personal-data';
@@ -55,7 +55,7 @@ export class SubjectErasure {
    */
   private ownCard(subjectId: string, ...records: (ErasureRecord | undefined)[]): string[] {
     const customer = records.some((r) => r?.identities.some((i) => i.field === 'customerId'));
-    if (customer || this.personal.vault.policy.cardIdsAreTokens) return [];
+    if (customer || !isPersonalField('cardId', this.personal.vault.policy)) return [];
     return [this.personal.vault.pseudonyms.field('cardId', subjectId)];
   }
 }

@@ -14,6 +14,9 @@ export interface PrivacyPolicy {
   readonly personalAttributes: readonly string[];
 }
 
+/** Whether a field's values are personal under the policy: all four are, but card ids that are already tokens. */
+export const isPersonalField = (field: PersonalField, policy: PrivacyPolicy): boolean => !(field === 'cardId' && policy.cardIdsAreTokens);
+
 /** What every read shows in place of a personal value whose subject was erased. */
 export const ERASED = '[erased]';
 

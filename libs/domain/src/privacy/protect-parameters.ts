@@ -1,4 +1,4 @@
-import { isPseudonym, PERSONAL_FIELDS, type PersonalField, type PrivacyPolicy } from './personal-fields';
+import { isPersonalField, isPseudonym, PERSONAL_FIELDS, type PersonalField, type PrivacyPolicy } from './personal-fields';
 import type { Pseudonymizer } from './pseudonymizer';
 
 const PERSONAL = new Set<string>(PERSONAL_FIELDS);
@@ -19,7 +19,7 @@ function walk(value: unknown, depth: number, policy: PrivacyPolicy, pseudonyms: 
   if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1, policy, pseudonyms));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = PERSONAL.has(key) && !(key === 'cardId' && policy.cardIdsAreTokens) ? hide(key as PersonalField, v, pseudonyms) : walk(v, depth + 1, policy, pseudonyms);
+    out[key] = PERSONAL.has(key) && isPersonalField(key as PersonalField, policy) ? hide(key as PersonalField, v, pseudonyms) : walk(v, depth + 1, policy, pseudonyms);
   }
   return out;
 }

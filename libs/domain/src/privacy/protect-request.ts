@@ -1,7 +1,7 @@
 import { canonicalJson } from '../canonical-json';
 import type { DecisionRequest } from '../decision-request';
 import { open, seal, type SealedBox } from './personal-envelope';
-import { ERASED, isPseudonym, type PersonalField, type PrivacyPolicy } from './personal-fields';
+import { ERASED, isPersonalField, isPseudonym, PERSONAL_FIELDS, type PersonalField, type PrivacyPolicy } from './personal-fields';
 import type { Pseudonymizer } from './pseudonymizer';
 
 type AttributeValue = string | number | boolean;
@@ -41,16 +41,15 @@ export interface ProtectedRequest {
   readonly identities: readonly Identity[];
 }
 
-const FIELDS: readonly PersonalField[] = ['cardId', 'customerId', 'deviceId', 'ip'];
 
 /** Pure: which values are personal under the policy, and their pseudonyms. */
 export function protectRequest(request: DecisionRequest, policy: PrivacyPolicy, pseudonyms: Pseudonymizer): ProtectedRequest {
   const stored: Record<string, unknown> = { ...request };
   const personal: Record<string, unknown> = {};
   const identities: Identity[] = [];
-  for (const field of FIELDS) {
+  for (const field of PERSONAL_FIELDS) {
     const value = request[field];
-    if (value === undefined || (field === 'cardId' && policy.cardIdsAreTokens)) continue;
+    if (value === undefined || !isPersonalField(field, policy)) continue;
     const pseudonym = pseudonyms.field(field, value);
     stored[field] = pseudonym;
     personal[field] = value;
@@ -93,7 +92,7 @@ export function openPersonal(envelope: PersonalEnvelope, key: Buffer, decisionId
  */
 export function revealRequest(stored: DecisionRequest, clear: ReadonlyMap<string, string>): DecisionRequest {
   const out: Record<string, unknown> = { ...stored };
-  for (const field of FIELDS) {
+  for (const field of PERSONAL_FIELDS) {
     const value = stored[field];
     if (isPseudonym(value)) out[field] = revealValue(value, clear);
   }
@@ -126,7 +125,7 @@ export function revealValue(value: string, clear: ReadonlyMap<string, string>): 
 export function envelopeValues(stored: DecisionRequest, values: PersonalValues | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!values) return out;
-  for (const field of FIELDS) {
+  for (const field of PERSONAL_FIELDS) {
     const pseudonym = stored[field];
     const value = values[field];
     if (isPseudonym(pseudonym) && value !== undefined) out.set(pseudonym, JSON.stringify(value));
@@ -141,7 +140,7 @@ export function envelopeValues(stored: DecisionRequest, values: PersonalValues |
 /** Every pseudonym a request holds: what a reader must look up to reveal it. */
 export function pseudonymsIn(request: DecisionRequest): string[] {
   const out: string[] = [];
-  for (const field of FIELDS) if (isPseudonym(request[field])) out.push(request[field] as string);
+  for (const field of PERSONAL_FIELDS) if (isPseudonym(request[field])) out.push(request[field] as string);
   for (const value of Object.values(request.attributes ?? {})) if (isPseudonym(value)) out.push(value);
   return out;
 }

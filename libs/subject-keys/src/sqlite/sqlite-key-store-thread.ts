@@ -53,8 +53,8 @@ export class SqliteKeyStoreThread implements SubjectKeyStore {
   }
 
   async anyKey(): Promise<StoredSubjectKey | undefined> {
-    const [key] = keys([(await this.call('anyKey', [])) as StoredSubjectKey].filter(Boolean));
-    return key;
+    const key = (await this.call('anyKey', [])) as StoredSubjectKey | undefined;
+    return key && { ...key, wrapped: toBuffer(key.wrapped) };
   }
 
   async keysById(keyIds: readonly string[]): Promise<StoredSubjectKey[]> {
