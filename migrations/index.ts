@@ -12,7 +12,9 @@ import { DeferredIndexes1767657600000 as PostgresDeferredIndexes } from './postg
 import { DeferredIndexes1767657600000 as SqliteDeferredIndexes } from './sqlite/1767657600000-deferred-indexes';
 import { SubjectRefs1767744000000 as PostgresSubjectRefs } from './postgres/1767744000000-subject-refs';
 import { SubjectRefs1767744000000 as SqliteSubjectRefs } from './sqlite/1767744000000-subject-refs';
+import { ErasedKeys1767830400000 as PostgresErasedKeys } from './postgres/1767830400000-erased-keys';
+import { ErasedKeys1767830400000 as SqliteErasedKeys } from './sqlite/1767830400000-erased-keys';
 
 /** The read-model migrations of each dialect, oldest first. Listed explicitly: no globbing of .ts vs .js files. */
-export const SQLITE_READ_MODEL_MIGRATIONS = [CreateSqliteReadModels, SqliteModelsAndDeployments, SqliteLabelsAndReviews, SqliteAlerts, SqliteDriftHistograms, SqliteDeferredIndexes, SqliteSubjectRefs];
-export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels, PostgresModelsAndDeployments, PostgresLabelsAndReviews, PostgresAlerts, PostgresDriftHistograms, PostgresDeferredIndexes, PostgresSubjectRefs];
+export const SQLITE_READ_MODEL_MIGRATIONS = [CreateSqliteReadModels, SqliteModelsAndDeployments, SqliteLabelsAndReviews, SqliteAlerts, SqliteDriftHistograms, SqliteDeferredIndexes, SqliteSubjectRefs, SqliteErasedKeys];
+export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels, PostgresModelsAndDeployments, PostgresLabelsAndReviews, PostgresAlerts, PostgresDriftHistograms, PostgresDeferredIndexes, PostgresSubjectRefs, PostgresErasedKeys];

@@ -49,7 +49,8 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
   it('upgrades a database migrated before subject_ref: the column and its index are added, existing rows get null', async () => {
     const fixture = new DecisionMadeFixture();
     await applyProjectionBatch(model.dataSource, new DecisionHistoryProjection(), [fixture.recorded(1n)], 0n);
-    await model.dataSource.undoLastMigration({ transaction: 'all' });
+    await model.dataSource.undoLastMigration({ transaction: 'all' }); // ErasedKeys
+    await model.dataSource.undoLastMigration({ transaction: 'all' }); // SubjectRefs
     expect(await secondaryIndexNames(model)).not.toContain('ix_decision_history_subject');
     const ds = await model.restart();
     expect(await ds.showMigrations()).toBe(false);
@@ -58,6 +59,22 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
     expect(await ds.query(`SELECT "subject_ref" FROM ${table}`)).toEqual([{ subject_ref: null }]);
     await applyProjectionBatch(ds, new DecisionHistoryProjection(), [fixture.recorded(2n, { subject: { ref: 'ps_s' } })], 1n);
     expect(await ds.query(`SELECT "subject_ref" FROM ${table} ORDER BY "position"`)).toEqual([{ subject_ref: null }, { subject_ref: 'ps_s' }]);
+  });
+
+  it('upgrades a database migrated before erased keys: key_id and erased_subject_keys are added, existing rows get null', async () => {
+    const fixture = new DecisionMadeFixture();
+    await applyProjectionBatch(model.dataSource, new DecisionHistoryProjection(), [fixture.recorded(1n, { subject: { ref: 'ps_s' } })], 0n);
+    await model.dataSource.undoLastMigration({ transaction: 'all' });
+    expect(await tableNames(model.dataSource, model.config.schema)).not.toContain('erased_subject_keys');
+    const ds = await model.restart();
+    expect(await ds.showMigrations()).toBe(false);
+    expect(await tableNames(ds, model.config.schema)).toEqual(ALL_TABLES);
+    const table = `${model.config.schema ? `"${model.config.schema}".` : ''}"decision_history"`;
+    await applyProjectionBatch(ds, new DecisionHistoryProjection(), [fixture.recorded(2n, { subject: { ref: 'ps_s', keyId: 'k-2' } })], 1n);
+    expect(await ds.query(`SELECT "subject_ref", "key_id" FROM ${table} ORDER BY "position"`)).toEqual([
+      { subject_ref: 'ps_s', key_id: null },
+      { subject_ref: 'ps_s', key_id: 'k-2' },
+    ]);
   });
 
   it('keeps positions exact beyond 2^53 (bigint end to end)', async () => {

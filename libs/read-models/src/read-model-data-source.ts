@@ -13,6 +13,7 @@ import { DeferredIndexRecord } from './entities/deferred-index-record.entity';
 import { restoreDeferredIndexes } from './rebuild/deferred-indexes';
 import { ModelVersionRecord } from './entities/model-version-record.entity';
 import { ProjectionCheckpoint } from './entities/projection-checkpoint.entity';
+import { ErasedKeyRecord } from './entities/erased-key-record.entity';
 import { ReadModelConfigError } from './read-model.errors';
 
 export interface ReadModelDataSourceConfig {
@@ -34,6 +35,7 @@ export const READ_MODEL_ENTITIES = [
   DriftBinningRecord,
   DriftWindowRecord,
   DeferredIndexRecord,
+  ErasedKeyRecord,
 ];
 export const READ_MODEL_MIGRATIONS_TABLE = 'read_model_migrations';
 

@@ -19,8 +19,8 @@ export interface LoggedEvent {
  */
 export function applyToHistory(state: HistoryState, event: LoggedEvent): void {
   if (event.type === SUBJECT_ERASED) {
-    const { pseudonyms } = readSubjectErased(event.data);
-    state.forget(event.position, { card: pseudonyms.cardId, customer: pseudonyms.customerId });
+    const { pseudonyms, keyIds } = readSubjectErased(event.data);
+    state.forget(event.position, { card: pseudonyms.cardId, customer: pseudonyms.customerId }, keyIds);
     return;
   }
   if (event.type === TRANSACTION_LABELLED) {
@@ -33,7 +33,7 @@ export function applyToHistory(state: HistoryState, event: LoggedEvent): void {
     return;
   }
   const decision = upcastDecisionMade(event.data);
-  state.applyDecision(event.position, decision.request, decision.outcome);
+  state.applyDecision(event.position, decision.request, decision.outcome, decision.personal?.keyId);
 }
 
 /** A state built from the log's events through `asOf` (inclusive): what a decision that recorded `asOf` was scored against. */

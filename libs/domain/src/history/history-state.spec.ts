@@ -61,6 +61,23 @@ describe('HistoryState', () => {
     expect(state.card('a')).toBeDefined();
   });
 
+  it('keeps a decision sealed under an erased key out of its card and customer, not out of shared entities', () => {
+    const state = new HistoryState(10);
+    const day = { name: '24h', bucketMs: 3_600_000, buckets: 24 } as const;
+    state.applyDecision(1n, request(1, 'a', T0, 10, 'cust-a'), 'approve', 'k-a1');
+    state.forget(2n, { card: ['a'], customer: ['cust-a'] }, ['k-a1']);
+    // Made by an instance that had not seen the erasure: sealed under the destroyed key, logged after it.
+    state.applyDecision(3n, request(3, 'a', T0 + 1_000, 10, 'cust-a'), 'decline', 'k-a1');
+    expect(state.appliedThrough).toBe(3n);
+    expect([state.card('a'), state.entity('customer', 'cust-a')]).toEqual([undefined, undefined]);
+    expect(state.entity('device', 'dev-shared')?.window(day, T0 + 2_000).count).toBe(2);
+    expect(state.entity('merchant', 'term-0')?.window(day, T0 + 2_000).count).toBe(1);
+    // The subject back under a new key starts anew, without the late decision.
+    state.applyDecision(4n, request(4, 'a', T0 + 60_000, 10, 'cust-a'), 'approve', 'k-a2');
+    expect(state.card('a')?.window(day, T0 + 61_000).count).toBe(1);
+    expect(state.entity('customer', 'cust-a')?.window(day, T0 + 61_000).count).toBe(1);
+  });
+
   it('after an erasure, the erased card reads as never seen and every other card as if nothing was erased (property)', () => {
     const decision = fc.record({ card: fc.constantFrom('c1', 'c2', 'c3'), offsetMin: fc.integer({ min: -60 * 24 * 35, max: 0 }), amount: fc.integer({ min: 1, max: 10_000 }) });
     fc.assert(

@@ -46,6 +46,8 @@ export interface HistoryLabel {
 export class HistoryState implements HistoryView {
   private readonly entities = new Map<HistoryEntityKind, Map<string, EntityHistory>>(HISTORY_ENTITY_KINDS.map((k) => [k, new Map()]));
   private readonly labels = new Map<string, FraudReports>();
+  /** Subject keys destroyed by erasures: few (one or two per erasure), kept for the state's life. */
+  private readonly erasedKeys = new Set<string>();
   private through = 0n;
 
   constructor(readonly maxEntities: number) {
@@ -96,26 +98,33 @@ export class HistoryState implements HistoryView {
   /**
    * Applies the decision at `position`: its transaction joins the history of each entity it names (the card's with
    * its terminal, country and outcome). A position at or before `appliedThrough` was applied already: nothing changes.
+   * A decision sealed under an erased subject key (`keyId`; made by an instance that had not seen the erasure yet)
+   * joins only the shared entities: the subject's card and customer were forgotten, and stay so.
    */
-  applyDecision(position: bigint, request: DecisionRequest, outcome: Outcome): void {
+  applyDecision(position: bigint, request: DecisionRequest, outcome: Outcome, keyId?: string): void {
     if (position <= this.through) return;
     this.through = position;
     const at = Date.parse(request.occurredAt);
-    const card = touch(this.entities.get('card') as Map<string, EntityHistory>, request.cardId, this.maxEntities, () => new CardHistory()) as CardHistory;
-    card.addCardTransaction(at, request.amount, request.merchantId, request.country, outcome === 'decline');
+    const ofErasedSubject = keyId !== undefined && this.erasedKeys.has(keyId);
+    if (!ofErasedSubject) {
+      const card = touch(this.entities.get('card') as Map<string, EntityHistory>, request.cardId, this.maxEntities, () => new CardHistory()) as CardHistory;
+      card.addCardTransaction(at, request.amount, request.merchantId, request.country, outcome === 'decline');
+    }
     for (const kind of HISTORY_ENTITY_KINDS) {
-      const id = kind === 'card' ? undefined : request[HISTORY_ENTITIES[kind]];
+      const id = kind === 'card' || (kind === 'customer' && ofErasedSubject) ? undefined : request[HISTORY_ENTITIES[kind]];
       if (id !== undefined) touch(this.entities.get(kind) as Map<string, EntityHistory>, id, this.maxEntities, () => new EntityHistory()).add(at, request.amount);
     }
   }
 
   /**
    * Applies an erasure at `position` (SubjectErased): the subject's cards and customer are forgotten, wholly, as an
-   * evicted entity is; a card seen again later starts a new history. Devices and IPs are shared and stay.
+   * evicted entity is; a card seen again later starts a new history. Devices and IPs are shared and stay. Decisions
+   * sealed under `keyIds` that come later in the log do not bring them back (applyDecision).
    */
-  forget(position: bigint, entities: { readonly card: readonly string[]; readonly customer: readonly string[] }): void {
+  forget(position: bigint, entities: { readonly card: readonly string[]; readonly customer: readonly string[] }, keyIds: readonly string[] = []): void {
     if (position <= this.through) return;
     this.through = position;
+    for (const keyId of keyIds) this.erasedKeys.add(keyId);
     for (const id of entities.card) (this.entities.get('card') as Map<string, EntityHistory>).delete(id);
     for (const id of entities.customer) (this.entities.get('customer') as Map<string, EntityHistory>).delete(id);
   }

@@ -40,6 +40,10 @@ export class DecisionRecord {
   @Column({ name: 'subject_ref', type: 'varchar', length: 64, nullable: true })
   subjectRef: string | null;
 
+  /** The subject key its personal values are sealed under (`personal.keyId`): what blanks a row logged too late. */
+  @Column({ name: 'key_id', type: 'varchar', length: 64, nullable: true })
+  keyId: string | null;
+
   @Column({ name: 'merchant_id', type: 'varchar', length: 128 })
   merchantId: string;
 

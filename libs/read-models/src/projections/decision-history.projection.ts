@@ -4,6 +4,7 @@ import { readSubjectErased, SUBJECT_ERASED, type SubjectErased } from '@verdict/
 import type { RecordedEvent } from '@verdict/event-store/event-store.port';
 import type { EntityManager } from 'typeorm';
 import { DecisionRecord } from '../entities/decision-record.entity';
+import { ErasedKeyRecord } from '../entities/erased-key-record.entity';
 import { UnsupportedEventSchemaError } from '../read-model.errors';
 import { bigintParam, dialectOf, emptyTable, param, postgresArrayLiteral, tableOf, timestampParam, type ReadModelDialect } from '../sql-dialect';
 import type { PreparingProjection } from './projection';
@@ -11,22 +12,23 @@ import type { PreparingProjection } from './projection';
 const COLUMNS = [
   'decision_id', 'transaction_id', 'stream_id', 'position', 'card_id', 'customer_id', 'merchant_id', 'amount',
   'currency', 'channel', 'country', 'outcome', 'score', 'model_name', 'model_version', 'model_sha256',
-  'policy_version', 'occurred_at', 'decided_at', 'recorded_at', 'arm', 'deployment_revision', 'subject_ref',
+  'policy_version', 'occurred_at', 'decided_at', 'recorded_at', 'arm', 'deployment_revision', 'subject_ref', 'key_id',
 ] as const;
 
 /** PostgreSQL type of each column, in COLUMNS order: the element type of its unnest() array parameter. */
 const POSTGRES_TYPES = [
   'varchar', 'varchar', 'varchar', 'bigint', 'varchar', 'varchar', 'varchar', 'float8',
   'varchar', 'varchar', 'varchar', 'varchar', 'float8', 'varchar', 'varchar', 'varchar',
-  'varchar', 'timestamptz', 'timestamptz', 'timestamptz', 'varchar', 'integer', 'varchar',
+  'varchar', 'timestamptz', 'timestamptz', 'timestamptz', 'varchar', 'integer', 'varchar', 'varchar',
 ] as const;
 
-/** SQLite rows per INSERT: keeps parameters (23 per row) well under its limit of 32766. */
+/** SQLite rows per INSERT: keeps parameters (24 per row) well under its limit of 32766. */
 const SQLITE_ROWS_PER_STATEMENT = 200;
 
-/** A SubjectErased of the batch: rows of the subject logged before it are blanked. */
-export interface SubjectErasure {
+/** A SubjectErased of the batch: rows of the subject logged before it are blanked, and its keys remembered. */
+export interface BatchErasure {
   readonly subjectRef: string;
+  readonly keyIds: readonly string[];
   /** Decimal global position of the SubjectErased. */
   readonly position: string;
 }
@@ -35,16 +37,23 @@ export interface SubjectErasure {
  * A batch's rows: SQLite binds them row by row; PostgreSQL gets one array literal per column (postgresArrayLiteral),
  * built where the batch is prepared. Rows of a subject erased later in the same batch are blanked already.
  */
-export type DecisionRows = ({ readonly rows: unknown[][] } | { readonly columns: string[] }) & { readonly erasures?: readonly SubjectErasure[] };
+export type DecisionRows = ({ readonly rows: unknown[][] } | { readonly columns: string[] }) & {
+  readonly erasures?: readonly BatchErasure[];
+  /** Decimal position of the batch's first row sealed under a subject key: from there, rows are checked for erased keys. */
+  readonly firstKeyed?: string;
+};
 
 const CARD = COLUMNS.indexOf('card_id');
 const CUSTOMER = COLUMNS.indexOf('customer_id');
 const SUBJECT = COLUMNS.indexOf('subject_ref');
+const KEY = COLUMNS.indexOf('key_id');
 
 /**
  * decision_history: one row per DecisionMade (any schema version, read through the upcaster), keyed by decision id.
- * A SubjectErased replaces the pseudonyms in the subject's earlier rows by ERASED (docs/security.md, "Erasure"); the
- * log holds both in order, so a rebuild ends the same way.
+ * A SubjectErased replaces the pseudonyms in the subject's earlier rows by ERASED (docs/security.md, "Erasure"), and
+ * records its key ids in erased_subject_keys: a row sealed under one of them is blanked whenever it is logged, since
+ * an instance that had not seen the erasure yet may append such a decision after it. The log holds all of it in order,
+ * so a rebuild ends the same way.
  */
 export class DecisionHistoryProjection implements PreparingProjection<DecisionRows> {
   static readonly NAME = 'decision-history';
@@ -59,17 +68,20 @@ export class DecisionHistoryProjection implements PreparingProjection<DecisionRo
   /** One row of parameters per event, in COLUMNS order. */
   prepare(events: readonly RecordedEvent[], dialect: ReadModelDialect): DecisionRows {
     const rows: unknown[][] = [];
-    const erasures: SubjectErasure[] = [];
+    const erasures: BatchErasure[] = [];
+    let firstKeyed: string | undefined;
     for (const event of events) {
       if (event.type !== SUBJECT_ERASED) {
-        rows.push(this.row(event, dialect));
+        const row = this.row(event, dialect);
+        if (firstKeyed === undefined && row[KEY] !== null) firstKeyed = event.position.toString();
+        rows.push(row);
         continue;
       }
-      const { subjectRef } = this.erasure(event);
-      erasures.push({ subjectRef, position: event.position.toString() });
+      const { subjectRef, keyIds } = this.erasure(event);
+      erasures.push({ subjectRef, keyIds, position: event.position.toString() });
       for (const row of rows) if (row[SUBJECT] === subjectRef) blank(row);
     }
-    const more = erasures.length > 0 ? { erasures } : {};
+    const more = { ...(erasures.length > 0 ? { erasures } : {}), ...(firstKeyed !== undefined ? { firstKeyed } : {}) };
     if (dialect === 'sqlite') return { rows, ...more };
     return { columns: COLUMNS.map((_, i) => postgresArrayLiteral(rows.map((row) => row[i]))), ...more };
   }
@@ -96,18 +108,28 @@ export class DecisionHistoryProjection implements PreparingProjection<DecisionRo
         await manager.query(`INSERT INTO ${table} (${columns}) VALUES ${values} ${onConflict}`, chunk.flat());
       }
     }
+    const pseudonym = (column: string) => `CASE WHEN substr("${column}", 1, ${PSEUDONYM_PREFIX.length}) = '${PSEUDONYM_PREFIX}' THEN '${ERASED}' ELSE "${column}" END`;
+    const blanked = `UPDATE ${table} SET "card_id" = ${pseudonym('card_id')}, "customer_id" = ${pseudonym('customer_id')}`;
+    const erasedKeys = tableOf(manager, ErasedKeyRecord);
     // Rows from earlier batches (and this one's, harmlessly again): only those logged before the erasure.
     for (const erasure of prepared.erasures ?? []) {
-      const pseudonym = (column: string) => `CASE WHEN substr("${column}", 1, ${PSEUDONYM_PREFIX.length}) = '${PSEUDONYM_PREFIX}' THEN '${ERASED}' ELSE "${column}" END`;
-      await manager.query(
-        `UPDATE ${table} SET "card_id" = ${pseudonym('card_id')}, "customer_id" = ${pseudonym('customer_id')} WHERE "subject_ref" = ${param(dialect, 1)} AND "position" < ${param(dialect, 2)}`,
-        [erasure.subjectRef, bigintParam(dialect, BigInt(erasure.position))],
-      );
+      const position = bigintParam(dialect, BigInt(erasure.position));
+      for (const keyId of erasure.keyIds) {
+        await manager.query(`INSERT INTO ${erasedKeys} ("key_id", "position") VALUES (${param(dialect, 1)}, ${param(dialect, 2)}) ON CONFLICT ("key_id") DO NOTHING`, [keyId, position]);
+      }
+      await manager.query(`${blanked} WHERE "subject_ref" = ${param(dialect, 1)} AND "position" < ${param(dialect, 2)}`, [erasure.subjectRef, position]);
+    }
+    // This batch's rows sealed under a key erased before them (or earlier in the batch): walks the batch's positions.
+    if (prepared.firstKeyed !== undefined) {
+      await manager.query(`${blanked} WHERE "position" >= ${param(dialect, 1)} AND "key_id" IN (SELECT "key_id" FROM ${erasedKeys})`, [
+        bigintParam(dialect, BigInt(prepared.firstKeyed)),
+      ]);
     }
   }
 
   async truncate(manager: EntityManager): Promise<void> {
     await emptyTable(manager, DecisionRecord);
+    await emptyTable(manager, ErasedKeyRecord);
   }
 
   private erasure(event: RecordedEvent): SubjectErased {
@@ -153,6 +175,7 @@ export class DecisionHistoryProjection implements PreparingProjection<DecisionRo
       data.deployment.arm,
       data.deployment.revision,
       data.personal?.subject ?? null,
+      data.personal?.keyId ?? null,
     ];
   }
 }

@@ -94,13 +94,16 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
     ['prepared on a worker thread', true],
   ])('replays a log with an erasure into rows blanked as the live projection left them (%s)', async (_how, onWorker) => {
     const append = async (streamId: string, event: EventData) => (await store.appendToStream(streamId, [event], { expectedRevision: 'any' })).position;
-    const ofSubject = (s: string, keyId = 'k-1') => fixture.event({ request: { cardId: `ps_card-${s}`, customerId: `ps_cust-${s}` }, subject: { ref: `ps_subject-${s}`, keyId } });
+    const ofSubject = (s: string, keyId?: string) => fixture.event({ request: { cardId: `ps_card-${s}`, customerId: `ps_cust-${s}` }, subject: { ref: `ps_subject-${s}`, keyId } });
     for (const s of ['s', 't', 's']) {
       const { streamId, event } = ofSubject(s);
       await append(streamId, event);
     }
     const erased = subjectErasedEvent('ps_subject-s', { cardId: ['ps_card-s'], customerId: ['ps_cust-s'] });
     await append(erased.streamId, erased.event);
+    // Made by an instance that had not seen the erasure yet: sealed under the destroyed key, logged after it.
+    const late = ofSubject('s');
+    await append(late.streamId, late.event);
     const back = ofSubject('s', 'k-2');
     const head = await append(back.streamId, back.event);
 
@@ -112,6 +115,7 @@ describe.each(readModelTestTargets())('rebuildReadModels on $kind', (target) => 
     expect(live.map((d) => [d.cardId, d.customerId])).toEqual([
       [ERASED, ERASED],
       ['ps_card-t', 'ps_cust-t'],
+      [ERASED, ERASED],
       [ERASED, ERASED],
       ['ps_card-s', 'ps_cust-s'],
     ]);

@@ -58,7 +58,7 @@ export class DecisionMadeFixture {
     const features = { names: ['amount', 'hour'], values: [request.amount, 10] };
     // Typed as v1 for the callers; a v4 carries the fields the projections read beyond v1.
     const v4 = overrides.subject
-      ? { deployment: { revision: 0, arm: 'champion', bucket: null }, personal: { subject: overrides.subject.ref, keyId: overrides.subject.keyId ?? 'k-1', iv: 'aXY', data: 'c2VhbGVk' } }
+      ? { deployment: { revision: 0, arm: 'champion', bucket: null }, personal: { subject: overrides.subject.ref, keyId: overrides.subject.keyId ?? defaultKeyId(overrides.subject.ref), iv: 'aXY', data: 'c2VhbGVk' } }
       : {};
     return {
       ...v4,
@@ -119,9 +119,22 @@ export class DecisionMadeFixture {
   }
 }
 
+/** The key id a fixture decision of subject `ref` is sealed under, and its erasure destroys, unless told otherwise. */
+export const defaultKeyId = (ref: string): string => `k-${ref}`;
+
 /** A SubjectErased (v1) of `subjectRef`, forgetting the given pseudonyms: to append to `erasure-<subjectRef>`. */
-export function subjectErasedEvent(subjectRef: string, pseudonyms: Partial<SubjectErased['pseudonyms']> = {}, erasedAt = '2026-01-16T00:00:00.000Z'): { streamId: string; event: EventData } {
-  const data: SubjectErased = { schemaVersion: 1, subjectRef, keyIds: ['k-1'], pseudonyms: { cardId: pseudonyms.cardId ?? [], customerId: pseudonyms.customerId ?? [] }, erasedAt };
+export function subjectErasedEvent(
+  subjectRef: string,
+  pseudonyms: Partial<SubjectErased['pseudonyms']> = {},
+  keyIds: readonly string[] = [defaultKeyId(subjectRef)],
+): { streamId: string; event: EventData } {
+  const data: SubjectErased = {
+    schemaVersion: 1,
+    subjectRef,
+    keyIds,
+    pseudonyms: { cardId: pseudonyms.cardId ?? [], customerId: pseudonyms.customerId ?? [] },
+    erasedAt: '2026-01-16T00:00:00.000Z',
+  };
   return {
     streamId: subjectErasureStreamId(subjectRef),
     event: { id: randomUUID(), type: SUBJECT_ERASED, data: data as unknown as Record<string, unknown>, metadata: { schemaVersion: 1 } },
@@ -129,7 +142,7 @@ export function subjectErasedEvent(subjectRef: string, pseudonyms: Partial<Subje
 }
 
 /** The SubjectErased as a store would deliver it at `position`. */
-export function recordedSubjectErased(position: bigint, subjectRef: string, pseudonyms: Partial<SubjectErased['pseudonyms']> = {}): RecordedEvent {
-  const { streamId, event } = subjectErasedEvent(subjectRef, pseudonyms);
+export function recordedSubjectErased(position: bigint, subjectRef: string, pseudonyms: Partial<SubjectErased['pseudonyms']> = {}, keyIds?: readonly string[]): RecordedEvent {
+  const { streamId, event } = subjectErasedEvent(subjectRef, pseudonyms, keyIds);
   return { id: event.id, type: event.type, streamId, revision: 0n, position, data: event.data, metadata: event.metadata ?? {}, recordedAt: new Date('2026-01-16T00:00:00.000Z') };
 }
