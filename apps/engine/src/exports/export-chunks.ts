@@ -4,7 +4,7 @@ import type { DecisionPositionRange } from '@verdict/read-models';
 import type { SealRef } from '../audit/seal-index.port';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
 import type { ExportFormat } from './export-params';
-import { CSV_HEADER, csvRow, exportedDecision, jsonlRow, matchesFilter, passesRevealed, pseudonymsOf, revealStoredJson, rowFilter, toExportSeal, type ExportSeal } from './export-rows';
+import { CSV_HEADER, csvRow, exportedDecision, jsonlRow, matchesFilter, passesRevealed, pseudonymsOf, revealStoredJson, rowDecision, rowFilter, toExportSeal, type RowDecision } from './export-rows';
 
 /** Events read from the store per page: a few MB of parsed events, the most one export holds at a time. */
 export const EXPORT_PAGE = 500;
@@ -69,12 +69,9 @@ export interface ExportSelection {
   readonly format: ExportFormat;
 }
 
-/** A row from the upcast event; `storedJson` is the stored text of that same object, when no upcasting changed it. */
-type RowFormat = (event: DecisionMade, position: bigint, seal: ExportSeal, storedJson?: string) => string;
-
 /** A page's row that passed the filters, before it is revealed and written. */
 interface PendingRow {
-  readonly event: DecisionMade;
+  readonly decision: RowDecision;
   readonly position: bigint;
   /** The event's stored text. */
   readonly text: string;
@@ -82,6 +79,8 @@ interface PendingRow {
   readonly asStored: boolean;
   /** Its request holds pseudonyms (v4): revealed before it is written or filtered on its card or customer. */
   readonly protected: boolean;
+  /** JSONL of an upcast event (before v4): the whole event, written out again. */
+  readonly upcast?: DecisionMade;
 }
 
 const NO_VALUES: ReadonlyMap<string, string> = new Map();
@@ -94,7 +93,6 @@ const NO_VALUES: ReadonlyMap<string, string> = new Map();
  */
 export async function* exportChunks(store: EventStore, selection: ExportSelection, seals: SealLookup, vault: ExportVault): AsyncGenerator<string> {
   const jsonl = selection.format === 'jsonl';
-  const format: RowFormat = jsonl ? jsonlRow : csvRow;
   const filter = rowFilter(selection.filter, (field, value) => vault.pseudonyms.field(field, value));
   const personalFilter = filter.list.cardId !== undefined || filter.list.customerId !== undefined;
   if (selection.format === 'csv') yield CSV_HEADER;
@@ -113,24 +111,27 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
         if (!matchesFilter(event, filter)) continue;
         const held = pseudonymsOf(stored.schemaVersion, event);
         const asStored = event === stored && held.length === 0 && stored.personal === undefined;
-        rows.push({ event, position: page[i].position, text: page[i].dataJson, asStored, protected: held.length > 0 });
+        const upcast = jsonl && !asStored && held.length === 0 ? { upcast: event } : {};
+        rows.push({ decision: rowDecision(event), position: page[i].position, text: page[i].dataJson, asStored, protected: held.length > 0, ...upcast });
       }
-      const sealed = rows.filter((r) => r.protected && r.event.personal);
-      const opened = sealed.length > 0 ? await vault.openEnvelopes(sealed.map((r) => ({ envelope: r.event.personal as PersonalEnvelope, decisionId: r.event.decisionId }))) : [];
+      const sealed = rows.filter((r) => r.protected && r.decision.personal);
+      const opened = sealed.length > 0 ? await vault.openEnvelopes(sealed.map((r) => ({ envelope: r.decision.personal as PersonalEnvelope, decisionId: r.decision.decisionId }))) : [];
       const values = new Map(sealed.map((r, k) => [r, opened[k]]));
       let chunk = '';
       for (const row of rows) {
-        const clear = row.protected ? envelopeValues(row.event.request, values.get(row)) : NO_VALUES;
-        // JSONL of a v4 row: its stored text with the clear values put in (as fast as splicing it as it is), unless
-        // that text is not plain enough (revealStoredJson); otherwise, and for CSV, the event as exportedDecision shows it.
-        let json = row.asStored ? row.text : undefined;
-        let shown: DecisionMade | undefined = row.asStored ? row.event : undefined;
-        if (!row.asStored) {
-          if (jsonl && row.protected) json = revealStoredJson(row.text, row.event.request, clear);
-          if (json === undefined || personalFilter) shown = exportedDecision(row.event, row.protected ? clear : undefined);
+        const clear = row.protected ? envelopeValues(row.decision.request, values.get(row)) : undefined;
+        const shown = row.asStored ? row.decision : exportedDecision(row.decision, clear);
+        if (personalFilter && !passesRevealed(shown, filter)) continue;
+        const seal = toExportSeal(seals.covering(row.position));
+        if (!jsonl) {
+          chunk += csvRow(shown, row.position, seal);
+        } else {
+          // A v4 row: its stored text with the clear values put in (as fast as splicing it as it is), unless that text
+          // is not plain enough (revealStoredJson); then it is parsed again and, as an upcast row, written out whole.
+          let json = row.asStored ? row.text : row.protected ? revealStoredJson(row.text, row.decision.request, clear ?? NO_VALUES) : undefined;
+          json ??= JSON.stringify(exportedDecision(row.upcast ?? upcastDecisionMade(JSON.parse(row.text)), clear));
+          chunk += jsonlRow(row.position, seal, json);
         }
-        if (personalFilter && !passesRevealed(shown!, filter)) continue;
-        chunk += format(shown ?? row.event, row.position, toExportSeal(seals.covering(row.position)), json);
         if (chunk.length >= EXPORT_CHUNK_CHARS) {
           yield chunk;
           chunk = '';

@@ -1,7 +1,7 @@
 import { DecisionMadeFixture } from '@verdict/read-models/testing/decision-made.fixture';
 import { upcastDecisionMade } from '@verdict/domain';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
-import { CSV_COLUMNS, CSV_HEADER, csvField, csvRow, jsonlRow, matchesFilter as matchesRowFilter, rowFilter } from './export-rows';
+import { CSV_COLUMNS, CSV_HEADER, csvField, csvRow, jsonlRow, matchesFilter as matchesRowFilter, rowDecision, rowFilter } from './export-rows';
 
 /** Filters as a build without personal data protection applied them: the clear values only. */
 const matchesFilter = (d: ReturnType<typeof decision>, filter: DecisionListFilter) => matchesRowFilter(d, rowFilter(filter, (_field, value) => value));
@@ -22,26 +22,29 @@ describe('export rows', () => {
   it('writes one CRLF record per decision, a field per documented column', () => {
     const d = decision();
     expect(CSV_HEADER).toBe(`${CSV_COLUMNS.map(([h]) => h).join(',')}\r\n`);
-    const row = csvRow({ ...d, request: { ...d.request, cardId: 'card,"x"' } }, 7n, { index: 3, sealHash: 'ab'.repeat(32) });
+    const row = csvRow(rowDecision({ ...d, request: { ...d.request, cardId: 'card,"x"' } }), 7n, { index: 3, sealHash: 'ab'.repeat(32) });
     expect(row.endsWith('\r\n')).toBe(true);
     expect(row).toContain(',"card,""x""",');
     expect(row.startsWith(`${d.decisionId},${d.transactionId},${d.decidedAt},7,`)).toBe(true);
     expect(row.endsWith(`,3,${'ab'.repeat(32)}\r\n`)).toBe(true);
-    expect(csvRow(d, 7n, null).endsWith(',,\r\n')).toBe(true);
+    expect(csvRow(rowDecision(d), 7n, null).endsWith(',,\r\n')).toBe(true);
+    expect(row).toContain(`,${d.reasons[0]!.feature},${d.reasons[0]!.contribution},`);
+    expect(csvRow(rowDecision({ ...d, reasons: [] }), 7n, null)).toContain(`,${d.deployment.revision},,,,\r\n`);
   });
 
   it('writes JSONL as the whole event plus position and seal', () => {
     const d = decision();
-    expect(JSON.parse(jsonlRow(d, 12345678901234567n, null))).toEqual({ ...d, position: '12345678901234567', seal: null });
-    expect(JSON.parse(jsonlRow(d, 7n, { index: 0, sealHash: 'ff'.repeat(32) }))).toEqual({ ...d, position: '7', seal: { index: 0, sealHash: 'ff'.repeat(32) } });
-    expect(jsonlRow(d, 7n, null).split('\n')).toHaveLength(2);
+    const json = JSON.stringify(d);
+    expect(JSON.parse(jsonlRow(12345678901234567n, null, json))).toEqual({ ...d, position: '12345678901234567', seal: null });
+    expect(JSON.parse(jsonlRow(7n, { index: 0, sealHash: 'ff'.repeat(32) }, json))).toEqual({ ...d, position: '7', seal: { index: 0, sealHash: 'ff'.repeat(32) } });
+    expect(jsonlRow(7n, null, json).split('\n')).toHaveLength(2);
   });
 
   it('splices the stored text of the event as it is, in the canonical form or in jsonb\'s', () => {
     const d = decision();
     const spaced = JSON.stringify(d, null, 1).replace(/\n/g, '');
     for (const stored of [JSON.stringify(d), spaced]) {
-      const row = jsonlRow(d, 7n, null, stored);
+      const row = jsonlRow(7n, null, stored);
       expect(row.startsWith(stored.slice(0, -1))).toBe(true);
       expect(JSON.parse(row)).toEqual({ ...d, position: '7', seal: null });
     }

@@ -1,4 +1,4 @@
-import { ERASED, isPseudonym, PERSONAL_FIELDS, pseudonymsIn, revealRequest, type DecisionMade, type PersonalField } from '@verdict/domain';
+import { ERASED, isPseudonym, PERSONAL_FIELDS, pseudonymsIn, revealRequest, type DecisionMade, type DecisionRequest, type PersonalEnvelope, type PersonalField } from '@verdict/domain';
 import type { SealRef } from '../audit/seal-index.port';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
 
@@ -28,8 +28,45 @@ export function rowFilter(list: DecisionListFilter, pseudonym: (field: PersonalF
   return { list, inLog: { cardId: forms('cardId'), customerId: forms('customerId') } };
 }
 
+/**
+ * What an export row needs of its decision: the CSV's columns, the filters' fields and the envelope. Taken from the
+ * parsed event at once, so that the rest of it (features, outputs, explanation: most of a ~3 KB event) dies young
+ * instead of living through a page's envelope opening into the old generation.
+ */
+export interface RowDecision {
+  readonly decisionId: string;
+  readonly transactionId: string;
+  readonly decidedAt: string;
+  readonly request: DecisionRequest;
+  readonly outcome: DecisionMade['outcome'];
+  readonly score: number;
+  readonly model: { readonly name: string; readonly version: string; readonly sha256: string };
+  readonly policy: { readonly version: string; readonly reviewThreshold: number; readonly declineThreshold: number };
+  readonly deployment: { readonly arm: string; readonly revision: number };
+  /** The first reason, or null when there is none. */
+  readonly topReason: { readonly feature: string; readonly contribution: number } | null;
+  readonly personal?: PersonalEnvelope;
+}
+
+export function rowDecision(e: DecisionMade): RowDecision {
+  const reason = e.reasons[0];
+  return {
+    decisionId: e.decisionId,
+    transactionId: e.transactionId,
+    decidedAt: e.decidedAt,
+    request: e.request,
+    outcome: e.outcome,
+    score: e.score,
+    model: { name: e.model.name, version: e.model.version, sha256: e.model.sha256 },
+    policy: { version: e.policy.version, reviewThreshold: e.policy.reviewThreshold, declineThreshold: e.policy.declineThreshold },
+    deployment: { arm: e.deployment.arm, revision: e.deployment.revision },
+    topReason: reason ? { feature: reason.feature, contribution: reason.contribution } : null,
+    ...(e.personal ? { personal: e.personal } : {}),
+  };
+}
+
 /** Does a decision (upcast from the store, not yet revealed) pass the decision list's filters? Same semantics as the read model's. */
-export function matchesFilter(event: DecisionMade, filter: RowFilter): boolean {
+export function matchesFilter(event: RowDecision | DecisionMade, filter: RowFilter): boolean {
   const r = event.request;
   const f = filter.list;
   if (filter.inLog.cardId !== undefined && !filter.inLog.cardId.includes(r.cardId)) return false;
@@ -48,7 +85,7 @@ export function matchesFilter(event: DecisionMade, filter: RowFilter): boolean {
 }
 
 /** A row that matched in the log still matches once revealed (its card and customer show the filter's clear values). */
-export function passesRevealed(shown: DecisionMade, filter: RowFilter): boolean {
+export function passesRevealed(shown: { readonly request: DecisionRequest }, filter: RowFilter): boolean {
   return (filter.list.cardId === undefined || shown.request.cardId === filter.list.cardId) && (filter.list.customerId === undefined || shown.request.customerId === filter.list.customerId);
 }
 
@@ -63,7 +100,10 @@ export const pseudonymsOf = (storedSchemaVersion: unknown, event: DecisionMade):
  * another in a file that outlives the erasure. `requestHash` stays: it is taken over the request as the log holds it
  * (pseudonymised), which GET /v1/decisions/{id} gives as `storedRequest`, not over the request shown here.
  */
-export function exportedDecision(event: DecisionMade, clear: ReadonlyMap<string, string> | undefined): DecisionMade {
+export function exportedDecision<T extends { readonly request: DecisionRequest; readonly personal?: PersonalEnvelope }>(
+  event: T,
+  clear: ReadonlyMap<string, string> | undefined,
+): Omit<T, 'personal'> {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { personal: _sealed, ...rest } = event;
   return clear === undefined ? rest : { ...rest, request: revealRequest(event.request, clear) };
@@ -71,12 +111,12 @@ export function exportedDecision(event: DecisionMade, clear: ReadonlyMap<string,
 
 /**
  * JSONL: the whole DecisionMade (current schema, as exportedDecision shows it) plus its log position and seal, one
- * object per line. `storedJson` is the event's data as the store holds it when that is exactly what the row shows
- * (no upcasting, no pseudonym to reveal, no envelope to leave out), or that text revealed (revealStoredJson); it is
- * spliced in as it is, rather than the parsed event written out again (this runs for every row of a large export).
+ * object per line. `json` is the decision's JSON: the event's data as the store holds it when that is exactly what
+ * the row shows (no upcasting, no pseudonym to reveal, no envelope to leave out), or that text revealed
+ * (revealStoredJson), spliced in as it is rather than parsed and written again (this runs for every row of a large
+ * export); otherwise exportedDecision's object, stringified.
  */
-export function jsonlRow(event: DecisionMade, position: bigint, seal: ExportSeal, storedJson?: string): string {
-  const json = storedJson ?? JSON.stringify(event);
+export function jsonlRow(position: bigint, seal: ExportSeal, json: string): string {
   return `${json.slice(0, json.lastIndexOf('}'))},"position":"${position}","seal":${seal ? `{"index":${seal.index},"sealHash":${JSON.stringify(seal.sealHash)}}` : 'null'}}\n`;
 }
 
@@ -86,7 +126,7 @@ type Cell = string | number | null | undefined;
  * The CSV columns, fixed and in this order (documented in docs/audit.md). Numbers as JavaScript prints them (they
  * read back exactly); empty for a missing optional value.
  */
-export const CSV_COLUMNS: ReadonlyArray<readonly [header: string, cell: (e: DecisionMade, position: bigint, seal: ExportSeal) => Cell]> = [
+export const CSV_COLUMNS: ReadonlyArray<readonly [header: string, cell: (e: Omit<RowDecision, 'personal'>, position: bigint, seal: ExportSeal) => Cell]> = [
   ['decisionId', (e) => e.decisionId],
   ['transactionId', (e) => e.transactionId],
   ['decidedAt', (e) => e.decidedAt],
@@ -108,8 +148,8 @@ export const CSV_COLUMNS: ReadonlyArray<readonly [header: string, cell: (e: Deci
   ['declineThreshold', (e) => e.policy.declineThreshold],
   ['arm', (e) => e.deployment.arm],
   ['deploymentRevision', (e) => e.deployment.revision],
-  ['topReasonFeature', (e) => e.reasons[0]?.feature],
-  ['topReasonContribution', (e) => e.reasons[0]?.contribution],
+  ['topReasonFeature', (e) => e.topReason?.feature],
+  ['topReasonContribution', (e) => e.topReason?.contribution],
   ['sealIndex', (_e, _p, s) => s?.index],
   ['sealHash', (_e, _p, s) => s?.sealHash],
 ];
@@ -126,7 +166,7 @@ export function csvField(value: Cell): string {
 /** RFC 4180 records end in CRLF. */
 export const CSV_HEADER = `${CSV_COLUMNS.map(([header]) => header).join(',')}\r\n`;
 
-export function csvRow(event: DecisionMade, position: bigint, seal: ExportSeal): string {
+export function csvRow(event: Omit<RowDecision, 'personal'>, position: bigint, seal: ExportSeal): string {
   let line = '';
   for (let i = 0; i < CSV_COLUMNS.length; i++) line += (i === 0 ? '' : ',') + csvField(CSV_COLUMNS[i][1](event, position, seal));
   return `${line}\r\n`;
@@ -156,7 +196,7 @@ function envelopeSpan(text: string): [at: number, length: number] | undefined {
  * the `personal` member cut out. Undefined when the text is not that plain (a pseudonym found twice or not at all, not
  * exactly one envelope, a field's clear value that is not a string): the caller then writes exportedDecision's event.
  */
-export function revealStoredJson(storedJson: string, request: DecisionMade['request'], clear: ReadonlyMap<string, string>): string | undefined {
+export function revealStoredJson(storedJson: string, request: DecisionRequest, clear: ReadonlyMap<string, string>): string | undefined {
   const envelope = envelopeSpan(storedJson);
   if (!envelope) return undefined;
   const edits: [at: number, length: number, text: string][] = [[envelope[0], envelope[1], '']];
