@@ -137,7 +137,7 @@ export class SubjectVault {
     }
     if (missing.length === 0) return out;
     const identities = await this.store.identities(missing);
-    const keys = await this.keysFor(identities.map((i) => i.keyId));
+    const keys = await this.fetchKeys(identities.map((i) => i.keyId));
     for (const identity of identities) {
       const key = keys.get(identity.keyId);
       if (!key) continue;
@@ -158,7 +158,7 @@ export class SubjectVault {
    * (erased), or it does not authenticate under it (bound to another decision, or altered: the seals tell which).
    */
   async openEnvelopes(items: readonly { envelope: PersonalEnvelope; decisionId: string }[]): Promise<(PersonalValues | undefined)[]> {
-    const keys = await this.keysFor(items.map((i) => i.envelope.keyId));
+    const keys = await this.fetchKeys(items.map((i) => i.envelope.keyId));
     return items.map(({ envelope, decisionId }) => {
       const key = keys.get(envelope.keyId);
       if (!key) return undefined;
@@ -202,7 +202,8 @@ export class SubjectVault {
     return this.store.erasuresAfter(sequence, limit);
   }
 
-  private async keysFor(keyIds: readonly string[]): Promise<Map<string, Buffer>> {
+  /** Subject keys by id, the ones not cached fetched in one read: an id missing from the answer has no key (erased). */
+  async fetchKeys(keyIds: readonly string[]): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
     const missing: string[] = [];
     for (const id of new Set(keyIds)) {

@@ -1,10 +1,10 @@
-import { DECISION_MADE, envelopeValues, upcastDecisionMade, type DecisionMade, type PersonalEnvelope, type PersonalField, type PersonalValues } from '@verdict/domain';
-import type { EventStore } from '@verdict/event-store';
+import { DECISION_MADE, envelopeValues, openPersonal, upcastDecisionMade, type PersonalEnvelope, type PersonalField, type PersonalValues } from '@verdict/domain';
+import type { EventStore, RecordedEventText } from '@verdict/event-store';
 import type { DecisionPositionRange } from '@verdict/read-models';
 import type { SealRef } from '../audit/seal-index.port';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
 import type { ExportFormat } from './export-params';
-import { CSV_HEADER, csvRow, exportedDecision, jsonlRow, matchesFilter, passesRevealed, pseudonymsOf, revealStoredJson, rowDecision, rowFilter, toExportSeal, type RowDecision } from './export-rows';
+import { CSV_HEADER, csvRow, exportedDecision, jsonlRow, matchesFilter, passesRevealed, pseudonymsOf, revealStoredJson, rowDecision, rowFilter, toExportSeal, type RowDecision, type RowFilter } from './export-rows';
 
 /** Events read from the store per page: a few MB of parsed events, the most one export holds at a time. */
 export const EXPORT_PAGE = 500;
@@ -54,13 +54,14 @@ export interface SealLookup {
 }
 
 /**
- * What the export needs of the subject vault (SubjectVault): pseudonyms of filter values, and each row's envelope
- * opened (undefined once its key is gone). Each decision is revealed from its own envelope, never the identity
- * directory: a subject that came back after an erasure must not re-identify the decisions made before it.
+ * What the export needs of the subject vault (SubjectVault): pseudonyms of filter values, and subject keys by id, to
+ * open each row's envelope with. Each decision is revealed from its own envelope, never the identity directory: a
+ * subject that came back after an erasure must not re-identify the decisions made before it.
  */
 export interface ExportVault {
   readonly pseudonyms: { field(field: PersonalField, value: string): string };
-  openEnvelopes(items: readonly { envelope: PersonalEnvelope; decisionId: string }[]): Promise<(PersonalValues | undefined)[]>;
+  /** The keys of these ids, in one read; an id missing from the answer has no key any more (erased). */
+  fetchKeys(keyIds: readonly string[]): Promise<ReadonlyMap<string, Buffer>>;
 }
 
 export interface ExportSelection {
@@ -69,27 +70,13 @@ export interface ExportSelection {
   readonly format: ExportFormat;
 }
 
-/** A page's row that passed the filters, before it is revealed and written. */
-interface PendingRow {
-  readonly decision: RowDecision;
-  readonly position: bigint;
-  /** The event's stored text. */
-  readonly text: string;
-  /** The stored text is exactly what the row shows (see jsonlRow): no upcasting, no pseudonym, no envelope. */
-  readonly asStored: boolean;
-  /** Its request holds pseudonyms (v4): revealed before it is written or filtered on its card or customer. */
-  readonly protected: boolean;
-  /** JSONL of an upcast event (before v4): the whole event, written out again. */
-  readonly upcast?: DecisionMade;
-}
-
-const NO_VALUES: ReadonlyMap<string, string> = new Map();
-
 /**
  * The export's text in chunks of about EXPORT_CHUNK_CHARS (the CSV header first): every DecisionMade in the segments,
- * in position order, filtered again here, personal values shown in the clear or as ERASED (exportedDecision). Each
- * page's envelopes are opened in one vault call (one read for their keys). Pulled one chunk at a time, so memory stays at about one page.
- * Throws the store's or the vault's error, or a RangeError for an event this build cannot read.
+ * in position order, filtered again here, personal values shown in the clear or as ERASED (exportedDecision). The keys
+ * of a page's envelopes are fetched in one read before its rows are parsed (their key ids found in the text), so that
+ * each row is then parsed, opened and written in one go and its parsed event dies young. Pulled one chunk at a time,
+ * so memory stays at about one page. Throws the store's or the vault's error, or a RangeError for an event this build
+ * cannot read.
  */
 export async function* exportChunks(store: EventStore, selection: ExportSelection, seals: SealLookup, vault: ExportVault): AsyncGenerator<string> {
   const jsonl = selection.format === 'jsonl';
@@ -104,34 +91,14 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
       while (end > 0 && page[end - 1].position > segment.through) end--;
       if (end === 0) break;
       await seals.reach(page[end - 1].position);
-      const rows: PendingRow[] = [];
-      for (let i = 0; i < end; i++) {
-        const stored = JSON.parse(page[i].dataJson) as { schemaVersion?: unknown; personal?: unknown };
-        const event = upcastDecisionMade(stored);
-        if (!matchesFilter(event, filter)) continue;
-        const held = pseudonymsOf(stored.schemaVersion, event);
-        const asStored = event === stored && held.length === 0 && stored.personal === undefined;
-        const upcast = jsonl && !asStored && held.length === 0 ? { upcast: event } : {};
-        rows.push({ decision: rowDecision(event), position: page[i].position, text: page[i].dataJson, asStored, protected: held.length > 0, ...upcast });
-      }
-      const sealed = rows.filter((r) => r.protected && r.decision.personal);
-      const opened = sealed.length > 0 ? await vault.openEnvelopes(sealed.map((r) => ({ envelope: r.decision.personal as PersonalEnvelope, decisionId: r.decision.decisionId }))) : [];
-      const values = new Map(sealed.map((r, k) => [r, opened[k]]));
+      const keys = new PageKeys(vault, page.slice(0, end));
+      await keys.fetchHinted();
       let chunk = '';
-      for (const row of rows) {
-        const clear = row.protected ? envelopeValues(row.decision.request, values.get(row)) : undefined;
-        const shown = row.asStored ? row.decision : exportedDecision(row.decision, clear);
-        if (personalFilter && !passesRevealed(shown, filter)) continue;
-        const seal = toExportSeal(seals.covering(row.position));
-        if (!jsonl) {
-          chunk += csvRow(shown, row.position, seal);
-        } else {
-          // A v4 row: its stored text with the clear values put in (as fast as splicing it as it is), unless that text
-          // is not plain enough (revealStoredJson); then it is parsed again and, as an upcast row, written out whole.
-          let json = row.asStored ? row.text : row.protected ? revealStoredJson(row.text, row.decision.request, clear ?? NO_VALUES) : undefined;
-          json ??= JSON.stringify(exportedDecision(row.upcast ?? upcastDecisionMade(JSON.parse(row.text)), clear));
-          chunk += jsonlRow(row.position, seal, json);
-        }
+      for (let i = 0; i < end; i++) {
+        const row = await exportRow(page[i], filter, personalFilter, jsonl, keys);
+        if (row === undefined) continue;
+        const seal = toExportSeal(seals.covering(page[i].position));
+        chunk += typeof row === 'string' ? jsonlRow(page[i].position, seal, row) : csvRow(row, page[i].position, seal);
         if (chunk.length >= EXPORT_CHUNK_CHARS) {
           yield chunk;
           chunk = '';
@@ -143,3 +110,62 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
     }
   }
 }
+
+/** One event as its row shows it (the JSON for JSONL, the decision for CSV), or undefined when the filters drop it. */
+async function exportRow(text: RecordedEventText, filter: RowFilter, personalFilter: boolean, jsonl: boolean, keys: PageKeys): Promise<string | Omit<RowDecision, 'personal'> | undefined> {
+  const stored = JSON.parse(text.dataJson) as { schemaVersion?: unknown; personal?: unknown };
+  const event = upcastDecisionMade(stored);
+  if (!matchesFilter(event, filter)) return undefined;
+  const isProtected = pseudonymsOf(stored.schemaVersion, event).length > 0;
+  const asStored = event === stored && !isProtected && stored.personal === undefined;
+  const clear = isProtected ? envelopeValues(event.request, event.personal ? await keys.open(event.personal, event.decisionId) : undefined) : undefined;
+  // The decision as shown: for CSV and the personal filters (JSONL of a v4 row reveals the text itself).
+  const shown = !jsonl || personalFilter ? (asStored ? rowDecision(event) : exportedDecision(rowDecision(event), clear)) : undefined;
+  if (personalFilter && !passesRevealed(shown!, filter)) return undefined;
+  if (!jsonl) return shown;
+  if (asStored) return text.dataJson;
+  // A v4 row: its stored text with the clear values put in (as fast as splicing it as it is), unless that text is not
+  // plain enough (revealStoredJson); then, as an upcast row, the event written out whole.
+  return (isProtected ? revealStoredJson(text.dataJson, event.request, clear ?? NO_VALUES) : undefined) ?? JSON.stringify(exportedDecision(event, clear));
+}
+
+/** An envelope's key id, as the stored text names it: a hint only (a row whose id it misses is fetched on its own). */
+const KEY_ID = /"keyId":\s*"([^"\\]+)"/g;
+
+/** The subject keys of one page: fetched in one read from the ids its texts name, and any other on its own. */
+class PageKeys {
+  private readonly asked = new Set<string>();
+  private keys = new Map<string, Buffer>();
+
+  constructor(
+    private readonly vault: ExportVault,
+    private readonly texts: readonly RecordedEventText[],
+  ) {}
+
+  async fetchHinted(): Promise<void> {
+    const ids: string[] = [];
+    for (const { dataJson } of this.texts) for (const m of dataJson.matchAll(KEY_ID)) ids.push(m[1]);
+    await this.fetch(ids);
+  }
+
+  /** The envelope opened; undefined when its key is gone or it does not authenticate (bound to another decision, or altered). */
+  async open(envelope: PersonalEnvelope, decisionId: string): Promise<PersonalValues | undefined> {
+    if (!this.asked.has(envelope.keyId)) await this.fetch([envelope.keyId]);
+    const key = this.keys.get(envelope.keyId);
+    if (!key) return undefined;
+    try {
+      return openPersonal(envelope, key, decisionId);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async fetch(ids: readonly string[]): Promise<void> {
+    const wanted = [...new Set(ids)].filter((id) => !this.asked.has(id));
+    if (wanted.length === 0) return;
+    for (const id of wanted) this.asked.add(id);
+    for (const [id, key] of await this.vault.fetchKeys(wanted)) this.keys.set(id, key);
+  }
+}
+
+const NO_VALUES: ReadonlyMap<string, string> = new Map();

@@ -31,7 +31,7 @@ class Log {
     const v1 = this.fixture.data({ request });
     const p = protectRequest(v1.request, policy, pseudonyms);
     if (!erased && p.personal) this.live.set(v1.decisionId, p.personal);
-    const personal = p.personal && sealPersonal(p.personal, p.subject!.ref, { keyId: 'k1', key: Buffer.alloc(32, 1) }, v1.decisionId);
+    const personal = p.personal && sealPersonal(p.personal, p.subject!.ref, { keyId: erased ? 'k-erased' : 'k1', key: Buffer.alloc(32, 1) }, v1.decisionId);
     this.append({ ...v1, schemaVersion: 4, deployment: { revision: 1, arm: 'champion', bucket: null }, request: p.stored, ...(personal ? { personal } : {}) });
   }
 
@@ -41,9 +41,9 @@ class Log {
 
   readonly vault: ExportVault = {
     pseudonyms,
-    openEnvelopes: async (items) => {
+    fetchKeys: async (ids) => {
       this.reveals++;
-      return items.map((i) => this.live.get(i.decisionId));
+      return new Map(ids.filter((id) => id !== 'k-erased').map((id) => [id, Buffer.alloc(32, 1)]));
     },
   };
 
@@ -117,6 +117,23 @@ describe('export rows and personal data', () => {
     expect(plain.reveals).toBe(0);
   });
 
+  it('opens an envelope whose key id the text does not name plainly (fetched on its own), and not one that was altered', async () => {
+    const log = new Log();
+    log.protected_(LIVE);
+    log.protected_(LIVE);
+    const escaped = log.texts[0]!;
+    log.texts[0] = { ...escaped, dataJson: escaped.dataJson.replace('"keyId":"k1"', '"keyId":"k\\u0032"') }; // k2, which no text names plainly
+    const altered = log.texts[1]!;
+    log.texts[1] = { ...altered, dataJson: altered.dataJson.replace(/"data":"(.)/, (_m, c: string) => `"data":"${c === 'A' ? 'B' : 'A'}`) };
+    for (const format of ['jsonl', 'csv'] as const) {
+      const before = log.reveals;
+      const text = await log.export(format);
+      expect(log.reveals - before).toBe(2); // the page's hinted key (row 2), then row 1's, which the hint missed
+      const cards = format === 'jsonl' ? jsonl(text).map((r) => r.request.cardId) : text.split('\r\n').slice(1, -1).map((l) => l.split(',')[4]);
+      expect(cards).toEqual([LIVE.cardId, ERASED]);
+    }
+  });
+
   it('filters on clear card and customer ids: v4 decisions by their pseudonyms, older ones by their clear values, erased ones never', async () => {
     const log = new Log();
     log.old({ cardId: LIVE.cardId, customerId: LIVE.customerId });
@@ -173,6 +190,9 @@ describe('the stored text of a v4 decision, revealed in place', () => {
     expect(revealStoredJson(text.replace('"personal":{', '"sealed":{'), event.request, clear)).toBeUndefined();
     expect(revealStoredJson(text.replace('"decidedAt":', `"other":"${card}","decidedAt":`), event.request, clear)).toBeUndefined();
     expect(revealStoredJson(text, event.request, new Map([[card, '42']]))).toBeUndefined();
+    // A pseudonym of the request missing from the text, or a longer one that merely starts like it.
+    expect(revealStoredJson(text.replace(`"${card}"`, '"ps_other"'), event.request, clear)).toBeUndefined();
+    expect(revealStoredJson(text.replace(`"${card}"`, `"${card}x"`), event.request, clear)).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { ERASED, isPseudonym, PERSONAL_FIELDS, pseudonymsIn, revealRequest, type DecisionMade, type DecisionRequest, type PersonalEnvelope, type PersonalField } from '@verdict/domain';
+import { ERASED, isPseudonym, PERSONAL_FIELDS, PSEUDONYM_PREFIX, pseudonymsIn, revealRequest, type DecisionMade, type DecisionRequest, type PersonalEnvelope, type PersonalField } from '@verdict/domain';
 import type { SealRef } from '../audit/seal-index.port';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
 
@@ -199,21 +199,26 @@ function envelopeSpan(text: string): [at: number, length: number] | undefined {
 export function revealStoredJson(storedJson: string, request: DecisionRequest, clear: ReadonlyMap<string, string>): string | undefined {
   const envelope = envelopeSpan(storedJson);
   if (!envelope) return undefined;
-  const edits: [at: number, length: number, text: string][] = [[envelope[0], envelope[1], '']];
-  const replace = (pseudonym: string, field: boolean): boolean => {
-    const quoted = `"${pseudonym}"`;
-    const at = storedJson.indexOf(quoted);
-    if (at < 0 || storedJson.indexOf(quoted, at + quoted.length) >= 0) return false;
-    const json = clear.get(pseudonym) ?? ERASED_JSON;
-    if (field && json[0] !== '"') return false; // revealValue shows it as a string
-    edits.push([at, quoted.length, json]);
-    return true;
-  };
+  // Each pseudonym of the request, and whether it is a field (shown as a string): one scan of the text finds them all.
+  const wanted = new Map<string, { field: boolean; at: number }>();
+  const want = (pseudonym: string, field: boolean): boolean => !wanted.has(pseudonym) && Boolean(wanted.set(pseudonym, { field, at: -1 }));
   for (const field of PERSONAL_FIELDS) {
     const value = request[field];
-    if (isPseudonym(value) && !replace(value, true)) return undefined;
+    if (isPseudonym(value) && !want(value, true)) return undefined;
   }
-  for (const value of Object.values(request.attributes ?? {})) if (isPseudonym(value) && !replace(value, false)) return undefined;
+  for (const value of Object.values(request.attributes ?? {})) if (isPseudonym(value) && !want(value, false)) return undefined;
+  const edits: [at: number, length: number, text: string][] = [[envelope[0], envelope[1], '']];
+  for (let at = storedJson.indexOf(QUOTED_PREFIX); at >= 0; at = storedJson.indexOf(QUOTED_PREFIX, at + 1)) {
+    const close = storedJson.indexOf('"', at + 1);
+    const found = close < 0 ? undefined : wanted.get(storedJson.slice(at + 1, close));
+    if (!found) continue;
+    if (found.at >= 0) return undefined; // twice
+    found.at = at;
+    const json = clear.get(storedJson.slice(at + 1, close)) ?? ERASED_JSON;
+    if (found.field && json[0] !== '"') return undefined; // revealValue shows it as a string
+    edits.push([at, close + 1 - at, json]);
+  }
+  for (const { at } of wanted.values()) if (at < 0) return undefined; // not at all
   edits.sort((a, b) => a[0] - b[0]);
   let out = '';
   let from = 0;
@@ -226,3 +231,4 @@ export function revealStoredJson(storedJson: string, request: DecisionRequest, c
 }
 
 const ERASED_JSON = JSON.stringify(ERASED);
+const QUOTED_PREFIX = `"${PSEUDONYM_PREFIX}`;

@@ -13,10 +13,11 @@ const exportWorkerScript = (): WorkerScript => workerScript(join(__dirname, `exp
 /**
  * The thread's heap. A page is about 1 MB of text and a few MB of parsed events; left to its defaults a thread's heap
  * grows by 100+ MB of garbage over a large export before V8 collects it, and resident memory with it. A young
- * generation this size is collected often and cheaply; the old generation never holds more than a few pages. (16 MB
- * was enough until JSONL rows became the stored text spliced in: produced faster, they grew RSS by up to 55 MB.)
+ * generation this size is collected often and cheaply, and since each row is parsed, opened and written in one go
+ * (exportChunks) its garbage dies there; only the page's text lives longer. At 8 MB a scavenge ran every ~9 ms and
+ * JSONL was ~5 % slower; 16 MB keeps the growth of resident memory to ~25 MB (docs/benchmarks.md, "Export").
  */
-const THREAD_HEAP = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 };
+const THREAD_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
 
 /** Chunks (EXPORT_CHUNK_CHARS each) the thread may produce ahead of the client: about 1 MB. */
 const READ_AHEAD = 16;
