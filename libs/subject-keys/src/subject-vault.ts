@@ -202,7 +202,10 @@ export class SubjectVault {
     return this.store.erasuresAfter(sequence, limit);
   }
 
-  /** Subject keys by id, the ones not cached fetched in one read: an id missing from the answer has no key (erased). */
+  /**
+   * Subject keys by id, the ones not cached fetched in one read: an id missing from the answer has no key (erased).
+   * The buffers are the cache's own: read-only for the caller.
+   */
   async fetchKeys(keyIds: readonly string[]): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
     const missing: string[] = [];

@@ -91,8 +91,8 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
       while (end > 0 && page[end - 1].position > segment.through) end--;
       if (end === 0) break;
       await seals.reach(page[end - 1].position);
-      const keys = new PageKeys(vault, page.slice(0, end));
-      await keys.fetchHinted();
+      const keys = new PageKeys(vault);
+      await keys.fetchHinted(page.slice(0, end), filter);
       let chunk = '';
       for (let i = 0; i < end; i++) {
         const row = await exportRow(page[i], filter, personalFilter, jsonl, keys);
@@ -137,14 +137,16 @@ class PageKeys {
   private readonly asked = new Set<string>();
   private keys = new Map<string, Buffer>();
 
-  constructor(
-    private readonly vault: ExportVault,
-    private readonly texts: readonly RecordedEventText[],
-  ) {}
+  constructor(private readonly vault: ExportVault) {}
 
-  async fetchHinted(): Promise<void> {
+  /** The keys named by the texts that may pass the filter (a filtered export reads whole stretches of other rows). */
+  async fetchHinted(texts: readonly RecordedEventText[], filter: RowFilter): Promise<void> {
+    const needles = filterNeedles(filter);
     const ids: string[] = [];
-    for (const { dataJson } of this.texts) for (const m of dataJson.matchAll(KEY_ID)) ids.push(m[1]);
+    for (const { dataJson } of texts) {
+      if (!needles.every((forms) => forms.some((form) => dataJson.includes(form)))) continue;
+      for (const m of dataJson.matchAll(KEY_ID)) ids.push(m[1]);
+    }
     await this.fetch(ids);
   }
 
@@ -169,3 +171,14 @@ class PageKeys {
 }
 
 const NO_VALUES: ReadonlyMap<string, string> = new Map();
+
+/**
+ * For each string filter, the JSON strings of which a matching event's text holds at least one (a card or customer
+ * filter: its clear value or its pseudonym): a superset of the matches, to skip the keys of rows that cannot pass.
+ */
+function filterNeedles(filter: RowFilter): string[][] {
+  const f = filter.list;
+  const needles = [filter.inLog.cardId, filter.inLog.customerId].filter((forms) => forms !== undefined).map((forms) => forms.map((v) => JSON.stringify(v)));
+  for (const value of [f.merchantId, f.outcome, f.model, f.modelVersion, f.arm]) if (typeof value === 'string') needles.push([JSON.stringify(value)]);
+  return needles;
+}

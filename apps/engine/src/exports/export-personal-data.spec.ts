@@ -19,6 +19,7 @@ class Log {
   readonly texts: RecordedEventText[] = [];
   readonly live = new Map<string, PersonalValues>();
   reveals = 0;
+  readonly keysAsked: string[] = [];
   private readonly fixture = new DecisionMadeFixture('tx');
 
   /** A decision as an engine before v4 stored it: request in the clear. */
@@ -27,11 +28,11 @@ class Log {
   }
 
   /** A decision as this build stores it (v4): pseudonyms, and the clear values sealed; `erased`: its key is gone. */
-  protected_(request: Partial<DecisionRequest>, erased = false, policy = POLICY): void {
+  protected_(request: Partial<DecisionRequest>, erased = false, policy = POLICY, keyId = 'k1'): void {
     const v1 = this.fixture.data({ request });
     const p = protectRequest(v1.request, policy, pseudonyms);
     if (!erased && p.personal) this.live.set(v1.decisionId, p.personal);
-    const personal = p.personal && sealPersonal(p.personal, p.subject!.ref, { keyId: erased ? 'k-erased' : 'k1', key: Buffer.alloc(32, 1) }, v1.decisionId);
+    const personal = p.personal && sealPersonal(p.personal, p.subject!.ref, { keyId: erased ? 'k-erased' : keyId, key: Buffer.alloc(32, 1) }, v1.decisionId);
     this.append({ ...v1, schemaVersion: 4, deployment: { revision: 1, arm: 'champion', bucket: null }, request: p.stored, ...(personal ? { personal } : {}) });
   }
 
@@ -43,6 +44,7 @@ class Log {
     pseudonyms,
     fetchKeys: async (ids) => {
       this.reveals++;
+      this.keysAsked.push(...ids);
       return new Map(ids.filter((id) => id !== 'k-erased').map((id) => [id, Buffer.alloc(32, 1)]));
     },
   };
@@ -115,6 +117,17 @@ describe('export rows and personal data', () => {
     expect(stored).not.toContain('"personal"');
     expect(await plain.export('jsonl')).toBe(`${stored.slice(0, -1)},"position":"1","seal":null}\n`);
     expect(plain.reveals).toBe(0);
+  });
+
+  it('fetches the keys of the rows a filter may pass, not of every row it reads past', async () => {
+    const log = new Log();
+    for (let i = 0; i < 6; i++) log.protected_({ ...LIVE, cardId: `card-${i % 3}`, merchantId: `m-${i % 2}` }, false, POLICY, `k-${i}`);
+    const rows = jsonl(await log.export('jsonl', { cardId: 'card-1' }));
+    expect(rows.map((r) => r.request.cardId)).toEqual(['card-1', 'card-1']);
+    expect(log.keysAsked.sort()).toEqual(['k-1', 'k-4']);
+    log.keysAsked.length = 0;
+    expect(jsonl(await log.export('jsonl', { cardId: 'card-1', merchantId: 'm-0' })).map((r) => r.request.merchantId)).toEqual(['m-0']);
+    expect(log.keysAsked).toEqual(['k-4']);
   });
 
   it('opens an envelope whose key id the text does not name plainly (fetched on its own), and not one that was altered', async () => {

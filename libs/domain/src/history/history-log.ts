@@ -20,7 +20,7 @@ export interface LoggedEvent {
 export function applyToHistory(state: HistoryState, event: LoggedEvent): void {
   if (event.type === SUBJECT_ERASED) {
     const { pseudonyms, keyIds } = readSubjectErased(event.data);
-    state.forget(event.position, { card: pseudonyms.cardId, customer: pseudonyms.customerId }, keyIds);
+    state.forget(event.position, { card: pseudonyms.cardId, customer: pseudonyms.customerId }, keyIds ?? []);
     return;
   }
   if (event.type === TRANSACTION_LABELLED) {

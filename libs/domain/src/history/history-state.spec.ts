@@ -61,7 +61,7 @@ describe('HistoryState', () => {
     expect(state.card('a')).toBeDefined();
   });
 
-  it('keeps a decision sealed under an erased key out of its card and customer, not out of shared entities', () => {
+  it('keeps a decision sealed under an erased key out of the card and customer its erasure forgot, and only those', () => {
     const state = new HistoryState(10);
     const day = { name: '24h', bucketMs: 3_600_000, buckets: 24 } as const;
     state.applyDecision(1n, request(1, 'a', T0, 10, 'cust-a'), 'approve', 'k-a1');
@@ -72,8 +72,12 @@ describe('HistoryState', () => {
     expect([state.card('a'), state.entity('customer', 'cust-a')]).toEqual([undefined, undefined]);
     expect(state.entity('device', 'dev-shared')?.window(day, T0 + 2_000).count).toBe(2);
     expect(state.entity('merchant', 'term-0')?.window(day, T0 + 2_000).count).toBe(1);
-    // The subject back under a new key starts anew, without the late decision.
-    state.applyDecision(4n, request(4, 'a', T0 + 60_000, 10, 'cust-a'), 'approve', 'k-a2');
+    // A card the erasure did not forget (a token, kept in the clear) counts it as any other decision.
+    state.applyDecision(4n, request(4, 'tok-a', T0 + 3_000, 10, 'cust-a'), 'approve', 'k-a1');
+    expect(state.card('tok-a')?.window(day, T0 + 4_000).count).toBe(1);
+    expect(state.entity('customer', 'cust-a')).toBeUndefined();
+    // The subject back under a new key starts anew, without the late decisions.
+    state.applyDecision(5n, request(5, 'a', T0 + 60_000, 10, 'cust-a'), 'approve', 'k-a2');
     expect(state.card('a')?.window(day, T0 + 61_000).count).toBe(1);
     expect(state.entity('customer', 'cust-a')?.window(day, T0 + 61_000).count).toBe(1);
   });

@@ -46,8 +46,12 @@ export interface HistoryLabel {
 export class HistoryState implements HistoryView {
   private readonly entities = new Map<HistoryEntityKind, Map<string, EntityHistory>>(HISTORY_ENTITY_KINDS.map((k) => [k, new Map()]));
   private readonly labels = new Map<string, FraudReports>();
-  /** Subject keys destroyed by erasures: few (one or two per erasure), kept for the state's life. */
-  private readonly erasedKeys = new Set<string>();
+  /**
+   * Subject keys destroyed by erasures, each with the card and customer ids its erasure forgot: a decision sealed
+   * under one of them and logged later must not bring those back. One entry per erased key (erasures are rare), kept
+   * for the state's life, outside the `maxEntities` bound.
+   */
+  private readonly erasedKeys = new Map<string, { readonly card: ReadonlySet<string>; readonly customer: ReadonlySet<string> }>();
   private through = 0n;
 
   constructor(readonly maxEntities: number) {
@@ -99,19 +103,20 @@ export class HistoryState implements HistoryView {
    * Applies the decision at `position`: its transaction joins the history of each entity it names (the card's with
    * its terminal, country and outcome). A position at or before `appliedThrough` was applied already: nothing changes.
    * A decision sealed under an erased subject key (`keyId`; made by an instance that had not seen the erasure yet)
-   * joins only the shared entities: the subject's card and customer were forgotten, and stay so.
+   * does not join the card or customer that erasure forgot: they stay forgotten. Everything else it names it joins.
    */
   applyDecision(position: bigint, request: DecisionRequest, outcome: Outcome, keyId?: string): void {
     if (position <= this.through) return;
     this.through = position;
     const at = Date.parse(request.occurredAt);
-    const ofErasedSubject = keyId !== undefined && this.erasedKeys.has(keyId);
-    if (!ofErasedSubject) {
+    const forgotten = keyId === undefined ? undefined : this.erasedKeys.get(keyId);
+    if (!forgotten?.card.has(request.cardId)) {
       const card = touch(this.entities.get('card') as Map<string, EntityHistory>, request.cardId, this.maxEntities, () => new CardHistory()) as CardHistory;
       card.addCardTransaction(at, request.amount, request.merchantId, request.country, outcome === 'decline');
     }
     for (const kind of HISTORY_ENTITY_KINDS) {
-      const id = kind === 'card' || (kind === 'customer' && ofErasedSubject) ? undefined : request[HISTORY_ENTITIES[kind]];
+      const id = kind === 'card' ? undefined : request[HISTORY_ENTITIES[kind]];
+      if (kind === 'customer' && id !== undefined && forgotten?.customer.has(id)) continue;
       if (id !== undefined) touch(this.entities.get(kind) as Map<string, EntityHistory>, id, this.maxEntities, () => new EntityHistory()).add(at, request.amount);
     }
   }
@@ -124,7 +129,8 @@ export class HistoryState implements HistoryView {
   forget(position: bigint, entities: { readonly card: readonly string[]; readonly customer: readonly string[] }, keyIds: readonly string[] = []): void {
     if (position <= this.through) return;
     this.through = position;
-    for (const keyId of keyIds) this.erasedKeys.add(keyId);
+    const forgotten = { card: new Set(entities.card), customer: new Set(entities.customer) };
+    for (const keyId of keyIds) this.erasedKeys.set(keyId, forgotten);
     for (const id of entities.card) (this.entities.get('card') as Map<string, EntityHistory>).delete(id);
     for (const id of entities.customer) (this.entities.get('customer') as Map<string, EntityHistory>).delete(id);
   }

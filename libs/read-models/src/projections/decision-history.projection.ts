@@ -39,8 +39,8 @@ export interface BatchErasure {
  */
 export type DecisionRows = ({ readonly rows: unknown[][] } | { readonly columns: string[] }) & {
   readonly erasures?: readonly BatchErasure[];
-  /** Decimal position of the batch's first row sealed under a subject key: from there, rows are checked for erased keys. */
-  readonly firstKeyed?: string;
+  /** Decimal positions of the batch's first and last rows sealed under a subject key: the rows checked for erased keys. */
+  readonly keyed?: readonly [first: string, last: string];
 };
 
 const CARD = COLUMNS.indexOf('card_id');
@@ -58,7 +58,8 @@ const KEY = COLUMNS.indexOf('key_id');
 export class DecisionHistoryProjection implements PreparingProjection<DecisionRows> {
   static readonly NAME = 'decision-history';
   readonly name = DecisionHistoryProjection.NAME;
-  readonly version = 1;
+  /** 2: rows carry their key id, and erased keys are remembered (a rebuild fills both for older data). */
+  readonly version = 2;
   readonly canHandle = [DECISION_MADE, SUBJECT_ERASED] as const;
 
   handle(events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
@@ -70,18 +71,22 @@ export class DecisionHistoryProjection implements PreparingProjection<DecisionRo
     const rows: unknown[][] = [];
     const erasures: BatchErasure[] = [];
     let firstKeyed: string | undefined;
+    let lastKeyed: string | undefined;
     for (const event of events) {
       if (event.type !== SUBJECT_ERASED) {
         const row = this.row(event, dialect);
-        if (firstKeyed === undefined && row[KEY] !== null) firstKeyed = event.position.toString();
+        if (row[KEY] !== null) {
+          firstKeyed ??= event.position.toString();
+          lastKeyed = event.position.toString();
+        }
         rows.push(row);
         continue;
       }
       const { subjectRef, keyIds } = this.erasure(event);
-      erasures.push({ subjectRef, keyIds, position: event.position.toString() });
+      erasures.push({ subjectRef, keyIds: keyIds ?? [], position: event.position.toString() });
       for (const row of rows) if (row[SUBJECT] === subjectRef) blank(row);
     }
-    const more = { ...(erasures.length > 0 ? { erasures } : {}), ...(firstKeyed !== undefined ? { firstKeyed } : {}) };
+    const more = { ...(erasures.length > 0 ? { erasures } : {}), ...(firstKeyed !== undefined && lastKeyed !== undefined ? { keyed: [firstKeyed, lastKeyed] as const } : {}) };
     if (dialect === 'sqlite') return { rows, ...more };
     return { columns: COLUMNS.map((_, i) => postgresArrayLiteral(rows.map((row) => row[i]))), ...more };
   }
@@ -95,7 +100,7 @@ export class DecisionHistoryProjection implements PreparingProjection<DecisionRo
     const onConflict = 'ON CONFLICT ("decision_id") DO NOTHING';
     if ('columns' in prepared) {
       if (dialect !== 'postgres') throw new TypeError('decision rows prepared for PostgreSQL, written to SQLite');
-      // One statement of 23 array parameters, whatever the batch size: PostgreSQL parses and plans a multi-row
+      // One statement of 24 array parameters, whatever the batch size: PostgreSQL parses and plans a multi-row
       // VALUES of 4,400 parameters at a cost that made it 2.9x slower per row (tools' rebuild measurement).
       const unnest = POSTGRES_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
       await manager.query(`INSERT INTO ${table} (${columns}) SELECT * FROM unnest(${unnest}) ${onConflict}`, prepared.columns);
@@ -119,10 +124,12 @@ export class DecisionHistoryProjection implements PreparingProjection<DecisionRo
       }
       await manager.query(`${blanked} WHERE "subject_ref" = ${param(dialect, 1)} AND "position" < ${param(dialect, 2)}`, [erasure.subjectRef, position]);
     }
-    // This batch's rows sealed under a key erased before them (or earlier in the batch): walks the batch's positions.
-    if (prepared.firstKeyed !== undefined) {
-      await manager.query(`${blanked} WHERE "position" >= ${param(dialect, 1)} AND "key_id" IN (SELECT "key_id" FROM ${erasedKeys})`, [
-        bigintParam(dialect, BigInt(prepared.firstKeyed)),
+    // This batch's rows sealed under a key erased before them (or earlier in the batch): walks the batch's positions,
+    // bounded on both ends so that no planner estimate (stale statistics after a rebuild's TRUNCATE) makes it a scan.
+    if (prepared.keyed !== undefined) {
+      await manager.query(`${blanked} WHERE "position" BETWEEN ${param(dialect, 1)} AND ${param(dialect, 2)} AND "key_id" IN (SELECT "key_id" FROM ${erasedKeys})`, [
+        bigintParam(dialect, BigInt(prepared.keyed[0])),
+        bigintParam(dialect, BigInt(prepared.keyed[1])),
       ]);
     }
   }
