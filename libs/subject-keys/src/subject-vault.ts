@@ -6,7 +6,7 @@ import {
   sealPersonal,
   unwrapKey,
   wrapKey,
-  openPersonal,
+  openPersonalOrNothing,
   Pseudonymizer,
   type DecisionRequest,
   type DerivedKeys,
@@ -159,15 +159,7 @@ export class SubjectVault {
    */
   async openEnvelopes(items: readonly { envelope: PersonalEnvelope; decisionId: string }[]): Promise<(PersonalValues | undefined)[]> {
     const keys = await this.fetchKeys(items.map((i) => i.envelope.keyId));
-    return items.map(({ envelope, decisionId }) => {
-      const key = keys.get(envelope.keyId);
-      if (!key) return undefined;
-      try {
-        return openPersonal(envelope, key, decisionId);
-      } catch {
-        return undefined;
-      }
-    });
+    return items.map(({ envelope, decisionId }) => openPersonalOrNothing(envelope, keys.get(envelope.keyId), decisionId));
   }
 
   /** Destroys the subject's keys and identities; this instance forgets them at once. */

@@ -1,10 +1,11 @@
-import { DECISION_MADE, envelopeValues, openPersonal, upcastDecisionMade, type PersonalEnvelope, type PersonalField, type PersonalValues } from '@verdict/domain';
+import { DECISION_MADE, envelopeValues, openPersonalOrNothing, upcastDecisionMade, type PersonalEnvelope, type PersonalField, type PersonalValues } from '@verdict/domain';
+import type { DecisionMade } from '@verdict/domain';
 import type { EventStore, RecordedEventText } from '@verdict/event-store';
 import type { DecisionPositionRange } from '@verdict/read-models';
 import type { SealRef } from '../audit/seal-index.port';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
 import type { ExportFormat } from './export-params';
-import { CSV_HEADER, csvRow, exportedDecision, jsonlRow, matchesFilter, passesRevealed, pseudonymsOf, revealStoredJson, rowDecision, rowFilter, toExportSeal, type RowDecision, type RowFilter } from './export-rows';
+import { CSV_HEADER, csvRow, exportedDecision, jsonlRow, matchesFilter, passesRevealed, pseudonymsOf, revealStoredJson, rowFilter, toExportSeal, type RowFilter } from './export-rows';
 
 /** Events read from the store per page: a few MB of parsed events, the most one export holds at a time. */
 export const EXPORT_PAGE = 500;
@@ -82,6 +83,7 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
   const jsonl = selection.format === 'jsonl';
   const filter = rowFilter(selection.filter, (field, value) => vault.pseudonyms.field(field, value));
   const personalFilter = filter.list.cardId !== undefined || filter.list.customerId !== undefined;
+  const needles = filterNeedles(filter);
   if (selection.format === 'csv') yield CSV_HEADER;
   for (const segment of selection.segments) {
     let after = segment.after;
@@ -92,7 +94,7 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
       if (end === 0) break;
       await seals.reach(page[end - 1].position);
       const keys = new PageKeys(vault);
-      await keys.fetchHinted(page.slice(0, end), filter);
+      await keys.fetchHinted(page.slice(0, end), needles);
       let chunk = '';
       for (let i = 0; i < end; i++) {
         const row = await exportRow(page[i], filter, personalFilter, jsonl, keys);
@@ -112,7 +114,7 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
 }
 
 /** One event as its row shows it (the JSON for JSONL, the decision for CSV), or undefined when the filters drop it. */
-async function exportRow(text: RecordedEventText, filter: RowFilter, personalFilter: boolean, jsonl: boolean, keys: PageKeys): Promise<string | Omit<RowDecision, 'personal'> | undefined> {
+async function exportRow(text: RecordedEventText, filter: RowFilter, personalFilter: boolean, jsonl: boolean, keys: PageKeys): Promise<string | Omit<DecisionMade, 'personal'> | undefined> {
   const stored = JSON.parse(text.dataJson) as { schemaVersion?: unknown; personal?: unknown };
   const event = upcastDecisionMade(stored);
   if (!matchesFilter(event, filter)) return undefined;
@@ -120,7 +122,7 @@ async function exportRow(text: RecordedEventText, filter: RowFilter, personalFil
   const asStored = event === stored && !isProtected && stored.personal === undefined;
   const clear = isProtected ? envelopeValues(event.request, event.personal ? await keys.open(event.personal, event.decisionId) : undefined) : undefined;
   // The decision as shown: for CSV and the personal filters (JSONL of a v4 row reveals the text itself).
-  const shown = !jsonl || personalFilter ? (asStored ? rowDecision(event) : exportedDecision(rowDecision(event), clear)) : undefined;
+  const shown = !jsonl || personalFilter ? (asStored ? event : exportedDecision(event, clear)) : undefined;
   if (personalFilter && !passesRevealed(shown!, filter)) return undefined;
   if (!jsonl) return shown;
   if (asStored) return text.dataJson;
@@ -135,13 +137,12 @@ const KEY_ID = /"keyId":\s*"([^"\\]+)"/g;
 /** The subject keys of one page: fetched in one read from the ids its texts name, and any other on its own. */
 class PageKeys {
   private readonly asked = new Set<string>();
-  private keys = new Map<string, Buffer>();
+  private readonly keys = new Map<string, Buffer>();
 
   constructor(private readonly vault: ExportVault) {}
 
-  /** The keys named by the texts that may pass the filter (a filtered export reads whole stretches of other rows). */
-  async fetchHinted(texts: readonly RecordedEventText[], filter: RowFilter): Promise<void> {
-    const needles = filterNeedles(filter);
+  /** The keys named by the texts that may pass the filter (filterNeedles: a filtered export reads past other rows). */
+  async fetchHinted(texts: readonly RecordedEventText[], needles: readonly (readonly string[])[]): Promise<void> {
     const ids: string[] = [];
     for (const { dataJson } of texts) {
       if (!needles.every((forms) => forms.some((form) => dataJson.includes(form)))) continue;
@@ -153,13 +154,7 @@ class PageKeys {
   /** The envelope opened; undefined when its key is gone or it does not authenticate (bound to another decision, or altered). */
   async open(envelope: PersonalEnvelope, decisionId: string): Promise<PersonalValues | undefined> {
     if (!this.asked.has(envelope.keyId)) await this.fetch([envelope.keyId]);
-    const key = this.keys.get(envelope.keyId);
-    if (!key) return undefined;
-    try {
-      return openPersonal(envelope, key, decisionId);
-    } catch {
-      return undefined;
-    }
+    return openPersonalOrNothing(envelope, this.keys.get(envelope.keyId), decisionId);
   }
 
   private async fetch(ids: readonly string[]): Promise<void> {

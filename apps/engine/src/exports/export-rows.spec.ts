@@ -1,7 +1,7 @@
 import { DecisionMadeFixture } from '@verdict/read-models/testing/decision-made.fixture';
 import { upcastDecisionMade } from '@verdict/domain';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
-import { CSV_COLUMNS, CSV_HEADER, csvField, csvRow, jsonlRow, matchesFilter as matchesRowFilter, rowDecision, rowFilter } from './export-rows';
+import { CSV_COLUMNS, CSV_HEADER, csvField, csvRow, jsonlRow, matchesFilter as matchesRowFilter, rowFilter } from './export-rows';
 
 /** Filters as a build without personal data protection applied them: the clear values only. */
 const matchesFilter = (d: ReturnType<typeof decision>, filter: DecisionListFilter) => matchesRowFilter(d, rowFilter(filter, (_field, value) => value));
@@ -22,14 +22,14 @@ describe('export rows', () => {
   it('writes one CRLF record per decision, a field per documented column', () => {
     const d = decision();
     expect(CSV_HEADER).toBe(`${CSV_COLUMNS.map(([h]) => h).join(',')}\r\n`);
-    const row = csvRow(rowDecision({ ...d, request: { ...d.request, cardId: 'card,"x"' } }), 7n, { index: 3, sealHash: 'ab'.repeat(32) });
+    const row = csvRow({ ...d, request: { ...d.request, cardId: 'card,"x"' } }, 7n, { index: 3, sealHash: 'ab'.repeat(32) });
     expect(row.endsWith('\r\n')).toBe(true);
     expect(row).toContain(',"card,""x""",');
     expect(row.startsWith(`${d.decisionId},${d.transactionId},${d.decidedAt},7,`)).toBe(true);
     expect(row.endsWith(`,3,${'ab'.repeat(32)}\r\n`)).toBe(true);
-    expect(csvRow(rowDecision(d), 7n, null).endsWith(',,\r\n')).toBe(true);
+    expect(csvRow(d, 7n, null).endsWith(',,\r\n')).toBe(true);
     expect(row).toContain(`,${d.reasons[0]!.feature},${d.reasons[0]!.contribution},`);
-    expect(csvRow(rowDecision({ ...d, reasons: [] }), 7n, null)).toContain(`,${d.deployment.revision},,,,\r\n`);
+    expect(csvRow({ ...d, reasons: [] }, 7n, null)).toContain(`,${d.deployment.revision},,,,\r\n`);
   });
 
   it('writes JSONL as the whole event plus position and seal', () => {

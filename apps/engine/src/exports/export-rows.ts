@@ -28,45 +28,8 @@ export function rowFilter(list: DecisionListFilter, pseudonym: (field: PersonalF
   return { list, inLog: { cardId: forms('cardId'), customerId: forms('customerId') } };
 }
 
-/**
- * What an export row needs of its decision: the CSV's columns, the filters' fields and the envelope. Taken from the
- * parsed event at once, so that the rest of it (features, outputs, explanation: most of a ~3 KB event) dies young
- * instead of living through a page's envelope opening into the old generation.
- */
-export interface RowDecision {
-  readonly decisionId: string;
-  readonly transactionId: string;
-  readonly decidedAt: string;
-  readonly request: DecisionRequest;
-  readonly outcome: DecisionMade['outcome'];
-  readonly score: number;
-  readonly model: { readonly name: string; readonly version: string; readonly sha256: string };
-  readonly policy: { readonly version: string; readonly reviewThreshold: number; readonly declineThreshold: number };
-  readonly deployment: { readonly arm: string; readonly revision: number };
-  /** The first reason, or null when there is none. */
-  readonly topReason: { readonly feature: string; readonly contribution: number } | null;
-  readonly personal?: PersonalEnvelope;
-}
-
-export function rowDecision(e: DecisionMade): RowDecision {
-  const reason = e.reasons[0];
-  return {
-    decisionId: e.decisionId,
-    transactionId: e.transactionId,
-    decidedAt: e.decidedAt,
-    request: e.request,
-    outcome: e.outcome,
-    score: e.score,
-    model: { name: e.model.name, version: e.model.version, sha256: e.model.sha256 },
-    policy: { version: e.policy.version, reviewThreshold: e.policy.reviewThreshold, declineThreshold: e.policy.declineThreshold },
-    deployment: { arm: e.deployment.arm, revision: e.deployment.revision },
-    topReason: reason ? { feature: reason.feature, contribution: reason.contribution } : null,
-    ...(e.personal ? { personal: e.personal } : {}),
-  };
-}
-
 /** Does a decision (upcast from the store, not yet revealed) pass the decision list's filters? Same semantics as the read model's. */
-export function matchesFilter(event: RowDecision | DecisionMade, filter: RowFilter): boolean {
+export function matchesFilter(event: DecisionMade, filter: RowFilter): boolean {
   const r = event.request;
   const f = filter.list;
   if (filter.inLog.cardId !== undefined && !filter.inLog.cardId.includes(r.cardId)) return false;
@@ -126,7 +89,7 @@ type Cell = string | number | null | undefined;
  * The CSV columns, fixed and in this order (documented in docs/audit.md). Numbers as JavaScript prints them (they
  * read back exactly); empty for a missing optional value.
  */
-export const CSV_COLUMNS: ReadonlyArray<readonly [header: string, cell: (e: Omit<RowDecision, 'personal'>, position: bigint, seal: ExportSeal) => Cell]> = [
+export const CSV_COLUMNS: ReadonlyArray<readonly [header: string, cell: (e: Omit<DecisionMade, 'personal'>, position: bigint, seal: ExportSeal) => Cell]> = [
   ['decisionId', (e) => e.decisionId],
   ['transactionId', (e) => e.transactionId],
   ['decidedAt', (e) => e.decidedAt],
@@ -148,8 +111,8 @@ export const CSV_COLUMNS: ReadonlyArray<readonly [header: string, cell: (e: Omit
   ['declineThreshold', (e) => e.policy.declineThreshold],
   ['arm', (e) => e.deployment.arm],
   ['deploymentRevision', (e) => e.deployment.revision],
-  ['topReasonFeature', (e) => e.topReason?.feature],
-  ['topReasonContribution', (e) => e.topReason?.contribution],
+  ['topReasonFeature', (e) => e.reasons[0]?.feature],
+  ['topReasonContribution', (e) => e.reasons[0]?.contribution],
   ['sealIndex', (_e, _p, s) => s?.index],
   ['sealHash', (_e, _p, s) => s?.sealHash],
 ];
@@ -166,7 +129,7 @@ export function csvField(value: Cell): string {
 /** RFC 4180 records end in CRLF. */
 export const CSV_HEADER = `${CSV_COLUMNS.map(([header]) => header).join(',')}\r\n`;
 
-export function csvRow(event: Omit<RowDecision, 'personal'>, position: bigint, seal: ExportSeal): string {
+export function csvRow(event: Omit<DecisionMade, 'personal'>, position: bigint, seal: ExportSeal): string {
   let line = '';
   for (let i = 0; i < CSV_COLUMNS.length; i++) line += (i === 0 ? '' : ',') + csvField(CSV_COLUMNS[i][1](event, position, seal));
   return `${line}\r\n`;

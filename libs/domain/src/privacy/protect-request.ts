@@ -86,6 +86,16 @@ export function openPersonal(envelope: PersonalEnvelope, key: Buffer, decisionId
   return JSON.parse(open(key, envelope, decisionId)) as PersonalValues;
 }
 
+/** The envelope opened, or undefined when it cannot be: no key (erased), or it does not authenticate under it. */
+export function openPersonalOrNothing(envelope: PersonalEnvelope, key: Buffer | undefined, decisionId: string): PersonalValues | undefined {
+  if (!key) return undefined;
+  try {
+    return openPersonal(envelope, key, decisionId);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The request as a reader may see it: every pseudonym replaced by its clear value when `clear` knows it, else by
  * ERASED. Values that are not pseudonyms (older events, card tokens) are left as they are.
