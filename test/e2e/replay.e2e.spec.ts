@@ -202,17 +202,25 @@ describe.each(topologies)('replay on $name', (topology) => {
     const bumped = new Float32Array([original.score]);
     new Uint32Array(bumped.buffer)[0] += 1;
     const forged = { ...original, transactionId: `${original.transactionId}-forged`, decisionId: `${original.decisionId}-forged`, score: bumped[0] };
+    // Reasons come from the explanation rows' scores: a changed contribution shows that those rows ran again.
+    expect(original.reasons.length).toBeGreaterThan(0);
+    const reasons = original.reasons.map((r, i) => (i === 0 ? { ...r, contribution: r.contribution + 0.001 } : r));
+    const reasoned = { ...original, transactionId: `${original.transactionId}-reasons`, decisionId: `${original.decisionId}-reasons`, reasons };
     const { deployment: _deployment, ...v2Rest } = original;
     const v1 = { ...v2Rest, schemaVersion: 1, transactionId: `${original.transactionId}-v1`, decisionId: `${original.decisionId}-v1` };
     const unregistered = { ...v1, transactionId: `${original.transactionId}-v1-gone`, decisionId: `${original.decisionId}-v1-gone`, model: { ...original.model, sha256: 'f'.repeat(64) } };
-    let first = 0n;
-    for (const data of [forged, v1, unregistered]) {
+    const positions: bigint[] = [];
+    for (const data of [forged, v1, unregistered, reasoned]) {
       const r = await engine.store.appendToStream(decisionStreamId(data.transactionId), [{ id: crypto.randomUUID(), type: DECISION_MADE, data }], { expectedRevision: NO_STREAM });
-      if (first === 0n) first = r.position;
+      positions.push(r.position);
     }
+    const first = positions[0];
     const state = await replay({ fromPosition: first.toString() });
-    expect(state.report.counts).toMatchObject({ decisions: 3, identical: 1, mismatched: 1, modelMissing: 1 });
-    expect(state.report.mismatches).toEqual([{ decisionId: forged.decisionId, position: first.toString(), field: 'score', recorded: bumped[0], replayed: original.score }]);
+    expect(state.report.counts).toMatchObject({ decisions: 4, identical: 1, mismatched: 2, modelMissing: 1 });
+    expect(state.report.mismatches).toEqual([
+      { decisionId: forged.decisionId, position: first.toString(), field: 'score', recorded: bumped[0], replayed: original.score },
+      { decisionId: reasoned.decisionId, position: positions[3].toString(), field: 'reasons', recorded: reasons, replayed: original.reasons },
+    ]);
     expect(state.report.models.find((m: { sha256: string }) => m.sha256 === 'f'.repeat(64)).status).toBe('missing');
   });
 

@@ -1,8 +1,10 @@
 import {
   compareFeatures,
+  compactExplanationRows,
   compareReplay,
   DECISION_MADE,
-  explanationRows,
+  expandExplanationScores,
+  explainedFeatures,
   ReplayTally,
   upcastDecisionMade,
   type DecisionMade,
@@ -54,17 +56,32 @@ const matches = (s: ReplaySelection, d: DecisionMade): boolean =>
   (s.filter?.outcome === undefined || d.outcome === s.filter.outcome) &&
   (s.filter?.cardId === undefined || d.request.cardId === s.filter.cardId);
 
-/** Scores the decision's row and its explanation rows, in one run, exactly as the decision did. */
-async function runAlone(session: ReplaySession, d: DecisionMade): Promise<ReplayBatch> {
-  const width = d.features.names.length;
-  return session.run(explanationRows(d.features.values, d.explanation.baseline), width + 1, width);
+/**
+ * The rows a decision ran, as the decision path lays them out (row-run.ts): its own row, then one row per feature off
+ * its baseline. A feature at its baseline has no row: its row would equal the decision's own.
+ */
+interface DecisionRows {
+  readonly values: Float32Array;
+  readonly explained: readonly number[];
+}
+
+function decisionRows(d: DecisionMade): DecisionRows {
+  const values = Float32Array.from(d.features.values);
+  return { values, explained: explainedFeatures(values, d.explanation.baseline) };
+}
+
+/** Scores the decision's row and its explanation rows, in one run of their own. */
+async function runAlone(session: ReplaySession, d: DecisionMade): Promise<{ outputs: ReplayBatch; scores: Float32Array }> {
+  const { values, explained } = decisionRows(d);
+  const batch = await session.run(compactExplanationRows(values, d.explanation.baseline, explained), explained.length + 1, values.length);
+  return { outputs: batch, scores: expandExplanationScores(batch.scores, values.length, explained) };
 }
 
 /**
  * One replay over the log: reads DecisionMade events in position order, fetches each model by its recorded sha256,
  * runs the recorded rows and compares bit for bit. Decisions of a page are batched by model: the rows of up to
  * BATCH decisions go through one run. Should a batched run ever differ from the recorded one, that decision is run
- * again alone, in the very shape it ran in (1 + F rows), and only that run's verdict counts.
+ * again alone, and only that run's verdict counts.
  */
 export async function runReplay(selection: ReplaySelection, options: ReplayRunOptions): Promise<ReplayReport> {
   const tally = new ReplayTally(selection);
@@ -145,18 +162,26 @@ async function replayPage(
 
 async function replayBatch(session: ReplaySession, chunk: readonly Selected[]): Promise<Map<Selected, FieldDifference[]>> {
   const width = chunk[0].decision.features.names.length;
-  const perDecision = width + 1;
-  const rows = new Float32Array(chunk.length * perDecision * width);
-  chunk.forEach(({ decision }, k) => explanationRows(decision.features.values, decision.explanation.baseline, rows, k * perDecision * width));
-  const batch = await session.run(rows, chunk.length * perDecision, width);
+  const layout = chunk.map(({ decision }) => decisionRows(decision));
+  const firstRows: number[] = [];
+  let total = 0;
+  for (const { explained } of layout) {
+    firstRows.push(total);
+    total += explained.length + 1;
+  }
+  const rows = new Float32Array(total * width);
+  chunk.forEach(({ decision }, k) => compactExplanationRows(layout[k].values, decision.explanation.baseline, layout[k].explained, rows, firstRows[k] * width));
+  const batch = await session.run(rows, total, width);
   const out = new Map<Selected, FieldDifference[]>();
   for (let k = 0; k < chunk.length; k++) {
     const item = chunk[k];
-    const row = k * perDecision;
-    let differences = compareReplay(item.decision, { modelOutputs: batch.outputsOf(row), scores: batch.scores.subarray(row, row + perDecision) });
+    const { values, explained } = layout[k];
+    const first = firstRows[k];
+    const scores = expandExplanationScores(batch.scores.subarray(first, first + explained.length + 1), values.length, explained);
+    let differences = compareReplay(item.decision, { modelOutputs: batch.outputsOf(first), scores });
     if (differences.length > 0) {
       const alone = await runAlone(session, item.decision);
-      differences = compareReplay(item.decision, { modelOutputs: alone.outputsOf(0), scores: alone.scores });
+      differences = compareReplay(item.decision, { modelOutputs: alone.outputs.outputsOf(0), scores: alone.scores });
     }
     out.set(item, differences);
   }
