@@ -19,6 +19,7 @@ import type { DataSource } from 'typeorm';
 import { DecisionContextController } from './context/decision-context.controller';
 import { DecisionContextReader } from './context/decision-context';
 import { DecisionLocator } from './decisions/decision-locator';
+import { DecisionCoalescer } from './decisions/decision-coalescer';
 import { DecisionRecorder } from './decisions/decision-recorder';
 import { DecisionScorer } from './decisions/decision-scorer';
 import { DecisionsController } from './decisions/decisions.controller';
@@ -186,6 +187,7 @@ export class EngineModule {
       ComponentMetrics,
       DecisionScorer,
       DecisionRecorder,
+      DecisionCoalescer,
       MakeDecisionHandler,
       DecideBatchHandler,
       GetDecisionHandler,

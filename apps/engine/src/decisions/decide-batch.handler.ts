@@ -8,6 +8,6 @@ export class DecideBatchHandler implements ICommandHandler<DecideBatchCommand, D
   constructor(private readonly recorder: DecisionRecorder) {}
 
   execute({ requests, correlationId, startedAt }: DecideBatchCommand): Promise<DecisionOutcome[]> {
-    return this.recorder.record(requests.map((request) => this.recorder.item(request, correlationId)), startedAt);
+    return this.recorder.record(requests.map((request) => this.recorder.item(request, correlationId, startedAt)));
   }
 }

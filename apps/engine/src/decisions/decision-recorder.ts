@@ -41,6 +41,8 @@ export interface DecisionItem {
   readonly protected: ProtectedRequest;
   readonly requestHash: string;
   readonly correlationId: string;
+  /** performance.now() when the request arrived, for the recorded timings. */
+  readonly startedAt: number;
 }
 
 /**
@@ -48,10 +50,10 @@ export interface DecisionItem {
  * copies nothing), its personal values pseudonymised, and its hash over the canonical JSON of what the log holds
  * (no personal value in the clear), which tells a retry from a conflicting request.
  */
-export function decisionItem(request: DecisionRequest, correlationId: string, personal: PersonalData): DecisionItem {
+export function decisionItem(request: DecisionRequest, correlationId: string, personal: PersonalData, startedAt: number): DecisionItem {
   const sorted = withSortedKeys(request);
   const safe = personal.vault.protect(sorted);
-  return { request: sorted, protected: safe, requestHash: sha256Hex(canonicalJson(safe.stored)), correlationId };
+  return { request: sorted, protected: safe, requestHash: sha256Hex(canonicalJson(safe.stored)), correlationId, startedAt };
 }
 
 /** What one item came to: its result, or the error that answers it alone (a conflict, a model failure). */
@@ -78,11 +80,11 @@ export class DecisionRecorder {
   ) {}
 
   /** A request ready for record(). */
-  item(request: DecisionRequest, correlationId: string): DecisionItem {
-    return decisionItem(request, correlationId, this.personal);
+  item(request: DecisionRequest, correlationId: string, startedAt: number): DecisionItem {
+    return decisionItem(request, correlationId, this.personal, startedAt);
   }
 
-  async record(items: readonly DecisionItem[], startedAt: number): Promise<DecisionOutcome[]> {
+  async record(items: readonly DecisionItem[]): Promise<DecisionOutcome[]> {
     const outcomes = new Array<DecisionOutcome>(items.length);
     const leaders: number[] = [];
     const followers: number[] = [];
@@ -105,7 +107,7 @@ export class DecisionRecorder {
       this.flights.set(tx, original);
     }
     try {
-      await this.decideNew(items, leaders, outcomes, startedAt, (tx, stored) => settle.get(tx)?.resolve(stored));
+      await this.decideNew(items, leaders, outcomes, (tx, stored) => settle.get(tx)?.resolve(stored));
     } finally {
       for (const i of leaders) {
         const tx = (items[i] as DecisionItem).request.transactionId;
@@ -114,12 +116,12 @@ export class DecisionRecorder {
         this.flights.delete(tx);
       }
     }
-    await Promise.all(elsewhere.map(async (i) => (outcomes[i] = await this.joinFlight(items[i] as DecisionItem, startedAt))));
+    await Promise.all(elsewhere.map(async (i) => (outcomes[i] = await this.joinFlight(items[i] as DecisionItem))));
     for (const i of followers) {
       // Its transaction came earlier in this call: answered as a retry of that decision (or with its failure).
       const item = items[i] as DecisionItem;
       const original = originals.get(item.request.transactionId) ?? this.flights.get(item.request.transactionId);
-      outcomes[i] = original ? await original.then((s) => this.asRetry(s, item), asError) : (await this.record([item], startedAt))[0] as DecisionOutcome;
+      outcomes[i] = original ? await original.then((s) => this.asRetry(s, item), asError) : (await this.record([item]))[0] as DecisionOutcome;
     }
     return outcomes;
   }
@@ -129,14 +131,13 @@ export class DecisionRecorder {
     items: readonly DecisionItem[],
     leaders: readonly number[],
     outcomes: DecisionOutcome[],
-    startedAt: number,
     known: (tx: string, stored: Stored) => void,
   ): Promise<void> {
     if (leaders.length === 0) return;
     const batch = leaders.map((i) => items[i] as DecisionItem);
     // The subject keys become durable while the model runs: a decision is never stored before the key it needs.
     const [scored, keys] = await Promise.all([
-      this.scorer.scoreAll(batch.map((item) => ({ request: item.request, stored: item.protected.stored, requestHash: item.requestHash })), startedAt),
+      this.scorer.scoreAll(batch.map((item) => ({ request: item.request, stored: item.protected.stored, requestHash: item.requestHash, startedAt: item.startedAt }))),
       this.personal.vault.prepare(batch.map((item) => item.protected)),
     ]);
     const decided: { index: number; event: DecisionMade }[] = [];
@@ -182,11 +183,11 @@ export class DecisionRecorder {
   }
 
   /** The transaction is being decided by another request here: answer from its decision, or try on our own. */
-  private async joinFlight(item: DecisionItem, startedAt: number): Promise<DecisionOutcome> {
+  private async joinFlight(item: DecisionItem): Promise<DecisionOutcome> {
     const stored = await this.flights.get(item.request.transactionId)?.catch(() => undefined);
     if (stored) return this.asRetry(stored, item);
     // The attempt we joined failed: this request gets its own, so it is answered for its own body.
-    const [own] = await this.record([item], startedAt);
+    const [own] = await this.record([item]);
     return own as DecisionOutcome;
   }
 

@@ -1,4 +1,4 @@
-import { FeaturePlan, type DecisionRequest, type ModelVersionRegisteredV1, type PolicySnapshot } from '@verdict/domain';
+import { FeaturePlan, NonFiniteFeatureError, resolveFeatureColumn, type DecisionRequest, type ModelVersionRegisteredV1, type PolicySnapshot } from '@verdict/domain';
 import { OnnxModelRuntime, type ModelRuntime } from '@verdict/model-runtime';
 import { demoModelBytes } from '../../../../test/support/model-fixtures';
 import type { DeploymentRuntime } from '../deployment/deployment-runtime';
@@ -31,9 +31,9 @@ function failing(runtime: ModelRuntime): ModelRuntime & { fail: boolean } {
   return wrapper;
 }
 
-async function loaded(version: string, wrap: (r: ModelRuntime) => ModelRuntime = (r) => r): Promise<LoadedModel> {
+async function loaded(version: string, wrap: (r: ModelRuntime) => ModelRuntime = (r) => r, plan?: (r: ModelRuntime) => FeaturePlan): Promise<LoadedModel> {
   const runtime = await OnnxModelRuntime.fromBytes(demoModelBytes(), { source: 'demo', name: 'fraud-demo', version });
-  const model = new LoadedModel({ name: 'fraud-demo', version } as ModelVersionRegisteredV1, wrap(runtime), new FeaturePlan(runtime.descriptor.features), () => undefined);
+  const model = new LoadedModel({ name: 'fraud-demo', version } as ModelVersionRegisteredV1, wrap(runtime), plan?.(runtime) ?? new FeaturePlan(runtime.descriptor.features), () => undefined);
   model.retain();
   return model;
 }
@@ -44,8 +44,8 @@ function scorerFor(table: RoutingTable): DecisionScorer {
 
 describe('DecisionScorer', () => {
   const opened: LoadedModel[] = [];
-  const open = async (version: string, wrap?: (r: ModelRuntime) => ModelRuntime) => {
-    const m = await loaded(version, wrap);
+  const open = async (version: string, wrap?: (r: ModelRuntime) => ModelRuntime, plan?: (r: ModelRuntime) => FeaturePlan) => {
+    const m = await loaded(version, wrap, plan);
     opened.push(m);
     return m;
   };
@@ -100,5 +100,32 @@ describe('DecisionScorer', () => {
       expect(o.shadow?.score).toBe(o.score); // same bytes, same row: the same score
       expect(o.shadow?.modelOutputs).toEqual(o.modelOutputs);
     }
+  });
+
+  it('fails only the request whose features cannot be built; the others of its scoring are decided', async () => {
+    // Feature code that gives a non-finite value for one transaction: building its row throws.
+    const plan = (r: ModelRuntime) =>
+      new FeaturePlan(r.descriptor.features, (spec) => {
+        const column = resolveFeatureColumn(spec);
+        return { ...column, compute: (req: DecisionRequest) => (req.transactionId === 'tx-1' ? Number.NaN : column.compute(req)) };
+      });
+    const champion = await open('1.0.0', undefined, plan);
+    const scorer = scorerFor(new RoutingTable(6, {} as never, { model: champion, policy }, null, null));
+    const outcomes = await scorer.scoreAll([0, 1, 2].map((i) => ({ request: request(i), requestHash: `h${i}` })));
+    expect(outcomes[1]).toBeInstanceOf(NonFiniteFeatureError);
+    for (const i of [0, 2]) expect(outcomes[i]).toMatchObject({ transactionId: `tx-${i}`, model: { version: '1.0.0' } });
+  });
+
+  it('times each request from its own arrival', async () => {
+    const champion = await open('1.0.0');
+    const scorer = scorerFor(new RoutingTable(7, {} as never, { model: champion, policy }, null, null));
+    const now = performance.now();
+    const [early, late] = await scorer.scoreAll([
+      { request: request(0), requestHash: 'h0', startedAt: now - 50 },
+      { request: request(1), requestHash: 'h1', startedAt: now },
+    ]);
+    if (early instanceof Error || late instanceof Error) throw early instanceof Error ? early : late;
+    expect(early.timings.totalMs - late.timings.totalMs).toBeCloseTo(50, 0);
+    expect(early.timings.inferenceMs).toBe(late.timings.inferenceMs);
   });
 });

@@ -17,6 +17,7 @@ import { RowRun, type HistoryLookup, type RowSlot } from './row-run';
 
 const ms = (from: number, to: number): number => Math.round((to - from) * 1000) / 1000;
 const failure = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 export interface ScoringItem {
   /** As received: features and routing read it. */
@@ -24,6 +25,8 @@ export interface ScoringItem {
   /** As the log holds it (pseudonyms in place of personal values): the event records it and history is keyed by it. */
   readonly stored?: DecisionRequest;
   readonly requestHash: string;
+  /** performance.now() when the request arrived (default: the scoring's `startedAt`), for the recorded timings. */
+  readonly startedAt?: number;
 }
 
 /** One item's place in the runs: where it decides, and its shadow row in shadow mode. */
@@ -68,25 +71,35 @@ export class DecisionScorer {
   }
 
   /**
-   * One outcome per item, in order: its decision, or the error that stopped it alone (its model output was not a
-   * finite score). A champion run that fails throws: no item can be decided then.
+   * One outcome per item, in order: its decision, or the error that stopped it alone (its features could not be
+   * built, or its model output was not a finite score). A champion run that fails throws: no item can be decided then.
    */
-  async scoreAll(items: readonly ScoringItem[], startedAt: number): Promise<Array<DecisionMade | Error>> {
+  async scoreAll(items: readonly ScoringItem[], startedAt = performance.now()): Promise<Array<DecisionMade | Error>> {
     const table = this.deployment.require();
     table.acquire(); // these sessions stay open until these decisions are made, whatever changes meanwhile
     try {
       const runs: Runs = { champion: new RowRun(table.champion), challenger: table.challenger ? new RowRun(table.challenger) : null };
       const history = await this.historyFor(table, items);
-      const placements = items.map((item, i) => place(table, runs, item.request, history?.lookups[i]));
+      const placements = items.map((item, i) => {
+        try {
+          return place(table, runs, item.request, history?.lookups[i]);
+        } catch (error) {
+          return asError(error); // this request alone: the others in the scoring go on
+        }
+      });
       const featuresDone = performance.now();
       // Both models at once; a failed challenger run is recorded, never thrown.
       const [challenger] = await Promise.all([runs.challenger && !runs.challenger.empty ? timed(runs.challenger) : undefined, runs.champion.run()]);
       await rescueCanary(runs, items, placements, challenger?.error, history);
       const inferenceDone = performance.now();
       const decidedAt = new Date().toISOString();
-      const timings = { featuresMs: ms(startedAt, featuresDone), inferenceMs: ms(featuresDone, inferenceDone), totalMs: ms(startedAt, performance.now()) };
+      const inferenceMs = ms(featuresDone, inferenceDone);
+      const now = performance.now();
       return items.map((item, i) => {
-        const p = placements[i] as Placement;
+        const p = placements[i] as Placement | Error;
+        if (p instanceof Error) return p;
+        const started = item.startedAt ?? startedAt;
+        const timings = { featuresMs: ms(started, featuresDone), inferenceMs, totalMs: ms(started, now) };
         try {
           const scored = p.run.scoresOf(p.slot);
           return decide({
@@ -107,7 +120,7 @@ export class DecisionScorer {
             ...(p.shadow && runs.challenger ? { shadow: shadowOf(runs.challenger, p.shadow, challenger?.error, challenger?.ms ?? 0) } : {}),
           });
         } catch (error) {
-          return error instanceof Error ? error : new Error(String(error));
+          return asError(error);
         }
       });
     } finally {
@@ -179,7 +192,7 @@ async function timed(run: RowRun): Promise<{ ms: number; error?: string }> {
 async function rescueCanary(
   runs: Runs,
   items: readonly ScoringItem[],
-  placements: Placement[],
+  placements: ReadonlyArray<Placement | Error>,
   runError: string | undefined,
   history: ScoringHistory | undefined,
 ): Promise<void> {
@@ -187,7 +200,7 @@ async function rescueCanary(
   if (!challenger) return;
   const rescue = new RowRun(runs.champion.arm);
   placements.forEach((p, i) => {
-    if (p.run !== challenger) return;
+    if (p instanceof Error || p.run !== challenger) return;
     let error = runError;
     if (error === undefined) {
       try {

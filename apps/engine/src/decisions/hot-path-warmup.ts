@@ -46,7 +46,7 @@ export class HotPathWarmup {
       for (let i = 0; i < size; i++) {
         const valid = validateDecisionRequest(JSON.parse(bodies[(done + i) % bodies.length] as string));
         if (!valid.ok) throw new Error(`the warm-up's simulated request is invalid: ${JSON.stringify(valid.errors)}`);
-        const item = decisionItem(valid.value, 'warm-up', this.personal);
+        const item = decisionItem(valid.value, 'warm-up', this.personal, performance.now());
         items.push({ request: item.request, stored: item.protected.stored, requestHash: item.requestHash });
       }
       const startedAt = performance.now();

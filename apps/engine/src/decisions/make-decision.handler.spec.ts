@@ -7,6 +7,7 @@ import type { DecisionRequest } from '@verdict/domain';
 import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
 import { demoDeployment } from '../deployment/testing/demo-deployment';
 import { DecisionMetrics } from '../metrics/decision-metrics';
+import { DecisionCoalescer } from './decision-coalescer';
 import { DecisionRecorder } from './decision-recorder';
 import { DecisionScorer } from './decision-scorer';
 import { IdempotencyConflictError } from './idempotency-conflict.error';
@@ -30,7 +31,8 @@ describe('MakeDecisionHandler', () => {
     store = await createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
     deployment = await demoDeployment(config.policy);
     personal = await PersonalData.open(config, createLogger('silent', 'verdict-test'));
-    handler = new MakeDecisionHandler(new DecisionRecorder(store, new DecisionScorer(deployment.runtime, NO_HISTORY), new DecisionMetrics(), personal));
+    const recorder = new DecisionRecorder(store, new DecisionScorer(deployment.runtime, NO_HISTORY), new DecisionMetrics(), personal);
+    handler = new MakeDecisionHandler(recorder, new DecisionCoalescer(recorder));
   });
   afterAll(async () => {
     await personal.close();
@@ -72,5 +74,30 @@ describe('MakeDecisionHandler', () => {
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.event.decidedAt)).size).toBe(1);
     expect(await store.readStream('decision-h-3')).toHaveLength(1);
+  });
+
+  it('decides requests that arrive together in one scoring and one append, each with its own outcome', async () => {
+    await run(request('h-4', 25));
+    const runs: number[] = [];
+    const score = deployment.runtime.require().champion.model.runtime.score.bind(deployment.runtime.require().champion.model.runtime);
+    const runtime = deployment.runtime.require().champion.model.runtime as { score: typeof score };
+    runtime.score = (values, rows) => {
+      runs.push(rows);
+      return score(values, rows);
+    };
+    try {
+      const fresh = Array.from({ length: 8 }, (_, i) => run(request(`h-5-${i}`, 10 + i)));
+      const [retry, conflict] = await Promise.allSettled([run(request('h-4', 25)), run(request('h-4', 26))]);
+      const decided = await Promise.all(fresh);
+      expect(runs).toHaveLength(1); // all ten in one model run (a decided transaction is found at its append)
+      expect(decided.every((d) => d.created)).toBe(true);
+      expect(new Set(decided.map((d) => d.event.decidedAt)).size).toBe(1);
+      expect(decided.map((d) => d.event.transactionId)).toEqual(Array.from({ length: 8 }, (_, i) => `h-5-${i}`));
+      expect(retry).toMatchObject({ status: 'fulfilled', value: { created: false } });
+      expect((conflict as PromiseRejectedResult).reason).toBeInstanceOf(IdempotencyConflictError);
+      for (const d of decided) expect(await store.readStream(`decision-${d.event.transactionId}`)).toHaveLength(1);
+    } finally {
+      runtime.score = score;
+    }
   });
 });

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { DecisionRecorder, type DecisionItem, type DecisionOutcome } from './decision-recorder';
+
+/** Most single requests decided in one call: bounds one model run's rows and one append batch. */
+export const MAX_COALESCED = 128;
+
+interface Waiting {
+  readonly item: DecisionItem;
+  readonly resolve: (outcome: DecisionOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Single decisions that arrive together are decided together. Requests that reach the handler in one turn of the
+ * event loop are queued, and decided in one DecisionRecorder.record call when the turn ends (setImmediate): one
+ * history ask, one model run per model, one appended batch, as a batch command's items are. Each request still gets
+ * exactly its own outcome (a decision, a retry's answer, a conflict, or its own failure) and is answered only once its
+ * decision is durable. A lone request waits for nothing: the turn it arrived in ends at once.
+ *
+ * What the coalescing changes is only which requests share a scoring, so they share its history prefix (`asOf`) and
+ * do not see each other's decisions: the same as requests in flight together, and what `featuresAsOf` records
+ * (docs/features.md). A store or champion-model failure fails every request of its call, as it would have each alone.
+ */
+@Injectable()
+export class DecisionCoalescer {
+  private waiting: Waiting[] = [];
+
+  constructor(private readonly recorder: DecisionRecorder) {}
+
+  decide(item: DecisionItem): Promise<DecisionOutcome> {
+    return new Promise<DecisionOutcome>((resolve, reject) => {
+      if (this.waiting.push({ item, resolve, reject }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const taken = this.waiting;
+    this.waiting = [];
+    for (let start = 0; start < taken.length; start += MAX_COALESCED) {
+      const call = taken.slice(start, start + MAX_COALESCED);
+      this.recorder.record(call.map((w) => w.item)).then(
+        (outcomes) => call.forEach((w, i) => w.resolve(outcomes[i] as DecisionOutcome)),
+        (error: unknown) => call.forEach((w) => w.reject(error)),
+      );
+    }
+  }
+}
