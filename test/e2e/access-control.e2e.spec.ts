@@ -123,6 +123,19 @@ describe('access control', () => {
     expect(last!.metadata).toMatchObject({ actor: 'operate-system', caller: { client: 'operate-system', keyId: keys.operate!.slice(4, 20), kind: 'api-key' } });
   });
 
+  it('stamps each of many concurrent decisions with its own caller, though they are decided together', async () => {
+    // Requests that arrive together are scored and appended together (DecisionCoalescer): never under one caller.
+    const callers = Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? 'admin' : i % 3 === 1 ? 'decide' : 'none'));
+    const bodies = callers.map(() => decisionRequest());
+    const answers = await Promise.all(bodies.map((body, i) => call('POST', '/v1/decisions', callers[i] === 'admin' ? engine.adminKey : callers[i] === 'decide' ? keys.decide : undefined, body)));
+    expect(answers.map((a) => a.status)).toEqual(callers.map((c) => (c === 'none' ? 401 : 201)));
+    for (const [i, body] of bodies.entries()) {
+      const events = await engine.store.readStream(`decision-${body.transactionId as string}`).catch(() => []);
+      if (callers[i] === 'none') expect(events).toHaveLength(0);
+      else expect(events[0]!.metadata.caller).toMatchObject({ client: callers[i] === 'admin' ? 'admin' : 'decide-system' });
+    }
+  });
+
   it("keeps a system's people its own: the actor a key names is recorded under the key's client", async () => {
     const policy = await call('PUT', '/v1/deployment/policy', keys.operate, { target: 'champion', version: 'review-everything', reviewThreshold: 0, declineThreshold: 1, reason: 'every decision to review' });
     expect(policy.status).toBe(200);

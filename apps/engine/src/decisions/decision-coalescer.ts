@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { Principal } from '@verdict/domain';
+import { callerContext, currentCaller } from '../access/caller-context';
 import { DecisionRecorder, type DecisionItem, type DecisionOutcome } from './decision-recorder';
 
 /** Most single requests decided in one call: bounds one model run's rows and one append batch. */
@@ -6,6 +8,8 @@ export const MAX_COALESCED = 128;
 
 interface Waiting {
   readonly item: DecisionItem;
+  /** Whose request it is: its event is stamped with this caller (caller-stamping-store.ts). */
+  readonly caller: Principal | undefined;
   readonly resolve: (outcome: DecisionOutcome) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -20,6 +24,8 @@ interface Waiting {
  * What the coalescing changes is only which requests share a scoring, so they share its history prefix (`asOf`) and
  * do not see each other's decisions: the same as requests in flight together, and what `featuresAsOf` records
  * (docs/features.md). A store or champion-model failure fails every request of its call, as it would have each alone.
+ * Requests of different callers are never decided in one call: each call runs in its caller's context, so every
+ * event is stamped with the caller that asked for it.
  */
 @Injectable()
 export class DecisionCoalescer {
@@ -29,19 +35,30 @@ export class DecisionCoalescer {
 
   decide(item: DecisionItem): Promise<DecisionOutcome> {
     return new Promise<DecisionOutcome>((resolve, reject) => {
-      if (this.waiting.push({ item, resolve, reject }) === 1) setImmediate(() => this.flush());
+      if (this.waiting.push({ item, caller: currentCaller(), resolve, reject }) === 1) {
+        // Outside this request's context: the flush decides other callers' requests too.
+        callerContext.exit(() => setImmediate(() => this.flush()));
+      }
     });
   }
 
   private flush(): void {
-    const taken = this.waiting;
+    const byCaller = new Map<Principal | undefined, Waiting[]>();
+    for (const w of this.waiting) {
+      const group = byCaller.get(w.caller);
+      if (group) group.push(w);
+      else byCaller.set(w.caller, [w]);
+    }
     this.waiting = [];
-    for (let start = 0; start < taken.length; start += MAX_COALESCED) {
-      const call = taken.slice(start, start + MAX_COALESCED);
-      this.recorder.record(call.map((w) => w.item)).then(
-        (outcomes) => call.forEach((w, i) => w.resolve(outcomes[i] as DecisionOutcome)),
-        (error: unknown) => call.forEach((w) => w.reject(error)),
-      );
+    for (const [caller, waiting] of byCaller) {
+      for (let start = 0; start < waiting.length; start += MAX_COALESCED) {
+        const call = waiting.slice(start, start + MAX_COALESCED);
+        const record = () => this.recorder.record(call.map((w) => w.item));
+        (caller ? callerContext.run(caller, record) : record()).then(
+          (outcomes) => call.forEach((w, i) => w.resolve(outcomes[i] as DecisionOutcome)),
+          (error: unknown) => call.forEach((w) => w.reject(error)),
+        );
+      }
     }
   }
 }
