@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson, withSortedKeys } from './canonical-json';
 
 /**
  * The form every stored requestHash and every seal's event hash was computed with, written the plain way: the fast
@@ -37,5 +37,25 @@ describe('canonical JSON', () => {
 
   it('writes the same for a value parsed back from its own JSON (as stores return events)', () => {
     fc.assert(fc.property(json, (v) => expect(canonicalJson(JSON.parse(JSON.stringify(v)))).toBe(reference(v))), { numRuns: 500 });
+  });
+
+  it('writes a value withSortedKeys returned without looking at its keys again, inside a larger value too', () => {
+    let keyListings = 0;
+    const counted = <T extends object>(target: T): T =>
+      new Proxy(target, {
+        ownKeys: (t) => {
+          keyListings += 1;
+          return Reflect.ownKeys(t);
+        },
+      });
+    const sorted = withSortedKeys(counted({ a: 1, b: { c: [1, 2], d: 'x' } }));
+    const holder = { z: sorted, a: [sorted] };
+    keyListings = 0;
+    const written = canonicalJson(holder);
+    expect(written).toBe('{"a":[{"a":1,"b":{"c":[1,2],"d":"x"}}],"z":{"a":1,"b":{"c":[1,2],"d":"x"}}}');
+    expect(keyListings).toBe(2); // JSON.stringify's own listing of each occurrence; none by the sort
+    keyListings = 0;
+    expect(canonicalJson(sorted)).toBe('{"a":1,"b":{"c":[1,2],"d":"x"}}');
+    expect(keyListings).toBe(1);
   });
 });

@@ -17,17 +17,28 @@ export function canonicalJson(value: unknown): string {
 const UNSORTABLE = Symbol('unsortable');
 
 /**
+ * Values withSortedKeys has returned: their keys, and those of everything in them, are in sorted order. Such a value
+ * (a request, a model snapshot, a whole event) is never changed afterwards, so it needs no second look when a larger
+ * value holds it or when it is written: the decision path sorts an event once and writes it once.
+ */
+const SORTED = new WeakSet<object>();
+
+/**
  * The value with every object's keys in sorted order (shared where already so), for objects built once and recorded
- * in many events (a model snapshot, a policy): canonicalJson then finds them in order and copies nothing.
+ * in many events (a model snapshot, a policy): canonicalJson then finds them in order and copies nothing. The result
+ * must not be changed afterwards: it is remembered as sorted (SORTED).
  */
 export function withSortedKeys<T>(value: T): T {
   const sorted = sortedCopy(value);
-  return sorted === UNSORTABLE ? value : (sorted as T);
+  if (sorted === UNSORTABLE) return value;
+  if (typeof sorted === 'object' && sorted !== null) SORTED.add(sorted);
+  return sorted as T;
 }
 
 /** The value with every object's keys in sorted insertion order; parts already in order are shared, not copied. */
 function sortedCopy(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (SORTED.has(value)) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {
