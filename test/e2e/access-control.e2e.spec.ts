@@ -123,8 +123,9 @@ describe('access control', () => {
     expect(last!.metadata).toMatchObject({ actor: 'operate-system', caller: { client: 'operate-system', keyId: keys.operate!.slice(4, 20), kind: 'api-key' } });
   });
 
-  it('stamps each of many concurrent decisions with its own caller, though they are decided together', async () => {
-    // Requests that arrive together are scored and appended together (DecisionCoalescer): never under one caller.
+  it('stamps each of many concurrent decisions with its own caller', async () => {
+    // Requests that arrive in one turn are decided together (DecisionCoalescer), never under one caller; the grouping
+    // itself is pinned by decision-coalescer.spec.ts, since arrival turns depend on timing here.
     const callers = Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? 'admin' : i % 3 === 1 ? 'decide' : 'none'));
     const bodies = callers.map(() => decisionRequest());
     const answers = await Promise.all(bodies.map((body, i) => call('POST', '/v1/decisions', callers[i] === 'admin' ? engine.adminKey : callers[i] === 'decide' ? keys.decide : undefined, body)));

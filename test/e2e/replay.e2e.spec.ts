@@ -206,20 +206,23 @@ describe.each(topologies)('replay on $name', (topology) => {
     expect(original.reasons.length).toBeGreaterThan(0);
     const reasons = original.reasons.map((r, i) => (i === 0 ? { ...r, contribution: r.contribution + 0.001 } : r));
     const reasoned = { ...original, transactionId: `${original.transactionId}-reasons`, decisionId: `${original.decisionId}-reasons`, reasons };
+    // A row one value short cannot be run as recorded: a finding about that record, not a failed replay.
+    const short = { ...original, transactionId: `${original.transactionId}-short`, decisionId: `${original.decisionId}-short`, features: { ...original.features, values: original.features.values.slice(1) } };
     const { deployment: _deployment, ...v2Rest } = original;
     const v1 = { ...v2Rest, schemaVersion: 1, transactionId: `${original.transactionId}-v1`, decisionId: `${original.decisionId}-v1` };
     const unregistered = { ...v1, transactionId: `${original.transactionId}-v1-gone`, decisionId: `${original.decisionId}-v1-gone`, model: { ...original.model, sha256: 'f'.repeat(64) } };
     const positions: bigint[] = [];
-    for (const data of [forged, v1, unregistered, reasoned]) {
+    for (const data of [forged, v1, unregistered, reasoned, short]) {
       const r = await engine.store.appendToStream(decisionStreamId(data.transactionId), [{ id: crypto.randomUUID(), type: DECISION_MADE, data }], { expectedRevision: NO_STREAM });
       positions.push(r.position);
     }
     const first = positions[0];
     const state = await replay({ fromPosition: first.toString() });
-    expect(state.report.counts).toMatchObject({ decisions: 4, identical: 1, mismatched: 2, modelMissing: 1 });
+    expect(state.report.counts).toMatchObject({ decisions: 5, identical: 1, mismatched: 3, modelMissing: 1 });
     expect(state.report.mismatches).toEqual([
       { decisionId: forged.decisionId, position: first.toString(), field: 'score', recorded: bumped[0], replayed: original.score },
       { decisionId: reasoned.decisionId, position: positions[3].toString(), field: 'reasons', recorded: reasons, replayed: original.reasons },
+      { decisionId: short.decisionId, position: positions[4].toString(), field: 'features.values.length', recorded: original.features.values.length - 1, replayed: original.features.names.length },
     ]);
     expect(state.report.models.find((m: { sha256: string }) => m.sha256 === 'f'.repeat(64)).status).toBe('missing');
   });

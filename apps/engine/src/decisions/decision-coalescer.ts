@@ -23,7 +23,8 @@ interface Waiting {
  *
  * What the coalescing changes is only which requests share a scoring, so they share its history prefix (`asOf`) and
  * do not see each other's decisions: the same as requests in flight together, and what `featuresAsOf` records
- * (docs/features.md). A store or champion-model failure fails every request of its call, as it would have each alone.
+ * (docs/features.md). A store or champion-model failure fails every request of its call; a failure of one request
+ * alone (its features, its append refused) is its own outcome.
  * Requests of different callers are never decided in one call: each call runs in its caller's context, so every
  * event is stamped with the caller that asked for it.
  */
@@ -53,7 +54,14 @@ export class DecisionCoalescer {
     for (const [caller, waiting] of byCaller) {
       for (let start = 0; start < waiting.length; start += MAX_COALESCED) {
         const call = waiting.slice(start, start + MAX_COALESCED);
-        const record = () => this.recorder.record(call.map((w) => w.item));
+        // A throw before record() returns its promise must reach these waiters too, and not the next calls'.
+        const record = (): Promise<DecisionOutcome[]> => {
+          try {
+            return this.recorder.record(call.map((w) => w.item));
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        };
         (caller ? callerContext.run(caller, record) : record()).then(
           (outcomes) => call.forEach((w, i) => w.resolve(outcomes[i] as DecisionOutcome)),
           (error: unknown) => call.forEach((w) => w.reject(error)),

@@ -64,7 +64,8 @@ export type DecisionOutcome = MakeDecisionResult | Error;
  * appended with "stream must not exist" in one group commit; each is answered only after that commit. A transaction
  * already decided answers with the stored decision if the request is the same, else a conflict. The same transaction
  * twice in one call, or in flight in another request of this process, is decided once (single flight), so requests
- * never race each other.
+ * never race each other. A refusal of one item's append, or a failure to read back one retry's decision, is that
+ * item's outcome alone.
  * @throws when the store or the champion model fails: then no item of the call may be taken as decided.
  */
 @Injectable()
@@ -118,10 +119,12 @@ export class DecisionRecorder {
     }
     await Promise.all(elsewhere.map(async (i) => (outcomes[i] = await this.joinFlight(items[i] as DecisionItem))));
     for (const i of followers) {
-      // Its transaction came earlier in this call: answered as a retry of that decision (or with its failure).
+      // Its transaction came earlier in this call: answered as a retry of that decision. If that attempt failed (its
+      // body could not be scored, say), this request gets its own, so it is answered for its own body.
       const item = items[i] as DecisionItem;
       const original = originals.get(item.request.transactionId) ?? this.flights.get(item.request.transactionId);
-      outcomes[i] = original ? await original.then((s) => this.asRetry(s, item), asError) : (await this.record([item]))[0] as DecisionOutcome;
+      const stored = await original?.catch(() => undefined);
+      outcomes[i] = stored ? this.asRetry(stored, item) : ((await this.record([item]))[0] as DecisionOutcome);
     }
     return outcomes;
   }
@@ -160,13 +163,19 @@ export class DecisionRecorder {
         const result = appended[k];
         const item = items[index] as DecisionItem;
         if (result instanceof Error) {
+          // This item's own refusal: it fails alone; the others of the batch are recorded and answered.
           if (!isWrongExpectedRevision(result)) {
             this.metrics.appendFailed();
-            throw result;
+            outcomes[index] = result;
+            return;
           }
-          const stored = await this.readStored(item.request.transactionId);
-          known(item.request.transactionId, stored);
-          outcomes[index] = this.asRetry(stored, item);
+          try {
+            const stored = await this.readStored(item.request.transactionId);
+            known(item.request.transactionId, stored);
+            outcomes[index] = this.asRetry(stored, item);
+          } catch (error) {
+            outcomes[index] = asError(error);
+          }
           return;
         }
         this.metrics.recorded(event, appendMs);

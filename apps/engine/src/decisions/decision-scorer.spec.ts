@@ -128,4 +128,19 @@ describe('DecisionScorer', () => {
     expect(early.timings.totalMs - late.timings.totalMs).toBeCloseTo(50, 0);
     expect(early.timings.inferenceMs).toBe(late.timings.inferenceMs);
   });
+
+  it('records a shadow that cannot build its row as a failed shadow, and still decides the request', async () => {
+    const nanFor1 = (r: ModelRuntime) =>
+      new FeaturePlan(r.descriptor.features, (spec) => {
+        const column = resolveFeatureColumn(spec);
+        return { ...column, compute: (req: DecisionRequest) => (req.transactionId === 'tx-1' ? Number.NaN : column.compute(req)) };
+      });
+    const champion = await open('1.0.0');
+    const shadowModel = await open('2.0.0', undefined, nanFor1);
+    const shadow: ChallengerArm = { model: shadowModel, policy, deploymentId: 'd3', mode: 'shadow', trafficPercent: 100, routingKey: 'cardId' };
+    const scorer = scorerFor(new RoutingTable(8, {} as never, { model: champion, policy }, shadow, null));
+    const [ok, failedShadow] = await scorer.scoreAll([0, 1].map((i) => ({ request: request(i), requestHash: `h${i}` })));
+    expect(ok).toMatchObject({ model: { version: '1.0.0' }, shadow: { model: { version: '2.0.0' }, outcome: expect.any(String) } });
+    expect(failedShadow).toMatchObject({ model: { version: '1.0.0' }, shadow: { model: { version: '2.0.0' }, error: expect.stringContaining('non-finite') } });
+  });
 });

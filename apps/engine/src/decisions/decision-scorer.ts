@@ -35,6 +35,8 @@ interface Placement {
   slot: RowSlot;
   deployment: { -readonly [K in keyof DecisionDeployment]: DecisionDeployment[K] };
   shadow?: RowSlot;
+  /** Why the challenger could not build this request's shadow row: recorded as the shadow's failure. */
+  shadowError?: string;
 }
 
 /** The runs of one scoring: one per model (the champion's, the challenger's), each a single model run. */
@@ -80,7 +82,7 @@ export class DecisionScorer {
     try {
       const runs: Runs = { champion: new RowRun(table.champion), challenger: table.challenger ? new RowRun(table.challenger) : null };
       const history = await this.historyFor(table, items);
-      const placements = items.map((item, i) => {
+      const placements: Array<Placement | Error> = items.map((item, i) => {
         try {
           return place(table, runs, item.request, history?.lookups[i]);
         } catch (error) {
@@ -117,7 +119,9 @@ export class DecisionScorer {
             timings,
             deployment: p.deployment,
             ...(history && p.run.arm.model.plan.usesHistory ? { history: { asOf: history.asOf, maxEntities: history.maxEntities } } : {}),
-            ...(p.shadow && runs.challenger ? { shadow: shadowOf(runs.challenger, p.shadow, challenger?.error, challenger?.ms ?? 0) } : {}),
+            ...(runs.challenger && (p.shadow || p.shadowError !== undefined)
+              ? { shadow: shadowOf(runs.challenger, p.shadow, p.shadowError ?? challenger?.error, challenger?.ms ?? 0) }
+              : {}),
           });
         } catch (error) {
           return asError(error);
@@ -154,17 +158,25 @@ function place(table: RoutingTable, runs: Runs, request: DecisionRequest, histor
     slot: run.add(request, true, history),
     deployment: { arm: route.arm, bucket: route.bucket, revision: table.revision },
   };
-  // A shadow records no reasons, so it runs the request's row alone.
-  if (route.shadow && runs.challenger) placement.shadow = runs.challenger.add(request, false, history);
+  // A shadow records no reasons, so it runs the request's row alone. A row it cannot build fails the shadow, never
+  // the decision.
+  if (route.shadow && runs.challenger) {
+    try {
+      placement.shadow = runs.challenger.add(request, false, history);
+    } catch (error) {
+      placement.shadowError = failure(error);
+    }
+  }
   return placement;
 }
 
 /** The challenger's verdict on a request in shadow mode, or the reason it has none. */
-function shadowOf(run: RowRun, slot: RowSlot, runError: string | undefined, inferenceMs: number): ShadowResult {
+function shadowOf(run: RowRun, slot: RowSlot | undefined, runError: string | undefined, inferenceMs: number): ShadowResult {
   const arm: Arm = run.arm;
   // Keys in canonical order, as in decide().
   const failed = (error: string): ShadowResult => ({ error, inferenceMs, model: arm.model.snapshot, policy: arm.policy });
   if (runError !== undefined) return failed(runError);
+  if (!slot) return failed('the challenger has no row for this request');
   try {
     const scored = run.scoresOf(slot);
     const score = scored.scores[0] as number;
@@ -192,7 +204,7 @@ async function timed(run: RowRun): Promise<{ ms: number; error?: string }> {
 async function rescueCanary(
   runs: Runs,
   items: readonly ScoringItem[],
-  placements: ReadonlyArray<Placement | Error>,
+  placements: Array<Placement | Error>,
   runError: string | undefined,
   history: ScoringHistory | undefined,
 ): Promise<void> {
@@ -210,8 +222,15 @@ async function rescueCanary(
       }
     }
     if (error === undefined) return;
+    let slot: RowSlot;
+    try {
+      slot = rescue.add((items[i] as ScoringItem).request, true, history?.lookups[i]);
+    } catch (e) {
+      placements[i] = asError(e); // the champion cannot build this request's row either: it fails alone
+      return;
+    }
     p.run = rescue;
-    p.slot = rescue.add((items[i] as ScoringItem).request, true, history?.lookups[i]);
+    p.slot = slot;
     p.deployment.arm = 'champion';
     p.deployment.challengerError = error;
   });

@@ -5,6 +5,7 @@ import {
   DECISION_MADE,
   expandExplanationScores,
   explainedFeatures,
+  explanationRows,
   ReplayTally,
   upcastDecisionMade,
   type DecisionMade,
@@ -16,7 +17,7 @@ import {
   type ReplaySelection,
 } from '@verdict/domain';
 import type { EventStore } from '@verdict/event-store';
-import type { ReplayBatch, ReplaySession } from '@verdict/model-runtime';
+import type { ReplaySession } from '@verdict/model-runtime';
 import { HistoryRecompute } from './history-recompute';
 import type { ReplayModels } from './replay-models';
 
@@ -70,11 +71,27 @@ function decisionRows(d: DecisionMade): DecisionRows {
   return { values, explained: explainedFeatures(values, d.explanation.baseline) };
 }
 
-/** Scores the decision's row and its explanation rows, in one run of their own. */
-async function runAlone(session: ReplaySession, d: DecisionMade): Promise<{ outputs: ReplayBatch; scores: Float32Array }> {
+/**
+ * The decision's rows in a run of their own: first as the decision path lays them out, then, if that differs, with
+ * every explanation row (decisions made before the path skipped rows at the baseline ran all 1 + F). Either run is
+ * the model's own answer to the recorded rows, so neither can make a forged record match; the first one that
+ * reproduces the record counts, else the first one's differences are reported.
+ */
+async function replayAlone(session: ReplaySession, d: DecisionMade): Promise<FieldDifference[]> {
   const { values, explained } = decisionRows(d);
-  const batch = await session.run(compactExplanationRows(values, d.explanation.baseline, explained), explained.length + 1, values.length);
-  return { outputs: batch, scores: expandExplanationScores(batch.scores, values.length, explained) };
+  const width = values.length;
+  const compact = await session.run(compactExplanationRows(values, d.explanation.baseline, explained), explained.length + 1, width);
+  const differences = compareReplay(d, { modelOutputs: compact.outputsOf(0), scores: expandExplanationScores(compact.scores, width, explained) });
+  if (differences.length === 0 || explained.length === width) return differences;
+  const full = await session.run(explanationRows(values, d.explanation.baseline), width + 1, width);
+  const again = compareReplay(d, { modelOutputs: full.outputsOf(0), scores: full.scores });
+  return again.length === 0 ? again : differences;
+}
+
+/** A record whose row cannot be run as it stands: fewer or more values than the model's recorded columns. */
+function malformedRow(d: DecisionMade): FieldDifference[] {
+  const { names, values } = d.features;
+  return values.length === names.length ? [] : [{ field: 'features.values.length', recorded: values.length, replayed: names.length }];
 }
 
 /**
@@ -130,6 +147,8 @@ async function replayPage(
   selected.forEach((s, i) => {
     const model = models[i];
     if (model.kind !== 'session') return;
+    const malformed = malformedRow(s.decision);
+    if (malformed.length > 0) return void verdicts.set(s, malformed);
     const group = groups.get(model.key) ?? { session: model.session, items: [] };
     group.items.push(s);
     groups.set(model.key, group);
@@ -179,10 +198,7 @@ async function replayBatch(session: ReplaySession, chunk: readonly Selected[]): 
     const first = firstRows[k];
     const scores = expandExplanationScores(batch.scores.subarray(first, first + explained.length + 1), values.length, explained);
     let differences = compareReplay(item.decision, { modelOutputs: batch.outputsOf(first), scores });
-    if (differences.length > 0) {
-      const alone = await runAlone(session, item.decision);
-      differences = compareReplay(item.decision, { modelOutputs: alone.outputs.outputsOf(0), scores: alone.scores });
-    }
+    if (differences.length > 0) differences = await replayAlone(session, item.decision);
     out.set(item, differences);
   }
   return out;
