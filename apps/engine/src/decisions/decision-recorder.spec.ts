@@ -1,28 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '@verdict/config';
 import type { DecisionRequest } from '@verdict/domain';
-import { createSqliteEventStore, InvalidAppendError, type EventStore, type StreamAppend } from '@verdict/event-store';
-import { demoDeployment } from '../deployment/testing/demo-deployment';
+import { InvalidAppendError, type EventStore, type StreamAppend } from '@verdict/event-store';
 import { NO_HISTORY } from '../history/testing/no-history';
-import { createLogger } from '../infrastructure/logger';
 import { DecisionMetrics } from '../metrics/decision-metrics';
-import { PersonalData } from '../privacy/personal-data';
 import { DecisionRecorder, type DecisionOutcome } from './decision-recorder';
 import { DecisionScorer, type ScoringItem } from './decision-scorer';
 import type { MakeDecisionResult } from './make-decision.command';
+import { cardRequest, openDecisionPathParts, type DecisionPathParts } from './testing/decision-path-parts';
 
 /**
  * Failures of one item in a call of many (as coalesced single requests and batch items are): real SQLite store and
  * ONNX model; the failures themselves are injected at the scorer's and the store's edge.
  */
 describe('DecisionRecorder, one item failing among many', () => {
-  let dir: string;
+  let parts: DecisionPathParts;
   let store: EventStore;
-  let deployment: Awaited<ReturnType<typeof demoDeployment>>;
-  let personal: PersonalData;
   let recorder: DecisionRecorder;
   /** Amounts whose scoring fails, as feature code that cannot build a row would. */
   const unscorable = new Set<number>();
@@ -30,18 +22,14 @@ describe('DecisionRecorder, one item failing among many', () => {
   const refused = new Set<string>();
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'verdict-recorder-'));
-    const config = loadConfig({ VERDICT_DATA_DIR: dir });
-    const real = await createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
-    store = real;
-    deployment = await demoDeployment(config.policy);
-    personal = await PersonalData.open(config, createLogger('silent', 'verdict-test'));
-    const scorer = new DecisionScorer(deployment.runtime, NO_HISTORY);
+    parts = await openDecisionPathParts('verdict-recorder-');
+    store = parts.store;
+    const scorer = new DecisionScorer(parts.deployment.runtime, NO_HISTORY);
     const scoring = {
       scoreAll: async (items: readonly ScoringItem[]) =>
         (await scorer.scoreAll(items)).map((o, i) => (unscorable.has((items[i] as ScoringItem).request.amount) ? new Error('cannot build this row') : o)),
     } as unknown as DecisionScorer;
-    const refusing = new Proxy(real, {
+    const refusing = new Proxy(store, {
       get(target, property, receiver) {
         if (property !== 'appendBatch') return Reflect.get(target, property, receiver) as unknown;
         return async (appends: readonly StreamAppend[]) => {
@@ -52,23 +40,11 @@ describe('DecisionRecorder, one item failing among many', () => {
         };
       },
     });
-    recorder = new DecisionRecorder(refusing, scoring, new DecisionMetrics(), personal);
+    recorder = new DecisionRecorder(refusing, scoring, new DecisionMetrics(), parts.personal);
   });
-  afterAll(async () => {
-    await personal.close();
-    await store.close();
-    await deployment.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => parts.close());
 
-  const request = (transactionId: string, amount = 25): DecisionRequest => ({
-    transactionId,
-    occurredAt: '2026-11-20T10:00:00Z',
-    amount,
-    currency: 'EUR',
-    cardId: 'card-r',
-    merchantId: 'm-r',
-  });
+  const request = cardRequest('card-r', 'm-r');
   const record = (requests: DecisionRequest[]) => recorder.record(requests.map((r) => recorder.item(r, 'corr-r', performance.now())));
   const created = (o: DecisionOutcome | undefined) => !(o instanceof Error) && (o as MakeDecisionResult).created;
 

@@ -19,7 +19,7 @@ import type { SubjectKey } from '@verdict/subject-keys';
 import { EVENT_STORE } from '../infrastructure/tokens';
 import { DecisionMetrics } from '../metrics/decision-metrics';
 import { PersonalData } from '../privacy/personal-data';
-import { DecisionScorer } from './decision-scorer';
+import { asError, DecisionScorer } from './decision-scorer';
 import { CorruptDecisionStreamError, IdempotencyConflictError } from './idempotency-conflict.error';
 import type { MakeDecisionResult } from './make-decision.command';
 
@@ -236,4 +236,3 @@ export class DecisionRecorder {
   }
 }
 
-const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));

@@ -17,7 +17,8 @@ import { RowRun, type HistoryLookup, type RowSlot } from './row-run';
 
 const ms = (from: number, to: number): number => Math.round((to - from) * 1000) / 1000;
 const failure = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+/** What was thrown, as an Error (an item's outcome is a decision or an Error). */
+export const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 export interface ScoringItem {
   /** As received: features and routing read it. */

@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '@verdict/config';
 import type { DecisionRequest } from '@verdict/domain';
-import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
-import { demoDeployment } from '../deployment/testing/demo-deployment';
+import type { EventStore } from '@verdict/event-store';
 import { DecisionMetrics } from '../metrics/decision-metrics';
 import { DecisionCoalescer } from './decision-coalescer';
 import { DecisionRecorder } from './decision-recorder';
@@ -14,41 +9,24 @@ import { IdempotencyConflictError } from './idempotency-conflict.error';
 import { MakeDecisionCommand } from './make-decision.command';
 import { MakeDecisionHandler } from './make-decision.handler';
 import { NO_HISTORY } from '../history/testing/no-history';
-import { createLogger } from '../infrastructure/logger';
-import { PersonalData } from '../privacy/personal-data';
+import { cardRequest, openDecisionPathParts, type DecisionPathParts } from './testing/decision-path-parts';
 
 /** The command handler on real parts: the SQLite event store and the committed ONNX model. */
 describe('MakeDecisionHandler', () => {
-  let dir: string;
+  let parts: DecisionPathParts;
   let store: EventStore;
-  let deployment: Awaited<ReturnType<typeof demoDeployment>>;
+  let deployment: DecisionPathParts['deployment'];
   let handler: MakeDecisionHandler;
-  let personal: PersonalData;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'verdict-handler-'));
-    const config = loadConfig({ VERDICT_DATA_DIR: dir });
-    store = await createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
-    deployment = await demoDeployment(config.policy);
-    personal = await PersonalData.open(config, createLogger('silent', 'verdict-test'));
-    const recorder = new DecisionRecorder(store, new DecisionScorer(deployment.runtime, NO_HISTORY), new DecisionMetrics(), personal);
+    parts = await openDecisionPathParts('verdict-handler-');
+    ({ store, deployment } = parts);
+    const recorder = new DecisionRecorder(store, new DecisionScorer(deployment.runtime, NO_HISTORY), new DecisionMetrics(), parts.personal);
     handler = new MakeDecisionHandler(recorder, new DecisionCoalescer(recorder));
   });
-  afterAll(async () => {
-    await personal.close();
-    await store.close();
-    await deployment.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => parts.close());
 
-  const request = (transactionId: string, amount = 25): DecisionRequest => ({
-    transactionId,
-    occurredAt: '2026-11-20T10:00:00Z',
-    amount,
-    currency: 'EUR',
-    cardId: 'card-h',
-    merchantId: 'm-h',
-  });
+  const request = cardRequest('card-h', 'm-h');
   const run = (r: DecisionRequest) => handler.execute(new MakeDecisionCommand(r, 'corr-1', performance.now()));
 
   it('records a new decision once and answers retries with it', async () => {
