@@ -84,6 +84,17 @@ describe('personal data protection (pure)', () => {
     expect(() => unwrapKey(keys.pseudonyms, wrapped, 'k1', 'subject')).toThrow();
   });
 
+  it('gives every seal its own 96-bit nonce, across refills of the nonce pool', () => {
+    const key = randomBytes(32);
+    const boxes = Array.from({ length: 2_000 }, (_, i) => seal(key, 'same text', 'same aad') && seal(key, `text ${i}`, 'aad'));
+    const ivs = boxes.map((box) => box.iv);
+    expect(new Set(ivs).size).toBe(ivs.length);
+    for (const iv of ivs) expect(Buffer.from(iv, 'base64url')).toHaveLength(12);
+    // The same text under the same key seals differently each time, and each box still opens.
+    expect(seal(key, 'same text', 'same aad').data).not.toBe(seal(key, 'same text', 'same aad').data);
+    boxes.forEach((box, i) => expect(open(key, box, 'aad')).toBe(`text ${i}`));
+  });
+
   it('round-trips any text through seal and open (property)', () => {
     const key = randomBytes(32);
     fc.assert(fc.property(fc.string(), fc.string(), (text, aad) => open(key, seal(key, text, aad), aad) === text));
