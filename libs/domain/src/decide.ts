@@ -44,7 +44,7 @@ export function decide(input: DecideInput): DecisionMade {
     decisionId: input.decisionId,
     deployment: input.deployment,
     explanation: { baseline: [...input.baseline], method: 'baseline-substitution' },
-    features: { names: [...input.featureNames], values: Array.from(input.featureValues) },
+    features: { names: [...input.featureNames], values: numbersOf(input.featureValues) },
     ...(input.history === undefined ? {} : { featuresAsOf: input.history.asOf.toString() }),
     ...(input.history === undefined ? {} : { historyMaxEntities: input.history.maxEntities }),
     model: input.model,
@@ -60,3 +60,13 @@ export function decide(input: DecideInput): DecisionMade {
     timings: input.timings,
     transactionId: input.request.transactionId,
   };}
+
+/**
+ * The row as plain numbers. Array.from walks a typed array through its iterator: one result object per value, about
+ * 1.7 KB of garbage per decision for 36 features; a counted loop fills a double array in place.
+ */
+function numbersOf(row: Float32Array): number[] {
+  const out = new Array<number>(row.length);
+  for (let i = 0; i < row.length; i++) out[i] = row[i] as number;
+  return out;
+}
