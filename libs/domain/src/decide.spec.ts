@@ -46,6 +46,8 @@ describe('ids and hashing', () => {
     expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
   });
   it('decision ids are deterministic per transaction', () => {
+    // Pinned: stored decisions and event ids derive from Verdict's namespace, so this value may never change.
+    expect(decisionIdFor('tx-1')).toBe('0bba6d72-9da7-55b7-a1dc-e5f4f966b351');
     expect(decisionIdFor('tx-1')).toBe(decisionIdFor('tx-1'));
     expect(decisionIdFor('tx-1')).not.toBe(decisionIdFor('tx-2'));
   });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Verdict's UUID namespace for name-based (v5) ids. Never change it: stored event ids derive from it. */
 export const VERDICT_NAMESPACE = '6f1c8a2e-3b7d-5e49-9a0c-4d2f6b8e1a37';
@@ -7,10 +7,14 @@ function uuidBytes(uuid: string): Buffer {
   return Buffer.from(uuid.replace(/-/g, ''), 'hex');
 }
 
+/** Parsed once: every decision id derives from it. */
+const VERDICT_NAMESPACE_BYTES = uuidBytes(VERDICT_NAMESPACE);
+
 /** RFC 9562 version-5 UUID: the same name always gives the same id. */
 export function uuidV5(name: string, namespace: string = VERDICT_NAMESPACE): string {
-  const hash = createHash('sha1').update(uuidBytes(namespace)).update(name, 'utf8').digest();
-  const b = hash.subarray(0, 16);
+  const ns = namespace === VERDICT_NAMESPACE ? VERDICT_NAMESPACE_BYTES : uuidBytes(namespace);
+  // One-shot hash: no Hash object per id.
+  const b = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'buffer').subarray(0, 16);
   b[6] = (b[6] & 0x0f) | 0x50;
   b[8] = (b[8] & 0x3f) | 0x80;
   const h = b.toString('hex');
@@ -23,4 +27,4 @@ export function uuidV5(name: string, namespace: string = VERDICT_NAMESPACE): str
  */
 export const decisionIdFor = (transactionId: string): string => uuidV5(`decision:${transactionId}`);
 
-export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+export const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
