@@ -14,8 +14,8 @@ const SEED_SPACING_MS = 5;
 const MB = 1024 * 1024;
 const BOUND = 50 * MB;
 /**
- * A second measurement when the first exceeds the bound, in a freshly started engine process. The engine holds over
- * 2 GB by then, and when its garbage collector and allocator hand memory back varies: one run in many measured 46 MB.
+ * A second measurement when the first exceeds the bound, in a freshly started engine process. The engine holds about
+ * 1 GB by then, and when its garbage collector and allocator hand memory back varies: one run in many measured 46 MB.
  * The retry starts from a clean process so that it is an independent measurement: in the same process, memory that a
  * buffering first attempt left resident would raise the second one's baseline and hide the regression. An export that
  * buffered rows exceeds the bound in both processes.

@@ -41,6 +41,30 @@ export function subscriptionContract(store: () => EventStore): void {
       }
     });
 
+    it("lets its thread's event loop run while it catches up", async () => {
+      // A consumer that awaits only promises (a projection's batches, the history thread) must not hold its thread
+      // for the whole backlog: messages, timers and readiness reports wait for the loop, and so does garbage that
+      // something pending on the loop's next turn still references.
+      const p = uniquePrefix('turns');
+      for (let i = 0; i < 6; i++) {
+        await store().appendToStream(p, newEvents(500), { expectedRevision: i === 0 ? 'no_stream' : BigInt(i * 500 - 1) });
+      }
+      const sub = store().subscribeToAll({ filter: { streamPrefixes: [p] } });
+      let consumed = 0;
+      let consumedWhenTheLoopTurned: number | undefined;
+      try {
+        setImmediate(() => (consumedWhenTheLoopTurned = consumed));
+        for await (const event of sub) {
+          expect(event.revision).toBe(BigInt(consumed));
+          if (++consumed === 3000) break;
+        }
+        expect(consumedWhenTheLoopTurned).toBeDefined();
+        expect(consumedWhenTheLoopTurned).toBeLessThan(3000);
+      } finally {
+        await sub.close();
+      }
+    });
+
     it('starts after a checkpoint (exclusive)', async () => {
       const p = uniquePrefix('checkpoint');
       const events = newEvents(4);
