@@ -63,8 +63,8 @@ export class SqliteAllSubscription implements AllSubscription {
         // SQLite reads synchronously, and a consumer that awaits only promises would otherwise catch up on the whole
         // backlog without its thread's event loop turning once: no message, timer or report runs meanwhile, and
         // whatever waits for the loop's next turn keeps what it references (a projection thread held 1.2 GB of a
-        // 200,000-event catch-up that way). One turn per page.
-        await nextTurn();
+        // 200,000-event catch-up that way). One turn per full page; a shorter one reached the log's end.
+        if (page.events.length === PAGE_SIZE) await nextTurn();
       }
     } finally {
       await this.close();
