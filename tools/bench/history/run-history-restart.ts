@@ -9,30 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { repoRoot } from '@verdict/config';
-import { createSqliteEventStore, NO_STREAM } from '@verdict/event-store';
 import { HistoryThread } from '../../../apps/engine/src/history/history-thread';
-import { decisionEvents } from '../audit/decision-events';
+import { fillDecisionLog } from '../decision-log';
 import { machineInfo } from '../machine-info';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const CHUNK = 20_000;
-
-async function fill(file: string, events: number, distinctCards: boolean): Promise<number> {
-  const store = await createSqliteEventStore({ path: file });
-  const started = performance.now();
-  try {
-    for (let offset = 0; offset < events; offset += CHUNK) {
-      const chunk = decisionEvents(Math.min(CHUNK, events - offset), 7, offset, distinctCards);
-      for (let i = 0; i < chunk.length; i += 5000) {
-        await Promise.all(chunk.slice(i, i + 5000).map((e) => store.appendToStream(e.streamId, [e.event], { expectedRevision: NO_STREAM })));
-      }
-      if ((offset / CHUNK) % 10 === 9) say(`  appended ${(offset + chunk.length).toLocaleString('en-US')}`);
-    }
-  } finally {
-    await store.close();
-  }
-  return (performance.now() - started) / 1000;
-}
 
 async function main(): Promise<void> {
   const o = new Command('run-history-restart')
@@ -46,7 +27,7 @@ async function main(): Promise<void> {
   try {
     const file = path.join(dir, 'events.sqlite');
     say(`history restart bench: ${o.events.toLocaleString('en-US')} events, bound ${o.bound.toLocaleString('en-US')}${o.distinctCards ? ', a card per decision' : ''}`);
-    const appendSeconds = await fill(file, o.events, o.distinctCards);
+    const appendSeconds = await fillDecisionLog(file, o.events, o.distinctCards, say);
     say(`  log written in ${appendSeconds.toFixed(1)} s (${(statSync(file).size / 1024 ** 2).toFixed(0)} MB)`);
     const rssBefore = process.memoryUsage().rss;
     const started = performance.now();

@@ -10,13 +10,13 @@ import { ProjectionWorkerClient } from './projection-worker-client';
 import type { ProjectionStatus, ProjectionStatusSource } from './projection-status';
 
 /** Least time between two checkpoint reports from the projection thread (bounds the main thread's share). */
-const CHECKPOINT_REPORT_INTERVAL_MS = 10;
+export const CHECKPOINT_REPORT_INTERVAL_MS = 10;
 /**
  * Least time between read-model transactions under load. Off the main thread latency matters less than CPU: on a
  * 2-CPU box 100 ms (vs the runner's 25 ms default) gave a few % more decisions/s (bench noise is about as large);
  * an event after a quiet spell still applies at once.
  */
-const MIN_BATCH_INTERVAL_MS = 100;
+export const MIN_BATCH_INTERVAL_MS = 100;
 
 /** Component name of the inline projection thread in liveness and metrics. */
 export const PROJECTIONS_COMPONENT = 'projections';
