@@ -4,7 +4,7 @@
  * store, then starts the engine's own history thread (HistoryThread) on it and times it until it has caught up with the
  * log, as `/health/ready` waits for. Writes bench/results/history-restart.{json,md}. Figures: docs/benchmarks.md.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -12,6 +12,7 @@ import { repoRoot } from '@verdict/config';
 import { HistoryThread } from '../../../apps/engine/src/history/history-thread';
 import { fillDecisionLog } from '../decision-log';
 import { machineInfo } from '../machine-info';
+import { writeResultFiles } from '../result-files';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -53,22 +54,11 @@ async function main(): Promise<void> {
       rssGrowthMb: Math.round((peakRss - rssBefore) / 1024 ** 2),
     };
     say(`caught up with ${o.events.toLocaleString('en-US')} events in ${result.catchUpSeconds} s (${result.eventsPerSecond.toLocaleString('en-US')} events/s); ${cards.toLocaleString('en-US')} cards held; process RSS +${result.rssGrowthMb} MB`);
-    const out = path.resolve(repoRoot(), o.out);
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'history-restart.json'), `${JSON.stringify(result, null, 2)}\n`);
-    writeFileSync(
-      path.join(out, 'history-restart.md'),
-      [
-        `# History state: restart catch-up (${result.date.slice(0, 10)})`,
-        '',
-        `${result.machine.date} · commit ${result.machine.gitCommit ?? 'n/a'} · Node ${result.machine.node} · ${result.machine.nproc} × ${result.machine.cpuModel}`,
-        '',
-        '| events in the log | bound per kind | cards held | catch-up | events/s | process RSS growth |',
-        '| ---: | ---: | ---: | ---: | ---: | ---: |',
-        `| ${o.events.toLocaleString('en-US')} | ${o.bound.toLocaleString('en-US')} | ${cards.toLocaleString('en-US')} | ${result.catchUpSeconds} s | ${result.eventsPerSecond.toLocaleString('en-US')} | ${result.rssGrowthMb} MB |`,
-        '',
-      ].join('\n'),
-    );
+    writeResultFiles(path.resolve(repoRoot(), o.out), 'history-restart', result, 'History state: restart catch-up', [
+      '| events in the log | bound per kind | cards held | catch-up | events/s | process RSS growth |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: |',
+      `| ${o.events.toLocaleString('en-US')} | ${o.bound.toLocaleString('en-US')} | ${cards.toLocaleString('en-US')} | ${result.catchUpSeconds} s | ${result.eventsPerSecond.toLocaleString('en-US')} | ${result.rssGrowthMb} MB |`
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

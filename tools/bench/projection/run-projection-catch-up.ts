@@ -6,7 +6,7 @@
  * times it until its checkpoint reaches the log's head, sampling RSS every 100 ms. Writes
  * bench/results/projection-catch-up.{json,md}. Figures: docs/benchmarks.md.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -18,6 +18,7 @@ import { CHECKPOINT_REPORT_INTERVAL_MS, MIN_BATCH_INTERVAL_MS } from '../../../a
 import { ProjectionWorkerClient } from '../../../apps/engine/src/projections/projection-worker-client';
 import { fillDecisionLog } from '../decision-log';
 import { machineInfo } from '../machine-info';
+import { writeResultFiles } from '../result-files';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const MB = 1024 ** 2;
@@ -88,22 +89,11 @@ async function main(): Promise<void> {
       `caught up with ${o.events.toLocaleString('en-US')} events in ${result.catchUpSeconds} s (${result.eventsPerSecond.toLocaleString('en-US')} events/s); ` +
         `process RSS peak +${result.rssPeakGrowthMb} MB; the checkpoint moved in ${reports} of its ${Math.floor(seconds)} whole seconds`,
     );
-    const out = path.resolve(repoRoot(), o.out);
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'projection-catch-up.json'), `${JSON.stringify(result, null, 2)}\n`);
-    writeFileSync(
-      path.join(out, 'projection-catch-up.md'),
-      [
-        `# Read models: projection catch-up (${result.date.slice(0, 10)})`,
-        '',
-        `${result.machine.date} · commit ${result.machine.gitCommit ?? 'n/a'} · Node ${result.machine.node} · ${result.machine.nproc} × ${result.machine.cpuModel}`,
-        '',
-        '| events in the log | catch-up | events/s | process RSS peak growth | seconds in which the checkpoint moved |',
-        '| ---: | ---: | ---: | ---: | ---: |',
-        `| ${o.events.toLocaleString('en-US')} | ${result.catchUpSeconds} s | ${result.eventsPerSecond.toLocaleString('en-US')} | ${result.rssPeakGrowthMb} MB | ${reports} of ${Math.floor(seconds)} |`,
-        '',
-      ].join('\n'),
-    );
+    writeResultFiles(path.resolve(repoRoot(), o.out), 'projection-catch-up', result, 'Read models: projection catch-up', [
+      '| events in the log | catch-up | events/s | process RSS peak growth | seconds in which the checkpoint moved |',
+      '| ---: | ---: | ---: | ---: | ---: |',
+      `| ${o.events.toLocaleString('en-US')} | ${result.catchUpSeconds} s | ${result.eventsPerSecond.toLocaleString('en-US')} | ${result.rssPeakGrowthMb} MB | ${reports} of ${Math.floor(seconds)} |`
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
