@@ -27,17 +27,35 @@ function report(): void {
   send({ type: 'applied', through: reported, cards: state.size('card') });
 }
 
+type ValuesAsk = Extract<ToHistoryThread, { type: 'values' }>;
+/** The log's head when the thread started: asks wait until the state has applied the log through it. */
+let startHead: bigint | undefined;
+const held: ValuesAsk[] = [];
+const caughtUp = (): boolean => startHead !== undefined && state.appliedThrough >= startHead;
+
+function answer(m: ValuesAsk): void {
+  try {
+    const values = m.asks.map((ask) => historyFeatureValues(state, ask.request, ask.names));
+    send({ type: 'values', id: m.id, asOf: state.appliedThrough, values });
+  } catch (error) {
+    send({ type: 'values-failed', id: m.id, message: (error as Error).message });
+  }
+}
+
+/**
+ * Answers what was held once the start-up catch-up is done. Until then a decision would be scored on a partial history
+ * (a restarted thread starts from nothing): its asks wait instead, as readiness does.
+ */
+function release(): void {
+  if (held.length === 0 || !caughtUp()) return;
+  for (const m of held.splice(0)) answer(m);
+}
+
 port.on('message', (m: ToHistoryThread) => {
   if (m.type === 'appended') store?.notifyAppended();
   else if (m.type === 'stop') void stop();
-  else {
-    try {
-      const values = m.asks.map((ask) => historyFeatureValues(state, ask.request, ask.names));
-      send({ type: 'values', id: m.id, asOf: state.appliedThrough, values });
-    } catch (error) {
-      send({ type: 'values-failed', id: m.id, message: (error as Error).message });
-    }
-  }
+  else if (caughtUp()) answer(m);
+  else held.push(m);
 });
 
 async function stop(): Promise<void> {
@@ -64,6 +82,7 @@ void (async () => {
   try {
     store = await createEventStore(data.eventStore);
     const head = await store.headPosition();
+    startHead = head;
     // Every event, not only decisions: labels and erasures (SubjectErased) change the state too, and its position
     // then reaches the log's head even when the log ends in a seal or a deployment change, which is what readiness
     // waits for (applyToHistory skips those).
@@ -71,8 +90,10 @@ void (async () => {
     send({ type: 'started', head });
     for (let attempt = 0; ; ) {
       try {
+        release(); // an empty log: caught up from the start
         for await (const event of subscription) {
           apply(event);
+          if (held.length > 0) release();
           attempt = 0;
         }
         return; // closed by stop()
