@@ -45,6 +45,14 @@ export class ChallengerAnalysis {
   private timer: NodeJS.Timeout | undefined;
   private acting = false;
   private stopped = false;
+  /**
+   * The log's head when the analysis started, and how far it has read. Windows are judged only once it has read
+   * through that head: a restart's catch-up turns the event loop between pages, and a window judged on part of its
+   * decisions would differ from the one judged before the restart.
+   */
+  private startHead: bigint | undefined;
+  private readThrough = 0n;
+  private headPending = false;
   private readonly since: number;
   private readonly intervalMs: number;
   private readonly graceMs: number;
@@ -69,7 +77,9 @@ export class ChallengerAnalysis {
   }
 
   start(): void {
-    this.subscription = this.store.subscribeToAll({ after: this.from, filter: { eventTypePrefixes: [DECISION_MADE] } });
+    // Unfiltered, so that the position read reaches the head even when the log ends in something else than a decision.
+    this.subscription = this.store.subscribeToAll({ after: this.from });
+    this.readHead();
     void this.consume(this.subscription);
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
@@ -81,10 +91,21 @@ export class ChallengerAnalysis {
     await this.subscription?.close();
   }
 
+  /** Reads the log's head once; a failure is logged and the next tick tries again. */
+  private readHead(): void {
+    if (this.headPending) return;
+    this.headPending = true;
+    this.store.headPosition().then(
+      (head) => (this.startHead ??= head),
+      (error: unknown) => this.log.error({ err: error, deploymentId: this.deploymentId }, 'canary analysis could not read the log head'),
+    ).finally(() => (this.headPending = false));
+  }
+
   private async consume(subscription: AllSubscription): Promise<void> {
     try {
       for await (const recorded of subscription) {
         if (recorded.type === DECISION_MADE) this.add(upcastDecisionMade(recorded.data));
+        this.readThrough = recorded.position;
       }
     } catch (error) {
       if (!this.stopped) this.log.error({ err: error, deploymentId: this.deploymentId }, 'canary analysis lost its subscription');
@@ -110,6 +131,8 @@ export class ChallengerAnalysis {
 
   private async tick(): Promise<void> {
     if (this.acting || this.stopped) return;
+    if (this.startHead === undefined) return this.readHead();
+    if (this.readThrough < this.startHead && this.from < this.startHead) return;
     const now = Date.now();
     while (this.since + (this.nextWindow + 1) * this.intervalMs + this.graceMs <= now) {
       const index = this.nextWindow++;
