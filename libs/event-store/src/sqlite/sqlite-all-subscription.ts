@@ -64,7 +64,7 @@ export class SqliteAllSubscription implements AllSubscription {
         // backlog without its thread's event loop turning once: no message, timer or report runs meanwhile, and
         // whatever waits for the loop's next turn keeps what it references (a projection thread held 1.2 GB of a
         // 200,000-event catch-up that way). One turn per full page; a shorter one reached the log's end.
-        if (page.events.length === PAGE_SIZE) await nextTurn();
+        if (page.events.length === PAGE_SIZE && !this.closed) await nextTurn();
       }
     } finally {
       await this.close();
