@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     writeResultFiles(path.resolve(repoRoot(), o.out), 'history-restart', result, 'History state: restart catch-up', [
       '| events in the log | bound per kind | cards held | catch-up | events/s | process RSS growth |',
       '| ---: | ---: | ---: | ---: | ---: | ---: |',
-      `| ${o.events.toLocaleString('en-US')} | ${o.bound.toLocaleString('en-US')} | ${cards.toLocaleString('en-US')} | ${result.catchUpSeconds} s | ${result.eventsPerSecond.toLocaleString('en-US')} | ${result.rssGrowthMb} MB |`
+      `| ${o.events.toLocaleString('en-US')} | ${o.bound.toLocaleString('en-US')} | ${cards.toLocaleString('en-US')} | ${result.catchUpSeconds} s | ${result.eventsPerSecond.toLocaleString('en-US')} | ${result.rssGrowthMb} MB |`,
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     writeResultFiles(path.resolve(repoRoot(), o.out), 'projection-catch-up', result, 'Read models: projection catch-up', [
       '| events in the log | catch-up | events/s | process RSS peak growth | seconds in which the checkpoint moved |',
       '| ---: | ---: | ---: | ---: | ---: |',
-      `| ${o.events.toLocaleString('en-US')} | ${result.catchUpSeconds} s | ${result.eventsPerSecond.toLocaleString('en-US')} | ${result.rssPeakGrowthMb} MB | ${reports} of ${ticks} |`
+      `| ${o.events.toLocaleString('en-US')} | ${result.catchUpSeconds} s | ${result.eventsPerSecond.toLocaleString('en-US')} | ${result.rssPeakGrowthMb} MB | ${reports} of ${ticks} |`,
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
