@@ -16,7 +16,7 @@ import {
   type ProtectedRequest,
   type SealedBox,
 } from '@verdict/domain';
-import { BoundedCache } from './bounded-cache';
+import { BoundedMap } from '@verdict/domain/bounded-map';
 import { MasterKeyMismatchError } from './subject-key-store.errors';
 import type { ErasureRecord, StoredIdentity, StoredSubjectKey, SubjectKeyStore } from './subject-key-store.port';
 
@@ -42,15 +42,15 @@ const MAX_REGISTER_ATTEMPTS = 5;
  */
 export class SubjectVault {
   readonly pseudonyms: Pseudonymizer;
-  private readonly keys: BoundedCache<string, SubjectKey>;
-  private readonly keysById: BoundedCache<string, Buffer>;
-  private readonly registered: BoundedCache<string, true>;
-  private readonly revealed: BoundedCache<string, string>;
+  private readonly keys: BoundedMap<string, SubjectKey>;
+  private readonly keysById: BoundedMap<string, Buffer>;
+  private readonly registered: BoundedMap<string, true>;
+  private readonly revealed: BoundedMap<string, string>;
   /**
    * Keys this instance saw erased. A read that reached the store before an erasure committed can come back after
    * forget() ran; what it fetched must not be cached again (key ids are random and never reused).
    */
-  private readonly erasedKeyIds: BoundedCache<string, true>;
+  private readonly erasedKeyIds: BoundedMap<string, true>;
   private queue: { items: ProtectedRequest[]; done: (e?: unknown, keys?: ReadonlyMap<string, SubjectKey>) => void }[] = [];
   private flushing: Promise<void> | undefined;
 
@@ -62,11 +62,11 @@ export class SubjectVault {
   ) {
     const size = options.cacheSize ?? 100_000;
     this.pseudonyms = new Pseudonymizer(derived.pseudonyms);
-    this.keys = new BoundedCache(size);
-    this.keysById = new BoundedCache(size);
-    this.registered = new BoundedCache(size * 4);
-    this.revealed = new BoundedCache(size * 4);
-    this.erasedKeyIds = new BoundedCache(size * 4);
+    this.keys = new BoundedMap(size);
+    this.keysById = new BoundedMap(size);
+    this.registered = new BoundedMap(size * 4);
+    this.revealed = new BoundedMap(size * 4);
+    this.erasedKeyIds = new BoundedMap(size * 4);
   }
 
   /**

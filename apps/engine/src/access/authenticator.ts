@@ -1,4 +1,5 @@
 import { API_KEY_PREFIX, type Principal } from '@verdict/domain';
+import { BoundedMap } from '@verdict/domain/bounded-map';
 import type { KeyDirectory } from './key-directory';
 import { TokenRefusedError, type OidcVerifier } from './oidc-verifier';
 
@@ -21,7 +22,7 @@ const CACHE_MAX = 10_000;
  * and a token's entry ends at its expiry.
  */
 export class Authenticator {
-  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+  private readonly cache = new BoundedMap<string, { principal: Principal; until: number }>(CACHE_MAX);
 
   constructor(
     private readonly keys: KeyDirectory,
@@ -43,7 +44,6 @@ export class Authenticator {
     const cached = this.cache.get(credential);
     if (cached && cached.until > Date.now()) return cached.principal;
     const { principal, until } = await this.verify(credential);
-    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(credential, { principal, until });
     return principal;
   }

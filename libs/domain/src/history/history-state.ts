@@ -1,5 +1,6 @@
 import type { DecisionRequest } from '../decision-request';
 import type { Outcome } from '../decision-made.event';
+import { BoundedMap } from '../bounded-map';
 import { CardHistory } from './card-history';
 import { EntityHistory } from './entity-history';
 import { FraudReports } from './fraud-reports';
@@ -44,8 +45,8 @@ export interface HistoryLabel {
  * bound, so a recomputation with the same bound forgets the same entities.
  */
 export class HistoryState implements HistoryView {
-  private readonly entities = new Map<HistoryEntityKind, Map<string, EntityHistory>>(HISTORY_ENTITY_KINDS.map((k) => [k, new Map()]));
-  private readonly labels = new Map<string, FraudReports>();
+  private readonly entities: Map<HistoryEntityKind, BoundedMap<string, EntityHistory>>;
+  private readonly labels: BoundedMap<string, FraudReports>;
   /**
    * Subject keys destroyed by erasures, each with the card and customer ids its erasure forgot: a decision sealed
    * under one of them and logged later must not bring those back. One entry per erased key (erasures are rare), kept
@@ -56,6 +57,8 @@ export class HistoryState implements HistoryView {
 
   constructor(readonly maxEntities: number) {
     if (!Number.isInteger(maxEntities) || maxEntities < 1) throw new RangeError(`maxEntities must be a whole number ≥ 1, got ${maxEntities}`);
+    this.labels = new BoundedMap(maxEntities);
+    this.entities = new Map(HISTORY_ENTITY_KINDS.map((k) => [k, new BoundedMap<string, EntityHistory>(maxEntities)]));
   }
 
   /** The global log position through which decisions have been applied (0: none). */
@@ -65,7 +68,7 @@ export class HistoryState implements HistoryView {
 
   /** Entities held of one kind. */
   size(kind: HistoryEntityKind): number {
-    return (this.entities.get(kind) as Map<string, EntityHistory>).size;
+    return (this.entities.get(kind) as BoundedMap<string, EntityHistory>).size;
   }
 
   entity(kind: HistoryEntityKind, id: string): EntityHistory | undefined {
@@ -96,7 +99,7 @@ export class HistoryState implements HistoryView {
     const fraud = label.label === 'fraud';
     const existing = this.labels.get(label.merchantId);
     if (!fraud && !existing?.has(label.transactionId)) return;
-    touch(this.labels, label.merchantId, this.maxEntities, () => new FraudReports()).add(label.transactionId, Date.parse(label.reportedAt), fraud);
+    touch(this.labels, label.merchantId, () => new FraudReports()).add(label.transactionId, Date.parse(label.reportedAt), fraud);
   }
 
   /**
@@ -111,13 +114,13 @@ export class HistoryState implements HistoryView {
     const at = Date.parse(request.occurredAt);
     const forgotten = keyId === undefined ? undefined : this.erasedKeys.get(keyId);
     if (!forgotten?.card.has(request.cardId)) {
-      const card = touch(this.entities.get('card') as Map<string, EntityHistory>, request.cardId, this.maxEntities, () => new CardHistory()) as CardHistory;
+      const card = touch(this.entities.get('card') as BoundedMap<string, EntityHistory>, request.cardId, () => new CardHistory()) as CardHistory;
       card.addCardTransaction(at, request.amount, request.merchantId, request.country, outcome === 'decline');
     }
     for (const kind of HISTORY_ENTITY_KINDS) {
       const id = kind === 'card' ? undefined : request[HISTORY_ENTITIES[kind]];
       if (kind === 'customer' && id !== undefined && forgotten?.customer.has(id)) continue;
-      if (id !== undefined) touch(this.entities.get(kind) as Map<string, EntityHistory>, id, this.maxEntities, () => new EntityHistory()).add(at, request.amount);
+      if (id !== undefined) touch(this.entities.get(kind) as BoundedMap<string, EntityHistory>, id, () => new EntityHistory()).add(at, request.amount);
     }
   }
 
@@ -131,8 +134,8 @@ export class HistoryState implements HistoryView {
     this.through = position;
     const forgotten = { card: new Set(entities.card), customer: new Set(entities.customer) };
     for (const keyId of keyIds) this.erasedKeys.set(keyId, forgotten);
-    for (const id of entities.card) (this.entities.get('card') as Map<string, EntityHistory>).delete(id);
-    for (const id of entities.customer) (this.entities.get('customer') as Map<string, EntityHistory>).delete(id);
+    for (const id of entities.card) (this.entities.get('card') as BoundedMap<string, EntityHistory>).delete(id);
+    for (const id of entities.customer) (this.entities.get('customer') as BoundedMap<string, EntityHistory>).delete(id);
   }
 
   /** Moves the position on past an event that holds no decision (a label, a deployment…). */
@@ -142,11 +145,8 @@ export class HistoryState implements HistoryView {
 }
 
 /** The entity's history, made most recently used (a Map iterates in insertion order); the least recent goes first. */
-function touch<T>(map: Map<string, T>, id: string, max: number, create: () => T): T {
-  let history = map.get(id);
-  if (history) map.delete(id);
-  else history = create();
+function touch<T>(map: BoundedMap<string, T>, id: string, create: () => T): T {
+  const history = map.get(id) ?? create();
   map.set(id, history);
-  if (map.size > max) map.delete(map.keys().next().value as string);
   return history;
 }

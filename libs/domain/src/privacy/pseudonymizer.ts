@@ -1,4 +1,5 @@
 import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
+import { BoundedMap } from '../bounded-map';
 import { PSEUDONYM_PREFIX, type PersonalField } from './personal-fields';
 
 /** The two keys derived from the configured master key: one wraps subject keys, one makes pseudonyms. */
@@ -24,12 +25,13 @@ export function deriveKeys(master: Buffer): DerivedKeys {
 export class Pseudonymizer {
   private readonly key: KeyObject;
   /** Recent inputs → pseudonyms (an HMAC costs ~10 µs; most traffic repeats cards and customers). */
-  private readonly recent = new Map<string, string>();
+  private readonly recent: BoundedMap<string, string> | undefined;
   /** Their pseudonyms → inputs, so that an erasure can drop them (forget). */
   private readonly inputs = new Map<string, string>();
 
   /** `cacheSize`: inputs remembered (0: none). */
-  constructor(key: Buffer, private readonly cacheSize = 100_000) {
+  constructor(key: Buffer, cacheSize = 100_000) {
+    this.recent = cacheSize > 0 ? new BoundedMap(cacheSize) : undefined;
     // A KeyObject once: createHmac with a raw Buffer imports the key on every call (~6x slower on Node 24).
     this.key = createSecretKey(key);
   }
@@ -54,22 +56,18 @@ export class Pseudonymizer {
       const input = this.inputs.get(p);
       if (input === undefined) continue;
       this.inputs.delete(p);
-      this.recent.delete(input);
+      this.recent?.delete(input);
     }
   }
 
   private mac(domain: string, value: string): string {
     const input = `${domain}\0${value}`;
-    const hit = this.recent.get(input);
+    const hit = this.recent?.get(input);
     if (hit !== undefined) return hit;
     const pseudonym = PSEUDONYM_PREFIX + createHmac('sha256', this.key).update(input).digest().subarray(0, 16).toString('base64url');
-    if (this.cacheSize > 0) {
-      if (this.recent.size >= this.cacheSize) {
-        const [oldest, its] = this.recent.entries().next().value as [string, string];
-        this.recent.delete(oldest);
-        this.inputs.delete(its);
-      }
-      this.recent.set(input, pseudonym);
+    if (this.recent) {
+      const evicted = this.recent.set(input, pseudonym);
+      if (evicted) this.inputs.delete(evicted[1]);
       this.inputs.set(pseudonym, input);
     }
     return pseudonym;

@@ -1,0 +1,61 @@
+/**
+ * A Map bounded to `capacity` entries (0: keeps nothing) that forgets its oldest entry first (insertion order; set() makes an entry the
+ * newest, so a caller that sets on every use gets least-recently-used eviction).
+ *
+ * The oldest entry is found through one live iterator kept across evictions, never through a fresh keys().next():
+ * V8 leaves a deleted entry as a hole until the table is rehashed, and a fresh iterator walks every hole before the
+ * first live entry. Once such a cache is full, each eviction then walked up to about half the capacity (a 100,000-
+ * entry pseudonym cache went from 7 to 80 µs a miss). A live iterator passes each hole once. By the language's
+ * definition a Map iterator sees entries added after it was made and skips those deleted before it reached them,
+ * and every entry it has passed was evicted when it passed it, so the next entry it gives is the oldest one left.
+ */
+export class BoundedMap<K, V> {
+  private readonly map = new Map<K, V>();
+  private oldest: Iterator<K> = this.map.keys();
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`capacity must be an integer ≥ 0, got ${capacity}`);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
+  has(key: K): boolean {
+    return this.map.has(key);
+  }
+
+  /** Sets the entry as the newest; returns the oldest entry if it had to go to make room. */
+  set(key: K, value: V): [K, V] | undefined {
+    this.map.delete(key);
+    this.map.set(key, value);
+    return this.map.size > this.capacity ? this.evictOldest() : undefined;
+  }
+
+  delete(key: K): boolean {
+    return this.map.delete(key);
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.oldest = this.map.keys();
+  }
+
+  private evictOldest(): [K, V] | undefined {
+    let next = this.oldest.next();
+    // An iterator that once reached the end stays there: start a new one (the map is not empty here).
+    if (next.done === true) {
+      this.oldest = this.map.keys();
+      next = this.oldest.next();
+      if (next.done === true) return undefined;
+    }
+    const key = next.value;
+    const value = this.map.get(key) as V;
+    this.map.delete(key);
+    return [key, value];
+  }
+}
