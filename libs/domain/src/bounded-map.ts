@@ -1,6 +1,6 @@
 /**
- * A Map bounded to `capacity` entries (0: keeps nothing) that forgets its oldest entry first (insertion order; set() makes an entry the
- * newest, so a caller that sets on every use gets least-recently-used eviction).
+ * A Map bounded to `capacity` entries (0: keeps nothing) that forgets its oldest entry first (insertion order; set()
+ * makes an entry the newest, so a caller that sets on every use gets least-recently-used eviction).
  *
  * The oldest entry is found through one live iterator kept across evictions, never through a fresh keys().next():
  * V8 leaves a deleted entry as a hole until the table is rehashed, and a fresh iterator walks every hole before the
@@ -11,7 +11,12 @@
  */
 export class BoundedMap<K, V> {
   private readonly map = new Map<K, V>();
-  private oldest: Iterator<K> = this.map.keys();
+  /**
+   * Made at the first eviction and dropped when the map is below capacity again: an iterator keeps the table it
+   * started on (and every table V8 grew from it since) alive until its next step, which doubled the history state's
+   * memory while it never evicted.
+   */
+  private oldest: Iterator<K> | undefined;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`capacity must be an integer ≥ 0, got ${capacity}`);
@@ -37,15 +42,18 @@ export class BoundedMap<K, V> {
   }
 
   delete(key: K): boolean {
-    return this.map.delete(key);
+    const deleted = this.map.delete(key);
+    if (this.map.size < this.capacity) this.oldest = undefined;
+    return deleted;
   }
 
   clear(): void {
     this.map.clear();
-    this.oldest = this.map.keys();
+    this.oldest = undefined;
   }
 
   private evictOldest(): [K, V] | undefined {
+    this.oldest ??= this.map.keys();
     let next = this.oldest.next();
     // An iterator that once reached the end stays there: start a new one (the map is not empty here).
     if (next.done === true) {
