@@ -12,11 +12,15 @@
 export class BoundedMap<K, V> {
   private readonly map = new Map<K, V>();
   /**
-   * Made at the first eviction and dropped when the map is below capacity again: an iterator keeps the table it
-   * started on (and every table V8 grew from it since) alive until its next step, which doubled the history state's
-   * memory while it never evicted.
+   * Made at the first eviction. An iterator keeps the table it started on, and every table V8 rebuilt the map into
+   * since, until its next step. A map that is set and deleted without evicting (refreshes of entries it holds, or
+   * while below capacity) would have it hold every table ever since: the first version doubled the history state's
+   * memory that way. So it is dropped after `capacity` changes without a step; V8 rebuilds the table about once per
+   * that many changes, so at most a table or two are held, and the fresh iterator that replaces it walks at most one
+   * table's holes, once per `capacity` changes.
    */
   private oldest: Iterator<K> | undefined;
+  private changesSinceStep = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`capacity must be an integer ≥ 0, got ${capacity}`);
@@ -38,12 +42,14 @@ export class BoundedMap<K, V> {
   set(key: K, value: V): [K, V] | undefined {
     this.map.delete(key);
     this.map.set(key, value);
-    return this.map.size > this.capacity ? this.evictOldest() : undefined;
+    if (this.map.size > this.capacity) return this.evictOldest();
+    this.changedWithoutStep();
+    return undefined;
   }
 
   delete(key: K): boolean {
     const deleted = this.map.delete(key);
-    if (this.map.size < this.capacity) this.oldest = undefined;
+    if (deleted) this.changedWithoutStep();
     return deleted;
   }
 
@@ -52,7 +58,12 @@ export class BoundedMap<K, V> {
     this.oldest = undefined;
   }
 
+  private changedWithoutStep(): void {
+    if (this.oldest !== undefined && ++this.changesSinceStep > this.capacity) this.oldest = undefined;
+  }
+
   private evictOldest(): [K, V] | undefined {
+    this.changesSinceStep = 0;
     this.oldest ??= this.map.keys();
     let next = this.oldest.next();
     // An iterator that once reached the end stays there: start a new one (the map is not empty here).
