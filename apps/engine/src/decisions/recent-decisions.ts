@@ -1,3 +1,5 @@
+import { BoundedMap } from '@verdict/domain/bounded-map';
+
 /** How many acknowledged decisions this instance remembers; the oldest is forgotten first. About 150 bytes each. */
 export const RECENT_DECISIONS_KEPT = 50_000;
 
@@ -9,25 +11,15 @@ export const RECENT_DECISIONS_KEPT = 50_000;
  * has to bridge the projection's lag, and the locator scans the unprojected tail for decisions answered elsewhere.
  */
 export class RecentDecisions {
-  private readonly byDecisionId = new Map<string, string>();
-  /**
-   * Decision ids in the order they were first remembered, as a ring: the oldest is forgotten first. (Taking the
-   * oldest from the Map itself, keys().next() after deletes, walks over every deleted slot until V8 rehashes.)
-   */
-  private readonly order: string[] = [];
-  private next = 0;
+  /** Oldest first; a decision id always names the same transaction, so it is never set twice. */
+  private readonly byDecisionId: BoundedMap<string, string>;
 
-  constructor(private readonly capacity = RECENT_DECISIONS_KEPT) {}
+  constructor(capacity = RECENT_DECISIONS_KEPT) {
+    this.byDecisionId = new BoundedMap(capacity);
+  }
 
   remember(decisionId: string, transactionId: string): void {
-    if (this.byDecisionId.has(decisionId)) return; // a decision id always names the same transaction
-    if (this.order.length < this.capacity) this.order.push(decisionId);
-    else {
-      this.byDecisionId.delete(this.order[this.next] as string);
-      this.order[this.next] = decisionId;
-      this.next = (this.next + 1) % this.capacity;
-    }
-    this.byDecisionId.set(decisionId, transactionId);
+    if (!this.byDecisionId.has(decisionId)) this.byDecisionId.set(decisionId, transactionId);
   }
 
   transactionOf(decisionId: string): string | undefined {

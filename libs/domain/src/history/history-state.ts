@@ -144,7 +144,7 @@ export class HistoryState implements HistoryView {
   }
 }
 
-/** The entity's history, made most recently used (a Map iterates in insertion order); the least recent goes first. */
+/** The entity's history, made the newest entry of its BoundedMap: the least recently touched goes first. */
 function touch<T>(map: BoundedMap<string, T>, id: string, create: () => T): T {
   const history = map.get(id) ?? create();
   map.set(id, history);
