@@ -26,7 +26,7 @@ export class WorkerRangeChecker implements RangeChecker {
     const script = workerScript(join(__dirname, `range-check.worker${extname(__filename)}`));
     const data: RangeCheckWorkerData = { store: selection };
     for (let i = 0; i < Math.max(1, threads); i++) {
-      const worker = new Worker(script.file, { workerData: data, execArgv: script.execArgv });
+      const worker = new Worker(script.file, { name: 'seal-verifier', workerData: data, execArgv: script.execArgv });
       let ready!: () => void;
       let failed!: (e: Error) => void;
       const thread: Thread = { worker, busy: 0, ready: new Promise<void>((res, rej) => ((ready = res), (failed = rej))) };

@@ -58,7 +58,7 @@ export class SealerThread implements SupervisedSource {
 
   private launch(onDeath: (life: SealerLife, error: Error) => void): Promise<SealerLife> {
     const script = workerScript(join(__dirname, `sealer.worker${extname(__filename)}`));
-    const worker = new Worker(script.file, { workerData: this.data, execArgv: script.execArgv });
+    const worker = new Worker(script.file, { name: 'sealer', workerData: this.data, execArgv: script.execArgv });
     return new Promise<SealerLife>((resolve, reject) => {
       let started = false;
       let end: () => void = () => undefined;

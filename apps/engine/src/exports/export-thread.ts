@@ -43,7 +43,7 @@ async function sealsAfter(index: SealIndex | null, after: bigint): Promise<Extra
 export function exportOnThread(eventStore: EventStoreSelection, privacy: VerdictConfig['privacy'], selection: ExportSelection, seals: SealIndex | null): Readable {
   const script = exportWorkerScript();
   const data: ExportWorkerData = { eventStore, privacy, selection, credit: READ_AHEAD };
-  const worker = new Worker(script.file, { workerData: data, execArgv: script.execArgv, resourceLimits: THREAD_HEAP });
+  const worker = new Worker(script.file, { name: 'export', workerData: data, execArgv: script.execArgv, resourceLimits: THREAD_HEAP });
   const tell = (m: ToExportWorker): void => worker.postMessage(m);
   let settled = false;
   // Strings all the way to the socket (encoding set): net writes a string straight from the V8 heap, where a Buffer

@@ -54,7 +54,7 @@ export class HistoryThread {
     script = defaultHistoryScript(),
     onFailure?: (thread: HistoryThread, error: Error) => void,
   ): Promise<HistoryThread> {
-    const thread = new HistoryThread(new Worker(script.file, { workerData: data, execArgv: script.execArgv }), onFailure);
+    const thread = new HistoryThread(new Worker(script.file, { name: 'history', workerData: data, execArgv: script.execArgv }), onFailure);
     try {
       await new Promise<void>((resolve, reject) => (thread.startup = { resolve, reject }));
     } catch (e) {

@@ -63,7 +63,7 @@ export class ProjectionWorkerClient {
     script = defaultProjectionWorkerScript(),
     onFailure?: (client: ProjectionWorkerClient, error: Error) => void,
   ): Promise<ProjectionWorkerClient> {
-    const client = new ProjectionWorkerClient(new Worker(script.file, { workerData: data, execArgv: script.execArgv }), log, onFailure);
+    const client = new ProjectionWorkerClient(new Worker(script.file, { name: 'projections', workerData: data, execArgv: script.execArgv }), log, onFailure);
     try {
       await new Promise<void>((resolveStart, rejectStart) => (client.startup = { resolve: resolveStart, reject: rejectStart }));
     } catch (e) {

@@ -32,7 +32,7 @@ export function replayOnThreads(
   const workers: Worker[] = [];
   const parts = bounds.slice(1).map((endAt, i) => {
     const data: ReplayWorkerData = { ...base, startAfter: bounds[i] < 0n ? undefined : bounds[i], endAt };
-    const worker = new Worker(script.file, { workerData: data, execArgv: script.execArgv });
+    const worker = new Worker(script.file, { name: 'replay', workerData: data, execArgv: script.execArgv });
     workers.push(worker);
     return new Promise<ReplayReport>((resolve, reject) => {
       let settled = false;

@@ -62,7 +62,7 @@ export class SqliteWriterClient {
         new EventStoreUnavailableError(`Cannot start the SQLite writer for ${options.path}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
       let worker: Worker;
       try {
-        worker = new Worker(script.file, { workerData: options, execArgv: script.execArgv });
+        worker = new Worker(script.file, { name: 'log-writer', workerData: options, execArgv: script.execArgv });
       } catch (e) {
         return rejectStart(unavailable(e));
       }

@@ -20,7 +20,7 @@ export class PreparedLogReader {
 
   constructor(data: PreparedLogWorkerData) {
     const script = workerScript(join(__dirname, `prepared-log.worker${extname(__filename)}`));
-    this.worker = new Worker(script.file, { workerData: data, execArgv: script.execArgv });
+    this.worker = new Worker(script.file, { name: 'log-reader', workerData: data, execArgv: script.execArgv });
     this.worker.on('message', (m: FromPreparedLogWorker) => this.deliver(m));
     this.worker.on('error', (e) => this.deliver({ type: 'error', message: `prepared-log thread failed: ${e.message}` }));
     this.worker.on('exit', (code) => this.deliver({ type: 'error', message: `prepared-log thread exited (code ${code}) before the end of the log` }));

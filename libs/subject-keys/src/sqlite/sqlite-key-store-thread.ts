@@ -36,7 +36,7 @@ export class SqliteKeyStoreThread implements SubjectKeyStore {
 
   static async open(file: string): Promise<SqliteKeyStoreThread> {
     const script = workerScript(join(__dirname, `sqlite-key-store.worker${extname(__filename)}`));
-    const worker = new Worker(script.file, { workerData: { file }, execArgv: script.execArgv });
+    const worker = new Worker(script.file, { name: 'key-store', workerData: { file }, execArgv: script.execArgv });
     const ready = await new Promise<{ ready: boolean; error?: { message: string } }>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
