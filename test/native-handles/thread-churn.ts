@@ -53,6 +53,7 @@ async function projectionWorkerCycle(dir: string, cycle: number, store: SqliteEv
       batchSize: 500,
       minBatchIntervalMs: 0,
       driftWindowSeconds: 3600,
+      backgroundNice: 0,
       reportIntervalMs: 1,
     },
     pino({ level: 'silent' }),

@@ -7,6 +7,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ VERDICT_REPLAY_THREADS: '0' })).toThrow(ConfigError);
   });
 
+  it('takes how much lower background threads run as a nice step count in [0, 19], 10 by default', () => {
+    expect(loadConfig({}).threads.backgroundNice).toBe(10);
+    expect(loadConfig({ VERDICT_BACKGROUND_NICE: '0' }).threads.backgroundNice).toBe(0);
+    expect(loadConfig({ VERDICT_BACKGROUND_NICE: '19' }).threads.backgroundNice).toBe(19);
+    expect(() => loadConfig({ VERDICT_BACKGROUND_NICE: '20' })).toThrow(ConfigError);
+    expect(() => loadConfig({ VERDICT_BACKGROUND_NICE: '-1' })).toThrow(ConfigError);
+  });
+
   it('takes the warm-up as a whole number of decisions, 1000 by default, 0 for none', () => {
     expect(loadConfig({}).warmupDecisions).toBe(1000);
     expect(loadConfig({ VERDICT_WARMUP_DECISIONS: '0' }).warmupDecisions).toBe(0);

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { DEFAULT_BACKGROUND_NICE } from './thread-priority';
 
 export type EventStoreKind = 'sqlite' | 'postgres' | 'esdb';
 export type ReadModelKind = 'sqlite' | 'postgres';
@@ -54,6 +55,8 @@ export interface VerdictConfig {
   };
   /** Auditors' replays: the threads one replay runs on. */
   readonly replay: { readonly threads: number };
+  /** How many steps lower than the request path background threads run (projections, seals, exports, replays); 0: equal. */
+  readonly threads: { readonly backgroundNice: number };
   /** GraphQL (/graphql, docs/graphql.md): the largest query accepted, by depth and by estimated cost. */
   readonly graphql: { readonly maxDepth: number; readonly maxComplexity: number };
   /** The review queue: how long a claim holds by default, and at most, in seconds. */
@@ -326,6 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
       thresholds: { psi: num(env, 'VERDICT_DRIFT_PSI_THRESHOLD', 0.2, 0.000001, 1000), perSeries: driftThresholds(env) },
     },
     replay: { threads: int(env, 'VERDICT_REPLAY_THREADS', Math.min(2, availableParallelism()), 1, 64) },
+    threads: { backgroundNice: int(env, 'VERDICT_BACKGROUND_NICE', DEFAULT_BACKGROUND_NICE, 0, 19) },
     graphql: {
       maxDepth: int(env, 'VERDICT_GRAPHQL_MAX_DEPTH', 8, 2, 100),
       maxComplexity: int(env, 'VERDICT_GRAPHQL_MAX_COMPLEXITY', 10_000, 10, 10_000_000),

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
         readModels: config.readModels,
         batchSize: config.projections.batchSize,
         minBatchIntervalMs: MIN_BATCH_INTERVAL_MS,
+        backgroundNice: config.threads.backgroundNice,
         reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS,
         driftWindowSeconds: config.drift.windowSeconds,
       },

@@ -29,7 +29,7 @@ export function auditProviders(config: VerdictConfig, logger: Logger): Provider[
       // Depends on the key so that the key file exists (created on first start) before the thread loads it.
       provide: SealerThread,
       useFactory: (key: SigningKey) =>
-        new SealerThread({ eventStore: config.eventStore, keyPath: key.file, intervalMs: sealIntervalSeconds * 1000, maxEvents: sealMaxEvents }, logger),
+        new SealerThread({ eventStore: config.eventStore, keyPath: key.file, intervalMs: sealIntervalSeconds * 1000, maxEvents: sealMaxEvents, backgroundNice: config.threads.backgroundNice }, logger),
       inject: [AUDIT_SIGNING_KEY],
     },
     AuditStartup,

@@ -6,6 +6,8 @@ export interface SealerWorkerData {
   readonly keyPath: string;
   readonly intervalMs: number;
   readonly maxEvents: number;
+  /** Steps below the request path this thread runs at (VERDICT_BACKGROUND_NICE): seals may lag, decisions not. */
+  readonly backgroundNice: number;
 }
 
 export type ToSealerWorker = { readonly type: 'stop' };

@@ -4,6 +4,7 @@
  * SealerThread; speaks sealer-thread.protocol.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '@verdict/config';
 import { createEventStore } from '@verdict/event-store';
 import { AuditSealer, type SealerLog } from './audit-sealer';
 import { SealChain } from './seal-chain';
@@ -23,6 +24,8 @@ const log: SealerLog = {
 
 void (async () => {
   const data = workerData as SealerWorkerData;
+  const refused = lowerThreadPriority(data.backgroundNice);
+  if (refused) log.info({ reason: refused }, 'sealer thread runs at the request path\'s priority');
   let sealer: AuditSealer;
   let close: () => Promise<void>;
   try {

@@ -52,7 +52,7 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
     }
     // The same parts the thread runs (projection.worker.ts), for the types their lag counts.
     this.eventTypes = new ReadModelProjections(readModelParts({ driftWindowSeconds: this.config.drift.windowSeconds })).canHandle;
-    const data = { eventStore, readModels, batchSize: this.config.projections.batchSize, minBatchIntervalMs: MIN_BATCH_INTERVAL_MS, reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS, driftWindowSeconds: this.config.drift.windowSeconds };
+    const data = { eventStore, readModels, batchSize: this.config.projections.batchSize, minBatchIntervalMs: MIN_BATCH_INTERVAL_MS, reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS, driftWindowSeconds: this.config.drift.windowSeconds, backgroundNice: this.config.threads.backgroundNice };
     // A failed projection (a read-model error, a dead thread) is restarted: the new thread resumes from the checkpoint
     // committed with the rows, so every event reaches the read model exactly once.
     const supervisor: Supervisor<ProjectionWorkerClient> = new Supervisor(PROJECTIONS_COMPONENT, {

@@ -38,6 +38,7 @@ describe('ProjectionWorkerClient (projections on their own thread, real SQLite f
       readModels: { kind: 'sqlite', url: path.join(dir, 'read-models.sqlite') },
       batchSize: 50,
       minBatchIntervalMs: 25,
+      backgroundNice: 0,
       driftWindowSeconds: 3600,
       reportIntervalMs: 10,
     };

@@ -15,6 +15,8 @@ export interface ProjectionWorkerData {
   readonly reportIntervalMs: number;
   /** Width of the drift histograms' windows (VERDICT_DRIFT_WINDOW_SECONDS). */
   readonly driftWindowSeconds: number;
+  /** Steps below the request path this thread runs at (VERDICT_BACKGROUND_NICE): read models may lag, decisions not. */
+  readonly backgroundNice: number;
 }
 
 export interface WireError {

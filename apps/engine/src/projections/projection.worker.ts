@@ -5,6 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { lowerThreadPriority } from '@verdict/config';
 import { createEventStore, type EventStore } from '@verdict/event-store';
 import {
   createReadModelDataSource,
@@ -34,6 +35,8 @@ async function open(data: ProjectionWorkerData, send: (m: FromProjectionWorker) 
     info: (obj, msg) => send({ type: 'log', level: 'info', obj: toWireLogFields(obj), msg }),
     error: (obj, msg) => send({ type: 'log', level: 'error', obj: toWireLogFields(obj), msg }),
   };
+  const refused = lowerThreadPriority(data.backgroundNice);
+  if (refused) logger.info({ reason: refused }, 'projection thread runs at the request path\'s priority');
   const store = await createEventStore(data.eventStore);
   let dataSource: DataSource | undefined;
   try {
