@@ -38,6 +38,17 @@ describe('protocol hygiene over real HTTP', () => {
     expect((await post(JSON.stringify(decisionRequest()), { 'content-encoding': 'identity' })).status).toBe(201);
   });
 
+  it('refuses an empty body and prototype poisoning as malformed JSON, and takes a charset parameter', async () => {
+    const head = await engine.store.headPosition();
+    for (const body of ['', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}', '{"transactionId": "t-1",']) {
+      const res = await post(body, {});
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ type: '/problems/malformed-json', status: 400 });
+    }
+    expect(await engine.store.headPosition()).toBe(head);
+    expect((await post(JSON.stringify(decisionRequest()), { 'content-type': 'application/json; charset=utf-8' })).status).toBe(201);
+  });
+
   it('says a compressed or non-UTF-8 body is not UTF-8, not that its length is wrong', async () => {
     const head = await engine.store.headPosition();
     const bodies = [gzipSync(JSON.stringify(decisionRequest())), Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])];

@@ -17,6 +17,7 @@ import { EngineModule } from './engine.module';
 import { GRAPHQL_PATH } from './graphql/graphql.options';
 import { ProblemException } from './http/problem.exception';
 import { ProblemDetailsFilter, sendProblem } from './http/problem-details.filter';
+import { installJsonBodyParser } from './http/json-body-parser';
 import { clientErrorHandler, installProtocolHygiene } from './http/protocol-hygiene';
 import { createLogger } from './infrastructure/logger';
 
@@ -38,7 +39,8 @@ export const INFERENCE_BODY_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
  * Builds the engine (not yet listening). Fastify does the body handling: 64 KiB limit (8 MiB for /v2 inference and for decision and label batches),
- * JSON only (text/plain is removed so anything but application/json is a 415), and multipart for model uploads
+ * JSON only (text/plain is removed so anything but application/json is a 415; the bytes must be UTF-8:
+ * json-body-parser.ts), and multipart for model uploads
  * (streamed by @fastify/multipart, limited by VERDICT_MODEL_MAX_BYTES). Nest routes Fastify's errors (and unknown
  * routes) through the same global filter, so they are problem+json like ours; so are a compressed body and what Node's
  * HTTP parser refuses (protocol-hygiene.ts).
@@ -63,6 +65,7 @@ export async function createEngineApp(
   });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
+  installJsonBodyParser(fastify);
   installProtocolHygiene(fastify);
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/v2/')) route.bodyLimit = INFERENCE_BODY_MAX_BYTES;

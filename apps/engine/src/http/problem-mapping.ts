@@ -1,5 +1,4 @@
 import { HttpException } from '@nestjs/common';
-import { errorCodes } from 'fastify';
 import { isAppendOutcomeUnknown, isEventStoreUnavailable, EventStoreError } from '@verdict/event-store';
 import { InvalidCursorError, InvalidDecisionFilterError } from '@verdict/read-models';
 import { ProblemException } from './problem.exception';
@@ -34,8 +33,6 @@ const BY_STATUS: Record<number, ProblemCode> = {
   413: 'payload-too-large',
   415: 'unsupported-media-type',
 };
-
-const CONTENT_LENGTH_MISMATCH = new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH().message;
 
 /** Turns any error into a problem document; `internal` tells the caller to log it. */
 export function toProblem(error: unknown): { doc: ProblemDocument; internal: boolean } {
@@ -102,12 +99,6 @@ export function toProblem(error: unknown): { doc: ProblemDocument; internal: boo
   const statusCode = (error as { statusCode?: unknown })?.statusCode;
   const status = error instanceof HttpException ? error.getStatus() : typeof statusCode === 'number' ? statusCode : 500;
   const message = (error as Error).message;
-  // Fastify reads a JSON body as UTF-8 and compares the decoded byte length with Content-Length: bytes that are not
-  // UTF-8 (a compressed body sent without its Content-Encoding, say) become replacement characters and differ. Nest
-  // hands Fastify's errors on as HttpExceptions with their message, without the code.
-  if (status === 400 && message === CONTENT_LENGTH_MISMATCH) {
-    return { doc: problem('malformed-json', 'The body is not valid UTF-8 text. Send JSON encoded as UTF-8, uncompressed.'), internal: false };
-  }
   if (BY_STATUS[status]) {
     const detail = status === 413 ? "The body exceeds this route's size limit (64 KiB for a decision, 8 MiB for a label batch)." : message;
     return { doc: problem(BY_STATUS[status], detail), internal: false };
