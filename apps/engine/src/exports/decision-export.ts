@@ -37,7 +37,7 @@ export class DecisionExporter {
     const head = await this.store.headPosition();
     const ranges = [await this.ranges.positionRange(request.filter)];
     const segments = segmentsFor(ranges, head);
-    const stream = exportOnThread(this.config.eventStore, this.config.privacy, { segments, filter: request.filter, format: request.format }, this.seals);
+    const stream = exportOnThread(this.config, { segments, filter: request.filter, format: request.format }, this.seals);
     return { stream, expectedCount: ranges.reduce((n, r) => n + r.count, 0) };
   }
 

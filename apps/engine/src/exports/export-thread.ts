@@ -2,7 +2,6 @@ import { extname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { workerScript, type VerdictConfig, type WorkerScript } from '@verdict/config';
-import type { EventStoreSelection } from '@verdict/event-store';
 import type { SealIndex, SealRef } from '../audit/seal-index.port';
 import { EXPORT_CHUNK_CHARS, type ExportSelection } from './export-chunks';
 import type { ExportWorkerData, FromExportWorker, ToExportWorker } from './export-worker.protocol';
@@ -40,9 +39,13 @@ async function sealsAfter(index: SealIndex | null, after: bigint): Promise<Extra
  * destroys the stream with its error (the response is then cut off); destroying the stream (client gone) stops the
  * thread.
  */
-export function exportOnThread(eventStore: EventStoreSelection, privacy: VerdictConfig['privacy'], selection: ExportSelection, seals: SealIndex | null): Readable {
+export function exportOnThread(
+  config: Pick<VerdictConfig, 'eventStore' | 'privacy' | 'threads'>,
+  selection: ExportSelection,
+  seals: SealIndex | null,
+): Readable {
   const script = exportWorkerScript();
-  const data: ExportWorkerData = { eventStore, privacy, selection, credit: READ_AHEAD };
+  const data: ExportWorkerData = { eventStore: config.eventStore, privacy: config.privacy, selection, credit: READ_AHEAD, backgroundNice: config.threads.backgroundNice };
   const worker = new Worker(script.file, { name: 'export', workerData: data, execArgv: script.execArgv, resourceLimits: THREAD_HEAP });
   const tell = (m: ToExportWorker): void => worker.postMessage(m);
   let settled = false;

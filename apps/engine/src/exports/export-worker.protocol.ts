@@ -14,6 +14,8 @@ export interface ExportWorkerData {
   readonly selection: ExportSelection;
   /** Chunks the thread may send before it waits for `more`: how far it reads ahead of the client. */
   readonly credit: number;
+  /** Steps below the request path this thread runs at (VERDICT_BACKGROUND_NICE): an export may take longer, decisions not. */
+  readonly backgroundNice: number;
 }
 
 export type ToExportWorker =

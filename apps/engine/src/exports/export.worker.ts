@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { deriveKeys } from '@verdict/domain';
+import { lowerThreadPriority } from '@verdict/config';
 import { createEventStore, type EventStore } from '@verdict/event-store';
 import { createSubjectKeyStore, SubjectVault, type SubjectKeyStore } from '@verdict/subject-keys';
 import { loadMasterKey } from '../privacy/master-key-file';
@@ -15,6 +16,8 @@ import { exportChunks, type SealLookup } from './export-chunks';
 import type { ExportWorkerData, FromExportWorker, ToExportWorker } from './export-worker.protocol';
 
 const data = workerData as ExportWorkerData;
+// Refused (not Linux): the export runs at the request path's priority, as it did before this setting.
+lowerThreadPriority(data.backgroundNice);
 const send = (message: FromExportWorker): void => parentPort!.postMessage(message);
 
 let credit = data.credit;

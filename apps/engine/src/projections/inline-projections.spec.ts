@@ -24,6 +24,7 @@ describe('InlineProjections', () => {
       readModels: { kind: 'sqlite', url: path.join(dir, 'read-models.sqlite'), schema: 'verdict_read' },
       projections: { inline: true, batchSize: 50 },
       drift: { windowSeconds: 3600 },
+      threads: { backgroundNice: 0 },
     } as unknown as VerdictConfig;
     store = await createEventStore(eventStore);
     // The thread itself is ProjectionWorkerClient's business (projection-worker-client.spec.ts); here only the relay.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ArtifactStoreSelection } from '@verdict/artifact-store';
+import type { VerdictConfig } from '@verdict/config';
 import {
   canonicalJson,
   REPLAY_COMPLETED,
@@ -16,7 +16,7 @@ import {
   type ReplayRequestedV1,
   type ReplaySelection,
 } from '@verdict/domain';
-import { NO_STREAM, STREAM_EXISTS, type EventStore, type EventStoreSelection } from '@verdict/event-store';
+import { NO_STREAM, STREAM_EXISTS, type EventStore } from '@verdict/event-store';
 import type { DecisionRangeQueries } from '@verdict/read-models';
 import { replayOnThreads, type ThreadedReplay } from './replay-threads';
 
@@ -52,7 +52,7 @@ export class ReplayService {
 
   constructor(
     private readonly store: EventStore,
-    private readonly stores: { readonly eventStore: EventStoreSelection; readonly artifactStore: ArtifactStoreSelection },
+    private readonly config: Pick<VerdictConfig, 'eventStore' | 'artifactStore' | 'threads'>,
     private readonly ranges: Pick<DecisionRangeQueries, 'positionRange'>,
     private readonly log: Logger,
     /** Threads one replay runs on (each replays a consecutive share of the log). */
@@ -118,7 +118,7 @@ export class ReplayService {
       const floor = request.fromPosition !== undefined && request.fromPosition > 0n ? request.fromPosition - 1n : undefined;
       const hint = range.first !== null ? range.first - 1n : range.projectedThrough > 0n ? range.projectedThrough : undefined;
       const startAfter = hint === undefined || (floor !== undefined && floor > hint) ? floor : hint;
-      this.running = replayOnThreads({ ...this.stores, selection: job.selection }, { startAfter, endAt }, this.threads, (done) => {
+      this.running = replayOnThreads({ eventStore: this.config.eventStore, artifactStore: this.config.artifactStore, backgroundNice: this.config.threads.backgroundNice, selection: job.selection }, { startAfter, endAt }, this.threads, (done) => {
         job.progress = { done, total: Math.max(done, job.progress.total ?? 0) };
       });
       const report = await this.running.report;

@@ -13,6 +13,8 @@ export interface ReplayWorkerData {
   /** This thread's share of the log: positions (startAfter, endAt]. */
   readonly startAfter: bigint | undefined;
   readonly endAt: bigint;
+  /** Steps below the request path this thread runs at (VERDICT_BACKGROUND_NICE): a replay may take longer, decisions not. */
+  readonly backgroundNice: number;
 }
 
 export type ToReplayWorker = { readonly type: 'stop' };

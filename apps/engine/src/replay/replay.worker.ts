@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createArtifactStore, type ArtifactStore } from '@verdict/artifact-store';
+import { lowerThreadPriority } from '@verdict/config';
 import { createEventStore, type EventStore } from '@verdict/event-store';
 import { ModelCatalog } from '../models/model-catalog';
 import { featureSpecsFrom } from './replay-feature-specs';
@@ -13,6 +14,8 @@ import { runReplay } from './replay-run';
 import type { FromReplayWorker, ReplayWorkerData, ToReplayWorker } from './replay-worker.protocol';
 
 const data = workerData as ReplayWorkerData;
+// Refused (not Linux): the replay runs at the request path's priority, as it did before this setting.
+lowerThreadPriority(data.backgroundNice);
 const send = (message: FromReplayWorker): void => parentPort!.postMessage(message);
 let stopping = false;
 parentPort!.on('message', (message: ToReplayWorker) => {
