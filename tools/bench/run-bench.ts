@@ -2,6 +2,7 @@
  * `npm run bench`: the engine on embedded defaults against a bare Fastify + ONNX baseline, same model, same load,
  * then a durability check of every 201 against the event store. Method: docs/benchmarks.md.
  */
+import { CommanderError } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -277,6 +278,11 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
+    // Commander has already printed the help or the usage error.
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
     process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 1;
   },
