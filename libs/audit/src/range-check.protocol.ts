@@ -5,6 +5,8 @@ import type { RangeResult } from './range-checker';
 /** What a range-check thread is started with: the store to open (its own connection). */
 export interface RangeCheckWorkerData {
   readonly store: EventStoreSelection;
+  /** Steps below its parent's priority the thread runs at once its store is open (0: the same; see lowerThreadPriority). */
+  readonly backgroundNice: number;
 }
 
 export type ToRangeCheckWorker = { readonly type: 'check'; readonly id: number; readonly header: SealHeader; readonly entries: string } | { readonly type: 'close' };

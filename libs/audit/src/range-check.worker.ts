@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '@verdict/config';
 import { createEventStore, type EventStore } from '@verdict/event-store';
 import type { FromRangeCheckWorker, RangeCheckWorkerData, ToRangeCheckWorker } from './range-check.protocol';
 import { checkRangeInStore } from './range-checker';
@@ -11,6 +12,9 @@ void (async () => {
   let store: EventStore;
   try {
     store = await createEventStore((workerData as RangeCheckWorkerData).store);
+    // Lowered only once the store is open: the threads it starts keep the request path's priority. Refused (not
+    // Linux): the check runs at its parent's priority.
+    lowerThreadPriority((workerData as RangeCheckWorkerData).backgroundNice);
   } catch (e) {
     send({ type: 'error', id: null, message: (e as Error).message });
     return;

@@ -22,9 +22,10 @@ export class WorkerRangeChecker implements RangeChecker {
   private readonly pending = new Map<number, { resolve: (r: RangeResult) => void; reject: (e: Error) => void; thread: Thread }>();
   private nextId = 0;
 
-  constructor(selection: EventStoreSelection, threads: number) {
+  /** `backgroundNice`: how much lower the threads run (the engine's VERDICT_BACKGROUND_NICE; 0 for a command-line check). */
+  constructor(selection: EventStoreSelection, threads: number, backgroundNice = 0) {
     const script = workerScript(join(__dirname, `range-check.worker${extname(__filename)}`));
-    const data: RangeCheckWorkerData = { store: selection };
+    const data: RangeCheckWorkerData = { store: selection, backgroundNice };
     for (let i = 0; i < Math.max(1, threads); i++) {
       const worker = new Worker(script.file, { name: 'seal-verifier', workerData: data, execArgv: script.execArgv });
       let ready!: () => void;

@@ -10,6 +10,9 @@ const LOWEST = 19;
  * it follows: projections, seals, exports, replays. When every core is busy the scheduler then serves the request path
  * first (the main thread, the log writer, the history thread), and background work still gets every idle cycle.
  * Linux only: there a nice value belongs to one thread, where elsewhere setpriority() would lower the whole process.
+ * A thread starts at its parent's priority: call this after the thread has started the threads that must keep the
+ * request path's (an SQLite store's writer, which takes the log's write lock). For the same reason the process's libuv
+ * pool must have been started by the main thread first, as the engine does while it opens its stores.
  * @returns why the priority stayed as it was, or undefined when it was lowered (or `nice` is 0).
  */
 export function lowerThreadPriority(nice: number, platform: NodeJS.Platform = process.platform): string | undefined {

@@ -53,7 +53,7 @@ export class AuditController {
         trustedKeys.set(keyIdOf(key), createPublicKey(pem));
       }
     }
-    const checker = new WorkerRangeChecker(this.config.eventStore, 1);
+    const checker = new WorkerRangeChecker(this.config.eventStore, 1, this.config.threads.backgroundNice);
     try {
       return await verifyEventStore(this.store, { trustedKeys, checker, concurrency: 2 });
     } finally {

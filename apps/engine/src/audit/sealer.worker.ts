@@ -24,13 +24,15 @@ const log: SealerLog = {
 
 void (async () => {
   const data = workerData as SealerWorkerData;
-  const refused = lowerThreadPriority(data.backgroundNice);
-  if (refused) log.info({ reason: refused }, 'sealer thread runs at the request path\'s priority');
   let sealer: AuditSealer;
   let close: () => Promise<void>;
   try {
     const store = await createEventStore(data.eventStore);
     close = () => store.close();
+    // Lowered only now: a thread starts at its parent's priority, and this store's SQLite writer appends the seals
+    // under the log's write lock, which the request path's writer waits for.
+    const refused = lowerThreadPriority(data.backgroundNice);
+    if (refused) log.info({ reason: refused }, "sealer thread runs at the request path's priority");
     try {
       // The main thread has already created the key if it was missing; here it must exist.
       const key = loadSigningKey(data.keyPath, false);

@@ -16,8 +16,6 @@ import { exportChunks, type SealLookup } from './export-chunks';
 import type { ExportWorkerData, FromExportWorker, ToExportWorker } from './export-worker.protocol';
 
 const data = workerData as ExportWorkerData;
-// Refused (not Linux): the export runs at the request path's priority, as it did before this setting.
-lowerThreadPriority(data.backgroundNice);
 const send = (message: FromExportWorker): void => parentPort!.postMessage(message);
 
 let credit = data.credit;
@@ -74,6 +72,9 @@ async function main(): Promise<void> {
     const keyStore = (keys = await createSubjectKeyStore(data.privacy.keyStore));
     const vault = new SubjectVault(keyStore, deriveKeys(key), data.privacy);
     store = await createEventStore(data.eventStore);
+    // Lowered only now: the threads the stores start keep the request path's priority (a thread starts at its
+    // parent's). Refused (not Linux): the export runs at the request path's priority.
+    lowerThreadPriority(data.backgroundNice);
     for await (const text of exportChunks(store, data.selection, new ThreadSeals(), vault)) {
       while (credit === 0 && !stopping) await new Promise<void>((resolve) => (wake = resolve));
       if (stopping) break;

@@ -14,8 +14,6 @@ import { runReplay } from './replay-run';
 import type { FromReplayWorker, ReplayWorkerData, ToReplayWorker } from './replay-worker.protocol';
 
 const data = workerData as ReplayWorkerData;
-// Refused (not Linux): the replay runs at the request path's priority, as it did before this setting.
-lowerThreadPriority(data.backgroundNice);
 const send = (message: FromReplayWorker): void => parentPort!.postMessage(message);
 let stopping = false;
 parentPort!.on('message', (message: ToReplayWorker) => {
@@ -31,6 +29,9 @@ async function main(): Promise<void> {
     store = await createEventStore(data.eventStore);
     artifacts = await createArtifactStore(data.artifactStore);
     models = new ReplayModels(artifacts);
+    // Lowered only now: the threads the stores start keep the request path's priority (a thread starts at its
+    // parent's). Refused (not Linux): the replay runs at the request path's priority.
+    lowerThreadPriority(data.backgroundNice);
     const report = await runReplay(data.selection, {
       store,
       models,
