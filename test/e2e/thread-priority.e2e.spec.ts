@@ -21,16 +21,15 @@ function threads(): ThreadInfo[] {
 const mainNice = () => Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ')[16]);
 
 /** Starts an engine and returns it with the threads that appeared meanwhile (other specs' threads may be alive too). */
-async function startWatched(env: Record<string, string> = {}): Promise<{ engine: RunningEngine; started: (name: string) => number[] }> {
+async function startWatched(env: Record<string, string> = {}): Promise<{ engine: RunningEngine; fresh: ThreadInfo[] }> {
   const before = new Set(threads().map((t) => t.tid));
   const engine = await startEngine(env);
-  const fresh = threads().filter((t) => !before.has(t.tid));
-  return { engine, started: (name) => fresh.filter((t) => t.name === name).map((t) => t.nice) };
+  return { engine, fresh: threads().filter((t) => !before.has(t.tid)) };
 }
 
 /**
  * Background threads (projections, the sealer) run VERDICT_BACKGROUND_NICE steps below the request path, so that on
- * busy cores the main thread, the log writer and the history thread are served first. Linux only: elsewhere a
+ * busy cores the main thread, the log writers and the history thread are served first. Linux only: elsewhere a
  * priority belongs to the whole process and the engine leaves it alone.
  */
 const onLinux = process.platform === 'linux';
@@ -42,26 +41,29 @@ if (!onLinux) console.warn(`thread-priority.e2e: skipped on ${process.platform}:
     engine = undefined;
   });
 
-  it('runs projections and the sealer 10 steps lower by default, and every thread that serves a decision as it was', async () => {
-    const watched = await startWatched();
-    engine = watched.engine;
+  it('runs projections and the sealer 10 steps lower by default, and every other thread it started as it was', async () => {
+    const { engine: started, fresh } = await startWatched();
+    engine = started;
     const base = mainNice();
-    expect(watched.started('projections')).toEqual([Math.min(19, base + 10)]);
-    expect(watched.started('sealer')).toEqual([Math.min(19, base + 10)]);
-    for (const name of ['history', 'key-store']) expect(watched.started(name)).toEqual([base]);
-    // Every log writer, the background threads' own included: they were started before their thread lowered itself,
-    // so none holds the log's write lock at a low priority while the request path's writer waits for it.
-    expect(watched.started('log-writer').length).toBeGreaterThanOrEqual(3);
-    expect(watched.started('log-writer').every((nice) => nice === base)).toBe(true);
-    // The libuv pool serves the whole process and takes the priority of the thread that first uses it.
-    expect(watched.started('libuv-worker').every((nice) => nice === base)).toBe(true);
+    // Exactly two threads yield: the projection thread and the sealer. The log writers (the background threads' own
+    // included: started before their thread lowered itself, so none holds the log's write lock at a low priority),
+    // the history thread, the key store and the libuv pool (process-wide: it takes the priority of the thread that
+    // first uses it) keep the request path's priority.
+    const lowered = fresh.filter((t) => t.nice !== base);
+    expect(lowered.map((t) => t.nice)).toEqual([Math.min(19, base + 10), Math.min(19, base + 10)]);
+    expect(fresh.length).toBeGreaterThanOrEqual(8); // the engine's worker threads, at least
+    // Node 24 names threads after their Worker's `name` (Node 22 does not): then they must be those two.
+    if (fresh.some((t) => t.name === 'log-writer')) {
+      expect(lowered.map((t) => t.name).sort()).toEqual(['projections', 'sealer']);
+      expect(fresh.filter((t) => t.name === 'log-writer').length).toBeGreaterThanOrEqual(3);
+    }
   });
 
   it('leaves every thread at the same priority with VERDICT_BACKGROUND_NICE=0', async () => {
-    const watched = await startWatched({ VERDICT_BACKGROUND_NICE: '0' });
-    engine = watched.engine;
+    const { engine: started, fresh } = await startWatched({ VERDICT_BACKGROUND_NICE: '0' });
+    engine = started;
     const base = mainNice();
-    expect(watched.started('projections')).toEqual([base]);
-    expect(watched.started('sealer')).toEqual([base]);
+    expect(fresh.length).toBeGreaterThanOrEqual(8); // the engine's worker threads, at least
+    expect(fresh.filter((t) => t.nice !== base)).toEqual([]);
   });
 });
