@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { niceOf } from '@verdict/config/testing/thread-nice';
 import { startEngine, type RunningEngine } from '../support/engine-harness';
 
 interface ThreadInfo {
@@ -11,14 +12,12 @@ interface ThreadInfo {
 function threads(): ThreadInfo[] {
   return readdirSync('/proc/self/task').flatMap((tid) => {
     try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      return [{ tid, name: readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim(), nice: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) }];
+      return [{ tid, name: readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim(), nice: niceOf(tid) }];
     } catch {
       return []; // the thread ended while we listed them
     }
   });
 }
-const mainNice = () => Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ')[16]);
 
 /** Starts an engine and returns it with the threads that appeared meanwhile (other specs' threads may be alive too). */
 async function startWatched(env: Record<string, string> = {}): Promise<{ engine: RunningEngine; fresh: ThreadInfo[] }> {
@@ -44,7 +43,7 @@ if (!onLinux) console.warn(`thread-priority.e2e: skipped on ${process.platform}:
   it('runs projections and the sealer 10 steps lower by default, and every other thread it started as it was', async () => {
     const { engine: started, fresh } = await startWatched();
     engine = started;
-    const base = mainNice();
+    const base = niceOf();
     // Exactly two threads yield: the projection thread and the sealer. The log writers (the background threads' own
     // included: started before their thread lowered itself, so none holds the log's write lock at a low priority),
     // the history thread, the key store and the libuv pool (process-wide: it takes the priority of the thread that
@@ -62,7 +61,7 @@ if (!onLinux) console.warn(`thread-priority.e2e: skipped on ${process.platform}:
   it('leaves every thread at the same priority with VERDICT_BACKGROUND_NICE=0', async () => {
     const { engine: started, fresh } = await startWatched({ VERDICT_BACKGROUND_NICE: '0' });
     engine = started;
-    const base = mainNice();
+    const base = niceOf();
     expect(fresh.length).toBeGreaterThanOrEqual(8); // the engine's worker threads, at least
     expect(fresh.filter((t) => t.nice !== base)).toEqual([]);
   });

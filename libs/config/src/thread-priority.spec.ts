@@ -1,14 +1,8 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { niceOf } from './testing/thread-nice';
 import { lowerThreadPriority } from './thread-priority';
 import { workerScript } from './worker-script';
-
-/** The nice value of one thread of this process, from /proc (field 19 of its stat line). */
-function niceOf(tid: number | 'thread-self'): number {
-  const stat = readFileSync(tid === 'thread-self' ? '/proc/thread-self/stat' : `/proc/self/task/${tid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-}
 
 /** Runs lowerThreadPriority(nice) in a fresh thread; its result and the thread's nice value before and after. */
 function inThread(nice: number): Promise<{ refused: string | null; before: number; after: number }> {
@@ -24,11 +18,11 @@ const onLinux = process.platform === 'linux';
 if (!onLinux) console.warn(`thread-priority.spec: skipped on ${process.platform}: thread priorities are read from Linux's /proc`);
 (onLinux ? describe : describe.skip)('lowerThreadPriority (Linux: a nice value per thread)', () => {
   it('lowers the calling thread only, by the given steps', async () => {
-    const mine = niceOf('thread-self');
+    const mine = niceOf();
     const result = await inThread(10);
     expect(result.refused).toBeNull();
     expect(result.after).toBe(Math.min(19, result.before + 10));
-    expect(niceOf('thread-self')).toBe(mine);
+    expect(niceOf()).toBe(mine);
   });
 
   it('caps at the lowest priority, 19', async () => {

@@ -7,8 +7,8 @@ const LOWEST = 19;
 
 /**
  * Lowers the calling thread's CPU priority by `nice` steps (capped at 19), for work that may lag behind the decisions
- * it follows: projections, seals, exports, replays. When every core is busy the scheduler then serves the request path
- * first (the main thread, the log writer, the history thread), and background work still gets every idle cycle.
+ * it follows: projections, seals, exports, replays, audit verification. When every core is busy the scheduler then serves the request path
+ * first (the main thread, the log writers, the history thread), and background work still gets every idle cycle.
  * Linux only: there a nice value belongs to one thread, where elsewhere setpriority() would lower the whole process.
  * A thread starts at its parent's priority: call this after the thread has started the threads that must keep the
  * request path's (an SQLite store's writer, which takes the log's write lock). For the same reason the process's libuv
