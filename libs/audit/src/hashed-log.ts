@@ -1,16 +1,24 @@
 import { ENTRY_DIGEST_BYTES, eventHash, eventHashOfText, type HashedEvent, type SealEntry } from '@verdict/domain/audit';
-import type { EventStore, RecordedEvent, RecordedEventText } from '@verdict/event-store';
+import type { EventStore, RecordedEventText } from '@verdict/event-store';
 
 export const READ_PAGE = 1000;
 
 /** Misses in a row after which a range stops trying the text hash: the store's text is not canonical (jsonb). */
 const GIVE_UP_AFTER_MISSES = 64;
 
-/** A stored event with its hash, as the store returns it now. */
-export const hashOf = (e: RecordedEvent): HashedEvent => ({ position: e.position, streamId: e.streamId, revision: e.revision, hash: eventHash(e) });
-
 const parsedHash = (e: RecordedEventText): Buffer =>
   eventHash({ ...e, data: JSON.parse(e.dataJson) as unknown, metadata: JSON.parse(e.metadataJson) as unknown });
+
+/**
+ * A stored event with its hash, as the store returns it now. Text the store wrote as canonical JSON is hashed as it
+ * is (the same bytes eventHash would build); any other text is parsed and canonicalised first.
+ */
+export const hashOf = (e: RecordedEventText): HashedEvent => ({
+  position: e.position,
+  streamId: e.streamId,
+  revision: e.revision,
+  hash: e.canonical ? eventHashOfText(e) : parsedHash(e),
+});
 
 /**
  * Pages of the global log in (after, through], hashed, in position order. readAll is commit-ordered on every adapter

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AUDIT_SEALS_STREAM } from '@verdict/domain/audit';
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { AUDIT_SEALS_STREAM, eventHash, leafHash, merkleRootOfLeaves } from '@verdict/domain/audit';
 import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
 import { publishSigningKey } from './publish-key';
 import { keyMap, readSeals } from './seal-log';
@@ -43,6 +45,44 @@ describe('SealingCursor', () => {
     expect(await b.seal(new Date())).toMatchObject({ kind: 'sealed', count: 3, seal: { index: 1 } }); // a's seal event + 2
     expect((await store.readStream(AUDIT_SEALS_STREAM)).map((e) => e.revision)).toEqual([0n, 1n]);
     expect(await verifyEventStore(store)).toMatchObject({ clean: true, seals: 2 });
+  });
+
+  it('seals what a store wrote before canonical storage by its canonical hash, and canonical text as it is', async () => {
+    // A version-1 file as builds before canonical storage left it: keys in insertion order, whitespace.
+    const oldDir = mkdtempSync(path.join(tmpdir(), 'verdict-sealing-v1-'));
+    const file = path.join(oldDir, 'events.sqlite');
+    const raw = new Database(file);
+    raw.exec(`
+      CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
+      INSERT INTO schema_version VALUES (1, 0);
+      CREATE TABLE events (
+        position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
+        type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at INTEGER NOT NULL,
+        CONSTRAINT events_event_id_unique UNIQUE (event_id), CONSTRAINT events_stream_revision_unique UNIQUE (stream_id, revision));
+    `);
+    raw
+      .prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, 0, ?, ?, ?, 0)')
+      .run(randomUUID(), 'decision-old', 'DecisionMade', '{"z": 1, "a": {"y": 2, "b": 3}}', '{"c":1,"a":2}');
+    raw.close();
+    const old = await createSqliteEventStore({ path: file });
+    try {
+      await publishSigningKey(old, signer);
+      await appendDecisions(old, 1, 3);
+      const cursor = new SealingCursor(old, signer, { maxEvents: 100 }, null);
+      await cursor.catchUp();
+      expect(await cursor.seal(new Date())).toMatchObject({ kind: 'sealed', count: 5 });
+      const [stored] = await readSeals(old);
+      const events = (await old.readAll()).filter((e) => e.streamId !== AUDIT_SEALS_STREAM);
+      expect((await old.readAllText()).map((t) => t.canonical).slice(0, 2)).toEqual([false, true]);
+      // The seal's root is the one over every event's canonical hash (eventHash of the parsed event), whichever way
+      // the sealer computed each.
+      const root = merkleRootOfLeaves(events.map((e) => leafHash(eventHash(e)))).toString('hex');
+      expect(stored.ok && stored.seal.merkleRoot).toBe(root);
+      expect(await verifyEventStore(old)).toMatchObject({ clean: true, seals: 1 });
+    } finally {
+      await old.close();
+      rmSync(oldDir, { recursive: true, force: true });
+    }
   });
 
   it('never cuts a seal over audit events alone, and resumes after a restart from the last seal', async () => {

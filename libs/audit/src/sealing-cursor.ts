@@ -72,7 +72,7 @@ export class SealingCursor {
   /** Reads and hashes the log after what was read, until its end or a seal's worth. */
   async catchUp(): Promise<void> {
     while (!this.full) {
-      const page = await this.store.readAll({ after: this.readThrough, maxCount: READ_PAGE });
+      const page = await this.store.readAllText({ after: this.readThrough, maxCount: READ_PAGE });
       for (const e of page) this.add(hashOf(e));
       if (page.length > 0) this.readThrough = page[page.length - 1].position;
       if (page.length < READ_PAGE) return;

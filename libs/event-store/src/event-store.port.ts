@@ -51,6 +51,12 @@ export interface RecordedEvent {
 export interface RecordedEventText extends Omit<RecordedEvent, 'data' | 'metadata'> {
   readonly dataJson: string;
   readonly metadataJson: string;
+  /**
+   * The store wrote this text itself as canonical JSON (canonicalJson of the values), so a hash over the text is the
+   * event's hash with no parse (the audit sealer relies on it). False where the store re-encodes (jsonb, EventStoreDB)
+   * or the row predates canonical storage.
+   */
+  readonly canonical: boolean;
 }
 
 export interface AppendResult {

@@ -58,7 +58,7 @@ class Log {
 
   private append(data: object): void {
     const position = BigInt(this.texts.length + 1);
-    this.texts.push({ id: `e${position}`, type: 'DecisionMade', streamId: `decision-${position}`, revision: 0n, position, recordedAt: new Date(), dataJson: JSON.stringify(data), metadataJson: '{}' });
+    this.texts.push({ id: `e${position}`, type: 'DecisionMade', streamId: `decision-${position}`, revision: 0n, position, recordedAt: new Date(), dataJson: JSON.stringify(data), metadataJson: '{}', canonical: false });
   }
 }
 

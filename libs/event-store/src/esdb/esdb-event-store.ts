@@ -205,7 +205,7 @@ export class EsdbEventStore implements EventStore {
 
   /** The client hands over JSON events parsed, so their text is its serialisation of them (keys in stored order). */
   async readAllText(options: ReadAllOptions = {}): Promise<RecordedEventText[]> {
-    return (await this.readAll(options)).map(({ data, metadata, ...rest }) => ({ ...rest, dataJson: JSON.stringify(data), metadataJson: JSON.stringify(metadata) }));
+    return (await this.readAll(options)).map(({ data, metadata, ...rest }) => ({ ...rest, dataJson: JSON.stringify(data), metadataJson: JSON.stringify(metadata), canonical: false }));
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {

@@ -46,6 +46,8 @@ export function toRecordedEventText(row: EventTextRow): RecordedEventText {
     position: BigInt(row.position),
     dataJson: row.data,
     metadataJson: row.metadata,
+    // jsonb's text output orders keys by length first: never canonical.
+    canonical: false,
     recordedAt: row.recorded_at,
   };
 }

@@ -27,7 +27,8 @@ export function toRecordedEvent(row: SqliteEventRow): RecordedEvent {
   };
 }
 
-export function toRecordedEventText(row: SqliteEventRow): RecordedEventText {
+/** `canonicalFrom`: the first position the file holds as canonical JSON (sqlite-schema.ts, migration 2). */
+export function toRecordedEventText(row: SqliteEventRow, canonicalFrom: bigint): RecordedEventText {
   return {
     id: row.event_id,
     type: row.type,
@@ -36,6 +37,7 @@ export function toRecordedEventText(row: SqliteEventRow): RecordedEventText {
     position: row.position,
     dataJson: row.data,
     metadataJson: row.metadata,
+    canonical: row.position >= canonicalFrom,
     recordedAt: new Date(Number(row.recorded_at)),
   };
 }

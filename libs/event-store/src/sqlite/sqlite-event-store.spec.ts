@@ -54,7 +54,9 @@ describe('SqliteEventStore', () => {
       expect(await second.readStream('s')).toHaveLength(1);
       const raw = new Database(path, { readonly: true });
       try {
-        expect(raw.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SQLITE_SCHEMA_VERSION }]);
+        expect(raw.prepare('SELECT version FROM schema_version ORDER BY version').all()).toEqual(
+          Array.from({ length: SQLITE_SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })),
+        );
         expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       } finally {
         raw.close();
@@ -83,12 +85,41 @@ describe('SqliteEventStore', () => {
     const [text] = await store.readAllText({ filter: { streamPrefixes: ['canonical-'] } });
     expect(text.dataJson).toBe('{"10":true,"a":"é","m":1e+21,"z":[3,{"b":2,"y":1}]}');
     expect(text.metadataJson).toBe('{"a":2,"c":1}');
+    expect(text.canonical).toBe(true);
     const raw = new Database(path, { readonly: true });
     try {
       expect(raw.prepare("SELECT data FROM events WHERE stream_id = 'canonical-1'").get()).toEqual({ data: text.dataJson });
     } finally {
       raw.close();
     }
+  });
+
+  it('marks text canonical only from the position a version-1 file reached when it was migrated', async () => {
+    // A version-1 file as builds before canonical storage left it: JSON.stringify text, keys in insertion order.
+    const raw = new Database(path);
+    raw.exec(`
+      CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
+      INSERT INTO schema_version VALUES (1, 0);
+      CREATE TABLE events (
+        position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
+        type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at INTEGER NOT NULL,
+        CONSTRAINT events_event_id_unique UNIQUE (event_id), CONSTRAINT events_stream_revision_unique UNIQUE (stream_id, revision));
+    `);
+    const insert = raw.prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, 0)');
+    insert.run(newEvent().id, 'old-1', 0, 'T', '{"z":1,"a":2}', '{}');
+    insert.run(newEvent().id, 'old-1', 1, 'T', '{"a":1}', '{}');
+    raw.close();
+
+    const store = await open();
+    await store.appendToStream('new-1', [newEvent('T', { z: 1, a: 2 })], { expectedRevision: 'no_stream' });
+    const texts = await store.readAllText();
+    expect(texts.map((t) => [t.streamId, t.dataJson, t.canonical])).toEqual([
+      ['old-1', '{"z":1,"a":2}', false],
+      ['old-1', '{"a":1}', false], // canonical as it happens, but nothing guarantees it
+      ['new-1', '{"a":2,"z":1}', true],
+    ]);
+    const reopened = await open();
+    expect((await reopened.readAllText()).map((t) => t.canonical)).toEqual([false, false, true]);
   });
 
   describe('input validation', () => {

@@ -26,7 +26,7 @@ import { SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-sub
 import { EVENT_COLUMNS, filterToSql, toRecordedEvent, toRecordedEventText, type SqliteEventRow } from './sqlite-event-rows';
 import { sqliteGroupCommit } from './sqlite-group-commit';
 import { SupervisedSqliteWriter } from './sqlite-supervised-writer';
-import { ensureSqliteSchema } from './sqlite-schema';
+import { canonicalTextFrom, ensureSqliteSchema } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
   /** File path of the database (created if missing). Several processes may open it; one of them should write. */
@@ -64,6 +64,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   /** Wakes this store's idle subscriptions. */
   private readonly changes = new AppendListeners();
   private readonly appended = new AppendListeners();
+  private readonly canonicalFrom: bigint;
 
   /**
    * Opens (or creates) the file on this thread's read connection, then starts the writer thread that owns the write
@@ -91,6 +92,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     pollIntervalMs: number,
   ) {
     this.pollIntervalMs = pollIntervalMs;
+    this.canonicalFrom = canonicalTextFrom(db);
     // Runs only after the writer thread reported the COMMIT, so a woken subscription can read the new events.
     this.committer = sqliteGroupCommit(writer, maxBatch, () => {
       this.changes.notify();
@@ -136,7 +138,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   }
 
   async readAllText(options: ReadAllOptions = {}): Promise<RecordedEventText[]> {
-    return this.readAllRows(options).map(toRecordedEventText);
+    return this.readAllRows(options).map((row) => toRecordedEventText(row, this.canonicalFrom));
   }
 
   private readAllRows(options: ReadAllOptions): SqliteEventRow[] {

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /** Bump when the layout changes, and add the step to MIGRATIONS. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 const MIGRATIONS: Record<number, string> = {
   // AUTOINCREMENT (not plain rowid) so a position is never reused, even after the last row is deleted by hand.
@@ -19,7 +19,22 @@ const MIGRATIONS: Record<number, string> = {
       CONSTRAINT events_stream_revision_unique UNIQUE (stream_id, revision)
     );
   `,
+  // Builds before 2026-12-03 stored JSON.stringify text; every build that knows version 2 stores canonical JSON. The
+  // first position this file holds in canonical form is recorded once, so readers can trust the text from there on
+  // (readAllText's `canonical`) and parse what came before. A fresh file starts at 1: all of it is canonical.
+  2: `
+    CREATE TABLE IF NOT EXISTS store_facts (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT OR IGNORE INTO store_facts (name, value)
+      VALUES ('canonical_text_from', COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) + 1);
+  `,
 };
+
+/** The first position whose data and metadata the file holds as canonical JSON (set by migration 2). */
+export function canonicalTextFrom(db: Database): bigint {
+  const row = db.prepare(`SELECT value FROM store_facts WHERE name = 'canonical_text_from'`).safeIntegers(true).get() as { value: bigint } | undefined;
+  if (row === undefined) throw new Error('Event store file has no canonical_text_from fact (schema version 2)');
+  return row.value;
+}
 
 export class SqliteSchemaTooNewError extends Error {
   constructor(found: number) {
