@@ -24,41 +24,63 @@ export class MalformedSealEntriesError extends Error {
   }
 }
 
-function pushVarint(out: number[], value: bigint): void {
+/** Writes `value` as unsigned LEB128 at `offset`; returns the offset after it. */
+function writeVarint(out: Buffer, offset: number, value: bigint): number {
+  // Positions, lengths and revisions fit in a double almost always: number arithmetic is far cheaper than bigint's.
+  if (value <= 0xffffffffn) {
+    let v = Number(value);
+    while (v >= 0x80) {
+      out[offset++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    out[offset++] = v;
+    return offset;
+  }
   let v = value;
   while (v >= 0x80n) {
-    out.push(Number(v & 0x7fn) | 0x80);
+    out[offset++] = Number(v & 0x7fn) | 0x80;
     v >>= 7n;
   }
-  out.push(Number(v));
+  out[offset++] = Number(v);
+  return offset;
+}
+
+function varintLength(v: bigint): number {
+  if (v < 0x80n) return 1;
+  if (v < 0x4000n) return 2;
+  let n = 1;
+  for (let x = v; x >= 0x80n; x >>= 7n) n++;
+  return n;
 }
 
 /** Bytes one entry takes (the sealer bounds a seal's size with it before encoding). */
 export function entrySize(delta: bigint, streamId: string, revision: bigint): number {
-  const varintLength = (v: bigint): number => {
-    let n = 1;
-    for (let x = v; x >= 0x80n; x >>= 7n) n++;
-    return n;
-  };
   const streamBytes = Buffer.byteLength(streamId, 'utf8');
   return varintLength(delta) + varintLength(BigInt(streamBytes)) + streamBytes + varintLength(revision) + ENTRY_DIGEST_BYTES;
 }
 
 export function encodeSealEntries(fromPosition: bigint, entries: readonly SealEntry[]): Buffer {
-  const out: number[] = [];
+  let size = 0;
   let previous = fromPosition;
   for (const e of entries) {
     if (e.position <= previous) throw new RangeError(`entry positions must increase (${e.position} after ${previous})`);
     if (e.digest.length !== ENTRY_DIGEST_BYTES) throw new RangeError(`an entry digest is ${ENTRY_DIGEST_BYTES} bytes`);
-    pushVarint(out, e.position - previous);
-    const stream = Buffer.from(e.streamId, 'utf8');
-    pushVarint(out, BigInt(stream.length));
-    for (const b of stream) out.push(b);
-    pushVarint(out, e.revision);
-    for (const b of e.digest) out.push(b);
+    size += entrySize(e.position - previous, e.streamId, e.revision);
     previous = e.position;
   }
-  return Buffer.from(out);
+  const out = Buffer.allocUnsafe(size);
+  let offset = 0;
+  previous = fromPosition;
+  for (const e of entries) {
+    offset = writeVarint(out, offset, e.position - previous);
+    const streamBytes = Buffer.byteLength(e.streamId, 'utf8');
+    offset = writeVarint(out, offset, BigInt(streamBytes));
+    offset += out.write(e.streamId, offset, 'utf8');
+    offset = writeVarint(out, offset, e.revision);
+    offset += e.digest.copy(out, offset);
+    previous = e.position;
+  }
+  return out;
 }
 
 export function decodeSealEntries(fromPosition: bigint, bytes: Buffer): SealEntry[] {

@@ -57,6 +57,17 @@ describe('event hash', () => {
 });
 
 describe('seal entries', () => {
+  it('keep their byte layout (a fixed vector: UTF-8 stream ids, one- and multi-byte varints, a 62-bit revision)', () => {
+    const entries = [
+      { position: 5n, streamId: 'decision-é', revision: 0n, digest: Buffer.from('0102030405060708', 'hex') },
+      { position: 305n, streamId: 'audit-seals', revision: 127n, digest: Buffer.from('a1a2a3a4a5a6a7a8', 'hex') },
+      { position: 305n + 2n ** 35n, streamId: '', revision: 2n ** 62n, digest: Buffer.from('ffffffffffffffff', 'hex') },
+    ];
+    expect(encodeSealEntries(1n, entries).toString('hex')).toBe(
+      '040b6465636973696f6e2dc3a9000102030405060708ac020b61756469742d7365616c737fa1a2a3a4a5a6a7a880808080800100808080808080808040ffffffffffffffff',
+    );
+  });
+
   it('round-trip and their size is what entrySize says', () => {
     const entry = fc.record({ gap: fc.bigInt({ min: 1n, max: 2n ** 40n }), streamId: fc.string({ maxLength: 60 }), revision: fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }), digest: fc.uint8Array({ minLength: 8, maxLength: 8 }) });
     fc.assert(
