@@ -1,12 +1,13 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { workerScript, type WorkerScript } from '@verdict/config';
+import { newWakeHintFlag, WakeHintSender, workerScript, type WorkerScript } from '@verdict/config';
 import { ProjectionFailedError, ProjectionStoppedError, ProjectionWaitTimeoutError } from '@verdict/read-models';
 import {
   fromWireError,
   type FromProjectionWorker,
   type ProjectionWorkerData,
+  type ProjectionWorkerInit,
   type ToProjectionWorker,
 } from './projection-worker.protocol';
 
@@ -40,11 +41,15 @@ export class ProjectionWorkerClient {
   private onStopped: ((m: Extract<FromProjectionWorker, { type: 'stopped' }>) => void) | undefined;
   private startup: { resolve: () => void; reject: (e: Error) => void } | undefined;
 
+  private readonly wake: WakeHintSender;
+
   private constructor(
     private readonly worker: Worker,
+    wakeFlag: Int32Array,
     private readonly log: Logger,
     private readonly onFailure: ((client: ProjectionWorkerClient, error: Error) => void) | undefined,
   ) {
+    this.wake = new WakeHintSender(wakeFlag, () => this.send({ type: 'appended' }));
     this.exited = new Promise<number>((done) => worker.once('exit', done));
     worker.on('message', (m: FromProjectionWorker) => this.onMessage(m));
     worker.on('error', (e) => this.die(new Error(`projection thread crashed: ${e.message}`, { cause: e })));
@@ -63,7 +68,9 @@ export class ProjectionWorkerClient {
     script = defaultProjectionWorkerScript(),
     onFailure?: (client: ProjectionWorkerClient, error: Error) => void,
   ): Promise<ProjectionWorkerClient> {
-    const client = new ProjectionWorkerClient(new Worker(script.file, { name: 'projections', workerData: data, execArgv: script.execArgv }), log, onFailure);
+    const wakeFlag = newWakeHintFlag();
+    const workerData: ProjectionWorkerInit = { ...data, wakeFlag };
+    const client = new ProjectionWorkerClient(new Worker(script.file, { name: 'projections', workerData, execArgv: script.execArgv }), wakeFlag, log, onFailure);
     try {
       await new Promise<void>((resolveStart, rejectStart) => (client.startup = { resolve: resolveStart, reject: rejectStart }));
     } catch (e) {
@@ -84,9 +91,9 @@ export class ProjectionWorkerClient {
     return this.failed;
   }
 
-  /** Tells the thread the log grew, so it reads now rather than at its next poll. Cheap; ignored once stopping. */
+  /** Tells the thread the log grew, so it reads now rather than at its next poll (one hint in flight); ignored once stopping. */
   hint(): void {
-    if (!this.closing && this.failed === undefined) this.send({ type: 'appended' });
+    if (!this.closing && this.failed === undefined) this.wake.hint();
   }
 
   /**
