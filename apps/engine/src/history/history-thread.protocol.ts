@@ -9,11 +9,6 @@ export interface HistoryThreadData {
   readonly reportIntervalMs: number;
 }
 
-/** What the thread is started with: the settings, and the flag of its "appended" hints (WakeHintSender). */
-export interface HistoryWorkerData extends HistoryThreadData {
-  readonly wakeFlag: Int32Array;
-}
-
 /** One request's history features, by name: what one model's columns need. */
 export interface HistoryAsk {
   readonly request: DecisionRequest;

@@ -1,7 +1,7 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { newWakeHintFlag, WakeHintSender, workerScript, type WorkerScript } from '@verdict/config';
-import type { FromHistoryThread, HistoryAsk, HistoryThreadData, HistoryWorkerData, ToHistoryThread } from './history-thread.protocol';
+import { workerScript, type WorkerScript } from '@verdict/config';
+import type { FromHistoryThread, HistoryAsk, HistoryThreadData, ToHistoryThread } from './history-thread.protocol';
 import { HistoryUnavailableError } from './history-unavailable.error';
 
 const defaultHistoryScript = (): WorkerScript => workerScript(join(__dirname, `history.worker${extname(__filename)}`));
@@ -32,14 +32,11 @@ export class HistoryThread {
   private startup: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private stopped: (() => void) | undefined;
   private readonly exited: Promise<void>;
-  private readonly wake: WakeHintSender;
 
   private constructor(
     private readonly worker: Worker,
-    wakeFlag: Int32Array,
     private readonly onFailure: ((thread: HistoryThread, error: Error) => void) | undefined,
   ) {
-    this.wake = new WakeHintSender(wakeFlag, () => this.send({ type: 'appended' }));
     this.exited = new Promise<void>((done) => worker.once('exit', () => done()));
     worker.on('message', (m: FromHistoryThread) => this.onMessage(m));
     worker.on('error', (e) => this.fail(new HistoryUnavailableError(`history thread crashed: ${e.message}`, { cause: e })));
@@ -57,9 +54,7 @@ export class HistoryThread {
     script = defaultHistoryScript(),
     onFailure?: (thread: HistoryThread, error: Error) => void,
   ): Promise<HistoryThread> {
-    const wakeFlag = newWakeHintFlag();
-    const workerData: HistoryWorkerData = { ...data, wakeFlag };
-    const thread = new HistoryThread(new Worker(script.file, { name: 'history', workerData, execArgv: script.execArgv }), wakeFlag, onFailure);
+    const thread = new HistoryThread(new Worker(script.file, { name: 'history', workerData: data, execArgv: script.execArgv }), onFailure);
     try {
       await new Promise<void>((resolve, reject) => (thread.startup = { resolve, reject }));
     } catch (e) {
@@ -110,9 +105,9 @@ export class HistoryThread {
     return answer;
   }
 
-  /** Tells the thread the log grew, so its subscription reads now rather than at its next poll (one hint in flight). */
+  /** Tells the thread the log grew, so its subscription reads now rather than at its next poll. */
   hint(): void {
-    if (!this.closing && !this.failed) this.wake.hint();
+    if (!this.closing && !this.failed) this.send({ type: 'appended' });
   }
 
   /** Fault-injection seam for tests: ends the thread as a crash would (pending asks fail, `onFailure` is told). */

@@ -1,8 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { applyToHistory, HistoryState, historyFeatureValues } from '@verdict/domain';
-import { wakeHintTaken } from '@verdict/config';
 import { createEventStore, isEventStoreUnavailable, type AllSubscription, type EventStore } from '@verdict/event-store';
-import type { FromHistoryThread, HistoryWorkerData, ToHistoryThread } from './history-thread.protocol';
+import type { FromHistoryThread, HistoryThreadData, ToHistoryThread } from './history-thread.protocol';
 
 /**
  * The engine's history thread: holds the HistoryState (up to 1.3 GB for a million cards, off the main thread's heap),
@@ -11,7 +10,7 @@ import type { FromHistoryThread, HistoryWorkerData, ToHistoryThread } from './hi
  * log prefix, and the reply says which (`asOf`): what a decision records as `featuresAsOf`.
  */
 const port = parentPort!;
-const data = workerData as HistoryWorkerData;
+const data = workerData as HistoryThreadData;
 const send = (m: FromHistoryThread) => port.postMessage(m);
 
 const state = new HistoryState(data.maxEntities);
@@ -53,10 +52,7 @@ function release(): void {
 }
 
 port.on('message', (m: ToHistoryThread) => {
-  if (m.type === 'appended') {
-    wakeHintTaken(data.wakeFlag); // before the read it triggers: a commit after this point is hinted again
-    store?.notifyAppended();
-  }
+  if (m.type === 'appended') store?.notifyAppended();
   else if (m.type === 'stop') void stop();
   else if (caughtUp()) answer(m);
   else held.push(m);

@@ -1,13 +1,12 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { newWakeHintFlag, WakeHintSender, workerScript, type WorkerScript } from '@verdict/config';
+import { workerScript, type WorkerScript } from '@verdict/config';
 import { ProjectionFailedError, ProjectionStoppedError, ProjectionWaitTimeoutError } from '@verdict/read-models';
 import {
   fromWireError,
   type FromProjectionWorker,
   type ProjectionWorkerData,
-  type ProjectionWorkerInit,
   type ToProjectionWorker,
 } from './projection-worker.protocol';
 
@@ -41,15 +40,11 @@ export class ProjectionWorkerClient {
   private onStopped: ((m: Extract<FromProjectionWorker, { type: 'stopped' }>) => void) | undefined;
   private startup: { resolve: () => void; reject: (e: Error) => void } | undefined;
 
-  private readonly wake: WakeHintSender;
-
   private constructor(
     private readonly worker: Worker,
-    wakeFlag: Int32Array,
     private readonly log: Logger,
     private readonly onFailure: ((client: ProjectionWorkerClient, error: Error) => void) | undefined,
   ) {
-    this.wake = new WakeHintSender(wakeFlag, () => this.send({ type: 'appended' }));
     this.exited = new Promise<number>((done) => worker.once('exit', done));
     worker.on('message', (m: FromProjectionWorker) => this.onMessage(m));
     worker.on('error', (e) => this.die(new Error(`projection thread crashed: ${e.message}`, { cause: e })));
@@ -68,9 +63,7 @@ export class ProjectionWorkerClient {
     script = defaultProjectionWorkerScript(),
     onFailure?: (client: ProjectionWorkerClient, error: Error) => void,
   ): Promise<ProjectionWorkerClient> {
-    const wakeFlag = newWakeHintFlag();
-    const workerData: ProjectionWorkerInit = { ...data, wakeFlag };
-    const client = new ProjectionWorkerClient(new Worker(script.file, { name: 'projections', workerData, execArgv: script.execArgv }), wakeFlag, log, onFailure);
+    const client = new ProjectionWorkerClient(new Worker(script.file, { name: 'projections', workerData: data, execArgv: script.execArgv }), log, onFailure);
     try {
       await new Promise<void>((resolveStart, rejectStart) => (client.startup = { resolve: resolveStart, reject: rejectStart }));
     } catch (e) {
@@ -91,9 +84,9 @@ export class ProjectionWorkerClient {
     return this.failed;
   }
 
-  /** Tells the thread the log grew, so it reads now rather than at its next poll (one hint in flight); ignored once stopping. */
+  /** Tells the thread the log grew, so it reads now rather than at its next poll. Cheap; ignored once stopping. */
   hint(): void {
-    if (!this.closing && this.failed === undefined) this.wake.hint();
+    if (!this.closing && this.failed === undefined) this.send({ type: 'appended' });
   }
 
   /**

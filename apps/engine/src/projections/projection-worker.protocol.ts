@@ -19,11 +19,6 @@ export interface ProjectionWorkerData {
   readonly backgroundNice: number;
 }
 
-/** What the thread is started with: the settings, and the flag of its "appended" hints (WakeHintSender). */
-export interface ProjectionWorkerInit extends ProjectionWorkerData {
-  readonly wakeFlag: Int32Array;
-}
-
 export interface WireError {
   readonly name: string;
   readonly message: string;

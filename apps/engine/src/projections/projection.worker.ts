@@ -5,7 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { lowerThreadPriority, wakeHintTaken } from '@verdict/config';
+import { lowerThreadPriority } from '@verdict/config';
 import { createEventStore, type EventStore } from '@verdict/event-store';
 import {
   createReadModelDataSource,
@@ -21,7 +21,6 @@ import {
   toWireLogFields,
   type FromProjectionWorker,
   type ProjectionWorkerData,
-  type ProjectionWorkerInit,
   type ToProjectionWorker,
 } from './projection-worker.protocol';
 
@@ -96,7 +95,7 @@ async function close(opened: Opened): Promise<FromProjectionWorker> {
   return { type: 'stopped', checkpoint: opened.runner.status().checkpoint, failures };
 }
 
-async function serve(port: MessagePort, data: ProjectionWorkerInit): Promise<void> {
+async function serve(port: MessagePort, data: ProjectionWorkerData): Promise<void> {
   const send = (message: FromProjectionWorker): void => port.postMessage(message);
   let opened: Opened;
   try {
@@ -110,7 +109,6 @@ async function serve(port: MessagePort, data: ProjectionWorkerInit): Promise<voi
   port.on('message', (message: ToProjectionWorker) => {
     if (message.type === 'appended') {
       // The main thread's instance committed: this one's idle subscription reads now rather than at its next poll.
-      wakeHintTaken(data.wakeFlag); // before that read: a commit after this point is hinted again
       if (!stopping) store.notifyAppended();
     } else if (message.type === 'stop' && !stopping) {
       stopping = true;
@@ -122,4 +120,4 @@ async function serve(port: MessagePort, data: ProjectionWorkerInit): Promise<voi
 }
 
 if (parentPort === null) throw new Error('projection.worker must run in a worker thread');
-void serve(parentPort, workerData as ProjectionWorkerInit);
+void serve(parentPort, workerData as ProjectionWorkerData);
