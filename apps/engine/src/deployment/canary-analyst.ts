@@ -19,6 +19,8 @@ import type { DeploymentFollower } from './deployment-follower';
 
 export const ANALYSIS_ACTOR = 'canary-analysis';
 const TICK_MS = 100;
+/** While the head cannot be read, one error in this many attempts is logged (the first, then about once a minute). */
+const HEAD_FAILURES_PER_LOG = 600;
 
 interface MutableArm {
   decisions: number;
@@ -53,6 +55,7 @@ export class ChallengerAnalysis {
   private startHead: bigint | undefined;
   private readThrough = 0n;
   private headPending = false;
+  private headFailures = 0;
   private readonly since: number;
   private readonly intervalMs: number;
   private readonly graceMs: number;
@@ -91,14 +94,28 @@ export class ChallengerAnalysis {
     await this.subscription?.close();
   }
 
-  /** Reads the log's head once; a failure is logged and the next tick tries again. */
+  /**
+   * Reads the log's head once; a failure is logged and the next tick tries again. During an outage that is ten tries a
+   * second: the first failure is logged, then one in HEAD_FAILURES_PER_LOG, and the recovery.
+   */
   private readHead(): void {
     if (this.headPending) return;
     this.headPending = true;
-    this.store.headPosition().then(
-      (head) => (this.startHead ??= head),
-      (error: unknown) => this.log.error({ err: error, deploymentId: this.deploymentId }, 'canary analysis could not read the log head'),
-    ).finally(() => (this.headPending = false));
+    this.store
+      .headPosition()
+      .then(
+        (head) => {
+          if (this.headFailures > 0) this.log.info({ deploymentId: this.deploymentId, failures: this.headFailures }, 'canary analysis read the log head again');
+          this.headFailures = 0;
+          this.startHead ??= head;
+        },
+        (error: unknown) => {
+          if (this.headFailures++ % HEAD_FAILURES_PER_LOG === 0) {
+            this.log.error({ err: error, deploymentId: this.deploymentId, failures: this.headFailures }, 'canary analysis could not read the log head');
+          }
+        },
+      )
+      .finally(() => (this.headPending = false));
   }
 
   private async consume(subscription: AllSubscription): Promise<void> {
