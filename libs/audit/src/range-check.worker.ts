@@ -11,7 +11,7 @@ const send = (m: FromRangeCheckWorker) => port.postMessage(m);
 void (async () => {
   let store: EventStore;
   try {
-    store = await createEventStore((workerData as RangeCheckWorkerData).store);
+    store = await createEventStore((workerData as RangeCheckWorkerData).store, { readOnly: true });
     // Lowered only once the store is open: the threads it starts keep the request path's priority. Refused (not
     // Linux): the check runs at its parent's priority.
     lowerThreadPriority((workerData as RangeCheckWorkerData).backgroundNice);

@@ -7,6 +7,7 @@ export enum EventStoreErrorCode {
   AppendOutcomeUnknown = 'APPEND_OUTCOME_UNKNOWN',
   InvalidAppend = 'INVALID_APPEND',
   Closed = 'EVENT_STORE_CLOSED',
+  ReadOnly = 'EVENT_STORE_READ_ONLY',
 }
 
 export abstract class EventStoreError extends Error {
@@ -62,6 +63,15 @@ export class EventStoreClosedError extends EventStoreError {
   constructor() {
     super('The event store has been closed');
     this.name = 'EventStoreClosedError';
+  }
+}
+
+/** An append to an instance opened to read only (a reader thread's own connection): nothing was written. */
+export class EventStoreReadOnlyError extends EventStoreError {
+  readonly code = EventStoreErrorCode.ReadOnly;
+  constructor() {
+    super('This event store instance was opened to read only');
+    this.name = 'EventStoreReadOnlyError';
   }
 }
 

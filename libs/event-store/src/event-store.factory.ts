@@ -12,18 +12,27 @@ export interface EventStoreSelection {
   readonly schema?: string;
 }
 
+export interface EventStoreOpening {
+  /**
+   * This instance only reads (a reader thread's own connection: history, projections, export, replay, verification).
+   * Its appends fail with EventStoreReadOnlyError; on SQLite it starts no writer thread and opens no write connection.
+   */
+  readonly readOnly?: boolean;
+}
+
 /** The one place configuration picks an adapter. */
-export async function createEventStore(selection: EventStoreSelection): Promise<EventStore> {
+export async function createEventStore(selection: EventStoreSelection, opening: EventStoreOpening = {}): Promise<EventStore> {
+  const readOnly = opening.readOnly ?? false;
   switch (selection.kind) {
     case 'sqlite':
       mkdirSync(path.dirname(path.resolve(selection.url)), { recursive: true }); // a fresh checkout has no ./data yet
-      return createSqliteEventStore({ path: selection.url });
+      return createSqliteEventStore({ path: selection.url, readOnly });
     case 'postgres':
-      return createPostgresEventStore({ connectionString: selection.url, schema: selection.schema });
+      return createPostgresEventStore({ connectionString: selection.url, schema: selection.schema, readOnly });
     case 'esdb': {
       // Loaded on demand: the EventStoreDB client and gRPC cost every process and thread ~160 ms to load.
       const { createEsdbEventStore } = await import('./esdb/esdb-event-store');
-      return createEsdbEventStore({ connectionString: selection.url });
+      return createEsdbEventStore({ connectionString: selection.url, readOnly });
     }
   }
 }

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const { key } = loadMasterKey(data.privacy.masterKeyPath, false);
     const keyStore = (keys = await createSubjectKeyStore(data.privacy.keyStore));
     const vault = new SubjectVault(keyStore, deriveKeys(key), data.privacy);
-    store = await createEventStore(data.eventStore);
+    store = await createEventStore(data.eventStore, { readOnly: true });
     // Lowered only now: the threads the stores start keep the request path's priority (a thread starts at its
     // parent's). Refused (not Linux): the export runs at the request path's priority.
     lowerThreadPriority(data.backgroundNice);

@@ -80,7 +80,7 @@ function apply(event: Parameters<typeof applyToHistory>[1]): void {
 
 void (async () => {
   try {
-    store = await createEventStore(data.eventStore);
+    store = await createEventStore(data.eventStore, { readOnly: true }); // on SQLite: no writer thread of its own
     const head = await store.headPosition();
     startHead = head;
     // Every event, not only decisions: labels and erasures (SubjectErased) change the state too, and its position

@@ -35,12 +35,12 @@ async function open(data: ProjectionWorkerData, send: (m: FromProjectionWorker) 
     info: (obj, msg) => send({ type: 'log', level: 'info', obj: toWireLogFields(obj), msg }),
     error: (obj, msg) => send({ type: 'log', level: 'error', obj: toWireLogFields(obj), msg }),
   };
-  const store = await createEventStore(data.eventStore);
+  const store = await createEventStore(data.eventStore, { readOnly: true });
   let dataSource: DataSource | undefined;
   try {
     dataSource = await createReadModelDataSource(data.readModels);
-    // Lowered only now: a thread starts at its parent's priority, and the threads the stores start (the SQLite
-    // writer, which takes the log's write lock) must keep the request path's.
+    // Lowered only now: a thread starts at its parent's priority, and any thread the stores start must keep the
+    // request path's (the event store opens read-only here, so no SQLite writer; the read models start none today).
     const refused = lowerThreadPriority(data.backgroundNice);
     if (refused) logger.info({ reason: refused }, "projection thread runs at the request path's priority");
     const ds = dataSource;

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   let models: ReplayModels | undefined;
   let result: FromReplayWorker;
   try {
-    store = await createEventStore(data.eventStore);
+    store = await createEventStore(data.eventStore, { readOnly: true });
     artifacts = await createArtifactStore(data.artifactStore);
     models = new ReplayModels(artifacts);
     // Lowered only now: the threads the stores start keep the request path's priority (a thread starts at its

@@ -35,6 +35,7 @@ describeEventStoreContract('esdb (wire-compatible test server)', async () => {
   return {
     store,
     openPeer: async () => createEsdbEventStore({ connectionString, operationTimeoutMs: TEST_OPERATION_TIMEOUT_MS }),
+    openReader: async () => createEsdbEventStore({ connectionString, operationTimeoutMs: TEST_OPERATION_TIMEOUT_MS, readOnly: true }),
     cleanup: () => store.close(),
   };
 });
@@ -43,7 +44,12 @@ const realServer = process.env.VERDICT_TEST_ESDB_URL;
 if (realServer) {
   describeEventStoreContract(`esdb (real server ${realServer})`, async () => {
     const store = createEsdbEventStore({ connectionString: realServer });
-    return { store, openPeer: async () => createEsdbEventStore({ connectionString: realServer }), cleanup: () => store.close() };
+    return {
+      store,
+      openPeer: async () => createEsdbEventStore({ connectionString: realServer }),
+      openReader: async () => createEsdbEventStore({ connectionString: realServer, readOnly: true }),
+      cleanup: () => store.close(),
+    };
   });
 } else {
   console.warn(

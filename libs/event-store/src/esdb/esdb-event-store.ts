@@ -12,7 +12,7 @@ import {
   type StreamingRead,
 } from '@eventstore/db-client';
 import { validateAppend } from '../append-validation';
-import { AppendOutcomeUnknownError, EventStoreClosedError, EventStoreUnavailableError, InvalidAppendError, WrongExpectedRevisionError } from '../event-store.errors';
+import { AppendOutcomeUnknownError, EventStoreClosedError, EventStoreReadOnlyError, EventStoreUnavailableError, InvalidAppendError, WrongExpectedRevisionError } from '../event-store.errors';
 import type {
   AllSubscription,
   AppendOptions,
@@ -39,6 +39,8 @@ export interface EsdbEventStoreOptions {
   readonly connectionString: string;
   /** Upper bound for an append, and for the silence during a read or ping, in ms (default 10 000). */
   readonly operationTimeoutMs?: number;
+  /** Only reads: appends fail with EventStoreReadOnlyError. Default false. */
+  readonly readOnly?: boolean;
 }
 
 const DEFAULT_OPERATION_TIMEOUT_MS = 10_000;
@@ -54,14 +56,17 @@ export class EsdbEventStore implements EventStore {
   private readonly subscriptions = new Set<EsdbAllSubscription>();
   private readonly appended = new AppendListeners();
   private closed = false;
+  private readonly readOnly: boolean;
 
   constructor(options: EsdbEventStoreOptions) {
     this.client = EventStoreDBClient.connectionString(options.connectionString);
     this.timeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+    this.readOnly = options.readOnly ?? false;
   }
 
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
+    if (this.readOnly) throw new EventStoreReadOnlyError();
     const expected = options?.expectedRevision;
     const esdbEvents = toEsdbEvents(validateAppend(streamId, events, expected), events);
     let appended: AppendResult;
@@ -98,6 +103,7 @@ export class EsdbEventStore implements EventStore {
    */
   async appendBatch(appends: readonly StreamAppend[]): Promise<ReadonlyArray<AppendResult | Error>> {
     this.assertOpen();
+    if (this.readOnly) throw new EventStoreReadOnlyError();
     const settled = await Promise.allSettled(appends.map((a) => this.appendToStream(a.streamId, a.events, a.options)));
     const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected' && !isRefusal(s.reason));
     // One append of unknown outcome makes the batch's outcome unknown, even if another was plainly refused.

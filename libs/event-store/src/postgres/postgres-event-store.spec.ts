@@ -43,6 +43,7 @@ describePg('PostgresEventStore', () => {
     return {
       store,
       openPeer: () => createPostgresEventStore({ connectionString: TEST_PG_URL, schema, pollIntervalMs: PEER_POLL_INTERVAL_MS }),
+      openReader: () => createPostgresEventStore({ connectionString: TEST_PG_URL, schema, pollIntervalMs: PEER_POLL_INTERVAL_MS, readOnly: true }),
       cleanup: async () => {
         await store.close();
         await schemas.drop(schema);

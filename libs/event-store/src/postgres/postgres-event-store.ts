@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { AppendListeners } from '../append-listeners';
 import { validateAppend } from '../append-validation';
-import { AppendOutcomeUnknownError, EventStoreClosedError } from '../event-store.errors';
+import { AppendOutcomeUnknownError, EventStoreClosedError, EventStoreReadOnlyError } from '../event-store.errors';
 import type {
   AllSubscription,
   AppendOptions,
@@ -36,6 +36,8 @@ export interface PostgresEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** Most appends committed in one group-commit transaction. Default 500. */
   readonly maxBatch?: number;
+  /** Only reads: appends fail with EventStoreReadOnlyError. Default false. */
+  readonly readOnly?: boolean;
   /** Events per read when a subscription catches up. Default 500. */
   readonly subscriptionPageSize?: number;
   /** Default 10 000 ms: how long to wait for a connection before failing with EventStoreUnavailableError. */
@@ -81,11 +83,13 @@ export class PostgresEventStore implements EventStore {
 
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
+    if (this.options.readOnly) throw new EventStoreReadOnlyError();
     return this.queue.enqueue(toAppendRequest(validateAppend(streamId, events, options?.expectedRevision)));
   }
 
   async appendBatch(appends: readonly StreamAppend[]): Promise<ReadonlyArray<AppendResult | Error>> {
     this.assertOpen();
+    if (this.options.readOnly) throw new EventStoreReadOnlyError();
     return commitValidated(appends, (a) => toAppendRequest(validateAppend(a.streamId, a.events, a.options?.expectedRevision)), (valid) =>
       this.queue.enqueueAll(valid),
     );

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  EventStoreReadOnlyError,
   EventStoreUnavailableError,
   InvalidAppendError,
   WrongExpectedRevisionError,
@@ -19,6 +20,7 @@ describeEventStoreContract('sqlite', async () => {
   return {
     store,
     openPeer: () => SqliteEventStore.open({ path, pollIntervalMs: PEER_POLL_INTERVAL_MS }),
+    openReader: () => SqliteEventStore.open({ path, pollIntervalMs: PEER_POLL_INTERVAL_MS, readOnly: true }),
     cleanup: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -92,6 +94,18 @@ describe('SqliteEventStore', () => {
     } finally {
       raw.close();
     }
+  });
+
+  it('opened to read only, starts no writer thread of its own', async () => {
+    const writer = await open();
+    await writer.appendToStream('ro-1', [newEvent()], { expectedRevision: 'no_stream' });
+    const reader = await SqliteEventStore.open({ path, readOnly: true });
+    opened.push(reader);
+    expect(writer.supervised()).toHaveLength(1);
+    expect(reader.supervised()).toEqual([]);
+    expect(reader.stats()).toMatchObject({ flushes: 0, committedAppends: 0 });
+    expect(await reader.readStream('ro-1')).toHaveLength(1);
+    await expect(reader.terminateWriterThread()).rejects.toBeInstanceOf(EventStoreReadOnlyError);
   });
 
   it('marks text canonical only from the position a version-1 file reached when it was migrated', async () => {

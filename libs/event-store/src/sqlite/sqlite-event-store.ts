@@ -3,7 +3,7 @@ import type { RestartPolicy, SupervisedStatus } from '@verdict/config';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { AppendListeners } from '../append-listeners';
 import { validateAppend, type ValidatedAppend } from '../append-validation';
-import { EventStoreClosedError, EventStoreError, EventStoreUnavailableError } from '../event-store.errors';
+import { EventStoreClosedError, EventStoreError, EventStoreReadOnlyError, EventStoreUnavailableError } from '../event-store.errors';
 import type {
   AllSubscription,
   AppendOptions,
@@ -39,7 +39,11 @@ export interface SqliteEventStoreOptions {
   readonly busyTimeoutMs?: number;
   /** How the writer thread is restarted when it dies. Default DEFAULT_RESTART_POLICY (libs/config). */
   readonly writerRestart?: Partial<RestartPolicy>;
+  /** Only reads: no writer thread and no write connection; appends fail with EventStoreReadOnlyError. Default false. */
+  readonly readOnly?: boolean;
 }
+
+const NO_COMMITS: GroupCommitStats = { flushes: 0, committedFlushes: 0, failedFlushes: 0, committedAppends: 0, committedEvents: 0, rejectedAppends: 0, largestBatch: 0, queued: 0 };
 
 export interface SqliteEventStoreStats extends GroupCommitStats {
   readonly openSubscriptions: number;
@@ -60,7 +64,8 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   private closing: Promise<void> | undefined;
   private readonly subscriptions = new Set<SqliteAllSubscription>();
   private readonly statements = new Map<string, Statement>();
-  private readonly committer: GroupCommitQueue<ValidatedAppend, AppendResult>;
+  /** Undefined on a read-only instance. */
+  private readonly committer: GroupCommitQueue<ValidatedAppend, AppendResult> | undefined;
   /** Wakes this store's idle subscriptions. */
   private readonly changes = new AppendListeners();
   private readonly appended = new AppendListeners();
@@ -75,6 +80,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     if (!(maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     const db = openReadConnection(options.path, busyTimeoutMs);
+    if (options.readOnly) return new SqliteEventStore(db, undefined, maxBatch, options.pollIntervalMs ?? 50);
     let writer: SupervisedSqliteWriter;
     try {
       writer = await SupervisedSqliteWriter.start({ path: options.path, busyTimeoutMs }, undefined, options.writerRestart);
@@ -87,28 +93,33 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
 
   private constructor(
     private readonly db: Db,
-    private readonly writer: SupervisedSqliteWriter,
+    private readonly writer: SupervisedSqliteWriter | undefined,
     maxBatch: number,
     pollIntervalMs: number,
   ) {
     this.pollIntervalMs = pollIntervalMs;
     this.canonicalFrom = canonicalTextFrom(db);
     // Runs only after the writer thread reported the COMMIT, so a woken subscription can read the new events.
-    this.committer = sqliteGroupCommit(writer, maxBatch, () => {
-      this.changes.notify();
-      this.appended.notify();
-    });
+    this.committer =
+      writer &&
+      sqliteGroupCommit(writer, maxBatch, () => {
+        this.changes.notify();
+        this.appended.notify();
+      });
   }
 
   async appendToStream(streamId: string, events: readonly EventData[], options: AppendOptions): Promise<AppendResult> {
     if (this.closed) throw new EventStoreClosedError();
+    if (!this.committer) throw new EventStoreReadOnlyError();
     return this.committer.enqueue(validateAppend(streamId, events, options?.expectedRevision, 'canonical'));
   }
 
   async appendBatch(appends: readonly StreamAppend[]): Promise<ReadonlyArray<AppendResult | Error>> {
     if (this.closed) throw new EventStoreClosedError();
+    const committer = this.committer;
+    if (!committer) throw new EventStoreReadOnlyError();
     return commitValidated(appends, (a) => validateAppend(a.streamId, a.events, a.options?.expectedRevision, 'canonical'), (valid) =>
-      this.committer.enqueueAll(valid),
+      committer.enqueueAll(valid),
     );
   }
 
@@ -182,15 +193,15 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     return this.head();
   }
 
-  /** Ready only while the writer thread is up: down or restarting, appends fail. */
+  /** Ready only while the writer thread is up (if this instance writes): down or restarting, appends fail. */
   async ping(): Promise<void> {
-    const unavailable = this.writer.unavailable;
+    const unavailable = this.writer?.unavailable;
     if (unavailable !== undefined) throw unavailable;
     this.query('SELECT 1', []);
   }
 
   supervised(): readonly SupervisedStatus[] {
-    return [this.writer.status()];
+    return this.writer ? [this.writer.status()] : [];
   }
 
   /**
@@ -198,12 +209,13 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
    * AppendOutcomeUnknownError; the thread is then restarted under its policy. Resolves once the thread has exited.
    */
   terminateWriterThread(): Promise<void> {
+    if (!this.writer) return Promise.reject(new EventStoreReadOnlyError());
     return this.writer.terminateThread();
   }
 
   /** Counters for observability (flushes vs committed appends shows how well group commit batches). */
   stats(): SqliteEventStoreStats {
-    return { ...this.committer.stats(), openSubscriptions: this.subscriptions.size };
+    return { ...(this.committer?.stats() ?? NO_COMMITS), openSubscriptions: this.subscriptions.size };
   }
 
   /** Commits appends already accepted, stops the writer thread, ends subscriptions, then closes the file. */
@@ -215,8 +227,8 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   private async shutDown(): Promise<void> {
     this.closed = true;
     try {
-      await this.committer.drain();
-      await this.writer.close();
+      await this.committer?.drain();
+      await this.writer?.close();
     } finally {
       this.appended.clear();
       await Promise.all([...this.subscriptions].map((s) => s.close()));

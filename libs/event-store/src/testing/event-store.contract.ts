@@ -4,6 +4,7 @@ import { appendNotificationContract } from './contract/append-notification.contr
 import { appendBatchContract } from './contract/append-batch.contract';
 import { appendContract } from './contract/append.contract';
 import { readContract } from './contract/read.contract';
+import { readOnlyContract } from './contract/read-only.contract';
 import { subscriptionContract } from './contract/subscription.contract';
 import { newEvent, uniquePrefix } from './event-store-test-kit';
 
@@ -16,6 +17,8 @@ export interface EventStoreUnderTest {
    * often than every PEER_POLL_INTERVAL_MS (where the adapter polls at all). The test that opens it closes it.
    */
   openPeer(): Promise<EventStore>;
+  /** Another instance on the same database opened with `readOnly: true`. The test that opens it closes it. */
+  openReader(): Promise<EventStore>;
   /** Releases what the factory created. Must also work after `store.close()` was called. */
   cleanup(): Promise<void>;
 }
@@ -60,6 +63,7 @@ export function describeEventStoreContract(
     readContract(store);
     subscriptionContract(store);
     appendNotificationContract(store, () => current().openPeer());
+    readOnlyContract(store, () => current().openReader());
 
     describe('close', () => {
       it('rejects appends after close() with EventStoreClosedError', async () => {

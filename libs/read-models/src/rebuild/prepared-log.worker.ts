@@ -25,7 +25,7 @@ port.on('message', (m: ToPreparedLogWorker) => {
 void (async () => {
   let store: EventStore | undefined;
   try {
-    store = await createEventStore(data.store);
+    store = await createEventStore(data.store, { readOnly: true });
     const projection = new ReadModelProjections(readModelParts(data.readModels));
     const filter = projectionFilter(projection);
     const read = (after: bigint) => (store as EventStore).readAll({ after, maxCount: data.pageSize, filter });
