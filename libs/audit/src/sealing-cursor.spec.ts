@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { AUDIT_SEALS_STREAM, eventHash, leafHash, merkleRootOfLeaves } from '@verdict/domain/audit';
 import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
+import { writeVersionOneFile } from '@verdict/event-store/sqlite/testing/version-one-file';
 import { publishSigningKey } from './publish-key';
 import { keyMap, readSeals } from './seal-log';
 import { SealingCursor, type LastSeal } from './sealing-cursor';
@@ -51,19 +50,7 @@ describe('SealingCursor', () => {
     // A version-1 file as builds before canonical storage left it: keys in insertion order, whitespace.
     const oldDir = mkdtempSync(path.join(tmpdir(), 'verdict-sealing-v1-'));
     const file = path.join(oldDir, 'events.sqlite');
-    const raw = new Database(file);
-    raw.exec(`
-      CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
-      INSERT INTO schema_version VALUES (1, 0);
-      CREATE TABLE events (
-        position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
-        type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at INTEGER NOT NULL,
-        CONSTRAINT events_event_id_unique UNIQUE (event_id), CONSTRAINT events_stream_revision_unique UNIQUE (stream_id, revision));
-    `);
-    raw
-      .prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, 0, ?, ?, ?, 0)')
-      .run(randomUUID(), 'decision-old', 'DecisionMade', '{"z": 1, "a": {"y": 2, "b": 3}}', '{"c":1,"a":2}');
-    raw.close();
+    writeVersionOneFile(file, [{ streamId: 'decision-old', revision: 0, type: 'DecisionMade', data: '{"z": 1, "a": {"y": 2, "b": 3}}', metadata: '{"c":1,"a":2}' }]);
     const old = await createSqliteEventStore({ path: file });
     try {
       await publishSigningKey(old, signer);

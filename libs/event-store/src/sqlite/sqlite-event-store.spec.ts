@@ -12,6 +12,7 @@ import { describeEventStoreContract, PEER_POLL_INTERVAL_MS } from '../testing/ev
 import { newEvent, newEvents, settle, take, uniquePrefix } from '../testing/event-store-test-kit';
 import { SqliteEventStore } from './sqlite-event-store';
 import { SQLITE_SCHEMA_VERSION } from './sqlite-schema';
+import { writeVersionOneFile } from './testing/version-one-file';
 
 describeEventStoreContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'verdict-es-sqlite-'));
@@ -110,19 +111,10 @@ describe('SqliteEventStore', () => {
 
   it('marks text canonical only from the position a version-1 file reached when it was migrated', async () => {
     // A version-1 file as builds before canonical storage left it: JSON.stringify text, keys in insertion order.
-    const raw = new Database(path);
-    raw.exec(`
-      CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
-      INSERT INTO schema_version VALUES (1, 0);
-      CREATE TABLE events (
-        position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
-        type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at INTEGER NOT NULL,
-        CONSTRAINT events_event_id_unique UNIQUE (event_id), CONSTRAINT events_stream_revision_unique UNIQUE (stream_id, revision));
-    `);
-    const insert = raw.prepare('INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, 0)');
-    insert.run(newEvent().id, 'old-1', 0, 'T', '{"z":1,"a":2}', '{}');
-    insert.run(newEvent().id, 'old-1', 1, 'T', '{"a":1}', '{}');
-    raw.close();
+    writeVersionOneFile(path, [
+      { streamId: 'old-1', revision: 0, type: 'T', data: '{"z":1,"a":2}', metadata: '{}' },
+      { streamId: 'old-1', revision: 1, type: 'T', data: '{"a":1}', metadata: '{}' },
+    ]);
 
     const store = await open();
     await store.appendToStream('new-1', [newEvent('T', { z: 1, a: 2 })], { expectedRevision: 'no_stream' });
