@@ -11,7 +11,7 @@
  */
 export function canonicalJson(value: unknown): string {
   const sorted = sortedCopy(value);
-  return sorted === UNSORTABLE ? written(value) : JSON.stringify(sorted);
+  return (sorted === UNSORTABLE ? written(value) : JSON.stringify(sorted)) as string;
 }
 
 const UNSORTABLE = Symbol('unsortable');
@@ -39,6 +39,9 @@ export function withSortedKeys<T>(value: T): T {
 function sortedCopy(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (SORTED.has(value)) return value;
+  // toJSON decides what is written (a Date, a Buffer): the key-by-key form calls it where JSON.stringify would, and
+  // sorts what it returns.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return UNSORTABLE;
   if (Array.isArray(value)) {
     let out: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {
@@ -76,8 +79,9 @@ function sortedCopy(value: unknown): unknown {
   return out;
 }
 
-/** The general form, key by key. */
-function written(value: unknown): string {
+/** The general form, key by key, with JSON.stringify's rules: toJSON first; undefined, functions and symbols left out of objects and null in arrays. */
+function written(input: unknown, key = ''): string | undefined {
+  const value = input !== null && typeof input === 'object' && typeof (input as { toJSON?: unknown }).toJSON === 'function' ? (input as { toJSON(k: string): unknown }).toJSON(key) : input;
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -95,7 +99,7 @@ function written(value: unknown): string {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
-      out += written(value[i]) ?? 'null';
+      out += written(value[i], String(i)) ?? 'null';
     }
     return `${out}]`;
   }
@@ -104,11 +108,11 @@ function written(value: unknown): string {
   let out = '{';
   let first = true;
   for (const k of keys) {
-    const v = obj[k];
-    if (v === undefined) continue;
+    const w = written(obj[k], k);
+    if (w === undefined) continue;
     if (!first) out += ',';
     first = false;
-    out += `${JSON.stringify(k)}:${written(v)}`;
+    out += `${JSON.stringify(k)}:${w}`;
   }
   return `${out}}`;
 }
