@@ -102,7 +102,7 @@ export function auditCommands(program: Command, io: CliIo, client: () => ApiClie
       // Opening a SQLite path creates the file: a mistyped path would verify an empty store "clean".
       if (selection.kind === 'sqlite' && !existsSync(selection.url)) throw new Error(`no event store at ${selection.url}`);
       const trustedKeys = flags.publicKey ? readKeys(flags.publicKey) : undefined;
-      const store = await createEventStore(selection, { readOnly: true }); // verification never writes
+      const store = await createEventStore(selection, { readOnly: true }); // appends nothing; a SQLite file is left as it is
       const checker = flags.threads > 1 ? new WorkerRangeChecker(selection, flags.threads) : undefined;
       const progress = progressReporter(io);
       let report: VerificationReport;

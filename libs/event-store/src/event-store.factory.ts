@@ -15,7 +15,8 @@ export interface EventStoreSelection {
 export interface EventStoreOpening {
   /**
    * This instance only reads (a reader thread's own connection: history, projections, export, replay, verification).
-   * Its appends fail with EventStoreReadOnlyError; on SQLite it starts no writer thread and opens no write connection.
+   * Its appends fail with EventStoreReadOnlyError. On SQLite it starts no writer thread, and leaves the file as it
+   * finds it (it must exist; no migration). PostgreSQL still checks its schema at open, as any instance does.
    */
   readonly readOnly?: boolean;
 }

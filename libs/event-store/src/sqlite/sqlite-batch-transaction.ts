@@ -32,8 +32,9 @@ export class SqliteBatchTransaction {
       .safeIntegers(true);
     this.insert = db
       .prepare<[string, string, bigint, string, string, string, number]>(
-        `INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        // canonical = 1: every append reaches this writer through SqliteEventStore, which stores canonical JSON.
+        `INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at, canonical)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
       )
       .safeIntegers(true);
     this.savepoint = db.prepare('SAVEPOINT append');

@@ -10,9 +10,13 @@ export interface SqliteEventRow {
   data: string;
   metadata: string;
   recorded_at: bigint;
+  /** 1n when this build's writer stored the text (canonical JSON); 0n for rows older builds wrote. */
+  canonical: bigint;
 }
 
-export const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata, recorded_at';
+/** The columns read, for a file at `schemaVersion` (a read-only store may read a version-1 file it must not migrate). */
+export const eventColumns = (schemaVersion: number): string =>
+  `position, event_id, stream_id, revision, type, data, metadata, recorded_at, ${schemaVersion >= 2 ? 'canonical' : '0 AS canonical'}`;
 
 export function toRecordedEvent(row: SqliteEventRow): RecordedEvent {
   return {
@@ -27,8 +31,7 @@ export function toRecordedEvent(row: SqliteEventRow): RecordedEvent {
   };
 }
 
-/** `canonicalFrom`: the first position the file holds as canonical JSON (sqlite-schema.ts, migration 2). */
-export function toRecordedEventText(row: SqliteEventRow, canonicalFrom: bigint): RecordedEventText {
+export function toRecordedEventText(row: SqliteEventRow): RecordedEventText {
   return {
     id: row.event_id,
     type: row.type,
@@ -37,7 +40,7 @@ export function toRecordedEventText(row: SqliteEventRow, canonicalFrom: bigint):
     position: row.position,
     dataJson: row.data,
     metadataJson: row.metadata,
-    canonical: row.position >= canonicalFrom,
+    canonical: row.canonical === 1n,
     recordedAt: new Date(Number(row.recorded_at)),
   };
 }

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  EventStoreReadOnlyError,
   EventStoreUnavailableError,
   InvalidAppendError,
   WrongExpectedRevisionError,
@@ -12,7 +11,6 @@ import { describeEventStoreContract, PEER_POLL_INTERVAL_MS } from '../testing/ev
 import { newEvent, newEvents, settle, take, uniquePrefix } from '../testing/event-store-test-kit';
 import { SqliteEventStore } from './sqlite-event-store';
 import { SQLITE_SCHEMA_VERSION } from './sqlite-schema';
-import { writeVersionOneFile } from './testing/version-one-file';
 
 describeEventStoreContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'verdict-es-sqlite-'));
@@ -95,37 +93,6 @@ describe('SqliteEventStore', () => {
     } finally {
       raw.close();
     }
-  });
-
-  it('opened to read only, starts no writer thread of its own', async () => {
-    const writer = await open();
-    await writer.appendToStream('ro-1', [newEvent()], { expectedRevision: 'no_stream' });
-    const reader = await SqliteEventStore.open({ path, readOnly: true });
-    opened.push(reader);
-    expect(writer.supervised()).toHaveLength(1);
-    expect(reader.supervised()).toEqual([]);
-    expect(reader.stats()).toMatchObject({ flushes: 0, committedAppends: 0 });
-    expect(await reader.readStream('ro-1')).toHaveLength(1);
-    await expect(reader.terminateWriterThread()).rejects.toBeInstanceOf(EventStoreReadOnlyError);
-  });
-
-  it('marks text canonical only from the position a version-1 file reached when it was migrated', async () => {
-    // A version-1 file as builds before canonical storage left it: JSON.stringify text, keys in insertion order.
-    writeVersionOneFile(path, [
-      { streamId: 'old-1', revision: 0, type: 'T', data: '{"z":1,"a":2}', metadata: '{}' },
-      { streamId: 'old-1', revision: 1, type: 'T', data: '{"a":1}', metadata: '{}' },
-    ]);
-
-    const store = await open();
-    await store.appendToStream('new-1', [newEvent('T', { z: 1, a: 2 })], { expectedRevision: 'no_stream' });
-    const texts = await store.readAllText();
-    expect(texts.map((t) => [t.streamId, t.dataJson, t.canonical])).toEqual([
-      ['old-1', '{"z":1,"a":2}', false],
-      ['old-1', '{"a":1}', false], // canonical as it happens, but nothing guarantees it
-      ['new-1', '{"a":2,"z":1}', true],
-    ]);
-    const reopened = await open();
-    expect((await reopened.readAllText()).map((t) => t.canonical)).toEqual([false, false, true]);
   });
 
   describe('input validation', () => {

@@ -23,10 +23,10 @@ import { commitValidated } from '../group-commit/commit-validated';
 import { countLimit } from '../count-limit';
 import type { GroupCommitQueue, GroupCommitStats } from '../group-commit/group-commit-queue';
 import { SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-subscription';
-import { EVENT_COLUMNS, filterToSql, toRecordedEvent, toRecordedEventText, type SqliteEventRow } from './sqlite-event-rows';
+import { eventColumns, filterToSql, toRecordedEvent, toRecordedEventText, type SqliteEventRow } from './sqlite-event-rows';
 import { sqliteGroupCommit } from './sqlite-group-commit';
 import { SupervisedSqliteWriter } from './sqlite-supervised-writer';
-import { canonicalTextFrom, ensureSqliteSchema } from './sqlite-schema';
+import { ensureSqliteSchema, readableSqliteSchema, SQLITE_SCHEMA_VERSION } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
   /** File path of the database (created if missing). Several processes may open it; one of them should write. */
@@ -69,7 +69,8 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   /** Wakes this store's idle subscriptions. */
   private readonly changes = new AppendListeners();
   private readonly appended = new AppendListeners();
-  private readonly canonicalFrom: bigint;
+  /** The columns a read selects (eventColumns of the file's schema version). */
+  private readonly columns: string;
 
   /**
    * Opens (or creates) the file on this thread's read connection, then starts the writer thread that owns the write
@@ -79,8 +80,11 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     const maxBatch = options.maxBatch ?? 500;
     if (!(maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (options.readOnly) {
+      const { db, schemaVersion } = openReaderOnly(options.path, busyTimeoutMs);
+      return new SqliteEventStore(db, undefined, schemaVersion, maxBatch, options.pollIntervalMs ?? 50);
+    }
     const db = openReadConnection(options.path, busyTimeoutMs);
-    if (options.readOnly) return new SqliteEventStore(db, undefined, maxBatch, options.pollIntervalMs ?? 50);
     let writer: SupervisedSqliteWriter;
     try {
       writer = await SupervisedSqliteWriter.start({ path: options.path, busyTimeoutMs }, undefined, options.writerRestart);
@@ -88,17 +92,18 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
       db.close();
       throw e;
     }
-    return new SqliteEventStore(db, writer, maxBatch, options.pollIntervalMs ?? 50);
+    return new SqliteEventStore(db, writer, SQLITE_SCHEMA_VERSION, maxBatch, options.pollIntervalMs ?? 50);
   }
 
   private constructor(
     private readonly db: Db,
     private readonly writer: SupervisedSqliteWriter | undefined,
+    schemaVersion: number,
     maxBatch: number,
     pollIntervalMs: number,
   ) {
     this.pollIntervalMs = pollIntervalMs;
-    this.canonicalFrom = canonicalTextFrom(db);
+    this.columns = eventColumns(schemaVersion);
     // Runs only after the writer thread reported the COMMIT, so a woken subscription can read the new events.
     this.committer =
       writer &&
@@ -138,7 +143,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const rows = this.query<SqliteEventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      `SELECT ${this.columns} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       [streamId, options.fromRevision ?? 0n, limitOf(options.maxCount, -1)],
     );
     return rows.map(toRecordedEvent);
@@ -149,13 +154,13 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   }
 
   async readAllText(options: ReadAllOptions = {}): Promise<RecordedEventText[]> {
-    return this.readAllRows(options).map((row) => toRecordedEventText(row, this.canonicalFrom));
+    return this.readAllRows(options).map(toRecordedEventText);
   }
 
   private readAllRows(options: ReadAllOptions): SqliteEventRow[] {
     const filter = filterToSql(options.filter);
     return this.query<SqliteEventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ?${filter.sql} ORDER BY position LIMIT ?`,
+      `SELECT ${this.columns} FROM events WHERE position > ?${filter.sql} ORDER BY position LIMIT ?`,
       [options.after ?? -1n, ...filter.params, limitOf(options.maxCount, DEFAULT_READ_ALL_MAX)],
     );
   }
@@ -165,7 +170,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     if (head <= after) return { events: [], scannedTo: after };
     const where = filterToSql(filter);
     const rows = this.query<SqliteEventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ?${where.sql} ORDER BY position LIMIT ?`,
+      `SELECT ${this.columns} FROM events WHERE position > ? AND position <= ?${where.sql} ORDER BY position LIMIT ?`,
       [after, head, ...where.params, maxCount],
     );
     const events = rows.map(toRecordedEvent);
@@ -254,6 +259,25 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
       if (e instanceof EventStoreError) throw e;
       throw new EventStoreUnavailableError(`SQLite event store read failed: ${(e as Error).message}`, { cause: e });
     }
+  }
+}
+
+/**
+ * A read-only store's connection: the file must exist and is left as it is (no WAL switch, no migration), so a reader
+ * (a verification, say) never writes to the log it reads, even one an older build wrote.
+ */
+function openReaderOnly(path: string, busyTimeoutMs: number): { db: Db; schemaVersion: number } {
+  let db: Db;
+  try {
+    db = new Database(path, { timeout: busyTimeoutMs, fileMustExist: true });
+  } catch (e) {
+    throw new EventStoreUnavailableError(`Cannot open SQLite event store at ${path}`, { cause: e });
+  }
+  try {
+    return { db, schemaVersion: readableSqliteSchema(db) };
+  } catch (e) {
+    db.close();
+    throw new EventStoreUnavailableError(`Cannot read SQLite event store at ${path}: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -19,28 +19,28 @@ const MIGRATIONS: Record<number, string> = {
       CONSTRAINT events_stream_revision_unique UNIQUE (stream_id, revision)
     );
   `,
-  // Builds before 2026-12-03 stored JSON.stringify text; every build that knows version 2 stores canonical JSON. The
-  // first position this file holds in canonical form is recorded once, so readers can trust the text from there on
-  // (readAllText's `canonical`) and parse what came before. A fresh file starts at 1: all of it is canonical.
-  2: `
-    CREATE TABLE IF NOT EXISTS store_facts (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-    INSERT OR IGNORE INTO store_facts (name, value)
-      VALUES ('canonical_text_from', COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) + 1);
-  `,
+  // Builds before 2026-12-03 stored JSON.stringify text; every build that knows version 2 stores canonical JSON and
+  // says so row by row, so readers can trust that text (readAllText's `canonical`) and parse the rest. Per row, not
+  // from a position: an older build still running on the file after the migration inserts its rows with the default.
+  2: `ALTER TABLE events ADD COLUMN canonical INTEGER NOT NULL DEFAULT 0;`,
 };
-
-/** The first position whose data and metadata the file holds as canonical JSON (set by migration 2). */
-export function canonicalTextFrom(db: Database): bigint {
-  const row = db.prepare(`SELECT value FROM store_facts WHERE name = 'canonical_text_from'`).safeIntegers(true).get() as { value: bigint } | undefined;
-  if (row === undefined) throw new Error('Event store file has no canonical_text_from fact (schema version 2)');
-  return row.value;
-}
 
 export class SqliteSchemaTooNewError extends Error {
   constructor(found: number) {
     super(`Event store file has schema version ${found}; this build understands up to ${SQLITE_SCHEMA_VERSION}`);
     this.name = 'SqliteSchemaTooNewError';
   }
+}
+
+/**
+ * The file's schema version, for a connection that must not write (a read-only store): nothing is migrated.
+ * @throws SqliteSchemaTooNewError above this build's version; Error for a file that holds no event store.
+ */
+export function readableSqliteSchema(db: Database): number {
+  const found = currentVersion(db);
+  if (found > SQLITE_SCHEMA_VERSION) throw new SqliteSchemaTooNewError(found);
+  if (found === 0) throw new Error('the file holds no event store (no schema version)');
+  return found;
 }
 
 function currentVersion(db: Database): number {
