@@ -41,6 +41,7 @@ const quirky = fc.letrec((tie) => ({
     fc.constant(() => 1),
     fc.constant(Symbol('s')),
     fc.dictionary(key, tie('value'), { maxKeys: 4 }).map((d) => ({ toJSON: () => d })),
+    fc.dictionary(key, tie('value'), { maxKeys: 4 }).map((d) => Object.assign(() => 1, { toJSON: () => d })),
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(key, tie('value'), { maxKeys: 5 }),
   ),

@@ -37,11 +37,11 @@ export function withSortedKeys<T>(value: T): T {
 
 /** The value with every object's keys in sorted insertion order; parts already in order are shared, not copied. */
 function sortedCopy(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (SORTED.has(value)) return value;
   // toJSON decides what is written (a Date, a Buffer): the key-by-key form calls it where JSON.stringify would, and
   // sorts what it returns.
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return UNSORTABLE;
+  if (hasToJSON(value)) return UNSORTABLE;
+  if (value === null || typeof value !== 'object') return value;
+  if (SORTED.has(value)) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {
@@ -79,9 +79,15 @@ function sortedCopy(value: unknown): unknown {
   return out;
 }
 
+/** Whether JSON.stringify would call this value's toJSON (it does for objects, functions and bigints). */
+function hasToJSON(value: unknown): boolean {
+  const type = typeof value;
+  return ((type === 'object' && value !== null) || type === 'function' || type === 'bigint') && typeof (value as { toJSON?: unknown }).toJSON === 'function';
+}
+
 /** The general form, key by key, with JSON.stringify's rules: toJSON first; undefined, functions and symbols left out of objects and null in arrays. */
 function written(input: unknown, key = ''): string | undefined {
-  const value = input !== null && typeof input === 'object' && typeof (input as { toJSON?: unknown }).toJSON === 'function' ? (input as { toJSON(k: string): unknown }).toJSON(key) : input;
+  const value = hasToJSON(input) ? (input as { toJSON(k: string): unknown }).toJSON(key) : input;
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);

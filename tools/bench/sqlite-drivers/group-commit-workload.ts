@@ -37,7 +37,7 @@ const ms = (p: number, values: number[]): number => Math.round((percentile(value
 
 /**
  * The SQLite event store's writer loop, on either binding: per batch BEGIN IMMEDIATE, then per append the stream's
- * last revision, a SAVEPOINT, the INSERT and RELEASE, then one COMMIT. Same schema as sqlite-schema.ts.
+ * last revision, a SAVEPOINT, the INSERT and RELEASE, then one COMMIT. The events table of sqlite-schema.ts's version 1.
  */
 export function runGroupCommitWorkload(options: WorkloadOptions): WorkloadResult {
   const db = openDriver(options.driver, options.path);

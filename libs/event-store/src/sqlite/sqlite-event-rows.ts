@@ -14,9 +14,9 @@ export interface SqliteEventRow {
   canonical: bigint;
 }
 
-/** The columns read, for a file at `schemaVersion` (a read-only store may read a version-1 file it must not migrate). */
-export const eventColumns = (schemaVersion: number): string =>
-  `position, event_id, stream_id, revision, type, data, metadata, recorded_at, ${schemaVersion >= 2 ? 'canonical' : '0 AS canonical'}`;
+/** The columns read; without a `canonical` column (an older file a read-only store must not migrate) no row is vouched for. */
+export const eventColumns = (hasCanonicalColumn: boolean): string =>
+  `position, event_id, stream_id, revision, type, data, metadata, recorded_at, ${hasCanonicalColumn ? 'canonical' : '0 AS canonical'}`;
 
 export function toRecordedEvent(row: SqliteEventRow): RecordedEvent {
   return {

@@ -26,7 +26,7 @@ import { SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-sub
 import { eventColumns, filterToSql, toRecordedEvent, toRecordedEventText, type SqliteEventRow } from './sqlite-event-rows';
 import { sqliteGroupCommit } from './sqlite-group-commit';
 import { SupervisedSqliteWriter } from './sqlite-supervised-writer';
-import { ensureSqliteSchema, readableSqliteSchema, SQLITE_SCHEMA_VERSION } from './sqlite-schema';
+import { ensureSqliteSchema, hasCanonicalColumn, readableSqliteSchema } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
   /** File path of the database (created if missing). Several processes may open it; one of them should write. */
@@ -81,8 +81,8 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     if (!(maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     if (options.readOnly) {
-      const { db, schemaVersion } = openReaderOnly(options.path, busyTimeoutMs);
-      return new SqliteEventStore(db, undefined, schemaVersion, maxBatch, options.pollIntervalMs ?? 50);
+      const db = openReaderOnly(options.path, busyTimeoutMs);
+      return new SqliteEventStore(db, undefined, hasCanonicalColumn(db), maxBatch, options.pollIntervalMs ?? 50);
     }
     const db = openReadConnection(options.path, busyTimeoutMs);
     let writer: SupervisedSqliteWriter;
@@ -92,18 +92,18 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
       db.close();
       throw e;
     }
-    return new SqliteEventStore(db, writer, SQLITE_SCHEMA_VERSION, maxBatch, options.pollIntervalMs ?? 50);
+    return new SqliteEventStore(db, writer, true, maxBatch, options.pollIntervalMs ?? 50);
   }
 
   private constructor(
     private readonly db: Db,
     private readonly writer: SupervisedSqliteWriter | undefined,
-    schemaVersion: number,
+    canonicalColumn: boolean,
     maxBatch: number,
     pollIntervalMs: number,
   ) {
     this.pollIntervalMs = pollIntervalMs;
-    this.columns = eventColumns(schemaVersion);
+    this.columns = eventColumns(canonicalColumn);
     // Runs only after the writer thread reported the COMMIT, so a woken subscription can read the new events.
     this.committer =
       writer &&
@@ -263,18 +263,20 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
 }
 
 /**
- * A read-only store's connection: the file must exist and is left as it is (no WAL switch, no migration), so a reader
- * (a verification, say) never writes to the log it reads, even one an older build wrote.
+ * A read-only store's connection: SQLite's read-only mode (the file must exist), no WAL switch and no migration, so a
+ * reader (a verification, say) never writes to the log it reads, even one an older build wrote. A read-write
+ * connection closing last would also checkpoint a crashed writer's WAL into the file.
  */
-function openReaderOnly(path: string, busyTimeoutMs: number): { db: Db; schemaVersion: number } {
+function openReaderOnly(path: string, busyTimeoutMs: number): Db {
   let db: Db;
   try {
-    db = new Database(path, { timeout: busyTimeoutMs, fileMustExist: true });
+    db = new Database(path, { timeout: busyTimeoutMs, readonly: true });
   } catch (e) {
     throw new EventStoreUnavailableError(`Cannot open SQLite event store at ${path}`, { cause: e });
   }
   try {
-    return { db, schemaVersion: readableSqliteSchema(db) };
+    readableSqliteSchema(db);
+    return db;
   } catch (e) {
     db.close();
     throw new EventStoreUnavailableError(`Cannot read SQLite event store at ${path}: ${(e as Error).message}`, { cause: e });

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreReadOnlyError, EventStoreUnavailableError } from '../event-store.errors';
@@ -44,7 +44,7 @@ describe('SQLite event store file: schema version 2 and canonical text', () => {
   it('vouches for the text of rows this build wrote, never for rows an older build wrote', async () => {
     writeVersionOneFile(path, oldRows);
     const store = await open();
-    expect(versionsOf(path)).toEqual([1, 2]);
+    expect(versionsOf(path)).toEqual([1, 2, 3]);
     await store.appendToStream('new-1', [newEvent('T', { z: 1, a: 2 })], { expectedRevision: 'no_stream' });
     const texts = await store.readAllText();
     expect(texts.map((t) => [t.streamId, t.dataJson, t.canonical])).toEqual([
@@ -92,6 +92,43 @@ describe('SQLite event store file: schema version 2 and canonical text', () => {
 
   it('opened to read only, refuses a missing file instead of creating one', async () => {
     await expect(SqliteEventStore.open({ path, readOnly: true })).rejects.toBeInstanceOf(EventStoreUnavailableError);
-    await expect(SqliteEventStore.open({ path: join(dir, 'x.db'), readOnly: true })).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('opened to read only, leaves a crashed writer\'s WAL where it is (closing does not checkpoint it into the file)', async () => {
+    const writer = await open();
+    await writer.appendToStream('wal-1', [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+    // A copy taken while the writer runs, as after a crash: the commits are still in the WAL, not in the file.
+    const copy = join(dir, 'copy');
+    mkdirSync(copy);
+    copyFileSync(path, join(copy, 'events.db'));
+    copyFileSync(`${path}-wal`, join(copy, 'events.db-wal'));
+    const before = { file: readFileSync(join(copy, 'events.db')), wal: statSync(join(copy, 'events.db-wal')).size };
+    const reader = await SqliteEventStore.open({ path: join(copy, 'events.db'), readOnly: true });
+    expect(await reader.readStream('wal-1')).toHaveLength(2);
+    await reader.close();
+    expect(readFileSync(join(copy, 'events.db')).equals(before.file)).toBe(true);
+    expect(statSync(join(copy, 'events.db-wal')).size).toBe(before.wal);
+  });
+
+  it('repairs a file an interim build took to version 2 without the column (version 3), vouching for none of its rows', async () => {
+    writeVersionOneFile(path, oldRows);
+    const interim = new Database(path);
+    interim.exec(`
+      CREATE TABLE store_facts (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      INSERT INTO store_facts VALUES ('canonical_text_from', 3);
+      INSERT INTO schema_version VALUES (2, 0);
+    `);
+    interim.close();
+    const store = await open();
+    expect(versionsOf(path)).toEqual([1, 2, 3]);
+    await store.appendToStream('new-1', [newEvent()], { expectedRevision: 'no_stream' });
+    expect((await store.readAllText()).map((t) => t.canonical)).toEqual([false, false, true]);
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'store_facts'").all()).toEqual([]);
+    } finally {
+      raw.close();
+    }
   });
 });
