@@ -38,10 +38,10 @@ export function withSortedKeys<T>(value: T): T {
 /** The value with every object's keys in sorted insertion order; parts already in order are shared, not copied. */
 function sortedCopy(value: unknown): unknown {
   // toJSON decides what is written (a Date, a Buffer): the key-by-key form calls it where JSON.stringify would, and
-  // sorts what it returns.
-  if (hasToJSON(value)) return UNSORTABLE;
-  if (value === null || typeof value !== 'object') return value;
+  // sorts what it returns. A value in SORTED was looked at when it went in.
+  if (value === null || typeof value !== 'object') return hasToJSON(value) ? UNSORTABLE : value;
   if (SORTED.has(value)) return value;
+  if (hasToJSON(value)) return UNSORTABLE;
   if (Array.isArray(value)) {
     let out: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {

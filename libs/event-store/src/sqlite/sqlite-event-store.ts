@@ -39,7 +39,7 @@ export interface SqliteEventStoreOptions {
   readonly busyTimeoutMs?: number;
   /** How the writer thread is restarted when it dies. Default DEFAULT_RESTART_POLICY (libs/config). */
   readonly writerRestart?: Partial<RestartPolicy>;
-  /** Only reads: no writer thread and no write connection; appends fail with EventStoreReadOnlyError. Default false. */
+  /** Only reads: no writer thread, a connection in SQLite's read-only mode; appends fail with EventStoreReadOnlyError. Default false. */
   readonly readOnly?: boolean;
 }
 
@@ -69,7 +69,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   /** Wakes this store's idle subscriptions. */
   private readonly changes = new AppendListeners();
   private readonly appended = new AppendListeners();
-  /** The columns a read selects (eventColumns of the file's schema version). */
+  /** The columns a read selects (eventColumns: whether the file has the `canonical` column). */
   private readonly columns: string;
 
   /**
