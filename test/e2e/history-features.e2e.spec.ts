@@ -105,6 +105,18 @@ describe.each(e2eTopologies())('history features over HTTP on $name', (topology)
     expect(decisions[0]?.recorded).toEqual([0, 0, -1, 0, 0]);
   });
 
+  it('lets each decision see every decision this instance answered before it was asked, without waiting for the history thread', async () => {
+    // A card tester's requests one after another: each is asked only once the previous one was answered.
+    for (let i = 0; i < 8; i++) {
+      const res = await engine.post('/v1/decisions', decisionRequest({ cardId: 'card-ryw', merchantId: 'm-ryw', occurredAt: at(i) }));
+      expect(res.status).toBe(201);
+    }
+    const card = engine.resolve(PersonalData).filterValue('cardId', 'card-ryw');
+    const decisions = (await recomputed(engine.store)).filter((r) => r.decision.request.cardId === card);
+    expect(decisions.map((r) => r.recorded[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]); // card_count_1h
+    for (const r of decisions) expect(r.recorded).toEqual(r.again);
+  });
+
   it('gives back every recorded history feature from the log, for concurrent requests of one card and for batches', async () => {
     const concurrent = await Promise.all(
       Array.from({ length: 12 }, (_, i) => engine.post('/v1/decisions', decisionRequest({ cardId: 'card-burst', merchantId: 'm-burst', occurredAt: at(30 + i) }))),

@@ -1,12 +1,15 @@
-/**
- * A set of "something was appended" listeners: EventStore.onAppended in every adapter, and the SQLite adapter's
- * wake-ups of its own subscriptions. Each registration has its own unsubscribe function.
- */
-export class AppendListeners {
-  private readonly listeners = new Set<() => void>();
+import type { AppendResult } from './event-store.port';
 
-  add(listener: () => void): () => void {
-    const entry = (): void => listener(); // its own identity: the same function added twice is two registrations
+/**
+ * A set of listeners called with one value: EventStore.onAppended in every adapter (the position a commit reached),
+ * and the SQLite adapter's wake-ups of its own subscriptions (nothing). Each registration has its own unsubscribe
+ * function.
+ */
+export class AppendListeners<T = void> {
+  private readonly listeners = new Set<(value: T) => void>();
+
+  add(listener: (value: T) => void): () => void {
+    const entry = (value: T): void => listener(value); // its own identity: the same function added twice is two registrations
     this.listeners.add(entry);
     return () => {
       this.listeners.delete(entry);
@@ -17,10 +20,10 @@ export class AppendListeners {
    * Calls every listener. One that throws must not turn a committed append into a failure (its events are durable)
    * nor starve the others, so its error is reported as a process warning.
    */
-  notify(): void {
+  notify(value: T): void {
     for (const listener of [...this.listeners]) {
       try {
-        listener();
+        listener(value);
       } catch (error) {
         process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'AppendListenerError');
       }
@@ -30,4 +33,11 @@ export class AppendListeners {
   clear(): void {
     this.listeners.clear();
   }
+}
+
+/** The global position of the last event a commit wrote: the highest of its appends' positions. */
+export function highestPosition(results: readonly AppendResult[]): bigint {
+  let highest = -1n;
+  for (const r of results) if (r.position > highest) highest = r.position;
+  return highest;
 }

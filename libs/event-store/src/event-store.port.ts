@@ -159,12 +159,14 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
 
   /**
-   * Calls `listener` after appends made through THIS instance have committed, by the time their promises resolve:
-   * at most once per group commit, never for an append that failed. Used to tell readers elsewhere (another thread
-   * or process, which then call their own instance's `notifyAppended()`) that the log grew. A listener that throws
-   * is reported as a process warning; the append still succeeds. Returns the unsubscribe function.
+   * Calls `listener` after appends made through THIS instance have committed, by the time their promises resolve,
+   * with the global position of the last event the commit wrote (the highest of its appends' `position`): at most
+   * once per group commit, never for an append that failed. Used to tell readers elsewhere (another thread or
+   * process, which then call their own instance's `notifyAppended()`) that the log grew, or how far a reader must
+   * have read to see this instance's acknowledged appends. A listener that throws is reported as a process warning;
+   * the append still succeeds. Returns the unsubscribe function.
    */
-  onAppended(listener: () => void): () => void;
+  onAppended(listener: (position: bigint) => void): () => void;
 
   /**
    * Tells this instance that another thread or process has committed appends, so that its idle subscriptions read

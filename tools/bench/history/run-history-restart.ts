@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     say(`  log written in ${appendSeconds.toFixed(1)} s (${(statSync(file).size / 1024 ** 2).toFixed(0)} MB)`);
     const rssBefore = process.memoryUsage().rss;
     const started = performance.now();
-    const thread = await HistoryThread.start({ eventStore: { kind: 'sqlite', url: file }, maxEntities: o.bound, reportIntervalMs: 50 });
+    const thread = await HistoryThread.start({ eventStore: { kind: 'sqlite', url: file }, maxEntities: o.bound, reportIntervalMs: 50, waitLimitMs: 1_000 });
     let peakRss = rssBefore;
     while (!thread.caughtUp) {
       if (thread.failure) throw thread.failure;

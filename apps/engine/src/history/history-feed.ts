@@ -15,6 +15,9 @@ export const HISTORY_COMPONENT = 'history';
 /** Least time between two reports of the history thread's position (bounds the main thread's share). */
 const REPORT_INTERVAL_MS = 50;
 
+/** Longest an ask waits for the history thread to read this instance's last commit (docs/features.md). */
+const WAIT_LIMIT_MS = 1_000;
+
 /**
  * The engine's history of the log (docs/features.md): a HistoryThread started before anything can decide, fed from
  * the event store's subscription, so decisions made by any instance count. Readiness waits until it has applied the
@@ -26,6 +29,8 @@ export class HistoryFeed implements OnModuleInit, SupervisedSource {
   /** The latest life, dead or alive (its figures are reported while the next one starts). */
   private thread?: HistoryThread;
   private stopRelay?: () => void;
+  /** The position of the last commit this instance acknowledged: what the next ask must see. */
+  private committed = -1n;
 
   constructor(
     @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
@@ -38,7 +43,7 @@ export class HistoryFeed implements OnModuleInit, SupervisedSource {
     if (eventStore.kind === 'sqlite' && eventStore.url === ':memory:') {
       throw new Error('the history thread opens the event store on its own thread: an in-memory SQLite database is not shared');
     }
-    const data = { eventStore, maxEntities: this.config.history.maxEntities, reportIntervalMs: REPORT_INTERVAL_MS };
+    const data = { eventStore, maxEntities: this.config.history.maxEntities, reportIntervalMs: REPORT_INTERVAL_MS, waitLimitMs: WAIT_LIMIT_MS };
     // A dead history thread is started again: it rebuilds the state from the log (readiness waits for that), and
     // meanwhile a decision that needs history is refused (history-unavailable), never scored without it.
     const supervisor: Supervisor<HistoryThread> = new Supervisor(HISTORY_COMPONENT, {
@@ -49,8 +54,11 @@ export class HistoryFeed implements OnModuleInit, SupervisedSource {
     });
     this.supervisor = supervisor;
     await supervisor.start();
-    // The thread reads through its own store instance: tell it of this instance's commits (once per group commit).
-    this.stopRelay = this.store.onAppended(() => supervisor.current?.hint());
+    // The thread reads through its own store instance. Rather than a message per commit, each ask carries how far
+    // this instance has committed, and the thread reads through it before answering.
+    this.stopRelay = this.store.onAppended((position) => {
+      if (position > this.committed) this.committed = position;
+    });
   }
 
   supervised(): readonly SupervisedStatus[] {
@@ -66,7 +74,7 @@ export class HistoryFeed implements OnModuleInit, SupervisedSource {
   values(asks: readonly HistoryAsk[]): Promise<HistoryValues> {
     const thread = this.supervisor?.current;
     if (!thread) return Promise.reject(new HistoryUnavailableError(`the history thread is ${this.supervisor?.status().state ?? 'not started'}`));
-    return thread.values(asks);
+    return thread.values(asks, this.committed);
   }
 
   status(): ComponentStatus {

@@ -7,6 +7,11 @@ export interface HistoryThreadData {
   readonly maxEntities: number;
   /** Least time between two reports of the position applied. */
   readonly reportIntervalMs: number;
+  /**
+   * Longest an ask waits for the state to reach its `after` position; it is then answered from the state as it stands
+   * (a log prefix all the same, recorded as the decision's featuresAsOf).
+   */
+  readonly waitLimitMs: number;
 }
 
 /** One request's history features, by name: what one model's columns need. */
@@ -16,8 +21,11 @@ export interface HistoryAsk {
 }
 
 export type ToHistoryThread =
-  | { readonly type: 'values'; readonly id: number; readonly asks: readonly HistoryAsk[] }
-  | { readonly type: 'appended' }
+  /**
+   * Answered once the state has applied the log through `after`: the position of the last commit this instance had
+   * acknowledged when it asked (docs/features.md, "what a decision sees").
+   */
+  | { readonly type: 'values'; readonly id: number; readonly after: bigint; readonly asks: readonly HistoryAsk[] }
   | { readonly type: 'stop' };
 
 export type FromHistoryThread =

@@ -94,20 +94,16 @@ export class HistoryThread {
     return this.interruptedBy;
   }
 
-  values(asks: readonly HistoryAsk[]): Promise<HistoryValues> {
+  /** Every ask's values, once the state has applied the log through `after` (see ToHistoryThread). */
+  values(asks: readonly HistoryAsk[], after = -1n): Promise<HistoryValues> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.closing) return Promise.reject(new HistoryUnavailableError('the history thread is stopping'));
     const id = this.nextId++;
     const answer = new Promise<HistoryValues>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     // Ref'd while an answer is awaited, so a process waiting only on it does not exit under it.
     if (this.pending.size === 1) this.worker.ref();
-    this.send({ type: 'values', id, asks });
+    this.send({ type: 'values', id, after, asks });
     return answer;
-  }
-
-  /** Tells the thread the log grew, so its subscription reads now rather than at its next poll. */
-  hint(): void {
-    if (!this.closing && !this.failed) this.send({ type: 'appended' });
   }
 
   /** Fault-injection seam for tests: ends the thread as a crash would (pending asks fail, `onFailure` is told). */

@@ -30,7 +30,10 @@ function report(): void {
 type ValuesAsk = Extract<ToHistoryThread, { type: 'values' }>;
 /** The log's head when the thread started: asks wait until the state has applied the log through it. */
 let startHead: bigint | undefined;
-const held: ValuesAsk[] = [];
+/** Asks not answerable yet, in arrival order (their `after` never decreases), with when each came. */
+const held: { readonly ask: ValuesAsk; readonly since: number }[] = [];
+/** Set while the store cannot be read: asks are then answered from the state as it stands, as they cannot wait. */
+let interrupted = false;
 const caughtUp = (): boolean => startHead !== undefined && state.appliedThrough >= startHead;
 
 function answer(m: ValuesAsk): void {
@@ -43,19 +46,33 @@ function answer(m: ValuesAsk): void {
 }
 
 /**
- * Answers what was held once the start-up catch-up is done. Until then a decision would be scored on a partial history
- * (a restarted thread starts from nothing): its asks wait instead, as readiness does.
+ * Whether an ask can be answered now. Never before the start-up catch-up is done: a decision would be scored on a
+ * partial history (a restarted thread starts from nothing), so it waits as readiness does. After it, once the state
+ * has applied the log through the ask's `after`, so a decision sees every decision this instance acknowledged before
+ * it asked; unless that position is not reached within `waitLimitMs`, or the store cannot be read.
  */
-function release(): void {
-  if (held.length === 0 || !caughtUp()) return;
-  for (const m of held.splice(0)) answer(m);
+function answerable(m: { readonly ask: ValuesAsk; readonly since: number }, now: number): boolean {
+  if (!caughtUp()) return false;
+  return state.appliedThrough >= m.ask.after || interrupted || now - m.since >= data.waitLimitMs;
+}
+
+/** Answers the held asks that can be answered, oldest first. */
+function release(now = performance.now()): void {
+  let n = 0;
+  while (n < held.length && answerable(held[n], now)) answer(held[n++].ask);
+  if (n > 0) held.splice(0, n);
 }
 
 port.on('message', (m: ToHistoryThread) => {
-  if (m.type === 'appended') store?.notifyAppended();
-  else if (m.type === 'stop') void stop();
-  else if (caughtUp()) answer(m);
-  else held.push(m);
+  if (m.type === 'stop') {
+    void stop();
+    return;
+  }
+  const entry = { ask: m, since: performance.now() };
+  if (held.length === 0 && answerable(entry, entry.since)) return answer(m);
+  held.push(entry);
+  // This instance committed past what the state has read: read now, not at the subscription's next poll.
+  store?.notifyAppended();
 });
 
 async function stop(): Promise<void> {
@@ -66,7 +83,10 @@ async function stop(): Promise<void> {
   send({ type: 'stopped' });
 }
 
-const reporter = setInterval(report, data.reportIntervalMs);
+const reporter = setInterval(() => {
+  report();
+  release(); // asks that waited their limit
+}, data.reportIntervalMs);
 
 /** Applies one event; an event the state cannot read stops the thread (it never skips a decision). */
 class UnreadableEvent extends Error {}
@@ -102,6 +122,8 @@ void (async () => {
         if (error instanceof UnreadableEvent || !isEventStoreUnavailable(error)) throw error;
         // The store is unreachable: keep the state (a prefix of the log) and subscribe again after it.
         send({ type: 'interrupted', message: (error as Error).message });
+        interrupted = true;
+        release();
         for (;;) {
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)]));
           if (stopping) return;
@@ -113,6 +135,7 @@ void (async () => {
           }
         }
         subscription = store.subscribeToAll({ after: state.appliedThrough });
+        interrupted = false;
         send({ type: 'resumed' });
       }
     }

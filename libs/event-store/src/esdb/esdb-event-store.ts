@@ -54,7 +54,7 @@ export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly timeoutMs: number;
   private readonly subscriptions = new Set<EsdbAllSubscription>();
-  private readonly appended = new AppendListeners();
+  private readonly appended = new AppendListeners<bigint>();
   private closed = false;
   private readonly readOnly: boolean;
 
@@ -93,7 +93,7 @@ export class EsdbEventStore implements EventStore {
         throw new WrongExpectedRevisionError(streamId, expected, await this.lastRevision(streamId));
       }
     }
-    this.appended.notify();
+    this.appended.notify(appended.position);
     return appended;
   }
 
@@ -112,7 +112,7 @@ export class EsdbEventStore implements EventStore {
     return settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error)));
   }
 
-  onAppended(listener: () => void): () => void {
+  onAppended(listener: (position: bigint) => void): () => void {
     return this.appended.add(listener);
   }
 

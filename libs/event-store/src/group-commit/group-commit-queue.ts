@@ -15,8 +15,11 @@ export interface GroupCommitOptions<T, R> {
   readonly maxBatch: number;
   /** Events an item carries (for the stats). */
   readonly eventCount: (item: T) => number;
-  /** Runs once after each batch that committed at least one item, after those callers were resolved. */
-  readonly onCommitted?: () => void;
+  /**
+   * Runs once after each batch that committed at least one item, with those items' results, after their callers were
+   * resolved (their continuations run later, as microtasks: a caller resumes after this has run).
+   */
+  readonly onCommitted?: (committed: readonly R[]) => void;
   /**
    * Why nothing can commit any more (the SQLite writer thread died), else undefined. Checked on enqueue and after a
    * failed batch: once set, everything queued and every later item fails with it at once.
@@ -162,7 +165,7 @@ export class GroupCommitQueue<T, R> {
 
   private settle(batch: readonly Pending<T, R>[], outcomes: ReadonlyArray<R | Error>): void {
     this.counters.committedFlushes++;
-    let anyCommitted = false;
+    const committed: R[] = [];
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
       if (outcome instanceof Error || outcome === undefined) {
@@ -170,12 +173,12 @@ export class GroupCommitQueue<T, R> {
         pending.refuse(outcome instanceof Error ? outcome : new Error('Group commit returned no outcome for an item'));
         return;
       }
-      anyCommitted = true;
+      committed.push(outcome);
       this.counters.committedAppends++;
       this.counters.committedEvents += this.options.eventCount(pending.item);
       pending.resolve(outcome);
     });
-    if (anyCommitted) this.options.onCommitted?.();
+    if (committed.length > 0) this.options.onCommitted?.(committed);
   }
 
   private fail(batch: readonly Pending<T, R>[], error: unknown): void {

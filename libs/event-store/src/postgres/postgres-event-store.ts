@@ -1,5 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
-import { AppendListeners } from '../append-listeners';
+import { AppendListeners, highestPosition } from '../append-listeners';
 import { validateAppend } from '../append-validation';
 import { AppendOutcomeUnknownError, EventStoreClosedError, EventStoreReadOnlyError } from '../event-store.errors';
 import type {
@@ -55,7 +55,7 @@ export class PostgresEventStore implements EventStore {
   private readonly queue: GroupCommitQueue<AppendRequest, AppendResult>;
   private readonly notifier: PostgresChangeNotifier;
   private readonly subscriptions = new Set<PostgresAllSubscription>();
-  private readonly appended = new AppendListeners();
+  private readonly appended = new AppendListeners<bigint>();
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -67,7 +67,7 @@ export class PostgresEventStore implements EventStore {
       commit: (batch) => this.commitBatch(batch),
       maxBatch: options.maxBatch ?? 500,
       eventCount: (request) => request.eventCount,
-      onCommitted: () => this.appended.notify(),
+      onCommitted: (committed) => this.appended.notify(highestPosition(committed)),
     });
     this.notifier = new PostgresChangeNotifier(
       options.connectionString,
@@ -95,7 +95,7 @@ export class PostgresEventStore implements EventStore {
     );
   }
 
-  onAppended(listener: () => void): () => void {
+  onAppended(listener: (position: bigint) => void): () => void {
     return this.appended.add(listener);
   }
 

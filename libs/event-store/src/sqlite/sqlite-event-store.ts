@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { RestartPolicy, SupervisedStatus } from '@verdict/config';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { AppendListeners } from '../append-listeners';
+import { AppendListeners, highestPosition } from '../append-listeners';
 import { validateAppend, type ValidatedAppend } from '../append-validation';
 import { EventStoreClosedError, EventStoreError, EventStoreReadOnlyError, EventStoreUnavailableError } from '../event-store.errors';
 import type {
@@ -68,7 +68,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   private readonly committer: GroupCommitQueue<ValidatedAppend, AppendResult> | undefined;
   /** Wakes this store's idle subscriptions. */
   private readonly changes = new AppendListeners();
-  private readonly appended = new AppendListeners();
+  private readonly appended = new AppendListeners<bigint>();
   /** The columns a read selects (eventColumns: whether the file has the `canonical` column). */
   private readonly columns: string;
 
@@ -107,9 +107,9 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     // Runs only after the writer thread reported the COMMIT, so a woken subscription can read the new events.
     this.committer =
       writer &&
-      sqliteGroupCommit(writer, maxBatch, () => {
+      sqliteGroupCommit(writer, maxBatch, (committed) => {
         this.changes.notify();
-        this.appended.notify();
+        this.appended.notify(highestPosition(committed));
       });
   }
 
@@ -128,7 +128,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     );
   }
 
-  onAppended(listener: () => void): () => void {
+  onAppended(listener: (position: bigint) => void): () => void {
     return this.appended.add(listener);
   }
 

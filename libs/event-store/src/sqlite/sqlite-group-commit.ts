@@ -20,7 +20,7 @@ export interface SqliteBatchWriter {
 export function sqliteGroupCommit(
   writer: SqliteBatchWriter,
   maxBatch: number,
-  onCommitted: () => void,
+  onCommitted: (committed: readonly AppendResult[]) => void,
 ): GroupCommitQueue<ValidatedAppend, AppendResult> {
   return new GroupCommitQueue<ValidatedAppend, AppendResult>({
     commit: async (batch) => {

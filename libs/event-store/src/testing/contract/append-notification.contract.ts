@@ -26,6 +26,33 @@ export function appendNotificationContract(store: () => EventStore, openPeer: Op
       }
     });
 
+    it('passes the position the commit reached: at least that of every append it acknowledged', async () => {
+      let highest = -1n;
+      const off = store().onAppended((position) => {
+        if (position > highest) highest = position;
+      });
+      try {
+        const one = await store().appendToStream(uniquePrefix('position'), [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+        expect(highest).toBe(one.position); // by the time the append resolves
+        const p = uniquePrefix('position-many');
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store().appendToStream(`${p}-${i}`, [newEvent()], { expectedRevision: 'any' })),
+        );
+        const last = results.reduce((h, r) => (r.position > h ? r.position : h), -1n);
+        expect(highest).toBe(last);
+        const batch = await store().appendBatch([
+          { streamId: `${p}-batch-a`, events: [newEvent()], options: { expectedRevision: 'no_stream' } },
+          { streamId: `${p}-batch-b`, events: [newEvent()], options: { expectedRevision: 'no_stream' } },
+        ]);
+        for (const r of batch) {
+          if (r instanceof Error) throw r;
+          expect(highest).toBeGreaterThanOrEqual(r.position);
+        }
+      } finally {
+        off();
+      }
+    });
+
     it('does not call it for an append that is refused', async () => {
       const s = uniquePrefix('refused');
       await store().appendToStream(s, [newEvent()], { expectedRevision: 'no_stream' });
