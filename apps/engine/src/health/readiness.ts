@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore } from '@verdict/event-store';
-import { projectionLag } from '@verdict/read-models';
 import { DeploymentFollower } from '../deployment/deployment-follower';
 import { DeploymentRuntime } from '../deployment/deployment-runtime';
 import { EVENT_STORE, PROJECTION_RUNNER } from '../infrastructure/tokens';
@@ -73,7 +72,7 @@ export class Readiness {
           status: p.lastError ? 'down' : 'up',
           mode: p.mode,
           checkpoint: Number(p.checkpoint),
-          lag: eventStore.status === 'up' ? await projectionLag(this.store, p.eventTypes, p.checkpoint).catch(() => null) : null,
+          lag: eventStore.status === 'up' ? await this.projections.projectionLag().catch(() => null) : null,
           ...(p.lastError ? { error: p.lastError } : {}),
         };
     const history = this.history.status();

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import type { EventStore } from '@verdict/event-store';
-import { PROJECTION_LAG_LIMIT, projectionLag } from '@verdict/read-models';
+import { PROJECTION_LAG_LIMIT } from '@verdict/read-models';
 import { EVENT_STORE, PROJECTION_RUNNER } from '../infrastructure/tokens';
 import type { ProjectionStatusSource } from '../projections/projection-status';
 import { DecisionMetrics } from './decision-metrics';
@@ -48,7 +48,7 @@ export class LogPositionMetrics {
         const s = projections.projectionStatus();
         if (s.mode === 'off') return this.set(0);
         try {
-          this.set(await projectionLag(store, s.eventTypes, s.checkpoint));
+          this.set(await projections.projectionLag());
         } catch {
           this.set(-1);
         }

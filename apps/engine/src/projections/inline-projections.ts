@@ -17,6 +17,8 @@ export const CHECKPOINT_REPORT_INTERVAL_MS = 10;
  * an event after a quiet spell still applies at once.
  */
 export const MIN_BATCH_INTERVAL_MS = 100;
+/** How long one count of the lag answers readiness probes and metric scrapes: a count may read 100,000 rows. */
+const LAG_REUSE_MS = 1_000;
 
 /** Component name of the inline projection thread in liveness and metrics. */
 export const PROJECTIONS_COMPONENT = 'projections';
@@ -33,6 +35,8 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
   private client?: ProjectionWorkerClient;
   private eventTypes: readonly string[] = [];
   private stopRelay?: () => void;
+  /** The latest count of the lag, answering for LAG_REUSE_MS. */
+  private lagCount?: { readonly at: number; readonly lag: Promise<number> };
 
   constructor(
     @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
@@ -91,6 +95,17 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
     if (!this.client) return Promise.reject(new Error('projections are not running in this process'));
     // While the next life starts, the dead one answers: it is caught up that far, or it fails the wait.
     return (this.supervisor?.current ?? this.client).waitForPosition(position, timeoutMs);
+  }
+
+  projectionLag(): Promise<number> {
+    if (!this.client) return Promise.resolve(0);
+    const now = performance.now();
+    if (this.lagCount && now - this.lagCount.at < LAG_REUSE_MS) return this.lagCount.lag;
+    // While the next life starts, the dead one answers (it rejects: the lag is unknown then).
+    const lag = (this.supervisor?.current ?? this.client).lag();
+    lag.catch(() => undefined); // its callers see the rejection; the cached copy must not be reported unhandled
+    this.lagCount = { at: now, lag };
+    return lag;
   }
 
   projectionStatus(): ProjectionStatus {

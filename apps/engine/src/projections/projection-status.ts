@@ -9,4 +9,9 @@ export interface ProjectionStatus {
 
 export interface ProjectionStatusSource {
   projectionStatus(): ProjectionStatus;
+  /**
+   * Events of the projections' types still to apply, counted off the request path (up to PROJECTION_LAG_LIMIT);
+   * 0 when projections run elsewhere. Rejects when it cannot be counted.
+   */
+  projectionLag(): Promise<number>;
 }

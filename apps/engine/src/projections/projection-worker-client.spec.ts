@@ -105,7 +105,18 @@ describe('ProjectionWorkerClient (projections on their own thread, real SQLite f
     expect(client.failure?.message).toContain('schemaVersion 99');
     expect(client.checkpoint).toBe(2n);
     expect(lines.some((l) => l.level >= 50 && l.msg === 'projection failed' && l.err?.message.includes('schemaVersion 99'))).toBe(true);
+    // The failed projection's thread still counts what it has to apply: the unreadable event and what came after.
+    await appendDecisions(store, fixture, 4);
+    expect(await client.lag()).toBe(5);
     await client.stop();
+    await expect(client.lag()).rejects.toThrow('the projection thread is not running');
+  });
+
+  it('counts its lag on its own thread: 0 once caught up', async () => {
+    client = await ProjectionWorkerClient.start(data, logger());
+    const head = await appendDecisions(store, fixture, 30);
+    await client.waitForPosition(head, 20_000);
+    expect(await client.lag()).toBe(0);
   });
 
   it('surfaces a dead thread: failure set, waiters rejected, death logged; stop() still returns', async () => {
@@ -118,6 +129,7 @@ describe('ProjectionWorkerClient (projections on their own thread, real SQLite f
     expect(told).toEqual([client.failure]);
     expect(client.failure?.message).toBe('projection thread exited unexpectedly (code 7)');
     expect(lines.filter((l) => l.level >= 50 && l.msg === 'projection thread failed')).toHaveLength(1);
+    await expect(client.lag()).rejects.toThrow('the projection thread is not running');
     await client.stop();
   });
 

@@ -36,6 +36,8 @@ export class ProjectionWorkerClient {
   private closing = false;
   private stopping: Promise<void> | undefined;
   private readonly waiters = new Set<Waiter>();
+  private readonly lagAsks = new Map<number, { resolve: (lag: number) => void; reject: (error: Error) => void }>();
+  private nextLagId = 0;
   private readonly exited: Promise<number>;
   private onStopped: ((m: Extract<FromProjectionWorker, { type: 'stopped' }>) => void) | undefined;
   private startup: { resolve: () => void; reject: (e: Error) => void } | undefined;
@@ -111,6 +113,18 @@ export class ProjectionWorkerClient {
     });
   }
 
+  /**
+   * Events of the projection's types after its checkpoint, counted on the projection thread (up to
+   * PROJECTION_LAG_LIMIT). A failed projection's thread still answers; a dead or stopping one rejects.
+   */
+  lag(): Promise<number> {
+    if (this.dead || this.closing) return Promise.reject(new Error('the projection thread is not running'));
+    const id = this.nextLagId++;
+    const answer = new Promise<number>((resolve, reject) => this.lagAsks.set(id, { resolve, reject }));
+    this.send({ type: 'lag', id });
+    return answer;
+  }
+
   /** Lets the batch in flight commit, closes the thread's stores, then ends the thread. Never hangs. */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
@@ -169,6 +183,14 @@ export class ProjectionWorkerClient {
         // The runner already logged it (forwarded as a 'log' message); here it reaches readiness and the waiters.
         this.fail(fromWireError(message.error));
         return;
+      case 'lag':
+      case 'lag_failed': {
+        const ask = this.lagAsks.get(message.id);
+        this.lagAsks.delete(message.id);
+        if (message.type === 'lag') ask?.resolve(message.lag);
+        else ask?.reject(fromWireError(message.error));
+        return;
+      }
       case 'log':
         if (message.level === 'error') this.log.error(message.obj, message.msg);
         else this.log.info(message.obj, message.msg);
@@ -216,5 +238,10 @@ export class ProjectionWorkerClient {
       waiter.reject(error);
     }
     this.waiters.clear();
+    // A failed projection's thread still counts; only a thread that is gone leaves its counts unanswered.
+    if (this.dead || this.closing) {
+      for (const ask of this.lagAsks.values()) ask.reject(error);
+      this.lagAsks.clear();
+    }
   }
 }

@@ -29,6 +29,11 @@ export interface WireError {
 export type ToProjectionWorker =
   /** The main thread committed appends: wake an idle subscription now instead of at its next poll. */
   | { readonly type: 'appended' }
+  /**
+   * Count the events of the projection's types after its checkpoint (readiness and metrics ask): on this thread, so
+   * that a count over a long backlog never holds the request path's event loop.
+   */
+  | { readonly type: 'lag'; readonly id: number }
   /** Stop the runner (the batch in flight commits), close both stores, then report 'stopped'. */
   | { readonly type: 'stop' };
 
@@ -38,6 +43,8 @@ export type FromProjectionWorker =
   | { readonly type: 'checkpoint'; readonly checkpoint: bigint }
   /** The runner stopped on an error; the thread stays up (idle) until asked to stop. */
   | { readonly type: 'failed'; readonly checkpoint: bigint; readonly error: WireError }
+  | { readonly type: 'lag'; readonly id: number; readonly lag: number }
+  | { readonly type: 'lag_failed'; readonly id: number; readonly error: WireError }
   | { readonly type: 'log'; readonly level: 'info' | 'error'; readonly obj: Record<string, unknown>; readonly msg: string }
   /** Answer to 'stop'; `failures` lists what could not be closed. */
   | { readonly type: 'stopped'; readonly checkpoint: bigint; readonly failures: readonly { step: string; error: WireError }[] };

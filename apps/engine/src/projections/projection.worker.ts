@@ -13,6 +13,7 @@ import {
   ReadModelProjections,
   readModelParts,
   ProjectionWaitTimeoutError,
+  projectionLag,
   type ProjectionLogger,
 } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
@@ -28,6 +29,8 @@ interface Opened {
   readonly store: EventStore;
   readonly dataSource: DataSource;
   readonly runner: ProjectionRunner;
+  /** The event types the projections apply: their lag counts only these. */
+  readonly eventTypes: readonly string[];
 }
 
 async function open(data: ProjectionWorkerData, send: (m: FromProjectionWorker) => void): Promise<Opened> {
@@ -44,17 +47,18 @@ async function open(data: ProjectionWorkerData, send: (m: FromProjectionWorker) 
     const refused = lowerThreadPriority(data.backgroundNice);
     if (refused) logger.info({ reason: refused }, "projection thread runs at the request path's priority");
     const ds = dataSource;
+    const projection = new ReadModelProjections(readModelParts({ driftWindowSeconds: data.driftWindowSeconds }));
     const runner: ProjectionRunner = new ProjectionRunner({
       eventStore: store,
       dataSource: ds,
-      projection: new ReadModelProjections(readModelParts({ driftWindowSeconds: data.driftWindowSeconds })),
+      projection,
       batchSize: data.batchSize,
       minBatchIntervalMs: data.minBatchIntervalMs,
       logger,
       onError: (error) => send({ type: 'failed', checkpoint: runner.status().checkpoint, error: toWireError(error) }),
     });
     await runner.start();
-    return { store, dataSource: ds, runner };
+    return { store, dataSource: ds, runner, eventTypes: projection.canHandle };
   } catch (e) {
     await dataSource?.destroy().catch(() => undefined); // the start failure is what gets reported
     await store.close().catch(() => undefined);
@@ -104,12 +108,18 @@ async function serve(port: MessagePort, data: ProjectionWorkerData): Promise<voi
     send({ type: 'start_failed', error: toWireError(e) });
     return;
   }
-  const { store, runner } = opened;
+  const { store, runner, eventTypes } = opened;
   let stopping = false;
   port.on('message', (message: ToProjectionWorker) => {
     if (message.type === 'appended') {
       // The main thread's instance committed: this one's idle subscription reads now rather than at its next poll.
       if (!stopping) store.notifyAppended();
+    } else if (message.type === 'lag') {
+      const { id } = message;
+      projectionLag(store, eventTypes, runner.status().checkpoint).then(
+        (lag) => send({ type: 'lag', id, lag }),
+        (error: unknown) => send({ type: 'lag_failed', id, error: toWireError(error) }),
+      );
     } else if (message.type === 'stop' && !stopping) {
       stopping = true;
       void close(opened).then(send);
