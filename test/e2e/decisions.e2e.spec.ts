@@ -182,7 +182,9 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(lag).toBe(0);
-    expect(await (await engine.get('/metrics')).text()).toMatch(/^verdict_projection_lag_events 0$/m);
+    const metrics = await (await engine.get('/metrics')).text();
+    expect(metrics).toMatch(/^verdict_projection_lag_events 0$/m);
+    expect(metrics).toMatch(/^verdict_history_answers_behind_total 0$/m);
   });
 
   it('answers unknown routes with a problem', async () => {

@@ -105,7 +105,7 @@ describe.each(e2eTopologies())('history features over HTTP on $name', (topology)
     expect(decisions[0]?.recorded).toEqual([0, 0, -1, 0, 0]);
   });
 
-  it('lets each decision see every decision this instance answered before it was asked, without waiting for the history thread', async () => {
+  it('lets each decision see every decision this instance answered before it was asked', async () => {
     // A card tester's requests one after another: each is asked only once the previous one was answered.
     for (let i = 0; i < 8; i++) {
       const res = await engine.post('/v1/decisions', decisionRequest({ cardId: 'card-ryw', merchantId: 'm-ryw', occurredAt: at(i) }));

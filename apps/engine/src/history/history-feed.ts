@@ -31,6 +31,7 @@ export class HistoryFeed implements OnModuleInit, SupervisedSource {
   private stopRelay?: () => void;
   /** The position of the last commit this instance acknowledged: what the next ask must see. */
   private committed = -1n;
+  private behind = 0;
 
   constructor(
     @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
@@ -53,12 +54,12 @@ export class HistoryFeed implements OnModuleInit, SupervisedSource {
       report: (event, status, error) => logSupervision(this.log, event, status, error),
     });
     this.supervisor = supervisor;
-    await supervisor.start();
     // The thread reads through its own store instance. Rather than a message per commit, each ask carries how far
     // this instance has committed, and the thread reads through it before answering.
     this.stopRelay = this.store.onAppended((position) => {
       if (position > this.committed) this.committed = position;
     });
+    await supervisor.start();
   }
 
   supervised(): readonly SupervisedStatus[] {
@@ -74,7 +75,16 @@ export class HistoryFeed implements OnModuleInit, SupervisedSource {
   values(asks: readonly HistoryAsk[]): Promise<HistoryValues> {
     const thread = this.supervisor?.current;
     if (!thread) return Promise.reject(new HistoryUnavailableError(`the history thread is ${this.supervisor?.status().state ?? 'not started'}`));
-    return thread.values(asks, this.committed);
+    const through = this.committed;
+    return thread.values(asks, through).then((answer) => {
+      if (answer.asOf < through) this.behind++;
+      return answer;
+    });
+  }
+
+  /** Asks answered before the state had read this instance's last acknowledged commit (wait limit, or store unreadable). */
+  get answersBehind(): number {
+    return this.behind;
   }
 
   status(): ComponentStatus {

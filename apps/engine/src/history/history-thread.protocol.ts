@@ -22,10 +22,11 @@ export interface HistoryAsk {
 
 export type ToHistoryThread =
   /**
-   * Answered once the state has applied the log through `after`: the position of the last commit this instance had
-   * acknowledged when it asked (docs/features.md, "what a decision sees").
+   * Answered once the state has applied the log through `through` (inclusive): the position of the last commit this
+   * instance had acknowledged when it asked (docs/features.md, "what a decision sees"). Never lower than an earlier
+   * ask's.
    */
-  | { readonly type: 'values'; readonly id: number; readonly after: bigint; readonly asks: readonly HistoryAsk[] }
+  | { readonly type: 'values'; readonly id: number; readonly through: bigint; readonly asks: readonly HistoryAsk[] }
   | { readonly type: 'stop' };
 
 export type FromHistoryThread =

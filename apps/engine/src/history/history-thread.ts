@@ -94,15 +94,18 @@ export class HistoryThread {
     return this.interruptedBy;
   }
 
-  /** Every ask's values, once the state has applied the log through `after` (see ToHistoryThread). */
-  values(asks: readonly HistoryAsk[], after = -1n): Promise<HistoryValues> {
+  /**
+   * Every ask's values, once the state has applied the log through `through` (see ToHistoryThread): never lower than
+   * the previous call's.
+   */
+  values(asks: readonly HistoryAsk[], through = -1n): Promise<HistoryValues> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.closing) return Promise.reject(new HistoryUnavailableError('the history thread is stopping'));
     const id = this.nextId++;
     const answer = new Promise<HistoryValues>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     // Ref'd while an answer is awaited, so a process waiting only on it does not exit under it.
     if (this.pending.size === 1) this.worker.ref();
-    this.send({ type: 'values', id, after, asks });
+    this.send({ type: 'values', id, through, asks });
     return answer;
   }
 

@@ -30,11 +30,21 @@ function report(): void {
 type ValuesAsk = Extract<ToHistoryThread, { type: 'values' }>;
 /** The log's head when the thread started: asks wait until the state has applied the log through it. */
 let startHead: bigint | undefined;
-/** Asks not answerable yet, in arrival order (their `after` never decreases), with when each came. */
+/**
+ * Asks not answerable yet, in arrival order, with when each came: their `through` never decreases (the main thread's
+ * last acknowledged commit only rises, across this thread's restarts too), so the first one not answerable holds the rest.
+ */
 const held: { readonly ask: ValuesAsk; readonly since: number }[] = [];
 /** Set while the store cannot be read: asks are then answered from the state as it stands, as they cannot wait. */
 let interrupted = false;
-const caughtUp = (): boolean => startHead !== undefined && state.appliedThrough >= startHead;
+/** When the start-up catch-up ended: an ask's wait limit runs from then at the earliest. */
+let caughtUpAt: number | undefined;
+const caughtUp = (): boolean => {
+  if (caughtUpAt !== undefined) return true;
+  if (startHead === undefined || state.appliedThrough < startHead) return false;
+  caughtUpAt = performance.now();
+  return true;
+};
 
 function answer(m: ValuesAsk): void {
   try {
@@ -48,12 +58,14 @@ function answer(m: ValuesAsk): void {
 /**
  * Whether an ask can be answered now. Never before the start-up catch-up is done: a decision would be scored on a
  * partial history (a restarted thread starts from nothing), so it waits as readiness does. After it, once the state
- * has applied the log through the ask's `after`, so a decision sees every decision this instance acknowledged before
- * it asked; unless that position is not reached within `waitLimitMs`, or the store cannot be read.
+ * has applied the log through the ask's `through`, so a decision sees every decision this instance recorded before
+ * it asked; unless that position is not reached within `waitLimitMs` (counted from the catch-up's end at the
+ * earliest), or the store cannot be read.
  */
 function answerable(m: { readonly ask: ValuesAsk; readonly since: number }, now: number): boolean {
   if (!caughtUp()) return false;
-  return state.appliedThrough >= m.ask.after || interrupted || now - m.since >= data.waitLimitMs;
+  if (state.appliedThrough >= m.ask.through || interrupted) return true;
+  return now - Math.max(m.since, caughtUpAt as number) >= data.waitLimitMs;
 }
 
 /** Answers the held asks that can be answered, oldest first. */

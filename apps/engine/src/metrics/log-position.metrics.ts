@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { EventStore } from '@verdict/event-store';
 import { PROJECTION_LAG_LIMIT } from '@verdict/read-models';
+import { HistoryFeed } from '../history/history-feed';
 import { EVENT_STORE, PROJECTION_RUNNER } from '../infrastructure/tokens';
 import type { ProjectionStatusSource } from '../projections/projection-status';
 import { DecisionMetrics } from './decision-metrics';
@@ -16,7 +17,17 @@ export class LogPositionMetrics {
     metrics: DecisionMetrics,
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(PROJECTION_RUNNER) projections: ProjectionStatusSource,
+    history: HistoryFeed,
   ) {
+    new Counter({
+      name: 'verdict_history_answers_behind_total',
+      help: "History feature asks answered before the state had read this instance's last acknowledged commit (it was over a second behind, or could not read the store): those decisions may not count the ones just before them",
+      registers: [metrics.registry],
+      collect() {
+        this.reset();
+        this.inc(history.answersBehind);
+      },
+    });
     new Gauge({
       name: 'verdict_event_store_head_position',
       help: 'Position of the last event in the global log (-1 when the store cannot be read)',
@@ -42,7 +53,7 @@ export class LogPositionMetrics {
     });
     new Gauge({
       name: 'verdict_projection_lag_events',
-      help: `Events the projection in this process has still to apply (counted up to ${PROJECTION_LAG_LIMIT}; 0 when projections run elsewhere, -1 when the store cannot be read)`,
+      help: `Events the projection in this process has still to apply (counted on its thread up to ${PROJECTION_LAG_LIMIT}, at most once a second; 0 when projections run elsewhere, -1 when it cannot be counted: the store cannot be read, or the thread is down)`,
       registers: [metrics.registry],
       async collect() {
         const s = projections.projectionStatus();

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import pino from 'pino';
 import type { VerdictConfig } from '@verdict/config';
 import { createEventStore, type EventStore } from '@verdict/event-store';
 import type { DataSource } from 'typeorm';
-import { InlineProjections } from './inline-projections';
+import { InlineProjections, MIN_BATCH_INTERVAL_MS } from './inline-projections';
 import { ProjectionWorkerClient } from './projection-worker-client';
 
 describe('InlineProjections', () => {
@@ -48,8 +49,25 @@ describe('InlineProjections', () => {
     expect(hint).toHaveBeenCalledTimes(1);
     await projections.stop();
     expect(stopClient).toHaveBeenCalled();
+    await delay(MIN_BATCH_INTERVAL_MS + 20); // past the relay's interval: only the unsubscription keeps it quiet
     await append();
     expect(hint).toHaveBeenCalledTimes(1);
+  });
+
+  it('relays a commit after a quiet spell at once, and under load at most one a batch interval', async () => {
+    const projections = new InlineProjections(config, store, {} as DataSource, pino({ enabled: false }));
+    await projections.onApplicationBootstrap();
+    try {
+      await append();
+      expect(hint).toHaveBeenCalledTimes(1);
+      await Promise.all([append(), append()]);
+      expect(hint).toHaveBeenCalledTimes(1); // the thread applies no sooner; its store polls meanwhile
+      await delay(MIN_BATCH_INTERVAL_MS + 20);
+      await append();
+      expect(hint).toHaveBeenCalledTimes(2);
+    } finally {
+      await projections.stop();
+    }
   });
 
   it('relays nothing when projections run elsewhere', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import type { Logger } from 'pino';
 import { Supervisor, type SupervisedStatus, type VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
-import { ReadModelConfigError, ReadModelProjections, readModelParts } from '@verdict/read-models';
+import { ReadModelConfigError } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE, VERDICT_CONFIG } from '../infrastructure/tokens';
 import { logSupervision, type SupervisedSource } from '../health/supervised-source';
@@ -33,10 +33,9 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
   private supervisor?: Supervisor<ProjectionWorkerClient>;
   /** The latest life, dead or alive: its checkpoint is where the read model stands while the next one starts. */
   private client?: ProjectionWorkerClient;
-  private eventTypes: readonly string[] = [];
   private stopRelay?: () => void;
-  /** The latest count of the lag, answering for LAG_REUSE_MS. */
-  private lagCount?: { readonly at: number; readonly lag: Promise<number> };
+  /** The latest count of the lag: answers while in flight, and for LAG_REUSE_MS after it was asked for. */
+  private lagCount?: { readonly at: number; readonly lag: Promise<number>; pending: boolean };
 
   constructor(
     @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
@@ -54,8 +53,6 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
         throw new ReadModelConfigError(`inline projections open the ${name} on their own thread: an in-memory SQLite database is not shared`);
       }
     }
-    // The same parts the thread runs (projection.worker.ts), for the types their lag counts.
-    this.eventTypes = new ReadModelProjections(readModelParts({ driftWindowSeconds: this.config.drift.windowSeconds })).canHandle;
     const data = { eventStore, readModels, batchSize: this.config.projections.batchSize, minBatchIntervalMs: MIN_BATCH_INTERVAL_MS, reportIntervalMs: CHECKPOINT_REPORT_INTERVAL_MS, driftWindowSeconds: this.config.drift.windowSeconds, backgroundNice: this.config.threads.backgroundNice };
     // A failed projection (a read-model error, a dead thread) is restarted: the new thread resumes from the checkpoint
     // committed with the rows, so every event reaches the read model exactly once.
@@ -100,17 +97,19 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
   projectionLag(): Promise<number> {
     if (!this.client) return Promise.resolve(0);
     const now = performance.now();
-    if (this.lagCount && now - this.lagCount.at < LAG_REUSE_MS) return this.lagCount.lag;
+    if (this.lagCount && (this.lagCount.pending || now - this.lagCount.at < LAG_REUSE_MS)) return this.lagCount.lag;
     // While the next life starts, the dead one answers (it rejects: the lag is unknown then).
     const lag = (this.supervisor?.current ?? this.client).lag();
-    lag.catch(() => undefined); // its callers see the rejection; the cached copy must not be reported unhandled
-    this.lagCount = { at: now, lag };
+    const count = { at: now, lag, pending: true };
+    // Its callers see a rejection; the kept copy must not be reported unhandled.
+    lag.then(() => (count.pending = false), () => (count.pending = false));
+    this.lagCount = count;
     return lag;
   }
 
   projectionStatus(): ProjectionStatus {
-    if (!this.client || !this.supervisor) return { mode: 'off', checkpoint: 0n, eventTypes: [] };
+    if (!this.client || !this.supervisor) return { mode: 'off', checkpoint: 0n };
     const { lastError } = this.supervisor.status();
-    return { mode: 'inline', checkpoint: this.client.checkpoint, eventTypes: this.eventTypes, ...(lastError ? { lastError } : {}) };
+    return { mode: 'inline', checkpoint: this.client.checkpoint, ...(lastError ? { lastError } : {}) };
   }
 }

@@ -2,8 +2,6 @@
 export interface ProjectionStatus {
   readonly mode: 'inline' | 'off';
   readonly checkpoint: bigint;
-  /** The event types the projections apply: their lag counts only these. */
-  readonly eventTypes: readonly string[];
   readonly lastError?: string;
 }
 

@@ -15,6 +15,8 @@ const defaultProjectionWorkerScript = (): WorkerScript => workerScript(join(__di
 
 /** How long stop() lets the thread finish its batch and close its stores before terminating it. */
 const STOP_GRACE_MS = 10_000;
+/** How long a count of the lag may take before it is given up (readiness and scrapes must not hang on it). */
+const LAG_TIMEOUT_MS = 2_000;
 
 interface Waiter {
   readonly position: bigint;
@@ -120,7 +122,20 @@ export class ProjectionWorkerClient {
   lag(): Promise<number> {
     if (this.dead || this.closing) return Promise.reject(new Error('the projection thread is not running'));
     const id = this.nextLagId++;
-    const answer = new Promise<number>((resolve, reject) => this.lagAsks.set(id, { resolve, reject }));
+    const answer = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.lagAsks.delete(id);
+        reject(new Error(`the projection thread did not count its lag within ${LAG_TIMEOUT_MS} ms`));
+      }, LAG_TIMEOUT_MS);
+      const settled = (): void => {
+        clearTimeout(timer);
+        this.lagAsks.delete(id);
+      };
+      this.lagAsks.set(id, {
+        resolve: (lag) => (settled(), resolve(lag)),
+        reject: (error) => (settled(), reject(error)),
+      });
+    });
     this.send({ type: 'lag', id });
     return answer;
   }
@@ -185,8 +200,7 @@ export class ProjectionWorkerClient {
         return;
       case 'lag':
       case 'lag_failed': {
-        const ask = this.lagAsks.get(message.id);
-        this.lagAsks.delete(message.id);
+        const ask = this.lagAsks.get(message.id); // gone if it timed out
         if (message.type === 'lag') ask?.resolve(message.lag);
         else ask?.reject(fromWireError(message.error));
         return;
@@ -239,9 +253,6 @@ export class ProjectionWorkerClient {
     }
     this.waiters.clear();
     // A failed projection's thread still counts; only a thread that is gone leaves its counts unanswered.
-    if (this.dead || this.closing) {
-      for (const ask of this.lagAsks.values()) ask.reject(error);
-      this.lagAsks.clear();
-    }
+    if (this.dead || this.closing) for (const ask of [...this.lagAsks.values()]) ask.reject(error);
   }
 }
