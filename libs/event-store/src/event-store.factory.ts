@@ -16,7 +16,8 @@ export interface EventStoreOpening {
   /**
    * This instance only reads (a reader thread's own connection: history, projections, export, replay, verification).
    * Its appends fail with EventStoreReadOnlyError. On SQLite it starts no writer thread, and leaves the file as it
-   * finds it (it must exist; no migration). PostgreSQL still checks its schema at open, as any instance does.
+   * finds it (it must exist; no migration). On PostgreSQL the schema must exist at the adapter's version: it is
+   * checked, never created or migrated, so a role that may only SELECT can open it.
    */
   readonly readOnly?: boolean;
 }

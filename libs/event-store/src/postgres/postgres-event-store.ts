@@ -23,7 +23,7 @@ import { PostgresAllSubscription, type LogPage } from './postgres-all-subscripti
 import { toAppendRequest, toAppendResult, type AppendOutcomeRow, type AppendRequest } from './postgres-append-request';
 import { PostgresChangeNotifier } from './postgres-change-notifier';
 import { EVENT_COLUMNS, EVENT_TEXT_COLUMNS, filterConditions, toRecordedEvent, toRecordedEventText, type EventRow, type EventTextRow } from './postgres-event-rows';
-import { ensurePostgresSchema, notifyChannel, quoteSchema } from './postgres-schema';
+import { ensurePostgresSchema, notifyChannel, quoteSchema, readablePostgresSchema } from './postgres-schema';
 import { toUnavailable } from './postgres-unavailable';
 
 export interface PostgresEventStoreOptions {
@@ -293,7 +293,10 @@ function connectionLost(error: unknown, lost: Error | undefined): boolean {
   return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('08') || /^57P0[123]$/.test(code);
 }
 
-/** Connects, ensures the schema (safe when several processes start at once) and returns a ready store. */
+/**
+ * Connects, ensures the schema (safe when several processes start at once; a read-only instance only checks it) and
+ * returns a ready store.
+ */
 export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
   const schema = options.schema ?? 'verdict';
   quoteSchema(schema);
@@ -306,7 +309,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   // the next operation opens a new one or fails with EventStoreUnavailableError. No caller is waiting on an idle one.
   pool.on('error', () => undefined);
   try {
-    await ensurePostgresSchema(pool, schema);
+    await (options.readOnly ? readablePostgresSchema(pool, schema) : ensurePostgresSchema(pool, schema));
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw e;

@@ -163,3 +163,29 @@ export async function ensurePostgresSchema(pool: Pool, schema: string): Promise<
     client.release(broken);
   }
 }
+
+/** SQLSTATEs of a schema or table that is not there. */
+const ABSENT = new Set(['3F000', '42P01']);
+
+/**
+ * For an instance that only reads: the schema must hold an event store at this adapter's version. Nothing is created,
+ * locked or changed, so a role with only USAGE on the schema and SELECT on its tables can open it (an auditor's).
+ */
+export async function readablePostgresSchema(pool: Pool, schema: string): Promise<void> {
+  const s = quoteSchema(schema);
+  let current: number;
+  try {
+    const res = await pool.query<{ version: number }>(`SELECT version FROM ${s}.schema_version WHERE component = 'event-store'`);
+    current = res.rows[0]?.version ?? 0;
+  } catch (e) {
+    if (ABSENT.has(String((e as { code?: unknown }).code))) {
+      throw new EventStoreUnavailableError(`Schema "${schema}" holds no event store, and an instance opened to read only creates none`, { cause: e });
+    }
+    throw toUnavailable(e, `read the version of schema "${schema}"`);
+  }
+  if (current !== POSTGRES_SCHEMA_VERSION) {
+    throw new EventStoreUnavailableError(
+      `Schema "${schema}" is at event-store version ${current}, not this adapter's (${POSTGRES_SCHEMA_VERSION}); an instance opened to read only migrates nothing`,
+    );
+  }
+}
