@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
-import { ProjectionRunner, type Projection, type ProjectionStatus } from '@verdict/read-models';
+import { ProjectionRunner, projectionLag, SharedLag, type Projection, type ProjectionStatus } from '@verdict/read-models';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { ObservedProjection } from './projector-metrics';
@@ -22,7 +22,7 @@ export interface ProjectionFailure {
 export class ProjectionSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly failure: Promise<ProjectionFailure>;
   private readonly runners: ProjectionRunner[];
-  /** Each projection with what its lag counts (its event types) and its runner's status, for health and metrics. */
+  /** Each projection's runner status and lag, for health and metrics. */
   readonly observed: readonly ObservedProjection[];
   private reportFailure!: (failure: ProjectionFailure) => void;
 
@@ -47,7 +47,8 @@ export class ProjectionSupervisor implements OnApplicationBootstrap, OnApplicati
     );
     this.observed = projections.map((projection, i) => {
       const runner = this.runners[i] as ProjectionRunner;
-      return { eventTypes: projection.canHandle, status: () => runner.status() };
+      const lag = new SharedLag(() => projectionLag(eventStore, projection.canHandle, runner.status().checkpoint));
+      return { status: () => runner.status(), lag: () => lag.get() };
     });
   }
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
-import { projectionLag } from '@verdict/read-models';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -26,7 +25,7 @@ export class ProjectorHttp implements OnApplicationBootstrap, OnApplicationShutd
     private readonly supervisor: ProjectionSupervisor,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.registry = projectorMetrics(store, supervisor.observed);
+    this.registry = projectorMetrics(supervisor.observed);
     this.server = Fastify({ logger: false });
     this.server.get('/health/live', async () => ({ status: 'ok' }));
     this.server.get('/health/ready', async (_req, reply) => {
@@ -67,7 +66,7 @@ export class ProjectorHttp implements OnApplicationBootstrap, OnApplicationShutd
     const projections = await Promise.all(
       this.supervisor.observed.map(async (p) => {
         const s = p.status();
-        const lag = storeUp ? await projectionLag(this.store, p.eventTypes, s.checkpoint).catch(() => null) : null;
+        const lag = storeUp ? await p.lag().catch(() => null) : null;
         return {
           name: s.name,
           version: s.version,

@@ -1,18 +1,17 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import type { EventStore } from '@verdict/event-store';
-import { PROJECTION_LAG_LIMIT, projectionLag, type ProjectionStatus } from '@verdict/read-models';
+import { PROJECTION_LAG_LIMIT, type ProjectionStatus } from '@verdict/read-models';
 
-/** A projection as the metrics read it: its status and the event types its lag counts. */
+/** A projection as health and metrics read it: its status, and its lag in events (counted at most once a second). */
 export interface ObservedProjection {
-  readonly eventTypes: readonly string[];
   status(): ProjectionStatus;
+  lag(): Promise<number>;
 }
 
 /**
  * The projector's Prometheus registry, read at scrape time from the runners: per projection its checkpoint, its lag
  * in events, whether it runs, and the events and batches it applied; plus Node's process metrics.
  */
-export function projectorMetrics(store: EventStore, projections: readonly ObservedProjection[]): Registry {
+export function projectorMetrics(projections: readonly ObservedProjection[]): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'verdict_projector_' });
   const each = (gauge: Gauge<'projection'>, value: (s: ProjectionStatus) => number) => {
@@ -60,14 +59,14 @@ export function projectorMetrics(store: EventStore, projections: readonly Observ
   });
   new Gauge({
     name: 'verdict_projection_lag_events',
-    help: `Events of the projection's types after its checkpoint, still to apply (counted up to ${PROJECTION_LAG_LIMIT}; -1 when the store cannot be read)`,
+    help: `Events of the projection's types after its checkpoint, still to apply (counted up to ${PROJECTION_LAG_LIMIT}, at most once a second; -1 when the store cannot be read)`,
     labelNames: ['projection'] as const,
     registers: [registry],
     async collect() {
       this.reset();
       for (const p of projections) {
         const s = p.status();
-        this.set({ projection: s.name }, await projectionLag(store, p.eventTypes, s.checkpoint).catch(() => -1));
+        this.set({ projection: s.name }, await p.lag().catch(() => -1));
       }
     },
   });

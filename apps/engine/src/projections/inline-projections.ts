@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import type { Logger } from 'pino';
 import { Supervisor, type SupervisedStatus, type VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
-import { ReadModelConfigError } from '@verdict/read-models';
+import { ReadModelConfigError, SharedLag } from '@verdict/read-models';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE, VERDICT_CONFIG } from '../infrastructure/tokens';
 import { logSupervision, type SupervisedSource } from '../health/supervised-source';
@@ -17,8 +17,6 @@ export const CHECKPOINT_REPORT_INTERVAL_MS = 10;
  * an event after a quiet spell still applies at once.
  */
 export const MIN_BATCH_INTERVAL_MS = 100;
-/** How long one count of the lag answers readiness probes and metric scrapes: a count may read 100,000 rows. */
-const LAG_REUSE_MS = 1_000;
 
 /** Component name of the inline projection thread in liveness and metrics. */
 export const PROJECTIONS_COMPONENT = 'projections';
@@ -34,8 +32,11 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
   /** The latest life, dead or alive: its checkpoint is where the read model stands while the next one starts. */
   private client?: ProjectionWorkerClient;
   private stopRelay?: () => void;
-  /** The latest count of the lag: answers while in flight, and for LAG_REUSE_MS after it was asked for. */
-  private lagCount?: { readonly at: number; readonly lag: Promise<number>; pending: boolean };
+  /** Counted on the projection thread; while the next life starts, the dead one answers (it rejects: unknown then). */
+  private readonly lag = new SharedLag(() => {
+    const client = this.supervisor?.current ?? this.client;
+    return client ? client.lag() : Promise.resolve(0);
+  });
 
   constructor(
     @Inject(VERDICT_CONFIG) private readonly config: VerdictConfig,
@@ -95,16 +96,7 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
   }
 
   projectionLag(): Promise<number> {
-    if (!this.client) return Promise.resolve(0);
-    const now = performance.now();
-    if (this.lagCount && (this.lagCount.pending || now - this.lagCount.at < LAG_REUSE_MS)) return this.lagCount.lag;
-    // While the next life starts, the dead one answers (it rejects: the lag is unknown then).
-    const lag = (this.supervisor?.current ?? this.client).lag();
-    const count = { at: now, lag, pending: true };
-    // Its callers see a rejection; the kept copy must not be reported unhandled.
-    lag.then(() => (count.pending = false), () => (count.pending = false));
-    this.lagCount = count;
-    return lag;
+    return this.client ? this.lag.get() : Promise.resolve(0);
   }
 
   projectionStatus(): ProjectionStatus {

@@ -11,3 +11,32 @@ export const PROJECTION_LAG_LIMIT = 100_000;
 export function projectionLag(store: EventStore, eventTypes: readonly string[], checkpoint: bigint): Promise<number> {
   return store.countEvents({ after: checkpoint, filter: { eventTypePrefixes: [...eventTypes] }, limit: PROJECTION_LAG_LIMIT });
 }
+
+/** How long one count of a projection's lag answers readiness probes and metric scrapes: a count may read 100,000 rows. */
+export const LAG_REUSE_MS = 1_000;
+
+/**
+ * A lag that probes and scrapes share: counted at most once per `reuseMs`, and a count still running answers every
+ * caller, so they never stack up behind a slow one. A failed count is reused too (its callers each see the error).
+ */
+export class SharedLag {
+  private last?: { readonly at: number; readonly lag: Promise<number>; pending: boolean };
+
+  constructor(
+    private readonly count: () => Promise<number>,
+    private readonly reuseMs = LAG_REUSE_MS,
+  ) {}
+
+  get(): Promise<number> {
+    const now = performance.now();
+    if (this.last && (this.last.pending || now - this.last.at < this.reuseMs)) return this.last.lag;
+    const lag = this.count();
+    const last = { at: now, lag, pending: true };
+    lag.then(
+      () => (last.pending = false),
+      () => (last.pending = false), // its callers see the rejection; the kept copy must not be reported unhandled
+    );
+    this.last = last;
+    return lag;
+  }
+}
