@@ -30,6 +30,28 @@ describe('configuration', () => {
   });
 });
 
+describe('store URLs', () => {
+  it('refuses a URL where the store kind takes a path, and a path or another scheme where it takes a URL', () => {
+    // Once a postgres:// URL without VERDICT_READ_MODELS=postgres made a 172 MB SQLite file at ./postgres:/…
+    expect(() => loadConfig({ VERDICT_READ_MODELS_URL: 'postgres://postgres@127.0.0.1:5432/verdict' })).toThrow(
+      'VERDICT_READ_MODELS_URL: is a URL (postgres://), but VERDICT_READ_MODELS=sqlite takes a path',
+    );
+    expect(() => loadConfig({ VERDICT_EVENT_STORE_URL: 'esdb://localhost:2113?tls=false' })).toThrow(/^VERDICT_EVENT_STORE_URL: is a URL \(esdb:\/\/\)/);
+    expect(() => loadConfig({ VERDICT_ARTIFACT_STORE_URL: 'postgres://db/verdict' })).toThrow(/^VERDICT_ARTIFACT_STORE_URL: is a URL \(postgres:\/\/\)/);
+    expect(() => loadConfig({ VERDICT_EVENT_STORE: 'postgres', VERDICT_EVENT_STORE_URL: './data/events.sqlite' })).toThrow(
+      'VERDICT_EVENT_STORE_URL: must be a URL of scheme postgres:// or postgresql:// when VERDICT_EVENT_STORE=postgres',
+    );
+    expect(() => loadConfig({ VERDICT_EVENT_STORE: 'esdb', VERDICT_EVENT_STORE_URL: 'postgres://db/x' })).toThrow(/must be a URL of scheme esdb:\/\/ or esdb\+discover:\/\//);
+  });
+
+  it('takes paths for SQLite and the filesystem, and URLs of the right scheme for the rest', () => {
+    expect(loadConfig({ VERDICT_EVENT_STORE_URL: './x/events.sqlite', VERDICT_READ_MODELS_URL: ':memory:' }).readModels.url).toBe(':memory:');
+    const pg = loadConfig({ VERDICT_EVENT_STORE: 'postgres', VERDICT_EVENT_STORE_URL: 'postgresql://u@db/v', VERDICT_READ_MODELS: 'postgres', VERDICT_READ_MODELS_URL: 'postgres://u@db/v', VERDICT_ARTIFACT_STORE: 'postgres' });
+    expect(pg.artifactStore.url).toBe('postgresql://u@db/v');
+    expect(loadConfig({ VERDICT_EVENT_STORE: 'esdb', VERDICT_EVENT_STORE_URL: 'esdb+discover://cluster:2113' }).eventStore.kind).toBe('esdb');
+  });
+});
+
 describe('drift configuration', () => {
   it('defaults to hourly windows of at least 1000 decisions and PSI > 0.2 for every series', () => {
     expect(loadConfig({}).drift).toEqual({ windowSeconds: 3600, minDecisions: 1000, thresholds: { psi: 0.2, perSeries: {} } });

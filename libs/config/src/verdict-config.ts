@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { storeUrlProblem } from './store-url';
 import { DEFAULT_BACKGROUND_NICE } from './thread-priority';
 
 export type EventStoreKind = 'sqlite' | 'postgres' | 'esdb';
@@ -283,6 +284,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
   const pgDefault = esKind === 'postgres' ? esUrl : rmKind === 'postgres' ? rmUrl : '';
   const artUrl = env.VERDICT_ARTIFACT_STORE_URL || (artKind === 'filesystem' ? path.join(dataDir, 'models') : pgDefault);
   if (!artUrl) throw new ConfigError('VERDICT_ARTIFACT_STORE_URL', 'is required when VERDICT_ARTIFACT_STORE=postgres and no other store is on PostgreSQL');
+  for (const [variable, kindVariable, kind, url] of [
+    ['VERDICT_EVENT_STORE_URL', 'VERDICT_EVENT_STORE', esKind, esUrl],
+    ['VERDICT_READ_MODELS_URL', 'VERDICT_READ_MODELS', rmKind, rmUrl],
+    ['VERDICT_ARTIFACT_STORE_URL', 'VERDICT_ARTIFACT_STORE', artKind, artUrl],
+  ] as const) {
+    const problem = storeUrlProblem(kind, url, kindVariable);
+    if (problem) throw new ConfigError(variable, problem);
+  }
 
   const bundled = env.VERDICT_MODEL_PATH ? [] : bundledModelPaths(path.resolve(root, DEFAULT_MODEL_DIR));
   const modelPath = path.resolve(root, env.VERDICT_MODEL_PATH || (bundled.at(-1) ?? path.join(DEFAULT_MODEL_DIR, 'model.onnx')));
