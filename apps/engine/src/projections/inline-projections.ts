@@ -35,7 +35,7 @@ export class InlineProjections implements OnApplicationBootstrap, ProjectionStat
   /** Counted on the projection thread; while the next life starts, the dead one answers (it rejects: unknown then). */
   private readonly lag = new SharedLag(() => {
     const client = this.supervisor?.current ?? this.client;
-    return client ? client.lag() : Promise.resolve(0);
+    return client ? client.lag() : Promise.reject(new Error('projections are not running in this process'));
   });
 
   constructor(

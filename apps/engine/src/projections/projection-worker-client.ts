@@ -2,7 +2,7 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { workerScript, type WorkerScript } from '@verdict/config';
-import { ProjectionFailedError, ProjectionStoppedError, ProjectionWaitTimeoutError } from '@verdict/read-models';
+import { LAG_TIMEOUT_MS, ProjectionFailedError, ProjectionStoppedError, ProjectionWaitTimeoutError } from '@verdict/read-models';
 import {
   fromWireError,
   type FromProjectionWorker,
@@ -15,8 +15,6 @@ const defaultProjectionWorkerScript = (): WorkerScript => workerScript(join(__di
 
 /** How long stop() lets the thread finish its batch and close its stores before terminating it. */
 const STOP_GRACE_MS = 10_000;
-/** How long a count of the lag may take before it is given up (readiness and scrapes must not hang on it). */
-const LAG_TIMEOUT_MS = 2_000;
 
 interface Waiter {
   readonly position: bigint;

@@ -28,7 +28,7 @@ import { toUnavailable } from './postgres-unavailable';
 
 export interface PostgresEventStoreOptions {
   readonly connectionString: string;
-  /** Schema holding the tables; created if missing. Default 'verdict'. */
+  /** Schema holding the tables; created if missing (unless `readOnly`, which requires it). Default 'verdict'. */
   readonly schema?: string;
   /** Connections in the pool (appends use one at a time; reads share the rest). Default 10. */
   readonly poolSize?: number;

@@ -22,7 +22,14 @@ describePg('PostgresEventStore opened to read only', () => {
     await schemas.dropAll();
   });
 
-  it("opens and reads with a role that may only SELECT (an auditor's), creating and locking nothing", async () => {
+  it("opens and reads with a role that may only SELECT two tables (an auditor's)", async () => {
+    const [{ allowed }] = (await withClient((c) => c.query<{ allowed: boolean }>('SELECT rolsuper OR rolcreaterole AS allowed FROM pg_roles WHERE rolname = current_user'))).rows;
+    if (!allowed) {
+      const reason = 'the test database user may not create roles';
+      if (process.env.CI === 'true') throw new Error(`${reason}: CI needs a user with CREATEROLE for this test`);
+      console.warn(`skipped: ${reason}`);
+      return;
+    }
     const schema = schemas.next();
     const writer = await createPostgresEventStore({ connectionString: TEST_PG_URL, schema });
     const role = `${schemas.prefix}_reader`;
@@ -33,7 +40,7 @@ describePg('PostgresEventStore opened to read only', () => {
       await withClient(async (c) => {
         await c.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
         await c.query(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"`);
-        await c.query(`GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`);
+        await c.query(`GRANT SELECT ON "${schema}".events, "${schema}".schema_version TO "${role}"`);
       });
       const reader = await createPostgresEventStore({ connectionString: urlAs(role, password), schema, readOnly: true, pollIntervalMs: 100 });
       try {

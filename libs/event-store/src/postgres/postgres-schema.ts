@@ -173,16 +173,17 @@ const ABSENT = new Set(['3F000', '42P01']);
  */
 export async function readablePostgresSchema(pool: Pool, schema: string): Promise<void> {
   const s = quoteSchema(schema);
-  let current: number;
+  const absent = (cause?: unknown) =>
+    new EventStoreUnavailableError(`Schema "${schema}" holds no event store, and an instance opened to read only creates none`, { cause });
+  let current: number | undefined;
   try {
     const res = await pool.query<{ version: number }>(`SELECT version FROM ${s}.schema_version WHERE component = 'event-store'`);
-    current = res.rows[0]?.version ?? 0;
+    current = res.rows[0]?.version;
   } catch (e) {
-    if (ABSENT.has(String((e as { code?: unknown }).code))) {
-      throw new EventStoreUnavailableError(`Schema "${schema}" holds no event store, and an instance opened to read only creates none`, { cause: e });
-    }
+    if (ABSENT.has(String((e as { code?: unknown }).code))) throw absent(e);
     throw toUnavailable(e, `read the version of schema "${schema}"`);
   }
+  if (current === undefined) throw absent();
   if (current !== POSTGRES_SCHEMA_VERSION) {
     throw new EventStoreUnavailableError(
       `Schema "${schema}" is at event-store version ${current}, not this adapter's (${POSTGRES_SCHEMA_VERSION}); an instance opened to read only migrates nothing`,

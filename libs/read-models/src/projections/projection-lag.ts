@@ -15,9 +15,13 @@ export function projectionLag(store: EventStore, eventTypes: readonly string[], 
 /** How long one count of a projection's lag answers readiness probes and metric scrapes: a count may read 100,000 rows. */
 export const LAG_REUSE_MS = 1_000;
 
+/** How long a count may run before its callers are told it failed (a query on a dead connection may hang for minutes). */
+export const LAG_TIMEOUT_MS = 2_000;
+
 /**
  * A lag that probes and scrapes share: counted at most once per `reuseMs`, and a count still running answers every
- * caller, so they never stack up behind a slow one. A failed count is reused too (its callers each see the error).
+ * caller, so they never stack up behind a slow one; after `timeoutMs` it fails them and the next caller counts
+ * again. A failed count is reused too (its callers each see the error).
  */
 export class SharedLag {
   private last?: { readonly at: number; readonly lag: Promise<number>; pending: boolean };
@@ -25,12 +29,20 @@ export class SharedLag {
   constructor(
     private readonly count: () => Promise<number>,
     private readonly reuseMs = LAG_REUSE_MS,
+    private readonly timeoutMs = LAG_TIMEOUT_MS,
   ) {}
 
   get(): Promise<number> {
     const now = performance.now();
     if (this.last && (this.last.pending || now - this.last.at < this.reuseMs)) return this.last.lag;
-    const lag = this.count();
+    let timer: NodeJS.Timeout | undefined;
+    const lag = Promise.race([
+      this.count(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the lag was not counted within ${this.timeoutMs} ms`)), this.timeoutMs);
+        timer.unref();
+      }),
+    ]).finally(() => clearTimeout(timer));
     const last = { at: now, lag, pending: true };
     lag.then(
       () => (last.pending = false),

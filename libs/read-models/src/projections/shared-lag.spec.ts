@@ -2,7 +2,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { SharedLag } from './projection-lag';
 
 describe('SharedLag', () => {
-  it('counts once per interval, and a count still running answers every caller whatever its age', async () => {
+  it('gives up a count that runs past its time limit, and the next caller counts again', async () => {
+    let counts = 0;
+    const lag = new SharedLag(() => (++counts === 1 ? new Promise<number>(() => undefined) : Promise.resolve(4)), 10, 50);
+    const stuck = lag.get();
+    expect(lag.get()).toBe(stuck); // still running: shared
+    await expect(stuck).rejects.toThrow('the lag was not counted within 50 ms');
+    expect(await lag.get()).toBe(4);
+    expect(counts).toBe(2);
+  });
+
+  it('counts once per interval, and a count still running answers every caller, past the interval too', async () => {
     let counts = 0;
     let finish: (n: number) => void = () => undefined;
     const lag = new SharedLag(() => {
