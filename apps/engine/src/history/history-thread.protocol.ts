@@ -8,7 +8,7 @@ export interface HistoryThreadData {
   /** Least time between two reports of the position applied. */
   readonly reportIntervalMs: number;
   /**
-   * Longest an ask waits for the state to reach its `after` position; it is then answered from the state as it stands
+   * Longest an ask waits for the state to reach its `through` position; it is then answered from the state as it stands
    * (a log prefix all the same, recorded as the decision's featuresAsOf).
    */
   readonly waitLimitMs: number;
