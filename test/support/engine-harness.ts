@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadConfig, type VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
 import { createEngineApp } from '../../apps/engine/src/engine-app';
+import { ListeningSockets } from '../../apps/engine/src/http/listening-sockets';
 import { EVENT_STORE } from '../../apps/engine/src/infrastructure/tokens';
 import { InlineProjections } from '../../apps/engine/src/projections/inline-projections';
 import { createLogger } from '../../apps/engine/src/infrastructure/logger';
@@ -39,7 +40,7 @@ const adminKeysByStore = new Map<string, string>();
 const masterKeysByStore = new Map<string, string>();
 
 /**
- * Starts the real engine on a real listening port (0 = any free one), on its own temp data dir. `overrides` replace
+ * Starts the real engine on a real listening port (PORT, 0 = any free one), on its own temp data dir. `overrides` replace
  * the engine's providers of the same token (e.g. an in-memory seal index).
  */
 export async function startEngine(env: Record<string, string> = {}, overrides: readonly Provider[] = []): Promise<RunningEngine> {
@@ -57,7 +58,13 @@ export async function startEngine(env: Record<string, string> = {}, overrides: r
   }
   const { app } = await createEngineApp(config, createLogger('silent', 'verdict-test'), overrides);
   if (sharedMaster === undefined && existsSync(config.privacy.masterKeyPath)) masterKeysByStore.set(storeKey, readFileSync(config.privacy.masterKeyPath, 'utf8'));
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    await app.get(ListeningSockets).listen(app, { port: config.port, host: '127.0.0.1', sockets: config.listenSockets });
+  } catch (error) {
+    await app.close();
+    rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   const store = app.get<EventStore>(EVENT_STORE);

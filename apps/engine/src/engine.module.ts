@@ -84,6 +84,7 @@ import { LabelsController } from './labels/labels.controller';
 import { InlineProjections } from './projections/inline-projections';
 import { HistoryFeed } from './history/history-feed';
 import { HttpDrain } from './infrastructure/http-drain';
+import { ListeningSockets } from './http/listening-sockets';
 import { AlertWebhook } from './monitoring/alert-webhook';
 import { AlertsController } from './monitoring/alerts.controller';
 import { ModelPerformanceReport } from './monitoring/model-performance-report';
@@ -182,6 +183,7 @@ export class EngineModule {
       HistoryFeed,
       ResourceLifecycle,
       HttpDrain,
+      ListeningSockets,
       DecisionMetrics,
       LogPositionMetrics,
       ComponentMetrics,

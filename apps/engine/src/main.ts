@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@verdict/config';
 import { createEngineApp } from './engine-app';
+import { ListeningSockets } from './http/listening-sockets';
 import { createLogger } from './infrastructure/logger';
 import { boundShutdown } from './infrastructure/shutdown-bound';
 
@@ -11,9 +12,10 @@ async function main(): Promise<void> {
   // SIGTERM/SIGINT: drain HTTP, flush group commits and projections, close stores, then exit 0 (docs/operations.md).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   boundShutdown(['SIGTERM', 'SIGINT'], logger);
-  await app.listen({ port: config.port, host: config.host });
+  const sockets = app.get(ListeningSockets);
+  await sockets.listen(app, { port: config.port, host: config.host, sockets: config.listenSockets });
   logger.info(
-    { url: await app.getUrl(), eventStore: config.eventStore.kind, readModels: config.readModels.kind, projections: config.projections.inline ? 'inline' : 'off', model: config.model.path },
+    { url: await app.getUrl(), listeningSockets: sockets.count, eventStore: config.eventStore.kind, readModels: config.readModels.kind, projections: config.projections.inline ? 'inline' : 'off', model: config.model.path },
     'Verdict engine listening',
   );
 }

@@ -15,6 +15,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ VERDICT_BACKGROUND_NICE: '-1' })).toThrow(ConfigError);
   });
 
+  it('takes the listening sockets as a whole number in [1, 64], 8 by default', () => {
+    expect(loadConfig({}).listenSockets).toBe(8);
+    expect(loadConfig({ VERDICT_LISTEN_SOCKETS: '1' }).listenSockets).toBe(1);
+    expect(() => loadConfig({ VERDICT_LISTEN_SOCKETS: '0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ VERDICT_LISTEN_SOCKETS: '65' })).toThrow(ConfigError);
+  });
+
   it('takes the warm-up as a whole number of decisions, 1000 by default, 0 for none', () => {
     expect(loadConfig({}).warmupDecisions).toBe(1000);
     expect(loadConfig({ VERDICT_WARMUP_DECISIONS: '0' }).warmupDecisions).toBe(0);

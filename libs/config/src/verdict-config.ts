@@ -4,6 +4,9 @@ import path from 'node:path';
 import { storeUrlProblem } from './store-url';
 import { DEFAULT_BACKGROUND_NICE } from './thread-priority';
 
+/** Enough to accept a client pool's burst of connections at once under load (docs/benchmarks.md, 2026-12-06). */
+export const DEFAULT_LISTEN_SOCKETS = 8;
+
 export type EventStoreKind = 'sqlite' | 'postgres' | 'esdb';
 export type ReadModelKind = 'sqlite' | 'postgres';
 export type ArtifactStoreKind = 'filesystem' | 'postgres';
@@ -11,6 +14,11 @@ export type ArtifactStoreKind = 'filesystem' | 'postgres';
 export interface VerdictConfig {
   readonly host: string;
   readonly port: number;
+  /**
+   * Listening sockets on HOST:PORT (SO_REUSEPORT on Linux; 1 elsewhere). libuv accepts one connection per socket per
+   * turn of the event loop, so under load a burst of new connections waits in the kernel's queue; more sockets accept more.
+   */
+  readonly listenSockets: number;
   readonly dataDir: string;
   /** sqlite: a file path; postgres: a postgres:// URL; esdb: an esdb:// connection string. */
   readonly eventStore: { readonly kind: EventStoreKind; readonly url: string; readonly schema: string };
@@ -310,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
   return {
     host: env.HOST || '127.0.0.1',
     port: num(env, 'PORT', 3000, 0, 65535),
+    listenSockets: int(env, 'VERDICT_LISTEN_SOCKETS', DEFAULT_LISTEN_SOCKETS, 1, 64),
     dataDir,
     eventStore: { kind: esKind, url: esUrl, schema: pgSchema(env, 'VERDICT_EVENT_STORE_SCHEMA', 'verdict') },
     readModels: { kind: rmKind, url: rmUrl, schema: pgSchema(env, 'VERDICT_READ_MODELS_SCHEMA', 'verdict_read') },

@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { ListeningSockets } from '../http/listening-sockets';
 import { ProblemException } from '../http/problem.exception';
 import { LOGGER } from './tokens';
 
@@ -13,7 +14,7 @@ export const HTTP_DRAIN_GRACE_MS = 5_000;
  * The first step of a shutdown (Nest calls onModuleDestroy before any other hook), so nothing is closed under a
  * request in flight. Draining:
  *
- * - the listener closes (new connections are refused) and idle keep-alive connections are closed;
+ * - every listening socket closes (new connections are refused) and idle keep-alive connections are closed;
  * - a request that arrives on a connection still open is not started: `503 not-ready`, `Connection: close`;
  * - every request already started (Fastify's onRequest ran before the drain) is answered as usual, with
  *   `Connection: close`, and the drain waits for the last of them.
@@ -30,6 +31,7 @@ export class HttpDrain implements OnModuleDestroy {
 
   constructor(
     private readonly host: HttpAdapterHost,
+    private readonly sockets: ListeningSockets,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
     // Registered while the application is being built, before any route, so every request passes through it.
@@ -54,6 +56,7 @@ export class HttpDrain implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.sockets.close();
     const server = this.host.httpAdapter?.getHttpServer() as Server | undefined;
     if (!server?.listening) return;
     this.draining = true;
