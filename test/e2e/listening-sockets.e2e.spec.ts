@@ -91,12 +91,36 @@ describeOnLinux('listening sockets over real TCP', () => {
     }
   });
 
-  it('closes every socket when it stops: no connection is accepted afterwards', async () => {
+  it('starts one of two engines started together on one port, and refuses the other', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen({ port: 0, host: '127.0.0.1' }, resolve));
+    const port = String((probe.address() as { port: number }).port);
+    await new Promise((resolve) => probe.close(resolve));
+    // Each runs its start-up (a warm-up included) before it binds, so their checks and binds interleave.
+    const started = await Promise.allSettled([0, 1].map(() => startEngine({ VERDICT_WARMUP_DECISIONS: '50', PORT: port })));
+    const up = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    try {
+      expect(up).toHaveLength(1);
+      expect(started.find((s) => s.status === 'rejected')).toMatchObject({ reason: { code: 'EADDRINUSE' } });
+      // Every connection reaches the one engine that started: its admin key is accepted on each.
+      const statuses = await Promise.all(
+        Array.from({ length: 32 }, () => fetch(`${(up[0] as RunningEngine).url}/v1/decisions?limit=1`, { headers: { authorization: `Bearer ${(up[0] as RunningEngine).adminKey}`, connection: 'close' } }).then((r) => r.status)),
+      );
+      expect(statuses.every((s) => s === 200)).toBe(true);
+    } finally {
+      await Promise.all(up.map((e) => e.stop()));
+    }
+  });
+
+  it('closes every socket when it stops: no connection is accepted afterwards, and the port can be taken again', async () => {
     const engine = await startEngine({ VERDICT_WARMUP_DECISIONS: '0' });
     const port = portOf(engine);
     await engine.stop();
-    // Each attempt lands on a socket the kernel picks by the connection's ports: 32 would find any left open.
-    const attempts = await Promise.all(Array.from({ length: 32 }, () => refusedConnection(port)));
+    // Each attempt lands on a socket the kernel picks by the connection's ports: 128 would find any one left open.
+    const attempts = await Promise.all(Array.from({ length: 128 }, () => refusedConnection(port)));
     expect(attempts.every(Boolean)).toBe(true);
+    // And it let go of the address: an engine started on that port now comes up.
+    const next = await startEngine({ VERDICT_WARMUP_DECISIONS: '0', PORT: String(port) });
+    await next.stop();
   });
 });

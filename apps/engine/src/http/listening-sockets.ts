@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createServer, type Server as NetServer } from 'node:net';
+import { createServer, isIP, type Server as NetServer } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyListenOptions } from 'fastify';
@@ -10,7 +10,7 @@ export interface ListenOptions {
   readonly host: string;
   /** 0: any free port. */
   readonly port: number;
-  /** Listening sockets wanted (VERDICT_LISTEN_SOCKETS); 1 off Linux, where SO_REUSEPORT does not spread connections. */
+  /** Listening sockets wanted (VERDICT_LISTEN_SOCKETS); 1 off Linux and for a host name (see ListeningSockets). */
   readonly sockets: number;
 }
 
@@ -24,16 +24,23 @@ interface AcceptOptions {
 }
 
 /**
- * The engine's listening sockets. libuv (since 1.45) accepts one connection per listening socket per turn of the
- * event loop, and a turn of an engine under load takes 5–30 ms. A burst of new connections (a client's pool after a
- * restart, a load balancer failing over) therefore waited in the kernel's accept queue: 200 connections, up to 3 s
- * (docs/benchmarks.md, 2026-12-06). On Linux the engine listens on several sockets bound with SO_REUSEPORT: the
- * kernel spreads new connections over them, each turn accepts one from each, and every socket hands its connections
- * to the one HTTP server, so routes, hooks, timeouts and the drain treat them all alike.
+ * The engine's listening sockets. libuv (since its PR 3696, 2022) accepts one connection per listening socket per
+ * turn of the event loop, and a turn of an engine under load takes 5–30 ms. A burst of new connections (a client's
+ * pool after a restart, a load balancer failing over) therefore waited in the kernel's accept queue: 200
+ * connections, up to 3 s (docs/benchmarks.md, 2026-12-06). On Linux the engine listens on several sockets bound with
+ * SO_REUSEPORT: the kernel spreads new connections over them, each turn accepts one from each, and every socket hands
+ * its connections to the one HTTP server, so routes, hooks, timeouts and the drain treat them all alike.
+ *
+ * Only for an IP address: Fastify binds every address a host name resolves to, and would bind the others with
+ * SO_REUSEPORT unchecked. Connections accepted by an extra socket are not counted by the HTTP server's
+ * getConnections() nor limited by its maxConnections (the engine sets neither).
  */
 @Injectable()
 export class ListeningSockets {
   private readonly extra: NetServer[] = [];
+  /** Held from before the bind until close(): two engines starting together on one address cannot both bind it. */
+  private lock: NetServer | undefined;
+  private closed = false;
 
   constructor(@Inject(LOGGER) private readonly log: Logger) {}
 
@@ -42,21 +49,27 @@ export class ListeningSockets {
    * SO_REUSEPORT too: a second engine started on the same port must fail, not share the traffic.
    */
   async listen(app: NestFastifyApplication, options: ListenOptions): Promise<void> {
-    const wanted = process.platform === 'linux' ? options.sockets : 1;
+    const wanted = process.platform === 'linux' && isIP(options.host) !== 0 ? options.sockets : 1;
     if (wanted <= 1) {
       await app.listen({ port: options.port, host: options.host });
       return;
     }
+    // Start-up (the warm-up included) runs first, so the port is checked just before it is bound.
+    await app.init();
     // Without SO_REUSEPORT this bind fails on a port anyone listens on; with it, the group below would join them.
     const port = await freePort(options.host, options.port);
+    this.lock = await addressLock(options.host, port);
     // Fastify hands its listen options to net.Server#listen, which knows reusePort; Fastify's types do not.
     const group: FastifyListenOptions & { reusePort: boolean } = { port, host: options.host, reusePort: true };
-    await app.listen(group);
+    try {
+      await app.listen(group);
+    } catch (error) {
+      this.close();
+      throw error;
+    }
     const server = app.getHttpServer() as Server;
     const own = server as unknown as AcceptOptions;
-    const address = server.address();
-    if (address === null || typeof address === 'string') return;
-    for (let i = 1; i < wanted; i++) {
+    for (let i = 1; i < wanted && !this.closed; i++) {
       const extra = createServer(
         {
           // As the HTTP server's own socket accepts (http.Server's defaults: half-open allowed, no Nagle).
@@ -69,19 +82,15 @@ export class ListeningSockets {
         (socket) => server.emit('connection', socket),
       );
       try {
-        await new Promise<void>((resolve, reject) => {
-          extra.once('error', reject);
-          extra.listen({ port: address.port, host: address.address, reusePort: true }, () => {
-            extra.off('error', reject);
-            resolve();
-          });
-        });
+        await listenOn(extra, { port, host: options.host, reusePort: true });
       } catch (error) {
         // Serving goes on with the sockets that listen: fewer only means slower accepts in a burst.
         this.log.warn({ err: error, listening: this.extra.length + 1, wanted }, 'could not open another listening socket');
         break;
       }
-      this.extra.push(extra);
+      // A drain that began while this socket was opening has closed the others: this one must not stay open.
+      if (this.closed) extra.close();
+      else this.extra.push(extra);
     }
   }
 
@@ -92,18 +101,47 @@ export class ListeningSockets {
 
   /** Stops accepting on the extra sockets (the drain closes the HTTP server's own); connections accepted stay open. */
   close(): void {
+    this.closed = true;
     for (const extra of this.extra.splice(0)) extra.close();
+    this.lock?.close();
+    this.lock = undefined;
   }
 }
 
-/** `port` if nothing listens on it (or a free one for 0), checked by a bind without SO_REUSEPORT. */
-function freePort(host: string, port: number): Promise<number> {
+function listenOn(server: NetServer, options: { port?: number; host?: string; path?: string; reusePort?: boolean; exclusive?: boolean }): Promise<void> {
   return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen({ port, host, exclusive: true }, () => {
-      const address = probe.address();
-      probe.close(() => (address !== null && typeof address !== 'string' ? resolve(address.port) : reject(new Error(`no port for ${host}:${port}`))));
+    server.once('error', reject);
+    server.listen(options, () => {
+      server.off('error', reject);
+      resolve();
     });
   });
+}
+
+/** `port` if nothing listens on it (or a free one for 0), checked by a bind without SO_REUSEPORT. */
+async function freePort(host: string, port: number): Promise<number> {
+  const probe = createServer();
+  await listenOn(probe, { port, host, exclusive: true });
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error(`no port for ${host}:${port}`);
+  return address.port;
+}
+
+/**
+ * A name in Linux's abstract socket namespace for host:port, which only one process can hold. The probe above and
+ * the bind are two steps: an engine that probes between another's probe and bind finds the address free, then fails
+ * here.
+ */
+async function addressLock(host: string, port: number): Promise<NetServer> {
+  const lock = createServer();
+  try {
+    await listenOn(lock, { path: `\0verdict-engine-listen:${host}:${port}` });
+  } catch (error) {
+    const taken = error as NodeJS.ErrnoException;
+    if (taken.code !== 'EADDRINUSE') throw error;
+    throw Object.assign(new Error(`listen EADDRINUSE: another Verdict engine is starting on ${host}:${port}`), { code: 'EADDRINUSE' });
+  }
+  lock.unref();
+  return lock;
 }
