@@ -4,6 +4,7 @@ import { ReviewRecord } from './entities/review-record.entity';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource, MigrationExecutor } from 'typeorm';
+import { createSchemaIfAbsent } from '@verdict/event-store/postgres/postgres-schema';
 import { POSTGRES_READ_MODEL_MIGRATIONS, SQLITE_READ_MODEL_MIGRATIONS } from '../../../migrations';
 import { DecisionRecord } from './entities/decision-record.entity';
 import { DeploymentHistoryRecord } from './entities/deployment-history-record.entity';
@@ -116,7 +117,16 @@ async function migrate(dataSource: DataSource, config: ReadModelDataSourceConfig
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      if (config.schema) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema}"`);
+      if (config.schema) {
+        await runner.startTransaction();
+        try {
+          await createSchemaIfAbsent(runner, config.schema);
+          await runner.commitTransaction();
+        } catch (error) {
+          await runner.rollbackTransaction();
+          throw error;
+        }
+      }
       const executor = new MigrationExecutor(dataSource, runner);
       executor.transaction = 'all';
       await executor.executePendingMigrations();

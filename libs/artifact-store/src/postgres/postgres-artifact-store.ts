@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { createSchemaIfAbsent } from '@verdict/event-store/postgres/postgres-schema';
 import { checkArtifactBytes, checkArtifactId, sha256Of } from '../artifact-id';
 import { ArtifactStoreUnavailableError } from '../artifact-store.errors';
 import type { ArtifactRef, ArtifactStore } from '../artifact-store.port';
@@ -99,8 +100,8 @@ export class PostgresArtifactStore implements ArtifactStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      await createSchemaIfAbsent(client, this.schema);
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DDL_LOCK_CLASS, this.schema]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
       await client.query(`
         CREATE TABLE IF NOT EXISTS ${this.table} (
           sha256     text        PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),

@@ -6,6 +6,7 @@ import { toUnavailable } from './postgres-unavailable';
 export const POSTGRES_SCHEMA_VERSION = 1;
 
 /** Advisory-lock class ids (first half of the two-int lock key; the second half is hashtext(schema)). */
+const SCHEMA_LOCK_CLASS = 0x56524400; // "VRD" + 0: creating a schema, whichever store does it
 const DDL_LOCK_CLASS = 0x56524401; // "VRD" + 1
 export const APPEND_LOCK_CLASS = 0x56524402; // "VRD" + 2
 
@@ -114,6 +115,24 @@ $fn$;
 `;
 }
 
+/** What createSchemaIfAbsent needs of a connection (pg's PoolClient and Client, TypeORM's QueryRunner). */
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Creates a schema unless it exists, in the caller's transaction, which then holds a lock on the name until it ends.
+ * The event store, the subject keys and the model artifacts share one schema by default, and each creates it at start:
+ * CREATE SCHEMA IF NOT EXISTS alone fails one of two at once with a unique violation on pg_namespace. Every store takes
+ * this lock first, so they never race on it (and never deadlock: no store holds another lock before it).
+ */
+export async function createSchemaIfAbsent(client: Queryable, schema: string): Promise<void> {
+  // The configuration's rule for every schema name (the event store's own names are shorter: quoteSchema).
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name "${schema}"`);
+  await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SCHEMA_LOCK_CLASS, schema]);
+  await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+}
+
 /**
  * Creates the schema, tables and append function if missing, idempotently. A transaction-scoped advisory lock keyed
  * on the schema name serialises processes that start at the same time (CREATE ... IF NOT EXISTS alone races on the
@@ -130,8 +149,8 @@ export async function ensurePostgresSchema(pool: Pool, schema: string): Promise<
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
+    await createSchemaIfAbsent(client, schema);
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DDL_LOCK_CLASS, schema]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${s}.schema_version (
          component text PRIMARY KEY, version int NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,

@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { createSchemaIfAbsent } from '@verdict/event-store/postgres/postgres-schema';
 import { SubjectKeyStoreUnavailableError } from '../subject-key-store.errors';
 import type { ErasureRecord, RegisterResult, StoredIdentity, StoredSubjectKey, SubjectKeyStore } from '../subject-key-store.port';
 import { KEY_COLUMNS, toIdentity, toKey, type IdentityRow, type KeyRow } from '../stored-rows';
@@ -180,8 +181,8 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
 
   private async ensureSchema(): Promise<void> {
     await this.inTransaction('creating the schema', async (c) => {
+      await createSchemaIfAbsent(c, this.schema);
       await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DDL_LOCK_CLASS, this.schema]);
-      await c.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
       await c.query(`
         CREATE TABLE IF NOT EXISTS ${this.t.keys} (
           key_id      text        PRIMARY KEY,
