@@ -26,6 +26,8 @@ export interface BenchOptions {
   readonly mode: BenchMode;
   /** Extra Node options for the engine's process (e.g. --max-semi-space-size=8). */
   readonly engineNodeArgs: readonly string[];
+  /** Run the engine on PostgreSQL at this URL (every store, in fresh schemas dropped afterwards) instead of SQLite. */
+  readonly postgresUrl?: string;
 }
 
 function positiveInt(name: string) {
@@ -66,6 +68,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option('--challenger <shadow|canary:P>', 'deploy a challenger beside the champion before the engine run (shadow: scores every request)')
     .option('--batch <items>', 'POST /v1/decisions/batch with this many decisions a request (engine only; 1–1000)', positiveInt('--batch'))
     .option('--engine-node-arg <flag>', "a Node option for the engine's process, repeatable (e.g. --engine-node-arg=--max-semi-space-size=8)", (raw: string, previous: string[]) => [...previous, raw], [])
+    .option('--postgres <url>', 'run the engine on PostgreSQL at this URL (event store, read models, subject keys, model artifacts), in fresh schemas dropped afterwards')
     .option('--rate <per-second>', 'open loop: send this many requests a second on a fixed schedule, latency from each scheduled time', positiveInt('--rate'))
     .exitOverride()
     .parse([...argv], { from: 'user' });
@@ -84,6 +87,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     batch?: number;
     rate?: number;
     engineNodeArg: string[];
+    postgres?: string;
   }>();
   if (o.batch !== undefined && o.rate !== undefined) throw new InvalidArgumentError('--batch and --rate cannot be combined');
   if (o.batch !== undefined && o.batch > 1000) throw new InvalidArgumentError(`--batch takes at most 1000 items, got ${o.batch}`);
@@ -107,5 +111,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     challenger: o.challenger === undefined ? undefined : parseChallenger(o.challenger),
     mode,
     engineNodeArgs: o.engineNodeArg,
+    postgresUrl: o.postgres,
   };
 }

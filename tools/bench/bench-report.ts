@@ -45,6 +45,8 @@ export interface BenchReport {
     /** A challenger deployed beside the engine's champion for the run (--challenger). */
     readonly challenger?: BenchChallenger;
     readonly mode: BenchMode;
+    /** Where the engine kept its stores: SQLite files (the embedded default) or PostgreSQL (--postgres). */
+    readonly store: 'sqlite' | 'postgres';
   };
   readonly engine?: TargetRun & { readonly durability: DurabilityReport };
   readonly baseline?: TargetRun;

@@ -11,7 +11,7 @@ import { TARGETS, type BenchReport, type TargetRun, writeReport } from './bench-
 import { parseBenchOptions, type BenchOptions } from './bench-options';
 import { ChildServer } from './child-server';
 import { deployChallenger } from './bench-challenger';
-import { checkDurability } from './durability-check';
+import { checkDurability, decisionStreamsOf } from './durability-check';
 import { freePort } from './free-port';
 import { cpuShare, cpuSnapshot, type CpuShare } from './cpu-usage';
 import { cpuProfilesOf, summarizeCpuProfile } from './cpu-profile-summary';
@@ -19,6 +19,7 @@ import { runLoad, type LoadResult } from './load-run';
 import { runOpenLoop } from './open-loop-run';
 import { scrapeHistogramMeans, type HistogramMean } from './server-metrics';
 import { machineInfo } from './machine-info';
+import { dropSchemas, postgresTarget } from './postgres-target';
 import { RequestPool } from './request-pool';
 import { simulatedRequests } from './simulated-requests';
 import { adminAuthHeaders } from '../ops/admin-key';
@@ -115,8 +116,10 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
     }
     say(`  ${describe(phase.target, measured)}`);
     if (cpu) {
-      say(`  cores used: server ${cpu.serverCores}, load generator ${cpu.loadGeneratorCores}, other processes ${cpu.otherCores}`);
-      if (cpu.otherCores > NOISY_OTHER_CORES) say(`  WARNING: other processes took ${cpu.otherCores} cores during this run; its numbers are skewed`);
+      // On PostgreSQL the database server is part of what is measured, and its processes are "other" ones.
+      const database = phase.target === 'engine' && options.postgresUrl !== undefined;
+      say(`  cores used: server ${cpu.serverCores}, load generator ${cpu.loadGeneratorCores}, other processes ${cpu.otherCores}${database ? ' (PostgreSQL among them)' : ''}`);
+      if (cpu.otherCores > NOISY_OTHER_CORES && !database) say(`  WARNING: other processes took ${cpu.otherCores} cores during this run; its numbers are skewed`);
     }
     // The server's own view right after the load: where a decision's time went, and how far projections lag.
     const serverTimings = await scrapeHistogramMeans(baseUrl, headers);
@@ -173,7 +176,8 @@ async function main(): Promise<number> {
 
   if (options.only !== 'baseline') {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'verdict-bench-'));
-    const env = embeddedEnv({ ...options.env, VERDICT_DATA_DIR: dataDir, HOST, PORT: String(await freePort(HOST)) });
+    const pg = options.postgresUrl === undefined ? undefined : postgresTarget(options.postgresUrl, runId);
+    const env = embeddedEnv({ ...options.env, ...pg?.env, VERDICT_DATA_DIR: dataDir, HOST, PORT: String(await freePort(HOST)) });
     const cpuProfileDir = options.profile ? path.join(outDir, 'profiles') : undefined;
     if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
     try {
@@ -182,7 +186,9 @@ async function main(): Promise<number> {
         options,
         {
           target: 'engine',
-          description: 'apps/engine on embedded defaults: SQLite event store and read models, inline projections',
+          description: pg
+            ? 'apps/engine on PostgreSQL: event store, subject keys and model artifacts in one schema, read models in another, inline projections'
+            : 'apps/engine on embedded defaults: SQLite event store and read models, inline projections',
           script: path.join(root, 'dist/apps/engine/src/main.js'),
           env,
           nodeArgs: [...options.engineNodeArgs, ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
@@ -199,7 +205,7 @@ async function main(): Promise<number> {
         Number(env.PORT),
       );
       const durability = checkDurability({
-        eventStoreFile: loadConfig(env).eventStore.url,
+        decisionStreams: await decisionStreamsOf(loadConfig(env).eventStore),
         createdIds: new Set([...(run.warmup.createdIds ?? []), ...(run.measured.createdIds ?? [])]),
         created: run.warmup.created + run.measured.created,
         unanswered: run.warmup.unanswered + run.measured.unanswered,
@@ -208,8 +214,11 @@ async function main(): Promise<number> {
       if (!durability.ok) failed = true;
       engine = { ...run, durability };
     } finally {
-      if (options.keepData) say(`  kept engine data in ${dataDir}`);
-      else rmSync(dataDir, { recursive: true, force: true });
+      if (options.keepData) say(`  kept engine data in ${dataDir}${pg ? ` and schemas ${pg.schemas.join(', ')}` : ''}`);
+      else {
+        rmSync(dataDir, { recursive: true, force: true });
+        if (pg) await dropSchemas(options.postgresUrl as string, pg.schemas);
+      }
     }
   }
 
@@ -249,6 +258,7 @@ async function main(): Promise<number> {
       engineNodeArgs: options.engineNodeArgs,
       challenger: options.challenger,
       mode: options.mode,
+      store: options.postgresUrl ? 'postgres' : 'sqlite',
     },
     engine,
     baseline,
