@@ -2,6 +2,7 @@ import { createArtifactStore } from '@verdict/artifact-store';
 import { createEventStore } from '@verdict/event-store';
 import { createReadModelDataSource } from '@verdict/read-models';
 import { createSubjectKeyStore } from '@verdict/subject-keys';
+import { randomBytes } from 'node:crypto';
 import { postgresAvailable, randomSchema, TEST_PG_URL } from '../support/service-probe';
 
 /**
@@ -20,6 +21,51 @@ const available = postgresAvailable('postgres shared schema');
     await client.connect();
     for (const schema of created) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await client.end();
+  });
+
+  /** Runs SQL as the test database's user. */
+  async function admin(sql: string): Promise<void> {
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: TEST_PG_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('opens in a schema a DBA made for a role that may not create schemas in the database', async () => {
+    const { Client } = await import('pg');
+    const probe = new Client({ connectionString: TEST_PG_URL });
+    await probe.connect();
+    const { rows } = await probe.query<{ allowed: boolean }>('SELECT rolsuper OR rolcreaterole AS allowed FROM pg_roles WHERE rolname = current_user');
+    await probe.end();
+    if (!rows[0]?.allowed) {
+      const reason = 'the test database user may not create roles';
+      if (process.env.CI === 'true') throw new Error(`${reason}: CI needs a user with CREATEROLE for this test`);
+      console.warn(`skipped: ${reason}`);
+      return;
+    }
+    const schema = randomSchema('verdict_owned');
+    const role = `${schema}_app`;
+    const password = randomBytes(12).toString('hex');
+    created.push(schema);
+    await admin(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
+    try {
+      await admin(`CREATE SCHEMA "${schema}" AUTHORIZATION "${role}"`);
+      const url = new URL(TEST_PG_URL);
+      url.username = role;
+      url.password = password;
+      // CREATE SCHEMA IF NOT EXISTS is refused to such a role even when the schema exists ("permission denied for database").
+      const store = await createEventStore({ kind: 'postgres', url: url.toString(), schema });
+      await store.close();
+      const keys = await createSubjectKeyStore({ kind: 'postgres', url: url.toString(), schema });
+      await keys.close();
+    } finally {
+      await admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin(`DROP ROLE IF EXISTS "${role}"`);
+    }
   });
 
   it('all open, every time, whichever creates the schema', async () => {

@@ -114,7 +114,7 @@ function renderMarkdown(report: BenchReport): string {
     '',
     withP999 ? '| target | decisions/s | p50 ms | p99 ms | p99.9 ms | max ms | responses | errors / timeouts |' : '| target | decisions/s | p50 ms | p99 ms | max ms | responses | errors / timeouts |',
     withP999 ? '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |' : '| --- | ---: | ---: | ---: | ---: | --- | ---: |',
-    row('engine (embedded SQLite, inline projections)', engine?.measured, withP999),
+    row(`engine (${s.store === 'postgres' ? 'PostgreSQL' : 'embedded SQLite'}, inline projections)`, engine?.measured, withP999),
     row('bare baseline (Fastify + same model, records nothing)', baseline?.measured, withP999),
     '',
   ];
@@ -145,7 +145,7 @@ function renderMarkdown(report: BenchReport): string {
       `${d.verdict}.`,
       '',
       `Counted over warm-up and measured run: ${f0(d.created201)} answers 201, ${f0(d.decisionMadeEvents)} DecisionMade events ` +
-        `in the SQLite event store, ${d.acknowledgedButMissing} acknowledged but missing, ${d.unanswered} requests cut off unanswered ` +
+        `in the ${s.store === 'postgres' ? 'PostgreSQL' : 'SQLite'} event store, ${d.acknowledgedButMissing} acknowledged but missing, ${d.unanswered} requests cut off unanswered ` +
         `when the load stopped. Engine stopped ${engine.stop.graceful ? 'cleanly' : 'by SIGKILL'} (code ${engine.stop.code}, signal ${engine.stop.signal}).`,
       '',
     );

@@ -216,8 +216,9 @@ async function main(): Promise<number> {
     } finally {
       if (options.keepData) say(`  kept engine data in ${dataDir}${pg ? ` and schemas ${pg.schemas.join(', ')}` : ''}`);
       else {
+        // Reported, not thrown: a failure here must not hide the run's own error.
+        if (pg) await dropSchemas(options.postgresUrl as string, pg.schemas).catch((e: unknown) => say(`  could not drop ${pg.schemas.join(', ')}: ${String(e)}`));
         rmSync(dataDir, { recursive: true, force: true });
-        if (pg) await dropSchemas(options.postgresUrl as string, pg.schemas);
       }
     }
   }

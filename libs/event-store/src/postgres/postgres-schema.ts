@@ -115,7 +115,7 @@ $fn$;
 `;
 }
 
-/** What createSchemaIfAbsent needs of a connection (pg's PoolClient and Client, TypeORM's QueryRunner). */
+/** What createSchemaIfAbsent needs of a connection: pg's PoolClient and Client answer { rows }, TypeORM's QueryRunner the rows. */
 interface Queryable {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
@@ -124,13 +124,17 @@ interface Queryable {
  * Creates a schema unless it exists, in the caller's transaction, which then holds a lock on the name until it ends.
  * The event store, the subject keys and the model artifacts share one schema by default, and each creates it at start:
  * CREATE SCHEMA IF NOT EXISTS alone fails one of two at once with a unique violation on pg_namespace. Every store takes
- * this lock first, so they never race on it (and never deadlock: no store holds another lock before it).
+ * this lock before its own DDL lock. It cannot deadlock: the read models hold their migration lock first, but no one
+ * takes that lock after this one. An existing schema is not created again, since CREATE SCHEMA IF NOT EXISTS needs the
+ * right to create in the database even then, and a role given only the schema lacks it.
  */
 export async function createSchemaIfAbsent(client: Queryable, schema: string): Promise<void> {
-  // The configuration's rule for every schema name (the event store's own names are shorter: quoteSchema).
+  // The configuration's rule for every schema name; each store may be stricter (quoteSchema: 48 characters).
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name "${schema}"`);
   await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SCHEMA_LOCK_CLASS, schema]);
-  await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  const rows = Array.isArray(found) ? found : (found as { rows: unknown[] }).rows;
+  if (rows.length === 0) await client.query(`CREATE SCHEMA "${schema}"`);
 }
 
 /**
