@@ -126,7 +126,7 @@ function renderMarkdown(report: BenchReport): string {
       '',
       '| target | server | load generator | other processes |',
       '| --- | ---: | ---: | ---: |',
-      ...cpuRuns.map((r) => `| ${r.target} | ${r.cpu!.serverCores} | ${r.cpu!.loadGeneratorCores} | ${r.cpu!.otherCores} |`),
+      ...cpuRuns.map((r) => `| ${r.target} | ${r.cpu!.serverCores}${r.cpu!.databaseCores === undefined ? '' : ` (+ PostgreSQL ${r.cpu!.databaseCores})`} | ${r.cpu!.loadGeneratorCores} | ${r.cpu!.otherCores} |`),
       '',
     );
   }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { cpuShare, cpuSnapshot } from './cpu-usage';
 
 describe('cpuShare', () => {
@@ -5,6 +6,12 @@ describe('cpuShare', () => {
     const from = { at: 0, machineBusy: 100, server: 10, loadGenerator: 5 };
     const to = { at: 2000, machineBusy: 103.6, server: 11.6, loadGenerator: 5.6 };
     expect(cpuShare(from, to)).toEqual({ serverCores: 0.8, loadGeneratorCores: 0.3, otherCores: 0.7, machineBusyCores: 1.8 });
+  });
+
+  it("counts the database server's processes apart from the other processes", () => {
+    const from = { at: 0, machineBusy: 100, server: 10, loadGenerator: 5, database: 20 };
+    const to = { at: 2000, machineBusy: 103.6, server: 11.6, loadGenerator: 5.6, database: 21.2 };
+    expect(cpuShare(from, to)).toEqual({ serverCores: 0.8, loadGeneratorCores: 0.3, databaseCores: 0.6, otherCores: 0.1, machineBusyCores: 1.8 });
   });
 
   it('has nothing to say without both snapshots', () => {
@@ -24,6 +31,15 @@ onLinux('cpuSnapshot', () => {
     expect(after.server).toBeGreaterThan(before.server);
     expect(after.loadGenerator).toBeGreaterThan(before.loadGenerator);
     expect(after.machineBusy).toBeGreaterThanOrEqual(before.machineBusy);
+  });
+
+  it('counts the CPU of every process with a given command name', () => {
+    // This test's own process, by its command name: at least what it has burnt so far.
+    const own = readFileSync('/proc/self/stat', 'utf8');
+    const command = own.slice(own.indexOf('(') + 1, own.lastIndexOf(')'));
+    const snapshot = cpuSnapshot(process.pid, command)!;
+    expect(snapshot.database).toBeGreaterThan(0);
+    expect(cpuSnapshot(process.pid, 'no-such-command-here')!.database).toBe(0);
   });
 
   it('returns undefined for a process that does not exist', () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** CPU time counters at one instant (Linux /proc). Differences between two snapshots give cores used. */
 export interface CpuSnapshot {
@@ -10,12 +10,16 @@ export interface CpuSnapshot {
   readonly server: number;
   /** CPU seconds of this process: the load generator. */
   readonly loadGenerator: number;
+  /** CPU seconds of the database server's processes, when the engine runs on one here (bench --postgres). */
+  readonly database?: number;
 }
 
 /** Average cores used over an interval: what the server got, what the load generator took, what else ran. */
 export interface CpuShare {
   readonly serverCores: number;
   readonly loadGeneratorCores: number;
+  /** The database server's processes (PostgreSQL's, with --postgres): part of what is measured. */
+  readonly databaseCores?: number;
   /** Other processes on the machine (e.g. a build or tests running beside the bench): they skew the numbers. */
   readonly otherCores: number;
   readonly machineBusyCores: number;
@@ -53,8 +57,32 @@ function processSeconds(pid: number): number | undefined {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks();
 }
 
-/** undefined where /proc is not available (not Linux): the report then omits CPU shares. */
-export function cpuSnapshot(serverPid: number | undefined): CpuSnapshot | undefined {
+/**
+ * CPU seconds of every process named `command` (PostgreSQL's server and its backends are all "postgres"). A backend
+ * that exits between two snapshots takes its seconds with it; the engine's connections live through a run.
+ */
+function commandSeconds(command: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += (Number(fields[11]) + Number(fields[12])) / clockTicks();
+  }
+  return total;
+}
+
+/**
+ * undefined where /proc is not available (not Linux): the report then omits CPU shares. `databaseCommand` names the
+ * database server's processes to count apart (with --postgres: "postgres").
+ */
+export function cpuSnapshot(serverPid: number | undefined, databaseCommand?: string): CpuSnapshot | undefined {
   if (process.platform !== 'linux' || serverPid === undefined) return undefined;
   const server = processSeconds(serverPid);
   if (server === undefined) return undefined;
@@ -64,6 +92,7 @@ export function cpuSnapshot(serverPid: number | undefined): CpuSnapshot | undefi
     machineBusy: machineBusySeconds(),
     server,
     loadGenerator: (own.user + own.system) / 1e6,
+    ...(databaseCommand === undefined ? {} : { database: commandSeconds(databaseCommand) }),
   };
 }
 
@@ -75,10 +104,12 @@ export function cpuShare(from: CpuSnapshot | undefined, to: CpuSnapshot | undefi
   const server = to.server - from.server;
   const gen = to.loadGenerator - from.loadGenerator;
   const busy = to.machineBusy - from.machineBusy;
+  const database = from.database === undefined || to.database === undefined ? undefined : Math.max(0, to.database - from.database);
   return {
     serverCores: r(server),
     loadGeneratorCores: r(gen),
-    otherCores: r(Math.max(0, busy - server - gen)),
+    ...(database === undefined ? {} : { databaseCores: r(database) }),
+    otherCores: r(Math.max(0, busy - server - gen - (database ?? 0))),
     machineBusyCores: r(busy),
   };
 }

@@ -108,18 +108,19 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
     const warmup = await load(options.warmupSeconds, pool.withPrefix(`${pool.idPrefix}-w`));
     if (options.warmupSeconds > 0) say(`  ${describe('warm-up', warmup)}`);
     say(`  measuring ${options.durationSeconds} s: ${modeLine(options)}`);
-    const before = cpuSnapshot(server.pid);
+    // On PostgreSQL the database server is part of what is measured: its processes are counted apart.
+    const database = phase.target === 'engine' && options.postgresUrl !== undefined ? 'postgres' : undefined;
+    const before = cpuSnapshot(server.pid, database);
     const measured = await load(options.durationSeconds, pool.withPrefix(`${pool.idPrefix}-m`));
-    const cpu = cpuShare(before, cpuSnapshot(server.pid));
+    const cpu = cpuShare(before, cpuSnapshot(server.pid, database));
     if (server.exit) {
       throw new Error(`${phase.target} exited during the run (code ${server.exit.code}, signal ${server.exit.signal}); see ${path.relative(root, logFile)}`);
     }
     say(`  ${describe(phase.target, measured)}`);
     if (cpu) {
-      // On PostgreSQL the database server is part of what is measured, and its processes are "other" ones.
-      const database = phase.target === 'engine' && options.postgresUrl !== undefined;
-      say(`  cores used: server ${cpu.serverCores}, load generator ${cpu.loadGeneratorCores}, other processes ${cpu.otherCores}${database ? ' (PostgreSQL among them)' : ''}`);
-      if (cpu.otherCores > NOISY_OTHER_CORES && !database) say(`  WARNING: other processes took ${cpu.otherCores} cores during this run; its numbers are skewed`);
+      const db = cpu.databaseCores === undefined ? '' : `, PostgreSQL ${cpu.databaseCores}`;
+      say(`  cores used: server ${cpu.serverCores}${db}, load generator ${cpu.loadGeneratorCores}, other processes ${cpu.otherCores}`);
+      if (cpu.otherCores > NOISY_OTHER_CORES) say(`  WARNING: other processes took ${cpu.otherCores} cores during this run; its numbers are skewed`);
     }
     // The server's own view right after the load: where a decision's time went, and how far projections lag.
     const serverTimings = await scrapeHistogramMeans(baseUrl, headers);
