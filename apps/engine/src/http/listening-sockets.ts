@@ -58,7 +58,10 @@ export class ListeningSockets {
     await app.init();
     // Without SO_REUSEPORT this bind fails on a port anyone listens on; with it, the group below would join them.
     const port = await freePort(options.host, options.port);
-    this.lock = await addressLock(options.host, port);
+    this.lock = await addressLock(options.host, port, (error) =>
+      // Somewhere abstract sockets are not allowed: the probe alone guards the port, as it did before the lock.
+      this.log.warn({ err: error }, 'could not take the listening lock; two engines starting together on this address would not be told apart'),
+    );
     // Fastify hands its listen options to net.Server#listen, which knows reusePort; Fastify's types do not.
     const group: FastifyListenOptions & { reusePort: boolean } = { port, host: options.host, reusePort: true };
     try {
@@ -133,14 +136,16 @@ async function freePort(host: string, port: number): Promise<number> {
  * the bind are two steps: an engine that probes between another's probe and bind finds the address free, then fails
  * here.
  */
-async function addressLock(host: string, port: number): Promise<NetServer> {
+async function addressLock(host: string, port: number, unavailable: (error: unknown) => void): Promise<NetServer | undefined> {
   const lock = createServer();
   try {
     await listenOn(lock, { path: `\0verdict-engine-listen:${host}:${port}` });
   } catch (error) {
-    const taken = error as NodeJS.ErrnoException;
-    if (taken.code !== 'EADDRINUSE') throw error;
-    throw Object.assign(new Error(`listen EADDRINUSE: another Verdict engine is starting on ${host}:${port}`), { code: 'EADDRINUSE' });
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw Object.assign(new Error(`listen EADDRINUSE: another Verdict engine is starting on ${host}:${port}`), { code: 'EADDRINUSE' });
+    }
+    unavailable(error);
+    return undefined;
   }
   lock.unref();
   return lock;
