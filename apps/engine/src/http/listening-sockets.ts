@@ -111,7 +111,7 @@ export class ListeningSockets {
   }
 }
 
-function listenOn(server: NetServer, options: { port?: number; host?: string; path?: string; reusePort?: boolean; exclusive?: boolean }): Promise<void> {
+function listenOn(server: NetServer, options: { port?: number; host?: string; path?: string; reusePort?: boolean }): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options, () => {
@@ -124,7 +124,7 @@ function listenOn(server: NetServer, options: { port?: number; host?: string; pa
 /** `port` if nothing listens on it (or a free one for 0), checked by a bind without SO_REUSEPORT. */
 async function freePort(host: string, port: number): Promise<number> {
   const probe = createServer();
-  await listenOn(probe, { port, host, exclusive: true });
+  await listenOn(probe, { port, host });
   const address = probe.address();
   await new Promise((resolve) => probe.close(resolve));
   if (address === null || typeof address === 'string') throw new Error(`no port for ${host}:${port}`);

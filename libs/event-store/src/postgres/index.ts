@@ -1,3 +1,3 @@
 export { createPostgresEventStore, PostgresEventStore } from './postgres-event-store';
 export type { PostgresEventStoreOptions } from './postgres-event-store';
-export { POSTGRES_SCHEMA_VERSION, createSchemaIfAbsent } from './postgres-schema';
+export { POSTGRES_SCHEMA_VERSION } from './postgres-schema';
