@@ -80,6 +80,19 @@ function row(name: string, r: LoadResult | undefined, withP999: boolean): string
   return `| ${name} | **${f0(r.decisionsPerSecond)}** | ${f1(r.latencyMs.p50)} | ${f1(r.latencyMs.p99)} |${p999} ${f1(r.latencyMs.max)} | ${statuses(r)} | ${r.errors} / ${r.timeouts} |`;
 }
 
+/** Issue 9's tail target at 1,000 decisions/s, against which each second of an open-loop run is counted. */
+const TAIL_TARGET_MS = 10;
+
+/** Where an open-loop run's tail sits: each second's p99, the worst second, and how many seconds missed the target. */
+export function tailBySecond(target: string, bySecond: readonly number[]): string {
+  const worst = bySecond.reduce((w, p99, i) => (p99 > (bySecond[w] as number) ? i : w), 0);
+  const over = bySecond.filter((p99) => p99 > TAIL_TARGET_MS).length;
+  return (
+    `p99 of each second of the measured run, ${target} (ms, by scheduled send time): ${bySecond.map(f0).join(' ')}. ` +
+    `Worst: second ${worst + 1} (${f1(bySecond[worst] as number)} ms); ${over} of ${bySecond.length} seconds over ${TAIL_TARGET_MS} ms.`
+  );
+}
+
 /** What load was offered, in a sentence. */
 function loadSentence(s: BenchReport['settings']): string {
   const bodies = `every decision a distinct transaction (bodies from a pool of ${f0(s.poolSize)} simulated transactions, seed ${s.seed})`;
@@ -119,6 +132,10 @@ function renderMarkdown(report: BenchReport): string {
     '',
   ];
   if (report.ratio !== undefined) lines.push(`Engine ÷ baseline: **${report.ratio.toFixed(2)}×**`, '');
+  for (const run of [engine, baseline]) {
+    const bySecond = run?.measured.p99BySecond;
+    if (run && bySecond && bySecond.length > 0) lines.push(tailBySecond(run.target, bySecond), '');
+  }
   const cpuRuns = [engine, baseline].filter((r): r is TargetRun => r?.cpu !== undefined);
   if (cpuRuns.length > 0) {
     lines.push(

@@ -59,5 +59,18 @@ describe('runOpenLoop', () => {
     expect(result.latencyMs.max).toBeGreaterThan(STALL_MS / 2);
     expect(result.latencyMs.p999).toBeGreaterThanOrEqual(result.latencyMs.p99);
     expect(result.decisionsPerSecond).toBe(100);
+    // One second scheduled, so its p99 is the run's.
+    expect(result.p99BySecond).toEqual([result.latencyMs.p99]);
+  });
+
+  it('gives each scheduled second its own p99, so a stall shows in the second it fell in', async () => {
+    started = 0; // the server stalls again from 200 ms after this run's first request, for 400 ms
+    const pool = RequestPool.fromRequests(simulatedRequests(3, 20), 'ol2');
+    const result = await runOpenLoop({ baseUrl, path: '/v1/decisions', rate: 100, durationSeconds: 2, connections: 8, pool });
+
+    expect(result.p99BySecond).toHaveLength(2);
+    const [first, second] = result.p99BySecond as [number, number];
+    expect(first).toBeGreaterThan(STALL_MS / 4);
+    expect(second).toBeLessThan(first);
   });
 });

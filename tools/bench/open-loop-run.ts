@@ -57,6 +57,8 @@ export async function runOpenLoop(options: OpenLoopOptions, collectCreatedIds = 
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
   const perSecond = new Array<number>(Math.ceil(durationSeconds)).fill(0);
+  // 2xx latencies by the second each request was due in: where in the run the tail sits (one stall, or all along).
+  const bySecond = Array.from({ length: Math.ceil(durationSeconds) }, () => [] as number[]);
   const created = new Set<string>();
   let sent = 0;
   let answered = 0;
@@ -88,6 +90,7 @@ export async function runOpenLoop(options: OpenLoopOptions, collectCreatedIds = 
           if (status >= 200 && status < 300) {
             ok2xx++;
             latencies.push(latency);
+            bySecond[Math.min(bySecond.length - 1, Math.floor((due - start) / 1000))]?.push(latency);
             const second = Math.floor((performance.now() - start) / 1000);
             if (second < perSecond.length) perSecond[second]++;
           }
@@ -152,6 +155,7 @@ export async function runOpenLoop(options: OpenLoopOptions, collectCreatedIds = 
     decisionsPerSecond: ok2xx / durationSeconds,
     latencyMs: latencySummary(latencies),
     perSecond,
+    p99BySecond: bySecond.map((second) => Math.round(percentile(Float64Array.from(second).sort(), 99) * 100) / 100),
     createdIds: collectCreatedIds ? created : undefined,
   };
 }
