@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { niceOf } from './testing/thread-nice';
-import { lowerThreadPriority } from './thread-priority';
+import { lowerThreadPriority, lowerV8PoolPriority } from './thread-priority';
 import { workerScript } from './worker-script';
 
 /** Runs lowerThreadPriority(nice) in a fresh thread; its result and the thread's nice value before and after. */
@@ -38,9 +39,53 @@ if (!onLinux) console.warn(`thread-priority.spec: skipped on ${process.platform}
   });
 });
 
+interface Thread {
+  readonly tid: string;
+  readonly name: string;
+  readonly nice: number;
+}
+
+/** Runs lowerV8PoolPriority(nice) in a fresh Node process (a lowered priority cannot be raised back unprivileged). */
+function inProcess(nice: number): { result: ReturnType<typeof lowerV8PoolPriority>; before: Thread[]; after: Thread[]; main: string } {
+  const hook = process.env.VERDICT_TS_REGISTER as string;
+  const run = spawnSync(process.execPath, ['-r', hook, path.join(__dirname, 'testing', 'v8-pool-probe.ts'), String(nice)], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`the probe failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+/** Node names V8's pool threads from 24 on; Node 22 leaves them unnamed, like its other threads. */
+const namesV8Pool = Number(process.versions.node.split('.')[0]) >= 24;
+
+(onLinux ? describe : describe.skip)('lowerV8PoolPriority (Linux)', () => {
+  (namesV8Pool ? it.skip : it)('finds no pool thread on Node 22, which leaves them unnamed, and says so', () => {
+    const { result, before, after } = inProcess(10);
+    expect(result).toEqual({ refused: 'no thread named V8Worker in this process' });
+    expect(after.map((t) => t.nice)).toEqual(before.map((t) => t.nice));
+  });
+
+  (namesV8Pool ? it : it.skip)("lowers V8's pool threads by the given steps, and no other thread of the process", () => {
+    const { result, before, after, main } = inProcess(10);
+    const pool = before.filter((t) => t.name === 'V8Worker');
+    expect(pool.length).toBeGreaterThan(0);
+    expect(result).toEqual({ lowered: pool.length });
+    for (const t of before) {
+      const now = after.find((a) => a.tid === t.tid) as Thread;
+      expect(now.nice).toBe(t.name === 'V8Worker' ? Math.min(19, t.nice + 10) : t.nice);
+    }
+    expect(after.find((t) => t.tid === main)?.nice).toBe(before.find((t) => t.tid === main)?.nice);
+  });
+
+  it('leaves every thread as it is for 0', () => {
+    const { result, before, after } = inProcess(0);
+    expect(result).toEqual({ lowered: 0 });
+    expect(after.map((t) => t.nice)).toEqual(before.map((t) => t.nice));
+  });
+});
+
 describe('lowerThreadPriority elsewhere', () => {
   it('does nothing where a priority belongs to the whole process, and says why', () => {
     expect(lowerThreadPriority(10, 'darwin')).toMatch(/cannot be set apart from its process's on darwin/);
     expect(lowerThreadPriority(0, 'darwin')).toBeUndefined();
+    expect(lowerV8PoolPriority(10, 'darwin')).toEqual({ refused: "a thread's priority cannot be set apart from its process's on darwin" });
   });
 });

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /** How much lower than the request path background threads run by default (VERDICT_BACKGROUND_NICE). */
@@ -23,5 +24,34 @@ export function lowerThreadPriority(nice: number, platform: NodeJS.Platform = pr
     return undefined;
   } catch (error) {
     return (error as Error).message;
+  }
+}
+
+/** The name Node gives the threads of V8's platform pool (its --v8-pool-size threads). */
+const V8_POOL_THREAD = 'V8Worker';
+
+/**
+ * Lowers V8's platform threads by `nice` steps, as the background threads are: they run optimizing compiles and the
+ * concurrent parts of garbage collection for every isolate of the process. These come in bursts: about 10,500
+ * requests after a start, TurboFan compiles of the request path took up to 0.9 of a core for a few hundred ms, and on
+ * two busy cores the request path waited for them (docs/benchmarks.md). Lowered, they get every idle cycle and yield
+ * when the request path needs the core; the work is never skipped, only later. Call it from the main thread; the
+ * pool's threads exist from the process's start. Linux only, as lowerThreadPriority, and Node 24 or later: Node 22
+ * leaves these threads unnamed, so they cannot be told from the others and keep the process's priority.
+ * @returns how many threads were lowered, or why none was.
+ */
+export function lowerV8PoolPriority(nice: number, platform: NodeJS.Platform = process.platform): { lowered: number } | { refused: string } {
+  if (nice === 0) return { lowered: 0 };
+  if (platform !== 'linux') return { refused: `a thread's priority cannot be set apart from its process's on ${platform}` };
+  try {
+    let lowered = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      if (readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim() !== V8_POOL_THREAD) continue;
+      setPriority(Number(tid), Math.min(LOWEST, getPriority(Number(tid)) + nice));
+      lowered++;
+    }
+    return lowered > 0 ? { lowered } : { refused: `no thread named ${V8_POOL_THREAD} in this process` };
+  } catch (error) {
+    return { refused: (error as Error).message };
   }
 }

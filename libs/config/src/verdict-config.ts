@@ -64,7 +64,7 @@ export interface VerdictConfig {
   };
   /** Auditors' replays: the threads one replay runs on. */
   readonly replay: { readonly threads: number };
-  /** How many steps lower than the request path background threads run (projections, seals, exports, replays, audit verification); 0: equal. */
+  /** How many steps lower than the request path background threads run (projections, seals, exports, replays, audit verification, V8's compiler and GC threads); 0: equal. */
   readonly threads: { readonly backgroundNice: number };
   /** GraphQL (/graphql, docs/graphql.md): the largest query accepted, by depth and by estimated cost. */
   readonly graphql: { readonly maxDepth: number; readonly maxComplexity: number };
