@@ -83,13 +83,19 @@ function row(name: string, r: LoadResult | undefined, withP999: boolean): string
 /** Issue 9's tail target at 1,000 decisions/s, against which each second of an open-loop run is counted. */
 const TAIL_TARGET_MS = 10;
 
-/** Where an open-loop run's tail sits: each second's p99, the worst second, and how many seconds missed the target. */
-export function tailBySecond(target: string, bySecond: readonly number[]): string {
-  const worst = bySecond.reduce((w, p99, i) => (p99 > (bySecond[w] as number) ? i : w), 0);
-  const over = bySecond.filter((p99) => p99 > TAIL_TARGET_MS).length;
+/**
+ * Where an open-loop run's tail sits: each second's p99, the worst second, and how many seconds missed the target. A
+ * second without a 2xx answer (—) is the worst kind and counts as missed.
+ */
+export function tailBySecond(target: string, bySecond: readonly (number | null)[]): string {
+  const ms = (p99: number | null): number => p99 ?? Number.POSITIVE_INFINITY;
+  const worst = bySecond.reduce<number>((w, p99, i) => (ms(p99) > ms(bySecond[w] ?? null) ? i : w), 0);
+  const over = bySecond.filter((p99) => ms(p99) > TAIL_TARGET_MS).length;
+  const shown = (p99: number | null): string => (p99 === null ? '—' : f1(p99));
+  const worstMs = bySecond[worst] ?? null;
   return (
-    `p99 of each second of the measured run, ${target} (ms, by scheduled send time): ${bySecond.map(f0).join(' ')}. ` +
-    `Worst: second ${worst + 1} (${f1(bySecond[worst] as number)} ms); ${over} of ${bySecond.length} seconds over ${TAIL_TARGET_MS} ms.`
+    `p99 of each second of the measured run, ${target} (ms, by scheduled send time): ${bySecond.map(shown).join(' ')}. ` +
+    `Worst: second ${worst + 1} (${worstMs === null ? 'no 2xx answer' : `${f1(worstMs)} ms`}); ${over} of ${bySecond.length} seconds over ${TAIL_TARGET_MS} ms.`
   );
 }
 

@@ -55,10 +55,10 @@ export interface LoadResult {
   /** Responses in each second of the run, in order: shows whether throughput held or decayed. */
   readonly perSecond: readonly number[];
   /**
-   * Open loop only: the p99 (ms) of the 2xx answers to requests due in each second of the run, 0 for a second with
-   * none. Shows whether the run's p99 comes from one stall or from every second.
+   * Open loop only: the p99 (ms) of the 2xx answers to requests due in each second of the run, null for a second
+   * with none. Shows whether the run's p99 comes from one stall or from every second.
    */
-  readonly p99BySecond?: readonly number[];
+  readonly p99BySecond?: readonly (number | null)[];
   /** Transaction ids answered 201 Created (only when `collectCreatedIds`). */
   readonly createdIds?: ReadonlySet<string>;
 }

@@ -29,9 +29,11 @@ export function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
+/** Milliseconds as reported: to 0.01 ms. */
+const round = (n: number): number => Math.round(n * 100) / 100;
+
 export function latencySummary(latencies: readonly number[]): LatencySummary {
   const sorted = Float64Array.from(latencies).sort();
-  const round = (n: number) => Math.round(n * 100) / 100;
   const sum = latencies.reduce((a, b) => a + b, 0);
   return {
     p50: round(percentile(sorted, 50)),
@@ -155,7 +157,8 @@ export async function runOpenLoop(options: OpenLoopOptions, collectCreatedIds = 
     decisionsPerSecond: ok2xx / durationSeconds,
     latencyMs: latencySummary(latencies),
     perSecond,
-    p99BySecond: bySecond.map((second) => Math.round(percentile(Float64Array.from(second).sort(), 99) * 100) / 100),
+    // A second without one 2xx answer has no p99: null, never 0, which would read as the best second.
+    p99BySecond: bySecond.map((second) => (second.length === 0 ? null : round(percentile(Float64Array.from(second).sort(), 99)))),
     createdIds: collectCreatedIds ? created : undefined,
   };
 }

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'verdict-engine');
   // V8's compiles and concurrent GC work yield to the request path, as the background threads do.
   const v8Pool = lowerV8PoolPriority(config.threads.backgroundNice);
-  if ('refused' in v8Pool) logger.info({ reason: v8Pool.refused }, "V8's compiler and GC threads run at the request path's priority");
+  if (v8Pool.refused !== undefined) logger.info({ reason: v8Pool.refused, lowered: v8Pool.lowered }, "V8's compiler and GC threads: not all run below the request path");
   const { app } = await createEngineApp(config, logger);
   // SIGTERM/SIGINT: drain HTTP, flush group commits and projections, close stores, then exit 0 (docs/operations.md).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const sockets = app.get(ListeningSockets);
   await sockets.listen(app, { port: config.port, host: config.host, sockets: config.listenSockets });
   logger.info(
-    { url: await app.getUrl(), listeningSockets: sockets.count, eventStore: config.eventStore.kind, readModels: config.readModels.kind, projections: config.projections.inline ? 'inline' : 'off', model: config.model.path, v8PoolThreadsLowered: 'lowered' in v8Pool ? v8Pool.lowered : 0 },
+    { url: await app.getUrl(), listeningSockets: sockets.count, eventStore: config.eventStore.kind, readModels: config.readModels.kind, projections: config.projections.inline ? 'inline' : 'off', model: config.model.path, v8PoolThreadsLowered: v8Pool.lowered },
     'Verdict engine listening',
   );
 }

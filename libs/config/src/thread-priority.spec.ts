@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { niceOf } from './testing/thread-nice';
 import { lowerThreadPriority, lowerV8PoolPriority } from './thread-priority';
+import { TS_REGISTER_VARIABLE } from './worker-script';
 import { workerScript } from './worker-script';
 
 /** Runs lowerThreadPriority(nice) in a fresh thread; its result and the thread's nice value before and after. */
@@ -47,9 +48,10 @@ interface Thread {
 
 /** Runs lowerV8PoolPriority(nice) in a fresh Node process (a lowered priority cannot be raised back unprivileged). */
 function inProcess(nice: number): { result: ReturnType<typeof lowerV8PoolPriority>; before: Thread[]; after: Thread[]; main: string } {
-  const hook = process.env.VERDICT_TS_REGISTER as string;
-  const run = spawnSync(process.execPath, ['-r', hook, path.join(__dirname, 'testing', 'v8-pool-probe.ts'), String(nice)], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`the probe failed: ${run.stderr}`);
+  const hook = process.env[TS_REGISTER_VARIABLE] as string;
+  const probe = path.join(__dirname, 'testing', 'v8-pool-probe.ts');
+  const run = spawnSync(process.execPath, ['-r', hook, probe, String(nice)], { encoding: 'utf8', timeout: 60_000 });
+  if (run.status !== 0) throw new Error(`the probe failed (${run.error?.message ?? `exit ${run.status}`}): ${run.stderr}`);
   return JSON.parse(run.stdout);
 }
 
@@ -59,7 +61,7 @@ const namesV8Pool = Number(process.versions.node.split('.')[0]) >= 24;
 (onLinux ? describe : describe.skip)('lowerV8PoolPriority (Linux)', () => {
   (namesV8Pool ? it.skip : it)('finds no pool thread on Node 22, which leaves them unnamed, and says so', () => {
     const { result, before, after } = inProcess(10);
-    expect(result).toEqual({ refused: 'no thread named V8Worker in this process' });
+    expect(result).toEqual({ lowered: 0, refused: 'no thread named V8Worker in this process' });
     expect(after.map((t) => t.nice)).toEqual(before.map((t) => t.nice));
   });
 
@@ -86,6 +88,6 @@ describe('lowerThreadPriority elsewhere', () => {
   it('does nothing where a priority belongs to the whole process, and says why', () => {
     expect(lowerThreadPriority(10, 'darwin')).toMatch(/cannot be set apart from its process's on darwin/);
     expect(lowerThreadPriority(0, 'darwin')).toBeUndefined();
-    expect(lowerV8PoolPriority(10, 'darwin')).toEqual({ refused: "a thread's priority cannot be set apart from its process's on darwin" });
+    expect(lowerV8PoolPriority(10, 'darwin')).toEqual({ lowered: 0, refused: "a thread's priority cannot be set apart from its process's on darwin" });
   });
 });

@@ -18,7 +18,7 @@ const LOWEST = 19;
  */
 export function lowerThreadPriority(nice: number, platform: NodeJS.Platform = process.platform): string | undefined {
   if (nice === 0) return undefined;
-  if (platform !== 'linux') return `a thread's priority cannot be set apart from its process's on ${platform}`;
+  if (platform !== 'linux') return notPerThread(platform);
   try {
     setPriority(0, Math.min(LOWEST, getPriority(0) + nice));
     return undefined;
@@ -27,31 +27,50 @@ export function lowerThreadPriority(nice: number, platform: NodeJS.Platform = pr
   }
 }
 
+/** Why no thread's priority was changed where a nice value belongs to the whole process. */
+const notPerThread = (platform: NodeJS.Platform): string => `a thread's priority cannot be set apart from its process's on ${platform}`;
+
 /** The name Node gives the threads of V8's platform pool (its --v8-pool-size threads). */
 const V8_POOL_THREAD = 'V8Worker';
 
+/** What lowerV8PoolPriority did: threads lowered, and why any were left as they were. */
+export interface V8PoolPriority {
+  readonly lowered: number;
+  readonly refused?: string;
+}
+
 /**
  * Lowers V8's platform threads by `nice` steps, as the background threads are: they run optimizing compiles and the
- * concurrent parts of garbage collection for every isolate of the process. These come in bursts: about 10,500
- * requests after a start, TurboFan compiles of the request path took up to 0.9 of a core for a few hundred ms, and on
- * two busy cores the request path waited for them (docs/benchmarks.md). Lowered, they get every idle cycle and yield
- * when the request path needs the core; the work is never skipped, only later. Call it from the main thread; the
- * pool's threads exist from the process's start. Linux only, as lowerThreadPriority, and Node 24 or later: Node 22
- * leaves these threads unnamed, so they cannot be told from the others and keep the process's priority.
- * @returns how many threads were lowered, or why none was.
+ * concurrent parts of garbage collection for every isolate of the process, in bursts that took a core the request
+ * path needed (docs/benchmarks.md). Lowered, they get every idle cycle and yield when the request path needs the
+ * core; the work is only delayed. Call it from the main thread: the pool's threads exist from the process's start.
+ * Linux only, as lowerThreadPriority, and Node 24 or later: Node 22 leaves these threads unnamed, so they cannot be
+ * told from the others and keep the process's priority.
  */
-export function lowerV8PoolPriority(nice: number, platform: NodeJS.Platform = process.platform): { lowered: number } | { refused: string } {
+export function lowerV8PoolPriority(nice: number, platform: NodeJS.Platform = process.platform): V8PoolPriority {
   if (nice === 0) return { lowered: 0 };
-  if (platform !== 'linux') return { refused: `a thread's priority cannot be set apart from its process's on ${platform}` };
+  if (platform !== 'linux') return { lowered: 0, refused: notPerThread(platform) };
+  let tids: string[];
   try {
-    let lowered = 0;
-    for (const tid of readdirSync('/proc/self/task')) {
+    tids = readdirSync('/proc/self/task');
+  } catch (error) {
+    return { lowered: 0, refused: (error as Error).message };
+  }
+  let lowered = 0;
+  let found = 0;
+  let refused: string | undefined;
+  for (const tid of tids) {
+    try {
       if (readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim() !== V8_POOL_THREAD) continue;
+      found++;
       setPriority(Number(tid), Math.min(LOWEST, getPriority(Number(tid)) + nice));
       lowered++;
+    } catch (error) {
+      // A thread that ended meanwhile needs nothing; any other failure is said, and the other threads still tried.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ESRCH') refused ??= (error as Error).message;
     }
-    return lowered > 0 ? { lowered } : { refused: `no thread named ${V8_POOL_THREAD} in this process` };
-  } catch (error) {
-    return { refused: (error as Error).message };
   }
+  if (found === 0) refused ??= `no thread named ${V8_POOL_THREAD} in this process`;
+  return refused === undefined ? { lowered } : { lowered, refused };
 }
