@@ -3,8 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { niceOf } from './testing/thread-nice';
 import { lowerThreadPriority, lowerV8PoolPriority } from './thread-priority';
-import { TS_REGISTER_VARIABLE } from './worker-script';
-import { workerScript } from './worker-script';
+import { TS_REGISTER_VARIABLE, workerScript } from './worker-script';
 
 /** Runs lowerThreadPriority(nice) in a fresh thread; its result and the thread's nice value before and after. */
 function inThread(nice: number): Promise<{ refused: string | null; before: number; after: number }> {

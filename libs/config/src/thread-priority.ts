@@ -6,6 +6,9 @@ export const DEFAULT_BACKGROUND_NICE = 10;
 /** The lowest priority a nice value can name. */
 const LOWEST = 19;
 
+/** Why no thread's priority was changed where a nice value belongs to the whole process. */
+const notPerThread = (platform: NodeJS.Platform): string => `a thread's priority cannot be set apart from its process's on ${platform}`;
+
 /**
  * Lowers the calling thread's CPU priority by `nice` steps (capped at 19), for work that may lag behind the decisions
  * it follows: projections, seals, exports, replays, audit verification. When every core is busy the scheduler then serves the request path
@@ -26,9 +29,6 @@ export function lowerThreadPriority(nice: number, platform: NodeJS.Platform = pr
     return (error as Error).message;
   }
 }
-
-/** Why no thread's priority was changed where a nice value belongs to the whole process. */
-const notPerThread = (platform: NodeJS.Platform): string => `a thread's priority cannot be set apart from its process's on ${platform}`;
 
 /** The name Node gives the threads of V8's platform pool (its --v8-pool-size threads). */
 const V8_POOL_THREAD = 'V8Worker';
