@@ -66,6 +66,20 @@ export interface AppendResult {
   readonly position: bigint;
 }
 
+/** One commit made through an instance, for operators: what it made durable and how long the store took. */
+export interface CommitTiming {
+  /** Appends it made durable (those it refused are not counted). */
+  readonly appends: number;
+  /** Events in those appends. */
+  readonly events: number;
+  /**
+   * Seconds from handing the commit to the store until the store answered it durable: on SQLite the writer thread's
+   * transaction and fsync with the messages to and from it, on PostgreSQL the transaction's round trips, on
+   * EventStoreDB the append call and any read-back. The wait for an earlier commit to finish is not in it.
+   */
+  readonly seconds: number;
+}
+
 export interface AppendOptions {
   readonly expectedRevision: ExpectedRevision;
   /**
@@ -167,6 +181,14 @@ export interface EventStore {
    * the append still succeeds. Returns the unsubscribe function.
    */
   onAppended(listener: (position: bigint) => void): () => void;
+
+  /**
+   * Calls `listener` after each commit through THIS instance that made at least one append durable, when onAppended
+   * is called, with the commit's size and duration: how well appends are grouped, and the disk's or the database's
+   * share of an append's latency. A listener that throws is reported as a process warning. Returns the unsubscribe
+   * function.
+   */
+  onCommitted(listener: (commit: CommitTiming) => void): () => void;
 
   /**
    * Tells this instance that another thread or process has committed appends, so that its idle subscriptions read

@@ -17,6 +17,7 @@ import type {
   AllSubscription,
   AppendOptions,
   AppendResult,
+  CommitTiming,
   CountEventsOptions,
   EventData,
   EventStore,
@@ -55,6 +56,7 @@ export class EsdbEventStore implements EventStore {
   private readonly timeoutMs: number;
   private readonly subscriptions = new Set<EsdbAllSubscription>();
   private readonly appended = new AppendListeners<bigint>();
+  private readonly commits = new AppendListeners<CommitTiming>();
   private closed = false;
   private readonly readOnly: boolean;
 
@@ -71,6 +73,7 @@ export class EsdbEventStore implements EventStore {
     const esdbEvents = toEsdbEvents(validateAppend(streamId, events, expected), events);
     let appended: AppendResult;
     let timedOut = false;
+    const started = performance.now();
     try {
       // `deadline` reaches the server (BatchAppend request deadline, or the gRPC deadline of a unary Append).
       const append = this.client.appendToStream(streamId, esdbEvents, { expectedRevision: expected, deadline: this.timeoutMs });
@@ -94,6 +97,8 @@ export class EsdbEventStore implements EventStore {
       }
     }
     this.appended.notify(appended.position);
+    // No group commit here: each append is its own durable write on the server.
+    this.commits.notify({ appends: 1, events: events.length, seconds: (performance.now() - started) / 1000 });
     return appended;
   }
 
@@ -114,6 +119,10 @@ export class EsdbEventStore implements EventStore {
 
   onAppended(listener: (position: bigint) => void): () => void {
     return this.appended.add(listener);
+  }
+
+  onCommitted(listener: (commit: CommitTiming) => void): () => void {
+    return this.commits.add(listener);
   }
 
   /** Nothing to do: the server pushes every commit to every subscription over its gRPC stream; nothing here polls. */
@@ -256,6 +265,7 @@ export class EsdbEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     this.appended.clear();
+    this.commits.clear();
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     await this.client.dispose();
     // dispose() cancels calls but leaves the channel (and its keepalive) open; closing it releases the socket.

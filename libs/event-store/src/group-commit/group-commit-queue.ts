@@ -1,3 +1,5 @@
+import type { CommitTiming } from '../event-store.port';
+
 /**
  * Group commit, shared by the SQLite and PostgreSQL adapters. Appends that arrive while a batch commits wait here and
  * go out together as the next batch: one transaction (one fsync) for up to `maxBatch` of them. One batch is in flight
@@ -16,10 +18,11 @@ export interface GroupCommitOptions<T, R> {
   /** Events an item carries (for the stats). */
   readonly eventCount: (item: T) => number;
   /**
-   * Runs once after each batch that committed at least one item, with those items' results, after their callers were
-   * resolved (their continuations run later, as microtasks: a caller resumes after this has run).
+   * Runs once after each batch that committed at least one item, with those items' results and the batch's timing
+   * (from the call to `commit` until it resolved), after their callers were resolved (their continuations run later,
+   * as microtasks: a caller resumes after this has run).
    */
-  readonly onCommitted?: (committed: readonly R[]) => void;
+  readonly onCommitted?: (committed: readonly R[], timing: CommitTiming) => void;
   /**
    * Why nothing can commit any more (the SQLite writer thread died), else undefined. Checked on enqueue and after a
    * failed batch: once set, everything queued and every later item fails with it at once.
@@ -147,6 +150,7 @@ export class GroupCommitQueue<T, R> {
     this.counters.flushes++;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
     let committing: Promise<ReadonlyArray<R | Error>>;
+    const started = performance.now();
     try {
       committing = this.options.commit(batch.map((p) => p.item));
     } catch (error) {
@@ -154,7 +158,7 @@ export class GroupCommitQueue<T, R> {
     }
     void committing
       .then(
-        (outcomes) => this.settle(batch, outcomes),
+        (outcomes) => this.settle(batch, outcomes, (performance.now() - started) / 1000),
         (error: unknown) => this.fail(batch, error),
       )
       .finally(() => {
@@ -163,9 +167,10 @@ export class GroupCommitQueue<T, R> {
       });
   }
 
-  private settle(batch: readonly Pending<T, R>[], outcomes: ReadonlyArray<R | Error>): void {
+  private settle(batch: readonly Pending<T, R>[], outcomes: ReadonlyArray<R | Error>, seconds: number): void {
     this.counters.committedFlushes++;
     const committed: R[] = [];
+    let events = 0;
     batch.forEach((pending, i) => {
       const outcome = outcomes[i];
       if (outcome instanceof Error || outcome === undefined) {
@@ -175,10 +180,11 @@ export class GroupCommitQueue<T, R> {
       }
       committed.push(outcome);
       this.counters.committedAppends++;
-      this.counters.committedEvents += this.options.eventCount(pending.item);
+      events += this.options.eventCount(pending.item);
       pending.resolve(outcome);
     });
-    if (committed.length > 0) this.options.onCommitted?.(committed);
+    this.counters.committedEvents += events;
+    if (committed.length > 0) this.options.onCommitted?.(committed, { appends: committed.length, events, seconds });
   }
 
   private fail(batch: readonly Pending<T, R>[], error: unknown): void {

@@ -6,6 +6,7 @@ import type {
   AllSubscription,
   AppendOptions,
   AppendResult,
+  CommitTiming,
   CountEventsOptions,
   EventData,
   EventStore,
@@ -56,6 +57,7 @@ export class PostgresEventStore implements EventStore {
   private readonly notifier: PostgresChangeNotifier;
   private readonly subscriptions = new Set<PostgresAllSubscription>();
   private readonly appended = new AppendListeners<bigint>();
+  private readonly commits = new AppendListeners<CommitTiming>();
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -67,7 +69,10 @@ export class PostgresEventStore implements EventStore {
       commit: (batch) => this.commitBatch(batch),
       maxBatch: options.maxBatch ?? 500,
       eventCount: (request) => request.eventCount,
-      onCommitted: (committed) => this.appended.notify(highestPosition(committed)),
+      onCommitted: (committed, timing) => {
+        this.appended.notify(highestPosition(committed));
+        this.commits.notify(timing);
+      },
     });
     this.notifier = new PostgresChangeNotifier(
       options.connectionString,
@@ -97,6 +102,10 @@ export class PostgresEventStore implements EventStore {
 
   onAppended(listener: (position: bigint) => void): () => void {
     return this.appended.add(listener);
+  }
+
+  onCommitted(listener: (commit: CommitTiming) => void): () => void {
+    return this.commits.add(listener);
   }
 
   /**
@@ -185,6 +194,7 @@ export class PostgresEventStore implements EventStore {
     this.closing ??= (async () => {
       await this.queue.drain();
       this.appended.clear();
+      this.commits.clear();
       await Promise.all([...this.subscriptions].map((s) => s.close()));
       await this.notifier.close();
       await this.pool.end();

@@ -8,6 +8,7 @@ import type {
   AllSubscription,
   AppendOptions,
   AppendResult,
+  CommitTiming,
   CountEventsOptions,
   EventData,
   EventFilter,
@@ -69,6 +70,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   /** Wakes this store's idle subscriptions. */
   private readonly changes = new AppendListeners();
   private readonly appended = new AppendListeners<bigint>();
+  private readonly commits = new AppendListeners<CommitTiming>();
   /** The columns a read selects (eventColumns: whether the file has the `canonical` column). */
   private readonly columns: string;
 
@@ -107,9 +109,10 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     // Runs only after the writer thread reported the COMMIT, so a woken subscription can read the new events.
     this.committer =
       writer &&
-      sqliteGroupCommit(writer, maxBatch, (committed) => {
+      sqliteGroupCommit(writer, maxBatch, (committed, timing) => {
         this.changes.notify();
         this.appended.notify(highestPosition(committed));
+        this.commits.notify(timing);
       });
   }
 
@@ -130,6 +133,10 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
 
   onAppended(listener: (position: bigint) => void): () => void {
     return this.appended.add(listener);
+  }
+
+  onCommitted(listener: (commit: CommitTiming) => void): () => void {
+    return this.commits.add(listener);
   }
 
   /** Another connection to the file committed: wake the idle subscriptions now instead of at their next poll. */
@@ -236,6 +243,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
       await this.writer?.close();
     } finally {
       this.appended.clear();
+      this.commits.clear();
       await Promise.all([...this.subscriptions].map((s) => s.close()));
       this.db.close();
     }

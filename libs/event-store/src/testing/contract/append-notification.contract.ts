@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidAppendError, WrongExpectedRevisionError } from '../../event-store.errors';
-import type { EventStore } from '../../event-store.port';
+import type { CommitTiming, EventStore } from '../../event-store.port';
 import { newEvent, take, uniquePrefix } from '../event-store-test-kit';
 
 /** Opens another instance on the same database, as another process would; the test closes it. */
@@ -98,6 +98,50 @@ export function appendNotificationContract(store: () => EventStore, openPeer: Op
         off();
         await peer.close();
       }
+    });
+  });
+
+  describe('onCommitted', () => {
+    it("reports every commit that made appends durable, by the time they resolve: appends, events, the store's time", async () => {
+      const commits: CommitTiming[] = [];
+      const off = store().onCommitted((commit) => commits.push(commit));
+      try {
+        const started = performance.now();
+        await store().appendToStream(uniquePrefix('committed'), [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+        const took = (performance.now() - started) / 1000;
+        expect(commits).toHaveLength(1);
+        expect(commits[0]).toMatchObject({ appends: 1, events: 2 });
+        expect(commits[0].seconds).toBeGreaterThan(0);
+        expect(commits[0].seconds).toBeLessThanOrEqual(took);
+        const p = uniquePrefix('committed-many');
+        await Promise.all(Array.from({ length: 20 }, (_, i) => store().appendToStream(`${p}-${i}`, [newEvent()], { expectedRevision: 'any' })));
+        const later = commits.slice(1);
+        expect(later.length).toBeGreaterThanOrEqual(1);
+        expect(later.length).toBeLessThanOrEqual(20); // fewer where appends share a commit
+        expect(later.reduce((n, c) => n + c.appends, 0)).toBe(20);
+        expect(later.reduce((n, c) => n + c.events, 0)).toBe(20);
+        for (const c of later) expect(Number.isFinite(c.seconds) && c.seconds > 0).toBe(true);
+      } finally {
+        off();
+      }
+    });
+
+    it('does not report a refused append, and stops once unsubscribed', async () => {
+      const s = uniquePrefix('committed-refused');
+      await store().appendToStream(s, [newEvent()], { expectedRevision: 'no_stream' });
+      let calls = 0;
+      const off = store().onCommitted(() => calls++);
+      try {
+        await expect(store().appendToStream(s, [newEvent()], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
+        await delay(50);
+        expect(calls).toBe(0);
+      } finally {
+        off();
+      }
+      await store().appendToStream(uniquePrefix('committed-after-off'), [newEvent()], { expectedRevision: 'no_stream' });
+      expect(calls).toBe(0);
     });
   });
 
