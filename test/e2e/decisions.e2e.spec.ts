@@ -169,6 +169,12 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
     expect(metrics).toContain('verdict_decisions_total');
     expect(metrics).toMatch(/^verdict_event_store_head_position [1-9]\d*$/m);
     expect(metrics).toMatch(/^verdict_projection_lag_events \d+$/m);
+    // Every decision above was one durable commit at least, each timed by the store.
+    const commits = Number(/^verdict_event_store_commit_seconds_count (\d+)$/m.exec(metrics)?.[1]);
+    expect(commits).toBeGreaterThanOrEqual(1);
+    expect(Number(/^verdict_event_store_commit_seconds_sum (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(Number(/^verdict_event_store_commit_events_count (\d+)$/m.exec(metrics)?.[1])).toBe(commits);
+    expect(Number(/^verdict_event_store_commit_events_sum (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(commits);
   });
 
   it('counts projection lag in events, and it reaches 0 when the log ends with events no projection applies', async () => {

@@ -67,6 +67,7 @@ import {
 } from './infrastructure/tokens';
 import { DecisionMetrics } from './metrics/decision-metrics';
 import { LogPositionMetrics } from './metrics/log-position.metrics';
+import { CommitMetrics } from './metrics/commit.metrics';
 import { ComponentMetrics } from './metrics/component.metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { DriftMetrics } from './metrics/drift.metrics';
@@ -186,6 +187,7 @@ export class EngineModule {
       ListeningSockets,
       DecisionMetrics,
       LogPositionMetrics,
+      CommitMetrics,
       ComponentMetrics,
       DecisionScorer,
       DecisionRecorder,
