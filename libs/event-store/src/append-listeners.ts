@@ -1,9 +1,9 @@
 import type { AppendResult } from './event-store.port';
 
 /**
- * A set of listeners called with one value: EventStore.onAppended in every adapter (the position a commit reached),
- * and the SQLite adapter's wake-ups of its own subscriptions (nothing). Each registration has its own unsubscribe
- * function.
+ * A set of listeners called with one value: EventStore.onAppended (the position a commit reached) and onCommitted
+ * (its report) in every adapter, and the SQLite adapter's wake-ups of its own subscriptions (nothing). Each
+ * registration has its own unsubscribe function.
  */
 export class AppendListeners<T = void> {
   private readonly listeners = new Set<(value: T) => void>();

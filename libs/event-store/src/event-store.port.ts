@@ -67,15 +67,16 @@ export interface AppendResult {
 }
 
 /** One commit made through an instance, for operators: what it made durable and how long the store took. */
-export interface CommitTiming {
+export interface CommitReport {
   /** Appends it made durable (those it refused are not counted). */
   readonly appends: number;
   /** Events in those appends. */
   readonly events: number;
   /**
    * Seconds from handing the commit to the store until the store answered it durable: on SQLite the writer thread's
-   * transaction and fsync with the messages to and from it, on PostgreSQL the transaction's round trips, on
-   * EventStoreDB the append call and any read-back. The wait for an earlier commit to finish is not in it.
+   * transaction and fsync, the messages to and from it and each thread's wait for a CPU; on PostgreSQL the wait for a
+   * pooled connection and the transaction's round trips; on EventStoreDB the append call and any read-back. The wait
+   * for an earlier commit to finish is not in it.
    */
   readonly seconds: number;
 }
@@ -184,11 +185,11 @@ export interface EventStore {
 
   /**
    * Calls `listener` after each commit through THIS instance that made at least one append durable, when onAppended
-   * is called, with the commit's size and duration: how well appends are grouped, and the disk's or the database's
-   * share of an append's latency. A listener that throws is reported as a process warning. Returns the unsubscribe
-   * function.
+   * is called, with the commit's size and duration: how well appends are grouped, and the store's share of an append's
+   * latency. On EventStoreDB each append is a commit, and an idempotent retry the server took as already written counts
+   * as one. A listener that throws is reported as a process warning. Returns the unsubscribe function.
    */
-  onCommitted(listener: (commit: CommitTiming) => void): () => void;
+  onCommitted(listener: (commit: CommitReport) => void): () => void;
 
   /**
    * Tells this instance that another thread or process has committed appends, so that its idle subscriptions read

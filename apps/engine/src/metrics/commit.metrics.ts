@@ -6,8 +6,8 @@ import { DecisionMetrics } from './decision-metrics';
 
 /**
  * The event store's commits through this instance, as they happen: how long the store took to make each one durable
- * (the disk's or the database's share of an append: a slow fsync shows here first) and how many events each carried
- * (how well the group commit groups). verdict_append_seconds minus this is the wait for an earlier commit.
+ * (the store's share of an append: a slow fsync shows here first) and how many events each carried (how well the
+ * group commit groups). On average, verdict_append_seconds minus this is roughly the wait for an earlier commit.
  */
 @Injectable()
 export class CommitMetrics implements OnModuleDestroy {
@@ -16,7 +16,7 @@ export class CommitMetrics implements OnModuleDestroy {
   constructor(metrics: DecisionMetrics, @Inject(EVENT_STORE) store: EventStore) {
     const seconds = new Histogram({
       name: 'verdict_event_store_commit_seconds',
-      help: "One commit of the event store, from handing it over until the store answered it durable (SQLite: the writer thread's transaction and fsync; PostgreSQL: the transaction's round trips; EventStoreDB: one append call)",
+      help: "One commit of the event store, from handing it over until the store answered it durable (SQLite: the writer thread's transaction and fsync, with the hops to it and back; PostgreSQL: a pooled connection and the transaction's round trips; EventStoreDB: one append call and any read-back)",
       buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [metrics.registry],
     });

@@ -17,7 +17,7 @@ import type {
   AllSubscription,
   AppendOptions,
   AppendResult,
-  CommitTiming,
+  CommitReport,
   CountEventsOptions,
   EventData,
   EventStore,
@@ -56,7 +56,7 @@ export class EsdbEventStore implements EventStore {
   private readonly timeoutMs: number;
   private readonly subscriptions = new Set<EsdbAllSubscription>();
   private readonly appended = new AppendListeners<bigint>();
-  private readonly commits = new AppendListeners<CommitTiming>();
+  private readonly commits = new AppendListeners<CommitReport>();
   private closed = false;
   private readonly readOnly: boolean;
 
@@ -121,7 +121,7 @@ export class EsdbEventStore implements EventStore {
     return this.appended.add(listener);
   }
 
-  onCommitted(listener: (commit: CommitTiming) => void): () => void {
+  onCommitted(listener: (commit: CommitReport) => void): () => void {
     return this.commits.add(listener);
   }
 

@@ -1,3 +1,4 @@
+import type { CommitReport } from '../event-store.port';
 import { GroupCommitQueue } from './group-commit-queue';
 
 /** A committer the test drives by hand: every batch waits until the test settles it. */
@@ -48,7 +49,7 @@ describe('GroupCommitQueue', () => {
 
   it('times each committed batch from the call to commit until it resolved, counting only what it committed', async () => {
     const { batches, commit } = manualCommitter();
-    const timings: { appends: number; events: number; seconds: number }[] = [];
+    const timings: CommitReport[] = [];
     const queue = new GroupCommitQueue({ commit, maxBatch: 10, eventCount: (n: number) => n, onCommitted: (_, t) => timings.push(t) });
     const before = performance.now();
     const items = [1, 2, 3].map((n) => queue.enqueue(n));

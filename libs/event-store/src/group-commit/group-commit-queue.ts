@@ -1,4 +1,4 @@
-import type { CommitTiming } from '../event-store.port';
+import type { CommitReport } from '../event-store.port';
 
 /**
  * Group commit, shared by the SQLite and PostgreSQL adapters. Appends that arrive while a batch commits wait here and
@@ -22,7 +22,7 @@ export interface GroupCommitOptions<T, R> {
    * (from the call to `commit` until it resolved), after their callers were resolved (their continuations run later,
    * as microtasks: a caller resumes after this has run).
    */
-  readonly onCommitted?: (committed: readonly R[], timing: CommitTiming) => void;
+  readonly onCommitted?: (committed: readonly R[], timing: CommitReport) => void;
   /**
    * Why nothing can commit any more (the SQLite writer thread died), else undefined. Checked on enqueue and after a
    * failed batch: once set, everything queued and every later item fails with it at once.

@@ -6,7 +6,7 @@ import type {
   AllSubscription,
   AppendOptions,
   AppendResult,
-  CommitTiming,
+  CommitReport,
   CountEventsOptions,
   EventData,
   EventStore,
@@ -57,7 +57,7 @@ export class PostgresEventStore implements EventStore {
   private readonly notifier: PostgresChangeNotifier;
   private readonly subscriptions = new Set<PostgresAllSubscription>();
   private readonly appended = new AppendListeners<bigint>();
-  private readonly commits = new AppendListeners<CommitTiming>();
+  private readonly commits = new AppendListeners<CommitReport>();
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -104,7 +104,7 @@ export class PostgresEventStore implements EventStore {
     return this.appended.add(listener);
   }
 
-  onCommitted(listener: (commit: CommitTiming) => void): () => void {
+  onCommitted(listener: (commit: CommitReport) => void): () => void {
     return this.commits.add(listener);
   }
 

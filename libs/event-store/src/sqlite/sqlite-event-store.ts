@@ -8,7 +8,7 @@ import type {
   AllSubscription,
   AppendOptions,
   AppendResult,
-  CommitTiming,
+  CommitReport,
   CountEventsOptions,
   EventData,
   EventFilter,
@@ -70,7 +70,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   /** Wakes this store's idle subscriptions. */
   private readonly changes = new AppendListeners();
   private readonly appended = new AppendListeners<bigint>();
-  private readonly commits = new AppendListeners<CommitTiming>();
+  private readonly commits = new AppendListeners<CommitReport>();
   /** The columns a read selects (eventColumns: whether the file has the `canonical` column). */
   private readonly columns: string;
 
@@ -135,7 +135,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     return this.appended.add(listener);
   }
 
-  onCommitted(listener: (commit: CommitTiming) => void): () => void {
+  onCommitted(listener: (commit: CommitReport) => void): () => void {
     return this.commits.add(listener);
   }
 

@@ -1,6 +1,6 @@
 import type { ValidatedAppend } from '../append-validation';
 import { EventStoreUnavailableError, InvalidAppendError, WrongExpectedRevisionError } from '../event-store.errors';
-import type { AppendResult, CommitTiming } from '../event-store.port';
+import type { AppendResult, CommitReport } from '../event-store.port';
 import { GroupCommitQueue } from '../group-commit/group-commit-queue';
 import type { BatchReply } from './sqlite-writer-client';
 import { failureToError, type AppendOutcome, type SqliteFailure } from './sqlite-write-protocol';
@@ -20,7 +20,7 @@ export interface SqliteBatchWriter {
 export function sqliteGroupCommit(
   writer: SqliteBatchWriter,
   maxBatch: number,
-  onCommitted: (committed: readonly AppendResult[], timing: CommitTiming) => void,
+  onCommitted: (committed: readonly AppendResult[], timing: CommitReport) => void,
 ): GroupCommitQueue<ValidatedAppend, AppendResult> {
   return new GroupCommitQueue<ValidatedAppend, AppendResult>({
     commit: async (batch) => {

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidAppendError, WrongExpectedRevisionError } from '../../event-store.errors';
-import type { CommitTiming, EventStore } from '../../event-store.port';
+import type { CommitReport, EventStore } from '../../event-store.port';
 import { newEvent, take, uniquePrefix } from '../event-store-test-kit';
 
 /** Opens another instance on the same database, as another process would; the test closes it. */
@@ -103,7 +103,7 @@ export function appendNotificationContract(store: () => EventStore, openPeer: Op
 
   describe('onCommitted', () => {
     it("reports every commit that made appends durable, by the time they resolve: appends, events, the store's time", async () => {
-      const commits: CommitTiming[] = [];
+      const commits: CommitReport[] = [];
       const off = store().onCommitted((commit) => commits.push(commit));
       try {
         const started = performance.now();
@@ -115,14 +115,39 @@ export function appendNotificationContract(store: () => EventStore, openPeer: Op
         expect(commits[0].seconds).toBeLessThanOrEqual(took);
         const p = uniquePrefix('committed-many');
         await Promise.all(Array.from({ length: 20 }, (_, i) => store().appendToStream(`${p}-${i}`, [newEvent()], { expectedRevision: 'any' })));
-        const later = commits.slice(1);
-        expect(later.length).toBeGreaterThanOrEqual(1);
-        expect(later.length).toBeLessThanOrEqual(20); // fewer where appends share a commit
-        expect(later.reduce((n, c) => n + c.appends, 0)).toBe(20);
+        const later = commits.splice(1);
+        expect(later.reduce((n, c) => n + c.appends, 0)).toBe(20); // in fewer commits where appends share one
         expect(later.reduce((n, c) => n + c.events, 0)).toBe(20);
-        for (const c of later) expect(Number.isFinite(c.seconds) && c.seconds > 0).toBe(true);
+        for (const c of later) expect(c.appends >= 1 && Number.isFinite(c.seconds) && c.seconds > 0).toBe(true);
+        const taken = uniquePrefix('committed-batch');
+        await store().appendToStream(taken, [newEvent()], { expectedRevision: 'no_stream' });
+        commits.length = 0;
+        const outcomes = await store().appendBatch([
+          { streamId: `${taken}-a`, events: [newEvent(), newEvent()], options: { expectedRevision: 'no_stream' } },
+          { streamId: taken, events: [newEvent()], options: { expectedRevision: 'no_stream' } }, // refused: it exists
+          { streamId: `${taken}-b`, events: [newEvent()], options: { expectedRevision: 'no_stream' } },
+        ]);
+        expect(outcomes[1]).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(commits.reduce((n, c) => n + c.appends, 0)).toBe(2); // one commit, or one per append where each is one
+        expect(commits.reduce((n, c) => n + c.events, 0)).toBe(3);
       } finally {
         off();
+      }
+    });
+
+    it('keeps an append that a throwing listener heard of, and reports the error as a process warning', async () => {
+      const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      const off = store().onCommitted(() => {
+        throw new Error('listener failed');
+      });
+      try {
+        const s = uniquePrefix('committed-throwing');
+        await expect(store().appendToStream(s, [newEvent()], { expectedRevision: 'no_stream' })).resolves.toBeDefined();
+        expect(warn).toHaveBeenCalledWith(expect.objectContaining({ message: 'listener failed' }), 'AppendListenerError');
+        expect(await store().readStream(s)).toHaveLength(1);
+      } finally {
+        off();
+        warn.mockRestore();
       }
     });
 
