@@ -18,11 +18,11 @@ export interface GroupCommitOptions<T, R> {
   /** Events an item carries (for the stats). */
   readonly eventCount: (item: T) => number;
   /**
-   * Runs once after each batch that committed at least one item, with those items' results and the batch's timing
-   * (from the call to `commit` until it resolved), after their callers were resolved (their continuations run later,
+   * Runs once after each batch that committed at least one item, with those items' results and the batch's report
+   * (its time runs from the call to `commit` until it resolved), after their callers were resolved (their continuations run later,
    * as microtasks: a caller resumes after this has run).
    */
-  readonly onCommitted?: (committed: readonly R[], timing: CommitReport) => void;
+  readonly onCommitted?: (committed: readonly R[], report: CommitReport) => void;
   /**
    * Why nothing can commit any more (the SQLite writer thread died), else undefined. Checked on enqueue and after a
    * failed batch: once set, everything queued and every later item fails with it at once.

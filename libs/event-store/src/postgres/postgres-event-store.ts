@@ -69,9 +69,9 @@ export class PostgresEventStore implements EventStore {
       commit: (batch) => this.commitBatch(batch),
       maxBatch: options.maxBatch ?? 500,
       eventCount: (request) => request.eventCount,
-      onCommitted: (committed, timing) => {
+      onCommitted: (committed, report) => {
         this.appended.notify(highestPosition(committed));
-        this.commits.notify(timing);
+        this.commits.notify(report);
       },
     });
     this.notifier = new PostgresChangeNotifier(

@@ -109,10 +109,10 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     // Runs only after the writer thread reported the COMMIT, so a woken subscription can read the new events.
     this.committer =
       writer &&
-      sqliteGroupCommit(writer, maxBatch, (committed, timing) => {
+      sqliteGroupCommit(writer, maxBatch, (committed, report) => {
         this.changes.notify();
         this.appended.notify(highestPosition(committed));
-        this.commits.notify(timing);
+        this.commits.notify(report);
       });
   }
 

@@ -20,7 +20,7 @@ export interface SqliteBatchWriter {
 export function sqliteGroupCommit(
   writer: SqliteBatchWriter,
   maxBatch: number,
-  onCommitted: (committed: readonly AppendResult[], timing: CommitReport) => void,
+  onCommitted: (committed: readonly AppendResult[], report: CommitReport) => void,
 ): GroupCommitQueue<ValidatedAppend, AppendResult> {
   return new GroupCommitQueue<ValidatedAppend, AppendResult>({
     commit: async (batch) => {
