@@ -16,7 +16,7 @@ import { ARTIFACT_STORE, EVENT_STORE, LOGGER, READ_MODEL_DATA_SOURCE } from './t
 
 /**
  * Closes what the engine opened, in dependency order: the deployment follower (it reads the store), projections
- * (they read the store and write the read model), then the event store (which flushes pending group commits), then
+ * (they read the store and write the read model), then the event store (which commits the appends still queued), then
  * the read model, the model sessions (after their runs in flight) and the artifact store.
  */
 @Injectable()

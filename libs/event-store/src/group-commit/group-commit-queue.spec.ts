@@ -36,9 +36,9 @@ describe('GroupCommitQueue', () => {
     batches[2].resolve([60]);
     expect(await Promise.all(next)).toEqual([30, 40, 50, 60]);
     expect(queue.stats()).toEqual({
-      flushes: 3,
-      committedFlushes: 3,
-      failedFlushes: 0,
+      batches: 3,
+      commits: 3,
+      failedBatches: 0,
       committedAppends: 5,
       committedEvents: 10,
       rejectedAppends: 1,
@@ -83,7 +83,7 @@ describe('GroupCommitQueue', () => {
     await nextTurn();
     batches[1].resolve([3]);
     await expect(later).resolves.toBe(3);
-    expect(queue.stats()).toMatchObject({ flushes: 2, failedFlushes: 1, committedFlushes: 1 });
+    expect(queue.stats()).toMatchObject({ batches: 2, failedBatches: 1, commits: 1 });
   });
 
   it('once the committer reports it cannot commit any more, fails what is queued and every later item at once', async () => {
@@ -101,7 +101,7 @@ describe('GroupCommitQueue', () => {
     expect(batches).toHaveLength(1);
   });
 
-  it('drain() flushes at once and resolves when everything accepted has been settled', async () => {
+  it('drain() batches at once and resolves when everything accepted has been settled', async () => {
     const { batches, commit } = manualCommitter();
     const queue = new GroupCommitQueue({ commit, maxBatch: 10, eventCount: () => 1 });
     await queue.drain(); // idle: at once
@@ -134,7 +134,7 @@ describe('GroupCommitQueue', () => {
     expect(batches[2].items).toEqual([5, 6, 7, 8, 9]); // larger than maxBatch: alone, whole
     batches[2].reject(new Error('COMMIT failed'));
     await expect(big).rejects.toThrow('COMMIT failed');
-    expect(queue.stats()).toMatchObject({ largestBatch: 5, failedFlushes: 1, rejectedAppends: 1 });
+    expect(queue.stats()).toMatchObject({ largestBatch: 5, failedBatches: 1, rejectedAppends: 1 });
   });
 
   it('refuses a maxBatch below 1', () => {

@@ -32,11 +32,11 @@ export interface GroupCommitOptions<T, R> {
 
 export interface GroupCommitStats {
   /** Batches handed to the store, one transaction each. */
-  readonly flushes: number;
+  readonly batches: number;
   /** Batches whose transaction committed. */
-  readonly committedFlushes: number;
+  readonly commits: number;
   /** Batches whose transaction failed as a whole (every caller in them was rejected). */
-  readonly failedFlushes: number;
+  readonly failedBatches: number;
   /** Appends acknowledged after their batch's COMMIT. */
   readonly committedAppends: number;
   /** Events in those appends. */
@@ -67,9 +67,9 @@ export class GroupCommitQueue<T, R> {
   private idleWaiters: Array<() => void> = [];
   private groups = 0;
   private readonly counters = {
-    flushes: 0,
-    committedFlushes: 0,
-    failedFlushes: 0,
+    batches: 0,
+    commits: 0,
+    failedBatches: 0,
     committedAppends: 0,
     committedEvents: 0,
     rejectedAppends: 0,
@@ -109,7 +109,7 @@ export class GroupCommitQueue<T, R> {
   private schedule(): void {
     // Waiting one turn of the event loop lets appends of the same tick (and of the same I/O phase) share the first
     // batch; while a batch is in flight the next one forms anyway.
-    if (!this.inFlight) this.scheduled ??= setImmediate(() => this.flush());
+    if (!this.inFlight) this.scheduled ??= setImmediate(() => this.sendBatch());
   }
 
   /** How many queued items the next batch takes: up to maxBatch, never splitting a group (a big group goes alone). */
@@ -128,7 +128,7 @@ export class GroupCommitQueue<T, R> {
 
   /** Resolves once every item accepted so far has been settled (close uses it, so none is dropped). */
   drain(): Promise<void> {
-    if (this.scheduled !== undefined) this.flush();
+    if (this.scheduled !== undefined) this.sendBatch();
     if (!this.inFlight && this.queue.length === 0) return Promise.resolve();
     return new Promise<void>((done) => this.idleWaiters.push(done));
   }
@@ -137,7 +137,7 @@ export class GroupCommitQueue<T, R> {
     return { ...this.counters, queued: this.queue.length };
   }
 
-  private flush(): void {
+  private sendBatch(): void {
     if (this.inFlight) return;
     if (this.scheduled !== undefined) clearImmediate(this.scheduled);
     this.scheduled = undefined;
@@ -147,7 +147,7 @@ export class GroupCommitQueue<T, R> {
       return;
     }
     this.inFlight = true;
-    this.counters.flushes++;
+    this.counters.batches++;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
     let committing: Promise<ReadonlyArray<R | Error>>;
     const started = performance.now();
@@ -163,12 +163,12 @@ export class GroupCommitQueue<T, R> {
       )
       .finally(() => {
         this.inFlight = false;
-        this.flush(); // the next batch formed while this one was in flight: send it at once
+        this.sendBatch(); // the next batch formed while this one was in flight: send it at once
       });
   }
 
   private settle(batch: readonly Pending<T, R>[], outcomes: ReadonlyArray<R | Error>, seconds: number): void {
-    this.counters.committedFlushes++;
+    this.counters.commits++;
     const committed: R[] = [];
     let events = 0;
     batch.forEach((pending, i) => {
@@ -188,7 +188,7 @@ export class GroupCommitQueue<T, R> {
   }
 
   private fail(batch: readonly Pending<T, R>[], error: unknown): void {
-    this.counters.failedFlushes++;
+    this.counters.failedBatches++;
     for (const pending of batch) pending.reject(error);
     // Nothing more can commit: what is queued fails now rather than waiting for a batch that cannot run.
     const failure = this.options.failure?.();

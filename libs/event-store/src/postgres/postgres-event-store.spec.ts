@@ -109,8 +109,8 @@ describePg('PostgresEventStore', () => {
       await expect(last).resolves.toMatchObject({ nextExpectedRevision: 3n });
 
       const after = store.stats();
-      expect(after.flushes - before.flushes).toBe(1);
-      expect(after.committedFlushes - before.committedFlushes).toBe(1);
+      expect(after.batches - before.batches).toBe(1);
+      expect(after.commits - before.commits).toBe(1);
       expect(after.committedAppends - before.committedAppends).toBe(104);
       expect(after.rejectedAppends - before.rejectedAppends).toBe(3);
       expect(after.largestBatch).toBe(107);
@@ -119,7 +119,7 @@ describePg('PostgresEventStore', () => {
       expect(await store.headPosition()).toBe(100n + 2n + 1n + 1n + 1n);
     });
 
-    it('bounds a batch by maxBatch and keeps queueing while a flush runs', async () => {
+    it('bounds a batch by maxBatch and keeps queueing while a batch commits', async () => {
       await store.close();
       store = await schemas.store({ maxBatch: 25 });
       const appends = Array.from({ length: 110 }, (_, i) => store.appendToStream(`b-${i}`, [ev()], { expectedRevision: 'any' }));
@@ -127,7 +127,7 @@ describePg('PostgresEventStore', () => {
       expect(new Set(positions).size).toBe(110);
       const stats = store.stats();
       expect(stats.largestBatch).toBe(25);
-      expect(stats.committedFlushes).toBe(5);
+      expect(stats.commits).toBe(5);
       expect(stats.committedAppends).toBe(110);
       expect(stats.committedEvents).toBe(110);
       expect(stats.queued).toBe(0);
@@ -142,7 +142,7 @@ describePg('PostgresEventStore', () => {
       await expect(store.appendToStream('x', [ev('T', { n: 1n })], { expectedRevision: 'any' }))
         .rejects.toBeInstanceOf(InvalidAppendError);
       await expect(store.appendToStream('x', [ev()], { expectedRevision: -1n })).rejects.toBeInstanceOf(InvalidAppendError);
-      expect(store.stats().flushes).toBe(0);
+      expect(store.stats().batches).toBe(0);
     });
   });
 
@@ -207,7 +207,7 @@ describePg('PostgresEventStore', () => {
           expect(o).toMatchObject({ status: 'rejected', reason: expect.any(EventStoreUnavailableError) });
           expect((o as PromiseRejectedResult).reason.cause).toMatchObject({ message: 'refused at commit' });
         }
-        expect(store.stats()).toMatchObject({ flushes: 1, failedFlushes: 1, committedFlushes: 0 });
+        expect(store.stats()).toMatchObject({ batches: 1, failedBatches: 1, commits: 0 });
         expect(await countVisible(schema)).toBe(0);
       } finally {
         await store.close();
@@ -231,7 +231,7 @@ describePg('PostgresEventStore', () => {
         const batch = (tag: string) => Array.from({ length: 120 }, (_, i) => ({ streamId: `${tag}-${i}`, events: [ev()], options: { expectedRevision: 'no_stream' as const } }));
         const outcomes = await store.appendBatch(batch('ok'));
         expect(outcomes.filter((o) => o instanceof Error)).toEqual([]);
-        expect(store.stats()).toMatchObject({ flushes: 1, largestBatch: 120 });
+        expect(store.stats()).toMatchObject({ batches: 1, largestBatch: 120 });
         kill = true;
         await expect(store.appendBatch(batch('killed'))).rejects.toBeInstanceOf(EventStoreUnavailableError);
         expect(await countVisible(schema)).toBe(120);
@@ -261,7 +261,7 @@ describePg('PostgresEventStore', () => {
           expect(o.reason).toBeInstanceOf(EventStoreUnavailableError);
           expect(o.reason.cause).toBeDefined();
         }
-        expect(store.stats()).toMatchObject({ flushes: 1, failedFlushes: 1, committedFlushes: 0 });
+        expect(store.stats()).toMatchObject({ batches: 1, failedBatches: 1, commits: 0 });
         expect(await countVisible(schema)).toBe(0);
         await expect(store.appendToStream('k-0', [ev()], { expectedRevision: 'no_stream' })).resolves.toMatchObject({
           position: 1n,

@@ -81,7 +81,7 @@ export class PostgresEventStore implements EventStore {
     );
   }
 
-  /** Group-commit counters: batches flushed, committed and failed, appends committed, the largest batch. */
+  /** Group-commit counters: batches sent, committed and failed, appends committed, the largest batch. */
   stats(): GroupCommitStats {
     return this.queue.stats();
   }

@@ -114,7 +114,7 @@ describe('SqliteEventStore', () => {
       const { ok, failed } = await settle(bad);
       expect(ok).toEqual([]);
       for (const e of failed) expect(e).toBeInstanceOf(InvalidAppendError);
-      expect(store.stats().flushes).toBe(0);
+      expect(store.stats().batches).toBe(0);
       expect(await store.readStream('s')).toEqual([]);
     });
   });
@@ -129,7 +129,7 @@ describe('SqliteEventStore', () => {
       );
       const after = store.stats();
       expect(results).toHaveLength(200);
-      expect(after.flushes - before.flushes).toBe(1);
+      expect(after.batches - before.batches).toBe(1);
       expect(after.committedAppends - before.committedAppends).toBe(200);
       expect(after.largestBatch).toBe(200);
     });
@@ -140,7 +140,7 @@ describe('SqliteEventStore', () => {
       await Promise.all(
         Array.from({ length: 200 }, (_, i) => store.appendToStream(`${p}-${i % 7}`, [newEvent()], { expectedRevision: 'any' })),
       );
-      expect(store.stats().flushes).toBe(4);
+      expect(store.stats().batches).toBe(4);
       expect(store.stats().largestBatch).toBe(50);
       expect(await store.readAll({ filter: { streamPrefixes: [p] } })).toHaveLength(200);
     });
@@ -153,7 +153,7 @@ describe('SqliteEventStore', () => {
         Array.from({ length: 300 }, (_, i) => ({ streamId: `${p}-${i}`, events: [newEvent()], options: { expectedRevision: 'no_stream' as const } })),
       );
       expect(outcomes.filter((o) => o instanceof Error)).toEqual([]);
-      expect(store.stats().flushes - before.flushes).toBe(1);
+      expect(store.stats().batches - before.batches).toBe(1);
       expect(store.stats().largestBatch).toBe(300);
     });
 
@@ -163,7 +163,7 @@ describe('SqliteEventStore', () => {
       await store.appendToStream(`${p}-existing`, newEvents(2), { expectedRevision: 'no_stream' });
       const reused = newEvent();
       await store.appendToStream(`${p}-reused`, [reused], { expectedRevision: 'no_stream' });
-      const flushesBefore = store.stats().flushes;
+      const batchesBefore = store.stats().batches;
 
       const good = Array.from({ length: 30 }, (_, i) =>
         store.appendToStream(`${p}-good-${i}`, newEvents(2), { expectedRevision: 'no_stream' }),
@@ -176,7 +176,7 @@ describe('SqliteEventStore', () => {
         settle([duplicateId]),
       ]);
 
-      expect(store.stats().flushes - flushesBefore).toBe(1);
+      expect(store.stats().batches - batchesBefore).toBe(1);
       expect(goodResults.failed).toEqual([]);
       expect(goodResults.ok).toHaveLength(30);
       expect(staleResult.failed[0]).toBeInstanceOf(WrongExpectedRevisionError);
@@ -213,7 +213,7 @@ describe('SqliteEventStore', () => {
       }
       expect(await store.headPosition()).toBe(head);
       expect(await store.readAll({ filter: { streamPrefixes: [p, 'poison-'] } })).toEqual([]);
-      expect(store.stats().failedFlushes).toBe(1);
+      expect(store.stats().failedBatches).toBe(1);
 
       // The store recovers: the next batch (without the poison stream) commits.
       await expect(store.appendToStream(`${p}-0`, [newEvent()], { expectedRevision: 'no_stream' })).resolves.toMatchObject({

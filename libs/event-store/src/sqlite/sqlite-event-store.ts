@@ -44,7 +44,7 @@ export interface SqliteEventStoreOptions {
   readonly readOnly?: boolean;
 }
 
-const NO_COMMITS: GroupCommitStats = { flushes: 0, committedFlushes: 0, failedFlushes: 0, committedAppends: 0, committedEvents: 0, rejectedAppends: 0, largestBatch: 0, queued: 0 };
+const NO_COMMITS: GroupCommitStats = { batches: 0, commits: 0, failedBatches: 0, committedAppends: 0, committedEvents: 0, rejectedAppends: 0, largestBatch: 0, queued: 0 };
 
 export interface SqliteEventStoreStats extends GroupCommitStats {
   readonly openSubscriptions: number;
@@ -225,7 +225,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     return this.writer.terminateThread();
   }
 
-  /** Counters for observability (flushes vs committed appends shows how well group commit batches). */
+  /** Group-commit counters (appends per commit show how well appends are grouped), and the open subscriptions. */
   stats(): SqliteEventStoreStats {
     return { ...(this.committer?.stats() ?? NO_COMMITS), openSubscriptions: this.subscriptions.size };
   }

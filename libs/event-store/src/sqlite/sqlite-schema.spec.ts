@@ -79,7 +79,7 @@ describe('SQLite event store file: schema version 2 and canonical text', () => {
     writeVersionOneFile(path, oldRows);
     const reader = await open(true);
     expect(reader.supervised()).toEqual([]);
-    expect(reader.stats()).toMatchObject({ flushes: 0, committedAppends: 0 });
+    expect(reader.stats()).toMatchObject({ batches: 0, committedAppends: 0 });
     expect((await reader.readAllText()).map((t) => [t.dataJson, t.canonical])).toEqual([
       ['{"z":1,"a":2}', false],
       ['{"a":1}', false],

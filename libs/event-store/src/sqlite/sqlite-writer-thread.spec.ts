@@ -33,14 +33,14 @@ describe('SqliteEventStore writer thread', () => {
       const first = store.appendToStream(`${p}-first`, [newEvent()], { expectedRevision: 'no_stream' });
       void first.finally(() => (firstSettled = true));
       await nextTurn(); // the first batch has been handed to the writer thread
-      expect(store.stats().flushes).toBe(1);
+      expect(store.stats().batches).toBe(1);
       expect(firstSettled).toBe(false);
       const next = Array.from({ length: 40 }, (_, i) =>
         store.appendToStream(`${p}-${i}`, newEvents(2), { expectedRevision: 'no_stream' }),
       );
       const results = await Promise.all([first, ...next]);
 
-      expect(store.stats()).toMatchObject({ flushes: 2, committedFlushes: 2, largestBatch: 40, committedAppends: 41, committedEvents: 81 });
+      expect(store.stats()).toMatchObject({ batches: 2, commits: 2, largestBatch: 40, committedAppends: 41, committedEvents: 81 });
       expect(results[0].position).toBeLessThan(results[1].position);
       expect(await store.readAll({ filter: { streamPrefixes: [p] } })).toHaveLength(81);
     } finally {
@@ -88,7 +88,7 @@ describe('SqliteEventStore writer thread', () => {
       for (const e of notSent.failed) expect(e).toBeInstanceOf(EventStoreUnavailableError);
       await expect(append('f')).rejects.toBeInstanceOf(EventStoreUnavailableError);
       expect(writer.failure).toBeInstanceOf(EventStoreUnavailableError);
-      expect(committer.stats()).toMatchObject({ flushes: 1, failedFlushes: 1, committedFlushes: 0, committedAppends: 0, queued: 0 });
+      expect(committer.stats()).toMatchObject({ batches: 1, failedBatches: 1, commits: 0, committedAppends: 0, queued: 0 });
       expect(wakeUps).toBe(0);
       await committer.drain();
       await writer.close();

@@ -32,7 +32,7 @@ async function measure(label: string, pools: number): Promise<string> {
     const rates: number[] = [];
     for (let r = 0; r < ROUNDS; r++) rates.push(await round(stores, `${label}-${r}`));
     rates.sort((a, b) => a - b);
-    const txs = stores.reduce((n, s) => n + s.stats().committedFlushes, 0);
+    const txs = stores.reduce((n, s) => n + s.stats().commits, 0);
     return `${label}: median ${Math.round(rates[ROUNDS >> 1])} appends/s (min ${Math.round(rates[0])}, max ${Math.round(
       rates[ROUNDS - 1],
     )}) over ${ROUNDS} rounds of ${APPENDS}; ${txs} transactions for ${(ROUNDS + 1) * APPENDS} appends`;
