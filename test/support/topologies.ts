@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { dropSchemas } from '../../libs/event-store/src/postgres/testing/postgres-test-database';
 import { postgresAvailable, randomSchema, TEST_PG_URL } from './service-probe';
 
 export interface Topology {
@@ -8,16 +8,7 @@ export interface Topology {
   tearDown?(): Promise<void>;
 }
 
-/** Drops test schemas (CASCADE) on the test PostgreSQL. */
-export async function dropSchemas(...schemas: string[]): Promise<void> {
-  const client = new Client({ connectionString: TEST_PG_URL });
-  await client.connect();
-  try {
-    for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
+export { dropSchemas };
 
 /** The production shape's environment: event store, read models and artifacts on PostgreSQL, each in its own schema. */
 export function postgresEnv(schemas: { readonly es: string; readonly rm: string; readonly art: string }): Record<string, string> {

@@ -30,6 +30,7 @@ export function postgresTarget(url: string, runId: string): PostgresTarget {
   };
 }
 
+/** The test helper of the same name (postgres-test-database) is not in the built tools: testing/ is left out of dist. */
 export async function dropSchemas(url: string, schemas: readonly string[]): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();

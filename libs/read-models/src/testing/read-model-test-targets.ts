@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { probeTestDatabase, TEST_PG_URL } from '@verdict/event-store/postgres/testing/postgres-test-database';
+import { dropSchemas, probeTestDatabase, TEST_PG_URL } from '@verdict/event-store/postgres/testing/postgres-test-database';
 import { createReadModelDataSource, type ReadModelDataSourceConfig } from '../read-model-data-source';
 
 /** Test-only: real read-model databases — a SQLite file in a tmp dir, or a fresh schema in the test PostgreSQL. */
@@ -78,13 +78,4 @@ async function track(config: ReadModelDataSourceConfig, remove: () => Promise<vo
   return model;
 }
 
-export async function dropSchema(schema: string): Promise<void> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: TEST_PG_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
+export const dropSchema = (schema: string): Promise<void> => dropSchemas(schema);

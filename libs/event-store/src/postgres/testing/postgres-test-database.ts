@@ -46,7 +46,7 @@ export class TestSchemas {
   }
 
   async drop(schema: string): Promise<void> {
-    await withClient((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    await dropSchemas(schema);
   }
 
   async dropAll(): Promise<void> {
@@ -58,6 +58,13 @@ export class TestSchemas {
       for (const { nspname } of res.rows) await c.query(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
     });
   }
+}
+
+/** Drops schemas (CASCADE) on the test database, on one connection of their own. */
+export async function dropSchemas(...schemas: string[]): Promise<void> {
+  await withClient(async (c) => {
+    for (const schema of schemas) await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  });
 }
 
 /** Runs `fn` on a brand-new connection (not from any store's pool) and closes it. */
