@@ -7,8 +7,23 @@ import type { DecisionListFilter } from '../decisions/decision-queries.port';
 import type { ExportFormat } from './export-params';
 import { CSV_HEADER, csvRow, exportedDecision, jsonlRow, matchesFilter, passesRevealed, pseudonymsOf, revealStoredJson, rowFilter, toExportSeal, type RowFilter } from './export-rows';
 
-/** Events read from the store per page: a few MB of parsed events, the most one export holds at a time. */
+/** Events read from the store per page, at most. */
 export const EXPORT_PAGE = 500;
+/**
+ * Text a page may hold, about: a page and its parsed events are the most one export holds at a time, and an event can
+ * be ~60 KB (a request's 50 attributes of 1,024 characters), so 500 of those would be 30 MB of text. Each page after
+ * the first takes as many events as the largest one of the page before fits in this (at least one, at most
+ * EXPORT_PAGE); the first takes EXPORT_FIRST_PAGE, which stays near it whatever the events.
+ */
+export const EXPORT_PAGE_CHARS = 2 * 1024 * 1024;
+export const EXPORT_FIRST_PAGE = 32;
+
+/** How many events the page after `page` reads: sized by its largest event (EXPORT_PAGE_CHARS). */
+export function nextPageCount(page: readonly RecordedEventText[]): number {
+  let largest = 1;
+  for (const t of page) largest = Math.max(largest, t.dataJson.length + t.metadataJson.length);
+  return Math.max(1, Math.min(EXPORT_PAGE, Math.floor(EXPORT_PAGE_CHARS / largest)));
+}
 /**
  * Characters per chunk, at most about (rows are not split). Small enough that a chunk is an ordinary young-generation
  * string on either thread, collected by the cheap scavenges rather than piling up in the large-object space until a
@@ -87,8 +102,9 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
   if (selection.format === 'csv') yield CSV_HEADER;
   for (const segment of selection.segments) {
     let after = segment.after;
+    let count = EXPORT_FIRST_PAGE;
     while (after < segment.through) {
-      const page = await store.readAllText({ after, maxCount: EXPORT_PAGE, filter: { eventTypePrefixes: [DECISION_MADE] } });
+      const page = await store.readAllText({ after, maxCount: count, filter: { eventTypePrefixes: [DECISION_MADE] } });
       let end = page.length;
       while (end > 0 && page[end - 1].position > segment.through) end--;
       if (end === 0) break;
@@ -107,8 +123,9 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
         }
       }
       if (chunk) yield chunk;
-      if (end < page.length || page.length < EXPORT_PAGE) break;
+      if (end < page.length || page.length < count) break;
       after = page[end - 1].position;
+      count = nextPageCount(page);
     }
   }
 }

@@ -2,7 +2,7 @@ import { DecisionMadeFixture } from '@verdict/read-models/testing/decision-made.
 import { deriveKeys, envelopeValues, ERASED, upcastDecisionMade, protectRequest, Pseudonymizer, sealPersonal, type DecisionRequest, type PersonalValues, type PrivacyPolicy } from '@verdict/domain';
 import type { EventStore, ReadAllOptions, RecordedEventText } from '@verdict/event-store';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
-import { EXPORT_PAGE, exportChunks, segmentsFor, type ExportVault } from './export-chunks';
+import { EXPORT_FIRST_PAGE, EXPORT_PAGE, EXPORT_PAGE_CHARS, exportChunks, segmentsFor, type ExportVault } from './export-chunks';
 import { CSV_COLUMNS, exportedDecision, revealStoredJson } from './export-rows';
 
 /*
@@ -36,8 +36,15 @@ class Log {
     this.append({ ...v1, schemaVersion: 4, deployment: { revision: 1, arm: 'champion', bucket: null }, request: p.stored, ...(personal ? { personal } : {}) });
   }
 
+  /** The maxCount of each page read, and the characters of text it got. */
+  readonly pages: { maxCount: number; chars: number }[] = [];
+
   readonly store = {
-    readAllText: async ({ after = 0n, maxCount = 1000 }: ReadAllOptions = {}) => this.texts.filter((t) => t.position > after).slice(0, maxCount),
+    readAllText: async ({ after = 0n, maxCount = 1000 }: ReadAllOptions = {}) => {
+      const page = this.texts.filter((t) => t.position > after).slice(0, maxCount);
+      this.pages.push({ maxCount, chars: page.reduce((n, t) => n + t.dataJson.length + t.metadataJson.length, 0) });
+      return page;
+    },
   } as unknown as EventStore;
 
   readonly vault: ExportVault = {
@@ -106,7 +113,8 @@ describe('export rows and personal data', () => {
     }
     const rows = jsonl(await log.export('jsonl'));
     expect(rows).toHaveLength(EXPORT_PAGE + 10);
-    expect(log.reveals).toBe(2);
+    expect(log.pages.map((p) => p.maxCount)).toEqual([EXPORT_FIRST_PAGE, EXPORT_PAGE]);
+    expect(log.reveals).toBe(log.pages.length);
     expect(rows[0].request.customerId).toBe('ps_not-a-pseudonym');
     expect(rows[0].schemaVersion).toBe(4);
     expect(rows[1].request).toMatchObject({ cardId: 'card-1', customerId: 'cust-1' });
@@ -117,6 +125,25 @@ describe('export rows and personal data', () => {
     expect(stored).not.toContain('"personal"');
     expect(await plain.export('jsonl')).toBe(`${stored.slice(0, -1)},"position":"1","seal":null}\n`);
     expect(plain.reveals).toBe(0);
+  });
+
+  it('reads pages of about EXPORT_PAGE_CHARS of text whatever the size of the events, so an export holds a bounded amount', async () => {
+    const log = new Log();
+    // Requests at their limit: 50 attributes of 1,024 characters, ~55 KB of text an event.
+    const attributes = Object.fromEntries(Array.from({ length: 50 }, (_, k) => [`a${k}`, String(k).padEnd(1024, 'x')]));
+    for (let i = 0; i < 200; i++) log.old({ cardId: `card-${i}`, attributes });
+    const largest = Math.max(...log.texts.map((t) => t.dataJson.length));
+    expect(largest).toBeGreaterThan(50_000);
+    expect(jsonl(await log.export('jsonl'))).toHaveLength(200);
+    const [first, ...rest] = log.pages;
+    expect(first!.maxCount).toBe(EXPORT_FIRST_PAGE);
+    for (const page of rest) {
+      expect(page.maxCount).toBeGreaterThanOrEqual(Math.floor(EXPORT_PAGE_CHARS / (largest + 2)));
+      expect(page.maxCount).toBeLessThan(EXPORT_PAGE_CHARS / 50_000);
+    }
+    // Every page, the first included, within one event of the target.
+    for (const page of log.pages) expect(page.chars).toBeLessThanOrEqual(EXPORT_PAGE_CHARS + largest);
+    expect(log.pages.reduce((n, p) => n + p.maxCount, 0)).toBeGreaterThanOrEqual(200);
   });
 
   it('fetches the keys of the rows a filter may pass, not of every row it reads past', async () => {
