@@ -27,7 +27,17 @@ const MB = 1024 * 1024;
     console.log('before small:', await heap());
     const small = await measureExport(url, `format=jsonl&to=${encodeURIComponent(smallTo)}`, server.pid, { headers });
     console.log('after small:', await heap());
+    let peak = { total: 0, spaces: '' };
+    const metricsSampler = setInterval(async () => {
+      try {
+        const t = await (await fetch(url + '/metrics', { headers })).text();
+        const total = Number(/^verdict_nodejs_heap_size_total_bytes ([0-9.e+]+)/m.exec(t)?.[1] ?? 0);
+        if (total > peak.total) peak = { total, spaces: [...t.matchAll(/^verdict_nodejs_heap_space_size_total_bytes\{space="(\w+)"\} ([0-9.e+]+)/gm)].map((m) => `${m[1]} ${(Number(m[2]) / MB).toFixed(0)}`).join(', ') };
+      } catch {}
+    }, 250);
     const m = await measureExport(url, 'format=jsonl', server.pid, { pauseMs: 3000, expectedRows: seeded.decisions, headers });
+    clearInterval(metricsSampler);
+    console.log(`main thread heap at its largest during the export: ${(peak.total / MB).toFixed(0)} MB (${peak.spaces})`);
     console.log('after large:', await heap());
     console.log(`jsonl: RSS ${(m.rssBeforeBytes / MB).toFixed(0)} → peak ${(m.rssPeakBytes / MB).toFixed(0)}; small ${(small.rssBeforeBytes / MB).toFixed(0)} → ${(small.rssPeakBytes / MB).toFixed(0)}; in ${(m.durationMs/1000).toFixed(1)} s; growth ${((m.rssPeakBytes - Math.max(m.rssBeforeBytes, small.rssPeakBytes)) / MB).toFixed(1)} MB`);
   }
