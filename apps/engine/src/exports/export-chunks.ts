@@ -10,12 +10,14 @@ import { CSV_HEADER, csvRow, exportedDecision, jsonlRow, matchesFilter, passesRe
 /** Events read from the store per page, at most. */
 export const EXPORT_PAGE = 500;
 /**
- * Text a page may hold, about: a page and its parsed events are the most one export holds at a time, and an event can
- * be ~60 KB (a request's 50 attributes of 1,024 characters), so 500 of those would be 30 MB of text. Each page after
- * the first takes as many events as the largest one of the page before fits in this (at least one, at most
- * EXPORT_PAGE); the first takes EXPORT_FIRST_PAGE, which stays near it whatever the events.
+ * The text a page aims at. A page and its parsed events are the most one export holds at a time, and an event can be
+ * ~60 K characters (a request's 50 attributes of 1,024), so 500 of those would be 30 M. Each page after the first
+ * takes as many events as the largest one of the page before fits in this (at least one, at most EXPORT_PAGE). That
+ * is a guess from the page before: a run of large events that starts right after small ones can still fill one page
+ * of EXPORT_PAGE, which the thread's heap (export-thread.ts) leaves room for.
  */
 export const EXPORT_PAGE_CHARS = 2 * 1024 * 1024;
+/** The first page, before any event was seen: 32 events of the largest kind are about EXPORT_PAGE_CHARS. */
 export const EXPORT_FIRST_PAGE = 32;
 
 /** How many events the page after `page` reads: sized by its largest event (EXPORT_PAGE_CHARS). */
@@ -24,6 +26,7 @@ export function nextPageCount(page: readonly RecordedEventText[]): number {
   for (const t of page) largest = Math.max(largest, t.dataJson.length + t.metadataJson.length);
   return Math.max(1, Math.min(EXPORT_PAGE, Math.floor(EXPORT_PAGE_CHARS / largest)));
 }
+
 /**
  * Characters per chunk, at most about (rows are not split). Small enough that a chunk is an ordinary young-generation
  * string on either thread, collected by the cheap scavenges rather than piling up in the large-object space until a

@@ -10,15 +10,15 @@ import type { ExportWorkerData, FromExportWorker, ToExportWorker } from './expor
 const exportWorkerScript = (): WorkerScript => workerScript(join(__dirname, `export.worker${extname(__filename)}`));
 
 /**
- * The thread's heap. A page is at most about 2 MB of text (EXPORT_PAGE_CHARS) and a few MB of parsed events; left to
- * its defaults a thread's heap grows by 100+ MB of garbage over a large export before V8 collects it, and resident
- * memory with it. A young generation this size is collected often and cheaply, and since each row is parsed, opened
- * and written in one go (exportChunks) its garbage dies there; only the page's text lives longer. At 8 MB a scavenge
- * ran every ~9 ms and JSONL was ~5 % slower. The old generation holds the thread's code and the page: the thread ran
- * out of memory at 24 MB and not at 32. At 128 MB V8 let it grow by 30 MB more over 200,000 decisions than over
- * 10,000 before it collected; at 64 MB the export is as fast (docs/benchmarks.md, "Export").
+ * The thread's heap. A page is usually about 2 MB of text or less (EXPORT_PAGE_CHARS) and a few MB of parsed events;
+ * left to its defaults a thread's heap grows by 100+ MB of garbage over a large export before V8 collects it, and
+ * resident memory with it. A young generation this size is collected often and cheaply, and since each row is parsed,
+ * opened and written in one go (exportChunks) its garbage dies there; only the page's text lives longer. At 8 MB a
+ * scavenge ran every ~9 ms and JSONL was ~5 % slower. The old generation holds the thread's code (the thread ran out
+ * of memory at 24 MB with pages of ~1 MB) and the page: 128 MB leaves room for a page of 500 of the largest events
+ * (~30 M characters, twice that in bytes where they are not Latin-1), which 64 MB did not.
  */
-const THREAD_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 };
+const THREAD_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
 
 /** Chunks (EXPORT_CHUNK_CHARS each) the thread may produce ahead of the client: about 1 MB. */
 const READ_AHEAD = 16;
