@@ -51,8 +51,8 @@ describe('self-healing engine (SQLite)', () => {
     const pending = new Set<Promise<JsonResponse>>();
     // Decisions keep coming until a batch is with the writer thread; the kill lands then, on this same event loop.
     for (;;) {
-      const { batches, commits, failedBatches } = store.stats();
-      if (batches > commits + failedBatches) break;
+      const { batches, commits, failedCommits } = store.stats();
+      if (batches > commits + failedCommits) break;
       if (pending.size === 0) {
         for (let i = 0; i < 8; i++) {
           const body = decisionRequest({ cardId: 'card-healing-1' });

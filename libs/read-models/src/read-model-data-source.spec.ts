@@ -8,7 +8,8 @@ import { createReadModelDataSource, READ_MODEL_ENTITIES, READ_MODEL_MIGRATIONS_T
 import { ReadModelConfigError, ReadModelErrorCode } from './read-model.errors';
 import { DecisionMadeFixture } from './testing/decision-made.fixture';
 import { secondaryIndexNames } from './testing/read-model-test-helpers';
-import { dropSchema, readModelTestTargets, TEST_PG_URL, type TestReadModel } from './testing/read-model-test-targets';
+import { dropSchemas } from '@verdict/event-store/postgres/testing/postgres-test-database';
+import { readModelTestTargets, TEST_PG_URL, type TestReadModel } from './testing/read-model-test-targets';
 
 async function tableNames(ds: DataSource, schema?: string): Promise<string[]> {
   const rows: Array<{ name: string }> =
@@ -124,7 +125,7 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
         for (const ds of both) expect(await tableNames(ds, schema)).toEqual(ALL_TABLES);
         await Promise.all(both.map((ds) => ds.destroy()));
       } finally {
-        await dropSchema(schema);
+        await dropSchemas(schema);
       }
     });
   }

@@ -38,7 +38,7 @@ describe('GroupCommitQueue', () => {
     expect(queue.stats()).toEqual({
       batches: 3,
       commits: 3,
-      failedBatches: 0,
+      failedCommits: 0,
       committedAppends: 5,
       committedEvents: 10,
       rejectedAppends: 1,
@@ -83,7 +83,7 @@ describe('GroupCommitQueue', () => {
     await nextTurn();
     batches[1].resolve([3]);
     await expect(later).resolves.toBe(3);
-    expect(queue.stats()).toMatchObject({ batches: 2, failedBatches: 1, commits: 1 });
+    expect(queue.stats()).toMatchObject({ batches: 2, failedCommits: 1, commits: 1 });
   });
 
   it('once the committer reports it cannot commit any more, fails what is queued and every later item at once', async () => {
@@ -101,7 +101,7 @@ describe('GroupCommitQueue', () => {
     expect(batches).toHaveLength(1);
   });
 
-  it('drain() batches at once and resolves when everything accepted has been settled', async () => {
+  it('drain() sends the queued batch at once and resolves when everything accepted has been settled', async () => {
     const { batches, commit } = manualCommitter();
     const queue = new GroupCommitQueue({ commit, maxBatch: 10, eventCount: () => 1 });
     await queue.drain(); // idle: at once
@@ -134,7 +134,7 @@ describe('GroupCommitQueue', () => {
     expect(batches[2].items).toEqual([5, 6, 7, 8, 9]); // larger than maxBatch: alone, whole
     batches[2].reject(new Error('COMMIT failed'));
     await expect(big).rejects.toThrow('COMMIT failed');
-    expect(queue.stats()).toMatchObject({ largestBatch: 5, failedBatches: 1, rejectedAppends: 1 });
+    expect(queue.stats()).toMatchObject({ largestBatch: 5, failedCommits: 1, rejectedAppends: 1 });
   });
 
   it('refuses a maxBatch below 1', () => {

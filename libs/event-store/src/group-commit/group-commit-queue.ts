@@ -36,7 +36,7 @@ export interface GroupCommitStats {
   /** Batches whose transaction committed. */
   readonly commits: number;
   /** Batches whose transaction failed as a whole (every caller in them was rejected). */
-  readonly failedBatches: number;
+  readonly failedCommits: number;
   /** Appends acknowledged after their batch's COMMIT. */
   readonly committedAppends: number;
   /** Events in those appends. */
@@ -69,7 +69,7 @@ export class GroupCommitQueue<T, R> {
   private readonly counters = {
     batches: 0,
     commits: 0,
-    failedBatches: 0,
+    failedCommits: 0,
     committedAppends: 0,
     committedEvents: 0,
     rejectedAppends: 0,
@@ -188,7 +188,7 @@ export class GroupCommitQueue<T, R> {
   }
 
   private fail(batch: readonly Pending<T, R>[], error: unknown): void {
-    this.counters.failedBatches++;
+    this.counters.failedCommits++;
     for (const pending of batch) pending.reject(error);
     // Nothing more can commit: what is queued fails now rather than waiting for a batch that cannot run.
     const failure = this.options.failure?.();

@@ -24,7 +24,7 @@ export interface AppendOutcomeRow {
 
 /**
  * The jsonb form of an append `append_batch` reads: `{s, e, ev}`. Built from text the shared validation already
- * serialised, so the batch only concatenates JSON.
+ * serialised, so building the batch only concatenates JSON.
  * @throws InvalidAppendError for what jsonb cannot hold (failing the shared batch for one caller would be wrong).
  */
 export function toAppendRequest(append: ValidatedAppend): AppendRequest {

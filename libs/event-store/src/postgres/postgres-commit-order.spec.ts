@@ -168,7 +168,7 @@ describePg('PostgresEventStore global-log order under concurrent writers', () =>
       expect(appendedIds.size).toBe(WRITERS * WORKERS_PER_WRITER * eventsPerWorker);
       expect(finalHead).toBe(BigInt(appendedIds.size));
       const groupCommits = writers.map((w) => w.stats());
-      expect(groupCommits.every((s) => s.largestBatch > 1 && s.failedBatches === 0)).toBe(true);
+      expect(groupCommits.every((s) => s.largestBatch > 1 && s.failedCommits === 0)).toBe(true);
 
       const [subscribed, pagedSeen, filteredSeen] = await Promise.all([
         all.until('the subscription to reach the head', (r) => r.length > 0 && r[r.length - 1].position >= head),

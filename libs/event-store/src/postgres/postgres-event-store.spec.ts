@@ -207,7 +207,7 @@ describePg('PostgresEventStore', () => {
           expect(o).toMatchObject({ status: 'rejected', reason: expect.any(EventStoreUnavailableError) });
           expect((o as PromiseRejectedResult).reason.cause).toMatchObject({ message: 'refused at commit' });
         }
-        expect(store.stats()).toMatchObject({ batches: 1, failedBatches: 1, commits: 0 });
+        expect(store.stats()).toMatchObject({ batches: 1, failedCommits: 1, commits: 0 });
         expect(await countVisible(schema)).toBe(0);
       } finally {
         await store.close();
@@ -261,7 +261,7 @@ describePg('PostgresEventStore', () => {
           expect(o.reason).toBeInstanceOf(EventStoreUnavailableError);
           expect(o.reason.cause).toBeDefined();
         }
-        expect(store.stats()).toMatchObject({ batches: 1, failedBatches: 1, commits: 0 });
+        expect(store.stats()).toMatchObject({ batches: 1, failedCommits: 1, commits: 0 });
         expect(await countVisible(schema)).toBe(0);
         await expect(store.appendToStream('k-0', [ev()], { expectedRevision: 'no_stream' })).resolves.toMatchObject({
           position: 1n,

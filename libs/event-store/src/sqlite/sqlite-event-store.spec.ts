@@ -213,7 +213,7 @@ describe('SqliteEventStore', () => {
       }
       expect(await store.headPosition()).toBe(head);
       expect(await store.readAll({ filter: { streamPrefixes: [p, 'poison-'] } })).toEqual([]);
-      expect(store.stats().failedBatches).toBe(1);
+      expect(store.stats().failedCommits).toBe(1);
 
       // The store recovers: the next batch (without the poison stream) commits.
       await expect(store.appendToStream(`${p}-0`, [newEvent()], { expectedRevision: 'no_stream' })).resolves.toMatchObject({

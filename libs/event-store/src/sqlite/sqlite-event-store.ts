@@ -44,7 +44,7 @@ export interface SqliteEventStoreOptions {
   readonly readOnly?: boolean;
 }
 
-const NO_COMMITS: GroupCommitStats = { batches: 0, commits: 0, failedBatches: 0, committedAppends: 0, committedEvents: 0, rejectedAppends: 0, largestBatch: 0, queued: 0 };
+const NO_COMMITS: GroupCommitStats = { batches: 0, commits: 0, failedCommits: 0, committedAppends: 0, committedEvents: 0, rejectedAppends: 0, largestBatch: 0, queued: 0 };
 
 export interface SqliteEventStoreStats extends GroupCommitStats {
   readonly openSubscriptions: number;

@@ -88,7 +88,7 @@ describe('SqliteEventStore writer thread', () => {
       for (const e of notSent.failed) expect(e).toBeInstanceOf(EventStoreUnavailableError);
       await expect(append('f')).rejects.toBeInstanceOf(EventStoreUnavailableError);
       expect(writer.failure).toBeInstanceOf(EventStoreUnavailableError);
-      expect(committer.stats()).toMatchObject({ batches: 1, failedBatches: 1, commits: 0, committedAppends: 0, queued: 0 });
+      expect(committer.stats()).toMatchObject({ batches: 1, failedCommits: 1, commits: 0, committedAppends: 0, queued: 0 });
       expect(wakeUps).toBe(0);
       await committer.drain();
       await writer.close();

@@ -46,7 +46,7 @@ export const postgresTarget: ReadModelTestTarget = {
     counter += 1;
     const schema = `verdict_t_${runId}_${counter}`;
     const config: ReadModelDataSourceConfig = { kind: 'postgres', url: TEST_PG_URL, schema };
-    return track(config, () => dropSchema(schema));
+    return track(config, () => dropSchemas(schema));
   },
 };
 
@@ -78,4 +78,3 @@ async function track(config: ReadModelDataSourceConfig, remove: () => Promise<vo
   return model;
 }
 
-export const dropSchema = (schema: string): Promise<void> => dropSchemas(schema);
