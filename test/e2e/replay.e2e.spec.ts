@@ -21,7 +21,7 @@ import { modelVariant } from '../../tools/bench/replay/model-variant';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
 import { change, demoModelBytes, demoPolicy, register } from '../support/model-fixtures';
 import { postgresAvailable, randomSchema } from '../support/service-probe';
-import { postgresEnv } from '../support/topologies';
+import { dropSchemas, postgresEnv } from '../support/topologies';
 import { withClient } from '../../libs/event-store/src/postgres/testing/postgres-test-database';
 
 const variantBytes = (): Uint8Array => modelVariant(demoModelBytes(), 'variant for the replay test');
@@ -72,9 +72,7 @@ if (postgresAvailable('replay e2e on PostgreSQL')) {
       how === 'remove'
         ? sql(`DELETE FROM "${schemas.art}".model_artifacts WHERE sha256 = $1`, [sha])
         : sql(`UPDATE "${schemas.art}".model_artifacts SET bytes = bytes || '\\x00'::bytea WHERE sha256 = $1`, [sha]),
-    tearDown: async () => {
-      for (const s of Object.values(schemas)) await sql(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    },
+    tearDown: () => dropSchemas(...Object.values(schemas)),
   });
 }
 

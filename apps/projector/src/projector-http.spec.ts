@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import pino from 'pino';
 import { loadConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
@@ -10,6 +9,7 @@ import { ReadModelProjections } from '@verdict/read-models';
 import { DecisionMadeFixture } from '@verdict/read-models/testing/decision-made.fixture';
 import { eventually } from '@verdict/read-models/testing/read-model-test-helpers';
 import { postgresAvailable, randomSchema, TEST_PG_URL } from '../../../test/support/service-probe';
+import { dropSchemas } from '../../../test/support/topologies';
 import { createProjectorApp } from './projector-app';
 import { ProjectorHttp } from './projector-http';
 import { EVENT_STORE } from './projector.tokens';
@@ -44,15 +44,7 @@ if (postgresAvailable('projector health and metrics on PostgreSQL')) {
       VERDICT_READ_MODELS_URL: TEST_PG_URL,
       VERDICT_READ_MODELS_SCHEMA: rm,
     }),
-    cleanUp: async () => {
-      const client = new Client({ connectionString: TEST_PG_URL });
-      await client.connect();
-      try {
-        for (const s of [es, rm]) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
+    cleanUp: () => dropSchemas(es, rm),
   });
 }
 

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { NO_STREAM } from '@verdict/event-store';
-import { probeTestDatabase, TEST_PG_URL, TestSchemas, withClient } from '@verdict/event-store/postgres/testing/postgres-test-database';
+import { dropSchemas, probeTestDatabase, TEST_PG_URL, TestSchemas, withClient } from '@verdict/event-store/postgres/testing/postgres-test-database';
 import { verifyEventStore } from './verify-store';
 import { readSeals } from './seal-log';
 import { publishSigningKey } from './publish-key';
@@ -90,7 +90,7 @@ describePg('audit seals on PostgreSQL', () => {
       }
     } finally {
       await store.close();
-      await withClient((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+      await dropSchemas(schema);
     }
   });
 });

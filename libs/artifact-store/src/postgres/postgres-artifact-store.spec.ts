@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { probeTestDatabase, TEST_PG_URL } from '../../../event-store/src/postgres/testing/postgres-test-database';
+import { dropSchemas, probeTestDatabase, TEST_PG_URL } from '../../../event-store/src/postgres/testing/postgres-test-database';
 import { isArtifactStoreUnavailable } from '../artifact-store.errors';
 import { artifactStoreContract } from '../testing/artifact-store.contract';
 import { PostgresArtifactStore } from './postgres-artifact-store';
@@ -28,7 +28,7 @@ if (pg) {
         second: () => PostgresArtifactStore.open({ connectionString: TEST_PG_URL, schema }),
         dispose: async () => {
           await store.close();
-          await sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          await dropSchemas(schema);
         },
       };
     },
@@ -47,6 +47,6 @@ if (pg) {
     const schema = `verdict_t_art_${randomBytes(5).toString('hex')}`;
     const stores = await Promise.all([1, 2, 3].map(() => PostgresArtifactStore.open({ connectionString: TEST_PG_URL, schema })));
     await Promise.all(stores.map((s) => s.close()));
-    await sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await dropSchemas(schema);
   });
 });

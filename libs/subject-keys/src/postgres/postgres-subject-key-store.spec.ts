@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { probeTestDatabase, TEST_PG_URL } from '../../../event-store/src/postgres/testing/postgres-test-database';
+import { dropSchemas, probeTestDatabase, TEST_PG_URL } from '../../../event-store/src/postgres/testing/postgres-test-database';
 import { isSubjectKeyStoreUnavailable } from '../subject-key-store.errors';
 import { createSubjectKeyStore } from '../subject-key-store.factory';
 import { subjectKeyStoreContract } from '../testing/subject-key-store.contract';
@@ -16,7 +16,6 @@ async function sql(text: string, params: unknown[] = []): Promise<void> {
   }
 }
 const freshSchema = (): string => `verdict_t_keys_${randomBytes(5).toString('hex')}`;
-const dropSchema = (schema: string): Promise<void> => sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
 
 const pg = probeTestDatabase().available;
 if (pg) {
@@ -37,7 +36,7 @@ if (pg) {
         },
         dispose: async () => {
           if (!closed) await store.close();
-          await dropSchema(schema);
+          await dropSchemas(schema);
         },
       };
     },
@@ -52,7 +51,7 @@ if (pg) {
     return s;
   };
   afterAll(async () => {
-    for (const s of schemas) await dropSchema(s);
+    for (const s of schemas) await dropSchemas(s);
   });
 
   it('reports an unreachable server as unavailable, with the cause in the message', async () => {
