@@ -2,6 +2,11 @@ import { ENTRY_DIGEST_BYTES, eventHash, eventHashOfText, type HashedEvent, type 
 import type { EventStore, RecordedEventText } from '@verdict/event-store';
 
 export const READ_PAGE = 1000;
+/**
+ * The most text one page of a verified range holds (readAllText's maxChars): 1,000 of the largest decisions would be
+ * ~60 M characters. hashedRange reads on until the range's end, so a page this cuts short is no end.
+ */
+export const READ_PAGE_CHARS = 4 * 1024 * 1024;
 
 /** Misses in a row after which a range stops trying the text hash: the store's text is not canonical (jsonb). */
 const GIVE_UP_AFTER_MISSES = 64;
@@ -33,7 +38,7 @@ export async function* hashedRange(store: EventStore, after: bigint, through: bi
   let next = 0;
   let missesInARow = 0;
   while (cursor < through) {
-    const events = await store.readAllText({ after: cursor, maxCount: page });
+    const events = await store.readAllText({ after: cursor, maxCount: page, maxChars: READ_PAGE_CHARS });
     if (events.length === 0) return;
     const hashed: HashedEvent[] = [];
     for (const e of events) {

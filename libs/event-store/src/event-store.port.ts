@@ -121,6 +121,18 @@ export interface ReadAllOptions {
   readonly filter?: EventFilter;
 }
 
+export interface ReadAllTextOptions extends ReadAllOptions {
+  /**
+   * The most characters of data and metadata text (as JavaScript counts a string's length) one page holds: the page
+   * ends before the event that would take it past this, and always holds its first event, however large. A page is
+   * then bounded in memory by its text, not only by its count of events. A page this ended holds fewer than
+   * `maxCount` events, so with it a short page does not mean the end of the log: read on from its last position until
+   * a page is empty. PostgreSQL counts UTF-8 bytes (never fewer than that length), so there a page of non-ASCII text
+   * may end sooner. Default: no limit.
+   */
+  readonly maxChars?: number;
+}
+
 /** Selects events from the global log; both parts are prefix lists, an event matches if any prefix matches. */
 export interface EventFilter {
   readonly streamPrefixes?: readonly string[];
@@ -168,8 +180,8 @@ export interface EventStore {
   /** One page of the global log, in position order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
 
-  /** The same page as `readAll`, with data and metadata left as JSON text. */
-  readAllText(options?: ReadAllOptions): Promise<RecordedEventText[]>;
+  /** The same page as `readAll`, with data and metadata left as JSON text, and optionally a bound on that text. */
+  readAllText(options?: ReadAllTextOptions): Promise<RecordedEventText[]>;
 
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
 

@@ -10,22 +10,11 @@ import { CSV_HEADER, csvRow, exportedDecision, jsonlRow, matchesFilter, passesRe
 /** Events read from the store per page, at most. */
 export const EXPORT_PAGE = 500;
 /**
- * The text a page aims at. A page and its parsed events are the most one export holds at a time, and an event can be
- * ~60 K characters (a request's 50 attributes of 1,024), so 500 of those would be 30 M. Each page after the first
- * takes as many events as the largest one of the page before fits in this (at least one, at most EXPORT_PAGE). That
- * is a guess from the page before: a run of large events that starts right after small ones can still fill one page
- * of EXPORT_PAGE, which the thread's heap (export-thread.ts) leaves room for.
+ * The most text a page holds (the store's readAllText maxChars): a page and its parsed events are the most one export
+ * holds at a time, and an event can be ~60 K characters (a request's 50 attributes of 1,024), so 500 of those would be
+ * 30 M. A page is cut before the event that would take it past this, and holds at least one.
  */
 export const EXPORT_PAGE_CHARS = 2 * 1024 * 1024;
-/** The first page, before any event was seen: 32 events of the largest kind are about EXPORT_PAGE_CHARS. */
-export const EXPORT_FIRST_PAGE = 32;
-
-/** How many events the page after `page` reads: sized by its largest event (EXPORT_PAGE_CHARS). */
-export function nextPageCount(page: readonly RecordedEventText[]): number {
-  let largest = 1;
-  for (const t of page) largest = Math.max(largest, t.dataJson.length + t.metadataJson.length);
-  return Math.max(1, Math.min(EXPORT_PAGE, Math.floor(EXPORT_PAGE_CHARS / largest)));
-}
 
 /**
  * Characters per chunk, at most about (rows are not split). Small enough that a chunk is an ordinary young-generation
@@ -105,9 +94,8 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
   if (selection.format === 'csv') yield CSV_HEADER;
   for (const segment of selection.segments) {
     let after = segment.after;
-    let count = EXPORT_FIRST_PAGE;
     while (after < segment.through) {
-      const page = await store.readAllText({ after, maxCount: count, filter: { eventTypePrefixes: [DECISION_MADE] } });
+      const page = await store.readAllText({ after, maxCount: EXPORT_PAGE, maxChars: EXPORT_PAGE_CHARS, filter: { eventTypePrefixes: [DECISION_MADE] } });
       let end = page.length;
       while (end > 0 && page[end - 1].position > segment.through) end--;
       if (end === 0) break;
@@ -126,9 +114,9 @@ export async function* exportChunks(store: EventStore, selection: ExportSelectio
         }
       }
       if (chunk) yield chunk;
-      if (end < page.length || page.length < count) break;
+      // A page cut by EXPORT_PAGE_CHARS is short without being the end: only an empty page or the segment's end is.
+      if (end < page.length) break;
       after = page[end - 1].position;
-      count = nextPageCount(page);
     }
   }
 }

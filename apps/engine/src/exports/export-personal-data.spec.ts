@@ -1,8 +1,8 @@
 import { DecisionMadeFixture } from '@verdict/read-models/testing/decision-made.fixture';
 import { deriveKeys, envelopeValues, ERASED, upcastDecisionMade, protectRequest, Pseudonymizer, sealPersonal, type DecisionRequest, type PersonalValues, type PrivacyPolicy } from '@verdict/domain';
-import type { EventStore, ReadAllOptions, RecordedEventText } from '@verdict/event-store';
+import type { EventStore, ReadAllTextOptions, RecordedEventText } from '@verdict/event-store';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
-import { EXPORT_FIRST_PAGE, EXPORT_PAGE, EXPORT_PAGE_CHARS, exportChunks, segmentsFor, type ExportVault } from './export-chunks';
+import { EXPORT_PAGE, EXPORT_PAGE_CHARS, exportChunks, segmentsFor, type ExportVault } from './export-chunks';
 import { CSV_COLUMNS, exportedDecision, revealStoredJson } from './export-rows';
 
 /*
@@ -36,13 +36,22 @@ class Log {
     this.append({ ...v1, schemaVersion: 4, deployment: { revision: 1, arm: 'champion', bucket: null }, request: p.stored, ...(personal ? { personal } : {}) });
   }
 
-  /** The maxCount of each page read, and the characters of text it got. */
-  readonly pages: { maxCount: number; chars: number }[] = [];
+  /** What each page read asked for, and what it got: its events and their characters of text. */
+  readonly pages: { maxCount: number; maxChars: number | undefined; events: number; chars: number }[] = [];
 
+  /** readAllText as the port defines it (the event-store contract tests the stores): maxCount and maxChars. */
   readonly store = {
-    readAllText: async ({ after = 0n, maxCount = 1000 }: ReadAllOptions = {}) => {
-      const page = this.texts.filter((t) => t.position > after).slice(0, maxCount);
-      this.pages.push({ maxCount, chars: page.reduce((n, t) => n + t.dataJson.length + t.metadataJson.length, 0) });
+    readAllText: async ({ after = 0n, maxCount = 1000, maxChars }: ReadAllTextOptions = {}) => {
+      const page: RecordedEventText[] = [];
+      let chars = 0;
+      for (const t of this.texts) {
+        if (t.position <= after) continue;
+        const size = t.dataJson.length + t.metadataJson.length;
+        if (page.length === maxCount || (page.length > 0 && maxChars !== undefined && chars + size > maxChars)) break;
+        page.push(t);
+        chars += size;
+      }
+      this.pages.push({ maxCount, maxChars, events: page.length, chars });
       return page;
     },
   } as unknown as EventStore;
@@ -113,7 +122,10 @@ describe('export rows and personal data', () => {
     }
     const rows = jsonl(await log.export('jsonl'));
     expect(rows).toHaveLength(EXPORT_PAGE + 10);
-    expect(log.pages.map((p) => p.maxCount)).toEqual([EXPORT_FIRST_PAGE, EXPORT_PAGE]);
+    expect(log.pages.map((p) => [p.maxCount, p.maxChars, p.events])).toEqual([
+      [EXPORT_PAGE, EXPORT_PAGE_CHARS, EXPORT_PAGE],
+      [EXPORT_PAGE, EXPORT_PAGE_CHARS, 10],
+    ]);
     expect(log.reveals).toBe(log.pages.length);
     expect(rows[0].request.customerId).toBe('ps_not-a-pseudonym');
     expect(rows[0].schemaVersion).toBe(4);
@@ -127,23 +139,24 @@ describe('export rows and personal data', () => {
     expect(plain.reveals).toBe(0);
   });
 
-  it('reads pages of about EXPORT_PAGE_CHARS of text whatever the size of the events, so an export holds a bounded amount', async () => {
+  it('reads pages of at most EXPORT_PAGE_CHARS of text whatever the size of the events, so an export holds a bounded amount', async () => {
     const log = new Log();
-    // Requests at their limit: 50 attributes of 1,024 characters, ~55 KB of text an event.
+    // Small decisions, then a run of requests at their limit: 50 attributes of 1,024 characters, ~55 KB of text an
+    // event. A page sized by the events before it would take hundreds of the large ones.
+    for (let i = 0; i < 300; i++) log.old({ cardId: `card-${i}` });
     const attributes = Object.fromEntries(Array.from({ length: 50 }, (_, k) => [`a${k}`, String(k).padEnd(1024, 'x')]));
-    for (let i = 0; i < 200; i++) log.old({ cardId: `card-${i}`, attributes });
+    for (let i = 300; i < 600; i++) log.old({ cardId: `card-${i}`, attributes });
     const largest = Math.max(...log.texts.map((t) => t.dataJson.length));
     expect(largest).toBeGreaterThan(50_000);
-    expect(jsonl(await log.export('jsonl'))).toHaveLength(200);
-    const [first, ...rest] = log.pages;
-    expect(first!.maxCount).toBe(EXPORT_FIRST_PAGE);
-    for (const page of rest) {
-      expect(page.maxCount).toBeGreaterThanOrEqual(Math.floor(EXPORT_PAGE_CHARS / (largest + 2)));
-      expect(page.maxCount).toBeLessThan(EXPORT_PAGE_CHARS / 50_000);
+    expect(jsonl(await log.export('jsonl'))).toHaveLength(600);
+    for (const page of log.pages) {
+      expect(page).toMatchObject({ maxCount: EXPORT_PAGE, maxChars: EXPORT_PAGE_CHARS });
+      expect(page.chars).toBeLessThanOrEqual(EXPORT_PAGE_CHARS);
     }
-    // Every page, the first included, within one event of the target.
-    for (const page of log.pages) expect(page.chars).toBeLessThanOrEqual(EXPORT_PAGE_CHARS + largest);
-    expect(log.pages.reduce((n, p) => n + p.maxCount, 0)).toBeGreaterThanOrEqual(200);
+    expect(log.pages.reduce((n, p) => n + p.events, 0)).toBe(600);
+    // The pages of large events are full: as many as fit, not fewer.
+    expect(Math.max(...log.pages.map((p) => p.events))).toBeGreaterThan(300);
+    expect(log.pages.at(-2)!.chars + largest).toBeGreaterThan(EXPORT_PAGE_CHARS);
   });
 
   it('fetches the keys of the rows a filter may pass, not of every row it reads past', async () => {

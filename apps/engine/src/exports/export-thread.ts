@@ -10,13 +10,13 @@ import type { ExportWorkerData, FromExportWorker, ToExportWorker } from './expor
 const exportWorkerScript = (): WorkerScript => workerScript(join(__dirname, `export.worker${extname(__filename)}`));
 
 /**
- * The thread's heap. A page is usually about 2 MB of text or less (EXPORT_PAGE_CHARS) and a few MB of parsed events;
+ * The thread's heap. A page holds at most 2 M characters of text (EXPORT_PAGE_CHARS, cut by the store) and its events;
  * left to its defaults a thread's heap grows by 100+ MB of garbage over a large export before V8 collects it, and
  * resident memory with it. A young generation this size is collected often and cheaply, and since each row is parsed,
  * opened and written in one go (exportChunks) its garbage dies there; only the page's text lives longer. At 8 MB a
  * scavenge ran every ~9 ms and JSONL was ~5 % slower. The old generation holds the thread's code (the thread ran out
- * of memory at 24 MB with pages of ~1 MB) and the page: 128 MB leaves room for a page of 500 of the largest events
- * (~30 M characters, twice that in bytes where they are not Latin-1), which 64 MB did not.
+ * of memory at 24 MB with pages of ~1 MB) and the page: 128 MB is several times what a page can take (~4 MB of text
+ * where it is not Latin-1), left as it was measured (docs/benchmarks.md, the export's memory).
  */
 const THREAD_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
 

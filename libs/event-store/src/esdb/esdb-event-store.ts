@@ -22,6 +22,7 @@ import type {
   EventData,
   EventStore,
   ReadAllOptions,
+  ReadAllTextOptions,
   ReadStreamOptions,
   RecordedEvent,
   RecordedEventText,
@@ -30,6 +31,7 @@ import type {
 } from '../event-store.port';
 import { AppendListeners } from '../append-listeners';
 import { countLimit } from '../count-limit';
+import { checkMaxChars, TextBudget } from '../text-budget';
 import { EsdbAllSubscription } from './esdb-all-subscription';
 import { needsReadBack, storedByThisAppend } from './esdb-idempotency';
 import { isDeadlineExceeded, toStoreError, withDeadline } from './esdb-errors';
@@ -47,6 +49,8 @@ export interface EsdbEventStoreOptions {
 const DEFAULT_OPERATION_TIMEOUT_MS = 10_000;
 // $all is read in pages; a filtered read keeps paging until it has enough matches or reaches the end.
 const MIN_PAGE_SIZE = 256;
+/** $all events a read with maxChars fetches at a time: about what it can hold past its cut. */
+const TEXT_PAGE_SIZE = 32;
 /** Largest page a count reads at once (the events are read whole: there is nothing smaller to ask for). */
 const COUNT_PAGE_MAX = 4096;
 
@@ -160,12 +164,36 @@ export class EsdbEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const maxCount = options.maxCount ?? 1000;
-    if (maxCount <= 0) return [];
+    const page: RecordedEvent[] = [];
+    if (maxCount <= 0) return page;
+    await this.readAllWhile(options, Math.max(maxCount + 1, MIN_PAGE_SIZE), (event) => page.push(event) < maxCount);
+    return page;
+  }
+
+  /**
+   * The client hands over JSON events parsed, so their text is its serialisation of them (keys in stored order). With
+   * maxChars, $all is read TEXT_PAGE_SIZE events at a time, so that few events past the cut are ever held.
+   */
+  async readAllText(options: ReadAllTextOptions = {}): Promise<RecordedEventText[]> {
+    this.assertOpen();
+    const maxCount = options.maxCount ?? 1000;
+    const maxChars = checkMaxChars(options.maxChars);
+    const budget = new TextBudget(maxChars);
+    const page: RecordedEventText[] = [];
+    if (maxCount <= 0) return page;
+    const pageSize = maxChars === undefined ? Math.max(maxCount + 1, MIN_PAGE_SIZE) : Math.min(maxCount + 1, TEXT_PAGE_SIZE);
+    await this.readAllWhile(options, pageSize, ({ data, metadata, ...rest }) => {
+      const text: RecordedEventText = { ...rest, dataJson: JSON.stringify(data), metadataJson: JSON.stringify(metadata), canonical: false };
+      return budget.admits(text) && page.push(text) < maxCount;
+    });
+    return page;
+  }
+
+  /** Our events of $all after `options.after`, through `take` until it says no or the log ends. */
+  private async readAllWhile(options: ReadAllOptions, pageSize: number, take: (event: RecordedEvent) => boolean): Promise<void> {
     // A $all read from a position includes the event at it; `lowerBound` drops it (and the overlap between pages).
     let lowerBound = options.after;
     let from: ReadPosition = lowerBound === undefined || lowerBound <= 0n ? START : { commit: lowerBound, prepare: lowerBound };
-    const pageSize = Math.max(maxCount + 1, MIN_PAGE_SIZE);
-    const page: RecordedEvent[] = [];
     try {
       for (;;) {
         const batch: AllStreamResolvedEvent[] = await this.collect(
@@ -176,11 +204,10 @@ export class EsdbEventStore implements EventStore {
           const position = resolved.event?.position;
           if (position && lowerBound !== undefined && position.commit <= lowerBound) continue;
           if (!isVisible(resolved, options.filter)) continue;
-          page.push(toRecordedEvent(resolved));
-          if (page.length === maxCount) return page;
+          if (!take(toRecordedEvent(resolved))) return;
         }
         const last: Position | undefined = batch.at(-1)?.event?.position;
-        if (batch.length < pageSize || !last) return page;
+        if (batch.length < pageSize || !last) return;
         from = last;
         lowerBound = last.commit;
       }
@@ -216,11 +243,6 @@ export class EsdbEventStore implements EventStore {
     } catch (error) {
       throw toStoreError(error, 'count of $all');
     }
-  }
-
-  /** The client hands over JSON events parsed, so their text is its serialisation of them (keys in stored order). */
-  async readAllText(options: ReadAllOptions = {}): Promise<RecordedEventText[]> {
-    return (await this.readAll(options)).map(({ data, metadata, ...rest }) => ({ ...rest, dataJson: JSON.stringify(data), metadataJson: JSON.stringify(metadata), canonical: false }));
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {

@@ -1,9 +1,7 @@
-import Database from 'better-sqlite3';
 import type { RestartPolicy, SupervisedStatus } from '@verdict/config';
-import type { Database as Db, Statement } from 'better-sqlite3';
 import { AppendListeners, highestPosition } from '../append-listeners';
 import { validateAppend, type ValidatedAppend } from '../append-validation';
-import { EventStoreClosedError, EventStoreError, EventStoreReadOnlyError, EventStoreUnavailableError } from '../event-store.errors';
+import { EventStoreClosedError, EventStoreReadOnlyError } from '../event-store.errors';
 import type {
   AllSubscription,
   AppendOptions,
@@ -14,6 +12,7 @@ import type {
   EventFilter,
   EventStore,
   ReadAllOptions,
+  ReadAllTextOptions,
   ReadStreamOptions,
   RecordedEvent,
   RecordedEventText,
@@ -22,12 +21,14 @@ import type {
 } from '../event-store.port';
 import { commitValidated } from '../group-commit/commit-validated';
 import { countLimit } from '../count-limit';
+import { checkMaxChars, TextBudget } from '../text-budget';
 import type { GroupCommitQueue, GroupCommitStats } from '../group-commit/group-commit-queue';
 import { SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-subscription';
 import { eventColumns, filterToSql, toRecordedEvent, toRecordedEventText, type SqliteEventRow } from './sqlite-event-rows';
 import { sqliteGroupCommit } from './sqlite-group-commit';
 import { SupervisedSqliteWriter } from './sqlite-supervised-writer';
-import { ensureSqliteSchema, hasCanonicalColumn, readableSqliteSchema } from './sqlite-schema';
+import { hasCanonicalColumn } from './sqlite-schema';
+import { openReadConnection, openReaderOnly, SqliteReadConnection } from './sqlite-read-connection';
 
 export interface SqliteEventStoreOptions {
   /** File path of the database (created if missing). Several processes may open it; one of them should write. */
@@ -64,7 +65,6 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
   private closed = false;
   private closing: Promise<void> | undefined;
   private readonly subscriptions = new Set<SqliteAllSubscription>();
-  private readonly statements = new Map<string, Statement>();
   /** Undefined on a read-only instance. */
   private readonly committer: GroupCommitQueue<ValidatedAppend, AppendResult> | undefined;
   /** Wakes this store's idle subscriptions. */
@@ -84,7 +84,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     if (options.readOnly) {
       const db = openReaderOnly(options.path, busyTimeoutMs);
-      return new SqliteEventStore(db, undefined, hasCanonicalColumn(db), maxBatch, options.pollIntervalMs ?? 50);
+      return new SqliteEventStore(new SqliteReadConnection(db), undefined, hasCanonicalColumn(db), maxBatch, options.pollIntervalMs ?? 50);
     }
     const db = openReadConnection(options.path, busyTimeoutMs);
     let writer: SupervisedSqliteWriter;
@@ -94,11 +94,11 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
       db.close();
       throw e;
     }
-    return new SqliteEventStore(db, writer, true, maxBatch, options.pollIntervalMs ?? 50);
+    return new SqliteEventStore(new SqliteReadConnection(db), writer, true, maxBatch, options.pollIntervalMs ?? 50);
   }
 
   private constructor(
-    private readonly db: Db,
+    private readonly reads: SqliteReadConnection,
     private readonly writer: SupervisedSqliteWriter | undefined,
     canonicalColumn: boolean,
     maxBatch: number,
@@ -160,16 +160,30 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     return this.readAllRows(options).map(toRecordedEvent);
   }
 
-  async readAllText(options: ReadAllOptions = {}): Promise<RecordedEventText[]> {
-    return this.readAllRows(options).map(toRecordedEventText);
+  /** Row by row, so that a page ended by maxChars never holds the rows after it. */
+  async readAllText(options: ReadAllTextOptions = {}): Promise<RecordedEventText[]> {
+    const budget = new TextBudget(checkMaxChars(options.maxChars));
+    const page: RecordedEventText[] = [];
+    const [sql, params] = this.readAllQuery(options);
+    this.eachRow<SqliteEventRow>(sql, params, (row) => {
+      const event = toRecordedEventText(row);
+      if (!budget.admits(event)) return false;
+      page.push(event);
+      return true;
+    });
+    return page;
   }
 
   private readAllRows(options: ReadAllOptions): SqliteEventRow[] {
+    return this.query<SqliteEventRow>(...this.readAllQuery(options));
+  }
+
+  private readAllQuery(options: ReadAllOptions): [string, unknown[]] {
     const filter = filterToSql(options.filter);
-    return this.query<SqliteEventRow>(
+    return [
       `SELECT ${this.columns} FROM events WHERE position > ?${filter.sql} ORDER BY position LIMIT ?`,
       [options.after ?? -1n, ...filter.params, limitOf(options.maxCount, DEFAULT_READ_ALL_MAX)],
-    );
+    ];
   }
 
   readPage(after: bigint, filter: EventFilter | undefined, maxCount: number): { events: RecordedEvent[]; scannedTo: bigint } {
@@ -245,7 +259,7 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
       this.appended.clear();
       this.commits.clear();
       await Promise.all([...this.subscriptions].map((s) => s.close()));
-      this.db.close();
+      this.reads.close();
     }
   }
 
@@ -256,57 +270,12 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
 
   private query<Row>(sql: string, params: unknown[]): Row[] {
     if (this.closed) throw new EventStoreClosedError();
-    try {
-      let statement = this.statements.get(sql);
-      if (statement === undefined) {
-        statement = this.db.prepare(sql).safeIntegers(true);
-        this.statements.set(sql, statement);
-      }
-      return statement.all(...params) as Row[];
-    } catch (e) {
-      if (e instanceof EventStoreError) throw e;
-      throw new EventStoreUnavailableError(`SQLite event store read failed: ${(e as Error).message}`, { cause: e });
-    }
+    return this.reads.all<Row>(sql, params);
   }
-}
 
-/**
- * A read-only store's connection: SQLite's read-only mode (the file must exist), no WAL switch and no migration, so a
- * reader (a verification, say) never writes to the log it reads, even one an older build wrote. A read-write
- * connection closing last would also checkpoint a crashed writer's WAL into the file.
- */
-function openReaderOnly(path: string, busyTimeoutMs: number): Db {
-  let db: Db;
-  try {
-    db = new Database(path, { timeout: busyTimeoutMs, readonly: true });
-  } catch (e) {
-    throw new EventStoreUnavailableError(`Cannot open SQLite event store at ${path}`, { cause: e });
-  }
-  try {
-    readableSqliteSchema(db);
-    return db;
-  } catch (e) {
-    db.close();
-    throw new EventStoreUnavailableError(`Cannot read SQLite event store at ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-function openReadConnection(path: string, busyTimeoutMs: number): Db {
-  let db: Db;
-  try {
-    db = new Database(path, { timeout: busyTimeoutMs });
-  } catch (e) {
-    throw new EventStoreUnavailableError(`Cannot open SQLite event store at ${path}`, { cause: e });
-  }
-  try {
-    // WAL lets this connection read while the writer thread commits; it is a property of the file.
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    ensureSqliteSchema(db);
-    return db;
-  } catch (e) {
-    db.close();
-    throw new EventStoreUnavailableError(`Cannot initialise SQLite event store at ${path}`, { cause: e });
+  private eachRow<Row>(sql: string, params: unknown[], take: (row: Row) => boolean): void {
+    if (this.closed) throw new EventStoreClosedError();
+    this.reads.each<Row>(sql, params, take);
   }
 }
 

@@ -5,6 +5,7 @@ import { appendBatchContract } from './contract/append-batch.contract';
 import { appendContract } from './contract/append.contract';
 import { readContract } from './contract/read.contract';
 import { readOnlyContract } from './contract/read-only.contract';
+import { readTextBudgetContract } from './contract/read-text-budget.contract';
 import { subscriptionContract } from './contract/subscription.contract';
 import { newEvent, uniquePrefix } from './event-store-test-kit';
 
@@ -61,6 +62,7 @@ export function describeEventStoreContract(
     appendContract(store);
     appendBatchContract(store);
     readContract(store);
+    readTextBudgetContract(store);
     subscriptionContract(store);
     appendNotificationContract(store, () => current().openPeer());
     readOnlyContract(store, () => current().openReader());

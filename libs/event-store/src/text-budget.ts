@@ -1,0 +1,33 @@
+import type { RecordedEventText } from './event-store.port';
+
+/**
+ * ReadAllTextOptions.maxChars, checked: a positive integer, or undefined for no limit.
+ * @throws RangeError for anything else.
+ */
+export function checkMaxChars(maxChars: number | undefined): number | undefined {
+  if (maxChars === undefined) return undefined;
+  if (!Number.isInteger(maxChars) || maxChars < 1) throw new RangeError(`maxChars must be a positive integer, got ${maxChars}`);
+  return maxChars;
+}
+
+/** The characters of an event that count against maxChars: its data and metadata text. */
+export const textChars = (event: RecordedEventText): number => event.dataJson.length + event.metadataJson.length;
+
+/**
+ * A page's text so far, against its maxChars: `admits` says whether the next event still belongs to the page (the
+ * first always does), and counts it when it does. Adapters that see events one at a time stop reading at the first no.
+ */
+export class TextBudget {
+  private used = 0;
+  private taken = 0;
+
+  constructor(private readonly maxChars: number | undefined) {}
+
+  admits(event: RecordedEventText): boolean {
+    const chars = textChars(event);
+    if (this.taken > 0 && this.maxChars !== undefined && this.used + chars > this.maxChars) return false;
+    this.used += chars;
+    this.taken++;
+    return true;
+  }
+}
