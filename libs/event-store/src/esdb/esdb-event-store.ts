@@ -166,7 +166,7 @@ export class EsdbEventStore implements EventStore {
     const maxCount = options.maxCount ?? 1000;
     const page: RecordedEvent[] = [];
     if (maxCount <= 0) return page;
-    await this.readAllWhile(options, Math.max(maxCount + 1, MIN_PAGE_SIZE), (event) => page.push(event) < maxCount);
+    await this.readAllWhile(options, Math.max(maxCount + 1, MIN_PAGE_SIZE), 'read of $all', (resolved) => page.push(toRecordedEvent(resolved)) < maxCount);
     return page;
   }
 
@@ -182,29 +182,35 @@ export class EsdbEventStore implements EventStore {
     const page: RecordedEventText[] = [];
     if (maxCount <= 0) return page;
     const pageSize = maxChars === undefined ? Math.max(maxCount + 1, MIN_PAGE_SIZE) : Math.min(maxCount + 1, TEXT_PAGE_SIZE);
-    await this.readAllWhile(options, pageSize, ({ data, metadata, ...rest }) => {
+    await this.readAllWhile(options, pageSize, 'read of $all', (resolved) => {
+      const { data, metadata, ...rest } = toRecordedEvent(resolved);
       const text: RecordedEventText = { ...rest, dataJson: JSON.stringify(data), metadataJson: JSON.stringify(metadata), canonical: false };
       return budget.admits(text) && page.push(text) < maxCount;
     });
     return page;
   }
 
-  /** Our events of $all after `options.after`, through `take` until it says no or the log ends. */
-  private async readAllWhile(options: ReadAllOptions, pageSize: number, take: (event: RecordedEvent) => boolean): Promise<void> {
+  /** EventStoreDB has no count: a forward read of $all that counts what readAll would return, up to the limit. */
+  async countEvents(options: CountEventsOptions): Promise<number> {
+    this.assertOpen();
+    const limit = countLimit(options.limit);
+    let count = 0;
+    await this.readAllWhile(options, Math.min(Math.max(limit + 1, MIN_PAGE_SIZE), COUNT_PAGE_MAX), 'count of $all', () => ++count < limit);
+    return count;
+  }
+
+  /** Our events of $all after `options.after`, in pages of `pageSize`, through `take` until it says no or the log ends. */
+  private async readAllWhile(options: ReadAllOptions, pageSize: number, what: string, take: (event: AllStreamResolvedEvent) => boolean): Promise<void> {
     // A $all read from a position includes the event at it; `lowerBound` drops it (and the overlap between pages).
     let lowerBound = options.after;
     let from: ReadPosition = lowerBound === undefined || lowerBound <= 0n ? START : { commit: lowerBound, prepare: lowerBound };
     try {
       for (;;) {
-        const batch: AllStreamResolvedEvent[] = await this.collect(
-          this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: FORWARDS }),
-          'read of $all',
-        );
+        const batch: AllStreamResolvedEvent[] = await this.collect(this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: FORWARDS }), what);
         for (const resolved of batch) {
           const position = resolved.event?.position;
           if (position && lowerBound !== undefined && position.commit <= lowerBound) continue;
-          if (!isVisible(resolved, options.filter)) continue;
-          if (!take(toRecordedEvent(resolved))) return;
+          if (isVisible(resolved, options.filter) && !take(resolved)) return;
         }
         const last: Position | undefined = batch.at(-1)?.event?.position;
         if (batch.length < pageSize || !last) return;
@@ -212,36 +218,7 @@ export class EsdbEventStore implements EventStore {
         lowerBound = last.commit;
       }
     } catch (error) {
-      throw toStoreError(error, 'read of $all');
-    }
-  }
-
-  /** EventStoreDB has no count: a forward read of $all that counts what readAll would return, up to the limit. */
-  async countEvents(options: CountEventsOptions): Promise<number> {
-    this.assertOpen();
-    const limit = countLimit(options.limit);
-    let lowerBound = options.after;
-    let from: ReadPosition = lowerBound <= 0n ? START : { commit: lowerBound, prepare: lowerBound };
-    const pageSize = Math.min(Math.max(limit + 1, MIN_PAGE_SIZE), COUNT_PAGE_MAX);
-    let count = 0;
-    try {
-      for (;;) {
-        const batch: AllStreamResolvedEvent[] = await this.collect(
-          this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: FORWARDS }),
-          'count of $all',
-        );
-        for (const resolved of batch) {
-          const position = resolved.event?.position;
-          if (position && position.commit <= lowerBound) continue;
-          if (isVisible(resolved, options.filter) && ++count === limit) return count;
-        }
-        const last: Position | undefined = batch.at(-1)?.event?.position;
-        if (batch.length < pageSize || !last) return count;
-        from = last;
-        lowerBound = last.commit;
-      }
-    } catch (error) {
-      throw toStoreError(error, 'count of $all');
+      throw toStoreError(error, what);
     }
   }
 

@@ -160,9 +160,11 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     return this.readAllRows(options).map(toRecordedEvent);
   }
 
-  /** Row by row, so that a page ended by maxChars never holds the rows after it. */
+  /** With maxChars, row by row, so that a page it ends never holds the rows after the cut. */
   async readAllText(options: ReadAllTextOptions = {}): Promise<RecordedEventText[]> {
-    const budget = new TextBudget(checkMaxChars(options.maxChars));
+    const maxChars = checkMaxChars(options.maxChars);
+    if (maxChars === undefined) return this.readAllRows(options).map(toRecordedEventText);
+    const budget = new TextBudget(maxChars);
     const page: RecordedEventText[] = [];
     const [sql, params] = this.readAllQuery(options);
     this.eachRow<SqliteEventRow>(sql, params, (row) => {
