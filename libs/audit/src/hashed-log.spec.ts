@@ -36,5 +36,14 @@ describe('hashedRange', () => {
     // Three of these events fit a page. Without maxChars one page would have held all nine, ~10 M characters.
     expect(pages.map((p) => p.length)).toEqual([3, 3, 3]);
     for (const page of pages) expect(page.reduce((n, e) => n + e.dataJson.length + e.metadataJson.length, 0)).toBeLessThanOrEqual(READ_PAGE_CHARS);
+    // A range that ends inside a page, and one whose first event alone is larger than a page's text.
+    const upToFifth = [];
+    for await (const page of hashedRange(store, events[0].position - 1n, events[4].position)) upToFifth.push(...page);
+    expect(upToFifth).toEqual(events.slice(0, 5).map(hashOf));
+    await store.appendToStream('huge', [{ id: randomUUID(), type: 'Large', data: { pad: 'y'.repeat(READ_PAGE_CHARS + 10) } }], { expectedRevision: 'no_stream' });
+    const [huge] = await store.readAllText({ after: events[8].position });
+    const tail = [];
+    for await (const page of hashedRange(store, events[7].position, huge!.position)) tail.push(...page);
+    expect(tail).toEqual([events[8], huge!].map(hashOf));
   });
 });

@@ -1,12 +1,12 @@
 import type { RecordedEventText } from './event-store.port';
 
 /**
- * ReadAllTextOptions.maxChars, checked: a positive integer, or undefined for no limit.
+ * ReadAllTextOptions.maxChars, checked: a positive safe integer, or undefined for no limit.
  * @throws RangeError for anything else.
  */
 export function checkMaxChars(maxChars: number | undefined): number | undefined {
   if (maxChars === undefined) return undefined;
-  if (!Number.isInteger(maxChars) || maxChars < 1) throw new RangeError(`maxChars must be a positive integer, got ${maxChars}`);
+  if (!Number.isSafeInteger(maxChars) || maxChars < 1) throw new RangeError(`maxChars must be a positive integer, got ${maxChars}`);
   return maxChars;
 }
 

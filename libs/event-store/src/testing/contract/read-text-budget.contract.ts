@@ -66,8 +66,49 @@ export function readTextBudgetContract(store: () => EventStore): void {
       }
     });
 
-    it('refuses a maxChars that is not a positive integer', async () => {
-      for (const maxChars of [0, -1, 1.5, Number.NaN]) await expect(read(undefined, maxChars)).rejects.toThrow(RangeError);
+    it('refuses a maxChars that is not a positive safe integer', async () => {
+      for (const maxChars of [0, -1, 1.5, Number.NaN, 2 ** 60]) await expect(read(undefined, maxChars)).rejects.toThrow(RangeError);
+    });
+  });
+
+  describe('readAllText with maxChars, over many events and non-ASCII text', () => {
+    /** Every page from the start, read on from each page's last event until one is empty. */
+    async function pagesOf(prefix: string, maxChars: number, maxCount?: number): Promise<RecordedEventText[][]> {
+      const pages: RecordedEventText[][] = [];
+      let after: bigint | undefined;
+      for (;;) {
+        const page = await store().readAllText({ after, maxChars, maxCount, filter: { streamPrefixes: [prefix] } });
+        if (page.length === 0) return pages;
+        pages.push(page);
+        after = page[page.length - 1].position;
+      }
+    }
+
+    it('cuts pages of more events than a store fetches at a time, exactly where the text runs out', async () => {
+      const prefix = uniquePrefix('text-budget-many');
+      await store().appendToStream(prefix, Array.from({ length: 70 }, (_, i) => newEvent('Small', { i, pad: 'z'.repeat(50 + (i % 7)) })), { expectedRevision: 'no_stream' });
+      const all = await store().readAllText({ filter: { streamPrefixes: [prefix] } });
+      const maxChars = all.slice(0, 45).reduce((n, e) => n + chars(e), 0);
+      const pages = await pagesOf(prefix, maxChars);
+      expect(pages[0]).toEqual(all.slice(0, 45));
+      let from = 0;
+      for (const page of pages) {
+        expect(ids(page)).toEqual(ids(expectedPage(all.slice(from), maxChars)));
+        from += page.length;
+      }
+      expect(from).toBe(70);
+    });
+
+    it('never holds more than maxChars of non-ASCII text in a page of several events, and misses none', async () => {
+      const prefix = uniquePrefix('text-budget-unicode');
+      const texts = ['é'.repeat(300), '🚀'.repeat(200), '東京'.repeat(150), 'plain'.repeat(60), '👩‍💻'.repeat(80), 'ß'.repeat(500)];
+      for (const [i, text] of texts.entries()) await store().appendToStream(`${prefix}-${i}`, [newEvent('Unicode', { text })], { expectedRevision: 'no_stream' });
+      const all = await store().readAllText({ filter: { streamPrefixes: [prefix] } });
+      for (const maxChars of [700, 1_500, 3_000]) {
+        const pages = await pagesOf(prefix, maxChars);
+        for (const page of pages) if (page.length > 1) expect(page.reduce((n, e) => n + chars(e), 0)).toBeLessThanOrEqual(maxChars);
+        expect(pages.flat()).toEqual(all);
+      }
     });
   });
 }
