@@ -20,14 +20,26 @@ export const textChars = (event: RecordedEventText): number => event.dataJson.le
 export class TextBudget {
   private used = 0;
   private taken = 0;
+  private largest = 0;
 
   constructor(private readonly maxChars: number | undefined) {}
 
   admits(event: RecordedEventText): boolean {
     const chars = textChars(event);
+    if (chars > this.largest) this.largest = chars;
     if (this.taken > 0 && this.maxChars !== undefined && this.used + chars > this.maxChars) return false;
     this.used += chars;
     this.taken++;
     return true;
+  }
+
+  /**
+   * How many more events of the largest size seen would still fit (at least 1; `unknown` before any was seen, and
+   * Infinity without a limit): what a reader that fetches in batches may ask for next.
+   */
+  fitting(unknown: number): number {
+    if (this.maxChars === undefined) return Number.POSITIVE_INFINITY;
+    if (this.largest === 0) return unknown;
+    return Math.max(1, Math.floor((this.maxChars - this.used) / this.largest));
   }
 }

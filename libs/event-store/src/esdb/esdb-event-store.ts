@@ -49,10 +49,7 @@ export interface EsdbEventStoreOptions {
 const DEFAULT_OPERATION_TIMEOUT_MS = 10_000;
 // $all is read in pages; a filtered read keeps paging until it has enough matches or reaches the end.
 const MIN_PAGE_SIZE = 256;
-/**
- * $all events a read with maxChars fetches at a time, whatever its maxCount: about what it can hold past its cut. A
- * page of 500 small events then takes 16 round trips instead of one.
- */
+/** $all events a read with maxChars fetches first, and at least: before it has seen how large the events are. */
 const TEXT_PAGE_SIZE = 32;
 /** Largest page a count reads at once (the events are read whole: there is nothing smaller to ask for). */
 const COUNT_PAGE_MAX = 4096;
@@ -175,7 +172,8 @@ export class EsdbEventStore implements EventStore {
 
   /**
    * The client hands over JSON events parsed, so their text is its serialisation of them (keys in stored order). With
-   * maxChars, $all is read TEXT_PAGE_SIZE events at a time, so that few events past the cut are ever held.
+   * maxChars, $all is read in batches of about as many events as still fit, sized by the largest seen (the first
+   * TEXT_PAGE_SIZE), so that few events past the cut are ever held.
    */
   async readAllText(options: ReadAllTextOptions = {}): Promise<RecordedEventText[]> {
     this.assertOpen();
@@ -184,7 +182,9 @@ export class EsdbEventStore implements EventStore {
     const budget = new TextBudget(maxChars);
     const page: RecordedEventText[] = [];
     if (maxCount <= 0) return page;
-    const pageSize = maxChars === undefined ? Math.max(maxCount + 1, MIN_PAGE_SIZE) : TEXT_PAGE_SIZE;
+    const full = Math.max(maxCount + 1, MIN_PAGE_SIZE);
+    // +1: a batch after the first starts with the event the one before ended on.
+    const pageSize = (): number => Math.min(full, Math.max(TEXT_PAGE_SIZE, budget.fitting(TEXT_PAGE_SIZE) + 1));
     await this.readAllWhile(options, pageSize, 'read of $all', (resolved) => {
       const { data, metadata, ...rest } = toRecordedEvent(resolved);
       const text: RecordedEventText = { ...rest, dataJson: JSON.stringify(data), metadataJson: JSON.stringify(metadata), canonical: false };
@@ -202,13 +202,17 @@ export class EsdbEventStore implements EventStore {
     return count;
   }
 
-  /** Our events of $all after `options.after`, in pages of `pageSize`, through `take` until it says no or the log ends. */
-  private async readAllWhile(options: ReadAllOptions, pageSize: number, what: string, take: (event: AllStreamResolvedEvent) => boolean): Promise<void> {
+  /**
+   * Our events of $all after `options.after`, in batches of `batchSize` (asked again before each batch), through `take`
+   * until it says no or the log ends.
+   */
+  private async readAllWhile(options: ReadAllOptions, batchSize: number | (() => number), what: string, take: (event: AllStreamResolvedEvent) => boolean): Promise<void> {
     // A $all read from a position includes the event at it; `lowerBound` drops it (and the overlap between pages).
     let lowerBound = options.after;
     let from: ReadPosition = lowerBound === undefined || lowerBound <= 0n ? START : { commit: lowerBound, prepare: lowerBound };
     try {
       for (;;) {
+        const pageSize = typeof batchSize === 'number' ? batchSize : batchSize();
         const batch: AllStreamResolvedEvent[] = await this.collect(this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: FORWARDS }), what);
         for (const resolved of batch) {
           const position = resolved.event?.position;
