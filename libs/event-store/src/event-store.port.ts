@@ -127,8 +127,7 @@ export interface ReadAllTextOptions extends ReadAllOptions {
    * ends before the event that would take it past this, and always holds its first event, however large. A page is
    * then bounded in memory by its text, not only by its count of events. A page this ended holds fewer than
    * `maxCount` events, so with it a short page does not mean the end of the log: read on from its last position until
-   * a page is empty. PostgreSQL counts UTF-8 bytes (never fewer than that length), so there a page of non-ASCII text
-   * may end sooner. Default: no limit.
+   * a page is empty. Default: no limit.
    */
   readonly maxChars?: number;
 }

@@ -1,6 +1,12 @@
 import type { RecordedEventText } from './event-store.port';
 
 /**
+ * Events an adapter that reads in batches fetches first under maxChars, and at least in any batch: before it has seen
+ * how large they are, about what it can hold past the cut.
+ */
+export const TEXT_BATCH = 32;
+
+/**
  * ReadAllTextOptions.maxChars, checked: a positive safe integer, or undefined for no limit.
  * @throws RangeError for anything else.
  */
@@ -42,4 +48,31 @@ export class TextBudget {
     if (this.largest === 0) return unknown;
     return Math.max(1, Math.floor((this.maxChars - this.used) / this.largest));
   }
+}
+
+/**
+ * A page within maxChars from a reader that fetches `limit` events after a position: in batches of about as many
+ * events as still fit, sized by the largest seen (TEXT_BATCH first and at least), so that little text past the cut is
+ * ever fetched.
+ */
+export async function pageInBatches(
+  read: (after: bigint, limit: number) => Promise<RecordedEventText[]>,
+  after: bigint,
+  maxCount: number,
+  maxChars: number,
+): Promise<RecordedEventText[]> {
+  const budget = new TextBudget(maxChars);
+  const page: RecordedEventText[] = [];
+  while (page.length < maxCount) {
+    // +1: the event that ends the page comes in the same batch.
+    const limit = Math.min(maxCount - page.length, Math.max(TEXT_BATCH, budget.fitting(TEXT_BATCH) + 1));
+    const batch = await read(after, limit);
+    for (const event of batch) {
+      if (!budget.admits(event)) return page;
+      page.push(event);
+    }
+    if (batch.length < limit) return page;
+    after = (batch[batch.length - 1] as RecordedEventText).position;
+  }
+  return page;
 }

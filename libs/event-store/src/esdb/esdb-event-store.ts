@@ -31,7 +31,7 @@ import type {
 } from '../event-store.port';
 import { AppendListeners } from '../append-listeners';
 import { countLimit } from '../count-limit';
-import { checkMaxChars, TextBudget } from '../text-budget';
+import { checkMaxChars, TEXT_BATCH, TextBudget } from '../text-budget';
 import { EsdbAllSubscription } from './esdb-all-subscription';
 import { needsReadBack, storedByThisAppend } from './esdb-idempotency';
 import { isDeadlineExceeded, toStoreError, withDeadline } from './esdb-errors';
@@ -49,8 +49,6 @@ export interface EsdbEventStoreOptions {
 const DEFAULT_OPERATION_TIMEOUT_MS = 10_000;
 // $all is read in pages; a filtered read keeps paging until it has enough matches or reaches the end.
 const MIN_PAGE_SIZE = 256;
-/** $all events a read with maxChars fetches first, and at least: before it has seen how large the events are. */
-const TEXT_PAGE_SIZE = 32;
 /** Largest page a count reads at once (the events are read whole: there is nothing smaller to ask for). */
 const COUNT_PAGE_MAX = 4096;
 
@@ -173,7 +171,7 @@ export class EsdbEventStore implements EventStore {
   /**
    * The client hands over JSON events parsed, so their text is its serialisation of them (keys in stored order). With
    * maxChars, $all is read in batches of about as many events as still fit, sized by the largest seen (the first
-   * TEXT_PAGE_SIZE), so that few events past the cut are ever held.
+   * TEXT_BATCH), so that few events past the cut are ever held.
    */
   async readAllText(options: ReadAllTextOptions = {}): Promise<RecordedEventText[]> {
     this.assertOpen();
@@ -184,7 +182,7 @@ export class EsdbEventStore implements EventStore {
     if (maxCount <= 0) return page;
     const full = Math.max(maxCount + 1, MIN_PAGE_SIZE);
     // +1: a batch after the first starts with the event the one before ended on.
-    const pageSize = (): number => Math.min(full, Math.max(TEXT_PAGE_SIZE, budget.fitting(TEXT_PAGE_SIZE) + 1));
+    const pageSize = (): number => Math.min(full, Math.max(TEXT_BATCH, budget.fitting(TEXT_BATCH) + 1));
     await this.readAllWhile(options, pageSize, 'read of $all', (resolved) => {
       const { data, metadata, ...rest } = toRecordedEvent(resolved);
       const text: RecordedEventText = { ...rest, dataJson: JSON.stringify(data), metadataJson: JSON.stringify(metadata), canonical: false };

@@ -73,18 +73,3 @@ export function filterConditions(filter: EventFilter | undefined, params: unknow
   }
   return conditions;
 }
-
-/**
- * A page query of EVENT_TEXT_COLUMNS cut at `maxChars` (ReadAllTextOptions.maxChars): its rows while their running
- * total of data and metadata text stays within it, and always its first. The rows past the cut never reach this
- * process, but the database still writes out the text of every row of the page (up to its maxCount) to count it.
- * UTF-8 bytes stand for characters: never fewer than JavaScript's string length. Adds the bound to `params`.
- */
-export function textBudgetSql(page: string, params: unknown[], maxChars: number): string {
-  params.push(maxChars);
-  // b.* also carries page_row and page_chars, which toRecordedEventText ignores.
-  return `SELECT b.* FROM (
-      SELECT p.*, ROW_NUMBER() OVER w AS page_row, SUM(octet_length(p.data) + octet_length(p.metadata)) OVER w AS page_chars
-      FROM (${page}) p WINDOW w AS (ORDER BY p.position ROWS UNBOUNDED PRECEDING)
-    ) b WHERE b.page_row = 1 OR b.page_chars <= $${params.length} ORDER BY b.position`;
-}

@@ -9,6 +9,7 @@ import type {
   CommitReport,
   CountEventsOptions,
   EventData,
+  EventFilter,
   EventStore,
   ReadAllOptions,
   ReadAllTextOptions,
@@ -20,12 +21,12 @@ import type {
 } from '../event-store.port';
 import { commitValidated } from '../group-commit/commit-validated';
 import { countLimit } from '../count-limit';
-import { checkMaxChars } from '../text-budget';
+import { checkMaxChars, pageInBatches } from '../text-budget';
 import { GroupCommitQueue, type GroupCommitStats } from '../group-commit/group-commit-queue';
 import { PostgresAllSubscription, type LogPage } from './postgres-all-subscription';
 import { toAppendRequest, toAppendResult, type AppendOutcomeRow, type AppendRequest } from './postgres-append-request';
 import { PostgresChangeNotifier } from './postgres-change-notifier';
-import { EVENT_COLUMNS, EVENT_TEXT_COLUMNS, filterConditions, textBudgetSql, toRecordedEvent, toRecordedEventText, type EventRow, type EventTextRow } from './postgres-event-rows';
+import { EVENT_COLUMNS, EVENT_TEXT_COLUMNS, filterConditions, toRecordedEvent, toRecordedEventText, type EventRow, type EventTextRow } from './postgres-event-rows';
 import { ensurePostgresSchema, notifyChannel, quoteSchema, readablePostgresSchema } from './postgres-schema';
 import { toUnavailable } from './postgres-unavailable';
 
@@ -140,10 +141,18 @@ export class PostgresEventStore implements EventStore {
     const maxCount = options.maxCount ?? 1000;
     if (!Number.isInteger(maxCount) || maxCount < 1) throw new RangeError(`maxCount must be a positive integer, got ${maxCount}`);
     const maxChars = checkMaxChars(options.maxChars);
-    const params: unknown[] = [(options.after ?? 0n).toString(), maxCount];
-    const where = ['e.position > $1', ...filterConditions(options.filter, params)].join(' AND ');
-    const page = `SELECT ${EVENT_TEXT_COLUMNS} FROM ${this.s}.events e WHERE ${where} ORDER BY e.position LIMIT $2`;
-    const rows = await this.query<EventTextRow>('read all', maxChars === undefined ? page : textBudgetSql(page, params, maxChars), params);
+    const read = (after: bigint, limit: number): Promise<RecordedEventText[]> => this.readText(after, options.filter, limit);
+    return maxChars === undefined ? read(options.after ?? 0n, maxCount) : pageInBatches(read, options.after ?? 0n, maxCount, maxChars);
+  }
+
+  private async readText(after: bigint, filter: EventFilter | undefined, limit: number): Promise<RecordedEventText[]> {
+    const params: unknown[] = [after.toString(), limit];
+    const where = ['e.position > $1', ...filterConditions(filter, params)].join(' AND ');
+    const rows = await this.query<EventTextRow>(
+      'read all',
+      `SELECT ${EVENT_TEXT_COLUMNS} FROM ${this.s}.events e WHERE ${where} ORDER BY e.position LIMIT $2`,
+      params,
+    );
     return rows.map(toRecordedEventText);
   }
 

@@ -15,7 +15,6 @@ function expectedPage(events: readonly RecordedEventText[], maxChars: number): R
 /** readAllText's maxChars: a page bounded by its text, for the export and any reader of large events. */
 export function readTextBudgetContract(store: () => EventStore): void {
   describe('readAllText with maxChars', () => {
-    // ASCII text only, so that every store counts its characters alike (PostgreSQL counts UTF-8 bytes).
     const sizes = [200, 300, 5_000, 100, 100, 2_000, 100];
     let prefix: string;
     let all: RecordedEventText[];
