@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import { AUDIT_SEALS_STREAM, eventHash, leafHash, merkleRootOfLeaves } from '@ve
 import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
 import { writeVersionOneFile } from '@verdict/event-store/sqlite/testing/version-one-file';
 import { publishSigningKey } from './publish-key';
+import { READ_PAGE_CHARS } from './hashed-log';
 import { keyMap, readSeals } from './seal-log';
 import { SealingCursor, type LastSeal } from './sealing-cursor';
 import { appendDecisions, testSigner } from './testing/sealed-fixture';
@@ -106,6 +108,28 @@ describe('SealingCursor', () => {
     const o = await byBytes.seal(new Date());
     expect(o.kind === 'sealed' && o.count).toBe(2); // each entry here is 1 + 1 + ~15 + 1 + 8 bytes
     expect(await verifyEventStore(store)).toMatchObject({ clean: true });
+  });
+
+  it('reads a log of large events in pages bounded by their text, and seals every event', async () => {
+    const size = Math.floor(READ_PAGE_CHARS / 3.5);
+    for (let i = 0; i < 7; i++) {
+      await store.appendToStream(`large-${i}`, [{ id: randomUUID(), type: 'Large', data: { i, pad: 'x'.repeat(size) } }], { expectedRevision: 'no_stream' });
+    }
+    const pages: number[] = [];
+    const read = store.readAllText.bind(store);
+    jest.spyOn(store, 'readAllText').mockImplementation(async (options) => {
+      const page = await read(options);
+      pages.push(page.reduce((n, e) => n + e.dataJson.length + e.metadataJson.length, 0));
+      return page;
+    });
+    const cursor = new SealingCursor(store, signer, { maxEvents: 100 }, null);
+    await cursor.catchUp();
+    expect(cursor.pendingCount).toBe(8); // the signing key's event and the seven large ones
+    for (const chars of pages) expect(chars).toBeLessThanOrEqual(READ_PAGE_CHARS);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    expect(await cursor.seal(new Date())).toMatchObject({ kind: 'sealed', count: 8 });
+    jest.restoreAllMocks();
+    expect(await verifyEventStore(store)).toMatchObject({ clean: true, seals: 1 });
   });
 
   it('keeps old seals verifiable after the key is rotated, and trusts only the anchors given', async () => {

@@ -1,7 +1,7 @@
 import { AUDIT_PERIOD_SEALED, AUDIT_SEALS_STREAM, buildSeal, entrySize, isAuditStream, type HashedEvent, type SealSigner } from '@verdict/domain/audit';
 import { uuidV5 } from '@verdict/domain/deterministic-id';
 import { isWrongExpectedRevision, NO_STREAM, type EventStore } from '@verdict/event-store';
-import { hashOf, READ_PAGE } from './hashed-log';
+import { hashOf, READ_PAGE, READ_PAGE_CHARS } from './hashed-log';
 
 /**
  * A seal's entries are bounded so that the seal event stays well under EventStoreDB's default 1 MiB append limit
@@ -69,13 +69,21 @@ export class SealingCursor {
     return this.pending.some((e) => !isAuditStream(e.streamId));
   }
 
-  /** Reads and hashes the log after what was read, until its end or a seal's worth. */
+  /**
+   * Reads and hashes the log after what was read, until its end or a seal's worth, in pages of at most READ_PAGE_CHARS
+   * of text. A short page is the end unless its text is large enough to have been cut: then it reads on. (A page cut
+   * before an event of more than half READ_PAGE_CHARS looks like the end; the next catch-up goes on from there.)
+   */
   async catchUp(): Promise<void> {
     while (!this.full) {
-      const page = await this.store.readAllText({ after: this.readThrough, maxCount: READ_PAGE });
-      for (const e of page) this.add(hashOf(e));
+      const page = await this.store.readAllText({ after: this.readThrough, maxCount: READ_PAGE, maxChars: READ_PAGE_CHARS });
+      let chars = 0;
+      for (const e of page) {
+        this.add(hashOf(e));
+        chars += e.dataJson.length + e.metadataJson.length;
+      }
       if (page.length > 0) this.readThrough = page[page.length - 1].position;
-      if (page.length < READ_PAGE) return;
+      if (page.length === 0 || (page.length < READ_PAGE && chars <= READ_PAGE_CHARS / 2)) return;
     }
   }
 
