@@ -21,7 +21,7 @@ import type {
 } from '../event-store.port';
 import { commitValidated } from '../group-commit/commit-validated';
 import { countLimit } from '../count-limit';
-import { checkMaxChars, TextBudget } from '../text-budget';
+import { checkMaxChars, pageInBatches } from '../text-budget';
 import type { GroupCommitQueue, GroupCommitStats } from '../group-commit/group-commit-queue';
 import { SqliteAllSubscription, type SubscriptionSource } from './sqlite-all-subscription';
 import { eventColumns, filterToSql, toRecordedEvent, toRecordedEventText, type SqliteEventRow } from './sqlite-event-rows';
@@ -160,32 +160,21 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     return this.readAllRows(options).map(toRecordedEvent);
   }
 
-  /** With maxChars, row by row, so that a page it ends never holds the rows after the cut. */
   async readAllText(options: ReadAllTextOptions = {}): Promise<RecordedEventText[]> {
     const maxChars = checkMaxChars(options.maxChars);
-    if (maxChars === undefined) return this.readAllRows(options).map(toRecordedEventText);
-    const budget = new TextBudget(maxChars);
-    const page: RecordedEventText[] = [];
-    const [sql, params] = this.readAllQuery(options);
-    this.eachRow<SqliteEventRow>(sql, params, (row) => {
-      const event = toRecordedEventText(row);
-      if (!budget.admits(event)) return false;
-      page.push(event);
-      return true;
-    });
-    return page;
+    const read = (after: bigint, limit: number): RecordedEventText[] =>
+      this.readAllRows({ after, maxCount: limit, filter: options.filter }).map(toRecordedEventText);
+    const after = options.after ?? -1n;
+    const maxCount = limitOf(options.maxCount, DEFAULT_READ_ALL_MAX);
+    return maxChars === undefined ? read(after, maxCount) : pageInBatches(async (a, limit) => read(a, limit), after, maxCount, maxChars);
   }
 
   private readAllRows(options: ReadAllOptions): SqliteEventRow[] {
-    return this.query<SqliteEventRow>(...this.readAllQuery(options));
-  }
-
-  private readAllQuery(options: ReadAllOptions): [string, unknown[]] {
     const filter = filterToSql(options.filter);
-    return [
+    return this.query<SqliteEventRow>(
       `SELECT ${this.columns} FROM events WHERE position > ?${filter.sql} ORDER BY position LIMIT ?`,
       [options.after ?? -1n, ...filter.params, limitOf(options.maxCount, DEFAULT_READ_ALL_MAX)],
-    ];
+    );
   }
 
   readPage(after: bigint, filter: EventFilter | undefined, maxCount: number): { events: RecordedEvent[]; scannedTo: bigint } {
@@ -275,10 +264,6 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     return this.reads.all<Row>(sql, params);
   }
 
-  private eachRow<Row>(sql: string, params: unknown[], take: (row: Row) => boolean): void {
-    if (this.closed) throw new EventStoreClosedError();
-    this.reads.each<Row>(sql, params, take);
-  }
 }
 
 export const createSqliteEventStore = (options: SqliteEventStoreOptions): Promise<SqliteEventStore> =>

@@ -13,19 +13,6 @@ export class SqliteReadConnection {
     return this.reading(() => this.statement(sql).all(...params) as Row[]);
   }
 
-  /**
-   * Rows one at a time until `take` says no: the statement is then reset and the rest never read. Only the reads are
-   * store errors; what `take` throws passes through as it is.
-   */
-  each<Row>(sql: string, params: unknown[], take: (row: Row) => boolean): void {
-    const rows = this.reading(() => this.statement(sql).iterate(...params) as IterableIterator<Row>);
-    try {
-      for (let next = this.reading(() => rows.next()); !next.done; next = this.reading(() => rows.next())) if (!take(next.value)) return;
-    } finally {
-      rows.return?.();
-    }
-  }
-
   close(): void {
     this.db.close();
   }
