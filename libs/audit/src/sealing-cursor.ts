@@ -1,6 +1,6 @@
 import { AUDIT_PERIOD_SEALED, AUDIT_SEALS_STREAM, buildSeal, entrySize, isAuditStream, type HashedEvent, type SealSigner } from '@verdict/domain/audit';
 import { uuidV5 } from '@verdict/domain/deterministic-id';
-import { isWrongExpectedRevision, NO_STREAM, type EventStore } from '@verdict/event-store';
+import { isWrongExpectedRevision, NO_STREAM, textChars, type EventStore } from '@verdict/event-store';
 import { hashOf, READ_PAGE, READ_PAGE_CHARS } from './hashed-log';
 
 /**
@@ -80,7 +80,7 @@ export class SealingCursor {
       let chars = 0;
       for (const e of page) {
         this.add(hashOf(e));
-        chars += e.dataJson.length + e.metadataJson.length;
+        chars += textChars(e);
       }
       if (page.length > 0) this.readThrough = page[page.length - 1].position;
       if (page.length === 0 || (page.length < READ_PAGE && chars <= READ_PAGE_CHARS / 2)) return;
