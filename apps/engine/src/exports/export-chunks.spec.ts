@@ -3,15 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DecisionMadeFixture } from '@verdict/read-models/testing/decision-made.fixture';
-import { deriveKeys, DECISION_MADE, Pseudonymizer, type DecisionRequest } from '@verdict/domain';
+import { deriveKeys, DECISION_MADE, Pseudonymizer, TRANSACTION_LABELLED, type DecisionRequest } from '@verdict/domain';
+import { AUDIT_PERIOD_SEALED } from '@verdict/domain/audit';
 import { createSqliteEventStore, type EventStore, type ReadAllTextOptions } from '@verdict/event-store';
 import type { DecisionListFilter } from '../decisions/decision-queries.port';
 import { EXPORT_PAGE_CHARS, exportChunks, type ExportVault, type LogSegment } from './export-chunks';
 
 /*
  * The export over a real SQLite event store: the store's own type filter and page cut (readAllText with maxChars),
- * with the decisions interleaved with other events, some of them larger than a page, as a live log holds labels,
- * seals and deployment changes between decisions. export-personal-data.spec.ts covers the rows themselves.
+ * with the decisions interleaved with other events, as a live log holds labels and seals between decisions; some of
+ * those are larger than a whole page, and some decisions a third of one (far beyond what request validation lets
+ * in, to make the cut come from the text). export-personal-data.spec.ts covers the rows themselves.
  */
 
 const vault: ExportVault = { pseudonyms: new Pseudonymizer(deriveKeys(Buffer.alloc(32, 9)).pseudonyms), fetchKeys: async () => new Map() };
@@ -37,9 +39,9 @@ describe('exportChunks on a SQLite event store', () => {
       const appended = await store.appendToStream(`decision-${data.transactionId}`, [{ id: randomUUID(), type: DECISION_MADE, data: data as unknown as Record<string, unknown> }], { expectedRevision: 'no_stream' });
       decisions.push({ position: appended.position, transactionId: data.transactionId, cardId: `card-${i % 4}` });
       // Between decisions: a label, and now and then an event larger than a whole page, which the export never reads.
-      await store.appendToStream(`label-${i}`, [{ id: randomUUID(), type: 'TransactionLabeled', data: { i } }], { expectedRevision: 'any' });
+      await store.appendToStream(`label-${i}`, [{ id: randomUUID(), type: TRANSACTION_LABELLED, data: { i } }], { expectedRevision: 'any' });
       if (i % 7 === 3) {
-        await store.appendToStream(`other-${i}`, [{ id: randomUUID(), type: 'AuditPeriodSealed', data: { pad: 'y'.repeat(EXPORT_PAGE_CHARS + 10) } }], { expectedRevision: 'any' });
+        await store.appendToStream(`other-${i}`, [{ id: randomUUID(), type: AUDIT_PERIOD_SEALED, data: { pad: 'y'.repeat(EXPORT_PAGE_CHARS + 10) } }], { expectedRevision: 'any' });
       }
     }
   });
@@ -48,13 +50,14 @@ describe('exportChunks on a SQLite event store', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The export's text, and the pages it read (their events' types and characters of text). */
+  /** The export's text, and the pages it read (their events' types and sizes in characters of text). */
   async function exported(segments: readonly LogSegment[], filter: DecisionListFilter = {}, format: 'jsonl' | 'csv' = 'jsonl') {
-    const pages: { types: string[]; chars: number; options: ReadAllTextOptions | undefined }[] = [];
+    const pages: { types: string[]; sizes: number[]; chars: number; options: ReadAllTextOptions | undefined }[] = [];
     const read = store.readAllText.bind(store);
     const spy = jest.spyOn(store, 'readAllText').mockImplementation(async (options) => {
       const page = await read(options);
-      pages.push({ types: page.map((e) => e.type), chars: page.reduce((n, e) => n + e.dataJson.length + e.metadataJson.length, 0), options });
+      const sizes = page.map((e) => e.dataJson.length + e.metadataJson.length);
+      pages.push({ types: page.map((e) => e.type), sizes, chars: sizes.reduce((n, c) => n + c, 0), options });
       return page;
     });
     try {
@@ -71,13 +74,17 @@ describe('exportChunks on a SQLite event store', () => {
     const { text, pages } = await exported([{ after: 0n, through: head }]);
     const rows = jsonl(text);
     expect(rows.map((r) => [BigInt(r.position), r.transactionId])).toEqual(decisions.map((d) => [d.position, d.transactionId]));
-    expect(pages.length).toBeGreaterThan(2);
     for (const page of pages) {
+      expect(page.options).toMatchObject({ maxChars: EXPORT_PAGE_CHARS, filter: { eventTypePrefixes: [DECISION_MADE] } });
+      // Only decisions are read: the seals larger than a page between them are neither read nor counted.
       expect(page.types.every((t) => t === DECISION_MADE)).toBe(true);
-      // Several events to a page, and never more text than a page holds: the large labels in between are not counted.
       expect(page.chars).toBeLessThanOrEqual(EXPORT_PAGE_CHARS);
     }
-    expect(pages.slice(0, -1).every((p) => p.types.length > 1)).toBe(true);
+    // Cut by the text, not early: each page but the last would have gone past EXPORT_PAGE_CHARS with the next
+    // decision. The last read comes back empty.
+    expect(pages.length).toBeGreaterThan(3);
+    for (let i = 0; i < pages.length - 2; i++) expect(pages[i]!.chars + pages[i + 1]!.sizes[0]!).toBeGreaterThan(EXPORT_PAGE_CHARS);
+    expect(pages.at(-1)!.types).toEqual([]);
   });
 
   it('keeps to its segments: a range that starts and ends between decisions, then one after a gap', async () => {
