@@ -263,7 +263,6 @@ export class SqliteEventStore implements EventStore, SubscriptionSource {
     if (this.closed) throw new EventStoreClosedError();
     return this.reads.all<Row>(sql, params);
   }
-
 }
 
 export const createSqliteEventStore = (options: SqliteEventStoreOptions): Promise<SqliteEventStore> =>
