@@ -35,6 +35,11 @@ export function withSortedKeys<T>(value: T): T {
   return sorted as T;
 }
 
+/** Whether withSortedKeys returned this value: it is then in canonical form, and never changed afterwards. */
+export function isCanonical(value: object): boolean {
+  return SORTED.has(value);
+}
+
 /** The value with every object's keys in sorted insertion order; parts already in order are shared, not copied. */
 function sortedCopy(value: unknown): unknown {
   // toJSON decides what is written (a Date, a Buffer): the key-by-key form calls it where JSON.stringify would, and

@@ -1,7 +1,7 @@
-import { decide, type DecideInput } from './decide';
+import { decide, withPersonal, type DecideInput } from './decide';
 import { applyPolicy, definePolicy, InvalidPolicyError } from './policy';
 import { compactExplanationRows, expandExplanationScores, explainedFeatures, explanationRows, topReasons } from './explanation';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson, withSortedKeys } from './canonical-json';
 import { decisionIdFor, uuidV5 } from './deterministic-id';
 
 const policy = definePolicy({ version: 'p1', reviewThreshold: 0.5, declineThreshold: 0.9 });
@@ -56,26 +56,27 @@ describe('ids and hashing', () => {
   });
 });
 
+const base: DecideInput = {
+  decisionId: 'd-1',
+  request: { transactionId: 't', occurredAt: '2026-01-01T00:00:00Z', amount: 10, currency: 'EUR', cardId: 'c', merchantId: 'm' },
+  requestHash: 'h',
+  featureNames: ['amount', 'hour'],
+  featureValues: Float32Array.from([10, 0]),
+  baseline: [5, 12],
+  scores: Float32Array.from([0.95, 0.2, 0.9]),
+  model: {
+    name: 'm', version: '1', sha256: 'abc', inputName: 'input', outputNames: ['probabilities'],
+    scoreOutput: { name: 'probabilities', column: 1 },
+    runtime: { name: 'onnxruntime-node', version: '1.30.0', executionProviders: ['cpu'], sessionOptions: {} },
+  },
+  modelOutputs: {},
+  policy,
+  decidedAt: '2026-01-01T00:00:01.000Z',
+  timings: { featuresMs: 0.1, inferenceMs: 0.2, totalMs: 0.4 },
+  deployment: { revision: 3, arm: 'challenger', bucket: 42 },
+};
+
 describe('decide', () => {
-  const base: DecideInput = {
-    decisionId: 'd-1',
-    request: { transactionId: 't', occurredAt: '2026-01-01T00:00:00Z', amount: 10, currency: 'EUR', cardId: 'c', merchantId: 'm' },
-    requestHash: 'h',
-    featureNames: ['amount', 'hour'],
-    featureValues: Float32Array.from([10, 0]),
-    baseline: [5, 12],
-    scores: Float32Array.from([0.95, 0.2, 0.9]),
-    model: {
-      name: 'm', version: '1', sha256: 'abc', inputName: 'input', outputNames: ['probabilities'],
-      scoreOutput: { name: 'probabilities', column: 1 },
-      runtime: { name: 'onnxruntime-node', version: '1.30.0', executionProviders: ['cpu'], sessionOptions: {} },
-    },
-    modelOutputs: {},
-    policy,
-    decidedAt: '2026-01-01T00:00:01.000Z',
-    timings: { featuresMs: 0.1, inferenceMs: 0.2, totalMs: 0.4 },
-    deployment: { revision: 3, arm: 'challenger', bucket: 42 },
-  };
   it('given a high score, declines and explains it', () => {
     const e = decide(base);
     expect(e.outcome).toBe('decline');
@@ -101,5 +102,52 @@ describe('decide', () => {
   });
   it('refuses a non-finite score instead of deciding on it', () => {
     expect(() => decide({ ...base, scores: Float32Array.from([NaN, 0, 0]) })).toThrow(RangeError);
+  });
+  it("shares canonical names and baseline (the loaded model's), and copies any other array so its caller cannot change the event", () => {
+    const names = withSortedKeys(['amount', 'hour']);
+    const baseline = withSortedKeys([5, 12]);
+    const shared = decide({ ...base, featureNames: names, baseline });
+    expect(shared.features.names).toBe(names);
+    expect(shared.explanation.baseline).toBe(baseline);
+
+    const mutableNames = ['amount', 'hour'];
+    const mutableBaseline = [5, 12];
+    const copied = decide({ ...base, featureNames: mutableNames, baseline: mutableBaseline });
+    expect(copied.features.names).not.toBe(mutableNames);
+    mutableNames[0] = 'changed';
+    mutableBaseline[0] = 99;
+    expect(copied.features.names).toEqual(['amount', 'hour']);
+    expect(copied.explanation.baseline).toEqual([5, 12]);
+  });
+});
+
+describe('withPersonal', () => {
+  const personal = { data: 'sealed', iv: 'iv', keyId: 'k1', subject: 'ps_s' };
+  // As the engine passes them: the parts every decision shares are sorted once (withSortedKeys).
+  const sortedBase: DecideInput = {
+    ...base,
+    request: withSortedKeys(base.request),
+    model: withSortedKeys(base.model),
+    policy: withSortedKeys(base.policy),
+    deployment: withSortedKeys(base.deployment),
+    history: { asOf: 7n, maxEntities: 10 },
+  };
+  it('puts the sealed part in its sorted place: the event stays in canonical key order, and sorting it copies nothing', () => {
+    const event = decide(sortedBase);
+    const sealed = withPersonal(event, personal);
+    const keys = Object.keys(sealed);
+    expect(keys).toEqual([...keys].sort());
+    expect(keys.filter((k) => k === 'personal')).toHaveLength(1);
+    expect(sealed).toEqual({ ...event, personal });
+    expect(withSortedKeys(sealed)).toBe(sealed);
+    expect(JSON.stringify(sealed)).toBe(canonicalJson({ ...event, personal }));
+    expect(event).not.toHaveProperty('personal'); // the unsealed event is left as it was
+  });
+  it('replaces a sealed part already there, in place', () => {
+    const once = withPersonal(decide(sortedBase), { ...personal, data: 'first' });
+    const again = withPersonal(once, personal);
+    expect(again.personal).toEqual(personal);
+    expect(Object.keys(again)).toEqual(Object.keys(once));
+    expect(JSON.stringify(again)).toBe(canonicalJson(again));
   });
 });

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import {
   canonicalJson,
   sha256Hex,
+  withPersonal,
   withSortedKeys,
   DECISION_MADE,
   DECISION_MADE_SCHEMA_VERSION,
@@ -188,7 +189,7 @@ export class DecisionRecorder {
   /** The event with its personal values sealed under the subject's key (keys kept in sorted order). */
   private sealed(event: DecisionMade, item: ProtectedRequest, keys: ReadonlyMap<string, SubjectKey>): DecisionMade {
     const personal = this.personal.vault.envelope(item, event.decisionId, keys);
-    return personal ? withSortedKeys({ ...event, personal }) : event;
+    return personal ? withSortedKeys(withPersonal(event, personal)) : event;
   }
 
   /** The transaction is being decided by another request here: answer from its decision, or try on our own. */

@@ -109,7 +109,7 @@ export class DecisionScorer {
             decisionId: decisionIdFor(item.request.transactionId),
             request: item.stored ?? item.request,
             requestHash: item.requestHash,
-            featureNames: p.run.arm.model.plan.names,
+            featureNames: p.run.arm.model.featureNames,
             featureValues: p.slot.values,
             baseline: p.run.arm.model.baseline,
             scores: scored.scores,

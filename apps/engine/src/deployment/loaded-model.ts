@@ -15,6 +15,12 @@ export class LoadedModel {
   private references = 0;
   private closing: Promise<void> | undefined;
   readonly snapshot: ModelSnapshot;
+  /**
+   * The plan's feature names and the explanation's baseline as every decision records them: in canonical form
+   * (withSortedKeys), so that decide shares them instead of copying them into each event.
+   */
+  readonly featureNames: readonly string[];
+  readonly baseline: readonly number[];
 
   constructor(
     readonly registered: ModelVersionRegisteredV1,
@@ -39,10 +45,9 @@ export class LoadedModel {
         sessionOptions: d.runtime.sessionOptions,
       },
     }));
-  }
-
-  get baseline(): readonly number[] {
-    return this.runtime.descriptor.baseline;
+    // Copies, not frozen: JSON.stringify writes a frozen array more slowly, and every decision writes these.
+    this.featureNames = withSortedKeys([...plan.names]);
+    this.baseline = withSortedKeys([...d.baseline]);
   }
 
   get refs(): number {
