@@ -1,0 +1,5 @@
+const mk = () => ({ inputName: 'input', name: 'fraud-demo', outputNames: ['label', 'probabilities'], runtime: { executionProviders: ['cpu'], name: 'onnxruntime-node', sessionOptions: { enableCpuMemArena: true, enableMemPattern: true, executionMode: 'sequential', graphOptimizationLevel: 'all', interOpNumThreads: 1, intraOpNumThreads: 1, logSeverityLevel: 3 }, version: '1.30.0' }, scoreOutput: { column: 1, name: 'probabilities' }, sha256: 'x'.repeat(64), version: '2.0.0' });
+const deep = (o) => { Object.values(o).forEach(v => typeof v === 'object' && deep(v)); return Object.freeze(o); };
+for (const [l, o] of [['plain', mk()], ['frozen-top', Object.freeze(mk())], ['frozen-deep', deep(mk())], ['plain', mk()], ['frozen-top', Object.freeze(mk())], ['frozen-deep', deep(mk())]]) {
+  const w = { a: 1, model: o, z: 2 };
+  for (let i = 0; i < 1e5; i++) JSON.stringify(w); const t = process.hrtime.bigint(); for (let i = 0; i < 5e5; i++) JSON.stringify(w); console.log(l.padEnd(12), (Number(process.hrtime.bigint() - t) / 5e5).toFixed(0), 'ns'); }
