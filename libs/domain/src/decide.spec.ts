@@ -3,6 +3,7 @@ import { applyPolicy, definePolicy, InvalidPolicyError } from './policy';
 import { compactExplanationRows, expandExplanationScores, explainedFeatures, explanationRows, topReasons } from './explanation';
 import { canonicalJson, withSortedKeys } from './canonical-json';
 import { decisionIdFor, uuidV5 } from './deterministic-id';
+import { TEST_MODEL_SNAPSHOT } from './testing/model-snapshot.fixture';
 
 const policy = definePolicy({ version: 'p1', reviewThreshold: 0.5, declineThreshold: 0.9 });
 
@@ -64,11 +65,7 @@ const base: DecideInput = {
   featureValues: Float32Array.from([10, 0]),
   baseline: [5, 12],
   scores: Float32Array.from([0.95, 0.2, 0.9]),
-  model: {
-    name: 'm', version: '1', sha256: 'abc', inputName: 'input', outputNames: ['probabilities'],
-    scoreOutput: { name: 'probabilities', column: 1 },
-    runtime: { name: 'onnxruntime-node', version: '1.30.0', executionProviders: ['cpu'], sessionOptions: {} },
-  },
+  model: TEST_MODEL_SNAPSHOT,
   modelOutputs: {},
   policy,
   decidedAt: '2026-01-01T00:00:01.000Z',

@@ -5,6 +5,7 @@ import { definePolicy } from '../policy';
 import { HISTORY_FEATURES } from './history-features';
 import { applyToHistory, historyAsOf, historyFeatureValues, type LoggedEvent } from './history-log';
 import { HistoryState } from './history-state';
+import { TEST_MODEL_SNAPSHOT } from '../testing/model-snapshot.fixture';
 
 const policy = definePolicy({ version: 'p1', reviewThreshold: 0.5, declineThreshold: 0.9 });
 const T0 = Date.parse('2026-11-20T12:00:00Z');
@@ -19,11 +20,7 @@ function decisionMade(request: DecisionRequest, score: number): unknown {
     featureValues: Float32Array.from([request.amount]),
     baseline: [0],
     scores: Float32Array.from([score, score]),
-    model: {
-      name: 'm', version: '1', sha256: 'abc', inputName: 'input', outputNames: ['probabilities'],
-      scoreOutput: { name: 'probabilities', column: 1 },
-      runtime: { name: 'onnxruntime-node', version: '1.30.0', executionProviders: ['cpu'], sessionOptions: {} },
-    },
+    model: TEST_MODEL_SNAPSHOT,
     modelOutputs: {},
     policy,
     decidedAt: request.occurredAt,
