@@ -22,8 +22,9 @@ export function uuidV5(name: string, namespace: string = VERDICT_NAMESPACE): str
 }
 
 /**
- * The decision id (and the DecisionMade event id) of a transaction. Deterministic, so a retry of the same
- * transaction carries the same event id and the event store's own duplicate detection applies as well.
+ * The decision id of a transaction, in the DecisionMade's data. Deterministic: a retry of the same transaction names
+ * the same decision. (Events recorded before December 2026 also carried it as their event id; newer ones have a fresh
+ * one, newEventId.)
  */
 export const decisionIdFor = (transactionId: string): string => uuidV5(`decision:${transactionId}`);
 

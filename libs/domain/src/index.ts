@@ -3,6 +3,7 @@ export * from './decision-made.event';
 export * from './decision-response';
 export * from './canonical-json';
 export * from './deterministic-id';
+export * from './event-id';
 export * from './policy';
 export * from './explanation';
 export * from './decide';

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import {
+  newEventId,
   ACCESS_RECORDED,
   ACCESS_RECORDED_SCHEMA_VERSION,
   accessStreamId,
@@ -69,7 +69,7 @@ export class AccessLog {
       records: entry.records,
       at,
     };
-    await this.store.appendToStream(accessStreamId(at), [{ id: randomUUID(), type: ACCESS_RECORDED, data: { ...data }, metadata: { schemaVersion: ACCESS_RECORDED_SCHEMA_VERSION } }], { expectedRevision: ANY });
+    await this.store.appendToStream(accessStreamId(at), [{ id: newEventId(), type: ACCESS_RECORDED, data: { ...data }, metadata: { schemaVersion: ACCESS_RECORDED_SCHEMA_VERSION } }], { expectedRevision: ANY });
   }
 
   async read(query: AccessQuery): Promise<AccessPage> {

@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import {
+  newEventId,
   API_KEYS_STREAM,
   formatApiKey,
   hashApiKeySecret,
@@ -118,7 +119,7 @@ export class KeyDirectory {
     // append leaves a file whose key the next start replaces (the log still has none).
     writeKeyFile(file, formatApiKey(keyId, secret));
     try {
-      await this.store.appendToStream(API_KEYS_STREAM, [{ id: randomUUID(), type: event.type, data: { ...event.data }, metadata: { schemaVersion: 1 } }], { expectedRevision: NO_STREAM });
+      await this.store.appendToStream(API_KEYS_STREAM, [{ id: newEventId(), type: event.type, data: { ...event.data }, metadata: { schemaVersion: 1 } }], { expectedRevision: NO_STREAM });
     } catch (e) {
       rmSync(file, { force: true });
       if (!isWrongExpectedRevision(e)) throw e;
@@ -136,7 +137,7 @@ export class KeyDirectory {
       const expectedRevision = this.ring.revision === 0 ? NO_STREAM : BigInt(this.ring.revision - 1);
       let appended: bigint;
       try {
-        appended = (await this.store.appendToStream(API_KEYS_STREAM, [{ id: randomUUID(), type: event.type, data: { ...event.data }, metadata: { schemaVersion: 1 } }], { expectedRevision })).nextExpectedRevision;
+        appended = (await this.store.appendToStream(API_KEYS_STREAM, [{ id: newEventId(), type: event.type, data: { ...event.data }, metadata: { schemaVersion: 1 } }], { expectedRevision })).nextExpectedRevision;
       } catch (e) {
         if (isWrongExpectedRevision(e) && attempt < 5) continue; // a change elsewhere landed first: decide again on it
         throw e;

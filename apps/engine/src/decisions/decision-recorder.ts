@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
+  newEventId,
   canonicalJson,
   sha256Hex,
   withPersonal,
@@ -213,7 +213,7 @@ export class DecisionRecorder {
       // A fresh event id per attempt: a retry of a decided transaction is then refused by the stream's expected
       // revision on every store, in the append's own round trip (EventStoreDB would acknowledge a re-sent id as a
       // success and need a read-back). The decision keeps its own deterministic id, decisionId, in the data.
-      events: [{ id: randomUUID(), type: DECISION_MADE, data: event as unknown as Record<string, unknown>, metadata: metadata as unknown as Record<string, unknown> }],
+      events: [{ id: newEventId(), type: DECISION_MADE, data: event as unknown as Record<string, unknown>, metadata: metadata as unknown as Record<string, unknown> }],
       options: { expectedRevision: NO_STREAM, freshEventIds: true },
     };
   }

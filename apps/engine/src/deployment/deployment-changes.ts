@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  newEventId,
   DEPLOYMENT_STREAM,
   decideDeployment,
   evolveDeployment,
@@ -73,7 +74,7 @@ export class DeploymentChanges {
       try {
         result = await this.store.appendToStream(
           DEPLOYMENT_STREAM,
-          [{ id: randomUUID(), type: event.type, data: event.data as unknown as Record<string, unknown>, metadata: { actor: options.actor, ...options.metadata } }],
+          [{ id: newEventId(), type: event.type, data: event.data as unknown as Record<string, unknown>, metadata: { actor: options.actor, ...options.metadata } }],
           { expectedRevision: state.revision === 0 ? NO_STREAM : BigInt(state.revision - 1) },
         );
       } catch (error) {

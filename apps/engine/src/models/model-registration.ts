@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import {
+  newEventId,
   decideRegistration,
   MODEL_VERSION_REGISTERED,
   modelStreamId,
@@ -72,7 +72,7 @@ export class ModelRegistration {
       try {
         await this.store.appendToStream(
           modelStreamId(name),
-          [{ id: randomUUID(), type: MODEL_VERSION_REGISTERED, data: decision.event as unknown as Record<string, unknown>, metadata: { actor } }],
+          [{ id: newEventId(), type: MODEL_VERSION_REGISTERED, data: decision.event as unknown as Record<string, unknown>, metadata: { actor } }],
           { expectedRevision: history.lastRevision ?? NO_STREAM },
         );
         return { created: true, registered: decision.event };

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { decideRetirement, MODEL_VERSION_RETIRED, modelStreamId, type RegisteredModelVersion } from '@verdict/domain';
+import { newEventId, decideRetirement, MODEL_VERSION_RETIRED, modelStreamId, type RegisteredModelVersion } from '@verdict/domain';
 import { isWrongExpectedRevision, type EventStore } from '@verdict/event-store';
 import { ProblemException } from '../http/problem.exception';
 import type { DeploymentFollower } from '../deployment/deployment-follower';
@@ -30,7 +29,7 @@ export class ModelRetirement {
         try {
           await this.store.appendToStream(
             modelStreamId(name),
-            [{ id: randomUUID(), type: MODEL_VERSION_RETIRED, data: decision.event as unknown as Record<string, unknown>, metadata: { actor } }],
+            [{ id: newEventId(), type: MODEL_VERSION_RETIRED, data: decision.event as unknown as Record<string, unknown>, metadata: { actor } }],
             { expectedRevision: history.lastRevision ?? 'no_stream' },
           );
         } catch (error) {

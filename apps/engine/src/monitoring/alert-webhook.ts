@@ -1,8 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import {
+  newEventId,
   ALERT_DELIVERED,
   ALERT_DELIVERY_FAILED,
   ALERT_TYPES,
@@ -107,7 +107,7 @@ export class AlertWebhook implements OnApplicationBootstrap, BeforeApplicationSh
 
   private async record(type: string, data: AlertDeliveredV1 | AlertDeliveryFailedV1): Promise<void> {
     try {
-      await this.store.appendToStream(alertDeliveryStreamId(data.alertId), [{ id: randomUUID(), type, data: { ...data } }], { expectedRevision: 'no_stream' });
+      await this.store.appendToStream(alertDeliveryStreamId(data.alertId), [{ id: newEventId(), type, data: { ...data } }], { expectedRevision: 'no_stream' });
     } catch (error) {
       // Another engine recorded this alert's delivery first: its record stands.
       if (!(error instanceof WrongExpectedRevisionError)) throw error;

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
-import { isDegraded, judgePerformance, type DeployedModel } from '@verdict/domain';
+import { newEventId, isDegraded, judgePerformance, type DeployedModel } from '@verdict/domain';
 import type { VerdictConfig } from '@verdict/config';
 import { WrongExpectedRevisionError, type EventStore } from '@verdict/event-store';
 import { DeploymentFollower } from '../deployment/deployment-follower';
@@ -94,7 +93,7 @@ export class PerformanceMonitor implements OnApplicationBootstrap, BeforeApplica
       const transition = judgePerformance(isDegraded(stream, version), at, f, report.card, this.config.performance);
       if (!transition) return;
       try {
-        await this.store.appendToStream(streamId, [{ id: randomUUID(), type: transition.type, data: { ...transition.data } }], {
+        await this.store.appendToStream(streamId, [{ id: newEventId(), type: transition.type, data: { ...transition.data } }], {
           expectedRevision: stream.length === 0 ? 'no_stream' : stream[stream.length - 1].revision,
         });
         this.log.warn({ model: `${name}@${version}`, breached: transition.data.breached, precision: f.precision, recall: f.recall }, transition.type);

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { isPersonalField, SUBJECT_ERASED, SUBJECT_ERASED_SCHEMA_VERSION, subjectErasureStreamId, type SubjectErased } from '@verdict/domain';
+import { newEventId, isPersonalField, SUBJECT_ERASED, SUBJECT_ERASED_SCHEMA_VERSION, subjectErasureStreamId, type SubjectErased } from '@verdict/domain';
 import { ANY, type EventStore } from '@verdict/event-store';
 import type { ErasureRecord } from '@verdict/subject-keys';
 import type { PersonalData } from './personal-data';
@@ -37,7 +36,7 @@ export class SubjectErasure {
     };
     const appended = await this.store.appendToStream(
       subjectErasureStreamId(record.subjectRef),
-      [{ id: randomUUID(), type: SUBJECT_ERASED, data: { ...event, ...(reason ? { reason } : {}) }, metadata: { schemaVersion: SUBJECT_ERASED_SCHEMA_VERSION } }],
+      [{ id: newEventId(), type: SUBJECT_ERASED, data: { ...event, ...(reason ? { reason } : {}) }, metadata: { schemaVersion: SUBJECT_ERASED_SCHEMA_VERSION } }],
       { expectedRevision: ANY },
     );
     return {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { VerdictConfig } from '@verdict/config';
 import {
+  newEventId,
   canonicalJson,
   REPLAY_COMPLETED,
   REPLAY_FAILED,
@@ -69,7 +70,7 @@ export class ReplayService {
     const selection = cardId === undefined ? given : { ...given, filter: { ...given.filter, cardId: this.cardIdInLog(cardId) } };
     const requestedAt = new Date().toISOString();
     const event: ReplayRequestedV1 = { schemaVersion: 1, replayId, selection, requestedAt, actor };
-    await this.store.appendToStream(replayStreamId(replayId), [{ id: randomUUID(), type: REPLAY_REQUESTED, data: { ...event } }], { expectedRevision: NO_STREAM });
+    await this.store.appendToStream(replayStreamId(replayId), [{ id: newEventId(), type: REPLAY_REQUESTED, data: { ...event } }], { expectedRevision: NO_STREAM });
     const job: Mutable<ReplayState> = { replayId, status: 'running', selection, requestedAt, actor, progress: { done: 0, total: null } };
     this.jobs.set(replayId, job);
     this.queue = this.queue.then(() => this.run(job, request));
@@ -130,7 +131,7 @@ export class ReplayService {
         report,
         durationMs: Date.now() - started,
       };
-      await this.store.appendToStream(replayStreamId(job.replayId), [{ id: randomUUID(), type: REPLAY_COMPLETED, data: { ...completed } }], { expectedRevision: STREAM_EXISTS });
+      await this.store.appendToStream(replayStreamId(job.replayId), [{ id: newEventId(), type: REPLAY_COMPLETED, data: { ...completed } }], { expectedRevision: STREAM_EXISTS });
       Object.assign(job, { status: 'completed', progress: { done: report.counts.decisions, total: report.counts.decisions }, completedAt: completed.completedAt, reportSha256: completed.reportSha256, durationMs: completed.durationMs, report });
     } catch (error) {
       await this.fail(job, error);
@@ -144,7 +145,7 @@ export class ReplayService {
     this.log.error({ err: error, replayId: job.replayId }, 'replay failed');
     const failed: ReplayFailedV1 = { schemaVersion: 1, replayId: job.replayId, failedAt: new Date().toISOString(), error: message, done: job.progress.done };
     try {
-      await this.store.appendToStream(replayStreamId(job.replayId), [{ id: randomUUID(), type: REPLAY_FAILED, data: { ...failed } }], { expectedRevision: STREAM_EXISTS });
+      await this.store.appendToStream(replayStreamId(job.replayId), [{ id: newEventId(), type: REPLAY_FAILED, data: { ...failed } }], { expectedRevision: STREAM_EXISTS });
     } catch (appendError) {
       // The store itself is failing: the stream keeps saying "running"; this instance says failed until it stops.
       this.log.error({ err: appendError, replayId: job.replayId }, 'recording the replay failure failed');

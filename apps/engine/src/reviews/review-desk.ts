@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import {
+  newEventId,
   decideClaim,
   decideResolution,
   isRefusal,
@@ -87,7 +87,7 @@ export class ReviewDesk {
           ? labelEvent(e.data as TransactionLabelled)
           : // A random id: a deterministic one could make EventStoreDB take another reviewer's identical-looking append
             // at the same revision for an idempotent repeat of this one.
-            { id: randomUUID(), type: e.type, data: { ...e.data }, metadata: { schemaVersion: 1 } },
+            { id: newEventId(), type: e.type, data: { ...e.data }, metadata: { schemaVersion: 1 } },
       );
       try {
         await this.store.appendToStream(located.streamId, events, { expectedRevision: stream[stream.length - 1].revision });
