@@ -3,6 +3,7 @@ import { applyPolicy, definePolicy, InvalidPolicyError } from './policy';
 import { compactExplanationRows, expandExplanationScores, explainedFeatures, explanationRows, topReasons } from './explanation';
 import { canonicalJson, withSortedKeys } from './canonical-json';
 import { decisionIdFor, uuidV5 } from './deterministic-id';
+import { sealPersonal } from './privacy/protect-request';
 import { TEST_MODEL_SNAPSHOT } from './testing/model-snapshot.fixture';
 
 const policy = definePolicy({ version: 'p1', reviewThreshold: 0.5, declineThreshold: 0.9 });
@@ -139,6 +140,12 @@ describe('withPersonal', () => {
     expect(withSortedKeys(sealed)).toBe(sealed);
     expect(JSON.stringify(sealed)).toBe(canonicalJson({ ...event, personal }));
     expect(event).not.toHaveProperty('personal'); // the unsealed event is left as it was
+  });
+  it('takes the envelope sealPersonal makes as it is: sorting the sealed event copies nothing', () => {
+    const envelope = sealPersonal({ customerId: 'cust-1' }, 'ps_s', { keyId: 'k1', key: Buffer.alloc(32, 7) }, 'd-1');
+    const sealed = withPersonal(decide(sortedBase), envelope);
+    expect(withSortedKeys(sealed)).toBe(sealed);
+    expect(sealed.personal).toBe(envelope);
   });
   it('replaces a sealed part already there, in place', () => {
     const once = withPersonal(decide(sortedBase), { ...personal, data: 'first' });

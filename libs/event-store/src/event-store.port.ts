@@ -84,7 +84,7 @@ export interface CommitReport {
 export interface AppendOptions {
   readonly expectedRevision: ExpectedRevision;
   /**
-   * The caller promises its event ids are new: random for this append, and sent before only by this very call (a
+   * The caller promises its event ids are new: made fresh for this append, and sent before only by this very call (a
    * transport retry). Then a store that acknowledges re-sent ids as a success (EventStoreDB's idempotent writes) can
    * only be acknowledging this append, and needs no read-back to tell it from another: one round trip.
    */

@@ -15,8 +15,8 @@ const TAIL_PAGE = 500;
  * before the read model has applied it.
  *  1. The read model (decision_history) names its stream.
  *  2. Else this instance's RecentDecisions (it answered the decision itself).
- *  3. Else the log after the read model's checkpoint, scanned for the event id (the DecisionMade's event id is the
- *     decision id): a decision answered by another instance. The checkpoint is read before step 1, so a decision at
+ *  3. Else the log after the read model's checkpoint, scanned for the decision id (in each DecisionMade's data): a
+ *     decision answered by another instance. The checkpoint is read before step 1, so a decision at
  *     or below it is in the read model; the scan stops after TAIL_SCAN_LIMIT events, beyond which the answer is 404
  *     until the read model catches up (a projector that far behind is alerted on: docs/audit.md).
  * The event itself always comes from the store.

@@ -70,6 +70,23 @@ describe('DecisionScorer', () => {
     }
   });
 
+  it("records the model's names and baseline without copying them into each event, and leaves them as they were", async () => {
+    const champion = await open('1.0.0');
+    const { featureNames, baseline } = champion.recorded;
+    const names = [...featureNames];
+    const values = [...baseline];
+    const scorer = scorerFor(new RoutingTable(3, {} as never, { model: champion, policy }, null, null));
+    const decided = await scorer.scoreAll([0, 1, 2].map((i) => ({ request: request(i), requestHash: `h${i}` })), performance.now());
+    for (const d of decided) {
+      if (d instanceof Error) throw d;
+      expect(d.features.names).toBe(featureNames);
+      expect(d.explanation.baseline).toBe(baseline);
+    }
+    expect(featureNames).toEqual(names);
+    expect(baseline).toEqual(values);
+    expect(baseline).toEqual(champion.runtime.descriptor.baseline);
+  });
+
   it('hands canary requests to the champion when the challenger run fails, and records why', async () => {
     const champion = await open('1.0.0');
     const challengerModel = await open('2.0.0', failing);

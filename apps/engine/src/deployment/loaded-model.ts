@@ -16,11 +16,12 @@ export class LoadedModel {
   private closing: Promise<void> | undefined;
   readonly snapshot: ModelSnapshot;
   /**
-   * The plan's feature names and the explanation's baseline as every decision records them: in canonical form
-   * (withSortedKeys), so that decide shares them instead of copying them into each event.
+   * The feature names and the explanation's baseline as every decision records them: canonical (withSortedKeys), so
+   * decide puts these very arrays in each event instead of copies. Never written: every event of this model holds
+   * them. (Not frozen: JSON.stringify writes a frozen array more slowly, and every decision writes these.) The rows are
+   * built from the plan and the runtime's frozen baseline, never from these.
    */
-  readonly featureNames: readonly string[];
-  readonly baseline: readonly number[];
+  readonly recorded: { readonly featureNames: readonly string[]; readonly baseline: readonly number[] };
 
   constructor(
     readonly registered: ModelVersionRegisteredV1,
@@ -45,9 +46,11 @@ export class LoadedModel {
         sessionOptions: d.runtime.sessionOptions,
       },
     }));
-    // Copies, not frozen: JSON.stringify writes a frozen array more slowly, and every decision writes these.
-    this.featureNames = withSortedKeys([...plan.names]);
-    this.baseline = withSortedKeys([...d.baseline]);
+    this.recorded = { featureNames: withSortedKeys([...plan.names]), baseline: withSortedKeys([...d.baseline]) };
+  }
+
+  get baseline(): readonly number[] {
+    return this.runtime.descriptor.baseline;
   }
 
   get refs(): number {

@@ -85,7 +85,7 @@ export class ReviewDesk {
       const events = decided.events.map((e) =>
         e.type === 'label'
           ? labelEvent(e.data as TransactionLabelled)
-          : // A random id: a deterministic one could make EventStoreDB take another reviewer's identical-looking append
+          : // A fresh id: a deterministic one could make EventStoreDB take another reviewer's identical-looking append
             // at the same revision for an idempotent repeat of this one.
             { id: newEventId(), type: e.type, data: { ...e.data }, metadata: { schemaVersion: 1 } },
       );

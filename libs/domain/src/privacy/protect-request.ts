@@ -76,9 +76,13 @@ export function protectRequest(request: DecisionRequest, policy: PrivacyPolicy, 
   return { stored: stored as DecisionRequest, subject: { id, ref: pseudonyms.subject(id) }, personal: personal as PersonalValues, identities };
 }
 
-/** Seals a request's personal values under its subject's key, bound to the decision. */
+/**
+ * Seals a request's personal values under its subject's key, bound to the decision. Keys in canonical order: the
+ * decision's event holds the envelope as it is (withPersonal), and sorting the event then copies nothing.
+ */
 export function sealPersonal(personal: PersonalValues, subjectRef: string, key: { keyId: string; key: Buffer }, decisionId: string): PersonalEnvelope {
-  return { subject: subjectRef, keyId: key.keyId, ...seal(key.key, canonicalJson(personal), decisionId) };
+  const { data, iv } = seal(key.key, canonicalJson(personal), decisionId);
+  return { data, iv, keyId: key.keyId, subject: subjectRef };
 }
 
 /** @throws when the key is not the envelope's (or the envelope was altered). */
