@@ -23,8 +23,8 @@ export function uuidV5(name: string, namespace: string = VERDICT_NAMESPACE): str
 
 /**
  * The decision id of a transaction, in the DecisionMade's data. Deterministic: a retry of the same transaction names
- * the same decision. (Events recorded before December 2026 also carried it as their event id; newer ones have a fresh
- * one, newEventId.)
+ * the same decision. (Events recorded before 2026-12-03 also carried it as their event id; later ones have a fresh
+ * one: docs/events.md, "Event ids".)
  */
 export const decisionIdFor = (transactionId: string): string => uuidV5(`decision:${transactionId}`);
 

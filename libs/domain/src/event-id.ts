@@ -8,8 +8,8 @@ const id = Buffer.alloc(16);
 
 /**
  * A fresh event id: an RFC 9562 version-7 UUID, 48 bits of Unix milliseconds then 74 random bits. As unique as a
- * random (v4) id, but later ids sort after earlier ones, so a store's unique index of event ids takes each new id at
- * its end: a commit then rewrites one or two of that index's pages rather than one per event (docs/benchmarks.md).
+ * random (v4) id, but ids made in a later millisecond sort after earlier ones, so a store's unique index of event ids
+ * takes each new id at its end rather than at a random place (docs/benchmarks.md).
  * Nothing reads a time or an order from an event id; a clock that steps back costs only that locality.
  */
 export function newEventId(now: number = Date.now()): string {

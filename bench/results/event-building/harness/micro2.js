@@ -1,6 +1,5 @@
 const root = process.argv[2]; const B = process.argv[3] === 'B';
 const D = require(root + '/dist/libs/domain/src/index.js');
-const src = require('fs').readFileSync('/tmp/proto/micro.js', 'utf8');
 const meta = require('/work/main/models/fraud-demo/2.0.0/model.json');
 const names0 = meta.features.map(f => typeof f === "string" ? f : f.name); const names = B ? D.withSortedKeys([...names0]) : Object.freeze(names0);
 const baseline = B ? D.withSortedKeys([...meta.baseline]) : meta.baseline;
