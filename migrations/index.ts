@@ -14,7 +14,9 @@ import { SubjectRefs1767744000000 as PostgresSubjectRefs } from './postgres/1767
 import { SubjectRefs1767744000000 as SqliteSubjectRefs } from './sqlite/1767744000000-subject-refs';
 import { ErasedKeys1767830400000 as PostgresErasedKeys } from './postgres/1767830400000-erased-keys';
 import { ErasedKeys1767830400000 as SqliteErasedKeys } from './sqlite/1767830400000-erased-keys';
+import { TransactionIdNotUnique1767916800000 as PostgresTransactionIdNotUnique } from './postgres/1767916800000-transaction-id-not-unique';
+import { TransactionIdNotUnique1767916800000 as SqliteTransactionIdNotUnique } from './sqlite/1767916800000-transaction-id-not-unique';
 
 /** The read-model migrations of each dialect, oldest first. Listed explicitly: no globbing of .ts vs .js files. */
-export const SQLITE_READ_MODEL_MIGRATIONS = [CreateSqliteReadModels, SqliteModelsAndDeployments, SqliteLabelsAndReviews, SqliteAlerts, SqliteDriftHistograms, SqliteDeferredIndexes, SqliteSubjectRefs, SqliteErasedKeys];
-export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels, PostgresModelsAndDeployments, PostgresLabelsAndReviews, PostgresAlerts, PostgresDriftHistograms, PostgresDeferredIndexes, PostgresSubjectRefs, PostgresErasedKeys];
+export const SQLITE_READ_MODEL_MIGRATIONS = [CreateSqliteReadModels, SqliteModelsAndDeployments, SqliteLabelsAndReviews, SqliteAlerts, SqliteDriftHistograms, SqliteDeferredIndexes, SqliteSubjectRefs, SqliteErasedKeys, SqliteTransactionIdNotUnique];
+export const POSTGRES_READ_MODEL_MIGRATIONS = [CreatePostgresReadModels, PostgresModelsAndDeployments, PostgresLabelsAndReviews, PostgresAlerts, PostgresDriftHistograms, PostgresDeferredIndexes, PostgresSubjectRefs, PostgresErasedKeys, PostgresTransactionIdNotUnique];

@@ -50,6 +50,7 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
   it('upgrades a database migrated before subject_ref: the column and its index are added, existing rows get null', async () => {
     const fixture = new DecisionMadeFixture();
     await applyProjectionBatch(model.dataSource, new DecisionHistoryProjection(), [fixture.recorded(1n)], 0n);
+    await model.dataSource.undoLastMigration({ transaction: 'all' }); // TransactionIdNotUnique
     await model.dataSource.undoLastMigration({ transaction: 'all' }); // ErasedKeys
     await model.dataSource.undoLastMigration({ transaction: 'all' }); // SubjectRefs
     expect(await secondaryIndexNames(model)).not.toContain('ix_decision_history_subject');
@@ -65,7 +66,8 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
   it('upgrades a database migrated before erased keys: key_id and erased_subject_keys are added, existing rows get null', async () => {
     const fixture = new DecisionMadeFixture();
     await applyProjectionBatch(model.dataSource, new DecisionHistoryProjection(), [fixture.recorded(1n, { subject: { ref: 'ps_s' } })], 0n);
-    await model.dataSource.undoLastMigration({ transaction: 'all' });
+    await model.dataSource.undoLastMigration({ transaction: 'all' }); // TransactionIdNotUnique
+    await model.dataSource.undoLastMigration({ transaction: 'all' }); // ErasedKeys
     expect(await tableNames(model.dataSource, model.config.schema)).not.toContain('erased_subject_keys');
     const ds = await model.restart();
     expect(await ds.showMigrations()).toBe(false);
@@ -76,6 +78,35 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
       { subject_ref: 'ps_s', key_id: null },
       { subject_ref: 'ps_s', key_id: 'k-2' },
     ]);
+  });
+
+  it('upgrades a database whose transaction ids were unique: the constraint goes, rows, indexes and the other constraints stay', async () => {
+    const fixture = new DecisionMadeFixture();
+    const events = [fixture.recorded(1n), fixture.recorded(2n, { subject: { ref: 'ps_s', keyId: 'k-2' } })];
+    await applyProjectionBatch(model.dataSource, new DecisionHistoryProjection(), events, 0n);
+    const table = `${model.config.schema ? `"${model.config.schema}".` : ''}"decision_history"`;
+    const rows = async (ds: DataSource) => ds.query(`SELECT * FROM ${table} ORDER BY "position"`);
+    const before = await rows(model.dataSource);
+    const indexes = await secondaryIndexNames(model);
+    expect(await uniqueColumns(model)).toEqual([['decision_id'], ['position']]);
+
+    await model.dataSource.undoLastMigration({ transaction: 'all' }); // TransactionIdNotUnique: the constraint is back
+    expect(await uniqueColumns(model)).toEqual([['decision_id'], ['position'], ['transaction_id']]);
+    expect(await rows(model.dataSource)).toEqual(before);
+    expect(await secondaryIndexNames(model)).toEqual(indexes);
+    const ds = await model.restart();
+    expect(await ds.showMigrations()).toBe(false);
+    expect(await uniqueColumns(model)).toEqual([['decision_id'], ['position']]);
+    expect(await rows(ds)).toEqual(before);
+    expect(await secondaryIndexNames(model)).toEqual(indexes);
+    if (model.kind === 'sqlite') {
+      const [{ sql }]: Array<{ sql: string }> = await ds.query(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'decision_history'`);
+      expect(sql).toContain('ck_decision_history_outcome');
+      expect(sql).toContain('ck_decision_history_position');
+    }
+    // A decision projected again is still ignored by its decision id.
+    await applyProjectionBatch(ds, new DecisionHistoryProjection(), [events[0] as (typeof events)[number], fixture.recorded(3n)], 2n);
+    expect((await rows(ds)).map((r: { position: unknown }) => String(r.position))).toEqual(['1', '2', '3']);
   });
 
   it('keeps positions exact beyond 2^53 (bigint end to end)', async () => {
@@ -130,6 +161,25 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
     });
   }
 });
+
+/** The column lists of decision_history's unique indexes (its primary key's included), sorted. */
+async function uniqueColumns(model: TestReadModel): Promise<string[][]> {
+  const rows: Array<{ index: string; column: string }> =
+    model.kind === 'postgres'
+      ? await model.dataSource.query(
+          `SELECT i.relname AS "index", a.attname AS "column" FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+             JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY (x.indkey)
+           WHERE n.nspname = $1 AND t.relname = 'decision_history' AND x.indisunique`,
+          [model.config.schema],
+        )
+      : await model.dataSource.query(
+          `SELECT l.name AS "index", c.name AS "column" FROM pragma_index_list('decision_history') l JOIN pragma_index_info(l.name) c WHERE l."unique" = 1`,
+        );
+  const byIndex = new Map<string, string[]>();
+  for (const r of rows) byIndex.set(r.index, [...(byIndex.get(r.index) ?? []), r.column]);
+  return [...byIndex.values()].map((columns) => columns.sort()).sort((a, b) => a.join().localeCompare(b.join()));
+}
 
 const ALL_TABLES = [...READ_MODEL_ENTITIES.map((e) => getMetadataArgsStorage().tables.find((t) => t.target === e)!.name!), READ_MODEL_MIGRATIONS_TABLE].sort();
 

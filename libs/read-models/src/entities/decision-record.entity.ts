@@ -20,7 +20,8 @@ export class DecisionRecord {
   @PrimaryColumn({ name: 'decision_id', type: 'varchar', length: 64, primaryKeyConstraintName: 'pk_decision_history' })
   decisionId: string;
 
-  @Column({ name: 'transaction_id', type: 'varchar', length: 128, unique: true })
+  /** Not unique in itself: the decision id is derived from it (migration 1767916800000). */
+  @Column({ name: 'transaction_id', type: 'varchar', length: 128 })
   transactionId: string;
 
   @Column({ name: 'stream_id', type: 'varchar', length: 160 })
