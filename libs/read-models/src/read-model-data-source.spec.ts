@@ -5,7 +5,7 @@ import { applyProjectionBatch } from './projections/apply-projection-batch';
 import { DecisionQueries } from './queries/decision-queries';
 import { decodeDecisionCursor } from './queries/decision-cursor';
 import { createReadModelDataSource, READ_MODEL_ENTITIES, READ_MODEL_MIGRATIONS_TABLE } from './read-model-data-source';
-import { ReadModelConfigError, ReadModelErrorCode } from './read-model.errors';
+import { ReadModelConfigError, ReadModelErrorCode, UnsupportedEventSchemaError } from './read-model.errors';
 import { DecisionMadeFixture } from './testing/decision-made.fixture';
 import { secondaryIndexNames } from './testing/read-model-test-helpers';
 import { dropSchemas } from '@verdict/event-store/postgres/testing/postgres-test-database';
@@ -107,6 +107,17 @@ describe.each(readModelTestTargets())('read model data source on $kind', (target
     // A decision projected again is still ignored by its decision id.
     await applyProjectionBatch(ds, new DecisionHistoryProjection(), [events[0] as (typeof events)[number], fixture.recorded(3n)], 2n);
     expect((await rows(ds)).map((r: { position: unknown }) => String(r.position))).toEqual(['1', '2', '3']);
+  });
+
+  it('refuses a decision whose id is not derived from its transaction id: one row per transaction, without a unique key', async () => {
+    const fixture = new DecisionMadeFixture();
+    const first = fixture.recorded(1n);
+    await applyProjectionBatch(model.dataSource, new DecisionHistoryProjection(), [first], 0n);
+    const other = fixture.recorded(2n, { transactionId: String(first.data.transactionId) });
+    const forged = { ...other, data: { ...other.data, decisionId: '00000000-0000-4000-8000-000000000002' } };
+    await expect(applyProjectionBatch(model.dataSource, new DecisionHistoryProjection(), [forged], 1n)).rejects.toBeInstanceOf(UnsupportedEventSchemaError);
+    const table = `${model.config.schema ? `"${model.config.schema}".` : ''}"decision_history"`;
+    expect(await model.dataSource.query(`SELECT "decision_id" FROM ${table}`)).toEqual([{ decision_id: first.data.decisionId }]);
   });
 
   it('keeps positions exact beyond 2^53 (bigint end to end)', async () => {

@@ -1,4 +1,5 @@
 import { DECISION_MADE, upcastDecisionMade, type DecisionMade } from '@verdict/domain/decision-made.event';
+import { decisionIdFor } from '@verdict/domain/deterministic-id';
 import { ERASED, isPseudonym, PSEUDONYM_PREFIX } from '@verdict/domain/privacy/personal-fields';
 import { readSubjectErased, SUBJECT_ERASED, type SubjectErased } from '@verdict/domain/privacy/subject-erased.event';
 import type { RecordedEvent } from '@verdict/event-store/event-store.port';
@@ -95,8 +96,8 @@ export class DecisionHistoryProjection implements PreparingProjection<DecisionRo
     const dialect = dialectOf(manager);
     const table = tableOf(manager, DecisionRecord);
     const columns = COLUMNS.map((c) => `"${c}"`).join(', ');
-    // Conflict target is the decision id only: the same decision again is a no-op, but a DIFFERENT decision for an
-    // already recorded transaction violates the unique key and stops the projection instead of vanishing.
+    // Conflict target is the decision id: the same decision again is a no-op. A different decision for an already
+    // recorded transaction cannot come here: prepare() refuses a decision id not derived from its transaction id.
     const onConflict = 'ON CONFLICT ("decision_id") DO NOTHING';
     if ('columns' in prepared) {
       if (dialect !== 'postgres') throw new TypeError('decision rows prepared for PostgreSQL, written to SQLite');
@@ -157,6 +158,12 @@ export class DecisionHistoryProjection implements PreparingProjection<DecisionRo
     const request = data.request;
     if (!request || !data.model || !data.policy || !data.deployment) {
       throw new UnsupportedEventSchemaError(this.name, event.type, event.position, 'request, model, policy or deployment missing');
+    }
+    // One row per transaction rests on this: the key, the decision id, derives from the transaction id. A decision
+    // that breaks it stops the projection instead of adding a second row for its transaction (the table has no
+    // unique key on transaction_id since migration 1767916800000).
+    if (data.decisionId !== decisionIdFor(data.transactionId)) {
+      throw new UnsupportedEventSchemaError(this.name, event.type, event.position, `decision id ${data.decisionId} is not the one derived from transaction ${data.transactionId}`);
     }
     return [
       data.decisionId,
