@@ -17,7 +17,12 @@ export function uuidV5(name: string, namespace: string = VERDICT_NAMESPACE): str
   const b = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'buffer').subarray(0, 16);
   b[6] = (b[6] & 0x0f) | 0x50;
   b[8] = (b[8] & 0x3f) | 0x80;
-  const h = b.toString('hex');
+  return uuidText(b);
+}
+
+/** 16 bytes as a UUID's text (lower-case hex in 8-4-4-4-12 groups). */
+export function uuidText(bytes: Buffer): string {
+  const h = bytes.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
