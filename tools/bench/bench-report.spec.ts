@@ -1,4 +1,4 @@
-import { tailBySecond } from './bench-report';
+import { tailBySecond, threadTable } from './bench-report';
 
 describe('tailBySecond', () => {
   it('names the worst second and counts the seconds over the 10 ms target', () => {
@@ -15,5 +15,19 @@ describe('tailBySecond', () => {
     expect(tailBySecond('engine', [4, null, 80])).toBe(
       'p99 of each second of the measured run, engine (ms, by scheduled send time): 4.0 — 80.0. Worst: second 2 (no 2xx answer); 2 of 3 seconds over 10 ms.',
     );
+  });
+});
+
+describe('threadTable', () => {
+  it("lists the server's threads with their cores and CPU per decision at the run's rate", () => {
+    const table = threadTable('engine', [{ name: 'MainThread', cores: 0.72 }, { name: 'projections', cores: 0.42 }], 3_500);
+    expect(table.split('\n')).toEqual([
+      "Threads of the engine's process during the measured run (from /proc; threads of one name summed):",
+      '',
+      '| thread | cores | µs of CPU a decision |',
+      '| --- | ---: | ---: |',
+      '| MainThread | 0.72 | 206 |',
+      '| projections | 0.42 | 120 |',
+    ]);
   });
 });

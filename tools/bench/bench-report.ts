@@ -5,7 +5,7 @@ import type { BenchMode } from './bench-options';
 import type { DurabilityReport } from './durability-check';
 import type { LoadResult } from './load-run';
 import type { ProfileSummary } from './cpu-profile-summary';
-import type { CpuShare } from './cpu-usage';
+import { threadMicrosPerDecision, type CpuShare, type ThreadShare } from './cpu-usage';
 import type { MachineInfo } from './machine-info';
 import type { HistogramMean } from './server-metrics';
 
@@ -83,6 +83,17 @@ function row(name: string, r: LoadResult | undefined, withP999: boolean): string
 /** Issue 9's tail target at 1,000 decisions/s, against which each second of an open-loop run is counted. */
 const TAIL_TARGET_MS = 10;
 
+/** The server's threads: cores each used, and its CPU per decision at the run's rate (what a change moves). */
+export function threadTable(target: string, threads: readonly ThreadShare[], decisionsPerSecond: number): string {
+  return [
+    `Threads of the ${target}'s process during the measured run (from /proc; threads of one name summed):`,
+    '',
+    '| thread | cores | µs of CPU a decision |',
+    '| --- | ---: | ---: |',
+    ...threadMicrosPerDecision(threads, decisionsPerSecond).map((t) => `| ${t.name} | ${t.cores} | ${t.micros} |`),
+  ].join('\n');
+}
+
 /**
  * Where an open-loop run's tail sits: each second's p99, the worst second, and how many seconds missed the target. A
  * second without a 2xx answer (—) is the worst kind and counts as missed.
@@ -152,6 +163,7 @@ function renderMarkdown(report: BenchReport): string {
       ...cpuRuns.map((r) => `| ${r.target} | ${r.cpu!.serverCores}${r.cpu!.databaseCores === undefined ? '' : ` (+ PostgreSQL ${r.cpu!.databaseCores})`} | ${r.cpu!.loadGeneratorCores} | ${r.cpu!.otherCores} |`),
       '',
     );
+    for (const r of cpuRuns) if (r.cpu!.serverThreads) lines.push(threadTable(r.target, r.cpu!.serverThreads, r.measured.decisionsPerSecond), '');
   }
   const t = report.targets;
   const met = (v: boolean | undefined) => (v === undefined ? 'not measured' : v ? 'met' : 'NOT met');

@@ -12,6 +12,14 @@ export interface CpuSnapshot {
   readonly loadGenerator: number;
   /** CPU seconds of the database server's processes, when the engine runs on one here (bench --postgres). */
   readonly database?: number;
+  /** CPU seconds of the server's threads by name (threads of one name summed: V8's workers, libuv's pool). */
+  readonly serverThreads?: Readonly<Record<string, number>>;
+}
+
+/** One name's threads of the server, and the cores they used on average. */
+export interface ThreadShare {
+  readonly name: string;
+  readonly cores: number;
 }
 
 /** Average cores used over an interval: what the server got, what the load generator took, what else ran. */
@@ -23,6 +31,11 @@ export interface CpuShare {
   /** Other processes on the machine (e.g. a build or tests running beside the bench): they skew the numbers. */
   readonly otherCores: number;
   readonly machineBusyCores: number;
+  /**
+   * The server's threads by name, busiest first (those under 0.005 of a core left out). A thread sets the pace when it
+   * is busy while the machine is not: the main thread, usually, in a closed loop.
+   */
+  readonly serverThreads?: readonly ThreadShare[];
 }
 
 let ticksPerSecond: number | undefined;
@@ -45,6 +58,12 @@ function machineBusySeconds(): number {
   return busy / clockTicks();
 }
 
+/** Fields 14 and 15 (utime, stime) of a /proc stat line, in seconds. */
+function statSeconds(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
 function processSeconds(pid: number): number | undefined {
   let stat: string;
   try {
@@ -52,9 +71,28 @@ function processSeconds(pid: number): number | undefined {
   } catch {
     return undefined; // the process has exited; the caller reports that
   }
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the whole line.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+  return statSeconds(stat);
+}
+
+/** CPU seconds of each of a process's threads, summed by thread name; undefined once the process has exited. */
+function threadSeconds(pid: number): Record<string, number> | undefined {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  const byName: Record<string, number> = {};
+  for (const task of tasks) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      byName[name] = (byName[name] ?? 0) + statSeconds(stat);
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+  }
+  return byName;
 }
 
 /**
@@ -72,8 +110,7 @@ function commandSeconds(command: string): number {
       continue; // exited meanwhile
     }
     if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    total += (Number(fields[11]) + Number(fields[12])) / clockTicks();
+    total += statSeconds(stat);
   }
   return total;
 }
@@ -87,12 +124,14 @@ export function cpuSnapshot(serverPid: number | undefined, databaseCommand?: str
   const server = processSeconds(serverPid);
   if (server === undefined) return undefined;
   const own = process.cpuUsage();
+  const serverThreads = threadSeconds(serverPid);
   return {
     at: performance.now(),
     machineBusy: machineBusySeconds(),
     server,
     loadGenerator: (own.user + own.system) / 1e6,
     ...(databaseCommand === undefined ? {} : { database: commandSeconds(databaseCommand) }),
+    ...(serverThreads === undefined ? {} : { serverThreads }),
   };
 }
 
@@ -111,5 +150,19 @@ export function cpuShare(from: CpuSnapshot | undefined, to: CpuSnapshot | undefi
     ...(database === undefined ? {} : { databaseCores: r(database) }),
     otherCores: r(Math.max(0, busy - server - gen - (database ?? 0))),
     machineBusyCores: r(busy),
+    ...(from.serverThreads && to.serverThreads ? { serverThreads: threadShares(from.serverThreads, to.serverThreads, wall) } : {}),
   };
+}
+
+/** Threads that started during the interval count from zero; those that ended take their seconds with them. */
+function threadShares(from: Readonly<Record<string, number>>, to: Readonly<Record<string, number>>, wall: number): ThreadShare[] {
+  return Object.entries(to)
+    .map(([name, seconds]) => ({ name, cores: Math.round((Math.max(0, seconds - (from[name] ?? 0)) / wall) * 1000) / 1000 }))
+    .filter((t) => t.cores >= 0.005)
+    .sort((a, b) => b.cores - a.cores || a.name.localeCompare(b.name));
+}
+
+/** Microseconds of CPU a decision each thread spent, at the run's rate (the thread's cores ÷ decisions a second). */
+export function threadMicrosPerDecision(threads: readonly ThreadShare[], decisionsPerSecond: number): { name: string; cores: number; micros: number }[] {
+  return threads.map((t) => ({ ...t, micros: decisionsPerSecond > 0 ? Math.round((t.cores / decisionsPerSecond) * 1e6) : 0 }));
 }
