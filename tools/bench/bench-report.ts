@@ -5,7 +5,7 @@ import type { BenchMode } from './bench-options';
 import type { DurabilityReport } from './durability-check';
 import type { LoadResult } from './load-run';
 import type { ProfileSummary } from './cpu-profile-summary';
-import { threadMicrosPerDecision, type CpuShare, type ThreadShare } from './cpu-usage';
+import { threadMicrosPerDecision, type CpuShare, type ThreadCores } from './cpu-usage';
 import type { MachineInfo } from './machine-info';
 import type { HistogramMean } from './server-metrics';
 
@@ -84,13 +84,13 @@ function row(name: string, r: LoadResult | undefined, withP999: boolean): string
 const TAIL_TARGET_MS = 10;
 
 /** The server's threads: cores each used, and its CPU per decision at the run's rate (what a change moves). */
-export function threadTable(target: string, threads: readonly ThreadShare[], decisionsPerSecond: number): string {
+export function threadTable(target: string, threads: readonly ThreadCores[], decisionsPerSecond: number): string {
   return [
     `Threads of the ${target}'s process during the measured run (from /proc; threads of one name summed):`,
     '',
     '| thread | cores | µs of CPU a decision |',
     '| --- | ---: | ---: |',
-    ...threadMicrosPerDecision(threads, decisionsPerSecond).map((t) => `| ${t.name} | ${t.cores} | ${t.micros} |`),
+    ...threadMicrosPerDecision(threads, decisionsPerSecond).map((t) => `| ${t.name} | ${t.cores} | ${t.micros ?? '—'} |`),
   ].join('\n');
 }
 
@@ -163,7 +163,7 @@ function renderMarkdown(report: BenchReport): string {
       ...cpuRuns.map((r) => `| ${r.target} | ${r.cpu!.serverCores}${r.cpu!.databaseCores === undefined ? '' : ` (+ PostgreSQL ${r.cpu!.databaseCores})`} | ${r.cpu!.loadGeneratorCores} | ${r.cpu!.otherCores} |`),
       '',
     );
-    for (const r of cpuRuns) if (r.cpu!.serverThreads) lines.push(threadTable(r.target, r.cpu!.serverThreads, r.measured.decisionsPerSecond), '');
+    for (const r of cpuRuns) if (r.cpu!.serverThreadCores) lines.push(threadTable(r.target, r.cpu!.serverThreadCores, r.measured.decisionsPerSecond), '');
   }
   const t = report.targets;
   const met = (v: boolean | undefined) => (v === undefined ? 'not measured' : v ? 'met' : 'NOT met');

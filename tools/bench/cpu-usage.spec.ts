@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpuShare, cpuSnapshot, threadMicrosPerDecision } from './cpu-usage';
+import { cpuShare, cpuSnapshot, describeThreads, threadMicrosPerDecision } from './cpu-usage';
 
 describe('cpuShare', () => {
   it('divides CPU seconds by wall seconds and attributes the rest of the machine to other processes', () => {
@@ -14,26 +14,44 @@ describe('cpuShare', () => {
     expect(cpuShare(from, to)).toEqual({ serverCores: 0.8, loadGeneratorCores: 0.3, databaseCores: 0.6, otherCores: 0.1, machineBusyCores: 1.8 });
   });
 
-  it("gives the server's threads by name, busiest first, leaving out the idle ones", () => {
-    const from = { at: 0, machineBusy: 100, server: 10, loadGenerator: 5, serverThreads: { MainThread: 8, history: 1, sealer: 1 } };
+  it("gives the server's threads by name, busiest first, thread by thread id, leaving out the idle ones", () => {
+    const thread = (name: string, seconds: number) => ({ name, seconds });
+    const from = {
+      at: 0,
+      machineBusy: 100,
+      server: 10,
+      loadGenerator: 5,
+      serverThreadSeconds: { 1: thread('MainThread', 8), 2: thread('V8Worker', 1), 3: thread('V8Worker', 1), 4: thread('projections', 30), 5: thread('sealer', 1), 6: thread('ended', 3) },
+    };
     const to = {
       at: 2000,
       machineBusy: 103.6,
       server: 11.6,
       loadGenerator: 5.6,
-      // history used 0.2 s, sealer nothing, and "restarted" began during the run; a thread that ended is gone.
-      serverThreads: { MainThread: 9.2, history: 1.2, sealer: 1, restarted: 0.2 },
+      // Thread 4 ended and the projection thread restarted as thread 7: its 0.4 s count, not 0.4 − 30. Thread 6
+      // ended too. The two V8 workers add up. The sealer did nothing; "history" ties with the V8 workers.
+      serverThreadSeconds: {
+        5: thread('sealer', 1),
+        2: thread('V8Worker', 1.1),
+        7: thread('projections', 0.4),
+        1: thread('MainThread', 9.2),
+        3: thread('V8Worker', 1.1),
+        8: thread('history', 0.2),
+      },
     };
-    expect(cpuShare(from, to)?.serverThreads).toEqual([
+    expect(cpuShare(from, to)?.serverThreadCores).toEqual([
       { name: 'MainThread', cores: 0.6 },
+      { name: 'projections', cores: 0.2 },
       { name: 'history', cores: 0.1 },
-      { name: 'restarted', cores: 0.1 },
+      { name: 'V8Worker', cores: 0.1 },
     ]);
   });
 
-  it('turns a thread\'s cores into its CPU per decision at the run\'s rate', () => {
+  it("turns a thread's cores into its CPU per decision at the run's rate, and says nothing without a rate", () => {
     expect(threadMicrosPerDecision([{ name: 'MainThread', cores: 0.72 }], 3_600)).toEqual([{ name: 'MainThread', cores: 0.72, micros: 200 }]);
-    expect(threadMicrosPerDecision([{ name: 'MainThread', cores: 0.1 }], 0)).toEqual([{ name: 'MainThread', cores: 0.1, micros: 0 }]);
+    expect(threadMicrosPerDecision([{ name: 'MainThread', cores: 0.1 }], 0)).toEqual([{ name: 'MainThread', cores: 0.1 }]);
+    expect(describeThreads([{ name: 'MainThread', cores: 0.72 }, { name: 'history', cores: 0.144 }], 3_600)).toBe('MainThread 0.72 (200), history 0.144 (40)');
+    expect(describeThreads([{ name: 'MainThread', cores: 0.72 }], 0)).toBe('MainThread 0.72 (—)');
   });
 
   it('has nothing to say without both snapshots', () => {
@@ -45,11 +63,8 @@ const onLinux = process.platform === 'linux' ? describe : describe.skip;
 onLinux('cpuSnapshot', () => {
   it('sees the CPU a real process burns', () => {
     const before = cpuSnapshot(process.pid)!;
-    const until = Date.now() + 300;
-    let x = 0;
-    while (Date.now() < until) x += Math.sqrt(x + 1);
+    burnCpu(100);
     const after = cpuSnapshot(process.pid)!;
-    expect(x).toBeGreaterThan(0);
     expect(after.server).toBeGreaterThan(before.server);
     expect(after.loadGenerator).toBeGreaterThan(before.loadGenerator);
     expect(after.machineBusy).toBeGreaterThanOrEqual(before.machineBusy);
@@ -64,25 +79,33 @@ onLinux('cpuSnapshot', () => {
     expect(cpuSnapshot(process.pid, 'no-such-command-here')!.database).toBe(0);
   });
 
-  it("splits the process's CPU by thread: the busy thread gains what the process gains", () => {
+  it("splits the process's CPU by thread: the busy thread gains most of what the process gains", () => {
     const own = readFileSync('/proc/thread-self/comm', 'utf8').trim();
     const before = cpuSnapshot(process.pid)!;
-    const until = Date.now() + 300;
-    let x = 0;
-    while (Date.now() < until) x += Math.sqrt(x + 1);
+    burnCpu(200);
     const after = cpuSnapshot(process.pid)!;
-    expect(x).toBeGreaterThan(0);
-    const gained = (name: string): number => (after.serverThreads?.[name] ?? 0) - (before.serverThreads?.[name] ?? 0);
-    const names = Object.keys(after.serverThreads ?? {});
-    expect(names).toContain(own);
-    expect(names.every((name) => gained(name) <= gained(own))).toBe(true);
-    expect(gained(own)).toBeGreaterThan(0.1);
-    // Live threads never add up to more than the process (which also keeps the seconds of threads that ended).
-    const sum = Object.values(after.serverThreads ?? {}).reduce((a, b) => a + b, 0);
-    expect(sum).toBeLessThanOrEqual(after.server + 0.01 * (names.length + 1));
+    const share = cpuShare(before, after)!;
+    const processCores = share.serverCores;
+    const ownCores = share.serverThreadCores?.find((t) => t.name === own)?.cores ?? 0;
+    expect(ownCores).toBeGreaterThanOrEqual(0.5 * processCores);
+    expect(ownCores).toBeLessThanOrEqual(processCores + 0.05);
+    expect(share.serverThreadCores?.every((t) => t.cores <= ownCores)).toBe(true);
   });
 
   it('returns undefined for a process that does not exist', () => {
     expect(cpuSnapshot(2 ** 22 + 12345)).toBeUndefined();
   });
 });
+
+/** Keeps this thread busy until it has used `ms` of CPU (measured, so a starved machine only makes it take longer). */
+function burnCpu(ms: number): void {
+  const start = process.threadCpuUsage?.() ?? process.cpuUsage();
+  const used = (): number => {
+    const now = process.threadCpuUsage?.() ?? process.cpuUsage();
+    return (now.user - start.user + now.system - start.system) / 1000;
+  };
+  const giveUp = Date.now() + 10_000;
+  let x = 0;
+  while (used() < ms && Date.now() < giveUp) for (let i = 0; i < 10_000; i++) x += Math.sqrt(x + 1);
+  if (!(x > 0)) throw new Error('unreachable');
+}

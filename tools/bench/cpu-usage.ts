@@ -12,12 +12,15 @@ export interface CpuSnapshot {
   readonly loadGenerator: number;
   /** CPU seconds of the database server's processes, when the engine runs on one here (bench --postgres). */
   readonly database?: number;
-  /** CPU seconds of the server's threads by name (threads of one name summed: V8's workers, libuv's pool). */
-  readonly serverThreads?: Readonly<Record<string, number>>;
+  /** Each thread of the server by thread id: its name and its CPU seconds so far. */
+  readonly serverThreadSeconds?: ThreadSeconds;
 }
 
-/** One name's threads of the server, and the cores they used on average. */
-export interface ThreadShare {
+/** A process's threads at one instant, by thread id (a name can be reused: a restarted worker, V8's four workers). */
+export type ThreadSeconds = Readonly<Record<string, { readonly name: string; readonly seconds: number }>>;
+
+/** The server's threads of one name, and the cores they used on average. */
+export interface ThreadCores {
   readonly name: string;
   readonly cores: number;
 }
@@ -32,10 +35,10 @@ export interface CpuShare {
   readonly otherCores: number;
   readonly machineBusyCores: number;
   /**
-   * The server's threads by name, busiest first (those under 0.005 of a core left out). A thread sets the pace when it
-   * is busy while the machine is not: the main thread, usually, in a closed loop.
+   * The server's threads by name, busiest first, those under 0.005 of a core left out. Names are Node's from version
+   * 24 (MainThread, V8Worker, each worker's `name`); on Node 22 nearly every thread is called "node".
    */
-  readonly serverThreads?: readonly ThreadShare[];
+  readonly serverThreadCores?: readonly ThreadCores[];
 }
 
 let ticksPerSecond: number | undefined;
@@ -74,25 +77,24 @@ function processSeconds(pid: number): number | undefined {
   return statSeconds(stat);
 }
 
-/** CPU seconds of each of a process's threads, summed by thread name; undefined once the process has exited. */
-function threadSeconds(pid: number): Record<string, number> | undefined {
+/** CPU seconds of each of a process's threads, by thread id; undefined once the process has exited. */
+function threadSeconds(pid: number): ThreadSeconds | undefined {
   let tasks: string[];
   try {
     tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
     return undefined;
   }
-  const byName: Record<string, number> = {};
+  const threads: Record<string, { name: string; seconds: number }> = {};
   for (const task of tasks) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      byName[name] = (byName[name] ?? 0) + statSeconds(stat);
+      threads[task] = { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: statSeconds(stat) };
     } catch {
       continue; // the thread ended meanwhile
     }
   }
-  return byName;
+  return threads;
 }
 
 /**
@@ -124,14 +126,14 @@ export function cpuSnapshot(serverPid: number | undefined, databaseCommand?: str
   const server = processSeconds(serverPid);
   if (server === undefined) return undefined;
   const own = process.cpuUsage();
-  const serverThreads = threadSeconds(serverPid);
+  const serverThreadSeconds = threadSeconds(serverPid);
   return {
     at: performance.now(),
     machineBusy: machineBusySeconds(),
     server,
     loadGenerator: (own.user + own.system) / 1e6,
     ...(databaseCommand === undefined ? {} : { database: commandSeconds(databaseCommand) }),
-    ...(serverThreads === undefined ? {} : { serverThreads }),
+    ...(serverThreadSeconds === undefined ? {} : { serverThreadSeconds }),
   };
 }
 
@@ -150,19 +152,35 @@ export function cpuShare(from: CpuSnapshot | undefined, to: CpuSnapshot | undefi
     ...(database === undefined ? {} : { databaseCores: r(database) }),
     otherCores: r(Math.max(0, busy - server - gen - (database ?? 0))),
     machineBusyCores: r(busy),
-    ...(from.serverThreads && to.serverThreads ? { serverThreads: threadShares(from.serverThreads, to.serverThreads, wall) } : {}),
+    ...(from.serverThreadSeconds && to.serverThreadSeconds
+      ? { serverThreadCores: threadCores(from.serverThreadSeconds, to.serverThreadSeconds, wall) }
+      : {}),
   };
 }
 
-/** Threads that started during the interval count from zero; those that ended take their seconds with them. */
-function threadShares(from: Readonly<Record<string, number>>, to: Readonly<Record<string, number>>, wall: number): ThreadShare[] {
-  return Object.entries(to)
-    .map(([name, seconds]) => ({ name, cores: Math.round((Math.max(0, seconds - (from[name] ?? 0)) / wall) * 1000) / 1000 }))
+/**
+ * Each thread's seconds over the interval, by thread id (one that started during it counts from zero; one that ended
+ * is not counted), summed by name. Three decimals: a thread's CPU per decision is read from them.
+ */
+function threadCores(from: ThreadSeconds, to: ThreadSeconds, wall: number): ThreadCores[] {
+  const byName = new Map<string, number>();
+  for (const [tid, { name, seconds }] of Object.entries(to)) {
+    byName.set(name, (byName.get(name) ?? 0) + Math.max(0, seconds - (from[tid]?.seconds ?? 0)));
+  }
+  return [...byName]
+    .map(([name, seconds]) => ({ name, cores: Math.round((seconds / wall) * 1000) / 1000 }))
     .filter((t) => t.cores >= 0.005)
     .sort((a, b) => b.cores - a.cores || a.name.localeCompare(b.name));
 }
 
-/** Microseconds of CPU a decision each thread spent, at the run's rate (the thread's cores ÷ decisions a second). */
-export function threadMicrosPerDecision(threads: readonly ThreadShare[], decisionsPerSecond: number): { name: string; cores: number; micros: number }[] {
-  return threads.map((t) => ({ ...t, micros: decisionsPerSecond > 0 ? Math.round((t.cores / decisionsPerSecond) * 1e6) : 0 }));
+/** Each thread's CPU a decision at the run's rate (its cores ÷ decisions a second); none without a rate. */
+export function threadMicrosPerDecision(threads: readonly ThreadCores[], decisionsPerSecond: number): { name: string; cores: number; micros?: number }[] {
+  return threads.map((t) => (decisionsPerSecond > 0 ? { ...t, micros: Math.round((t.cores / decisionsPerSecond) * 1e6) } : { ...t }));
+}
+
+/** The console's line: `MainThread 0.719 (241), projections 0.368 (124), …` (µs a decision in brackets). */
+export function describeThreads(threads: readonly ThreadCores[], decisionsPerSecond: number): string {
+  return threadMicrosPerDecision(threads, decisionsPerSecond)
+    .map((t) => `${t.name} ${t.cores} (${t.micros ?? '—'})`)
+    .join(', ');
 }

@@ -13,7 +13,7 @@ import { ChildServer } from './child-server';
 import { deployChallenger } from './bench-challenger';
 import { checkDurability, decisionStreamsOf } from './durability-check';
 import { freePort } from './free-port';
-import { cpuShare, cpuSnapshot, threadMicrosPerDecision, type CpuShare } from './cpu-usage';
+import { cpuShare, cpuSnapshot, describeThreads, type CpuShare } from './cpu-usage';
 import { cpuProfilesOf, summarizeCpuProfile } from './cpu-profile-summary';
 import { runLoad, type LoadResult } from './load-run';
 import { runOpenLoop } from './open-loop-run';
@@ -121,10 +121,7 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
       const db = cpu.databaseCores === undefined ? '' : `, PostgreSQL ${cpu.databaseCores}`;
       say(`  cores used: server ${cpu.serverCores}${db}, load generator ${cpu.loadGeneratorCores}, other processes ${cpu.otherCores}`);
       if (cpu.otherCores > NOISY_OTHER_CORES) say(`  WARNING: other processes took ${cpu.otherCores} cores during this run; its numbers are skewed`);
-      if (cpu.serverThreads) {
-        const threads = threadMicrosPerDecision(cpu.serverThreads, measured.decisionsPerSecond);
-        say(`  server threads, cores (µs of CPU a decision): ${threads.map((t) => `${t.name} ${t.cores} (${t.micros})`).join(', ')}`);
-      }
+      if (cpu.serverThreadCores) say(`  server threads, cores (µs of CPU a decision): ${describeThreads(cpu.serverThreadCores, measured.decisionsPerSecond)}`);
     }
     // The server's own view right after the load: where a decision's time went, and how far projections lag.
     const serverTimings = await scrapeHistogramMeans(baseUrl, headers);
