@@ -67,13 +67,24 @@ describe('export of 200,000 decisions at constant memory (SQLite, engine process
    * for the second one to reuse, so the first is held to a looser bound of its own, which buffering 555 MB of JSONL
    * exceeds and the heaps' sizing (up to ~130 MB measured, on Node 22 in CI) does not. A leak between 50 and 200 MB
    * over a first export whose memory the second reuses would pass; a missing backpressure would not (only the
-   * measured export stalls).
+   * measured export stalls). Like the measured export, the warm-up gets a second, fresh process when it exceeds its
+   * bound: one CI run on Node 24 measured 294 MB once (2026-12-07), while a buffering export exceeds it in both.
    */
   const warmUp = async (): Promise<void> => {
-    const first = await measureExport(url, 'format=jsonl', server!.pid!, { headers });
-    expect(first.rows).toBe(seeded.decisions);
-    process.stdout.write(`warm-up export: server RSS ${(first.rssBeforeBytes / MB).toFixed(0)} → peak ${(first.rssPeakBytes / MB).toFixed(0)} MB\n`);
-    expect(first.rssPeakBytes - first.rssBeforeBytes).toBeLessThan(WARM_UP_BOUND);
+    for (let attempt = 1; ; attempt++) {
+      const first = await measureExport(url, 'format=jsonl', server!.pid!, { headers });
+      expect(first.rows).toBe(seeded.decisions);
+      const growth = first.rssPeakBytes - first.rssBeforeBytes;
+      process.stdout.write(
+        `warm-up export (attempt ${attempt}): server RSS ${(first.rssBeforeBytes / MB).toFixed(0)} → peak ${(first.rssPeakBytes / MB).toFixed(0)} MB\n`,
+      );
+      if (growth < WARM_UP_BOUND || attempt === ATTEMPTS) {
+        expect(growth).toBeLessThan(WARM_UP_BOUND);
+        return;
+      }
+      await server?.stop();
+      await startEngine();
+    }
   };
 
   beforeAll(async () => {
