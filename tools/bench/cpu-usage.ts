@@ -61,6 +61,11 @@ function machineBusySeconds(): number {
   return busy / clockTicks();
 }
 
+/** The command or thread name of a /proc stat line: between its first "(" and last ")" (a name may hold either). */
+function statName(stat: string): string {
+  return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+}
+
 /** Fields 14 and 15 (utime, stime) of a /proc stat line, in seconds. */
 function statSeconds(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -89,7 +94,7 @@ function threadSeconds(pid: number): ThreadSeconds | undefined {
   for (const task of tasks) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-      threads[task] = { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: statSeconds(stat) };
+      threads[task] = { name: statName(stat), seconds: statSeconds(stat) };
     } catch {
       continue; // the thread ended meanwhile
     }
@@ -111,7 +116,7 @@ function commandSeconds(command: string): number {
     } catch {
       continue; // exited meanwhile
     }
-    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
+    if (statName(stat) !== command) continue;
     total += statSeconds(stat);
   }
   return total;
