@@ -83,14 +83,17 @@ function row(name: string, r: LoadResult | undefined, withP999: boolean): string
 /** Issue 9's tail target at 1,000 decisions/s, against which each second of an open-loop run is counted. */
 const TAIL_TARGET_MS = 10;
 
-/** The server's threads: cores each used, and its CPU per decision at the run's rate (what a change moves). */
+/**
+ * The server's threads: cores each used, its CPU per decision at the run's rate (what a change moves), and the time it
+ * was ready to run but waited for a core (what a busier machine costs it).
+ */
 export function threadTable(target: string, threads: readonly ThreadCores[], decisionsPerSecond: number): string {
   return [
     `Threads of the ${target}'s process during the measured run (from /proc; threads of one name summed):`,
     '',
-    '| thread | cores | µs of CPU a decision |',
-    '| --- | ---: | ---: |',
-    ...threadMicrosPerDecision(threads, decisionsPerSecond).map((t) => `| ${t.name} | ${t.cores} | ${t.micros ?? '—'} |`),
+    '| thread | cores | µs of CPU a decision | waiting for a core (cores) |',
+    '| --- | ---: | ---: | ---: |',
+    ...threadMicrosPerDecision(threads, decisionsPerSecond).map((t) => `| ${t.name} | ${t.cores} | ${t.micros ?? '—'} | ${t.waitingCores ?? '—'} |`),
   ].join('\n');
 }
 

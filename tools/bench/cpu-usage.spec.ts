@@ -47,6 +47,38 @@ describe('cpuShare', () => {
     ]);
   });
 
+  it("sums each name's time waiting for a core, and gives none for a name whose threads did not all report it", () => {
+    const thread = (name: string, seconds: number, waiting?: number) => ({ name, seconds, ...(waiting === undefined ? {} : { waiting }) });
+    const from = {
+      at: 0,
+      machineBusy: 100,
+      server: 10,
+      loadGenerator: 5,
+      serverThreadSeconds: { 1: thread('MainThread', 8, 2), 2: thread('V8Worker', 1, 1), 3: thread('V8Worker', 1, 1), 4: thread('history', 1) },
+    };
+    const to = {
+      at: 2000,
+      machineBusy: 103.6,
+      server: 11.6,
+      loadGenerator: 5.6,
+      // Thread 5 started during the interval: all its waiting counts. Thread 4 reported none at the start.
+      serverThreadSeconds: {
+        1: thread('MainThread', 9.2, 2.34),
+        2: thread('V8Worker', 1.1, 1.1),
+        3: thread('V8Worker', 1.1, 1.02),
+        4: thread('history', 1.2, 0.5),
+        5: thread('sealer', 0.2, 0.04),
+      },
+    };
+    expect(cpuShare(from, to)?.serverThreadCores).toEqual([
+      { name: 'MainThread', cores: 0.6, waitingCores: 0.17 },
+      { name: 'history', cores: 0.1 },
+      { name: 'sealer', cores: 0.1, waitingCores: 0.02 },
+      { name: 'V8Worker', cores: 0.1, waitingCores: 0.06 },
+    ]);
+    expect(describeThreads([{ name: 'MainThread', cores: 0.72, waitingCores: 0.17 }], 3_600)).toBe('MainThread 0.72 (200; 0.17 waiting)');
+  });
+
   it("turns a thread's cores into its CPU per decision at the run's rate, and says nothing without a rate", () => {
     expect(threadMicrosPerDecision([{ name: 'MainThread', cores: 0.72 }], 3_600)).toEqual([{ name: 'MainThread', cores: 0.72, micros: 200 }]);
     expect(threadMicrosPerDecision([{ name: 'MainThread', cores: 0.1 }], 0)).toEqual([{ name: 'MainThread', cores: 0.1 }]);
@@ -68,6 +100,22 @@ onLinux('cpuSnapshot', () => {
     expect(after.server).toBeGreaterThan(before.server);
     expect(after.loadGenerator).toBeGreaterThan(before.loadGenerator);
     expect(after.machineBusy).toBeGreaterThanOrEqual(before.machineBusy);
+  });
+
+  it("reads each thread's time waiting for a core where the kernel keeps it", () => {
+    const snapshot = cpuSnapshot(process.pid)!;
+    const threads = Object.values(snapshot.serverThreadSeconds ?? {});
+    expect(threads.length).toBeGreaterThan(0);
+    let schedstat = true;
+    try {
+      readFileSync('/proc/thread-self/schedstat', 'utf8');
+    } catch {
+      schedstat = false;
+    }
+    for (const t of threads) {
+      if (schedstat) expect(t.waiting).toBeGreaterThanOrEqual(0);
+      else expect(t.waiting).toBeUndefined();
+    }
   });
 
   it('counts the CPU of every process with a given command name', () => {

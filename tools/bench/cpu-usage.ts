@@ -16,13 +16,21 @@ export interface CpuSnapshot {
   readonly serverThreadSeconds?: ThreadSeconds;
 }
 
-/** A process's threads at one instant, by thread id (a name can be reused: a restarted worker, V8's four workers). */
-export type ThreadSeconds = Readonly<Record<string, { readonly name: string; readonly seconds: number }>>;
+/**
+ * A process's threads at one instant, by thread id (a name can be reused: a restarted worker, V8's four workers): CPU
+ * seconds so far, and seconds spent runnable but waiting for a core (absent where the kernel keeps no schedstat).
+ */
+export type ThreadSeconds = Readonly<Record<string, { readonly name: string; readonly seconds: number; readonly waiting?: number }>>;
 
-/** The server's threads of one name, and the cores they used on average. */
+/**
+ * The server's threads of one name: the cores they used on average and, where known, the cores' worth of time they
+ * were ready to run but waited for one. What is left of a thread's wall time it was blocked: waiting for work or for
+ * an answer.
+ */
 export interface ThreadCores {
   readonly name: string;
   readonly cores: number;
+  readonly waitingCores?: number;
 }
 
 /** Average cores used over an interval: what the server got, what the load generator took, what else ran. */
@@ -90,16 +98,27 @@ function threadSeconds(pid: number): ThreadSeconds | undefined {
   } catch {
     return undefined;
   }
-  const threads: Record<string, { name: string; seconds: number }> = {};
+  const threads: Record<string, { name: string; seconds: number; waiting?: number }> = {};
   for (const task of tasks) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-      threads[task] = { name: statName(stat), seconds: statSeconds(stat) };
+      const waiting = runQueueSeconds(`/proc/${pid}/task/${task}/schedstat`);
+      threads[task] = { name: statName(stat), seconds: statSeconds(stat), ...(waiting === undefined ? {} : { waiting }) };
     } catch {
       continue; // the thread ended meanwhile
     }
   }
   return threads;
+}
+
+/** The second field of a schedstat file: nanoseconds spent runnable on a run queue, waiting for a core. */
+function runQueueSeconds(file: string): number | undefined {
+  try {
+    const waited = Number(readFileSync(file, 'utf8').split(' ')[1]);
+    return Number.isFinite(waited) ? waited / 1e9 : undefined;
+  } catch {
+    return undefined; // a kernel without schedstat, or the thread ended
+  }
 }
 
 /**
@@ -168,24 +187,33 @@ export function cpuShare(from: CpuSnapshot | undefined, to: CpuSnapshot | undefi
  * is not counted), summed by name. Three decimals: a thread's CPU per decision is read from them.
  */
 function threadCores(from: ThreadSeconds, to: ThreadSeconds, wall: number): ThreadCores[] {
-  const byName = new Map<string, number>();
-  for (const [tid, { name, seconds }] of Object.entries(to)) {
-    byName.set(name, (byName.get(name) ?? 0) + Math.max(0, seconds - (from[tid]?.seconds ?? 0)));
+  const byName = new Map<string, { seconds: number; waiting?: number }>();
+  for (const [tid, { name, seconds, waiting }] of Object.entries(to)) {
+    const sum = byName.get(name) ?? { seconds: 0, waiting: 0 };
+    sum.seconds += Math.max(0, seconds - (from[tid]?.seconds ?? 0));
+    // Run-queue time is reported only when every thread of the name has it at both ends.
+    const before = from[tid] ? from[tid].waiting : 0;
+    sum.waiting = waiting === undefined || before === undefined || sum.waiting === undefined ? undefined : sum.waiting + Math.max(0, waiting - before);
+    byName.set(name, sum);
   }
+  const cores = (seconds: number) => Math.round((seconds / wall) * 1000) / 1000;
   return [...byName]
-    .map(([name, seconds]) => ({ name, cores: Math.round((seconds / wall) * 1000) / 1000 }))
+    .map(([name, { seconds, waiting }]) => ({ name, cores: cores(seconds), ...(waiting === undefined ? {} : { waitingCores: cores(waiting) }) }))
     .filter((t) => t.cores >= 0.005)
     .sort((a, b) => b.cores - a.cores || a.name.localeCompare(b.name));
 }
 
 /** Each thread's CPU a decision at the run's rate (its cores ÷ decisions a second); none without a rate. */
-export function threadMicrosPerDecision(threads: readonly ThreadCores[], decisionsPerSecond: number): { name: string; cores: number; micros?: number }[] {
+export function threadMicrosPerDecision(threads: readonly ThreadCores[], decisionsPerSecond: number): (ThreadCores & { micros?: number })[] {
   return threads.map((t) => (decisionsPerSecond > 0 ? { ...t, micros: Math.round((t.cores / decisionsPerSecond) * 1e6) } : { ...t }));
 }
 
-/** The console's line: `MainThread 0.719 (241), projections 0.368 (124), …` (µs a decision in brackets). */
+/**
+ * The console's line: `MainThread 0.719 (241; 0.17 waiting), projections 0.368 (124; 0.2 waiting), …`: µs of CPU a
+ * decision, and the cores' worth of time spent waiting for a core, in brackets.
+ */
 export function describeThreads(threads: readonly ThreadCores[], decisionsPerSecond: number): string {
   return threadMicrosPerDecision(threads, decisionsPerSecond)
-    .map((t) => `${t.name} ${t.cores} (${t.micros ?? '—'})`)
+    .map((t) => `${t.name} ${t.cores} (${t.micros ?? '—'}${t.waitingCores === undefined ? '' : `; ${t.waitingCores} waiting`})`)
     .join(', ');
 }
