@@ -20,14 +20,21 @@ describe('tailBySecond', () => {
 
 describe('threadTable', () => {
   it("lists the server's threads with their cores and CPU per decision at the run's rate", () => {
-    const table = threadTable('engine', [{ name: 'MainThread', cores: 0.72, waitingCores: 0.17 }, { name: 'projections', cores: 0.42 }], 3_500);
+    const table = threadTable(
+      'engine',
+      [
+        { name: 'MainThread', cores: 0.72, waitingCores: 0.17, sleepsPerSecond: 130, preemptionsPerSecond: 620 },
+        { name: 'projections', cores: 0.42 },
+      ],
+      3_500,
+    );
     expect(table.split('\n')).toEqual([
       "Threads of the engine's process during the measured run (from /proc; threads of one name summed):",
       '',
-      '| thread | cores | µs of CPU a decision | waiting for a core (cores) |',
-      '| --- | ---: | ---: | ---: |',
-      '| MainThread | 0.72 | 206 | 0.17 |',
-      '| projections | 0.42 | 120 | — |',
+      '| thread | cores | µs of CPU a decision | waiting for a core (cores) | sleeps a second | preempted a second |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      '| MainThread | 0.72 | 206 | 0.17 | 130 | 620 |',
+      '| projections | 0.42 | 120 | — | — | — |',
     ]);
   });
 });

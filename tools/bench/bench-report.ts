@@ -84,16 +84,19 @@ function row(name: string, r: LoadResult | undefined, withP999: boolean): string
 const TAIL_TARGET_MS = 10;
 
 /**
- * The server's threads: cores each used, its CPU per decision at the run's rate (what a change moves), and the time it
- * was ready to run but waited for a core (what a busier machine costs it).
+ * The server's threads: cores each used, its CPU per decision at the run's rate (what a change moves), the time it
+ * was ready to run but waited for a core, and how often it slept and was preempted (what a busier machine costs it).
  */
 export function threadTable(target: string, threads: readonly ThreadCores[], decisionsPerSecond: number): string {
+  const or = (v: number | undefined) => (v === undefined ? '—' : String(v));
   return [
     `Threads of the ${target}'s process during the measured run (from /proc; threads of one name summed):`,
     '',
-    '| thread | cores | µs of CPU a decision | waiting for a core (cores) |',
-    '| --- | ---: | ---: | ---: |',
-    ...threadMicrosPerDecision(threads, decisionsPerSecond).map((t) => `| ${t.name} | ${t.cores} | ${t.micros ?? '—'} | ${t.waitingCores ?? '—'} |`),
+    '| thread | cores | µs of CPU a decision | waiting for a core (cores) | sleeps a second | preempted a second |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...threadMicrosPerDecision(threads, decisionsPerSecond).map(
+      (t) => `| ${t.name} | ${t.cores} | ${or(t.micros)} | ${or(t.waitingCores)} | ${or(t.sleepsPerSecond)} | ${or(t.preemptionsPerSecond)} |`,
+    ),
   ].join('\n');
 }
 

@@ -47,35 +47,43 @@ describe('cpuShare', () => {
     ]);
   });
 
-  it("sums each name's time waiting for a core, and gives none for a name whose threads did not all report it", () => {
-    const thread = (name: string, seconds: number, waiting?: number) => ({ name, seconds, ...(waiting === undefined ? {} : { waiting }) });
+  it("sums each name's time waiting for a core and its sleeps and preemptions, and gives none for a name whose threads did not all report them", () => {
+    const thread = (name: string, seconds: number, waiting?: number, sleeps?: number, preemptions?: number) => ({
+      name,
+      seconds,
+      ...(waiting === undefined ? {} : { waiting }),
+      ...(sleeps === undefined || preemptions === undefined ? {} : { sleeps, preemptions }),
+    });
     const from = {
       at: 0,
       machineBusy: 100,
       server: 10,
       loadGenerator: 5,
-      serverThreadSeconds: { 1: thread('MainThread', 8, 2), 2: thread('V8Worker', 1, 1), 3: thread('V8Worker', 1, 1), 4: thread('history', 1) },
+      serverThreadSeconds: { 1: thread('MainThread', 8, 2, 100, 50), 2: thread('V8Worker', 1, 1, 10, 10), 3: thread('V8Worker', 1, 1, 10, 10), 4: thread('history', 1) },
     };
     const to = {
       at: 2000,
       machineBusy: 103.6,
       server: 11.6,
       loadGenerator: 5.6,
-      // Thread 5 started during the interval: all its waiting counts. Thread 4 reported none at the start.
+      // Thread 5 started during the interval: all its counts count. Thread 4 reported none at the start.
       serverThreadSeconds: {
-        1: thread('MainThread', 9.2, 2.34),
-        2: thread('V8Worker', 1.1, 1.1),
-        3: thread('V8Worker', 1.1, 1.02),
-        4: thread('history', 1.2, 0.5),
-        5: thread('sealer', 0.2, 0.04),
+        1: thread('MainThread', 9.2, 2.34, 360, 1290),
+        2: thread('V8Worker', 1.1, 1.1, 50, 14),
+        3: thread('V8Worker', 1.1, 1.02, 30, 12),
+        4: thread('history', 1.2, 0.5, 7, 7),
+        5: thread('sealer', 0.2, 0.04, 9, 3),
       },
     };
     expect(cpuShare(from, to)?.serverThreadCores).toEqual([
-      { name: 'MainThread', cores: 0.6, waitingCores: 0.17 },
+      { name: 'MainThread', cores: 0.6, waitingCores: 0.17, sleepsPerSecond: 130, preemptionsPerSecond: 620 },
       { name: 'history', cores: 0.1 },
-      { name: 'sealer', cores: 0.1, waitingCores: 0.02 },
-      { name: 'V8Worker', cores: 0.1, waitingCores: 0.06 },
+      { name: 'sealer', cores: 0.1, waitingCores: 0.02, sleepsPerSecond: 5, preemptionsPerSecond: 2 },
+      { name: 'V8Worker', cores: 0.1, waitingCores: 0.06, sleepsPerSecond: 30, preemptionsPerSecond: 3 },
     ]);
+    expect(describeThreads([{ name: 'MainThread', cores: 0.72, waitingCores: 0.17, preemptionsPerSecond: 620 }], 3_600)).toBe(
+      'MainThread 0.72 (200; 0.17 waiting; 620 preempted/s)',
+    );
     expect(describeThreads([{ name: 'MainThread', cores: 0.72, waitingCores: 0.17 }], 3_600)).toBe('MainThread 0.72 (200; 0.17 waiting)');
   });
 
@@ -102,20 +110,31 @@ onLinux('cpuSnapshot', () => {
     expect(after.machineBusy).toBeGreaterThanOrEqual(before.machineBusy);
   });
 
-  it("reads each thread's time waiting for a core where the kernel keeps it", () => {
+  it("reads each thread's time waiting for a core, and its context switches, where the kernel keeps them", () => {
     const snapshot = cpuSnapshot(process.pid)!;
     const threads = Object.values(snapshot.serverThreadSeconds ?? {});
     expect(threads.length).toBeGreaterThan(0);
-    let schedstat = true;
-    try {
-      readFileSync('/proc/thread-self/schedstat', 'utf8');
-    } catch {
-      schedstat = false;
-    }
+    const readable = (file: string): boolean => {
+      try {
+        readFileSync(file, 'utf8');
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const schedstat = readable('/proc/thread-self/schedstat');
+    const switches = /voluntary_ctxt_switches/.test(readable('/proc/thread-self/status') ? readFileSync('/proc/thread-self/status', 'utf8') : '');
     for (const t of threads) {
       if (schedstat) expect(t.waiting).toBeGreaterThanOrEqual(0);
       else expect(t.waiting).toBeUndefined();
+      if (switches) {
+        expect(t.sleeps).toBeGreaterThanOrEqual(0);
+        expect(t.preemptions).toBeGreaterThanOrEqual(0);
+      } else expect(t.sleeps).toBeUndefined();
     }
+    // This thread has run long enough to have slept at least once (module loading reads files).
+    const own = Object.values(snapshot.serverThreadSeconds ?? {}).find((t) => t.name === readFileSync('/proc/thread-self/comm', 'utf8').trim());
+    if (switches) expect((own?.sleeps ?? 0) + (own?.preemptions ?? 0)).toBeGreaterThan(0);
   });
 
   it('counts the CPU of every process with a given command name', () => {

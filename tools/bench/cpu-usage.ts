@@ -16,21 +16,33 @@ export interface CpuSnapshot {
   readonly serverThreadSeconds?: ThreadSeconds;
 }
 
-/**
- * A process's threads at one instant, by thread id (a name can be reused: a restarted worker, V8's four workers): CPU
- * seconds so far, and seconds spent runnable but waiting for a core (absent where the kernel keeps no schedstat).
- */
-export type ThreadSeconds = Readonly<Record<string, { readonly name: string; readonly seconds: number; readonly waiting?: number }>>;
+/** One thread at one instant: its name and cumulative counters (Linux /proc). */
+export interface ThreadCounters {
+  readonly name: string;
+  /** CPU seconds (user + system). */
+  readonly seconds: number;
+  /** Seconds spent runnable on a run queue, waiting for a core (schedstat; absent where the kernel keeps none). */
+  readonly waiting?: number;
+  /** Times it went to sleep of its own accord: waiting for work, an answer, I/O (voluntary context switches). */
+  readonly sleeps?: number;
+  /** Times it was taken off a core while runnable (involuntary context switches). */
+  readonly preemptions?: number;
+}
+
+/** A process's threads at one instant, by thread id (a name can be reused: a restarted worker, V8's four workers). */
+export type ThreadSeconds = Readonly<Record<string, ThreadCounters>>;
 
 /**
  * The server's threads of one name: the cores they used on average and, where known, the cores' worth of time they
- * were ready to run but waited for one. What is left of a thread's wall time it was blocked: waiting for work or for
- * an answer.
+ * were ready to run but waited for one (what is left of a thread's wall time it slept), and how often a second they
+ * slept and were preempted.
  */
 export interface ThreadCores {
   readonly name: string;
   readonly cores: number;
   readonly waitingCores?: number;
+  readonly sleepsPerSecond?: number;
+  readonly preemptionsPerSecond?: number;
 }
 
 /** Average cores used over an interval: what the server got, what the load generator took, what else ran. */
@@ -98,17 +110,32 @@ function threadSeconds(pid: number): ThreadSeconds | undefined {
   } catch {
     return undefined;
   }
-  const threads: Record<string, { name: string; seconds: number; waiting?: number }> = {};
+  const threads: Record<string, ThreadCounters> = {};
   for (const task of tasks) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-      const waiting = runQueueSeconds(`/proc/${pid}/task/${task}/schedstat`);
-      threads[task] = { name: statName(stat), seconds: statSeconds(stat), ...(waiting === undefined ? {} : { waiting }) };
+      const dir = `/proc/${pid}/task/${task}`;
+      const stat = readFileSync(`${dir}/stat`, 'utf8');
+      const waiting = runQueueSeconds(`${dir}/schedstat`);
+      threads[task] = { name: statName(stat), seconds: statSeconds(stat), ...(waiting === undefined ? {} : { waiting }), ...contextSwitches(`${dir}/status`) };
     } catch {
       continue; // the thread ended meanwhile
     }
   }
   return threads;
+}
+
+/** A status file's voluntary and involuntary context switches; nothing where it has none (not Linux-like). */
+function contextSwitches(file: string): { sleeps?: number; preemptions?: number } {
+  let status: string;
+  try {
+    status = readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  const count = (field: string) => Number(new RegExp(`^${field}:\\s*(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
+  const sleeps = count('voluntary_ctxt_switches');
+  const preemptions = count('nonvoluntary_ctxt_switches');
+  return Number.isFinite(sleeps) && Number.isFinite(preemptions) ? { sleeps, preemptions } : {};
 }
 
 /** The second field of a schedstat file: nanoseconds spent runnable on a run queue, waiting for a core. */
@@ -187,18 +214,32 @@ export function cpuShare(from: CpuSnapshot | undefined, to: CpuSnapshot | undefi
  * is not counted), summed by name. Three decimals: a thread's CPU per decision is read from them.
  */
 function threadCores(from: ThreadSeconds, to: ThreadSeconds, wall: number): ThreadCores[] {
-  const byName = new Map<string, { seconds: number; waiting?: number }>();
-  for (const [tid, { name, seconds, waiting }] of Object.entries(to)) {
-    const sum = byName.get(name) ?? { seconds: 0, waiting: 0 };
-    sum.seconds += Math.max(0, seconds - (from[tid]?.seconds ?? 0));
-    // Run-queue time is reported only when every thread of the name has it at both ends.
-    const before = from[tid] ? from[tid].waiting : 0;
-    sum.waiting = waiting === undefined || before === undefined || sum.waiting === undefined ? undefined : sum.waiting + Math.max(0, waiting - before);
-    byName.set(name, sum);
+  type Optional = 'waiting' | 'sleeps' | 'preemptions';
+  const optional: readonly Optional[] = ['waiting', 'sleeps', 'preemptions'];
+  const byName = new Map<string, { seconds: number } & Partial<Record<Optional, number>>>();
+  for (const [tid, now] of Object.entries(to)) {
+    const before = from[tid];
+    const sum = byName.get(now.name) ?? { seconds: 0, waiting: 0, sleeps: 0, preemptions: 0 };
+    sum.seconds += Math.max(0, now.seconds - (before?.seconds ?? 0));
+    // A counter is reported for a name only when every thread of it has it at both ends (a new thread from zero).
+    for (const k of optional) {
+      const start = before ? before[k] : 0;
+      const end = now[k];
+      const so = sum[k];
+      sum[k] = end === undefined || start === undefined || so === undefined ? undefined : so + Math.max(0, end - start);
+    }
+    byName.set(now.name, sum);
   }
   const cores = (seconds: number) => Math.round((seconds / wall) * 1000) / 1000;
+  const perSecond = (n: number) => Math.round(n / wall);
   return [...byName]
-    .map(([name, { seconds, waiting }]) => ({ name, cores: cores(seconds), ...(waiting === undefined ? {} : { waitingCores: cores(waiting) }) }))
+    .map(([name, t]) => ({
+      name,
+      cores: cores(t.seconds),
+      ...(t.waiting === undefined ? {} : { waitingCores: cores(t.waiting) }),
+      ...(t.sleeps === undefined ? {} : { sleepsPerSecond: perSecond(t.sleeps) }),
+      ...(t.preemptions === undefined ? {} : { preemptionsPerSecond: perSecond(t.preemptions) }),
+    }))
     .filter((t) => t.cores >= 0.005)
     .sort((a, b) => b.cores - a.cores || a.name.localeCompare(b.name));
 }
@@ -209,11 +250,15 @@ export function threadMicrosPerDecision(threads: readonly ThreadCores[], decisio
 }
 
 /**
- * The console's line: `MainThread 0.719 (241; 0.17 waiting), projections 0.368 (124; 0.2 waiting), …`: µs of CPU a
- * decision, and the cores' worth of time spent waiting for a core, in brackets.
+ * The console's line: `MainThread 0.688 (216; 0.192 waiting; 622 preempted/s), …`: µs of CPU a decision, the cores'
+ * worth of time spent waiting for a core, and how often a second the thread was preempted, in brackets.
  */
 export function describeThreads(threads: readonly ThreadCores[], decisionsPerSecond: number): string {
   return threadMicrosPerDecision(threads, decisionsPerSecond)
-    .map((t) => `${t.name} ${t.cores} (${t.micros ?? '—'}${t.waitingCores === undefined ? '' : `; ${t.waitingCores} waiting`})`)
+    .map((t) => {
+      const waiting = t.waitingCores === undefined ? '' : `; ${t.waitingCores} waiting`;
+      const preempted = t.preemptionsPerSecond === undefined ? '' : `; ${t.preemptionsPerSecond} preempted/s`;
+      return `${t.name} ${t.cores} (${t.micros ?? '—'}${waiting}${preempted})`;
+    })
     .join(', ');
 }
