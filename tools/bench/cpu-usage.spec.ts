@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpuShare, cpuSnapshot, describeThreads, threadMicrosPerDecision } from './cpu-usage';
+import { cpuShare, cpuSnapshot, describeThreads, threadMicrosPerDecision, type CpuSnapshot, type ThreadCounters, type ThreadSeconds } from './cpu-usage';
 
 describe('cpuShare', () => {
   it('divides CPU seconds by wall seconds and attributes the rest of the machine to other processes', () => {
@@ -15,22 +15,11 @@ describe('cpuShare', () => {
   });
 
   it("gives the server's threads by name, busiest first, thread by thread id, leaving out the idle ones", () => {
-    const thread = (name: string, seconds: number) => ({ name, seconds });
-    const from = {
-      at: 0,
-      machineBusy: 100,
-      server: 10,
-      loadGenerator: 5,
-      serverThreadSeconds: { 1: thread('MainThread', 8), 2: thread('V8Worker', 1), 3: thread('V8Worker', 1), 4: thread('projections', 30), 5: thread('sealer', 1), 6: thread('ended', 3) },
-    };
-    const to = {
-      at: 2000,
-      machineBusy: 103.6,
-      server: 11.6,
-      loadGenerator: 5.6,
+    const [from, to] = interval(
+      { 1: thread('MainThread', 8), 2: thread('V8Worker', 1), 3: thread('V8Worker', 1), 4: thread('projections', 30), 5: thread('sealer', 1), 6: thread('ended', 3) },
       // Thread 4 ended and the projection thread restarted as thread 7: its 0.4 s count, not 0.4 − 30. Thread 6
       // ended too. The two V8 workers add up. The sealer did nothing; "history" ties with the V8 workers.
-      serverThreadSeconds: {
+      {
         5: thread('sealer', 1),
         2: thread('V8Worker', 1.1),
         7: thread('projections', 0.4),
@@ -38,7 +27,7 @@ describe('cpuShare', () => {
         3: thread('V8Worker', 1.1),
         8: thread('history', 0.2),
       },
-    };
+    );
     expect(cpuShare(from, to)?.serverThreadCores).toEqual([
       { name: 'MainThread', cores: 0.6 },
       { name: 'projections', cores: 0.2 },
@@ -48,33 +37,17 @@ describe('cpuShare', () => {
   });
 
   it("sums each name's time waiting for a core and its sleeps and preemptions, and gives none for a name whose threads did not all report them", () => {
-    const thread = (name: string, seconds: number, waiting?: number, sleeps?: number, preemptions?: number) => ({
-      name,
-      seconds,
-      ...(waiting === undefined ? {} : { waiting }),
-      ...(sleeps === undefined || preemptions === undefined ? {} : { sleeps, preemptions }),
-    });
-    const from = {
-      at: 0,
-      machineBusy: 100,
-      server: 10,
-      loadGenerator: 5,
-      serverThreadSeconds: { 1: thread('MainThread', 8, 2, 100, 50), 2: thread('V8Worker', 1, 1, 10, 10), 3: thread('V8Worker', 1, 1, 10, 10), 4: thread('history', 1) },
-    };
-    const to = {
-      at: 2000,
-      machineBusy: 103.6,
-      server: 11.6,
-      loadGenerator: 5.6,
+    const [from, to] = interval(
+      { 1: thread('MainThread', 8, 2, 100, 50), 2: thread('V8Worker', 1, 1, 10, 10), 3: thread('V8Worker', 1, 1, 10, 10), 4: thread('history', 1) },
       // Thread 5 started during the interval: all its counts count. Thread 4 reported none at the start.
-      serverThreadSeconds: {
+      {
         1: thread('MainThread', 9.2, 2.34, 360, 1290),
         2: thread('V8Worker', 1.1, 1.1, 50, 14),
         3: thread('V8Worker', 1.1, 1.02, 30, 12),
         4: thread('history', 1.2, 0.5, 7, 7),
         5: thread('sealer', 0.2, 0.04, 9, 3),
       },
-    };
+    );
     expect(cpuShare(from, to)?.serverThreadCores).toEqual([
       { name: 'MainThread', cores: 0.6, waitingCores: 0.17, sleepsPerSecond: 130, preemptionsPerSecond: 620 },
       { name: 'history', cores: 0.1 },
@@ -98,6 +71,24 @@ describe('cpuShare', () => {
     expect(cpuShare(undefined, { at: 1, machineBusy: 1, server: 1, loadGenerator: 1 })).toBeUndefined();
   });
 });
+
+/** A thread's counters as /proc gives them; those left out are ones the kernel did not give. */
+function thread(name: string, seconds: number, waiting?: number, sleeps?: number, preemptions?: number): ThreadCounters {
+  return {
+    name,
+    seconds,
+    ...(waiting === undefined ? {} : { waiting }),
+    ...(sleeps === undefined || preemptions === undefined ? {} : { sleeps, preemptions }),
+  };
+}
+
+/** Two snapshots 2 s apart, the machine's figures the same each time, with these threads. */
+function interval(from: ThreadSeconds, to: ThreadSeconds): [CpuSnapshot, CpuSnapshot] {
+  return [
+    { at: 0, machineBusy: 100, server: 10, loadGenerator: 5, serverThreadSeconds: from },
+    { at: 2000, machineBusy: 103.6, server: 11.6, loadGenerator: 5.6, serverThreadSeconds: to },
+  ];
+}
 
 const onLinux = process.platform === 'linux' ? describe : describe.skip;
 onLinux('cpuSnapshot', () => {
