@@ -64,8 +64,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
 
   withWorld(program.command('drive').description('stream simulated transactions into POST /v1/decisions of a running engine'))
-    .option('--url <url>', 'base URL of the engine', 'http://127.0.0.1:3000')
-    .option('--api-key <key>', 'API key (decide; analyze too for chargebacks), or VERDICT_API_KEY', process.env.VERDICT_API_KEY)
+    .addOption(new Option('--url <url>', 'base URL of the engine').env('VERDICT_URL').default('http://127.0.0.1:3000'))
+    // Read from the environment by name: help shows the variable, never the secret it holds.
+    .addOption(new Option('--api-key <key>', 'API key (decide; analyze too for chargebacks)').env('VERDICT_API_KEY'))
     .option('--rate <n>', 'requests per second (open loop)', positive, 200)
     .option('--duration <seconds>', 'how long to send', positive, 30)
     .option('--concurrency <n>', 'most requests in flight at once', integer, 32)
