@@ -75,6 +75,12 @@ describe('sealed audit periods on SQLite', () => {
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     await engine.stop();
     engine = undefined;
+    // A clean stop seals what is pending though no seal was due (docs/operations.md): the decision is covered.
+    const verified = await cli('--json', 'audit', 'verify', '--event-store', eventsFile);
+    expect(verified).toMatchObject({ code: 0, err: '' });
+    const report = JSON.parse(verified.out);
+    expect(report).toMatchObject({ clean: true, seals: 1 });
+    expect(BigInt(report.sealedThrough)).toBeGreaterThanOrEqual(BigInt(decided.position));
   });
 
   let decision: { decisionId: string; position: number };

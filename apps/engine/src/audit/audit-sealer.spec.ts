@@ -65,4 +65,32 @@ describe('AuditSealer', () => {
     expect(report).toMatchObject({ clean: true, findings: [], keys: [key.keyId] });
     expect(report.seals).toBeGreaterThanOrEqual(4);
   });
+
+  it('seals what is pending when a clean stop asks for it, whether or not a seal is due, and only then', async () => {
+    const key = loadSigningKey(path.join(dir, 'keys', 'seal.pem'), true);
+    // An hour's interval and room for 1,000 events: no seal falls due while the test runs.
+    const settings = { intervalMs: 3_600_000, maxEvents: 1_000 };
+    const plain = new AuditSealer(store, new SealChain(store, settings.intervalMs), key, settings, silent);
+    await plain.start();
+    await appendDecisions(store, 1, 7);
+    await plain.stop();
+    expect((await verifyEventStore(store)).unsealedEvents).toBe(7);
+
+    const final = new AuditSealer(store, new SealChain(store, settings.intervalMs), key, settings, silent);
+    await final.start();
+    await appendDecisions(store, 8, 5);
+    const lastDecision = await store.headPosition();
+    await final.stop(Date.now() + 5_000);
+    const report = await verifyEventStore(store);
+    expect(report).toMatchObject({ clean: true, findings: [], seals: 1, sealedThrough: lastDecision.toString() });
+    // Left after it: the key's publication and the seal itself (audit events are sealed with the next decisions).
+    expect(report.unsealedEvents).toBe(2);
+
+    // A deadline already past seals nothing more, and the stop still ends.
+    const late = new AuditSealer(store, new SealChain(store, settings.intervalMs), key, settings, silent);
+    await late.start();
+    await appendDecisions(store, 13, 2);
+    await late.stop(Date.now() - 1);
+    expect(await verifyEventStore(store)).toMatchObject({ seals: 1, sealedThrough: lastDecision.toString(), unsealedEvents: 4 });
+  });
 });

@@ -49,10 +49,22 @@ export class AuditSealer {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the loop. With `finalSealBy` (a Date.now() deadline) it then seals what is pending, due or not, so that a
+   * clean stop leaves every event committed before it under a seal (docs/operations.md); what the deadline leaves
+   * out, the next start seals (it resumes from the last seal). A failing store is logged, not thrown: the stop goes on.
+   */
+  async stop(finalSealBy?: number): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.loop;
+    if (finalSealBy === undefined) return;
+    try {
+      while (Date.now() < finalSealBy) if (!(await this.step(true))) return;
+      this.log.info({ sealedThrough: this.cursor.lastSeal?.toPosition.toString() ?? null }, 'audit sealer: stopped before sealing every event; the next start seals the rest');
+    } catch (error) {
+      this.log.error({ err: error }, 'audit sealer: the last seal before stopping failed; the next start seals what it left');
+    }
   }
 
   private async run(): Promise<void> {
@@ -70,13 +82,16 @@ export class AuditSealer {
     }
   }
 
-  /** One round; true when another seal's worth is already pending. */
-  private async step(): Promise<boolean> {
+  /**
+   * One round; true when more is already pending: another seal's worth, or (with `final`, which seals whatever is
+   * pending, due or not) anything at all, or a seal lost to another instance that is to be tried again.
+   */
+  private async step(final = false): Promise<boolean> {
     await this.chain.refresh();
     const last = this.chain.lastSeal();
     if (!sameSeal(last, this.cursor.lastSeal)) this.cursor.resync(last);
     await this.cursor.catchUp();
-    if (!this.cursor.full && Date.now() < this.chain.dueAt()) return false;
+    if (!final && !this.cursor.full && Date.now() < this.chain.dueAt()) return false;
     if (!this.cursor.hasSubstance) return false;
     if (!this.keyPublished) {
       await publishSigningKey(this.store, this.key);
@@ -86,13 +101,13 @@ export class AuditSealer {
     if (outcome.kind === 'sealed') {
       this.log.info({ seal: outcome.seal.index, events: outcome.count, toPosition: outcome.seal.toPosition.toString() }, 'audit period sealed');
       await this.chain.refresh();
-      return this.cursor.full;
+      return final || this.cursor.full;
     }
     if (outcome.kind === 'lost') {
       await this.chain.refresh();
       this.cursor.resync(this.chain.lastSeal());
     }
-    return false;
+    return final;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -10,7 +10,8 @@ export interface SealerWorkerData {
   readonly backgroundNice: number;
 }
 
-export type ToSealerWorker = { readonly type: 'stop' };
+/** Stop; with `finalSealMs`, first seal what is pending, for at most that long (a clean stop of the engine). */
+export type ToSealerWorker = { readonly type: 'stop'; readonly finalSealMs?: number };
 
 export type FromSealerWorker =
   | { readonly type: 'started' }

@@ -8,6 +8,12 @@ import type { FromSealerWorker, SealerWorkerData, ToSealerWorker } from './seale
 /** Component name of the sealer thread in liveness and metrics. */
 export const SEALER_COMPONENT = 'audit-sealer';
 
+/**
+ * How long a clean stop gives the last seal: the events of up to one interval, at tens of thousands hashed a second.
+ * Well inside the stop's bound (SHUTDOWN_BOUND_MS leaves 15 s to flush); what it leaves, the next start seals.
+ */
+export const FINAL_SEAL_MS = 5_000;
+
 /** One life of the sealer thread. */
 interface SealerLife {
   readonly worker: Worker;
@@ -18,7 +24,8 @@ interface SealerLife {
 
 /**
  * Runs the sealer (sealer.worker.ts) on its own thread. start() resolves once it has resumed from the last seal, and
- * rejects if it cannot (the engine then does not start); stop() waits for the seal in progress and its store to close.
+ * rejects if it cannot (the engine then does not start); stop() waits for the seal in progress, seals what is pending
+ * (for at most FINAL_SEAL_MS), and waits for its store to close.
  * Its logs come through the main thread's logger. The sealer's own loop retries store failures forever, so the thread
  * ends only by crashing: it is then started again under supervision and resumes from the last seal in the stream.
  */
@@ -33,7 +40,7 @@ export class SealerThread implements SupervisedSource {
   async start(): Promise<void> {
     const supervisor: Supervisor<SealerLife> = new Supervisor(SEALER_COMPONENT, {
       launch: () => this.launch((life, error) => supervisor.crashed(life, error)),
-      close: (life) => this.end(life),
+      close: (life) => this.end(life, FINAL_SEAL_MS),
       retire: (life) => this.end(life),
       report: (event, status, error) => logSupervision(this.log, event, status, error),
     });
@@ -86,10 +93,10 @@ export class SealerThread implements SupervisedSource {
     });
   }
 
-  /** Asks the thread to stop (the seal in progress finishes, its store closes), then ends it. */
-  private async end(life: SealerLife): Promise<void> {
+  /** Asks the thread to stop (the seal in progress finishes, then the last one if asked for, its store closes), then ends it. */
+  private async end(life: SealerLife, finalSealMs?: number): Promise<void> {
     life.stopping = true;
-    life.worker.postMessage({ type: 'stop' } satisfies ToSealerWorker);
+    life.worker.postMessage({ type: 'stop', ...(finalSealMs === undefined ? {} : { finalSealMs }) } satisfies ToSealerWorker);
     await life.ended;
     await life.worker.terminate();
   }

@@ -49,7 +49,7 @@ void (async () => {
   port.on('message', (m: ToSealerWorker) => {
     if (m.type !== 'stop') return;
     void sealer
-      .stop()
+      .stop(m.finalSealMs === undefined ? undefined : Date.now() + m.finalSealMs)
       .then(() => close())
       .then(
         () => send({ type: 'stopped' }),
