@@ -102,6 +102,9 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
       const p = await res.json();
       expect(p).toMatchObject({ type: `/problems/${type}`, status, title: expect.any(String), detail: expect.any(String) });
       if (path !== null) expect(p.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.any(String) })]));
+      // The framework's own refusals say what to send instead, not just their status's name.
+      if (status === 415) expect(p.detail).toContain('Content-Type: application/json');
+      if (status === 413) expect(p.detail).toContain('64 KiB for a decision');
       expect(await headPosition()).toBe(head);
     });
   });

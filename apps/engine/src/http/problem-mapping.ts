@@ -34,6 +34,12 @@ const BY_STATUS: Record<number, ProblemCode> = {
   415: 'unsupported-media-type',
 };
 
+/** What to say instead of the framework's bare message ("Unsupported Media Type"): what the client should send. */
+const DETAIL_BY_STATUS: Record<number, string> = {
+  413: "The body exceeds this route's size limit: 64 KiB for a decision, 8 MiB for a batch of decisions or of labels and for an inference request. Nothing was recorded.",
+  415: "The body's Content-Type is not one this route reads: send `Content-Type: application/json` (a model upload: `multipart/form-data`). Nothing was recorded.",
+};
+
 /** Turns any error into a problem document; `internal` tells the caller to log it. */
 export function toProblem(error: unknown): { doc: ProblemDocument; internal: boolean } {
   if (error instanceof ProblemException) return { doc: error.document, internal: false };
@@ -99,10 +105,7 @@ export function toProblem(error: unknown): { doc: ProblemDocument; internal: boo
   const statusCode = (error as { statusCode?: unknown })?.statusCode;
   const status = error instanceof HttpException ? error.getStatus() : typeof statusCode === 'number' ? statusCode : 500;
   const message = (error as Error).message;
-  if (BY_STATUS[status]) {
-    const detail = status === 413 ? "The body exceeds this route's size limit (64 KiB for a decision, 8 MiB for a label batch)." : message;
-    return { doc: problem(BY_STATUS[status], detail), internal: false };
-  }
+  if (BY_STATUS[status]) return { doc: problem(BY_STATUS[status], DETAIL_BY_STATUS[status] ?? message), internal: false };
   if (status >= 400 && status < 500) {
     return { doc: { type: 'about:blank', title: message, status, detail: message }, internal: false };
   }
