@@ -93,4 +93,52 @@ describe('AuditSealer', () => {
     await late.stop(Date.now() - 1);
     expect(await verifyEventStore(store)).toMatchObject({ seals: 1, sealedThrough: lastDecision.toString(), unsealedEvents: 4 });
   });
+
+  it("seals through the log's head at the stop, not what other instances append after it", async () => {
+    const key = loadSigningKey(path.join(dir, 'keys', 'seal.pem'), true);
+    const settings = { intervalMs: 3_600_000, maxEvents: 3 };
+    const sealer = new AuditSealer(store, new SealChain(store, settings.intervalMs), key, settings, silent);
+    await sealer.start();
+    await appendDecisions(store, 1, 7);
+    const head = await store.headPosition();
+    // Another instance goes on deciding while this one stops.
+    let busy = true;
+    const elsewhere = (async () => {
+      for (let n = 100; busy; n++) {
+        await appendDecisions(store, n, 1);
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const started = Date.now();
+    await sealer.stop(Date.now() + 10_000);
+    const took = Date.now() - started;
+    busy = false;
+    await elsewhere;
+    expect(took).toBeLessThan(5_000);
+    const report = await verifyEventStore(store);
+    expect(report.clean).toBe(true);
+    expect(BigInt(report.sealedThrough)).toBeGreaterThanOrEqual(head);
+  });
+
+  it.each([
+    ['fails', () => Promise.reject(new Error('disk gone'))],
+    ['never answers', () => new Promise<never>(() => undefined)],
+  ])('ends its stop by the deadline when the store %s, and says so', async (_how, append) => {
+    const key = loadSigningKey(path.join(dir, 'keys', 'seal.pem'), true);
+    const settings = { intervalMs: 3_600_000, maxEvents: 1_000 };
+    // The store refuses (or never answers) appends to the seals' and keys' streams; reads work.
+    const broken = new Proxy(store, {
+      get: (target, prop, receiver) => (prop === 'appendToStream' ? append : Reflect.get(target, prop, receiver)),
+    });
+    const said: string[] = [];
+    const log = { info: (_o: Record<string, unknown>, msg: string) => said.push(msg), error: (_o: Record<string, unknown>, msg: string) => said.push(msg) };
+    const sealer = new AuditSealer(broken, new SealChain(store, settings.intervalMs), key, settings, log);
+    await sealer.start();
+    await appendDecisions(store, 1, 3);
+    const started = Date.now();
+    await sealer.stop(Date.now() + 300);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(said.some((m) => /the last seal before stopping failed|out of time/.test(m))).toBe(true);
+    expect((await verifyEventStore(store)).unsealedEvents).toBe(3);
+  });
 });

@@ -50,21 +50,43 @@ export class AuditSealer {
   }
 
   /**
-   * Stops the loop. With `finalSealBy` (a Date.now() deadline) it then seals what is pending, due or not, so that a
-   * clean stop leaves every event committed before it under a seal (docs/operations.md); what the deadline leaves
-   * out, the next start seals (it resumes from the last seal). A failing store is logged, not thrown: the stop goes on.
+   * Stops the loop, after the round in progress. With `finalSealBy` (a Date.now() deadline) it then seals what the log
+   * held when the stop began, due or not, so that a clean stop leaves the events committed before it under a seal
+   * (docs/operations.md). Events other instances append meanwhile are theirs to seal. What the deadline leaves, the
+   * next start seals (it resumes from the last seal). A failing or hung store is logged, not thrown: the stop goes on.
    */
   async stop(finalSealBy?: number): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.loop;
-    if (finalSealBy === undefined) return;
+    if (finalSealBy !== undefined) await this.sealPending(finalSealBy);
+  }
+
+  private async sealPending(by: number): Promise<void> {
+    const late = Symbol('late');
+    const inTime = <T>(work: Promise<T>): Promise<T | typeof late> => {
+      work.catch(() => undefined); // a round the deadline cut off may still fail; the stop has moved on
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), Math.max(0, by - Date.now()))));
+      return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+    };
     try {
-      while (Date.now() < finalSealBy) if (!(await this.step(true))) return;
-      this.log.info({ sealedThrough: this.cursor.lastSeal?.toPosition.toString() ?? null }, 'audit sealer: stopped before sealing every event; the next start seals the rest');
+      const head = await inTime(this.store.headPosition());
+      if (head === late) return this.leftForNextStart(null);
+      while ((this.chain.lastSeal()?.toPosition ?? -1n) < head) {
+        if (Date.now() >= by) return this.leftForNextStart(head);
+        const more = await inTime(this.step(true));
+        if (more === late) return this.leftForNextStart(head);
+        if (!more) return; // nothing but audit events pending
+      }
     } catch (error) {
       this.log.error({ err: error }, 'audit sealer: the last seal before stopping failed; the next start seals what it left');
     }
+  }
+
+  private leftForNextStart(head: bigint | null): void {
+    const sealedThrough = this.chain.lastSeal()?.toPosition.toString() ?? null;
+    this.log.info({ sealedThrough, head: head?.toString() ?? null }, 'audit sealer: out of time before sealing through the log\'s head; the next start seals what is left');
   }
 
   private async run(): Promise<void> {
