@@ -31,7 +31,7 @@ describe('threadTable', () => {
     expect(table.split('\n')).toEqual([
       "Threads of the engine's process during the measured run (from /proc; threads of one name summed):",
       '',
-      '| thread | cores | µs of CPU a decision | waiting for a core (cores) | sleeps a second | preempted a second |',
+      '| thread | cores | µs of CPU a decision | waiting for a core (cores) | sleeps a second | preemptions a second |',
       '| --- | ---: | ---: | ---: | ---: | ---: |',
       '| MainThread | 0.72 | 206 | 0.17 | 130 | 620 |',
       '| projections | 0.42 | 120 | — | — | — |',

@@ -92,7 +92,7 @@ export function threadTable(target: string, threads: readonly ThreadCores[], dec
   return [
     `Threads of the ${target}'s process during the measured run (from /proc; threads of one name summed):`,
     '',
-    '| thread | cores | µs of CPU a decision | waiting for a core (cores) | sleeps a second | preempted a second |',
+    '| thread | cores | µs of CPU a decision | waiting for a core (cores) | sleeps a second | preemptions a second |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...threadMicrosPerDecision(threads, decisionsPerSecond).map(
       (t) => `| ${t.name} | ${t.cores} | ${or(t.micros)} | ${or(t.waitingCores)} | ${or(t.sleepsPerSecond)} | ${or(t.preemptionsPerSecond)} |`,

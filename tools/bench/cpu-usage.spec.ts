@@ -1,5 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { cpuShare, cpuSnapshot, describeThreads, threadMicrosPerDecision, type CpuSnapshot, type ThreadCounters, type ThreadSeconds } from './cpu-usage';
+import {
+  contextSwitches,
+  cpuShare,
+  cpuSnapshot,
+  describeThreads,
+  runQueueSeconds,
+  threadMicrosPerDecision,
+  type CpuSnapshot,
+  type ThreadCounters,
+  type ThreadCountersById,
+} from './cpu-usage';
 
 describe('cpuShare', () => {
   it('divides CPU seconds by wall seconds and attributes the rest of the machine to other processes', () => {
@@ -60,6 +70,24 @@ describe('cpuShare', () => {
     expect(describeThreads([{ name: 'MainThread', cores: 0.72, waitingCores: 0.17 }], 3_600)).toBe('MainThread 0.72 (200; 0.17 waiting)');
   });
 
+  it('counts a thread id reused under another name from zero', () => {
+    const [from, to] = interval({ 9: thread('export', 50, 1, 100, 100) }, { 9: thread('replay', 0.4, 0.02, 3, 1) });
+    expect(cpuShare(from, to)?.serverThreadCores).toEqual([{ name: 'replay', cores: 0.2, waitingCores: 0.01, sleepsPerSecond: 2, preemptionsPerSecond: 1 }]);
+  });
+
+  it("reads a schedstat file's run-queue wait in seconds, and none from a kernel that keeps no such statistics", () => {
+    // Fields: ns on a core, ns waiting on a run queue, time slices.
+    expect(runQueueSeconds('1555574385 1602444 53\n')).toBeCloseTo(0.001602444, 12);
+    expect(runQueueSeconds('0 0 0\n')).toBeUndefined();
+    expect(runQueueSeconds('')).toBeUndefined();
+  });
+
+  it("reads a status file's voluntary and involuntary context switches apart", () => {
+    const status = ['Name:\tMainThread', 'State:\tS (sleeping)', 'voluntary_ctxt_switches:\t1657', 'nonvoluntary_ctxt_switches:\t553', ''].join('\n');
+    expect(contextSwitches(status)).toEqual({ sleeps: 1657, preemptions: 553 });
+    expect(contextSwitches('Name:\tx\n')).toEqual({});
+  });
+
   it("turns a thread's cores into its CPU per decision at the run's rate, and says nothing without a rate", () => {
     expect(threadMicrosPerDecision([{ name: 'MainThread', cores: 0.72 }], 3_600)).toEqual([{ name: 'MainThread', cores: 0.72, micros: 200 }]);
     expect(threadMicrosPerDecision([{ name: 'MainThread', cores: 0.1 }], 0)).toEqual([{ name: 'MainThread', cores: 0.1 }]);
@@ -83,10 +111,10 @@ function thread(name: string, seconds: number, waiting?: number, sleeps?: number
 }
 
 /** Two snapshots 2 s apart, the machine's figures the same each time, with these threads. */
-function interval(from: ThreadSeconds, to: ThreadSeconds): [CpuSnapshot, CpuSnapshot] {
+function interval(from: ThreadCountersById, to: ThreadCountersById): [CpuSnapshot, CpuSnapshot] {
   return [
-    { at: 0, machineBusy: 100, server: 10, loadGenerator: 5, serverThreadSeconds: from },
-    { at: 2000, machineBusy: 103.6, server: 11.6, loadGenerator: 5.6, serverThreadSeconds: to },
+    { at: 0, machineBusy: 100, server: 10, loadGenerator: 5, serverThreads: from },
+    { at: 2000, machineBusy: 103.6, server: 11.6, loadGenerator: 5.6, serverThreads: to },
   ];
 }
 
@@ -103,7 +131,7 @@ onLinux('cpuSnapshot', () => {
 
   it("reads each thread's time waiting for a core, and its context switches, where the kernel keeps them", () => {
     const snapshot = cpuSnapshot(process.pid)!;
-    const threads = Object.values(snapshot.serverThreadSeconds ?? {});
+    const threads = Object.values(snapshot.serverThreads ?? {});
     expect(threads.length).toBeGreaterThan(0);
     const readable = (file: string): boolean => {
       try {
@@ -124,7 +152,7 @@ onLinux('cpuSnapshot', () => {
       } else expect(t.sleeps).toBeUndefined();
     }
     // This thread has run long enough to have slept at least once (module loading reads files).
-    const own = Object.values(snapshot.serverThreadSeconds ?? {}).find((t) => t.name === readFileSync('/proc/thread-self/comm', 'utf8').trim());
+    const own = Object.values(snapshot.serverThreads ?? {}).find((t) => t.name === readFileSync('/proc/thread-self/comm', 'utf8').trim());
     if (switches) expect((own?.sleeps ?? 0) + (own?.preemptions ?? 0)).toBeGreaterThan(0);
   });
 

@@ -12,8 +12,8 @@ export interface CpuSnapshot {
   readonly loadGenerator: number;
   /** CPU seconds of the database server's processes, when the engine runs on one here (bench --postgres). */
   readonly database?: number;
-  /** Each thread of the server by thread id: its name and its CPU seconds so far. */
-  readonly serverThreadSeconds?: ThreadSeconds;
+  /** Each thread of the server by thread id: its name and its counters so far. */
+  readonly serverThreads?: ThreadCountersById;
 }
 
 /** One thread at one instant: its name and cumulative counters (Linux /proc). */
@@ -30,12 +30,12 @@ export interface ThreadCounters {
 }
 
 /** A process's threads at one instant, by thread id (a name can be reused: a restarted worker, V8's four workers). */
-export type ThreadSeconds = Readonly<Record<string, ThreadCounters>>;
+export type ThreadCountersById = Readonly<Record<string, ThreadCounters>>;
 
 /**
  * The server's threads of one name: the cores they used on average and, where known, the cores' worth of time they
- * were ready to run but waited for one (what is left of a thread's wall time it slept), and how often a second they
- * slept and were preempted.
+ * were ready to run but waited for one, and how often a second they slept and were preempted. For the rest of its wall
+ * time (1 − cores − waiting, per thread) a thread was asleep: waiting for work or for an answer.
  */
 export interface ThreadCores {
   readonly name: string;
@@ -102,8 +102,8 @@ function processSeconds(pid: number): number | undefined {
   return statSeconds(stat);
 }
 
-/** CPU seconds of each of a process's threads, by thread id; undefined once the process has exited. */
-function threadSeconds(pid: number): ThreadSeconds | undefined {
+/** Each of a process's threads' counters, by thread id; undefined once the process has exited. */
+function threadCounters(pid: number): ThreadCountersById | undefined {
   let tasks: string[];
   try {
     tasks = readdirSync(`/proc/${pid}/task`);
@@ -112,40 +112,44 @@ function threadSeconds(pid: number): ThreadSeconds | undefined {
   }
   const threads: Record<string, ThreadCounters> = {};
   for (const task of tasks) {
-    try {
-      const dir = `/proc/${pid}/task/${task}`;
-      const stat = readFileSync(`${dir}/stat`, 'utf8');
-      const waiting = runQueueSeconds(`${dir}/schedstat`);
-      threads[task] = { name: statName(stat), seconds: statSeconds(stat), ...(waiting === undefined ? {} : { waiting }), ...contextSwitches(`${dir}/status`) };
-    } catch {
-      continue; // the thread ended meanwhile
-    }
+    const dir = `/proc/${pid}/task/${task}`;
+    const read = (file: string): string | undefined => {
+      try {
+        return readFileSync(`${dir}/${file}`, 'utf8');
+      } catch {
+        return undefined; // the thread ended meanwhile, or the kernel has no such file
+      }
+    };
+    const stat = read('stat');
+    if (stat === undefined) continue;
+    const schedstat = read('schedstat');
+    const waiting = schedstat === undefined ? undefined : runQueueSeconds(schedstat);
+    const status = read('status');
+    threads[task] = {
+      name: statName(stat),
+      seconds: statSeconds(stat),
+      ...(waiting === undefined ? {} : { waiting }),
+      ...(status === undefined ? {} : contextSwitches(status)),
+    };
   }
   return threads;
 }
 
-/** A status file's voluntary and involuntary context switches; nothing where it has none (not Linux-like). */
-function contextSwitches(file: string): { sleeps?: number; preemptions?: number } {
-  let status: string;
-  try {
-    status = readFileSync(file, 'utf8');
-  } catch {
-    return {};
-  }
-  const count = (field: string) => Number(new RegExp(`^${field}:\\s*(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
+/** A status file's voluntary (sleeps) and involuntary (preemptions) context switches; nothing if it has none. */
+export function contextSwitches(status: string): { sleeps?: number; preemptions?: number } {
+  const count = (field: string) => Number(new RegExp(`^${field}:\\s*(\\d+)$`, 'm').exec(status)?.[1] ?? Number.NaN);
   const sleeps = count('voluntary_ctxt_switches');
   const preemptions = count('nonvoluntary_ctxt_switches');
   return Number.isFinite(sleeps) && Number.isFinite(preemptions) ? { sleeps, preemptions } : {};
 }
 
-/** The second field of a schedstat file: nanoseconds spent runnable on a run queue, waiting for a core. */
-function runQueueSeconds(file: string): number | undefined {
-  try {
-    const waited = Number(readFileSync(file, 'utf8').split(' ')[1]);
-    return Number.isFinite(waited) ? waited / 1e9 : undefined;
-  } catch {
-    return undefined; // a kernel without schedstat, or the thread ended
-  }
+/**
+ * A schedstat file's second field, nanoseconds runnable on a run queue waiting for a core, in seconds. Undefined when
+ * its first field, nanoseconds on a core, is 0: a kernel that keeps no such statistics writes "0 0 0".
+ */
+export function runQueueSeconds(schedstat: string): number | undefined {
+  const [ran, waited] = schedstat.trim().split(' ').map(Number);
+  return ran && Number.isFinite(waited) ? (waited as number) / 1e9 : undefined;
 }
 
 /**
@@ -177,14 +181,14 @@ export function cpuSnapshot(serverPid: number | undefined, databaseCommand?: str
   const server = processSeconds(serverPid);
   if (server === undefined) return undefined;
   const own = process.cpuUsage();
-  const serverThreadSeconds = threadSeconds(serverPid);
+  const serverThreads = threadCounters(serverPid);
   return {
     at: performance.now(),
     machineBusy: machineBusySeconds(),
     server,
     loadGenerator: (own.user + own.system) / 1e6,
     ...(databaseCommand === undefined ? {} : { database: commandSeconds(databaseCommand) }),
-    ...(serverThreadSeconds === undefined ? {} : { serverThreadSeconds }),
+    ...(serverThreads === undefined ? {} : { serverThreads }),
   };
 }
 
@@ -203,9 +207,7 @@ export function cpuShare(from: CpuSnapshot | undefined, to: CpuSnapshot | undefi
     ...(database === undefined ? {} : { databaseCores: r(database) }),
     otherCores: r(Math.max(0, busy - server - gen - (database ?? 0))),
     machineBusyCores: r(busy),
-    ...(from.serverThreadSeconds && to.serverThreadSeconds
-      ? { serverThreadCores: threadCores(from.serverThreadSeconds, to.serverThreadSeconds, wall) }
-      : {}),
+    ...(from.serverThreads && to.serverThreads ? { serverThreadCores: threadCores(from.serverThreads, to.serverThreads, wall) } : {}),
   };
 }
 
@@ -213,12 +215,13 @@ export function cpuShare(from: CpuSnapshot | undefined, to: CpuSnapshot | undefi
  * Each thread's seconds over the interval, by thread id (one that started during it counts from zero; one that ended
  * is not counted), summed by name. Three decimals: a thread's CPU per decision is read from them.
  */
-function threadCores(from: ThreadSeconds, to: ThreadSeconds, wall: number): ThreadCores[] {
+function threadCores(from: ThreadCountersById, to: ThreadCountersById, wall: number): ThreadCores[] {
   type Optional = 'waiting' | 'sleeps' | 'preemptions';
   const optional: readonly Optional[] = ['waiting', 'sleeps', 'preemptions'];
   const byName = new Map<string, { seconds: number } & Partial<Record<Optional, number>>>();
   for (const [tid, now] of Object.entries(to)) {
-    const before = from[tid];
+    // The same id under another name is a new thread that reused an ended one's id: it counts from zero.
+    const before = from[tid]?.name === now.name ? from[tid] : undefined;
     const sum = byName.get(now.name) ?? { seconds: 0, waiting: 0, sleeps: 0, preemptions: 0 };
     sum.seconds += Math.max(0, now.seconds - (before?.seconds ?? 0));
     // A counter is reported for a name only when every thread of it has it at both ends (a new thread from zero).

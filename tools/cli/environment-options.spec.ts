@@ -13,8 +13,6 @@ describe('CLI options from the environment', () => {
   const saved = { url: process.env.VERDICT_URL, key: process.env.VERDICT_API_KEY };
   let server: Server;
   let seen: IncomingHttpHeaders[] = [];
-  /** The captured output of the help test being run (each case makes its own). */
-  const ioOf = { help: new CapturedIo() };
 
   beforeAll(async () => {
     // A real listening server that refuses every request as the engine refuses a bad key, and keeps the headers.
@@ -41,14 +39,14 @@ describe('CLI options from the environment', () => {
   });
 
   it.each([
-    ['verdict --help', () => runVerdictCli(['--help'], ioOf.help)],
-    ['simulate drive --help', () => runSimulateCli(['drive', '--help'], ioOf.help)],
+    ['verdict --help', (io: CapturedIo) => runVerdictCli(['--help'], io)],
+    ['simulate drive --help', (io: CapturedIo) => runSimulateCli(['drive', '--help'], io)],
   ])('%s names the variables and never prints the key they hold', async (_name, help) => {
-    ioOf.help = new CapturedIo();
-    expect(await help()).toBe(0);
-    expect(ioOf.help.stdoutText).toContain('VERDICT_API_KEY');
-    expect(ioOf.help.stdoutText).toContain('VERDICT_URL');
-    expect(ioOf.help.stdoutText + ioOf.help.stderrText).not.toContain(SECRET);
+    const io = new CapturedIo();
+    expect(await help(io)).toBe(0);
+    expect(io.stdoutText).toContain('VERDICT_API_KEY');
+    expect(io.stdoutText).toContain('VERDICT_URL');
+    expect(io.stdoutText + io.stderrText).not.toContain(SECRET);
   });
 
   it('sends the key from VERDICT_API_KEY to the engine at VERDICT_URL when no flag is given', async () => {
@@ -60,8 +58,11 @@ describe('CLI options from the environment', () => {
   });
 
   it('prefers the flags to the environment', async () => {
+    const url = process.env.VERDICT_URL as string;
+    process.env.VERDICT_URL = 'http://127.0.0.1:9'; // nothing listens there: only the flag's URL reaches the server
     const io = new CapturedIo();
-    await runVerdictCli(['--api-key', 'vdk_from_flag', 'models', 'list'], io);
+    await runVerdictCli(['--url', url, '--api-key', 'vdk_from_flag', 'models', 'list'], io);
+    expect(seen).toHaveLength(1);
     expect(seen[0]?.authorization).toBe('Bearer vdk_from_flag');
   });
 });
