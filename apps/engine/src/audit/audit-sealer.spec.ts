@@ -5,7 +5,7 @@ import pino from 'pino';
 import { verifyEventStore } from '@verdict/audit';
 import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
 import { appendDecisions } from '@verdict/audit/testing/sealed-fixture';
-import { AuditSealer } from './audit-sealer';
+import { AuditSealer, type SealerLog } from './audit-sealer';
 import { SealChain } from './seal-chain';
 import { loadSigningKey, SigningKeyError } from './signing-key-file';
 
@@ -31,6 +31,10 @@ describe('AuditSealer', () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  /** A sealer appending through `on` (this test's store, or a wrapper of it), with its own view of the chain. */
+  const sealerOf = (settings: { intervalMs: number; maxEvents: number }, on: EventStore = store, log: SealerLog = silent): AuditSealer =>
+    new AuditSealer(on, new SealChain(store, settings.intervalMs), loadSigningKey(path.join(dir, 'keys', 'seal.pem'), true), settings, log);
 
   it('creates its key once (0600) and refuses a named key file that is missing or not Ed25519', () => {
     const file = path.join(dir, 'keys', 'seal.pem');
@@ -67,16 +71,15 @@ describe('AuditSealer', () => {
   });
 
   it('seals what is pending when a clean stop asks for it, whether or not a seal is due, and only then', async () => {
-    const key = loadSigningKey(path.join(dir, 'keys', 'seal.pem'), true);
     // An hour's interval and room for 1,000 events: no seal falls due while the test runs.
     const settings = { intervalMs: 3_600_000, maxEvents: 1_000 };
-    const plain = new AuditSealer(store, new SealChain(store, settings.intervalMs), key, settings, silent);
+    const plain = sealerOf(settings);
     await plain.start();
     await appendDecisions(store, 1, 7);
     await plain.stop();
     expect((await verifyEventStore(store)).unsealedEvents).toBe(7);
 
-    const final = new AuditSealer(store, new SealChain(store, settings.intervalMs), key, settings, silent);
+    const final = sealerOf(settings);
     await final.start();
     await appendDecisions(store, 8, 5);
     const lastDecision = await store.headPosition();
@@ -87,7 +90,7 @@ describe('AuditSealer', () => {
     expect(report.unsealedEvents).toBe(2);
 
     // A deadline already past seals nothing more, and the stop still ends.
-    const late = new AuditSealer(store, new SealChain(store, settings.intervalMs), key, settings, silent);
+    const late = sealerOf(settings);
     await late.start();
     await appendDecisions(store, 13, 2);
     await late.stop(Date.now() - 1);
@@ -95,9 +98,8 @@ describe('AuditSealer', () => {
   });
 
   it("seals through the log's head at the stop, not what other instances append after it", async () => {
-    const key = loadSigningKey(path.join(dir, 'keys', 'seal.pem'), true);
     const settings = { intervalMs: 3_600_000, maxEvents: 3 };
-    const sealer = new AuditSealer(store, new SealChain(store, settings.intervalMs), key, settings, silent);
+    const sealer = sealerOf(settings);
     await sealer.start();
     await appendDecisions(store, 1, 7);
     const head = await store.headPosition();
@@ -124,15 +126,14 @@ describe('AuditSealer', () => {
     ['fails', () => Promise.reject(new Error('disk gone'))],
     ['never answers', () => new Promise<never>(() => undefined)],
   ])('ends its stop by the deadline when the store %s, and says so', async (_how, append) => {
-    const key = loadSigningKey(path.join(dir, 'keys', 'seal.pem'), true);
     const settings = { intervalMs: 3_600_000, maxEvents: 1_000 };
     // The store refuses (or never answers) appends to the seals' and keys' streams; reads work.
     const broken = new Proxy(store, {
       get: (target, prop, receiver) => (prop === 'appendToStream' ? append : Reflect.get(target, prop, receiver)),
     });
     const said: string[] = [];
-    const log = { info: (_o: Record<string, unknown>, msg: string) => said.push(msg), error: (_o: Record<string, unknown>, msg: string) => said.push(msg) };
-    const sealer = new AuditSealer(broken, new SealChain(store, settings.intervalMs), key, settings, log);
+    const log: SealerLog = { info: (_o, msg) => said.push(msg), error: (_o, msg) => said.push(msg) };
+    const sealer = sealerOf(settings, broken, log);
     await sealer.start();
     await appendDecisions(store, 1, 3);
     const started = Date.now();
