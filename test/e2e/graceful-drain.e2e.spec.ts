@@ -62,6 +62,15 @@ describe('graceful drain: SIGTERM with many clients posting decisions', () => {
     engine = undefined;
 
     expect(exit).toEqual({ code: 0, signal: null });
+    // Its last log line says how the stop ended.
+    const logged = running.output().flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return []; // not a log line (stderr)
+      }
+    });
+    expect(logged.at(-1)).toMatchObject({ msg: 'stopped', signal: 'SIGTERM', code: 0, ms: expect.any(Number) });
     const answered = outcomes.filter((o) => o.status === 201);
     const refused = outcomes.filter((o) => o.status !== 201);
     // Requests were in flight when the signal came, and they were answered: the drain had work to do.

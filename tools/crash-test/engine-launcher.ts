@@ -11,6 +11,8 @@ export interface CrashableEngine {
   kill9(): Promise<void>;
   /** SIGTERM, then how it ended. */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Its last 40 lines of output (stdout and stderr); complete once stop() or kill9() has resolved. */
+  output(): readonly string[];
 }
 
 export interface LaunchOptions {
@@ -32,7 +34,8 @@ export function launchEngine(options: LaunchOptions): Promise<CrashableEngine> {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...options.env, VERDICT_DATA_DIR: options.dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': by then its output has been read to the end.
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   // The last lines of output, for the error when it does not start; the pipes are always read so it never blocks.
   const tail: string[] = [];
   const keep = (line: string) => tail.push(line) > 40 && tail.shift();
@@ -67,6 +70,7 @@ export function launchEngine(options: LaunchOptions): Promise<CrashableEngine> {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           return exited;
         },
+        output: () => [...tail],
       });
     });
   });

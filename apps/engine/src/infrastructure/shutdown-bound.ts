@@ -12,7 +12,10 @@ export const SHUTDOWN_BOUND_MS = HTTP_DRAIN_GRACE_MS + 15_000;
 export function boundShutdown(signals: readonly NodeJS.Signals[], logger: Logger, boundMs = SHUTDOWN_BOUND_MS): void {
   for (const signal of signals) {
     process.once(signal, () => {
+      const from = performance.now();
       logger.info({ signal, boundMs }, 'stopping: draining HTTP, then flushing');
+      // The last line an operator reads: how the stop ended, and how long it took (pino writes stdout synchronously).
+      process.once('exit', (code) => logger.info({ signal, code, ms: Math.round(performance.now() - from) }, 'stopped'));
       setTimeout(() => {
         logger.error({ signal, boundMs }, 'stop exceeded its bound: exiting 1');
         process.exit(1);
