@@ -212,8 +212,8 @@ export function cpuShare(from: CpuSnapshot | undefined, to: CpuSnapshot | undefi
 }
 
 /**
- * Each thread's seconds over the interval, by thread id (one that started during it counts from zero; one that ended
- * is not counted), summed by name. Three decimals: a thread's CPU per decision is read from them.
+ * Each thread's counters over the interval, by thread id (one that started during it counts from zero; one that ended
+ * is not counted), summed by name. Cores to three decimals: a thread's CPU per decision is read from them.
  */
 function threadCores(from: ThreadCountersById, to: ThreadCountersById, wall: number): ThreadCores[] {
   type Optional = 'waiting' | 'sleeps' | 'preemptions';
@@ -228,8 +228,8 @@ function threadCores(from: ThreadCountersById, to: ThreadCountersById, wall: num
     for (const k of optional) {
       const start = before ? before[k] : 0;
       const end = now[k];
-      const so = sum[k];
-      sum[k] = end === undefined || start === undefined || so === undefined ? undefined : so + Math.max(0, end - start);
+      const sofar = sum[k];
+      sum[k] = end === undefined || start === undefined || sofar === undefined ? undefined : sofar + Math.max(0, end - start);
     }
     byName.set(now.name, sum);
   }

@@ -121,8 +121,7 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
       const db = cpu.databaseCores === undefined ? '' : `, PostgreSQL ${cpu.databaseCores}`;
       say(`  cores used: server ${cpu.serverCores}${db}, load generator ${cpu.loadGeneratorCores}, other processes ${cpu.otherCores}`);
       if (cpu.otherCores > NOISY_OTHER_CORES) say(`  WARNING: other processes took ${cpu.otherCores} cores during this run; its numbers are skewed`);
-      const threads = cpu.serverThreadCores;
-      if (threads) say(`  server threads, cores (µs of CPU a decision; cores' worth of waiting for a core; preemptions a second): ${describeThreads(threads, measured.decisionsPerSecond)}`);
+      if (cpu.serverThreadCores) say(`  server threads, cores (µs of CPU a decision; cores' worth of waiting for a core; preemptions a second): ${describeThreads(cpu.serverThreadCores, measured.decisionsPerSecond)}`);
     }
     // The server's own view right after the load: where a decision's time went, and how far projections lag.
     const serverTimings = await scrapeHistogramMeans(baseUrl, headers);

@@ -5,8 +5,9 @@ import { CapturedIo } from '../simulate/testing/captured-io';
 import { runVerdictCli } from './verdict';
 
 /**
- * The CLIs' options from the environment (verdict's global options, simulate drive's): VERDICT_URL and VERDICT_API_KEY are used when no flag is given, and
- * help names the variables without printing what they hold (an API key on screen ends up in scrollback and CI logs).
+ * The CLIs' options from the environment (verdict's global options, simulate drive's): VERDICT_URL and VERDICT_API_KEY
+ * are used when no flag is given, and help names the variables without printing what they hold (an API key on screen
+ * ends up in scrollback and CI logs).
  */
 describe('CLI options from the environment', () => {
   const SECRET = 'vdk_test_secret_never_printed_0123456789';
