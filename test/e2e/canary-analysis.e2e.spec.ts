@@ -45,11 +45,14 @@ describe('automatic canary analysis', () => {
     expect((await register(engine, 'fraud-demo', 'same', bootstrapModelBytes(), { description: 'the champion again', policy: bootstrapPolicy() })).status).toBe(201);
   });
   afterAll(async () => engine?.stop());
+  // A failed wait must not leave the load running into the next test or the engine's stop.
+  afterEach(async () => load?.stop());
+  let load: ReturnType<typeof steadyLoad> | undefined;
 
   it('rolls back a challenger that declines everything within intervalSeconds × threshold (+ one interval), with the figures', async () => {
     const intervalSeconds = 2;
     const threshold = 2;
-    const load = steadyLoad(engine);
+    load = steadyLoad(engine);
     const deployed = await change(engine, 'PUT', '/challenger', {
       model: 'fraud-demo',
       version: 'same',
@@ -91,18 +94,20 @@ describe('automatic canary analysis', () => {
   });
 
   it('steps a healthy challenger up and promotes it when autoPromote is set', async () => {
-    const load = steadyLoad(engine);
+    load = steadyLoad(engine);
     await change(engine, 'PUT', '/challenger', {
       model: 'fraud-demo',
       version: 'same',
       mode: 'canary',
-      analysis: { intervalSeconds: 1, threshold: 3, stepPercent: 50, maxPercent: 100, autoPromote: true, metrics: { maxDeclineRateDelta: 0.2, maxScorePsi: 1, maxErrorRate: 0, minDecisions: 5 } },
+      analysis: { intervalSeconds: 1, threshold: 3, stepPercent: 40, maxPercent: 100, autoPromote: true, metrics: { maxDeclineRateDelta: 0.2, maxScorePsi: 1, maxErrorRate: 0, minDecisions: 5 } },
       reason: 'a good one',
     });
     await waitFor('the automatic promotion', async () => ((await (await engine.get('/v1/deployment')).json()).champion.version === 'same' ? true : undefined), 15_000);
     await load.stop();
+    // 40% → 80%; the step that would reach 100% promotes, since the champion arm would get nothing to be judged on.
     const changes = (await history(engine)).filter((e) => e.actor === 'canary-analysis' && e.type !== 'ChallengerRolledBack');
     expect(changes.map((e) => e.type).reverse()).toEqual(['CanaryTrafficChanged', 'ChallengerPromoted']);
+    expect(changes[1].event).toMatchObject({ trafficPercent: 80 });
     expect(changes.every((e) => e.automatic)).toBe(true);
   });
 });

@@ -48,6 +48,11 @@ describe('canary analysis', () => {
     expect(nextAnalysisAction(spec, canary(50), [pass])).toEqual({ kind: 'step', trafficPercent: 60 });
     expect(nextAnalysisAction(spec, canary(60), [pass])).toEqual({ kind: 'promote' });
     expect(nextAnalysisAction({ ...spec, autoPromote: false }, canary(60), [pass])).toEqual({ kind: 'none' });
+    // A canary at 100% leaves the champion no decisions to be judged against: the step that would get there promotes.
+    const toAll = { ...spec, stepPercent: 40, maxPercent: 100 };
+    expect(nextAnalysisAction(toAll, canary(40), [pass])).toEqual({ kind: 'step', trafficPercent: 80 });
+    expect(nextAnalysisAction(toAll, canary(80), [pass])).toEqual({ kind: 'promote' });
+    expect(nextAnalysisAction({ ...toAll, autoPromote: false }, canary(80), [pass])).toEqual({ kind: 'step', trafficPercent: 100 });
     expect(nextAnalysisAction(spec, canary(20), [fail])).toEqual({ kind: 'none' });
     expect(nextAnalysisAction(spec, canary(20), [fail, skip, pass, fail])).toEqual({ kind: 'rollback' });
     expect(nextAnalysisAction(spec, canary(20), [skip])).toEqual({ kind: 'none' });

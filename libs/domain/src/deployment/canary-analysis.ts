@@ -139,7 +139,8 @@ export type AnalysisAction =
 
 /**
  * What the judged checks so far call for. `threshold` failed checks since the challenger was deployed roll it back;
- * after a passing check a canary steps up (to maxPercent) and, once there, is promoted if autoPromote is set; a
+ * after a passing check a canary steps up (to maxPercent) and, once there, is promoted if autoPromote is set (a step
+ * that would reach 100% promotes at once: with no champion traffic left, no later window could be judged); a
  * shadow is promoted (if autoPromote) after as many passing checks as a canary would need to reach maxPercent.
  */
 export function nextAnalysisAction(
@@ -153,7 +154,10 @@ export function nextAnalysisAction(
   if (last === undefined || !last.judged || !last.passed) return { kind: 'none' };
   if (challenger.mode === 'canary') {
     if (challenger.trafficPercent < spec.maxPercent) {
-      return { kind: 'step', trafficPercent: Math.min(spec.maxPercent, round(challenger.trafficPercent + spec.stepPercent, 2)) };
+      const trafficPercent = Math.min(spec.maxPercent, round(challenger.trafficPercent + spec.stepPercent, 2));
+      // At 100% the champion arm gets no decisions, so no later window could be judged: promote instead of stepping.
+      if (trafficPercent >= 100 && spec.autoPromote) return { kind: 'promote' };
+      return { kind: 'step', trafficPercent };
     }
     return spec.autoPromote ? { kind: 'promote' } : { kind: 'none' };
   }

@@ -99,6 +99,11 @@ describe('deployment decider', () => {
     expect(refused(given(champion('1'), canary('2')).state, canary('3'))).toBe('challenger-exists');
     expect(refused(given(champion('1'), canary('2')).state, { kind: 'set-traffic', trafficPercent: 100.001, reason: 'x' })).toBe('invalid-traffic');
     expect(refused(one, { kind: 'deploy-challenger', model: { name: 'fraud', version: '2' }, mode: 'canary', reason: 'x' })).toBe('invalid-traffic');
+    // An analysed canary at 100% would leave the champion arm nothing to be judged against.
+    const analysis = { intervalSeconds: 60, threshold: 2, stepPercent: 100, maxPercent: 100, autoPromote: true, metrics: { minDecisions: 20 } };
+    expect(refused(one, { kind: 'deploy-challenger', model: { name: 'fraud', version: '2' }, mode: 'canary', analysis, reason: 'x' })).toBe('invalid-traffic');
+    expect(refused(one, { kind: 'deploy-challenger', model: { name: 'fraud', version: '2' }, mode: 'canary', trafficPercent: 100, analysis: { ...analysis, stepPercent: 10 }, reason: 'x' })).toBe('invalid-traffic');
+    expect(decideDeployment(one, { kind: 'deploy-challenger', model: { name: 'fraud', version: '2' }, mode: 'shadow', analysis, reason: 'x' }, ctx()).type).toBe('ChallengerDeployed');
   });
 
   it("a shadow sees all traffic unless told otherwise; a policy-less version inherits the champion's policy", () => {

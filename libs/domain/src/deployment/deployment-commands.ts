@@ -90,6 +90,9 @@ export function decideDeployment(state: DeploymentState, command: DeploymentComm
         throw new DeploymentRuleError('invalid-traffic', 'A canary needs trafficPercent (or an analysis, which starts at its stepPercent).');
       }
       checkPercent(trafficPercent);
+      if (command.mode === 'canary' && command.analysis && trafficPercent >= 100) {
+        throw new DeploymentRuleError('invalid-traffic', 'An analysed canary must start below 100%: the champion arm needs traffic to be judged against.');
+      }
       const policy = boundPolicy(state, command.policy ?? version.recommendedPolicy ?? state.policy, command.model);
       const challenger = {
         deploymentId: ctx.newDeploymentId(),
