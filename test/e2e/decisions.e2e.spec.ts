@@ -68,6 +68,36 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
     expect(await engine.store.readStream(`decision-${body.transactionId}`)).toHaveLength(1);
   });
 
+  it("records the caller's safe X-Correlation-Id, answers with it on every status, and makes one up only for what it records", async () => {
+    const body = decisionRequest();
+    const id = `order-${randomUUID()}`;
+    const made = await engine.post('/v1/decisions', body, { 'x-correlation-id': id });
+    expect(made.status).toBe(201);
+    expect(made.headers.get('x-correlation-id')).toBe(id);
+    const [event] = await engine.store.readStream(`decision-${body.transactionId}`);
+    expect(event?.metadata.correlationId).toBe(id);
+
+    // Not a safe id: the decision is recorded under a new one, which the answer names.
+    const other = decisionRequest();
+    const unsafe = await engine.post('/v1/decisions', other, { 'x-correlation-id': 'has spaces' });
+    const minted = unsafe.headers.get('x-correlation-id');
+    expect(minted).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await engine.store.readStream(`decision-${other.transactionId}`))[0]?.metadata.correlationId).toBe(minted);
+
+    // A refused request records nothing: the caller's id comes back, and none is made up.
+    const before = await headPosition();
+    const refused = await engine.post('/v1/decisions', { ...decisionRequest(), amount: -1 }, { 'x-correlation-id': id });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('x-correlation-id')).toBe(id);
+    const anonymous = await engine.post('/v1/decisions', { ...decisionRequest(), amount: -1 });
+    expect(anonymous.status).toBe(400);
+    expect(anonymous.headers.get('x-correlation-id')).toBeNull();
+    const conflict = await engine.post('/v1/decisions', { ...body, amount: body.amount as number + 1 }, { 'x-correlation-id': id });
+    expect(conflict.status).toBe(409);
+    expect(conflict.headers.get('x-correlation-id')).toBe(id);
+    expect(await headPosition()).toBe(before);
+  });
+
   it('turns concurrent identical requests into exactly one event', async () => {
     const body = decisionRequest();
     const responses = await Promise.all(Array.from({ length: 24 }, () => engine.post('/v1/decisions', body)));

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { decisionBatchSchema, toDecisionResponse, validateDecisionRequest, validateObject, decisionRequestSchema, type DecisionRequest } from '@verdict/domain';
 import type { Logger } from 'pino';
@@ -20,8 +19,8 @@ import { MakeDecisionCommand } from './make-decision.command';
 import { RecentDecisions } from './recent-decisions';
 import { Roles } from '../access/route-roles';
 import { RecordsAccess } from '../access/access-recording.interceptor';
+import { CORRELATION_HEADER, correlationOf } from '../http/correlation-id';
 
-const CORRELATION_HEADER = 'x-correlation-id';
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 @Controller()
@@ -114,10 +113,4 @@ export class DecisionsController {
     if (!record) throw new ProblemException('decision-not-found', `No decision has been recorded for transaction "${transactionId}".`);
     return record;
   }
-}
-
-/** The caller's correlation id when it is a safe id, else a new one. */
-function correlationOf(req: FastifyRequest): string {
-  const header = req.headers[CORRELATION_HEADER];
-  return typeof header === 'string' && SAFE_ID.test(header) ? header : randomUUID();
 }

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { toGraphqlError } from '../graphql/graphql-errors';
 import { oipError } from '../inference/oip-errors';
+import { CORRELATION_HEADER, callerCorrelationId } from './correlation-id';
 import { toProblem } from './problem-mapping';
 import { PROBLEM_CONTENT_TYPE } from './problem-types';
 
@@ -20,11 +21,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 export function sendProblem(log: Logger, error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const correlationId = callerCorrelationId(request);
+  // A refused request records nothing, so no id is made up for it; the caller's own comes back for its logs.
+  if (correlationId !== undefined && !reply.sent) void reply.header(CORRELATION_HEADER, correlationId);
   const path = request.url.split('?', 1)[0] as string;
   if (path === '/v2' || path.startsWith('/v2/')) return sendOipError(log, error, request, reply);
   const { doc, internal } = toProblem(error);
   const body = { ...doc, instance: `${request.url}#${request.id}` };
-  if (internal) log.error({ err: error, reqId: request.id, url: request.url }, 'request failed');
+  if (internal) log.error({ err: error, reqId: request.id, url: request.url, correlationId }, 'request failed');
   if (reply.sent) return;
   const send = () => void reply.status(doc.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   // A body refused as too large before it was read is still on its way: answering and closing now would reset the
