@@ -105,6 +105,7 @@ describe.each(e2eTopologies())('batch decisions over HTTP ($name)', (topology) =
     const huge = Array.from({ length: 1000 }, () => decisionRequest({ attributes: Object.fromEntries(Array.from({ length: 9 }, (_, k) => [`k${k}`, 'y'.repeat(1000)])) }));
     const res = await engine.post('/v1/decisions/batch', { items: huge });
     expect(res.status).toBe(413);
+    expect((await res.json()).detail).toContain("this route's size limit of 8 MiB");
   });
 
   it('answers concurrent single commands and a batch for the same transactions once each', async () => {

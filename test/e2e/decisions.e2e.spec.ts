@@ -134,7 +134,7 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
       if (path !== null) expect(p.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.any(String) })]));
       // The framework's own refusals say what to send instead, not just their status's name.
       if (status === 415) expect(p.detail).toContain('Content-Type: application/json');
-      if (status === 413) expect(p.detail).toContain('64 KiB for a decision');
+      if (status === 413) expect(p.detail).toContain("this route's size limit of 64 KiB");
       expect(await headPosition()).toBe(head);
     });
   });

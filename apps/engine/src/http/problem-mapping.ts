@@ -35,13 +35,28 @@ const BY_STATUS: Record<number, ProblemCode> = {
 };
 
 /** What to say instead of the framework's bare message ("Unsupported Media Type"): what the client should send. */
-const DETAIL_BY_STATUS: Record<number, string> = {
-  413: "The body exceeds this route's size limit: 64 KiB for a decision, 8 MiB for a batch of decisions or of labels and for an inference request. Nothing was recorded.",
-  415: "The body's Content-Type is not one this route reads: send `Content-Type: application/json` (a model upload: `multipart/form-data`). Nothing was recorded.",
+const DETAIL_BY_STATUS: Record<number, (route: RouteLimits) => string> = {
+  413: (route) =>
+    route.bodyLimit === undefined
+      ? "The body exceeds this route's size limit. Nothing was recorded."
+      : `The body exceeds this route's size limit of ${formatBytes(route.bodyLimit)}. Nothing was recorded.`,
+  415: () => "The body's Content-Type is not one this route reads: send `Content-Type: application/json` (a model upload: `multipart/form-data`). Nothing was recorded.",
 };
 
+/** What the route that refused a request allows, when it is known (Fastify's `routeOptions`). */
+export interface RouteLimits {
+  readonly bodyLimit?: number;
+}
+
+/** 65536 → "64 KiB", 8388608 → "8 MiB"; anything else in bytes. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
 /** Turns any error into a problem document; `internal` tells the caller to log it. */
-export function toProblem(error: unknown): { doc: ProblemDocument; internal: boolean } {
+export function toProblem(error: unknown, route: RouteLimits = {}): { doc: ProblemDocument; internal: boolean } {
   if (error instanceof ProblemException) return { doc: error.document, internal: false };
   if (error instanceof IdempotencyConflictError) {
     return {
@@ -105,7 +120,7 @@ export function toProblem(error: unknown): { doc: ProblemDocument; internal: boo
   const statusCode = (error as { statusCode?: unknown })?.statusCode;
   const status = error instanceof HttpException ? error.getStatus() : typeof statusCode === 'number' ? statusCode : 500;
   const message = (error as Error).message;
-  if (BY_STATUS[status]) return { doc: problem(BY_STATUS[status], DETAIL_BY_STATUS[status] ?? message), internal: false };
+  if (BY_STATUS[status]) return { doc: problem(BY_STATUS[status], DETAIL_BY_STATUS[status]?.(route) ?? message), internal: false };
   if (status >= 400 && status < 500) {
     return { doc: { type: 'about:blank', title: message, status, detail: message }, internal: false };
   }

@@ -1,0 +1,18 @@
+import { formatBytes, toProblem } from './problem-mapping';
+
+const tooLarge = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+
+describe('problem mapping', () => {
+  it("names the refusing route's own body limit in a 413, and says only that when the limit is unknown", () => {
+    expect(toProblem(tooLarge, { bodyLimit: 64 * 1024 }).doc).toMatchObject({ status: 413, type: '/problems/payload-too-large', detail: "The body exceeds this route's size limit of 64 KiB. Nothing was recorded." });
+    expect(toProblem(tooLarge, { bodyLimit: 8 * 1024 * 1024 }).doc.detail).toContain('limit of 8 MiB.');
+    expect(toProblem(tooLarge).doc.detail).toBe("The body exceeds this route's size limit. Nothing was recorded.");
+  });
+
+  it('writes limits in the unit they were set in', () => {
+    expect(formatBytes(65_536)).toBe('64 KiB');
+    expect(formatBytes(8 * 1024 * 1024)).toBe('8 MiB');
+    expect(formatBytes(1536 * 1024)).toBe('1536 KiB');
+    expect(formatBytes(1000)).toBe('1000 bytes');
+  });
+});
