@@ -1,11 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { runFuzzCli } from '../fuzz/fuzz';
 import { runCli as runSimulateCli } from '../simulate/simulate';
 import { CapturedIo } from '../simulate/testing/captured-io';
 import { runVerdictCli } from './verdict';
 
 /**
- * The CLIs' options from the environment (verdict's global options, simulate drive's): VERDICT_URL and VERDICT_API_KEY
+ * The CLIs' options from the environment (verdict's global options, simulate drive's, fuzz's): VERDICT_URL and VERDICT_API_KEY
  * are used when no flag is given, and help names the variables without printing what they hold (an API key on screen
  * ends up in scrollback and CI logs).
  */
@@ -42,6 +43,7 @@ describe('CLI options from the environment', () => {
   it.each([
     ['verdict --help', (io: CapturedIo) => runVerdictCli(['--help'], io)],
     ['simulate drive --help', (io: CapturedIo) => runSimulateCli(['drive', '--help'], io)],
+    ['fuzz --help', (io: CapturedIo) => runFuzzCli(['--help'], io)],
   ])('%s names the variables and never prints the key they hold', async (_name, help) => {
     const io = new CapturedIo();
     expect(await help(io)).toBe(0);
@@ -56,6 +58,16 @@ describe('CLI options from the environment', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]?.authorization).toBe(`Bearer ${SECRET}`);
     expect(io.stderrText).toContain('test server');
+  });
+
+  it('fuzz reaches the engine at VERDICT_URL, and without a key says which variable to set', async () => {
+    // The test server is no engine: the campaign stops at its first answer, after reaching it.
+    await runFuzzCli(['--requests', '1'], new CapturedIo()).catch(() => 2);
+    expect(seen.length).toBeGreaterThan(0);
+    delete process.env.VERDICT_API_KEY;
+    const io = new CapturedIo();
+    expect(await runFuzzCli([], io)).toBe(2);
+    expect(io.stderrText).toContain('VERDICT_API_KEY');
   });
 
   it('prefers the flags to the environment', async () => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { apiKeyOption, engineUrlOption } from './engine-options';
 import { processIo, type CliIo } from '../simulate/cli-io';
 import { ApiClient, ApiError } from './api-client';
 import { auditCommands } from './audit-commands';
@@ -18,11 +19,10 @@ import { replayCommand } from './replay-command';
 export async function runVerdictCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command('verdict')
     .description('Verdict operator CLI: the model registry and the deployment, over the HTTP API')
-    .addOption(new Option('--url <url>', 'base URL of the engine').env('VERDICT_URL').default('http://127.0.0.1:3000'))
+    .addOption(engineUrlOption())
     .option('--json', 'machine-readable output (the API response as JSON)', false)
     .option('--actor <name>', 'who you are, recorded in every change (default: user@host)')
-    // Read from the environment by name: help shows the variable, never the secret it holds.
-    .addOption(new Option('--api-key <key>', 'API key sent as Authorization: Bearer').env('VERDICT_API_KEY'))
+    .addOption(apiKeyOption('API key sent as Authorization: Bearer'))
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   const opts = (): { url: string; json: boolean; actor?: string; apiKey?: string } => program.opts();

@@ -3,6 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { machineInfo } from '../bench/machine-info';
+import { apiKeyOption, engineUrlOption } from '../cli/engine-options';
+import { processIo, type CliIo } from '../simulate/cli-io';
 import { runCampaign, type CampaignReport } from './fuzz-campaign';
 
 /** dist/tools/fuzz/fuzz.js → the repository (for the commit the report names). */
@@ -56,27 +58,28 @@ function summary(report: CampaignReport): string {
  * it, and, with --event-store, everything appended during the run. Exit 0 when nothing was violated, 1 otherwise, 2
  * on usage.
  */
-async function main(argv: readonly string[]): Promise<number> {
+export async function runFuzzCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command('fuzz')
     .description('hostile requests on every operation of a running engine; checks the error contract and that refusals write nothing')
-    .option('--url <url>', "the engine's base URL", 'http://127.0.0.1:3000')
-    .option('--api-key <key>', 'an admin key (default: VERDICT_API_KEY); the campaign makes its own keys with it')
+    .addOption(engineUrlOption())
+    .addOption(apiKeyOption('an admin key; the campaign makes its own keys with it'))
     .option('--requests <n>', 'hostile requests to send', count('--requests', 10_000_000), 10_000)
     .option('--seed <n>', 'seed of the generators (the same seed sends the same requests)', count('--seed', 2 ** 31), 20_261_204)
     .option('--concurrency <n>', 'clients, each sending one request at a time with its own key', count('--concurrency', 256), 4)
     .option('--event-store <file>', "the engine's SQLite event store (e.g. data/events.sqlite): every event appended during the run is attributed")
     .option('--anonymous-share <x>', 'share of requests sent without a credential (each must be a 401)', share, 0.05)
     .option('--out <file>', 'write the full report as JSON')
-    .exitOverride();
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
     return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
   const flags = program.opts<Flags>();
-  const apiKey = flags.apiKey ?? process.env.VERDICT_API_KEY;
+  const apiKey = flags.apiKey;
   if (!apiKey) {
-    process.stderr.write('fuzz: an admin key is needed: --api-key or VERDICT_API_KEY\n');
+    io.stderr.write('fuzz: an admin key is needed: --api-key or VERDICT_API_KEY\n');
     return 2;
   }
   let last = 0;
@@ -91,11 +94,11 @@ async function main(argv: readonly string[]): Promise<number> {
     onProgress: (done) => {
       if (done - last >= 1000 || done === flags.requests) {
         last = done;
-        process.stderr.write(`${done}/${flags.requests}\n`);
+        io.stderr.write(`${done}/${flags.requests}\n`);
       }
     },
   });
-  process.stdout.write(`${summary(report)}\n`);
+  io.stdout.write(`${summary(report)}\n`);
   if (flags.out) {
     mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
     writeFileSync(flags.out, `${JSON.stringify({ ...report, machine: machineInfo(REPO) }, null, 2)}\n`);
@@ -103,10 +106,12 @@ async function main(argv: readonly string[]): Promise<number> {
   return report.violationCount > 0 ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`fuzz: ${(e as Error).stack ?? String(e)}\n`);
-    process.exit(2);
-  },
-);
+if (require.main === module) {
+  runFuzzCli(process.argv.slice(2), processIo()).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`fuzz: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(2);
+    },
+  );
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { apiKeyOption, engineUrlOption } from '../cli/engine-options';
 import { SimulationOptionsError } from '@verdict/simulator';
 import { CliUsageError, type CliIo, processIo } from './cli-io';
 import { runDrive } from './drive-command';
@@ -64,9 +65,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
 
   withWorld(program.command('drive').description('stream simulated transactions into POST /v1/decisions of a running engine'))
-    .addOption(new Option('--url <url>', 'base URL of the engine').env('VERDICT_URL').default('http://127.0.0.1:3000'))
-    // Read from the environment by name: help shows the variable, never the secret it holds.
-    .addOption(new Option('--api-key <key>', 'API key (decide; analyze too for chargebacks)').env('VERDICT_API_KEY'))
+    .addOption(engineUrlOption())
+    .addOption(apiKeyOption('API key (decide; analyze too for chargebacks)'))
     .option('--rate <n>', 'requests per second (open loop)', positive, 200)
     .option('--duration <seconds>', 'how long to send', positive, 30)
     .option('--concurrency <n>', 'most requests in flight at once', integer, 32)
