@@ -1,4 +1,8 @@
-import { tailBySecond, threadTable } from './bench-report';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TARGETS, tailBySecond, threadTable, writeReport, type BenchReport, type TargetRun } from './bench-report';
+import type { LoadResult } from './load-run';
 
 describe('tailBySecond', () => {
   it('names the worst second and counts the seconds over the 10 ms target', () => {
@@ -36,5 +40,70 @@ describe('threadTable', () => {
       '| MainThread | 0.72 | 206 | 0.17 | 130 | 620 |',
       '| projections | 0.42 | 120 | — | — | — |',
     ]);
+  });
+});
+
+describe('writeReport', () => {
+  const load = (decisionsPerSecond: number): LoadResult => ({
+    durationSeconds: 10,
+    connections: 64,
+    sent: decisionsPerSecond * 10,
+    statusCounts: { '201': decisionsPerSecond * 10 },
+    responses: decisionsPerSecond * 10,
+    ok2xx: decisionsPerSecond * 10,
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    inFlightAtStop: 0,
+    created: decisionsPerSecond * 10,
+    unanswered: 0,
+    decisionsPerSecond,
+    latencyMs: { p50: 10, p90: 20, p99: 30, mean: 12, max: 40 },
+    perSecond: [],
+    createdIds: new Set(['tx-1']),
+  });
+  const run = (target: 'engine' | 'baseline', decisionsPerSecond: number, mainCores: number): TargetRun => ({
+    target,
+    description: target,
+    warmup: load(decisionsPerSecond),
+    measured: load(decisionsPerSecond),
+    stop: { code: 0, signal: null, graceful: true },
+    logFile: `${target}.log`,
+    readinessAtEnd: null,
+    cpu: { serverCores: 1, loadGeneratorCores: 0.8, otherCores: 0, machineBusyCores: 1.8, serverThreadCores: [{ name: 'MainThread', cores: mainCores, waitingCores: 0.2 }] },
+  });
+  const report: BenchReport = {
+    machine: { nproc: 2, cpuModel: 'test CPU', totalMemoryGiB: 8, platform: 'linux', node: 'v24.21.0', date: '2026-12-07', gitCommit: 'abc1234' },
+    settings: { durationSeconds: 10, warmupSeconds: 5, connections: 64, poolSize: 1000, seed: 1, model: 'fraud-demo', profile: false, env: {}, engineNodeArgs: [], mode: { kind: 'closed' }, store: 'sqlite' },
+    engine: {
+      ...run('engine', 3_000, 0.72),
+      durability: { decisionMadeEvents: 30_000, created201: 30_000, acknowledgedButMissing: 0, recordedWithoutAnswer: 0, unanswered: 0, ok: true, verdict: 'every acknowledged decision is in the store' },
+    },
+    baseline: run('baseline', 6_000, 0.9),
+    ratio: 0.5,
+    targets: { ...TARGETS, throughputMet: true, ratioMet: false },
+  };
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'bench-report-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("writes each target's thread table into the markdown, beside the ratio and the targets", () => {
+    const { markdown } = writeReport(dir, report);
+    expect(path.basename(markdown)).toBe('latest.md');
+    const text = readFileSync(markdown, 'utf8');
+    expect(text).toContain('Engine ÷ baseline: **0.50×**');
+    expect(text).toContain("Threads of the engine's process during the measured run");
+    expect(text).toContain('| MainThread | 0.72 | 240 | 0.2 | — | — |');
+    expect(text).toContain("Threads of the baseline's process during the measured run");
+    expect(text).toContain('| MainThread | 0.9 | 150 | 0.2 | — | — |');
+    expect(text).toContain('≥ 0.6× baseline — NOT met');
+  });
+
+  it('keeps the JSON without the created ids, and names each mode its own file', () => {
+    const { json } = writeReport(dir, report);
+    const parsed = JSON.parse(readFileSync(json, 'utf8')) as { engine: { measured: Record<string, unknown> } };
+    expect(parsed.engine.measured).not.toHaveProperty('createdIds');
+    expect(path.basename(writeReport(dir, { ...report, settings: { ...report.settings, mode: { kind: 'rate', rate: 1000 } } }).markdown)).toBe('latest-rate.md');
+    expect(path.basename(writeReport(dir, { ...report, settings: { ...report.settings, mode: { kind: 'batch', size: 500 } } }).json)).toBe('latest-batch.json');
   });
 });
