@@ -13,7 +13,8 @@ import { ChildServer } from './child-server';
 import { deployChallenger } from './bench-challenger';
 import { checkDurability, decisionStreamsOf } from './durability-check';
 import { freePort } from './free-port';
-import { cpuShare, cpuSnapshot, describeThreads, type CpuShare } from './cpu-usage';
+import { cpuShare, cpuSnapshot, type CpuShare } from './cpu-usage';
+import { cpuLines, describeLoad, modeLine } from './bench-console';
 import { cpuProfilesOf, summarizeCpuProfile } from './cpu-profile-summary';
 import { runLoad, type LoadResult } from './load-run';
 import { runOpenLoop } from './open-loop-run';
@@ -27,8 +28,6 @@ import { adminAuthHeaders } from '../ops/admin-key';
 const DECISIONS_PATH = '/v1/decisions';
 const BATCH_PATH = '/v1/decisions/batch';
 const HOST = '127.0.0.1';
-/** Above this many cores used by other processes, a run is flagged as skewed. */
-const NOISY_OTHER_CORES = 0.2;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -40,23 +39,6 @@ function embeddedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     env[k] = v;
   }
   return { ...env, ...extra };
-}
-
-function modeLine(options: BenchOptions): string {
-  const { mode, connections } = options;
-  if (mode.kind === 'rate') return `open loop at ${mode.rate} requests/s over at most ${connections} connections`;
-  if (mode.kind === 'batch') return `batches of ${mode.size} decisions, ${connections} connections`;
-  return `${connections} connections`;
-}
-
-function describe(label: string, r: LoadResult): string {
-  const codes = Object.entries(r.statusCounts).map(([c, n]) => `${c}×${n}`).join(' ');
-  return (
-    `${label}: ${Math.round(r.decisionsPerSecond)} decisions/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms` +
-    (r.latencyMs.p999 === undefined ? '' : `, p99.9 ${r.latencyMs.p999} ms`) +
-    `, max ${r.latencyMs.max} ms [${codes || 'no responses'}; errors ${r.errors}, timeouts ${r.timeouts}, unanswered ${r.unanswered}]` +
-    (r.perSecond.length > 1 ? `\n    per second: ${r.perSecond.join(' ')}` : '')
-  );
 }
 
 interface Phase {
@@ -106,7 +88,7 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
     };
     say(`  warm-up ${options.warmupSeconds} s`);
     const warmup = await load(options.warmupSeconds, pool.withPrefix(`${pool.idPrefix}-w`));
-    if (options.warmupSeconds > 0) say(`  ${describe('warm-up', warmup)}`);
+    if (options.warmupSeconds > 0) say(`  ${describeLoad('warm-up', warmup)}`);
     say(`  measuring ${options.durationSeconds} s: ${modeLine(options)}`);
     // On PostgreSQL the database server is part of what is measured: its processes are counted apart.
     const database = phase.target === 'engine' && options.postgresUrl !== undefined ? 'postgres' : undefined;
@@ -116,13 +98,8 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
     if (server.exit) {
       throw new Error(`${phase.target} exited during the run (code ${server.exit.code}, signal ${server.exit.signal}); see ${path.relative(root, logFile)}`);
     }
-    say(`  ${describe(phase.target, measured)}`);
-    if (cpu) {
-      const db = cpu.databaseCores === undefined ? '' : `, PostgreSQL ${cpu.databaseCores}`;
-      say(`  cores used: server ${cpu.serverCores}${db}, load generator ${cpu.loadGeneratorCores}, other processes ${cpu.otherCores}`);
-      if (cpu.otherCores > NOISY_OTHER_CORES) say(`  WARNING: other processes took ${cpu.otherCores} cores during this run; its numbers are skewed`);
-      if (cpu.serverThreadCores) say(`  server threads, cores (µs of CPU a decision; cores' worth of waiting for a core; preemptions a second): ${describeThreads(cpu.serverThreadCores, measured.decisionsPerSecond)}`);
-    }
+    say(`  ${describeLoad(phase.target, measured)}`);
+    if (cpu) for (const line of cpuLines(cpu, measured.decisionsPerSecond)) say(`  ${line}`);
     // The server's own view right after the load: where a decision's time went, and how far projections lag.
     const serverTimings = await scrapeHistogramMeans(baseUrl, headers);
     if (serverTimings) {
