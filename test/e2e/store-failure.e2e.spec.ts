@@ -14,6 +14,7 @@ async function expectUnavailableThenRecovery(engine: RunningEngine, poisoned: Re
   const res = await engine.post('/v1/decisions', poisoned);
   expect(res.status).toBe(503);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
+  expect(res.headers.get('retry-after')).toBe('1');
   expect(await res.json()).toMatchObject({ type: '/problems/event-store-unavailable', status: 503 });
   expect(await engine.store.headPosition()).toBe(head);
   expect((await engine.get(`/v1/transactions/${poisoned.transactionId}/decision`)).status).toBe(404);
