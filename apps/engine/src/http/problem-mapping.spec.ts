@@ -7,6 +7,9 @@ describe('problem mapping', () => {
     expect(toProblem(tooLarge, { bodyLimit: 64 * 1024 }).doc).toMatchObject({ status: 413, type: '/problems/payload-too-large', detail: "The body exceeds this route's size limit of 64 KiB. Nothing was recorded." });
     expect(toProblem(tooLarge, { bodyLimit: 8 * 1024 * 1024 }).doc.detail).toContain('limit of 8 MiB.');
     expect(toProblem(tooLarge).doc.detail).toBe("The body exceeds this route's size limit. Nothing was recorded.");
+    // Another 413 (a plugin's, e.g. a multipart limit) is not about the route's bodyLimit.
+    const pluginLimit = Object.assign(new Error('request file too large'), { statusCode: 413, code: 'FST_REQ_FILE_TOO_LARGE' });
+    expect(toProblem(pluginLimit, { bodyLimit: 64 * 1024 }).doc.detail).toBe("The body exceeds this route's size limit. Nothing was recorded.");
   });
 
   it('writes limits in the unit they were set in', () => {

@@ -25,6 +25,15 @@ export async function readModelUpload(request: FastifyRequest, maxBytes: number)
   try {
     return await readParts(request, maxBytes);
   } catch (e) {
+    // The parser's limits, in this route's terms (its bare 413 would say nothing of them).
+    const code = (e as { code?: unknown }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new ProblemException('payload-too-large', `The upload exceeds its limits: the model may have ${maxBytes} bytes, the manifest 1 MiB.`);
+    }
+    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+      const message = 'has more parts than "model" and "manifest"';
+      throw new ProblemException('invalid-model-upload', `The upload ${message}.`, { errors: [{ path: '', message }] });
+    }
     // The multipart parser's own errors (a body cut short, a boundary never found) carry no status: the body is malformed.
     if (e instanceof ProblemException || typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
     const message = `is not well-formed multipart/form-data (${(e as Error).message})`;

@@ -1,0 +1,44 @@
+import { startEngine, type RunningEngine } from '../support/engine-harness';
+import { demoModelBytes } from '../support/model-fixtures';
+
+/** The registry's own limits, as the multipart parser meets them: each refusal names the limit in this route's terms. */
+describe('model upload limits over HTTP', () => {
+  const MAX_BYTES = 4096;
+  let engine: RunningEngine;
+
+  beforeAll(async () => {
+    engine = await startEngine({ VERDICT_MODEL_MAX_BYTES: String(MAX_BYTES) });
+  });
+  afterAll(async () => engine?.stop());
+
+  it("answers an upload past the parser's limit 413 naming VERDICT_MODEL_MAX_BYTES (not a decision's 64 KiB), and records nothing", async () => {
+    const head = await engine.store.headPosition();
+    const form = new FormData();
+    // Past 1 MiB, the largest part the parser reads here (a manifest may have that much): it stops reading.
+    form.append('model', new Blob([new Uint8Array(1024 * 1024 + 1)]), 'model.onnx');
+    const res = await engine.upload('/v1/models/too-big/versions/1', form);
+    expect(res.status).toBe(413);
+    const body = await res.json();
+    expect(body).toMatchObject({ type: '/problems/payload-too-large' });
+    expect(body.detail).toBe(`The upload exceeds its limits: the model may have ${MAX_BYTES} bytes, the manifest 1 MiB.`);
+    expect(await engine.store.headPosition()).toBe(head);
+  });
+
+  it('answers a real model over the limit 413 naming the limit', async () => {
+    const form = new FormData();
+    form.append('model', new Blob([new Uint8Array(demoModelBytes())]), 'model.onnx');
+    const res = await engine.upload('/v1/models/too-big/versions/2', form);
+    expect(res.status).toBe(413);
+    expect((await res.json()).detail).toBe(`The model exceeds the ${MAX_BYTES}-byte limit.`);
+  });
+
+  it('answers more parts than "model" and "manifest" 400 invalid-model-upload', async () => {
+    const form = new FormData();
+    form.append('manifest', '{}');
+    form.append('manifest2', '{}');
+    form.append('model', new Blob([new Uint8Array(10)]), 'model.onnx');
+    const res = await engine.upload('/v1/models/many-parts/versions/1', form);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ type: '/problems/invalid-model-upload' });
+  });
+});
