@@ -120,9 +120,9 @@ export function toProblem(error: unknown, route: RouteLimits = {}): { doc: Probl
   const statusCode = (error as { statusCode?: unknown })?.statusCode;
   const status = error instanceof HttpException ? error.getStatus() : typeof statusCode === 'number' ? statusCode : 500;
   const message = (error as Error).message;
-  // Only the body parser's refusal is about the route's bodyLimit; a plugin's 413 (a multipart limit) is not.
-  const limits = code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? route : {};
-  if (BY_STATUS[status]) return { doc: problem(BY_STATUS[status], DETAIL_BY_STATUS[status]?.(limits) ?? message), internal: false };
+  // Nest hands the body parser's refusal on as a bare HttpException; the multipart limits are the model upload's own
+  // problems (model-upload.ts), so a 413 here is the route's bodyLimit.
+  if (BY_STATUS[status]) return { doc: problem(BY_STATUS[status], DETAIL_BY_STATUS[status]?.(route) ?? message), internal: false };
   if (status >= 400 && status < 500) {
     return { doc: { type: 'about:blank', title: message, status, detail: message }, internal: false };
   }
