@@ -87,6 +87,17 @@ describe.each(e2eTopologies())('batch decisions over HTTP ($name)', (topology) =
     const { status, body } = await batch([{ amount: -1 }, {}]);
     expect(status).toBe(200);
     expect(body.results.map((r) => r.status)).toEqual([400, 400]);
+    // Nothing recorded: no correlation id is made up (the caller's own comes back); a batch that records names its id.
+    const invalidOnly = await engine.post('/v1/decisions/batch', { items: [{}] });
+    expect(invalidOnly.headers.get('x-correlation-id')).toBeNull();
+    expect((await engine.post('/v1/decisions/batch', { items: [{}] }, { 'x-correlation-id': 'batch-7' })).headers.get('x-correlation-id')).toBe('batch-7');
+    expect(await head()).toBe(before);
+    const recorded = await engine.post('/v1/decisions/batch', { items: [decisionRequest()] });
+    const id = recorded.headers.get('x-correlation-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const [item] = ((await recorded.json()) as { results: { decision: { transactionId: string } }[] }).results;
+    expect((await engine.store.readStream(`decision-${item!.decision.transactionId}`))[0]?.metadata.correlationId).toBe(id);
+    const afterRecorded = await head();
     for (const bad of [{ items: [] }, { items: 'x' }, { items: [decisionRequest()], more: 1 }, [decisionRequest()]]) {
       const res = await engine.post('/v1/decisions/batch', bad);
       expect(res.status).toBe(400);
@@ -95,7 +106,7 @@ describe.each(e2eTopologies())('batch decisions over HTTP ($name)', (topology) =
     const tooMany = await engine.post('/v1/decisions/batch', { items: Array.from({ length: 1001 }, () => decisionRequest()) });
     expect(tooMany.status).toBe(400);
     expect((await tooMany.json()).errors[0].path).toBe('/items');
-    expect(await head()).toBe(before);
+    expect(await head()).toBe(afterRecorded);
   });
 
   it('takes bodies up to 8 MiB and answers a larger one 413', async () => {

@@ -15,8 +15,8 @@ import { AUDIT_SIGNING_KEY } from './audit.tokens';
 import type { SigningKey } from './signing-key-file';
 import { Roles } from '../access/route-roles';
 import { RecordsAccess } from '../access/access-recording.interceptor';
+import { SAFE_ID } from '../http/safe-id';
 
-const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Auditors' endpoints: the public keys, a verification of the whole store, and one decision's inclusion proof. */
 @Controller()

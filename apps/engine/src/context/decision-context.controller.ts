@@ -3,8 +3,8 @@ import { ProblemException } from '../http/problem.exception';
 import { DecisionContextReader, type DecisionContext } from './decision-context';
 import { Roles } from '../access/route-roles';
 import { RecordsAccess } from '../access/access-recording.interceptor';
+import { SAFE_ID } from '../http/safe-id';
 
-const DECISION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** An auditor's one-stop read of a decision (docs/audit.md). */
 @Controller()
@@ -15,7 +15,7 @@ export class DecisionContextController {
   @RecordsAccess()
   @Get('v1/decisions/:decisionId/context')
   async context(@Param('decisionId') decisionId: string): Promise<DecisionContext> {
-    const context = DECISION_ID.test(decisionId) ? await this.reader.read(decisionId) : null;
+    const context = SAFE_ID.test(decisionId) ? await this.reader.read(decisionId) : null;
     if (!context) throw new ProblemException('decision-not-found', `No decision "${decisionId}" has been recorded.`);
     return context;
   }

@@ -19,9 +19,9 @@ import { MakeDecisionCommand } from './make-decision.command';
 import { RecentDecisions } from './recent-decisions';
 import { Roles } from '../access/route-roles';
 import { RecordsAccess } from '../access/access-recording.interceptor';
-import { CORRELATION_HEADER, correlationOf } from '../http/correlation-id';
+import { CORRELATION_HEADER, callerCorrelationId, recordedCorrelationId } from '../http/correlation-id';
+import { SAFE_ID } from '../http/safe-id';
 
-const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 @Controller()
 export class DecisionsController {
@@ -41,15 +41,18 @@ export class DecisionsController {
     if (!valid.ok) {
       throw new ProblemException('validation-failed', `The decision request has ${valid.errors.length} invalid field(s).`, { errors: valid.errors });
     }
-    const correlationId = correlationOf(req);
+    const callerId = callerCorrelationId(req);
+    const correlationId = recordedCorrelationId(callerId);
     const result = await this.commands.execute(new MakeDecisionCommand(valid.value, correlationId, startedAt));
     const response = toDecisionResponse(result.event, result.position);
     // Before the answer leaves: its Location must be readable from then on, read model or not.
     this.recent.remember(response.decisionId, response.transactionId);
+    // A replay records nothing new: only the caller's own id comes back.
+    const answeredId = result.created ? correlationId : callerId;
+    if (answeredId !== undefined) void reply.header(CORRELATION_HEADER, answeredId);
     void reply
       .status(result.created ? 201 : 200)
       .header('location', `/v1/decisions/${response.decisionId}`)
-      .header(CORRELATION_HEADER, correlationId)
       .header('idempotent-replayed', result.created ? 'false' : 'true')
       .header('server-timing', `decide;dur=${result.event.timings.totalMs}, append;dur=${result.appendMs.toFixed(3)}`)
       .send(response);
@@ -65,7 +68,8 @@ export class DecisionsController {
   async decideBatch(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const startedAt = performance.now();
     const { items } = validBody(decisionBatchSchema, body);
-    const correlationId = correlationOf(req);
+    const callerId = callerCorrelationId(req);
+    const correlationId = recordedCorrelationId(callerId);
     const results = new Array<BatchItemResult>(items.length);
     const valid: DecisionRequest[] = [];
     const slots: number[] = [];
@@ -78,14 +82,19 @@ export class DecisionsController {
       }
     });
     const outcomes = valid.length > 0 ? await this.commands.execute(new DecideBatchCommand(valid, correlationId, startedAt)) : [];
+    let recorded = false;
     outcomes.forEach((outcome, k) => {
       const index = slots[k] as number;
       const { result, internal } = decidedItem(index, outcome);
       if (internal) this.logger.error({ err: internal, index, correlationId }, 'batch item failed');
       if ('decision' in result) this.recent.remember(result.decision.decisionId, result.decision.transactionId);
+      if (result.status === 201) recorded = true;
       results[index] = result;
     });
-    void reply.status(200).header(CORRELATION_HEADER, correlationId).send({ results });
+    // Made up only if some item was recorded under it; else only the caller's own id comes back.
+    const answeredId = recorded ? correlationId : callerId;
+    if (answeredId !== undefined) void reply.header(CORRELATION_HEADER, answeredId);
+    void reply.status(200).send({ results });
   }
 
   @Roles('analyze', 'audit')

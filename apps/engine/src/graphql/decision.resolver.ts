@@ -18,8 +18,8 @@ import { toLabel } from './labels';
 import { Roles } from '../access/route-roles';
 import { GuardedByRoles } from '../access/graphql-roles.guard';
 import { RecordsAccess } from '../access/access-recording.interceptor';
+import { SAFE_ID } from '../http/safe-id';
 
-const DECISION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const listArgs = z.object({
   filter: z
@@ -45,7 +45,7 @@ export class DecisionResolver {
 
   @Query(() => Decision, { nullable: true, description: 'A decision by id, as GET /v1/decisions/{decisionId} finds it (read-your-writes); null when unknown' })
   async decision(@Args('id', { type: () => ID }) id: string): Promise<DecisionNode | null> {
-    const record: DecisionAuditRecord | null = DECISION_ID.test(id) ? await this.queries.execute(new GetDecisionQuery(id)) : null;
+    const record: DecisionAuditRecord | null = SAFE_ID.test(id) ? await this.queries.execute(new GetDecisionQuery(id)) : null;
     return record ? fromRecord(record) : null;
   }
 

@@ -8,13 +8,13 @@ import { Roles } from '../access/route-roles';
 import { GuardedByRoles } from '../access/graphql-roles.guard';
 import { RecordsAccess } from '../access/access-recording.interceptor';
 import { PersonalData } from '../privacy/personal-data';
+import { SAFE_ID } from '../http/safe-id';
 
 @ObjectType({ description: 'A transaction Verdict decided on: its decision and what became known about it since' })
 export class Transaction {
   @Field(() => ID) transactionId!: string;
 }
 
-const TRANSACTION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 type TransactionNode = Transaction & { readonly stream: DecisionStream & { readonly record: NonNullable<DecisionStream['record']> } };
 
@@ -31,7 +31,7 @@ export class TransactionResolver {
 
   @Query(() => Transaction, { nullable: true, complexity: STREAM_FIELD_COST, description: 'null when no decision has been recorded for the transaction' })
   async transaction(@Args('id', { type: () => ID }) id: string, @Context() ctx: object): Promise<TransactionNode | null> {
-    if (!TRANSACTION_ID.test(id)) return null;
+    if (!SAFE_ID.test(id)) return null;
     const stream = await this.loaders.of(ctx).decisionStreams.load(id);
     return stream.record ? { transactionId: id, stream: { ...stream, record: stream.record } } : null;
   }

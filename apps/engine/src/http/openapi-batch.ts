@@ -1,4 +1,5 @@
 import { DECISION_BATCH_MAX, DECISION_BATCH_MAX_BYTES } from '@verdict/domain';
+import { SAFE_ID } from './safe-id';
 
 type Schema = Record<string, unknown>;
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -15,7 +16,7 @@ export function batchPaths(): Record<string, unknown> {
           'One model run per model and one group-committed append for the whole batch; answered once every new decision in it is durable. ' +
           'Each item gets the status a single POST /v1/decisions would have had: 201 new, 200 a retry with the same body, 409 another body, ' +
           '400 invalid (its errors point into the batch, e.g. /items/3/amount). An invalid item writes nothing and stops no other.',
-        parameters: [{ name: 'X-Correlation-Id', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } }],
+        parameters: [{ name: 'X-Correlation-Id', in: 'header', required: false, schema: { type: 'string', pattern: SAFE_ID.source } }],
         requestBody: { required: true, description: `JSON, at most ${DECISION_BATCH_MAX_BYTES} bytes`, content: json(ref('DecisionBatchRequest')) },
         responses: {
           '200': { description: 'Every item answered at its index', content: json(ref('DecisionBatchResponse')) },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { batchLabelSchema, LABEL_BATCH_MAX, LABEL_BATCH_MAX_BYTES, LABEL_SOURCES, LABEL_VALUES, labelRequestSchema } from '@verdict/domain';
+import { SAFE_ID } from './safe-id';
 
 /** OpenAPI paths and schemas of labels: what became known about transactions. */
 type Schema = Record<string, unknown>;
@@ -7,7 +8,7 @@ type Schema = Record<string, unknown>;
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
-const transactionId = { name: 'transactionId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } };
+const transactionId = { name: 'transactionId', in: 'path', required: true, schema: { type: 'string', pattern: SAFE_ID.source } };
 
 const label: Schema = {
   type: 'object',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { modelManifestSchema } from '@verdict/domain';
 import { DEPLOYMENT_BODIES } from '../deployment/deployment-bodies';
+import { SAFE_ID } from './safe-id';
 
 /** OpenAPI paths and schemas of the model registry, the deployment and raw inference (OIP v2). */
 type Schema = Record<string, unknown>;
@@ -185,7 +186,7 @@ export function lifecycleSchemas(): Record<string, unknown> {
       type: 'object',
       required: ['inputs'],
       properties: {
-        id: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+        id: { type: 'string', pattern: SAFE_ID.source },
         parameters: { type: 'object' },
         inputs: { type: 'array', items: oipTensor },
         outputs: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, parameters: { type: 'object' } } } },

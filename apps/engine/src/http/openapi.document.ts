@@ -12,6 +12,7 @@ import { driftPaths, driftSchemas } from './openapi-drift';
 import { batchPaths, batchSchemas } from './openapi-batch';
 import { PROBLEM_TYPES } from './problem-types';
 import { securityPaths, securitySchemas } from './openapi-security';
+import { SAFE_ID } from './safe-id';
 
 type Schema = Record<string, unknown>;
 
@@ -198,7 +199,7 @@ export function openApiDocument(version: string): Schema {
       '/v1/decisions': {
         post: {
           summary: 'Decide on a transaction',
-          parameters: [{ name: 'X-Correlation-Id', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } }],
+          parameters: [{ name: 'X-Correlation-Id', in: 'header', required: false, schema: { type: 'string', pattern: SAFE_ID.source } }],
           requestBody: { required: true, description: `JSON, at most ${DECISION_REQUEST_MAX_BYTES} bytes`, content: json(ref('DecisionRequest')) },
           responses: {
             '201': { description: 'A new decision, recorded before this answer', content: json(ref('DecisionResponse')) },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toFieldErrors } from '@verdict/domain';
 import { OipError } from './oip-errors';
+import { SAFE_ID } from '../http/safe-id';
 
 const tensor = z
   .object({
@@ -15,7 +16,7 @@ const tensor = z
 /** The OIP v2 inference request body. */
 export const inferenceRequestSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 characters of A-Z, a-z, 0-9, ".", "_", ":" or "-"').optional(),
+    id: z.string().regex(SAFE_ID, 'must be 1–128 characters of A-Z, a-z, 0-9, ".", "_", ":" or "-"').optional(),
     parameters: z.record(z.string(), z.unknown()).optional(),
     inputs: z.array(tensor).min(1).max(256),
     outputs: z.array(z.object({ name: z.string().min(1).max(200), parameters: z.record(z.string(), z.unknown()).optional() }).strict()).max(256).optional(),
