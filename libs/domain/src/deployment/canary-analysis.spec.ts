@@ -1,4 +1,4 @@
-import { canaryAnalysisSchema, judgeWindow, nextAnalysisAction, populationStabilityIndex, type ArmSample, type CheckResult } from './canary-analysis';
+import { canaryAnalysisSchema, judgeWindow, nextAnalysisAction, passingChecksToPromote, populationStabilityIndex, type ArmSample, type CheckResult } from './canary-analysis';
 
 const spec = canaryAnalysisSchema.parse({
   intervalSeconds: 10,
@@ -48,17 +48,30 @@ describe('canary analysis', () => {
     expect(nextAnalysisAction(spec, canary(50), [pass])).toEqual({ kind: 'step', trafficPercent: 60 });
     expect(nextAnalysisAction(spec, canary(60), [pass])).toEqual({ kind: 'promote' });
     expect(nextAnalysisAction({ ...spec, autoPromote: false }, canary(60), [pass])).toEqual({ kind: 'none' });
-    // A canary at 100% leaves the champion no decisions to be judged against: the step that would get there promotes.
+    // A canary at 100% leaves the champion no decisions to be judged against: the step that would get there promotes,
+    // or without autoPromote is not taken (the canary stays watched below 100%).
     const toAll = { ...spec, stepPercent: 40, maxPercent: 100 };
     expect(nextAnalysisAction(toAll, canary(40), [pass])).toEqual({ kind: 'step', trafficPercent: 80 });
     expect(nextAnalysisAction(toAll, canary(80), [pass])).toEqual({ kind: 'promote' });
-    expect(nextAnalysisAction({ ...toAll, autoPromote: false }, canary(80), [pass])).toEqual({ kind: 'step', trafficPercent: 100 });
+    expect(nextAnalysisAction({ ...toAll, autoPromote: false }, canary(80), [pass])).toEqual({ kind: 'none' });
     expect(nextAnalysisAction(spec, canary(20), [fail])).toEqual({ kind: 'none' });
     expect(nextAnalysisAction(spec, canary(20), [fail, skip, pass, fail])).toEqual({ kind: 'rollback' });
     expect(nextAnalysisAction(spec, canary(20), [skip])).toEqual({ kind: 'none' });
     const shadow = { mode: 'shadow' as const, trafficPercent: 100 };
     expect(nextAnalysisAction(spec, shadow, [pass, pass])).toEqual({ kind: 'none' });
     expect(nextAnalysisAction(spec, shadow, [pass, pass, pass])).toEqual({ kind: 'promote' });
+    // As many as a canary to 100% needs: 40 → 80 → promote is two.
+    expect(nextAnalysisAction(toAll, shadow, [pass])).toEqual({ kind: 'none' });
+    expect(nextAnalysisAction(toAll, shadow, [pass, pass])).toEqual({ kind: 'promote' });
+  });
+
+  it('counts the passing checks a canary needs, for a shadow to need as many', () => {
+    const needs = (stepPercent: number, maxPercent: number) => passingChecksToPromote({ ...spec, stepPercent, maxPercent });
+    expect(needs(20, 60)).toBe(3); // 20 → 40 → 60, then promote
+    expect(needs(20, 50)).toBe(3); // 20 → 40 → 50, then promote
+    expect(needs(30, 100)).toBe(3); // 30 → 60 → 90, then the step to 100 promotes
+    expect(needs(50, 100)).toBe(1);
+    expect(needs(100, 100)).toBe(1);
   });
 
   it('PSI is 0 for identical distributions and large for disjoint ones', () => {

@@ -139,9 +139,10 @@ export type AnalysisAction =
 
 /**
  * What the judged checks so far call for. `threshold` failed checks since the challenger was deployed roll it back;
- * after a passing check a canary steps up (to maxPercent) and, once there, is promoted if autoPromote is set (a step
- * that would reach 100% promotes at once: with no champion traffic left, no later window could be judged); a
- * shadow is promoted (if autoPromote) after as many passing checks as a canary would need to reach maxPercent.
+ * after a passing check a canary steps up (to maxPercent) and, once there, is promoted if autoPromote is set. The
+ * analysis never takes a canary to 100%: the champion arm would get no decisions, and no later window could be
+ * judged. The step that would get there promotes instead (autoPromote) or is not taken. A shadow is promoted (if
+ * autoPromote) after as many passing checks as a canary would need.
  */
 export function nextAnalysisAction(
   spec: CanaryAnalysisSpec,
@@ -155,14 +156,20 @@ export function nextAnalysisAction(
   if (challenger.mode === 'canary') {
     if (challenger.trafficPercent < spec.maxPercent) {
       const trafficPercent = Math.min(spec.maxPercent, round(challenger.trafficPercent + spec.stepPercent, 2));
-      // At 100% the champion arm gets no decisions, so no later window could be judged: promote instead of stepping.
-      if (trafficPercent >= 100 && spec.autoPromote) return { kind: 'promote' };
+      if (trafficPercent >= 100) return spec.autoPromote ? { kind: 'promote' } : { kind: 'none' };
       return { kind: 'step', trafficPercent };
     }
     return spec.autoPromote ? { kind: 'promote' } : { kind: 'none' };
   }
-  const needed = Math.ceil(spec.maxPercent / spec.stepPercent);
-  return spec.autoPromote && judged.filter((c) => c.passed).length >= needed ? { kind: 'promote' } : { kind: 'none' };
+  return spec.autoPromote && judged.filter((c) => c.passed).length >= passingChecksToPromote(spec) ? { kind: 'promote' } : { kind: 'none' };
+}
+
+/**
+ * Passing checks a canary starting at stepPercent needs to be promoted: one a step to maxPercent, and one there; to
+ * 100% one fewer, since the step that would reach it promotes.
+ */
+export function passingChecksToPromote(spec: CanaryAnalysisSpec): number {
+  return spec.maxPercent >= 100 ? Math.max(1, Math.ceil(100 / spec.stepPercent) - 1) : Math.ceil(spec.maxPercent / spec.stepPercent);
 }
 
 export function analysisEvidence(spec: CanaryAnalysisSpec, checks: readonly CheckResult[]): AnalysisEvidence {

@@ -104,6 +104,13 @@ describe('deployment decider', () => {
     expect(refused(one, { kind: 'deploy-challenger', model: { name: 'fraud', version: '2' }, mode: 'canary', analysis, reason: 'x' })).toBe('invalid-traffic');
     expect(refused(one, { kind: 'deploy-challenger', model: { name: 'fraud', version: '2' }, mode: 'canary', trafficPercent: 100, analysis: { ...analysis, stepPercent: 10 }, reason: 'x' })).toBe('invalid-traffic');
     expect(decideDeployment(one, { kind: 'deploy-challenger', model: { name: 'fraud', version: '2' }, mode: 'shadow', analysis, reason: 'x' }, ctx()).type).toBe('ChallengerDeployed');
+    expect(refused(one, { kind: 'deploy-challenger', model: { name: 'fraud', version: '2' }, mode: 'canary', trafficPercent: 0, analysis: { ...analysis, stepPercent: 10 }, reason: 'x' })).toBe('invalid-traffic');
+    // Nor may an operator take it there once it runs; between, the traffic is theirs to set.
+    const analysed = given(champion('1'), { kind: 'deploy-challenger', model: { name: 'fraud', version: '2' }, mode: 'canary', analysis: { ...analysis, stepPercent: 10 }, reason: 'x' }).state;
+    expect(refused(analysed, { kind: 'set-traffic', trafficPercent: 100, reason: 'x' })).toBe('invalid-traffic');
+    expect(refused(analysed, { kind: 'set-traffic', trafficPercent: 0, reason: 'x' })).toBe('invalid-traffic');
+    expect(decideDeployment(analysed, { kind: 'set-traffic', trafficPercent: 50, reason: 'x' }, ctx()).type).toBe('CanaryTrafficChanged');
+    expect(decideDeployment(given(champion('1'), canary('2')).state, { kind: 'set-traffic', trafficPercent: 100, reason: 'x' }, ctx()).type).toBe('CanaryTrafficChanged');
   });
 
   it("a shadow sees all traffic unless told otherwise; a policy-less version inherits the champion's policy", () => {

@@ -90,9 +90,7 @@ export function decideDeployment(state: DeploymentState, command: DeploymentComm
         throw new DeploymentRuleError('invalid-traffic', 'A canary needs trafficPercent (or an analysis, which starts at its stepPercent).');
       }
       checkPercent(trafficPercent);
-      if (command.mode === 'canary' && command.analysis && trafficPercent >= 100) {
-        throw new DeploymentRuleError('invalid-traffic', 'An analysed canary must start below 100%: the champion arm needs traffic to be judged against.');
-      }
+      if (command.mode === 'canary' && command.analysis) checkAnalysedCanaryTraffic(trafficPercent);
       const policy = boundPolicy(state, command.policy ?? version.recommendedPolicy ?? state.policy, command.model);
       const challenger = {
         deploymentId: ctx.newDeploymentId(),
@@ -109,6 +107,7 @@ export function decideDeployment(state: DeploymentState, command: DeploymentComm
     case 'set-traffic': {
       const challenger = requireChallenger(state);
       checkPercent(command.trafficPercent);
+      if (challenger.mode === 'canary' && challenger.analysis) checkAnalysedCanaryTraffic(command.trafficPercent);
       return {
         type: CANARY_TRAFFIC_CHANGED,
         data: { ...change, deploymentId: challenger.deploymentId, trafficPercent: command.trafficPercent, automatic, evidence, previous: { trafficPercent: challenger.trafficPercent } },
@@ -172,6 +171,13 @@ function deployable(ref: ModelVersionRef, ctx: DeploymentContext): DeployableVer
 function requireChallenger(state: DeploymentState): NonNullable<DeploymentState['challenger']> {
   if (state.challenger === null) throw new DeploymentRuleError('no-challenger', 'There is no challenger deployed.');
   return state.challenger;
+}
+
+/** Both arms of an analysed canary need decisions for any window to be judged. */
+function checkAnalysedCanaryTraffic(p: number): void {
+  if (p <= 0 || p >= 100) {
+    throw new DeploymentRuleError('invalid-traffic', `An analysed canary's traffic must be above 0% and below 100%, got ${p}: both arms need decisions to be judged. Promote it or roll it back instead.`);
+  }
 }
 
 function checkPercent(p: number): void {
