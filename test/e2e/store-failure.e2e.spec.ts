@@ -44,6 +44,23 @@ describe('event store failure → 503, nothing acknowledged (SQLite)', () => {
       db.close();
     });
   });
+
+  it('answers an inference on /v2 it could not record 503 in the protocol\'s shape, with Retry-After', async () => {
+    const db = new Database(path.join(engine.dataDir, 'events.sqlite'));
+    db.exec(`CREATE TRIGGER poison_inference BEFORE INSERT ON events WHEN NEW.stream_id LIKE 'inference-poison-%'
+             BEGIN SELECT RAISE(ABORT, 'simulated storage failure'); END`);
+    try {
+      const body = { id: `poison-${Date.now()}`, inputs: [{ name: 'input', shape: [1, 19], datatype: 'FP32', data: [new Array(19).fill(1)] }] };
+      const res = await engine.post('/v2/models/fraud-demo/versions/1.0.0/infer', body);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(Object.keys(await res.json())).toEqual(['error']);
+      expect(await engine.store.readStream(`inference-${body.id}`)).toEqual([]);
+    } finally {
+      db.exec('DROP TRIGGER poison_inference');
+      db.close();
+    }
+  });
 });
 
 const pg = postgresAvailable('store failure on PostgreSQL');

@@ -18,7 +18,6 @@ export function installRequestTimeout(fastify: FastifyInstance, ms: number, log:
     const limit = (request.routeOptions.config as { timeoutMs?: number } | undefined)?.timeoutMs ?? ms;
     const timer = setTimeout(() => {
       if (reply.sent || reply.raw.headersSent) return;
-      reply.header('retry-after', '1');
       sendProblem(log, new ProblemException('request-timeout', `No answer within ${limit} ms. A command may or may not have been recorded: retrying the same request is safe and returns what was recorded.`), request, reply);
     }, limit);
     timer.unref();

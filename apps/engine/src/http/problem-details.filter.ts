@@ -30,8 +30,7 @@ export function sendProblem(log: Logger, error: unknown, request: FastifyRequest
   const body = { ...doc, instance: `${request.url}#${request.id}` };
   if (internal) log.error({ err: error, reqId: request.id, url: request.url, correlationId }, 'request failed');
   if (reply.sent) return;
-  // Every 503 is retryable (see each type's description): say when, so clients back off instead of hammering.
-  if (doc.status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', RETRY_AFTER_SECONDS);
+  retryAfter(doc.status, reply);
   const send = () => void reply.status(doc.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   // A body refused as too large before it was read is still on its way: answering and closing now would reset the
   // connection under the client's upload (EPIPE instead of the 413). Read it away first, within bounds.
@@ -44,11 +43,14 @@ function sendOipError(log: Logger, error: unknown, request: FastifyRequest, repl
   const { status, message, internal } = oipError(error);
   if (internal) log.error({ err: error, reqId: request.id, url: request.url }, 'inference request failed');
   if (reply.sent) return;
+  retryAfter(status, reply);
   void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ error: message }));
 }
 
-/** What a 503 tells the client to wait before retrying; a request timeout sets its own. */
-const RETRY_AFTER_SECONDS = '1';
+/** Every 503 is retryable (see each problem type's description): say when, so clients back off instead of hammering. */
+function retryAfter(status: number, reply: FastifyReply): void {
+  if (status === 503) void reply.header('retry-after', '1');
+}
 
 /** Bytes and time a refused upload may take to be read away before the connection is cut anyway. */
 const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
