@@ -60,7 +60,10 @@ describe('automatic canary analysis across an engine restart', () => {
       }),
     });
     expect(deployed.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 4800)); // two windows close and fail: not yet the threshold
+    // Windows of 2 s from the deployment, each judged 0.5 s after it closes: at since + 5.5 s two have failed (not yet
+    // the threshold) and the third is a second away. Timed from the deployment, not from the answer, which may be slow.
+    const since = Date.parse(((await deployed.json()) as { challenger: { since: string } }).challenger.since);
+    await new Promise((r) => setTimeout(r, Math.max(0, since + 5500 - Date.now())));
     expect((await json(`${engine.url}/v1/deployment`)).challenger).not.toBeNull();
     const restartedAt = Date.now();
     await engine.stop();

@@ -142,7 +142,9 @@ describe.each(e2eTopologies().filter((t) => t.name === 'sqlite' || t.name === 'p
     const metrics = await (await engine.get('/metrics')).text();
     expect(metrics).toMatch(/verdict_drift_psi\{model="fraud-demo",version="1\.0\.0",feature="is_night"\} \d/);
     expect(metrics).toContain('verdict_drift_breached{model="fraud-demo",version="1.0.0",feature="is_night"} 0');
-  });
+    // Three phases of up to three 10-s windows each, plus the last window's judgement: far past Jest's default on a
+    // loaded machine, where a phase may need its retries.
+  }, 300_000);
 
   it('answers bad queries with problem+json naming the parameter, and unknown models with 404', async () => {
     const bad = await engine.get('/v1/monitoring/drift?model=fraud-demo&window=7&colour=red');

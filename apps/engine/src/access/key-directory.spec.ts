@@ -49,7 +49,8 @@ describe('KeyDirectory on a real SQLite store', () => {
       const victim = created[2]!;
       expect(a.authenticate(victim.apiKey)).toMatchObject({ client: 'system-2' });
       await b.revoke(victim.key.keyId, 'test', 'leaked');
-      await new Promise((r) => setTimeout(r, 200));
+      // a learns of it by its polls (every 15 ms here); waited for, not timed.
+      for (const deadline = Date.now() + 10_000; a.authenticate(victim.apiKey) !== 'revoked' && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
       expect(a.authenticate(victim.apiKey)).toBe('revoked');
       const events = await store.readStream(API_KEYS_STREAM);
       expect(events).toHaveLength(7);
