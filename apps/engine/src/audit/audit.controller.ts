@@ -17,7 +17,6 @@ import { Roles } from '../access/route-roles';
 import { RecordsAccess } from '../access/access-recording.interceptor';
 import { SAFE_ID } from '../http/safe-id';
 
-
 /** Auditors' endpoints: the public keys, a verification of the whole store, and one decision's inclusion proof. */
 @Controller()
 export class AuditController {

@@ -5,7 +5,6 @@ import { Roles } from '../access/route-roles';
 import { RecordsAccess } from '../access/access-recording.interceptor';
 import { SAFE_ID } from '../http/safe-id';
 
-
 /** An auditor's one-stop read of a decision (docs/audit.md). */
 @Controller()
 export class DecisionContextController {

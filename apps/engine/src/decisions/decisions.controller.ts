@@ -22,7 +22,6 @@ import { RecordsAccess } from '../access/access-recording.interceptor';
 import { CORRELATION_HEADER, callerCorrelationId, recordedCorrelationId } from '../http/correlation-id';
 import { SAFE_ID } from '../http/safe-id';
 
-
 @Controller()
 export class DecisionsController {
   constructor(

@@ -20,7 +20,6 @@ import { GuardedByRoles } from '../access/graphql-roles.guard';
 import { RecordsAccess } from '../access/access-recording.interceptor';
 import { SAFE_ID } from '../http/safe-id';
 
-
 const listArgs = z.object({
   filter: z
     .object({ ...decisionFilterParams, from: z.date().optional(), to: z.date().optional() })

@@ -15,7 +15,6 @@ export class Transaction {
   @Field(() => ID) transactionId!: string;
 }
 
-
 type TransactionNode = Transaction & { readonly stream: DecisionStream & { readonly record: NonNullable<DecisionStream['record']> } };
 
 /** transaction(id): read straight from the stream `decision-<id>` (no read-model lag), like GET /v1/transactions/{id}/decision. */

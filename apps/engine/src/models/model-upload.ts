@@ -25,17 +25,17 @@ export async function readModelUpload(request: FastifyRequest, maxBytes: number)
   try {
     return await readParts(request, maxBytes);
   } catch (e) {
-    // The parser's limits, in this route's terms (its bare 413 would say nothing of them).
+    if (e instanceof ProblemException) throw e;
+    // The parser's refusals, in this route's terms (its bare 413 or 400 would say nothing of them).
     const code = (e as { code?: unknown }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new ProblemException('payload-too-large', `The upload exceeds its limits: the model may have ${maxBytes} bytes, the manifest 1 MiB.`);
+      throw new ProblemException('payload-too-large', `The upload exceeds its limits: the model may have ${maxBytes} bytes (VERDICT_MODEL_MAX_BYTES), the manifest 1 MiB.`);
     }
     if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') {
       const message = 'has more parts than "model" and "manifest"';
       throw new ProblemException('invalid-model-upload', `The upload ${message}.`, { errors: [{ path: '', message }] });
     }
-    // The multipart parser's own errors (a body cut short, a boundary never found) carry no status: the body is malformed.
-    if (e instanceof ProblemException || typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
+    // Its other errors (a body cut short, a boundary never found, a part with a bad header): the body is malformed.
     const message = `is not well-formed multipart/form-data (${(e as Error).message})`;
     throw new ProblemException('invalid-model-upload', `The upload ${message}.`, { errors: [{ path: '', message }] });
   }
@@ -57,7 +57,7 @@ async function readParts(request: FastifyRequest, maxBytes: number): Promise<Mod
       if (part.type !== 'file') throw invalid('/model', 'must be a file part holding the .onnx bytes');
       const data = await part.toBuffer();
       if (data.length > maxBytes || part.file.truncated) {
-        throw new ProblemException('payload-too-large', `The model exceeds the ${maxBytes}-byte limit.`);
+        throw new ProblemException('payload-too-large', `The model exceeds the ${maxBytes}-byte limit (VERDICT_MODEL_MAX_BYTES).`);
       }
       if (data.length === 0) throw invalid('/model', 'is empty');
       bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);

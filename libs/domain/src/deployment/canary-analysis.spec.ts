@@ -72,6 +72,7 @@ describe('canary analysis', () => {
     expect(needs(30, 100)).toBe(3); // 30 → 60 → 90, then the step to 100 promotes
     expect(needs(50, 100)).toBe(1);
     expect(needs(100, 100)).toBe(1);
+    expect(needs(0.1, 1.1)).toBe(11); // not 12: 1.1 / 0.1 is 11.000000000000002 in floating point
   });
 
   it('PSI is 0 for identical distributions and large for disjoint ones', () => {
@@ -81,7 +82,11 @@ describe('canary analysis', () => {
     expect(populationStabilityIndex([], a)).toBeNull();
   });
 
-  it('rejects an analysis whose step exceeds its maximum', () => {
+  it('rejects an analysis whose step exceeds its maximum, or a share the routing cannot take', () => {
     expect(canaryAnalysisSchema.safeParse({ ...spec, stepPercent: 80 }).success).toBe(false);
+    // A step the deployment would refuse would stall the analysis on its own command.
+    expect(canaryAnalysisSchema.safeParse({ ...spec, maxPercent: 66.666 }).success).toBe(false);
+    expect(canaryAnalysisSchema.safeParse({ ...spec, stepPercent: 0.001 }).success).toBe(false);
+    expect(canaryAnalysisSchema.safeParse({ ...spec, stepPercent: 1.1, maxPercent: 66.67 }).success).toBe(true);
   });
 });

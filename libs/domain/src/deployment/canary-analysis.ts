@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { psi } from '../monitoring/drift-statistics';
+import { bucketThreshold } from './routing';
+import { isTrafficPercent } from './traffic-percent';
 
 /**
  * Automatic canary analysis, after Flagger's: every `intervalSeconds` the arms are judged on the decisions of that
@@ -10,8 +12,8 @@ export const canaryAnalysisSchema = z
   .object({
     intervalSeconds: z.number().int().min(1).max(86_400),
     threshold: z.number().int().min(1).max(1000),
-    stepPercent: z.number().gt(0).max(100),
-    maxPercent: z.number().gt(0).max(100),
+    stepPercent: z.number().gt(0).refine(isTrafficPercent, 'must be at most 100, with at most two decimals'),
+    maxPercent: z.number().gt(0).refine(isTrafficPercent, 'must be at most 100, with at most two decimals'),
     autoPromote: z.boolean(),
     metrics: z
       .object({
@@ -169,7 +171,9 @@ export function nextAnalysisAction(
  * 100% one fewer, since the step that would reach it promotes.
  */
 export function passingChecksToPromote(spec: CanaryAnalysisSpec): number {
-  return spec.maxPercent >= 100 ? Math.max(1, Math.ceil(100 / spec.stepPercent) - 1) : Math.ceil(spec.maxPercent / spec.stepPercent);
+  // In whole buckets (hundredths of a percent): 1.1 / 0.1 is 11.000000000000002 in floating point.
+  const step = bucketThreshold(spec.stepPercent);
+  return spec.maxPercent >= 100 ? Math.max(1, Math.ceil(bucketThreshold(100) / step) - 1) : Math.ceil(bucketThreshold(spec.maxPercent) / step);
 }
 
 export function analysisEvidence(spec: CanaryAnalysisSpec, checks: readonly CheckResult[]): AnalysisEvidence {

@@ -111,6 +111,11 @@ describe('deployment decider', () => {
     expect(refused(analysed, { kind: 'set-traffic', trafficPercent: 0, reason: 'x' })).toBe('invalid-traffic');
     expect(decideDeployment(analysed, { kind: 'set-traffic', trafficPercent: 50, reason: 'x' }, ctx()).type).toBe('CanaryTrafficChanged');
     expect(decideDeployment(given(champion('1'), canary('2')).state, { kind: 'set-traffic', trafficPercent: 100, reason: 'x' }, ctx()).type).toBe('CanaryTrafficChanged');
+    // An analysed shadow at 0% would judge nothing either.
+    expect(refused(one, { kind: 'deploy-challenger', model: { name: 'fraud', version: '2' }, mode: 'shadow', trafficPercent: 0, analysis, reason: 'x' })).toBe('invalid-traffic');
+    // Two decimals, as floating point writes them: 1.1 is 110.00000000000001 hundredths.
+    for (const p of [0.07, 1.1, 0.29, 66.67]) expect(decideDeployment(analysed, { kind: 'set-traffic', trafficPercent: p, reason: 'x' }, ctx()).type).toBe('CanaryTrafficChanged');
+    expect(refused(analysed, { kind: 'set-traffic', trafficPercent: 66.666, reason: 'x' })).toBe('invalid-traffic');
   });
 
   it("a shadow sees all traffic unless told otherwise; a policy-less version inherits the champion's policy", () => {

@@ -16,6 +16,7 @@ import {
 } from './deployment-events';
 import { DeploymentRuleError } from './deployment-errors';
 import type { DeploymentState } from './deployment-state';
+import { isTrafficPercent } from './traffic-percent';
 
 /** Who asks and why; an automatic change (canary analysis) carries the evidence it acted on. */
 interface Asked {
@@ -57,7 +58,6 @@ export interface DeploymentContext {
   newDeploymentId(): string;
 }
 
-const validPercent = (p: number): boolean => Number.isFinite(p) && p >= 0 && p <= 100 && Math.round(p * 100) === p * 100;
 
 /**
  * Turns a command into the one event that records it, against the current state. Pure: the same state, command
@@ -90,7 +90,7 @@ export function decideDeployment(state: DeploymentState, command: DeploymentComm
         throw new DeploymentRuleError('invalid-traffic', 'A canary needs trafficPercent (or an analysis, which starts at its stepPercent).');
       }
       checkPercent(trafficPercent);
-      if (command.mode === 'canary' && command.analysis) checkAnalysedCanaryTraffic(trafficPercent);
+      if (command.analysis) checkAnalysedTraffic(command.mode, trafficPercent);
       const policy = boundPolicy(state, command.policy ?? version.recommendedPolicy ?? state.policy, command.model);
       const challenger = {
         deploymentId: ctx.newDeploymentId(),
@@ -107,7 +107,7 @@ export function decideDeployment(state: DeploymentState, command: DeploymentComm
     case 'set-traffic': {
       const challenger = requireChallenger(state);
       checkPercent(command.trafficPercent);
-      if (challenger.mode === 'canary' && challenger.analysis) checkAnalysedCanaryTraffic(command.trafficPercent);
+      if (challenger.analysis) checkAnalysedTraffic(challenger.mode, command.trafficPercent);
       return {
         type: CANARY_TRAFFIC_CHANGED,
         data: { ...change, deploymentId: challenger.deploymentId, trafficPercent: command.trafficPercent, automatic, evidence, previous: { trafficPercent: challenger.trafficPercent } },
@@ -173,15 +173,18 @@ function requireChallenger(state: DeploymentState): NonNullable<DeploymentState[
   return state.challenger;
 }
 
-/** Both arms of an analysed canary need decisions for any window to be judged. */
-function checkAnalysedCanaryTraffic(p: number): void {
-  if (p <= 0 || p >= 100) {
-    throw new DeploymentRuleError('invalid-traffic', `An analysed canary's traffic must be above 0% and below 100%, got ${p}: both arms need decisions to be judged. Promote it or roll it back instead.`);
+/** Both arms of an analysis need decisions for any window to be judged: a shadow's share above 0, a canary's below 100 too. */
+function checkAnalysedTraffic(mode: ChallengerMode, p: number): void {
+  if (p <= 0) {
+    throw new DeploymentRuleError('invalid-traffic', `An analysed ${mode}'s traffic must be above 0%, got ${p}: the challenger arm needs decisions to be judged. Roll it back instead.`);
+  }
+  if (mode === 'canary' && p >= 100) {
+    throw new DeploymentRuleError('invalid-traffic', `An analysed canary's traffic must be below 100%, got ${p}: the champion arm needs decisions to be judged. Promote it instead.`);
   }
 }
 
 function checkPercent(p: number): void {
-  if (!validPercent(p)) throw new DeploymentRuleError('invalid-traffic', `trafficPercent must be between 0 and 100 with at most two decimals, got ${p}.`);
+  if (!isTrafficPercent(p)) throw new DeploymentRuleError('invalid-traffic', `trafficPercent must be between 0 and 100 with at most two decimals, got ${p}.`);
 }
 
 /** A policy version means one pair of thresholds forever: reusing it with others is refused. */
