@@ -30,6 +30,8 @@ const PRODUCER = 'verdict-engine';
 interface Stored {
   readonly event: DecisionMade;
   readonly position: bigint;
+  /** What the decision was recorded under (its metadata's correlationId). */
+  readonly correlationId?: string;
   /** Stored before personal data was pseudonymised (DecisionMade v1–v3): its hash is over the request in the clear. */
   readonly clearHash?: boolean;
 }
@@ -180,8 +182,8 @@ export class DecisionRecorder {
           return;
         }
         this.metrics.recorded(event, appendMs);
-        known(item.request.transactionId, { event, position: (result as AppendResult).position });
-        outcomes[index] = { created: true, event, position: (result as AppendResult).position, appendMs };
+        known(item.request.transactionId, { event, position: (result as AppendResult).position, correlationId: item.correlationId });
+        outcomes[index] = { created: true, event, position: (result as AppendResult).position, appendMs, correlationId: item.correlationId };
       }),
     );
   }
@@ -223,7 +225,13 @@ export class DecisionRecorder {
     const [first] = await this.store.readStream(streamId, { maxCount: 1 });
     if (!first || first.type !== DECISION_MADE) throw new CorruptDecisionStreamError(streamId);
     const clearHash = Number((first.data as { schemaVersion?: unknown }).schemaVersion) < 4;
-    return { event: upcastDecisionMade(first.data), position: first.position, ...(clearHash ? { clearHash } : {}) };
+    const correlationId = first.metadata.correlationId;
+    return {
+      event: upcastDecisionMade(first.data),
+      position: first.position,
+      ...(typeof correlationId === 'string' ? { correlationId } : {}),
+      ...(clearHash ? { clearHash } : {}),
+    };
   }
 
   private asRetry(stored: Stored, item: DecisionItem): DecisionOutcome {
@@ -233,7 +241,7 @@ export class DecisionRecorder {
       return new IdempotencyConflictError(stored.event.transactionId, stored.event.decisionId);
     }
     this.metrics.replayed();
-    return { created: false, event: stored.event, position: stored.position, appendMs: 0 };
+    return { created: false, event: stored.event, position: stored.position, appendMs: 0, correlationId: stored.correlationId };
   }
 }
 

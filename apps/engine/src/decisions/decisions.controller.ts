@@ -46,8 +46,8 @@ export class DecisionsController {
     const response = toDecisionResponse(result.event, result.position);
     // Before the answer leaves: its Location must be readable from then on, read model or not.
     this.recent.remember(response.decisionId, response.transactionId);
-    // A replay records nothing new: only the caller's own id comes back.
-    const answeredId = result.created ? correlationId : callerId;
+    // A replay records nothing new: the caller's own id comes back, or else the one the decision was recorded under.
+    const answeredId = result.created ? correlationId : (callerId ?? result.correlationId);
     if (answeredId !== undefined) void reply.header(CORRELATION_HEADER, answeredId);
     void reply
       .status(result.created ? 201 : 200)

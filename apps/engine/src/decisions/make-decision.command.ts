@@ -7,6 +7,8 @@ export interface MakeDecisionResult {
   readonly event: DecisionMade;
   readonly position: bigint;
   readonly appendMs: number;
+  /** The correlation id the decision was recorded under (a retry: the original request's). */
+  readonly correlationId?: string;
 }
 
 export class MakeDecisionCommand extends Command<MakeDecisionResult> {
