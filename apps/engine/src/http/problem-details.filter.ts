@@ -26,7 +26,7 @@ export function sendProblem(log: Logger, error: unknown, request: FastifyRequest
   if (correlationId !== undefined && !reply.sent) void reply.header(CORRELATION_HEADER, correlationId);
   const path = request.url.split('?', 1)[0] as string;
   if (path === '/v2' || path.startsWith('/v2/')) return sendOipError(log, error, request, reply);
-  const { doc, internal } = toProblem(error, { bodyLimit: request.routeOptions?.bodyLimit });
+  const { doc, internal } = toProblem(error, request.routeOptions?.bodyLimit);
   const body = { ...doc, instance: `${request.url}#${request.id}` };
   if (internal) log.error({ err: error, reqId: request.id, url: request.url, correlationId }, 'request failed');
   if (reply.sent) return;

@@ -35,18 +35,13 @@ const BY_STATUS: Record<number, ProblemCode> = {
 };
 
 /** What to say instead of the framework's bare message ("Unsupported Media Type"): what the client should send. */
-const DETAIL_BY_STATUS: Record<number, (route: RouteLimits) => string> = {
-  413: (route) =>
-    route.bodyLimit === undefined
+const DETAIL_BY_STATUS: Record<number, (bodyLimit: number | undefined) => string> = {
+  413: (bodyLimit) =>
+    bodyLimit === undefined
       ? "The body exceeds this route's size limit. Nothing was recorded."
-      : `The body exceeds this route's size limit of ${formatBytes(route.bodyLimit)}. Nothing was recorded.`,
+      : `The body exceeds this route's size limit of ${formatBytes(bodyLimit)}. Nothing was recorded.`,
   415: () => "The body's Content-Type is not one this route reads: send `Content-Type: application/json` (a model upload: `multipart/form-data`). Nothing was recorded.",
 };
-
-/** What the route that refused a request allows, when it is known (Fastify's `routeOptions`). */
-export interface RouteLimits {
-  readonly bodyLimit?: number;
-}
 
 /** 65536 → "64 KiB", 8388608 → "8 MiB"; anything else in bytes. */
 export function formatBytes(bytes: number): string {
@@ -55,8 +50,11 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** Turns any error into a problem document; `internal` tells the caller to log it. */
-export function toProblem(error: unknown, route: RouteLimits = {}): { doc: ProblemDocument; internal: boolean } {
+/**
+ * Turns any error into a problem document; `internal` tells the caller to log it. `bodyLimit` is the refusing route's,
+ * when known (Fastify's `routeOptions`).
+ */
+export function toProblem(error: unknown, bodyLimit?: number): { doc: ProblemDocument; internal: boolean } {
   if (error instanceof ProblemException) return { doc: error.document, internal: false };
   if (error instanceof IdempotencyConflictError) {
     return {
@@ -122,7 +120,7 @@ export function toProblem(error: unknown, route: RouteLimits = {}): { doc: Probl
   const message = (error as Error).message;
   // Nest hands the body parser's refusal on as a bare HttpException; the multipart limits are the model upload's own
   // problems (model-upload.ts), so a 413 here is the route's bodyLimit.
-  if (BY_STATUS[status]) return { doc: problem(BY_STATUS[status], DETAIL_BY_STATUS[status]?.(route) ?? message), internal: false };
+  if (BY_STATUS[status]) return { doc: problem(BY_STATUS[status], DETAIL_BY_STATUS[status]?.(bodyLimit) ?? message), internal: false };
   if (status >= 400 && status < 500) {
     return { doc: { type: 'about:blank', title: message, status, detail: message }, internal: false };
   }

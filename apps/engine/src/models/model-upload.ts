@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { modelManifestSchema, validateObject, type ModelManifest } from '@verdict/domain';
+import { formatBytes } from '../http/problem-mapping';
 import { ProblemException } from '../http/problem.exception';
 
 /** Largest model accepted (bytes); a larger upload is a 413. Configurable with VERDICT_MODEL_MAX_BYTES. */
@@ -29,7 +30,7 @@ export async function readModelUpload(request: FastifyRequest, maxBytes: number)
     // The parser's refusals, in this route's terms (its bare 413 or 400 would say nothing of them).
     const code = (e as { code?: unknown }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new ProblemException('payload-too-large', `The upload exceeds its limits: the model may have ${maxBytes} bytes (VERDICT_MODEL_MAX_BYTES), the manifest 1 MiB.`);
+      throw new ProblemException('payload-too-large', `The upload exceeds its limits: the model may have ${maxBytes} bytes (VERDICT_MODEL_MAX_BYTES), the manifest ${formatBytes(MANIFEST_MAX_BYTES)}.`);
     }
     if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') {
       const message = 'has more parts than "model" and "manifest"';
@@ -63,7 +64,7 @@ async function readParts(request: FastifyRequest, maxBytes: number): Promise<Mod
       bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
     } else {
       manifestText = part.type === 'file' ? (await part.toBuffer()).toString('utf8') : String(part.value);
-      if (manifestText.length > MANIFEST_MAX_BYTES) throw new ProblemException('payload-too-large', 'The manifest exceeds 1 MiB.');
+      if (manifestText.length > MANIFEST_MAX_BYTES) throw new ProblemException('payload-too-large', `The manifest exceeds ${formatBytes(MANIFEST_MAX_BYTES)}.`);
     }
   }
   if (!bytes) throw invalid('/model', 'is required');

@@ -167,8 +167,8 @@ export function nextAnalysisAction(
 }
 
 /**
- * Passing checks a canary starting at stepPercent needs to be promoted: one a step to maxPercent, and one there; to
- * 100% one fewer, since the step that would reach it promotes.
+ * Passing checks a canary starting at stepPercent needs to be promoted: one for each step up to maxPercent, and one
+ * there; to 100% one fewer, since the step that would reach it promotes.
  */
 export function passingChecksToPromote(spec: CanaryAnalysisSpec): number {
   // In whole buckets (hundredths of a percent): 1.1 / 0.1 is 11.000000000000002 in floating point.
