@@ -9,6 +9,7 @@ import { ListeningSockets } from '../../apps/engine/src/http/listening-sockets';
 import { EVENT_STORE } from '../../apps/engine/src/infrastructure/tokens';
 import { InlineProjections } from '../../apps/engine/src/projections/inline-projections';
 import { createLogger } from '../../apps/engine/src/infrastructure/logger';
+import { HISTORY_WAIT } from './history-wait';
 
 /** fetch's Response with `json()` typed loosely: tests assert on the shape themselves. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,7 +48,7 @@ export async function startEngine(env: Record<string, string> = {}, overrides: r
   // A data dir that doesn't exist yet, as on a fresh checkout: the engine must create it.
   const scratch = mkdtempSync(path.join(tmpdir(), 'verdict-e2e-'));
   const dataDir = path.join(scratch, 'data');
-  const config = loadConfig({ VERDICT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ VERDICT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...HISTORY_WAIT, ...env });
   // Instances on one store share its master key, as production instances must (VERDICT_MASTER_KEY): the first one
   // on a store creates it, later ones get a copy before they start.
   const storeKey = `${config.eventStore.url}#${config.eventStore.schema}`;

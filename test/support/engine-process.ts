@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { launchEngine, type CrashableEngine } from '../../tools/crash-test/engine-launcher';
+import { HISTORY_WAIT } from './history-wait';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -18,7 +19,7 @@ export function startEngineProcess(env: Record<string, string>, builtMain?: stri
     nodeArgs: builtMain ? [] : ['-r', path.join(ROOT, 'test/support/ts-register.js')],
     cwd: ROOT,
     dataDir,
-    env,
+    env: { ...HISTORY_WAIT, ...env },
     startTimeoutMs: 60_000,
   });
 }

@@ -29,6 +29,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ VERDICT_WARMUP_DECISIONS: '2.5' })).toThrow(ConfigError);
   });
 
+  it('takes the history wait as whole milliseconds in [0, 60000], 1000 by default', () => {
+    expect(loadConfig({}).history).toEqual({ maxEntities: 1_000_000, waitLimitMs: 1_000 });
+    expect(loadConfig({ VERDICT_HISTORY_WAIT_MS: '0' }).history.waitLimitMs).toBe(0);
+    expect(loadConfig({ VERDICT_HISTORY_WAIT_MS: '60000' }).history.waitLimitMs).toBe(60_000);
+    expect(() => loadConfig({ VERDICT_HISTORY_WAIT_MS: '60001' })).toThrow(ConfigError);
+    expect(() => loadConfig({ VERDICT_HISTORY_WAIT_MS: '-1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ VERDICT_HISTORY_WAIT_MS: '0.5' })).toThrow(ConfigError);
+  });
+
   it('takes the GraphQL limits as whole numbers, with defaults', () => {
     expect(loadConfig({}).graphql).toEqual({ maxDepth: 8, maxComplexity: 10_000 });
     expect(loadConfig({ VERDICT_GRAPHQL_MAX_DEPTH: '4', VERDICT_GRAPHQL_MAX_COMPLEXITY: '500' }).graphql).toEqual({ maxDepth: 4, maxComplexity: 500 });

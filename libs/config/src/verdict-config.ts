@@ -51,8 +51,11 @@ export interface VerdictConfig {
   readonly policy: { readonly version: string; readonly reviewThreshold: number; readonly declineThreshold: number };
   /** Simulated decisions run through the decision path (nothing written) before the engine listens; 0: none. */
   readonly warmupDecisions: number;
-  /** History features (docs/features.md): the most entities of each kind (cards, customers…) the state holds. */
-  readonly history: { readonly maxEntities: number };
+  /**
+   * History features (docs/features.md): the most entities of each kind (cards, customers…) the state holds, and how
+   * long an ask waits for the history thread to read this instance's last commit before it is answered as things stand.
+   */
+  readonly history: { readonly maxEntities: number; readonly waitLimitMs: number };
   /** The model registry: the largest model upload accepted, in bytes. */
   readonly models: { readonly maxBytes: number };
   /** Drift monitoring (docs/monitoring.md): window width, decisions a window needs to be judged, PSI thresholds. */
@@ -339,7 +342,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     },
     policy,
     warmupDecisions: int(env, 'VERDICT_WARMUP_DECISIONS', 1000, 0, 100_000),
-    history: { maxEntities: int(env, 'VERDICT_HISTORY_MAX_ENTITIES', 1_000_000, 1, 50_000_000) },
+    history: {
+      maxEntities: int(env, 'VERDICT_HISTORY_MAX_ENTITIES', 1_000_000, 1, 50_000_000),
+      waitLimitMs: int(env, 'VERDICT_HISTORY_WAIT_MS', 1_000, 0, 60_000),
+    },
     models: { maxBytes: num(env, 'VERDICT_MODEL_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 ** 3) },
     drift: {
       windowSeconds: driftWindowSeconds(env),

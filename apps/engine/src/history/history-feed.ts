@@ -15,9 +15,6 @@ export const HISTORY_COMPONENT = 'history';
 /** Least time between two reports of the history thread's position (bounds the main thread's share). */
 const REPORT_INTERVAL_MS = 50;
 
-/** Longest an ask waits for the history thread to read this instance's last commit (docs/features.md). */
-const WAIT_LIMIT_MS = 1_000;
-
 /**
  * The engine's history of the log (docs/features.md): a HistoryThread started before anything can decide, fed from
  * the event store's subscription, so decisions made by any instance count. Readiness waits until it has applied the
@@ -44,7 +41,8 @@ export class HistoryFeed implements OnModuleInit, SupervisedSource {
     if (eventStore.kind === 'sqlite' && eventStore.url === ':memory:') {
       throw new Error('the history thread opens the event store on its own thread: an in-memory SQLite database is not shared');
     }
-    const data = { eventStore, maxEntities: this.config.history.maxEntities, reportIntervalMs: REPORT_INTERVAL_MS, waitLimitMs: WAIT_LIMIT_MS };
+    const { maxEntities, waitLimitMs } = this.config.history;
+    const data = { eventStore, maxEntities, reportIntervalMs: REPORT_INTERVAL_MS, waitLimitMs };
     // A dead history thread is started again: it rebuilds the state from the log (readiness waits for that), and
     // meanwhile a decision that needs history is refused (history-unavailable), never scored without it.
     const supervisor: Supervisor<HistoryThread> = new Supervisor(HISTORY_COMPONENT, {
