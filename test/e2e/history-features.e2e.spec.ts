@@ -230,9 +230,10 @@ const pg = postgresAvailable('history features with two engine instances');
     b = await startEngineProcess({ ...env, VERDICT_PROJECTIONS: 'off', VERDICT_DATA_DIR: `${a.dataDir}-b` });
     await deployHistoryModel(a);
     // b follows the deployment stream: wait until it decides with the history model too.
-    for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+    for (const until = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 50))) {
       const state = (await (await fetch(`${b.url}/v1/deployment`, { headers: { authorization: `Bearer ${a.adminKey}` } })).json()) as { champion: { name: string } };
       if (state.champion.name === 'history-demo') break;
+      if (Date.now() > until) throw new Error(`the second instance still decides with ${state.champion.name} 30 s after the deployment`);
     }
   });
   afterAll(async () => {
