@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PSEUDONYM_PREFIX } from './privacy/personal-fields';
+import { safeIdSchema } from './safe-id';
 
 /** The body of POST /v1/decisions. Unknown top-level fields are rejected (`strict`). */
 export const DECISION_REQUEST_MAX_BYTES = 64 * 1024;
@@ -19,11 +20,7 @@ export type Channel = (typeof CHANNELS)[number];
 
 export const decisionRequestSchema = z
   .object({
-    transactionId: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9._:-]+$/, 'must contain only A-Z, a-z, 0-9, ".", "_", ":" or "-"'),
+    transactionId: safeIdSchema,
     occurredAt: z
       .string()
       .regex(ISO_WITH_OFFSET, 'must be an ISO-8601 date-time with an offset, e.g. 2026-01-31T12:00:00Z')

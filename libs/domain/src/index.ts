@@ -1,4 +1,5 @@
 export * from './decision-request';
+export * from './safe-id';
 export * from './decision-made.event';
 export * from './decision-response';
 export * from './canonical-json';

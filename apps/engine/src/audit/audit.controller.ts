@@ -5,6 +5,7 @@ import { keyIdOf } from '@verdict/domain/audit';
 import { publicKeyFromPem, readPublishedKeys, verifyEventStore, WorkerRangeChecker, type PublishedKey, type VerificationReport } from '@verdict/audit';
 import type { VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
+import { SAFE_ID } from '@verdict/domain';
 import { DecisionLocator } from '../decisions/decision-locator';
 import { ProblemException } from '../http/problem.exception';
 import { validBody } from '../http/validate-body';
@@ -15,7 +16,6 @@ import { AUDIT_SIGNING_KEY } from './audit.tokens';
 import type { SigningKey } from './signing-key-file';
 import { Roles } from '../access/route-roles';
 import { RecordsAccess } from '../access/access-recording.interceptor';
-import { SAFE_ID } from '../http/safe-id';
 
 /** Auditors' endpoints: the public keys, a verification of the whole store, and one decision's inclusion proof. */
 @Controller()

@@ -1,9 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
+import { SAFE_ID } from '@verdict/domain';
 import { ProblemException } from '../http/problem.exception';
 import { DecisionContextReader, type DecisionContext } from './decision-context';
 import { Roles } from '../access/route-roles';
 import { RecordsAccess } from '../access/access-recording.interceptor';
-import { SAFE_ID } from '../http/safe-id';
 
 /** An auditor's one-stop read of a decision (docs/audit.md). */
 @Controller()

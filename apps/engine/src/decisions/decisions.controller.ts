@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res }
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { performance } from 'node:perf_hooks';
-import { decisionBatchSchema, toDecisionResponse, validateDecisionRequest, validateObject, decisionRequestSchema, type DecisionRequest } from '@verdict/domain';
+import { decisionBatchSchema, toDecisionResponse, validateDecisionRequest, validateObject, decisionRequestSchema, SAFE_ID, type DecisionRequest } from '@verdict/domain';
 import type { Logger } from 'pino';
 import { LOGGER } from '../infrastructure/tokens';
 import { validBody } from '../http/validate-body';
@@ -20,7 +20,6 @@ import { RecentDecisions } from './recent-decisions';
 import { Roles } from '../access/route-roles';
 import { RecordsAccess } from '../access/access-recording.interceptor';
 import { CORRELATION_HEADER, callerCorrelationId, recordedCorrelationId } from '../http/correlation-id';
-import { SAFE_ID } from '../http/safe-id';
 
 @Controller()
 export class DecisionsController {

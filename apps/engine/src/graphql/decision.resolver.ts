@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { z } from 'zod';
 import { DEFAULT_DECISION_PAGE_SIZE, encodeDecisionCursor, InvalidCursorError, MAX_DECISION_PAGE_SIZE } from '@verdict/read-models';
+import { SAFE_ID } from '@verdict/domain';
 import type { DecisionAuditRecord } from '../decisions/decision-audit-record';
 import type { DecisionQueriesPort } from '../decisions/decision-queries.port';
 import { GetDecisionQuery } from '../decisions/get-decision.query';
@@ -18,7 +19,6 @@ import { toLabel } from './labels';
 import { Roles } from '../access/route-roles';
 import { GuardedByRoles } from '../access/graphql-roles.guard';
 import { RecordsAccess } from '../access/access-recording.interceptor';
-import { SAFE_ID } from '../http/safe-id';
 
 const listArgs = z.object({
   filter: z

@@ -1,4 +1,5 @@
 import { Args, Context, Field, ID, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { SAFE_ID } from '@verdict/domain';
 import type { DecisionStream } from './decision-streams';
 import { fromRecord, type DecisionNode } from './decision-node';
 import { Decision, Label, STREAM_FIELD_COST } from './decision.types';
@@ -8,7 +9,6 @@ import { Roles } from '../access/route-roles';
 import { GuardedByRoles } from '../access/graphql-roles.guard';
 import { RecordsAccess } from '../access/access-recording.interceptor';
 import { PersonalData } from '../privacy/personal-data';
-import { SAFE_ID } from '../http/safe-id';
 
 @ObjectType({ description: 'A transaction Verdict decided on: its decision and what became known about it since' })
 export class Transaction {

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { SAFE_ID } from './safe-id';
+import { SAFE_ID } from '@verdict/domain';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 

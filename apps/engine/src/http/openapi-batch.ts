@@ -1,5 +1,4 @@
-import { DECISION_BATCH_MAX, DECISION_BATCH_MAX_BYTES } from '@verdict/domain';
-import { SAFE_ID } from './safe-id';
+import { DECISION_BATCH_MAX, DECISION_BATCH_MAX_BYTES, SAFE_ID } from '@verdict/domain';
 
 type Schema = Record<string, unknown>;
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });

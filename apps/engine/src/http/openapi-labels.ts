@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { batchLabelSchema, LABEL_BATCH_MAX, LABEL_BATCH_MAX_BYTES, LABEL_SOURCES, LABEL_VALUES, labelRequestSchema } from '@verdict/domain';
-import { SAFE_ID } from './safe-id';
+import { batchLabelSchema, LABEL_BATCH_MAX, LABEL_BATCH_MAX_BYTES, LABEL_SOURCES, LABEL_VALUES, labelRequestSchema, SAFE_ID } from '@verdict/domain';
 
 /** OpenAPI paths and schemas of labels: what became known about transactions. */
 type Schema = Record<string, unknown>;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { modelManifestSchema } from '@verdict/domain';
+import { modelManifestSchema, SAFE_ID } from '@verdict/domain';
 import { DEPLOYMENT_BODIES } from '../deployment/deployment-bodies';
-import { SAFE_ID } from './safe-id';
 
 /** OpenAPI paths and schemas of the model registry, the deployment and raw inference (OIP v2). */
 type Schema = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decisionRequestSchema, DECISION_REQUEST_MAX_BYTES } from '@verdict/domain';
+import { decisionRequestSchema, DECISION_REQUEST_MAX_BYTES, SAFE_ID } from '@verdict/domain';
 import { lifecyclePaths, lifecycleSchemas } from './openapi-lifecycle';
 import { labelPaths, labelSchemas } from './openapi-labels';
 import { monitoringPaths, monitoringSchemas } from './openapi-monitoring';
@@ -12,7 +12,6 @@ import { driftPaths, driftSchemas } from './openapi-drift';
 import { batchPaths, batchSchemas } from './openapi-batch';
 import { PROBLEM_TYPES } from './problem-types';
 import { securityPaths, securitySchemas } from './openapi-security';
-import { SAFE_ID } from './safe-id';
 
 type Schema = Record<string, unknown>;
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { toFieldErrors } from '@verdict/domain';
+import { SAFE_ID, toFieldErrors } from '@verdict/domain';
 import { OipError } from './oip-errors';
-import { SAFE_ID } from '../http/safe-id';
 
 const tensor = z
   .object({

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isTransactionId, labelBatchSchema, labelRequestSchema } from '@verdict/domain';
+import { labelBatchSchema, labelRequestSchema, SAFE_ID } from '@verdict/domain';
 import { actorOf } from '../http/actor';
 import { ProblemException } from '../http/problem.exception';
 import { validBody } from '../http/validate-body';
@@ -21,7 +21,7 @@ export class LabelsController {
   @Roles('analyze')
   @Post('v1/transactions/:transactionId/labels')
   async label(@Param('transactionId') transactionId: string, @Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    if (!isTransactionId(transactionId)) throw new ProblemException('transaction-not-found', `No decision has been recorded for transaction "${transactionId}".`);
+    if (!SAFE_ID.test(transactionId)) throw new ProblemException('transaction-not-found', `No decision has been recorded for transaction "${transactionId}".`);
     const request = validBody(labelRequestSchema, body);
     let result;
     try {
@@ -58,7 +58,7 @@ export class LabelsController {
   @RecordsAccess()
   @Get('v1/transactions/:transactionId/labels')
   async labelsOf(@Param('transactionId') transactionId: string): Promise<unknown> {
-    const labels = isTransactionId(transactionId) ? await this.recorder.labelsOf(transactionId) : null;
+    const labels = SAFE_ID.test(transactionId) ? await this.recorder.labelsOf(transactionId) : null;
     if (labels === null) throw new ProblemException('transaction-not-found', `No decision has been recorded for transaction "${transactionId}".`);
     return { transactionId, labels };
   }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { SAFE_ID, safeIdSchema } from '../safe-id';
 import { LABEL_SOURCES, LABEL_VALUES } from './transaction-labelled.event';
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const SAFE_ID = /^[A-Za-z0-9._:-]+$/;
 
 /** Labels per batch request, and the batch body's limit (a chargeback file's worth). */
 export const LABEL_BATCH_MAX = 10_000;
@@ -11,12 +11,10 @@ export const LABEL_BATCH_MAX_BYTES = 8 * 1024 * 1024;
 /** How far a reportedAt may lie ahead of the engine's clock (clock skew between systems), in ms. */
 export const REPORTED_AT_MAX_SKEW_MS = 5 * 60 * 1000;
 
-const transactionId = z.string().min(1).max(128).regex(SAFE_ID, 'must contain only A-Z, a-z, 0-9, ".", "_", ":" or "-"');
-
 /** The body of POST /v1/transactions/{transactionId}/labels. */
 export const labelRequestSchema = z
   .object({
-    labelId: z.string().min(1).max(128).regex(SAFE_ID, 'must contain only A-Z, a-z, 0-9, ".", "_", ":" or "-"'),
+    labelId: safeIdSchema,
     label: z.enum(LABEL_VALUES),
     source: z.enum(LABEL_SOURCES),
     reportedAt: z
@@ -32,7 +30,7 @@ export const labelRequestSchema = z
 export type LabelRequest = z.infer<typeof labelRequestSchema>;
 
 /** One label of POST /v1/labels/batch: a label request plus the transaction it is about. */
-export const batchLabelSchema = labelRequestSchema.extend({ transactionId }).strict();
+export const batchLabelSchema = labelRequestSchema.extend({ transactionId: safeIdSchema }).strict();
 export type BatchLabel = z.infer<typeof batchLabelSchema>;
 
 /** The batch envelope; each label is validated on its own, so one bad row fails only itself. */
@@ -40,4 +38,3 @@ export const labelBatchSchema = z
   .object({ labels: z.array(z.unknown()).min(1).max(LABEL_BATCH_MAX) })
   .strict();
 
-export const isTransactionId = (s: string): boolean => transactionId.safeParse(s).success;
