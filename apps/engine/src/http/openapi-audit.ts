@@ -1,4 +1,6 @@
 /** OpenAPI paths and schemas of sealed audit periods: keys, verifications, inclusion proofs (docs/audit.md). */
+import { SAFE_ID } from '@verdict/domain';
+
 type Schema = Record<string, unknown>;
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -94,7 +96,7 @@ export function auditPaths(): Schema {
     '/v1/decisions/{decisionId}/proof': {
       get: {
         summary: "A decision's inclusion proof: event hash, leaf index, audit path and the signed seal",
-        parameters: [{ name: 'decisionId', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [{ name: 'decisionId', in: 'path', required: true, schema: { type: 'string', pattern: SAFE_ID.source } }],
         responses: {
           '200': { description: 'The proof; check it offline with `verdict audit verify-proof`', content: json(ref('EventProof')) },
           '404': problem('Unknown decision (decision-not-found)'),

@@ -1,4 +1,6 @@
 /** OpenAPI paths and schemas of the auditor's reads: a decision's context and the bulk export (docs/audit.md). */
+import { SAFE_ID } from '@verdict/domain';
+
 type Schema = Record<string, unknown>;
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -86,7 +88,7 @@ export function exportPaths(): Schema {
       get: {
         summary: "Everything about one decision: the deployment then, the model card, policy, labels, seal and the card's neighbours",
         description: 'Answers 200 as soon as a 201 for the decision has been sent, whether or not the read model has applied it.',
-        parameters: [{ name: 'decisionId', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [{ name: 'decisionId', in: 'path', required: true, schema: { type: 'string', pattern: SAFE_ID.source } }],
         responses: {
           '200': { description: 'The context', content: { 'application/json': { schema: ref('DecisionContext') } } },
           '404': problem('Unknown decision (decision-not-found)'),

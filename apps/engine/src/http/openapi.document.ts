@@ -187,7 +187,8 @@ const problem: Schema = {
 };
 
 const listParam = (name: string, schema: Schema, description: string) => ({ name, in: 'query', required: false, schema, description });
-const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+/** A path parameter; with `pattern`, what the route can find (anything else is answered 404). */
+const pathParam = (name: string, pattern?: RegExp) => ({ name, in: 'path', required: true, schema: { type: 'string', ...(pattern && { pattern: pattern.source }) } });
 
 /** OpenAPI 3.1 description of the engine's HTTP API, served at GET /openapi.json. */
 export function openApiDocument(version: string): Schema {
@@ -232,10 +233,10 @@ export function openApiDocument(version: string): Schema {
         },
       },
       '/v1/decisions/{decisionId}': {
-        get: { summary: 'The full audit record of a decision', parameters: [pathParam('decisionId')], responses: { '200': { description: 'Audit record', content: json(ref('DecisionAuditRecord')) }, '404': problemResponse('Unknown decision') } },
+        get: { summary: 'The full audit record of a decision', parameters: [pathParam('decisionId', SAFE_ID)], responses: { '200': { description: 'Audit record', content: json(ref('DecisionAuditRecord')) }, '404': problemResponse('Unknown decision') } },
       },
       '/v1/transactions/{transactionId}/decision': {
-        get: { summary: "A transaction's decision, read from the event store", parameters: [pathParam('transactionId')], responses: { '200': { description: 'Audit record', content: json(ref('DecisionAuditRecord')) }, '404': problemResponse('No decision for this transaction') } },
+        get: { summary: "A transaction's decision, read from the event store", parameters: [pathParam('transactionId', SAFE_ID)], responses: { '200': { description: 'Audit record', content: json(ref('DecisionAuditRecord')) }, '404': problemResponse('No decision for this transaction') } },
       },
       '/health/live': { get: { summary: 'Liveness, with each supervised component', responses: { '200': { description: 'The process serves HTTP and every supervised component is up or restarting' }, '503': { description: 'A supervised component could not be restarted: restart the process' } } } },
       '/health/ready': { get: { summary: 'Readiness, with projection lag', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
