@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { SAFE_ID } from '@verdict/domain';
 import type { SqliteEventStore } from '@verdict/event-store';
 import { SealerThread } from '../../apps/engine/src/audit/sealer-thread';
 import { HistoryFeed } from '../../apps/engine/src/history/history-feed';
@@ -73,6 +74,8 @@ describe('self-healing engine (SQLite)', () => {
       expect(a.res.status).toBe(503);
       expect(a.res.headers.get('content-type')).toContain('application/problem+json');
       expect(a.json.detail).toMatch(/may or may not have been recorded.*same body is safe/);
+      // It may be recorded under the id made up for it (none was sent): the answer names that id.
+      expect(a.res.headers.get('x-correlation-id')).toMatch(SAFE_ID);
     }
     for (const a of answers) expect([201, 503]).toContain(a.res.status);
 
@@ -87,6 +90,8 @@ describe('self-healing engine (SQLite)', () => {
       const decision = await retry.json();
       expect(decision.transactionId).toBe(a.body.transactionId);
       expect(retry.headers.get('idempotent-replayed')).toBe(retry.status === 200 ? 'true' : 'false');
+      // What was recorded is answered under the id the 503 named.
+      if (retry.status === 200) expect(retry.headers.get('x-correlation-id')).toBe(a.res.headers.get('x-correlation-id'));
       const again = await engine.post('/v1/decisions', a.body);
       expect(again.status).toBe(200);
       expect((await again.json()).decisionId).toBe(decision.decisionId);

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { performance } from 'node:perf_hooks';
 import { decisionBatchSchema, toDecisionResponse, validateDecisionRequest, validateObject, decisionRequestSchema, SAFE_ID, type DecisionRequest } from '@verdict/domain';
+import { isAppendOutcomeUnknown } from '@verdict/event-store';
 import type { Logger } from 'pino';
 import { LOGGER } from '../infrastructure/tokens';
 import { validBody } from '../http/validate-body';
@@ -15,7 +16,7 @@ import { GetDecisionQuery } from './get-decision.query';
 import { GetTransactionDecisionQuery } from './get-transaction-decision.query';
 import { ListDecisionsQuery } from './list-decisions.query';
 import { parseListParams } from './list-decisions.params';
-import { MakeDecisionCommand } from './make-decision.command';
+import { MakeDecisionCommand, type MakeDecisionResult } from './make-decision.command';
 import { RecentDecisions } from './recent-decisions';
 import { Roles } from '../access/route-roles';
 import { RecordsAccess } from '../access/access-recording.interceptor';
@@ -41,7 +42,12 @@ export class DecisionsController {
     }
     const callerId = callerCorrelationId(req);
     const correlationId = recordedCorrelationId(callerId);
-    const result = await this.commands.execute(new MakeDecisionCommand(valid.value, correlationId, startedAt));
+    let result: MakeDecisionResult;
+    try {
+      result = await this.commands.execute(new MakeDecisionCommand(valid.value, correlationId, startedAt));
+    } catch (error) {
+      nameIfMaybeRecorded(error, reply, callerId, correlationId);
+    }
     const response = toDecisionResponse(result.event, result.position);
     // Before the answer leaves: its Location must be readable from then on, read model or not.
     this.recent.remember(response.decisionId, response.transactionId);
@@ -79,7 +85,12 @@ export class DecisionsController {
         slots.push(index);
       }
     });
-    const outcomes = valid.length > 0 ? await this.commands.execute(new DecideBatchCommand(valid, correlationId, startedAt)) : [];
+    const outcomes =
+      valid.length > 0
+        ? await this.commands
+            .execute(new DecideBatchCommand(valid, correlationId, startedAt))
+            .catch((error: unknown) => nameIfMaybeRecorded(error, reply, callerId, correlationId))
+        : [];
     let recorded = false;
     outcomes.forEach((outcome, k) => {
       const index = slots[k] as number;
@@ -120,4 +131,13 @@ export class DecisionsController {
     if (!record) throw new ProblemException('decision-not-found', `No decision has been recorded for transaction "${transactionId}".`);
     return record;
   }
+}
+
+/**
+ * A command whose append's outcome is unknown may have been recorded under the id made up for it: the error's answer
+ * names that id, so the caller can match it to what a retry answers. (Refused commands record nothing and make none up.)
+ */
+function nameIfMaybeRecorded(error: unknown, reply: FastifyReply, callerId: string | undefined, correlationId: string): never {
+  if (callerId === undefined && isAppendOutcomeUnknown(error)) void reply.header(CORRELATION_HEADER, correlationId);
+  throw error;
 }
