@@ -2,3 +2,5 @@ export * from './verdict-config';
 export * from './worker-script';
 export * from './supervisor';
 export * from './thread-priority';
+export * from './config-error';
+export { bundledModelPaths, DEFAULT_MODEL_DIR, repoRoot } from './bundled-model';

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from './verdict-config';
+import { ConfigError } from './config-error';
+import { loadConfig } from './verdict-config';
 
 describe('configuration', () => {
   it('takes the replay thread count as a whole number in [1, 64]', () => {

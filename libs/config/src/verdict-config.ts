@@ -1,6 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { bundledModelPaths, DEFAULT_MODEL_DIR, readSidecar, repoRoot } from './bundled-model';
+import { ConfigError } from './config-error';
+import { int, list, num, oneOf, pgSchema } from './env-values';
 import { storeUrlProblem } from './store-url';
 import { DEFAULT_BACKGROUND_NICE } from './thread-priority';
 
@@ -128,52 +130,6 @@ export interface OidcConfig {
   readonly subjectClaim: string;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/** The repository root: two levels above libs/config/src, also after compilation into dist/. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
-}
-
-export const DEFAULT_MODEL_DIR = 'models/fraud-demo';
-
-const SEMVER = /^(\d+)\.(\d+)\.(\d+)$/;
-
-/** The versions of the bundled demo model, oldest first: each `<dir>/<x.y.z>/model.onnx`. */
-export function bundledModelPaths(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && SEMVER.test(e.name) && existsSync(path.join(dir, e.name, 'model.onnx')))
-    .map((e) => e.name.split('.').map(Number))
-    .sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number) || (a[2] as number) - (b[2] as number))
-    .map((v) => path.join(dir, v.join('.'), 'model.onnx'));
-}
-
-interface ModelSidecar {
-  policy?: { version?: string; reviewThreshold?: number; declineThreshold?: number };
-}
-
-/** Reads the model's sidecar (model.json beside model.onnx) for the recommended policy, when there is one. */
-function readSidecar(modelPath: string): ModelSidecar {
-  const sidecar = path.join(path.dirname(modelPath), 'model.json');
-  if (!existsSync(sidecar)) return {};
-  return JSON.parse(readFileSync(sidecar, 'utf8')) as ModelSidecar;
-}
-
 /** An http(s) URL, or null when unset. */
 function webhookUrl(raw: string | undefined): string | null {
   if (raw === undefined || raw.trim() === '') return null;
@@ -210,32 +166,6 @@ function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
   };
 }
 
-function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(name, `must be a number in [${min}, ${max}], got "${raw}"`);
-  return n;
-}
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const n = num(env, name, fallback, min, max);
-  if (!Number.isInteger(n)) throw new ConfigError(name, `must be a whole number, got "${env[name]}"`);
-  return n;
-}
-
-function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
-  return raw as T;
-}
-
-function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
-  const raw = env[name];
-  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-}
-
 /** Drift windows tile the UTC day, so a day's windows are the same every day and longer windows add whole ones. */
 function driftWindowSeconds(env: NodeJS.ProcessEnv): number {
   const seconds = int(env, 'VERDICT_DRIFT_WINDOW_SECONDS', 3600, 1, 86400);
@@ -267,13 +197,6 @@ function subjectKeyStore(esKind: EventStoreKind, esUrl: string, rmKind: ReadMode
   if (esKind === 'postgres') return { kind: 'postgres' as const, url: esUrl, schema: pgSchema(env, 'VERDICT_EVENT_STORE_SCHEMA', 'verdict') };
   if (rmKind === 'sqlite') return { kind: 'sqlite' as const, url: path.join(path.dirname(rmUrl), 'subject-keys.sqlite'), schema: '' };
   return { kind: 'postgres' as const, url: rmUrl, schema: pgSchema(env, 'VERDICT_READ_MODELS_SCHEMA', 'verdict_read') };
-}
-
-/** PostgreSQL schema names (ignored by the other stores). */
-function pgSchema(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
-  const raw = env[name] || fallback;
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new ConfigError(name, `must be a lower-case SQL identifier, got "${raw}"`);
-  return raw;
 }
 
 /**
