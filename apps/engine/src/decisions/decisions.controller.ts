@@ -3,7 +3,6 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { performance } from 'node:perf_hooks';
 import { decisionBatchSchema, toDecisionResponse, validateDecisionRequest, validateObject, decisionRequestSchema, SAFE_ID, type DecisionRequest } from '@verdict/domain';
-import { isAppendOutcomeUnknown } from '@verdict/event-store';
 import type { Logger } from 'pino';
 import { LOGGER } from '../infrastructure/tokens';
 import { validBody } from '../http/validate-body';
@@ -16,7 +15,7 @@ import { GetDecisionQuery } from './get-decision.query';
 import { GetTransactionDecisionQuery } from './get-transaction-decision.query';
 import { ListDecisionsQuery } from './list-decisions.query';
 import { parseListParams } from './list-decisions.params';
-import { MakeDecisionCommand, type MakeDecisionResult } from './make-decision.command';
+import { MakeDecisionCommand } from './make-decision.command';
 import { RecentDecisions } from './recent-decisions';
 import { Roles } from '../access/route-roles';
 import { RecordsAccess } from '../access/access-recording.interceptor';
@@ -41,13 +40,8 @@ export class DecisionsController {
       throw new ProblemException('validation-failed', `The decision request has ${valid.errors.length} invalid field(s).`, { errors: valid.errors });
     }
     const callerId = callerCorrelationId(req);
-    const correlationId = recordedCorrelationId(callerId);
-    let result: MakeDecisionResult;
-    try {
-      result = await this.commands.execute(new MakeDecisionCommand(valid.value, correlationId, startedAt));
-    } catch (error) {
-      nameIfMaybeRecorded(error, reply, callerId, correlationId);
-    }
+    const correlationId = recordedCorrelationId(req, callerId);
+    const result = await this.commands.execute(new MakeDecisionCommand(valid.value, correlationId, startedAt));
     const response = toDecisionResponse(result.event, result.position);
     // Before the answer leaves: its Location must be readable from then on, read model or not.
     this.recent.remember(response.decisionId, response.transactionId);
@@ -73,7 +67,7 @@ export class DecisionsController {
     const startedAt = performance.now();
     const { items } = validBody(decisionBatchSchema, body);
     const callerId = callerCorrelationId(req);
-    const correlationId = recordedCorrelationId(callerId);
+    const correlationId = recordedCorrelationId(req, callerId);
     const results = new Array<BatchItemResult>(items.length);
     const valid: DecisionRequest[] = [];
     const slots: number[] = [];
@@ -85,12 +79,7 @@ export class DecisionsController {
         slots.push(index);
       }
     });
-    const outcomes =
-      valid.length > 0
-        ? await this.commands
-            .execute(new DecideBatchCommand(valid, correlationId, startedAt))
-            .catch((error: unknown) => nameIfMaybeRecorded(error, reply, callerId, correlationId))
-        : [];
+    const outcomes = valid.length > 0 ? await this.commands.execute(new DecideBatchCommand(valid, correlationId, startedAt)) : [];
     let recorded = false;
     outcomes.forEach((outcome, k) => {
       const index = slots[k] as number;
@@ -131,13 +120,4 @@ export class DecisionsController {
     if (!record) throw new ProblemException('decision-not-found', `No decision has been recorded for transaction "${transactionId}".`);
     return record;
   }
-}
-
-/**
- * A command whose append's outcome is unknown may have been recorded under the id made up for it: the error's answer
- * names that id, so the caller can match it to what a retry answers. (Refused commands record nothing and make none up.)
- */
-function nameIfMaybeRecorded(error: unknown, reply: FastifyReply, callerId: string | undefined, correlationId: string): never {
-  if (callerId === undefined && isAppendOutcomeUnknown(error)) void reply.header(CORRELATION_HEADER, correlationId);
-  throw error;
 }

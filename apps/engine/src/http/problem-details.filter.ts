@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { toGraphqlError } from '../graphql/graphql-errors';
 import { oipError } from '../inference/oip-errors';
-import { CORRELATION_HEADER, callerCorrelationId } from './correlation-id';
+import { CORRELATION_HEADER, callerCorrelationId, commandCorrelationId } from './correlation-id';
 import { toProblem } from './problem-mapping';
 import { PROBLEM_CONTENT_TYPE } from './problem-types';
 
@@ -20,13 +20,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
+/** Answers that say the command may have been recorded: they name the id it would be recorded under. */
+const MAYBE_RECORDED = new Set(['/problems/append-outcome-unknown', '/problems/request-timeout']);
+
 export function sendProblem(log: Logger, error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const correlationId = callerCorrelationId(request);
-  // A refused request records nothing, so no id is made up for it; the caller's own comes back for its logs.
-  if (correlationId !== undefined && !reply.sent) void reply.header(CORRELATION_HEADER, correlationId);
   const path = request.url.split('?', 1)[0] as string;
-  if (path === '/v2' || path.startsWith('/v2/')) return sendOipError(log, error, request, reply);
+  if (path === '/v2' || path.startsWith('/v2/')) {
+    correlate(callerCorrelationId(request), reply);
+    return sendOipError(log, error, request, reply);
+  }
   const { doc, internal } = toProblem(error, request.routeOptions?.bodyLimit);
+  // A refused request records nothing, so no id is made up for it: the caller's own comes back, for its logs. One
+  // that may have been recorded names the id it would be recorded under (the caller's, or one made up for it).
+  const correlationId = (MAYBE_RECORDED.has(doc.type) ? commandCorrelationId(request) : undefined) ?? callerCorrelationId(request);
+  correlate(correlationId, reply);
   const body = { ...doc, instance: `${request.url}#${request.id}` };
   if (internal) log.error({ err: error, reqId: request.id, url: request.url, correlationId }, 'request failed');
   if (reply.sent) return;
@@ -36,6 +43,10 @@ export function sendProblem(log: Logger, error: unknown, request: FastifyRequest
   // connection under the client's upload (EPIPE instead of the 413). Read it away first, within bounds.
   if (doc.status === 413 && !request.raw.complete) drainThen(request.raw, send);
   else send();
+}
+
+function correlate(correlationId: string | undefined, reply: FastifyReply): void {
+  if (correlationId !== undefined && !reply.sent) void reply.header(CORRELATION_HEADER, correlationId);
 }
 
 /** The Open Inference Protocol's error shape for /v2 (see oip-errors.ts). */
