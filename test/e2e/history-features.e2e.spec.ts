@@ -235,7 +235,7 @@ const pg = postgresAvailable('history features with two engine instances');
       if (state.champion.name === 'history-demo') break;
       if (Date.now() > until) throw new Error(`the second instance still decides with ${state.champion.name} 30 s after the deployment`);
     }
-  });
+  }, 120_000); // a second engine process to start, then its deployment to follow
   afterAll(async () => {
     await b?.stop();
     await a?.stop();

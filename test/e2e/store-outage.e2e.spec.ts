@@ -49,5 +49,5 @@ describe('event store outage (EventStoreDB node down and back)', () => {
     expect(readyAgain).toBe(200);
     // Nothing from the outage was recorded: the refused request's stream holds exactly the one later decision.
     expect(await engine.store.readStream(`decision-${during.transactionId}`)).toHaveLength(1);
-  });
+  }, 90_000); // two recoveries of up to 25 s each
 });

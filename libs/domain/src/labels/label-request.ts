@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SAFE_ID, safeIdSchema } from '../safe-id';
+import { safeIdSchema } from '../safe-id';
 import { LABEL_SOURCES, LABEL_VALUES } from './transaction-labelled.event';
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;

@@ -254,6 +254,7 @@ describe('EsdbEventStore when EventStoreDB is unavailable', () => {
         break;
       } catch (error) {
         if (Date.now() > until) throw error;
+        await new Promise((r) => setTimeout(r, 100));
       }
     }
   });
