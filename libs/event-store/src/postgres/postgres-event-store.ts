@@ -1,7 +1,7 @@
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import { AppendListeners, highestPosition } from '../append-listeners';
 import { validateAppend } from '../append-validation';
-import { AppendOutcomeUnknownError, EventStoreClosedError, EventStoreReadOnlyError } from '../event-store.errors';
+import { EventStoreClosedError, EventStoreReadOnlyError } from '../event-store.errors';
 import type {
   AllSubscription,
   AppendOptions,
@@ -24,7 +24,8 @@ import { countLimit } from '../count-limit';
 import { checkMaxChars, pageInBatches } from '../text-budget';
 import { GroupCommitQueue, type GroupCommitStats } from '../group-commit/group-commit-queue';
 import { PostgresAllSubscription, type LogPage } from './postgres-all-subscription';
-import { toAppendRequest, toAppendResult, type AppendOutcomeRow, type AppendRequest } from './postgres-append-request';
+import { toAppendRequest, type AppendRequest } from './postgres-append-request';
+import { commitAppendBatch } from './postgres-commit-batch';
 import { PostgresChangeNotifier } from './postgres-change-notifier';
 import { EVENT_COLUMNS, EVENT_TEXT_COLUMNS, filterConditions, toRecordedEvent, toRecordedEventText, type EventRow, type EventTextRow } from './postgres-event-rows';
 import { ensurePostgresSchema, notifyChannel, quoteSchema, readablePostgresSchema } from './postgres-schema';
@@ -69,7 +70,7 @@ export class PostgresEventStore implements EventStore {
   ) {
     this.s = quoteSchema(options.schema);
     this.queue = new GroupCommitQueue<AppendRequest, AppendResult>({
-      commit: (batch) => this.commitBatch(batch),
+      commit: (batch) => commitAppendBatch(this.pool, this.s, batch, this.options.beforeCommit),
       maxBatch: options.maxBatch ?? 500,
       eventCount: (request) => request.eventCount,
       onCommitted: (committed, report) => {
@@ -245,71 +246,6 @@ export class PostgresEventStore implements EventStore {
       throw toUnavailable(e, operation);
     }
   }
-
-  /** One group-commit transaction: every append checked individually, every caller settled only after COMMIT. */
-  private async commitBatch(batch: readonly AppendRequest[]): Promise<ReadonlyArray<AppendResult | Error>> {
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (e) {
-      throw toUnavailable(e, 'connect');
-    }
-    // A connection lost while we hold it checked out is emitted as 'error' on the client; the pending or next query
-    // fails with it too, which is where we report it. Without a listener the process would crash.
-    let lost: Error | undefined;
-    const onError = (e: Error): void => {
-      lost = e;
-    };
-    client.on('error', onError);
-    let broken: Error | undefined;
-    let awaitingCommit = false;
-    try {
-      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-      const payload = `[${batch.map((r) => r.json).join(',')}]`;
-      const res = await client.query<AppendOutcomeRow>(
-        `SELECT out_index, out_status, out_revision, out_position FROM ${this.s}.append_batch($1::jsonb)`,
-        [payload],
-      );
-      if (this.options.beforeCommit) {
-        const pid = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-        await this.options.beforeCommit({ backendPid: pid.rows[0].pid, size: batch.length });
-      }
-      if (lost !== undefined) throw lost; // gone before COMMIT was sent: nothing was committed
-      awaitingCommit = true;
-      const commit = await client.query('COMMIT');
-      awaitingCommit = false;
-      // PostgreSQL answers COMMIT of an aborted transaction with ROLLBACK rather than an error.
-      if (commit.command !== 'COMMIT') throw new Error(`COMMIT answered ${commit.command}`);
-      const byIndex = new Map(res.rows.map((row) => [row.out_index, row]));
-      return batch.map((request, i) => toAppendResult(request, byIndex.get(i)));
-    } catch (e) {
-      broken = lost ?? (e instanceof Error ? e : new Error(String(e)));
-      await client.query('ROLLBACK').catch(() => undefined); // the failure below is what callers need to see
-      // COMMIT went out and the connection was lost before its answer: the server may have committed.
-      if (awaitingCommit && connectionLost(e, lost)) {
-        throw new AppendOutcomeUnknownError(
-          `PostgreSQL event store: the connection was lost after COMMIT of a batch of ${batch.length} was sent; it may or may not have been recorded: ${broken.message}`,
-          { cause: e },
-        );
-      }
-      throw toUnavailable(e, `append batch of ${batch.length}`);
-    } finally {
-      client.off('error', onError);
-      // Discard the connection after any failure: its session state is unknown.
-      client.release(broken ?? lost);
-    }
-  }
-}
-
-/**
- * The connection failed rather than the statement: no SQLSTATE (socket closed, timeout), a connection exception
- * (class 08) or the server ending the session (57P01-57P03). A statement error (constraint, serialization, ...)
- * is a definite ROLLBACK.
- */
-function connectionLost(error: unknown, lost: Error | undefined): boolean {
-  if (lost !== undefined) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('08') || /^57P0[123]$/.test(code);
 }
 
 /**
