@@ -6,7 +6,7 @@ import { toGraphqlError } from '../graphql/graphql-errors';
 import { oipError } from '../inference/oip-errors';
 import { CORRELATION_HEADER, callerCorrelationId, commandCorrelationId } from './correlation-id';
 import { toProblem } from './problem-mapping';
-import { PROBLEM_CONTENT_TYPE } from './problem-types';
+import { PROBLEM_CONTENT_TYPE, type ProblemCode } from './problem-types';
 
 /** Renders every error that reaches Nest as RFC 9457 problem+json (in a GraphQL resolver: the same problem as a GraphQL error). */
 @Catch()
@@ -21,7 +21,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 /** Answers that say the command may have been recorded: they name the id it would be recorded under. */
-const MAYBE_RECORDED = new Set(['/problems/append-outcome-unknown', '/problems/request-timeout']);
+const MAYBE_RECORDED = new Set((['append-outcome-unknown', 'request-timeout'] satisfies ProblemCode[]).map((code) => `/problems/${code}`));
 
 export function sendProblem(log: Logger, error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const path = request.url.split('?', 1)[0] as string;
