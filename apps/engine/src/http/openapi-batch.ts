@@ -1,5 +1,17 @@
 import { DECISION_BATCH_MAX, DECISION_BATCH_MAX_BYTES, SAFE_ID } from '@verdict/domain';
 
+/** X-Correlation-Id on the decision commands (POST /v1/decisions and its batch): what it records and what comes back. */
+export const CORRELATION_ID_PARAMETER = {
+  name: 'X-Correlation-Id',
+  in: 'header',
+  required: false,
+  description:
+    'Your id for this command: recorded in the metadata of the events it makes, and answered in the X-Correlation-Id response header (errors and replays included). ' +
+    'Without it, the answer names the id the command was recorded under (a new one, or a replay\'s original; a batch, the id of the items it recorded now); ' +
+    'a 503 that says the command may have been recorded (append-outcome-unknown, request-timeout) names the id it would be recorded under; an answer that recorded nothing names none.',
+  schema: { type: 'string', pattern: SAFE_ID.source },
+} as const;
+
 type Schema = Record<string, unknown>;
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Schema) => ({ 'application/json': { schema } });
@@ -15,7 +27,7 @@ export function batchPaths(): Record<string, unknown> {
           'One model run per model and one group-committed append for the whole batch; answered once every new decision in it is durable. ' +
           'Each item gets the status a single POST /v1/decisions would have had: 201 new, 200 a retry with the same body, 409 another body, ' +
           '400 invalid (its errors point into the batch, e.g. /items/3/amount). An invalid item writes nothing and stops no other.',
-        parameters: [{ name: 'X-Correlation-Id', in: 'header', required: false, schema: { type: 'string', pattern: SAFE_ID.source } }],
+        parameters: [CORRELATION_ID_PARAMETER],
         requestBody: { required: true, description: `JSON, at most ${DECISION_BATCH_MAX_BYTES} bytes`, content: json(ref('DecisionBatchRequest')) },
         responses: {
           '200': { description: 'Every item answered at its index', content: json(ref('DecisionBatchResponse')) },

@@ -9,7 +9,7 @@ import { auditPaths, auditSchemas } from './openapi-audit';
 import { exportPaths, exportSchemas } from './openapi-exports';
 import { graphqlPaths, graphqlSchemas } from './openapi-graphql';
 import { driftPaths, driftSchemas } from './openapi-drift';
-import { batchPaths, batchSchemas } from './openapi-batch';
+import { batchPaths, batchSchemas, CORRELATION_ID_PARAMETER } from './openapi-batch';
 import { PROBLEM_TYPES } from './problem-types';
 import { securityPaths, securitySchemas } from './openapi-security';
 
@@ -199,7 +199,7 @@ export function openApiDocument(version: string): Schema {
       '/v1/decisions': {
         post: {
           summary: 'Decide on a transaction',
-          parameters: [{ name: 'X-Correlation-Id', in: 'header', required: false, schema: { type: 'string', pattern: SAFE_ID.source } }],
+          parameters: [CORRELATION_ID_PARAMETER],
           requestBody: { required: true, description: `JSON, at most ${DECISION_REQUEST_MAX_BYTES} bytes`, content: json(ref('DecisionRequest')) },
           responses: {
             '201': { description: 'A new decision, recorded before this answer', content: json(ref('DecisionResponse')) },
