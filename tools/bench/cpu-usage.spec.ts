@@ -194,10 +194,10 @@ onLinux('cpuSnapshot', () => {
 
 /** Keeps this thread busy until it has used `ms` of CPU (measured, so a starved machine only makes it take longer). */
 function burnCpu(ms: number): void {
-  const start = process.threadCpuUsage?.() ?? process.cpuUsage();
+  const start = process.threadCpuUsage();
   const used = (): number => {
-    const now = process.threadCpuUsage?.() ?? process.cpuUsage();
-    return (now.user - start.user + now.system - start.system) / 1000;
+    const now = process.threadCpuUsage(start);
+    return (now.user + now.system) / 1000;
   };
   const giveUp = Date.now() + 10_000;
   let x = 0;

@@ -5,8 +5,11 @@ import { callerCorrelationId, recordedCorrelationId } from './correlation-id';
 import { sendProblem } from './problem-details.filter';
 import { ProblemException } from './problem.exception';
 
-/** A route that goes to record a command (its correlation id chosen, as the decision routes do), then fails with `error`. */
-async function failingCommand(error: () => Error): Promise<FastifyInstance> {
+/**
+ * A server on a real port whose route goes to record a command (its correlation id chosen, as the decision routes do),
+ * then fails with `error`.
+ */
+async function failingCommand(error: () => Error): Promise<{ app: FastifyInstance; post: (path: string, headers?: Record<string, string>) => Promise<Response> }> {
   const app = Fastify();
   app.post('/command', async (req) => {
     recordedCorrelationId(req, callerCorrelationId(req));
@@ -19,8 +22,10 @@ async function failingCommand(error: () => Error): Promise<FastifyInstance> {
     throw new ProblemException('request-timeout', 'No answer within 40 ms.');
   });
   app.setErrorHandler((error, req, reply) => sendProblem(pino({ level: 'silent' }), error, req, reply));
-  await app.ready();
-  return app;
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const post = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+  return { app, post };
 }
 
 describe('X-Correlation-Id on error answers', () => {
@@ -30,28 +35,28 @@ describe('X-Correlation-Id on error answers', () => {
   ];
 
   it.each(maybeRecorded)('a %s answer names the id made up for the command, which it may be recorded under', async (type, error) => {
-    const app = await failingCommand(error);
-    const res = await app.inject({ method: 'POST', url: '/command', payload: {} });
-    expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ type: `/problems/${type}` });
-    expect(res.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const { app, post } = await failingCommand(error);
+    const res = await post('/command');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ type: `/problems/${type}` });
+    expect(res.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
     // With the caller's own id, that one: it is what the command was recorded under.
-    const own = await app.inject({ method: 'POST', url: '/command', payload: {}, headers: { 'x-correlation-id': 'order-7' } });
-    expect(own.headers['x-correlation-id']).toBe('order-7');
+    const own = await post('/command', { 'x-correlation-id': 'order-7' });
+    expect(own.headers.get('x-correlation-id')).toBe('order-7');
     await app.close();
   });
 
   it('an answer that recorded nothing names no made-up id, only the caller\'s own', async () => {
-    const app = await failingCommand(() => new EventStoreUnavailableError('the store is down'));
-    const down = await app.inject({ method: 'POST', url: '/command', payload: {} });
-    expect(down.json()).toMatchObject({ type: '/problems/event-store-unavailable' });
-    expect(down.headers['x-correlation-id']).toBeUndefined();
-    expect((await app.inject({ method: 'POST', url: '/command', payload: {}, headers: { 'x-correlation-id': 'order-8' } })).headers['x-correlation-id']).toBe('order-8');
-    expect((await app.inject({ method: 'POST', url: '/refused', payload: {} })).headers['x-correlation-id']).toBeUndefined();
+    const { app, post } = await failingCommand(() => new EventStoreUnavailableError('the store is down'));
+    const down = await post('/command');
+    expect(await down.json()).toMatchObject({ type: '/problems/event-store-unavailable' });
+    expect(down.headers.get('x-correlation-id')).toBeNull();
+    expect((await post('/command', { 'x-correlation-id': 'order-8' })).headers.get('x-correlation-id')).toBe('order-8');
+    expect((await post('/refused')).headers.get('x-correlation-id')).toBeNull();
     // A timeout before the command had an id (nothing could be recorded yet) makes none up either.
-    const early = await app.inject({ method: 'POST', url: '/timed-out-first', payload: {} });
-    expect(early.json()).toMatchObject({ type: '/problems/request-timeout' });
-    expect(early.headers['x-correlation-id']).toBeUndefined();
+    const early = await post('/timed-out-first');
+    expect(await early.json()).toMatchObject({ type: '/problems/request-timeout' });
+    expect(early.headers.get('x-correlation-id')).toBeNull();
     await app.close();
   });
 });
