@@ -5,6 +5,7 @@ interface ItemResult {
   index: number;
   status: number;
   decision?: { decisionId: string; transactionId: string; outcome: string; score: number; position: number };
+  correlationId?: string;
   problem?: { type: string; status: number; errors?: { path: string; message: string }[] };
 }
 
@@ -58,7 +59,7 @@ describe.each(e2eTopologies())('batch decisions over HTTP ($name)', (topology) =
     await engine.post('/v1/decisions', decided);
     const fresh = decisionRequest();
     const before = await head();
-    const { status, body } = await batch([
+    const res = await engine.post('/v1/decisions/batch', { items: [
       fresh,
       decided,
       { ...decided, amount: Number(decided.amount) + 1 },
@@ -66,7 +67,9 @@ describe.each(e2eTopologies())('batch decisions over HTTP ($name)', (topology) =
       'not an object',
       { ...fresh }, // the same transaction again in the same batch: a retry of item 0
       { ...fresh, amount: 1 }, // and with another body: a conflict with item 0
-    ]);
+    ] });
+    const { status } = res;
+    const body = (await res.json()) as { results: ItemResult[] };
     expect(status).toBe(200);
     expect(body.results.map((r) => r.status)).toEqual([201, 200, 409, 400, 400, 200, 409]);
     expect(body.results[2]?.problem?.type).toMatch(/idempotency-conflict$/);
@@ -78,6 +81,12 @@ describe.each(e2eTopologies())('batch decisions over HTTP ($name)', (topology) =
     );
     expect(body.results[4]?.problem?.errors).toEqual([{ path: '/items/4', message: 'must be a JSON object' }]);
     expect(body.results[5]?.decision).toEqual(body.results[0]?.decision);
+    // Each decided item names the id its decision was recorded under: this batch's, or the original request's.
+    const batchId = res.headers.get('x-correlation-id');
+    const [original] = await engine.store.readStream(`decision-${String(decided.transactionId)}`);
+    expect(original?.metadata.correlationId).toEqual(expect.any(String));
+    expect(original?.metadata.correlationId).not.toBe(batchId);
+    expect(body.results.map((r) => r.correlationId)).toEqual([batchId, original?.metadata.correlationId, undefined, undefined, undefined, batchId, undefined]);
     expect(await head()).toBeGreaterThanOrEqual(before + 1);
     expect(await engine.store.readStream(`decision-${String(fresh.transactionId)}`)).toHaveLength(1);
   });

@@ -3,9 +3,13 @@ import { toProblem } from '../http/problem-mapping';
 import { problem, type ProblemDocument } from '../http/problem-types';
 import type { DecisionOutcome } from './decision-recorder';
 
-/** One item's answer in a batch, at its index: the status a single command would have had, and its body. */
+/**
+ * One item's answer in a batch, at its index: the status a single command would have had, and its body. A decided
+ * item names the correlation id its decision was recorded under: the batch's for one recorded now, the original
+ * request's for a retry (the X-Correlation-Id a single command's answer would carry; absent if the original had none).
+ */
 export type BatchItemResult =
-  | { readonly index: number; readonly status: 200 | 201; readonly decision: DecisionResponse }
+  | { readonly index: number; readonly status: 200 | 201; readonly decision: DecisionResponse; readonly correlationId?: string }
   | { readonly index: number; readonly status: number; readonly problem: ProblemDocument };
 
 export const invalidItem = (index: number, errors: readonly FieldError[]): BatchItemResult => ({
@@ -20,5 +24,7 @@ export function decidedItem(index: number, outcome: DecisionOutcome): { result: 
     const { doc, internal } = toProblem(outcome);
     return { result: { index, status: doc.status, problem: doc }, ...(internal ? { internal: outcome } : {}) };
   }
-  return { result: { index, status: outcome.created ? 201 : 200, decision: toDecisionResponse(outcome.event, outcome.position) } };
+  const decision = toDecisionResponse(outcome.event, outcome.position);
+  const { correlationId } = outcome;
+  return { result: { index, status: outcome.created ? 201 : 200, decision, ...(correlationId !== undefined ? { correlationId } : {}) } };
 }

@@ -7,7 +7,7 @@ export const CORRELATION_ID_PARAMETER = {
   required: false,
   description:
     'Your id for this command: recorded in the metadata of the events it makes, and answered in the X-Correlation-Id response header (errors and replays included). ' +
-    'Without it, the answer names the id the command was recorded under (a new one, or a replay\'s original; a batch, the id of the items it recorded now); ' +
+    'Without it, the answer names the id the command was recorded under (a new one, or a replay\'s original; a batch, the id of the items it recorded now, and each decided item its own in its result); ' +
     'a 503 that says the command may have been recorded (append-outcome-unknown, request-timeout) names the id it would be recorded under; an answer that recorded nothing names none.',
   schema: { type: 'string', pattern: SAFE_ID.source },
 } as const;
@@ -58,7 +58,19 @@ export function batchSchemas(): Record<string, unknown> {
           type: 'array',
           items: {
             oneOf: [
-              { type: 'object', required: ['index', 'status', 'decision'], properties: { index: { type: 'integer' }, status: status([200, 201]), decision: ref('DecisionResponse') } },
+              {
+                type: 'object',
+                required: ['index', 'status', 'decision'],
+                properties: {
+                  index: { type: 'integer' },
+                  status: status([200, 201]),
+                  decision: ref('DecisionResponse'),
+                  correlationId: {
+                    type: 'string',
+                    description: "The correlation id this decision was recorded under: the batch's for a 201, the original request's for a 200 (absent if it had none)",
+                  },
+                },
+              },
               { type: 'object', required: ['index', 'status', 'problem'], properties: { index: { type: 'integer' }, status: { type: 'integer', minimum: 400 }, problem: ref('Problem') } },
             ],
           },
