@@ -6,13 +6,11 @@ import {
   START,
   StreamNotFoundError,
   type AllStreamResolvedEvent,
-  type Position,
-  type ReadPosition,
   type ResolvedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
 import { validateAppend } from '../append-validation';
-import { AppendOutcomeUnknownError, EventStoreClosedError, EventStoreReadOnlyError, EventStoreUnavailableError, InvalidAppendError, WrongExpectedRevisionError } from '../event-store.errors';
+import { AppendOutcomeUnknownError, EventStoreClosedError, EventStoreReadOnlyError, InvalidAppendError, WrongExpectedRevisionError } from '../event-store.errors';
 import type {
   AllSubscription,
   AppendOptions,
@@ -35,7 +33,8 @@ import { checkMaxChars, TEXT_BATCH, TextBudget } from '../text-budget';
 import { EsdbAllSubscription } from './esdb-all-subscription';
 import { needsReadBack, storedByThisAppend } from './esdb-idempotency';
 import { isDeadlineExceeded, toStoreError, withDeadline } from './esdb-errors';
-import { isVisible, toEsdbEvents, toRecordedEvent } from './esdb-event-mapping';
+import { toEsdbEvents, toRecordedEvent } from './esdb-event-mapping';
+import { collect, newestVisible, readAllWhile } from './esdb-reads';
 
 export interface EsdbEventStoreOptions {
   /** e.g. `esdb://127.0.0.1:2113?tls=false`; client options (keepAlive..., defaultDeadline) may be set in it. */
@@ -200,33 +199,6 @@ export class EsdbEventStore implements EventStore {
     return count;
   }
 
-  /**
-   * Our events of $all after `options.after`, in batches of `batchSize` (asked again before each batch), through `take`
-   * until it says no or the log ends.
-   */
-  private async readAllWhile(options: ReadAllOptions, batchSize: number | (() => number), what: string, take: (event: AllStreamResolvedEvent) => boolean): Promise<void> {
-    // A $all read from a position includes the event at it; `lowerBound` drops it (and the overlap between pages).
-    let lowerBound = options.after;
-    let from: ReadPosition = lowerBound === undefined || lowerBound <= 0n ? START : { commit: lowerBound, prepare: lowerBound };
-    try {
-      for (;;) {
-        const pageSize = typeof batchSize === 'number' ? batchSize : batchSize();
-        const batch: AllStreamResolvedEvent[] = await this.collect(this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: FORWARDS }), what);
-        for (const resolved of batch) {
-          const position = resolved.event?.position;
-          if (position && lowerBound !== undefined && position.commit <= lowerBound) continue;
-          if (isVisible(resolved, options.filter) && !take(resolved)) return;
-        }
-        const last: Position | undefined = batch.at(-1)?.event?.position;
-        if (batch.length < pageSize || !last) return;
-        from = last;
-        lowerBound = last.commit;
-      }
-    } catch (error) {
-      throw toStoreError(error, what);
-    }
-  }
-
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
     this.assertOpen();
     const subscription = new EsdbAllSubscription(this.client, options, (s) => this.subscriptions.delete(s));
@@ -234,26 +206,11 @@ export class EsdbEventStore implements EventStore {
     return subscription;
   }
 
-  /** The newest event our readers can see: walks $all backwards past system events (0n for a log without ours). */
+  /** The newest event our readers can see (0n for a log without ours). */
   async headPosition(): Promise<bigint> {
     this.assertOpen();
-    let from: ReadPosition = END;
-    const pageSize = 32;
-    try {
-      for (;;) {
-        const batch: AllStreamResolvedEvent[] = await this.collect(
-          this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: BACKWARDS }),
-          'read of the $all head',
-        );
-        const visible = batch.find((resolved) => isVisible(resolved, undefined));
-        if (visible) return toRecordedEvent(visible).position;
-        const oldest: Position | undefined = batch.at(-1)?.event?.position;
-        if (batch.length < pageSize || !oldest) return 0n;
-        from = oldest;
-      }
-    } catch (error) {
-      throw toStoreError(error, 'read of the $all head');
-    }
+    const newest = await newestVisible(this.client, this.timeoutMs);
+    return newest ? toRecordedEvent(newest).position : 0n;
   }
 
   async ping(): Promise<void> {
@@ -281,33 +238,12 @@ export class EsdbEventStore implements EventStore {
     if (this.closed) throw new EventStoreClosedError();
   }
 
-  /**
-   * Drains one read. The deadline is on silence, not on the total: a long read that keeps delivering is fine, a server
-   * that stops answering fails it after `timeoutMs` without a message.
-   */
   private collect<E extends ResolvedEvent | AllStreamResolvedEvent>(read: StreamingRead<E>, what: string): Promise<E[]> {
-    return new Promise<E[]>((resolve, reject) => {
-      const events: E[] = [];
-      const stall = setTimeout(() => {
-        void read.cancel();
-        reject(new EventStoreUnavailableError(`EventStoreDB ${what} received nothing for ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
-      (async () => {
-        for await (const event of read) {
-          events.push(event as E);
-          stall.refresh();
-        }
-      })().then(
-        () => {
-          clearTimeout(stall);
-          resolve(events);
-        },
-        (error: unknown) => {
-          clearTimeout(stall);
-          reject(error);
-        },
-      );
-    });
+    return collect(read, what, this.timeoutMs);
+  }
+
+  private readAllWhile(options: ReadAllOptions, batchSize: number | (() => number), what: string, take: (event: AllStreamResolvedEvent) => boolean): Promise<void> {
+    return readAllWhile(this.client, this.timeoutMs, options, batchSize, what, take);
   }
 }
 
