@@ -1,5 +1,6 @@
 import { ConfigError } from './config-error';
 
+/** OpenID Connect sign-in for people (docs/security.md): whose tokens are accepted, and where their roles are. */
 export interface OidcConfig {
   readonly issuer: string;
   readonly jwksUrl: string;
@@ -11,8 +12,8 @@ export interface OidcConfig {
   readonly subjectClaim: string;
 }
 
-export /** OIDC is on when VERDICT_OIDC_ISSUER is set; the JWKS URL is then required (no discovery round trip at start). */
-function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
+/** OIDC is on when VERDICT_OIDC_ISSUER is set; the JWKS URL is then required (no discovery round trip at start). */
+export function oidcConfig(env: NodeJS.ProcessEnv): OidcConfig | null {
   const issuer = env.VERDICT_OIDC_ISSUER?.trim();
   if (!issuer) return null;
   const jwksUrl = env.VERDICT_OIDC_JWKS_URL?.trim();
