@@ -28,7 +28,8 @@ const ATTEMPTS = 2;
 /**
  * The export's memory bound, on a real engine process over a log of 200,000 decisions: its resident memory grows by
  * less than 50 MB while it streams them all, including a client that stops reading for 3 s (without backpressure the
- * server would buffer meanwhile). Throughput is measured by `npm run bench:export`, not asserted here.
+ * server would buffer meanwhile). Throughput is measured by `npm run bench:export`, not asserted here. The read-ahead
+ * bound behind it is asserted exactly, chunk by chunk, in apps/engine/src/exports/export-thread.spec.ts.
  *
  * Growth is measured against the higher of the RSS just before the export and the peak of an export of the first
  * 10,000 decisions just before it. An export's fixed cost (its thread, its SQLite connection) comes and goes with

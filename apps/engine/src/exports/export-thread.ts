@@ -21,7 +21,7 @@ const exportWorkerScript = (): WorkerScript => workerScript(join(__dirname, `exp
 const THREAD_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
 
 /** Chunks (EXPORT_CHUNK_CHARS each) the thread may produce ahead of the client: about 1 MB. */
-const READ_AHEAD = 16;
+export const READ_AHEAD = 16;
 
 /**
  * The seals after `after` up to what the index has sealed, walking them through `covering` (seals are contiguous:
