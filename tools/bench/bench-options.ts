@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { parseChallenger, type BenchChallenger } from './bench-challenger';
+import type { TransactionIds } from './request-pool';
 
 export type BenchTargets = 'both' | 'engine' | 'baseline';
 
@@ -15,6 +16,8 @@ export interface BenchOptions {
   readonly connections: number;
   readonly poolSize: number;
   readonly seed: number;
+  /** Transaction ids numbered (the default) or random (--random-ids). */
+  readonly transactionIds: TransactionIds;
   readonly only: BenchTargets;
   readonly profile: boolean;
   readonly keepData: boolean;
@@ -60,6 +63,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option('--connections <n>', 'concurrent connections, one request in flight each', positiveInt('--connections'), 64)
     .option('--pool-size <n>', 'simulated request bodies to cycle through', positiveInt('--pool-size'), 20000)
     .option('--seed <n>', 'simulator seed', nonNegativeInt('--seed'), 7)
+    .option('--random-ids', 'random transaction ids (UUID v4) instead of numbered ones, as many clients send', false)
     .option('--only <target>', 'engine, baseline or both', 'both')
     .option('--profile', 'run the engine with --cpu-prof into <out>/profiles', false)
     .option('--keep-data', "keep the engine's temporary data directory", false)
@@ -78,6 +82,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     connections: number;
     poolSize: number;
     seed: number;
+    randomIds: boolean;
     only: string;
     profile: boolean;
     keepData: boolean;
@@ -103,6 +108,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     connections: o.connections,
     poolSize: o.poolSize,
     seed: o.seed,
+    transactionIds: o.randomIds ? 'random' : 'numbered',
     only: mode.kind === 'batch' ? 'engine' : (o.only as BenchTargets),
     profile: o.profile,
     keepData: o.keepData,

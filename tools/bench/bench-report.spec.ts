@@ -97,6 +97,12 @@ describe('writeReport', () => {
     expect(text).toContain("Threads of the baseline's process during the measured run");
     expect(text).toContain('| MainThread | 0.9 | 150 | 0.2 | — | — |');
     expect(text).toContain('≥ 0.6× baseline — NOT met');
+    expect(text).toContain('seed 1)');
+  });
+
+  it('says when the transaction ids were random', () => {
+    const text = readFileSync(writeReport(dir, { ...report, settings: { ...report.settings, transactionIds: 'random' } }).markdown, 'utf8');
+    expect(text).toContain('seed 1, random transaction ids)');
   });
 
   it('keeps the JSON without the created ids, and names each mode its own file', () => {

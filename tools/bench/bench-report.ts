@@ -8,6 +8,7 @@ import type { ProfileSummary } from './cpu-profile-summary';
 import { threadMicrosPerDecision, type CpuShare, type ThreadCores } from './cpu-usage';
 import type { MachineInfo } from './machine-info';
 import type { HistogramMean } from './server-metrics';
+import type { TransactionIds } from './request-pool';
 
 export const TARGETS = { decisionsPerSecond: 3000, batchDecisionsPerSecond: 20000, ratioToBaseline: 0.6 } as const;
 
@@ -36,6 +37,8 @@ export interface BenchReport {
     readonly connections: number;
     readonly poolSize: number;
     readonly seed: number;
+    /** Absent in reports written before --random-ids: numbered. */
+    readonly transactionIds?: TransactionIds;
     readonly model: string;
     readonly profile: boolean;
     /** Environment added to both targets' embedded defaults. */
@@ -118,7 +121,8 @@ export function tailBySecond(target: string, bySecond: readonly (number | null)[
 
 /** What load was offered, in a sentence. */
 function loadSentence(s: BenchReport['settings']): string {
-  const bodies = `every decision a distinct transaction (bodies from a pool of ${f0(s.poolSize)} simulated transactions, seed ${s.seed})`;
+  const ids = s.transactionIds === 'random' ? ', random transaction ids' : '';
+  const bodies = `every decision a distinct transaction (bodies from a pool of ${f0(s.poolSize)} simulated transactions, seed ${s.seed}${ids})`;
   const timing = `for ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up`;
   if (s.mode.kind === 'rate') {
     return (

@@ -31,6 +31,22 @@ describe('RequestPool', () => {
     expect(pool.count).toBe(0);
   });
 
+  it('makes random transaction ids (UUID v4) when asked, in every phase', () => {
+    const pool = RequestPool.fromRequests(requests, 'bench-t', 'random');
+    const ids = new Set<string>();
+    for (const phase of [pool, pool.withPrefix('bench-t-a')]) {
+      for (let n = 0; n < requests.length; n++) {
+        const { transactionId, body } = phase.next();
+        expect(transactionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        const parsed = JSON.parse(body) as DecisionRequest;
+        expect(validateDecisionRequest(parsed)).toEqual({ ok: true, value: parsed });
+        expect(parsed.transactionId).toBe(transactionId);
+        ids.add(transactionId);
+      }
+    }
+    expect(ids.size).toBe(2 * requests.length);
+  });
+
   it('keeps quotes and escapes in the surrounding body intact', () => {
     const tricky = { ...requests[0], attributes: { note: 'say "hi" \\ bye', n: 1 } };
     const { body } = RequestPool.fromRequests([tricky], 'p').next();

@@ -144,8 +144,8 @@ async function main(): Promise<number> {
   const runId = Date.now().toString(36);
   say(`verdict bench: ${machine.nproc} CPUs (${machine.cpuModel}), Node ${machine.node}`);
 
-  say(`simulating ${options.poolSize} request bodies (seed ${options.seed})`);
-  const pool = RequestPool.fromRequests(simulatedRequests(options.seed, options.poolSize), `bench-${runId}`);
+  say(`simulating ${options.poolSize} request bodies (seed ${options.seed}${options.transactionIds === 'random' ? ', random transaction ids' : ''})`);
+  const pool = RequestPool.fromRequests(simulatedRequests(options.seed, options.poolSize), `bench-${runId}`, options.transactionIds);
   const model = loadConfig(embeddedEnv(options.env)).model.path;
   if (Object.keys(options.env).length > 0) say(`extra environment for both targets: ${JSON.stringify(options.env)}`);
 
@@ -231,6 +231,7 @@ async function main(): Promise<number> {
       warmupSeconds: options.warmupSeconds,
       connections: options.connections,
       poolSize: pool.size,
+      transactionIds: options.transactionIds,
       seed: options.seed,
       model: path.relative(root, model),
       profile: options.profile,
