@@ -6,7 +6,7 @@ import type { DecisionOutcome } from './decision-recorder';
 /**
  * One item's answer in a batch, at its index: the status a single command would have had, and its body. A decided
  * item names the correlation id its decision was recorded under: the batch's for one recorded now, the original
- * request's for a retry (the X-Correlation-Id a single command's answer would carry; absent if the original had none).
+ * request's for a retry (absent if the original had none), whatever X-Correlation-Id the batch was sent with.
  */
 export type BatchItemResult =
   | { readonly index: number; readonly status: 200 | 201; readonly decision: DecisionResponse; readonly correlationId?: string }

@@ -7,8 +7,9 @@ export const CORRELATION_ID_PARAMETER = {
   required: false,
   description:
     'Your id for this command: recorded in the metadata of the events it makes, and answered in the X-Correlation-Id response header (errors and replays included). ' +
-    'Without it, the answer names the id the command was recorded under (a new one, or a replay\'s original; a batch, the id of the items it recorded now, and each decided item its own in its result); ' +
-    'a 503 that says the command may have been recorded (append-outcome-unknown, request-timeout) names the id it would be recorded under; an answer that recorded nothing names none.',
+    'Without it, the answer names the id the command was recorded under (a new one, or a replay\'s original; a batch, the id of the items it recorded now); ' +
+    'a 503 that says the command may have been recorded (append-outcome-unknown, request-timeout) names the id it would be recorded under; an answer that recorded nothing names none. ' +
+    "A batch's decided items each name the id their decision was recorded under in their result (correlationId), whatever this header says.",
   schema: { type: 'string', pattern: SAFE_ID.source },
 } as const;
 
