@@ -8,7 +8,7 @@ import type { ProfileSummary } from './cpu-profile-summary';
 import { threadMicrosPerDecision, type CpuShare, type ThreadCores } from './cpu-usage';
 import type { MachineInfo } from './machine-info';
 import type { HistogramMean } from './server-metrics';
-import type { TransactionIds } from './request-pool';
+import { transactionIdsNote, type TransactionIds } from './request-pool';
 
 export const TARGETS = { decisionsPerSecond: 3000, batchDecisionsPerSecond: 20000, ratioToBaseline: 0.6 } as const;
 
@@ -121,8 +121,7 @@ export function tailBySecond(target: string, bySecond: readonly (number | null)[
 
 /** What load was offered, in a sentence. */
 function loadSentence(s: BenchReport['settings']): string {
-  const ids = s.transactionIds === 'random' ? ', random transaction ids' : '';
-  const bodies = `every decision a distinct transaction (bodies from a pool of ${f0(s.poolSize)} simulated transactions, seed ${s.seed}${ids})`;
+  const bodies = `every decision a distinct transaction (bodies from a pool of ${f0(s.poolSize)} simulated transactions, seed ${s.seed}${transactionIdsNote(s.transactionIds)})`;
   const timing = `for ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up`;
   if (s.mode.kind === 'rate') {
     return (

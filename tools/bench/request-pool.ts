@@ -9,9 +9,12 @@ type BodyParts = readonly [head: string, tail: string];
 /**
  * How transaction ids are made: `numbered` (`<prefix>-<n>`, the default, comparable across sessions) reaches every
  * index keyed by them nearly in order; `random` (UUID v4, as many clients send) reaches them at random places, which
- * costs the engine about a tenth of its throughput (docs/benchmarks.md).
+ * cost the engine 8–11 % of its throughput in one session's runs (docs/benchmarks.md).
  */
 export type TransactionIds = 'numbered' | 'random';
+
+/** What the bench's output adds after the seed when the ids are not the default. */
+export const transactionIdsNote = (ids: TransactionIds | undefined): string => (ids === 'random' ? ', random transaction ids' : '');
 
 /**
  * Pre-serialized request bodies, so building a request during the measured run is one string concatenation.

@@ -21,7 +21,7 @@ import { runOpenLoop } from './open-loop-run';
 import { scrapeHistogramMeans, type HistogramMean } from './server-metrics';
 import { machineInfo } from './machine-info';
 import { dropSchemas, postgresTarget } from './postgres-target';
-import { RequestPool } from './request-pool';
+import { RequestPool, transactionIdsNote } from './request-pool';
 import { simulatedRequests } from './simulated-requests';
 import { adminAuthHeaders } from '../ops/admin-key';
 
@@ -144,7 +144,7 @@ async function main(): Promise<number> {
   const runId = Date.now().toString(36);
   say(`verdict bench: ${machine.nproc} CPUs (${machine.cpuModel}), Node ${machine.node}`);
 
-  say(`simulating ${options.poolSize} request bodies (seed ${options.seed}${options.transactionIds === 'random' ? ', random transaction ids' : ''})`);
+  say(`simulating ${options.poolSize} request bodies (seed ${options.seed}${transactionIdsNote(options.transactionIds)})`);
   const pool = RequestPool.fromRequests(simulatedRequests(options.seed, options.poolSize), `bench-${runId}`, options.transactionIds);
   const model = loadConfig(embeddedEnv(options.env)).model.path;
   if (Object.keys(options.env).length > 0) say(`extra environment for both targets: ${JSON.stringify(options.env)}`);
