@@ -41,7 +41,7 @@ describe('request limits', () => {
   describe('request timeout', () => {
     let engine: RunningEngine;
     beforeAll(async () => {
-      engine = await startEngine({ VERDICT_WARMUP_DECISIONS: '0', VERDICT_REQUEST_TIMEOUT_MS: '40' });
+      engine = await startEngine({ VERDICT_WARMUP_DECISIONS: '0', VERDICT_REQUEST_TIMEOUT_MS: '40', VERDICT_HISTORY_WAIT_MS: '20' });
     });
     afterAll(() => engine?.stop());
 

@@ -133,6 +133,19 @@ function webhookUrl(raw: string | undefined): string | null {
   return url.toString();
 }
 
+/**
+ * How long a decision waits for the history thread to read this instance's last commit. Past the wait it is scored on
+ * the history as it stands; a wait as long as the request timeout would answer 503 instead, so a set value must be
+ * shorter, and the default (1 s) becomes half a request timeout shorter than 2 s.
+ */
+function historyWaitMs(env: NodeJS.ProcessEnv, requestTimeoutMs: number): number {
+  const wait = int(env, 'VERDICT_HISTORY_WAIT_MS', Math.min(1_000, Math.floor(requestTimeoutMs / 2)), 0, 60_000);
+  if (wait > 0 && wait >= requestTimeoutMs) {
+    throw new ConfigError('VERDICT_HISTORY_WAIT_MS', `(${wait}) must be shorter than VERDICT_REQUEST_TIMEOUT_MS (${requestTimeoutMs}): a longer wait would answer 503 request-timeout instead of scoring on the history as it stands`);
+  }
+  return wait;
+}
+
 /** Drift windows tile the UTC day, so a day's windows are the same every day and longer windows add whole ones. */
 function driftWindowSeconds(env: NodeJS.ProcessEnv): number {
   const seconds = int(env, 'VERDICT_DRIFT_WINDOW_SECONDS', 3600, 1, 86400);
@@ -205,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
   if (policy.reviewThreshold > policy.declineThreshold) {
     throw new ConfigError('VERDICT_REVIEW_THRESHOLD', `(${policy.reviewThreshold}) must not exceed VERDICT_DECLINE_THRESHOLD (${policy.declineThreshold})`);
   }
+  const requestTimeoutMs = int(env, 'VERDICT_REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000);
   const baseline = list(env, 'VERDICT_MODEL_BASELINE')?.map(Number);
   if (baseline?.some((n) => !Number.isFinite(n))) throw new ConfigError('VERDICT_MODEL_BASELINE', 'must be comma-separated numbers');
 
@@ -234,7 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
     warmupDecisions: int(env, 'VERDICT_WARMUP_DECISIONS', 1000, 0, 100_000),
     history: {
       maxEntities: int(env, 'VERDICT_HISTORY_MAX_ENTITIES', 1_000_000, 1, 50_000_000),
-      waitLimitMs: int(env, 'VERDICT_HISTORY_WAIT_MS', 1_000, 0, 60_000),
+      waitLimitMs: historyWaitMs(env, requestTimeoutMs),
     },
     models: { maxBytes: num(env, 'VERDICT_MODEL_MAX_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 ** 3) },
     drift: {
@@ -274,7 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerdictConfig 
       oidc: oidcConfig(env),
       metricsPublic: oneOf(env, 'VERDICT_METRICS_PUBLIC', ['true', 'false'] as const, 'false') === 'true',
       rateLimitPerSecond: int(env, 'VERDICT_RATE_LIMIT_PER_SECOND', 10_000, 0, 10_000_000),
-      requestTimeoutMs: int(env, 'VERDICT_REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000),
+      requestTimeoutMs,
     },
     privacy: {
       masterKeyPath: env.VERDICT_MASTER_KEY ? path.resolve(root, env.VERDICT_MASTER_KEY) : path.join(dataDir, 'keys', 'master.key'),
