@@ -69,6 +69,14 @@ describe('an export on its own thread (SQLite)', () => {
     expect(new Set(rows.map((r) => (JSON.parse(r) as { decisionId: string }).decisionId)).size).toBe(seeded.decisions);
   }, 60_000);
 
+  it('does not keep the process alive with a thread nobody reads or stops', async () => {
+    const ports = (): number => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort' || r === 'Worker').length;
+    const before = ports();
+    const stream = (open = exportAll());
+    await new Promise<void>((resolve) => stream.once('readable', () => resolve()));
+    expect(ports()).toBe(before);
+  });
+
   it('stops its thread when the reader goes away', async () => {
     const terminate = jest.spyOn(Worker.prototype, 'terminate');
     try {

@@ -75,5 +75,9 @@ export function exportOnThread(
   worker.on('exit', (code) => {
     if (!settled && !stream.destroyed) stream.destroy(new Error(`the export thread exited with code ${code}`));
   });
+  // The response's socket keeps the process alive while the export is read; a stream that nobody reads or destroys
+  // (a failed test, a bug) must not keep it alive after everything else has stopped. After the listeners: adding a
+  // 'message' listener refs the thread's port again.
+  worker.unref();
   return stream;
 }
