@@ -24,6 +24,11 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
     const res = await engine.post('/v1/decisions', body);
     expect(res.status).toBe(201);
     expect(res.headers.get('idempotent-replayed')).toBe('false');
+    // Its stages in ms: the time in the engine holds the decision's and its append's.
+    const timing = Object.fromEntries((res.headers.get('server-timing') ?? '').split(', ').map((e) => [e.split(';dur=')[0], Number(e.split(';dur=')[1])]));
+    expect(Object.keys(timing)).toEqual(['decide', 'append', 'server']);
+    expect(timing.append).toBeGreaterThan(0);
+    expect(timing.server).toBeGreaterThanOrEqual(Math.max(timing.decide, timing.append));
     const d = await res.json();
     expect(d).toMatchObject({ transactionId: body.transactionId, model: { name: expect.any(String), version: expect.any(String) } });
     expect(['approve', 'review', 'decline']).toContain(d.outcome);
@@ -53,6 +58,8 @@ describe.each(e2eTopologies())('decision path over HTTP ($name)', (topology) => 
     const res = await engine.post('/v1/decisions', reordered);
     expect(res.status).toBe(200);
     expect(res.headers.get('idempotent-replayed')).toBe('true');
+    // The original's stages are not this answer's: only the time in the engine.
+    expect(res.headers.get('server-timing')).toMatch(/^server;dur=\d+\.\d{3}$/);
     expect(await res.json()).toEqual(first);
     expect(await headPosition()).toBe(head);
   });

@@ -1,6 +1,7 @@
 import type { BenchOptions } from './bench-options';
 import { describeThreads, type CpuShare } from './cpu-usage';
 import type { LoadResult } from './load-run';
+import { tailStagesLine } from './tail-stages';
 
 /** Above this many cores used by other processes, a run is flagged as skewed. */
 const NOISY_OTHER_CORES = 0.2;
@@ -20,7 +21,8 @@ export function describeLoad(label: string, r: LoadResult): string {
     `${label}: ${Math.round(r.decisionsPerSecond)} decisions/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms` +
     (r.latencyMs.p999 === undefined ? '' : `, p99.9 ${r.latencyMs.p999} ms`) +
     `, max ${r.latencyMs.max} ms [${codes || 'no responses'}; errors ${r.errors}, timeouts ${r.timeouts}, unanswered ${r.unanswered}]` +
-    (r.perSecond.length > 1 ? `\n    per second: ${r.perSecond.join(' ')}` : '')
+    (r.perSecond.length > 1 ? `\n    per second: ${r.perSecond.join(' ')}` : '') +
+    (r.tailStages ? `\n    ${tailStagesLine(r.tailStages)}` : '')
   );
 }
 

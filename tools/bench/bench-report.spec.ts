@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TARGETS, tailBySecond, threadTable, writeReport, type BenchReport, type TargetRun } from './bench-report';
 import type { LoadResult } from './load-run';
+import { tailStages } from './tail-stages';
 
 describe('tailBySecond', () => {
   it('names the worst second and counts the seconds over the 10 ms target', () => {
@@ -103,6 +104,17 @@ describe('writeReport', () => {
   it('says when the transaction ids were random', () => {
     const text = readFileSync(writeReport(dir, { ...report, settings: { ...report.settings, transactionIds: 'random' } }).markdown, 'utf8');
     expect(text).toContain('seed 1, random transaction ids)');
+  });
+
+  it("gives an open-loop run's stages, for the target whose answers named them", () => {
+    const stages = tailStages([{ totalMs: 12, lateMs: 1, serverMs: { decide: 4, append: 5 } }])!;
+    const engine = { ...report.engine!, measured: { ...report.engine!.measured, tailStages: stages } };
+    const baseline = { ...report.baseline!, measured: { ...report.baseline!.measured, tailStages: null } };
+    const text = readFileSync(writeReport(dir, { ...report, engine, baseline, settings: { ...report.settings, mode: { kind: 'rate', rate: 1000 } } }).markdown, 'utf8');
+    expect(text).toContain("Where the engine's answers spent their time");
+    expect(text).toContain('| decide: the history ask, the key store, the model | 4 | 4 | 4 |');
+    expect(text).toContain('| everything else: a free connection, reading the request, queueing on the main thread, the answer | 2 | 2 | 2 |');
+    expect(text).not.toContain("Where the baseline's answers");
   });
 
   it('keeps the JSON without the created ids, and names each mode its own file', () => {

@@ -9,6 +9,7 @@ import { threadMicrosPerDecision, type CpuShare, type ThreadCores } from './cpu-
 import type { MachineInfo } from './machine-info';
 import type { HistogramMean } from './server-metrics';
 import { transactionIdsNote, type TransactionIds } from './request-pool';
+import { tailStagesTable } from './tail-stages';
 
 export const TARGETS = { decisionsPerSecond: 3000, batchDecisionsPerSecond: 20000, ratioToBaseline: 0.6 } as const;
 
@@ -161,6 +162,8 @@ function renderMarkdown(report: BenchReport): string {
   for (const run of [engine, baseline]) {
     const bySecond = run?.measured.p99BySecond;
     if (run && bySecond && bySecond.length > 0) lines.push(tailBySecond(run.target, bySecond), '');
+    const stages = run?.measured.tailStages;
+    if (run && stages) lines.push(tailStagesTable(run.target, stages), '');
   }
   const cpuRuns = [engine, baseline].filter((r): r is TargetRun => r?.cpu !== undefined);
   if (cpuRuns.length > 0) {

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import type { RequestPool } from './request-pool';
+import type { TailStages } from './tail-stages';
 
 export interface LoadOptions {
   /** Base URL of the server, e.g. http://127.0.0.1:3000 */
@@ -59,6 +60,8 @@ export interface LoadResult {
    * with none. Shows whether the run's p99 comes from one stall or from every second.
    */
   readonly p99BySecond?: readonly (number | null)[];
+  /** Open loop only: where the answers' time went, stage by stage (null when the server reports no stages). */
+  readonly tailStages?: TailStages | null;
   /** Transaction ids answered 201 Created (only when `collectCreatedIds`). */
   readonly createdIds?: ReadonlySet<string>;
 }

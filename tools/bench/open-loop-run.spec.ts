@@ -61,6 +61,8 @@ describe('runOpenLoop', () => {
     expect(result.decisionsPerSecond).toBe(100);
     // One second scheduled, so its p99 is the run's.
     expect(result.p99BySecond).toEqual([result.latencyMs.p99]);
+    // This server reports no stages of its own.
+    expect(result.tailStages).toBeNull();
   });
 
   it('gives each scheduled second its own p99, so a stall shows in the second it fell in', async () => {
@@ -74,3 +76,28 @@ describe('runOpenLoop', () => {
     expect(second).toBeLessThan(first);
   });
 });
+
+describe('runOpenLoop, stage by stage', () => {
+  let server: BodyServer;
+  afterAll(() => server?.close());
+
+  it("splits each answer's latency into the server's stages and the rest, and gives none for a server that reports none", async () => {
+    // Holds each answer 6 ms and says 2 of them went to decide, 3 to append, and 5.5 were in the server.
+    server = await startBodyServer((_body, res) => {
+      setTimeout(() => res.writeHead(201, { 'content-type': 'application/json', 'server-timing': 'decide;dur=2, append;dur=3, server;dur=5.5' }).end('{}'), 6);
+    });
+    const pool = RequestPool.fromRequests(simulatedRequests(3, 20), 'st');
+    const result = await runOpenLoop({ baseUrl: server.url, path: '/v1/decisions', rate: 200, durationSeconds: 0.5, connections: 8, pool });
+
+    const stages = Object.fromEntries(result.tailStages!.stages.map((s) => [s.name, s]));
+    expect(result.tailStages!.answers).toBe(100);
+    expect(stages.decide).toEqual(expect.objectContaining({ meanAllMs: 2, meanSlowestMs: 2, p99Ms: 2 }));
+    expect(stages.append).toEqual(expect.objectContaining({ meanAllMs: 3, p99Ms: 3 }));
+    expect(stages['rest in the engine']).toEqual(expect.objectContaining({ meanAllMs: 0.5, p99Ms: 0.5 }));
+    // The 6 ms held plus the network, less the 5.5 the server named.
+    expect(stages['outside the engine'].meanAllMs).toBeGreaterThanOrEqual(0.5);
+    expect(stages.whole.meanAllMs).toBeGreaterThanOrEqual(6);
+    expect(stages.late.meanAllMs).toBeGreaterThanOrEqual(0);
+  });
+});
+

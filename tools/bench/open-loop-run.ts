@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { LatencySummary, LoadResult } from './load-run';
 import type { RequestPool } from './request-pool';
+import { parseServerTiming, tailStages, type StageSample } from './tail-stages';
 
 export interface OpenLoopOptions {
   /** Base URL of the server, e.g. http://127.0.0.1:3000 */
@@ -62,6 +63,7 @@ export async function runOpenLoop(options: OpenLoopOptions, collectCreatedIds = 
   // 2xx latencies by the second each request was due in: where in the run the tail sits (one stall, or all along).
   const bySecond = Array.from({ length: Math.ceil(durationSeconds) }, () => [] as number[]);
   const created = new Set<string>();
+  const stageSamples: StageSample[] = [];
   let sent = 0;
   let answered = 0;
   let errors = 0;
@@ -73,6 +75,7 @@ export async function runOpenLoop(options: OpenLoopOptions, collectCreatedIds = 
 
   const send = (due: number, done: () => void): void => {
     const { transactionId, body } = pool.next();
+    const started = performance.now();
     sent++;
     outstanding++;
     const finish = (): void => {
@@ -92,6 +95,7 @@ export async function runOpenLoop(options: OpenLoopOptions, collectCreatedIds = 
           if (status >= 200 && status < 300) {
             ok2xx++;
             latencies.push(latency);
+            stageSamples.push({ totalMs: latency, lateMs: started - due, serverMs: parseServerTiming(res.headers['server-timing'] as string | undefined) });
             bySecond[Math.min(bySecond.length - 1, Math.floor((due - start) / 1000))]?.push(latency);
             const second = Math.floor((performance.now() - start) / 1000);
             if (second < perSecond.length) perSecond[second]++;
@@ -159,6 +163,7 @@ export async function runOpenLoop(options: OpenLoopOptions, collectCreatedIds = 
     perSecond,
     // A second without one 2xx answer has no p99: null, never 0, which would read as the best second.
     p99BySecond: bySecond.map((second) => (second.length === 0 ? null : round(percentile(Float64Array.from(second).sort(), 99)))),
+    tailStages: tailStages(stageSamples),
     createdIds: collectCreatedIds ? created : undefined,
   };
 }
