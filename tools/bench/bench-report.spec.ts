@@ -112,8 +112,8 @@ describe('writeReport', () => {
     const baseline = { ...report.baseline!, measured: { ...report.baseline!.measured, tailStages: null } };
     const text = readFileSync(writeReport(dir, { ...report, engine, baseline, settings: { ...report.settings, mode: { kind: 'rate', rate: 1000 } } }).markdown, 'utf8');
     expect(text).toContain("Where the engine's answers spent their time");
-    expect(text).toContain('| decide: the history ask, the key store, the model | 4 | 4 | 4 |');
-    expect(text).toContain('| everything else: a free connection, reading the request, queueing on the main thread, the answer | 2 | 2 | 2 |');
+    expect(text).toContain("| decide: from the handler's start to the model's answer (validation, the history ask, the model) | 4 | 4 | 4 |");
+    expect(text).toContain('| everything else: a free connection, the network, reading the request, waits for the main thread, the answer | 2 | 2 | 2 |');
     expect(text).not.toContain("Where the baseline's answers");
   });
 

@@ -1,6 +1,7 @@
 import { startBodyServer, type BodyServer } from './testing/body-server';
 import { RequestPool } from './request-pool';
-import { latencySummary, percentile, runOpenLoop } from './open-loop-run';
+import { percentile } from './latency-math';
+import { latencySummary, runOpenLoop } from './open-loop-run';
 import { simulatedRequests } from './simulated-requests';
 
 describe('percentile and latencySummary', () => {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { LatencySummary, LoadResult } from './load-run';
 import type { RequestPool } from './request-pool';
+import { percentile, roundMs as round } from './latency-math';
 import { parseServerTiming, tailStages, type StageSample } from './tail-stages';
 
 export interface OpenLoopOptions {
@@ -21,17 +22,6 @@ export interface OpenLoopOptions {
 
 /** How often the scheduler wakes to send what has fallen due. */
 const TICK_MS = 1;
-
-/** Exact percentiles of a sorted sample (nearest rank). */
-export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  // The epsilon keeps 99.9 % of 1,000 at rank 999 (floating point makes it 999.0000000000001).
-  const rank = Math.ceil((p * sorted.length) / 100 - 1e-9);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
-
-/** Milliseconds as reported: to 0.01 ms. */
-const round = (n: number): number => Math.round(n * 100) / 100;
 
 export function latencySummary(latencies: readonly number[]): LatencySummary {
   const sorted = Float64Array.from(latencies).sort();

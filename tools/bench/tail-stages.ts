@@ -1,10 +1,11 @@
 /**
  * Where an open-loop run's answers spent their time, stage by stage, for all of them and for the slowest 1 %: the tail
- * named by the run itself rather than by a separate harness. The engine reports two stages in each answer's
- * `server-timing` (decide, append, and the whole time in the engine, server); the load generator knows when each
- * request was due and when it started it. What is left splits into time in the engine outside decide and append, and
- * time outside the engine (a free connection, the network, the request waiting for the main thread to read it).
+ * named by the run itself rather than by a separate harness. The engine reports three times in each answer's
+ * `server-timing`: two stages (decide, append) and its whole time (server). The load generator knows when each
+ * request was due and when it started it. What is left splits into time in the engine outside the two stages, and
+ * time outside the engine's clock.
  */
+import { percentile, roundMs as round } from './latency-math';
 
 /** One 2xx answer's times, in ms from its scheduled send time. */
 export interface StageSample {
@@ -36,7 +37,7 @@ export interface TailStages {
 
 /** The engine's stages in `server-timing`, with what each holds (apps/engine's decisions controller). */
 const SERVER_STAGES = [
-  { name: 'decide', stage: 'decide: the history ask, the key store, the model' },
+  { name: 'decide', stage: "decide: from the handler's start to the model's answer (validation, the history ask, the model)" },
   { name: 'append', stage: "append: the group commit's round trip" },
 ] as const;
 
@@ -53,24 +54,14 @@ export function parseServerTiming(header: string | undefined): Record<string, nu
   return out;
 }
 
-/** Milliseconds as reported: to 0.01 ms. */
-const round = (n: number): number => Math.round(n * 100) / 100;
-
 const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
-
-/** Nearest-rank 99th percentile. */
-function p99(xs: readonly number[]): number {
-  if (xs.length === 0) return 0;
-  const sorted = Float64Array.from(xs).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(0.99 * sorted.length - 1e-9) - 1))];
-}
 
 type Column = { name: string; stage: string; of: (s: StageSample) => number };
 
 /** The stages of an answer that the engine's `server` time splits the rest of its latency into. */
-const IN_ENGINE = 'in the engine, outside decide and append: reading the request, validation, waits for the main thread, the answer';
-const OUTSIDE = 'outside the engine: a free connection, the network, the request waiting to be read';
-const EVERYTHING_ELSE = 'everything else: a free connection, reading the request, queueing on the main thread, the answer';
+const IN_ENGINE = 'in the engine, outside decide and append: reading the body, sealing, the key store where it outlasts scoring, waits for the main thread between stages';
+const OUTSIDE = "outside the engine's clock: a free connection, the network, the request waiting to be read, writing the answer, the load generator reading it";
+const EVERYTHING_ELSE = 'everything else: a free connection, the network, reading the request, waits for the main thread, the answer';
 
 /**
  * The stages of the answers that carry decide and append, or null when none does (the bare baseline sends no
@@ -104,16 +95,16 @@ export function tailStages(samples: readonly StageSample[]): TailStages | null {
       stage,
       meanAllMs: round(mean(timed.map(of))),
       meanSlowestMs: round(mean(slowest.map(of))),
-      p99Ms: round(p99(timed.map(of))),
+      p99Ms: round(percentile(Float64Array.from(timed.map(of)).sort(), 99)),
     })),
   };
 }
 
-/** The stages as a Markdown table, for a run's report. */
+/** The stages as a Markdown table, for a run's report. A stage's p99 is its own: the p99s do not add up to the latency's. */
 export function tailStagesTable(target: string, t: TailStages): string {
   return [
     `Where the ${target}'s answers spent their time (ms from each request's scheduled send time; the engine's stages from each answer's \`server-timing\`; ` +
-      `the slowest 1 % is ${t.slowest} of ${t.answers} answers):`,
+      `the slowest 1 % is ${t.slowest} of ${t.answers} answers; each stage's p99 is its own, so they do not add up):`,
     '',
     '| stage | mean, all answers | mean, slowest 1 % | p99 |',
     '| --- | ---: | ---: | ---: |',

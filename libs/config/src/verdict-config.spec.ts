@@ -33,18 +33,18 @@ describe('configuration', () => {
   it('takes the history wait as whole milliseconds in [0, 60000], 1000 by default', () => {
     expect(loadConfig({}).history).toEqual({ maxEntities: 1_000_000, waitLimitMs: 1_000 });
     expect(loadConfig({ VERDICT_HISTORY_WAIT_MS: '0' }).history.waitLimitMs).toBe(0);
-    expect(loadConfig({ VERDICT_HISTORY_WAIT_MS: '60000', VERDICT_REQUEST_TIMEOUT_MS: '60001' }).history.waitLimitMs).toBe(60_000);
+    expect(loadConfig({ VERDICT_HISTORY_WAIT_MS: '60000', VERDICT_REQUEST_TIMEOUT_MS: '120000' }).history.waitLimitMs).toBe(60_000);
     expect(() => loadConfig({ VERDICT_HISTORY_WAIT_MS: '60001' })).toThrow(ConfigError);
     expect(() => loadConfig({ VERDICT_HISTORY_WAIT_MS: '-1' })).toThrow(ConfigError);
     expect(() => loadConfig({ VERDICT_HISTORY_WAIT_MS: '0.5' })).toThrow(ConfigError);
   });
 
-  it('refuses a history wait as long as the request timeout, and halves the default under a short timeout', () => {
-    expect(() => loadConfig({ VERDICT_HISTORY_WAIT_MS: '5000', VERDICT_REQUEST_TIMEOUT_MS: '5000' })).toThrow(
-      'VERDICT_HISTORY_WAIT_MS: (5000) must be shorter than VERDICT_REQUEST_TIMEOUT_MS (5000)',
+  it('refuses a history wait over half the request timeout, and halves the default under a short timeout', () => {
+    expect(() => loadConfig({ VERDICT_HISTORY_WAIT_MS: '2501', VERDICT_REQUEST_TIMEOUT_MS: '5000' })).toThrow(
+      'VERDICT_HISTORY_WAIT_MS: (2501) must be at most half of VERDICT_REQUEST_TIMEOUT_MS (5000)',
     );
-    expect(() => loadConfig({ VERDICT_HISTORY_WAIT_MS: '60000' })).toThrow(/shorter than VERDICT_REQUEST_TIMEOUT_MS \(30000\)/);
-    expect(loadConfig({ VERDICT_HISTORY_WAIT_MS: '4999', VERDICT_REQUEST_TIMEOUT_MS: '5000' }).history.waitLimitMs).toBe(4_999);
+    expect(() => loadConfig({ VERDICT_HISTORY_WAIT_MS: '60000' })).toThrow(/at most half of VERDICT_REQUEST_TIMEOUT_MS \(30000\)/);
+    expect(loadConfig({ VERDICT_HISTORY_WAIT_MS: '2500', VERDICT_REQUEST_TIMEOUT_MS: '5000' }).history.waitLimitMs).toBe(2_500);
     expect(loadConfig({ VERDICT_HISTORY_WAIT_MS: '0', VERDICT_REQUEST_TIMEOUT_MS: '1' }).history.waitLimitMs).toBe(0);
     expect(loadConfig({ VERDICT_REQUEST_TIMEOUT_MS: '2000' }).history.waitLimitMs).toBe(1_000);
     expect(loadConfig({ VERDICT_REQUEST_TIMEOUT_MS: '1500' }).history.waitLimitMs).toBe(750);

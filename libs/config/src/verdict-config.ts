@@ -135,14 +135,16 @@ function webhookUrl(raw: string | undefined): string | null {
 }
 
 /**
- * How long a decision waits for the history thread to read this instance's last commit. Past the wait it is scored on
- * the history as it stands; a wait as long as the request timeout would answer 503 instead, so a set value must be
- * shorter, and the default (1 s) becomes half a request timeout shorter than 2 s.
+ * How long a decision waits for the history thread to read this instance's last commit; past it, it is scored on the
+ * history as it stands. The wait starts when the thread gets the ask and ends at its next 50 ms check, and the model
+ * and the append come after it: a wait near the request timeout would answer 503 request-timeout instead. So it may be
+ * at most half the request timeout, and the default (1 s) is half a request timeout shorter than 2 s.
  */
 function historyWaitMs(env: NodeJS.ProcessEnv, requestTimeoutMs: number): number {
-  const wait = int(env, 'VERDICT_HISTORY_WAIT_MS', Math.min(1_000, Math.floor(requestTimeoutMs / 2)), 0, 60_000);
-  if (wait > 0 && wait >= requestTimeoutMs) {
-    throw new ConfigError('VERDICT_HISTORY_WAIT_MS', `(${wait}) must be shorter than VERDICT_REQUEST_TIMEOUT_MS (${requestTimeoutMs}): a longer wait would answer 503 request-timeout instead of scoring on the history as it stands`);
+  const limit = Math.floor(requestTimeoutMs / 2);
+  const wait = int(env, 'VERDICT_HISTORY_WAIT_MS', Math.min(1_000, limit), 0, 60_000);
+  if (wait > limit) {
+    throw new ConfigError('VERDICT_HISTORY_WAIT_MS', `(${wait}) must be at most half of VERDICT_REQUEST_TIMEOUT_MS (${requestTimeoutMs}): a longer wait leaves no time to score and record the decision before the request times out`);
   }
   return wait;
 }

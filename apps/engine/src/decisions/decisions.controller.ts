@@ -22,10 +22,11 @@ import { RecordsAccess } from '../access/access-recording.interceptor';
 import { CORRELATION_HEADER, callerCorrelationId, recordedCorrelationId } from '../http/correlation-id';
 
 /**
- * This answer's stages in ms: `server`, from when Fastify read the request until the answer, so that a client can tell
+ * This answer's stages in ms: `server`, from when Fastify routed the request until the answer, so that a client can tell
  * time in the engine from time its request waited to be read (`npm run bench -- --rate` names both); for a new
- * decision also `decide` (history, keys, model) and `append` (the durable commit). A replay's stages were the original's,
- * so it has only `server`.
+ * decision also `decide` (from the handler's start to the model's answer) and `append` (the durable commit). A replay's
+ * stages were the original's, so it has only `server`. Fastify times a reply only for routes with an onResponse hook
+ * (or a logger): the request timeout's hook (access/request-timeout.ts) is what makes `elapsedTime` non-zero here.
  */
 function serverTiming(result: { created: boolean; event: { timings: { totalMs: number } }; appendMs: number }, elapsedMs: number): string {
   const server = `server;dur=${elapsedMs.toFixed(3)}`;

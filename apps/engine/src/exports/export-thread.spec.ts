@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '@verdict/config';
@@ -30,8 +31,14 @@ describe('an export on its own thread (SQLite)', () => {
   };
 
   let open: Readable | undefined;
-  // A failed assertion must not leave the thread running (Jest would not exit).
-  afterEach(() => open?.destroy());
+  // A failed assertion must not leave the thread running (Jest would not exit); and a thread still terminating would
+  // still be counted by the next test's active resources.
+  afterEach(async () => {
+    if (!open || open.closed) return;
+    const closed = once(open, 'close');
+    open.destroy();
+    await closed;
+  });
 
   it('runs no further ahead of a reader that stops than its read-ahead, and gives every row once it reads on', async () => {
     const stream = (open = exportAll());
