@@ -1,6 +1,7 @@
 import type { BenchOptions } from './bench-options';
 import { describeThreads, type CpuShare } from './cpu-usage';
 import type { LoadResult } from './load-run';
+import type { EventLoopDelay } from './server-metrics';
 import { tailStagesLine } from './tail-stages';
 
 /** Above this many cores used by other processes, a run is flagged as skewed. */
@@ -35,4 +36,9 @@ export function cpuLines(cpu: CpuShare, decisionsPerSecond: number): string[] {
     lines.push(`server threads, cores (µs of CPU a decision; cores' worth of waiting for a core; preemptions a second): ${describeThreads(cpu.serverThreadCores, decisionsPerSecond)}`);
   }
   return lines;
+}
+
+/** The main thread's event-loop delay over the measured run: how long anything newly arrived waited behind its work. */
+export function eventLoopLine(d: EventLoopDelay): string {
+  return `main thread's event-loop delay over the measured run (a timer's lateness, sampled every 10 ms): p50 ${d.p50Ms} ms, p99 ${d.p99Ms} ms, max ${d.maxMs} ms`;
 }

@@ -117,6 +117,12 @@ describe('writeReport', () => {
     expect(text).not.toContain("Where the baseline's answers");
   });
 
+  it("gives the engine's event-loop delay over the measured run", () => {
+    const engine = { ...report.engine!, eventLoopDelay: { p50Ms: 0.5, p99Ms: 21.3, maxMs: 80 } };
+    const text = readFileSync(writeReport(dir, { ...report, engine }).markdown, 'utf8');
+    expect(text).toContain("The engine's main thread's event-loop delay over the measured run (a timer's lateness, sampled every 10 ms): p50 0.5 ms, p99 21.3 ms, max 80 ms.");
+  });
+
   it('keeps the JSON without the created ids, and names each mode its own file', () => {
     const { json } = writeReport(dir, report);
     const parsed = JSON.parse(readFileSync(json, 'utf8')) as { engine: { measured: Record<string, unknown> } };

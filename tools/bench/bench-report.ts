@@ -7,9 +7,10 @@ import type { LoadResult } from './load-run';
 import type { ProfileSummary } from './cpu-profile-summary';
 import { threadMicrosPerDecision, type CpuShare, type ThreadCores } from './cpu-usage';
 import type { MachineInfo } from './machine-info';
-import type { HistogramMean } from './server-metrics';
+import type { EventLoopDelay, HistogramMean } from './server-metrics';
 import { transactionIdsNote, type TransactionIds } from './request-pool';
 import { tailStagesTable } from './tail-stages';
+import { eventLoopLine } from './bench-console';
 
 export const TARGETS = { decisionsPerSecond: 3000, batchDecisionsPerSecond: 20000, ratioToBaseline: 0.6 } as const;
 
@@ -22,6 +23,8 @@ export interface TargetRun {
   readonly logFile: string;
   /** Mean of the server's `*_seconds` histograms (from /metrics) over warm-up and run; absent for the baseline. */
   readonly serverTimings?: Readonly<Record<string, HistogramMean>>;
+  /** The main thread's event-loop delay over the measured run (from /metrics); absent for the baseline. */
+  readonly eventLoopDelay?: EventLoopDelay;
   /** GET /health/ready right after the load (the engine reports projection lag there). */
   readonly readinessAtEnd: unknown;
   /** Average cores used during the measured run (Linux only). */
@@ -206,6 +209,7 @@ function renderMarkdown(report: BenchReport): string {
         '',
       );
     }
+    if (engine.eventLoopDelay) lines.push(`The engine's ${eventLoopLine(engine.eventLoopDelay)}.`, '');
     const [main, ...workers] = engine.cpuProfiles ?? [];
     if (main) {
       lines.push(

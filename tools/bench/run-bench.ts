@@ -14,11 +14,11 @@ import { deployChallenger } from './bench-challenger';
 import { checkDurability, decisionStreamsOf } from './durability-check';
 import { freePort } from './free-port';
 import { cpuShare, cpuSnapshot, type CpuShare } from './cpu-usage';
-import { cpuLines, describeLoad, modeLine } from './bench-console';
+import { cpuLines, describeLoad, eventLoopLine, modeLine } from './bench-console';
 import { cpuProfilesOf, summarizeCpuProfile } from './cpu-profile-summary';
 import { runLoad, type LoadResult } from './load-run';
 import { runOpenLoop } from './open-loop-run';
-import { scrapeHistogramMeans, type HistogramMean } from './server-metrics';
+import { eventLoopDelay, histogramMeans, scrapeMetrics, type EventLoopDelay, type HistogramMean } from './server-metrics';
 import { machineInfo } from './machine-info';
 import { dropSchemas, postgresTarget } from './postgres-target';
 import { RequestPool, transactionIdsNote } from './request-pool';
@@ -73,6 +73,7 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
     warmup: LoadResult;
     measured: LoadResult;
     serverTimings?: Record<string, HistogramMean>;
+    eventLoopDelay?: EventLoopDelay;
     readinessAtEnd: unknown;
     cpu?: CpuShare;
   }
@@ -92,6 +93,8 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
     say(`  measuring ${options.durationSeconds} s: ${modeLine(options)}`);
     // On PostgreSQL the database server is part of what is measured: its processes are counted apart.
     const database = phase.target === 'engine' && options.postgresUrl !== undefined ? 'postgres' : undefined;
+    // A scrape now starts the event-loop delay afresh (prom-client resets it at each one): the end's covers the run.
+    await scrapeMetrics(baseUrl, headers);
     const before = cpuSnapshot(server.pid, database);
     const measured = await load(options.durationSeconds, pool.withPrefix(`${pool.idPrefix}-m`));
     const cpu = cpuShare(before, cpuSnapshot(server.pid, database));
@@ -101,12 +104,15 @@ async function runPhase(root: string, options: BenchOptions, phase: Phase, pool:
     say(`  ${describeLoad(phase.target, measured)}`);
     if (cpu) for (const line of cpuLines(cpu, measured.decisionsPerSecond)) say(`  ${line}`);
     // The server's own view right after the load: where a decision's time went, and how far projections lag.
-    const serverTimings = await scrapeHistogramMeans(baseUrl, headers);
+    const metrics = await scrapeMetrics(baseUrl, headers);
+    const serverTimings = metrics === undefined ? undefined : histogramMeans(metrics);
     if (serverTimings) {
       say(`  server timings (mean over warm-up + run): ${Object.entries(serverTimings).map(([k, v]) => `${k} ${v.meanMs} ms`).join(', ')}`);
     }
+    const loop = metrics === undefined ? undefined : eventLoopDelay(metrics);
+    if (loop) say(`  ${eventLoopLine(loop)}`);
     const readinessAtEnd: unknown = await (await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(10_000) })).json();
-    return { warmup, measured, serverTimings, readinessAtEnd, cpu };
+    return { warmup, measured, serverTimings, eventLoopDelay: loop, readinessAtEnd, cpu };
   };
   let driven: Driven;
   try {

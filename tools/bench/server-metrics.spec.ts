@@ -1,4 +1,4 @@
-import { histogramMeans } from './server-metrics';
+import { eventLoopDelay, histogramMeans } from './server-metrics';
 
 describe('histogramMeans', () => {
   it('turns the _sum/_count pairs of *_seconds histograms into mean milliseconds, summing labelled series', () => {
@@ -25,3 +25,23 @@ describe('histogramMeans', () => {
     expect(histogramMeans('x_seconds_sum 0\nx_seconds_count 0\n')).toEqual({ x_seconds: { count: 0, meanMs: 0 } });
   });
 });
+
+describe('eventLoopDelay', () => {
+  it("reads prom-client's event-loop gauges, less their 10 ms sampling interval, never below 0", () => {
+    const text = [
+      'verdict_nodejs_eventloop_lag_seconds 0.001',
+      'verdict_nodejs_eventloop_lag_min_seconds 0.009',
+      'verdict_nodejs_eventloop_lag_max_seconds 0.11',
+      'verdict_nodejs_eventloop_lag_p50_seconds 0.0095',
+      'verdict_nodejs_eventloop_lag_p90_seconds 0.02',
+      'verdict_nodejs_eventloop_lag_p99_seconds 0.0425',
+    ].join('\n');
+    expect(eventLoopDelay(text)).toEqual({ p50Ms: 0, p99Ms: 32.5, maxMs: 100 });
+  });
+
+  it('is undefined when the gauges are missing', () => {
+    expect(eventLoopDelay('verdict_nodejs_eventloop_lag_p99_seconds 0.02\n')).toBeUndefined();
+    expect(eventLoopDelay('')).toBeUndefined();
+  });
+});
+

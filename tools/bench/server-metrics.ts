@@ -25,10 +25,38 @@ export function histogramMeans(text: string): Record<string, HistogramMean> {
   return out;
 }
 
-/** Scrapes GET <baseUrl>/metrics; undefined when the server has none (the baseline). */
-export async function scrapeHistogramMeans(baseUrl: string, headers: Record<string, string> = {}): Promise<Record<string, HistogramMean> | undefined> {
+/** The main thread's event-loop delay over a stretch of the run, in ms: how late a timer fired, beyond its interval. */
+export interface EventLoopDelay {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/**
+ * prom-client's default metrics sample the loop with a timer every 10 ms (its eventLoopMonitoringPrecision, which the
+ * engine leaves as it is) and report each interval whole, so an idle loop reads ~10 ms.
+ */
+const LOOP_SAMPLING_MS = 10;
+
+/**
+ * The `*nodejs_eventloop_lag_{p50,p99,max}_seconds` gauges, less the sampling interval; undefined when absent. They
+ * cover the time since the previous scrape: prom-client resets its histogram at each one.
+ */
+export function eventLoopDelay(text: string): EventLoopDelay | undefined {
+  const stat = (name: string): number | undefined => {
+    const m = new RegExp(`^[a-zA-Z_:]*nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})?\\s+(\\S+)`, 'm').exec(text);
+    return m ? Number(m[1]) * 1000 : undefined;
+  };
+  const [p50, p99, max] = [stat('p50'), stat('p99'), stat('max')];
+  if (p50 === undefined || p99 === undefined || max === undefined) return undefined;
+  const late = (ms: number): number => Math.max(0, Math.round((ms - LOOP_SAMPLING_MS) * 100) / 100);
+  return { p50Ms: late(p50), p99Ms: late(p99), maxMs: late(max) };
+}
+
+/** GET <baseUrl>/metrics as text; undefined when the server has none (the baseline). */
+export async function scrapeMetrics(baseUrl: string, headers: Record<string, string> = {}): Promise<string | undefined> {
   const res = await fetch(`${baseUrl}/metrics`, { headers, signal: AbortSignal.timeout(10_000) });
   if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`GET ${baseUrl}/metrics answered ${res.status}`);
-  return histogramMeans(await res.text());
+  return res.text();
 }
