@@ -6,5 +6,8 @@ export function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
+/** The arithmetic mean; 0 for no values. */
+export const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+
 /** Milliseconds as reported: to 0.01 ms. */
 export const roundMs = (n: number): number => Math.round(n * 100) / 100;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { LatencySummary, LoadResult } from './load-run';
 import type { RequestPool } from './request-pool';
-import { percentile, roundMs as round } from './latency-math';
+import { mean, percentile, roundMs as round } from './latency-math';
 import { parseServerTiming, tailStages, type StageSample } from './tail-stages';
 
 export interface OpenLoopOptions {
@@ -25,13 +25,12 @@ const TICK_MS = 1;
 
 export function latencySummary(latencies: readonly number[]): LatencySummary {
   const sorted = Float64Array.from(latencies).sort();
-  const sum = latencies.reduce((a, b) => a + b, 0);
   return {
     p50: round(percentile(sorted, 50)),
     p90: round(percentile(sorted, 90)),
     p99: round(percentile(sorted, 99)),
     p999: round(percentile(sorted, 99.9)),
-    mean: round(latencies.length ? sum / latencies.length : 0),
+    mean: round(mean(latencies)),
     max: round(sorted.length ? sorted[sorted.length - 1] : 0),
   };
 }

@@ -44,4 +44,3 @@ describe('eventLoopDelay', () => {
     expect(eventLoopDelay('')).toBeUndefined();
   });
 });
-

@@ -5,7 +5,7 @@
  * request was due and when it started it. What is left splits into time in the engine outside the two stages, and
  * time outside the engine's clock.
  */
-import { percentile, roundMs as round } from './latency-math';
+import { mean, percentile, roundMs as round } from './latency-math';
 
 /** One 2xx answer's times, in ms from its scheduled send time. */
 export interface StageSample {
@@ -53,8 +53,6 @@ export function parseServerTiming(header: string | undefined): Record<string, nu
   }
   return out;
 }
-
-const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
 
 type Column = { name: string; stage: string; of: (s: StageSample) => number };
 
