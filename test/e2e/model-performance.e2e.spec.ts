@@ -10,6 +10,7 @@ interface Made {
   score: number;
   model: { name: string; version: string };
   position: number;
+  decidedAt: string;
 }
 
 /** Precision, recall and FPR per model version against labels as known at a time, over HTTP on every store. */
@@ -100,7 +101,8 @@ describe.each(e2eTopologies())('model performance over HTTP ($name)', (topology)
     const r = await (await engine.get(`${path}?asOf=${at(Date.parse(t2) + 1000)}&arm=champion`)).json();
     expect(r.window).toMatchObject({ arm: 'champion', unlabelled: 'legitimate' });
     expect(Object.keys(r.byArm)).toEqual(['champion']);
-    expect(r.byDay.map((d: { day: string }) => d.day)).toEqual([...new Set(made.map(() => new Date().toISOString().slice(0, 10)))].slice(0, r.byDay.length));
+    // Days of the decisions' own decidedAt (UTC), not of the clock now: the suite may run across midnight.
+    expect(r.byDay.map((d: { day: string }) => d.day)).toEqual([...new Set(made.map((d) => d.decidedAt.slice(0, 10)))].sort());
     expect(r.byDay.reduce((n: number, d: { figures: { decisions: number } }) => n + d.figures.decisions, 0)).toBe(40);
     expect(r.card.source).toBe('metrics.test');
     expect(r.card.recall).toEqual(expect.any(Number));
