@@ -19,6 +19,7 @@ const pg = postgresAvailable('production topology');
   let engine: RunningEngine;
   let projector: ChildProcess;
   let projectorExit: Promise<number | null>;
+  let projectorOut = '';
 
   beforeAll(async () => {
     const { connectionString } = await esdb.start();
@@ -33,9 +34,10 @@ const pg = postgresAvailable('production topology');
     engine = await startEngine(env);
     projector = spawn(process.execPath, ['-r', path.join(ROOT, 'test/support/ts-register.js'), path.join(ROOT, 'apps/projector/src/main.ts')], {
       cwd: ROOT,
-      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
+    projector.stdout!.setEncoding('utf8').on('data', (text: string) => (projectorOut += text));
     projectorExit = new Promise((resolve) => projector.once('exit', (code) => resolve(code)));
   });
 
@@ -79,5 +81,10 @@ const pg = postgresAvailable('production topology');
 
     projector.kill('SIGTERM');
     expect(await projectorExit).toBe(0);
+    // A bounded stop (boundShutdown), its last line written before the exit.
+    const logged = projectorOut.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const stop = ['stopping: committing the batches in flight, then closing the stores', 'projector stopped', 'stopped'];
+    expect(logged.map((l) => l.msg).filter((m) => stop.includes(m as string))).toEqual(stop);
+    expect(logged.at(-1)).toMatchObject({ signal: 'SIGTERM', code: 0, ms: expect.any(Number) });
   });
 });

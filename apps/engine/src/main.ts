@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { loadConfig, lowerV8PoolPriority } from '@verdict/config';
+import { boundShutdown, loadConfig, lowerV8PoolPriority } from '@verdict/config';
 import { createEngineApp } from './engine-app';
 import { ListeningSockets } from './http/listening-sockets';
 import { createLogger } from './infrastructure/logger';
-import { boundShutdown } from './infrastructure/shutdown-bound';
+import { SHUTDOWN_BOUND_MS } from './infrastructure/shutdown-bound';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const { app } = await createEngineApp(config, logger);
   // SIGTERM/SIGINT: drain HTTP, flush group commits and projections, close stores, then exit 0 (docs/operations.md).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  boundShutdown(['SIGTERM', 'SIGINT'], logger);
+  boundShutdown(['SIGTERM', 'SIGINT'], logger, SHUTDOWN_BOUND_MS, 'draining HTTP, then flushing');
   const sockets = app.get(ListeningSockets);
   await sockets.listen(app, { port: config.port, host: config.host, sockets: config.listenSockets });
   logger.info(

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '../../../..');
+const ROOT = path.resolve(__dirname, '../../..');
 
 interface Stop {
   code: number | null;
@@ -9,16 +9,17 @@ interface Stop {
 }
 
 /**
- * A process with boundShutdown and one shutdown step, as main.ts has them (the step stands for Nest's hooks). Until the
- * signal a listening server holds it; the step first closes that server, as the HTTP drain does, then waits on `wait`:
- * something that does not hold the event loop, like an idle worker thread's answer or an unref'd timer.
+ * A process with boundShutdown and one shutdown step, as the engine's main.ts has them (the step stands for Nest's
+ * hooks), logging synchronously as the engine and the projector do. Until the signal a listening server holds it; the
+ * step first closes that server, as the HTTP drain does, then waits on `wait`: something that does not hold the event
+ * loop, like an idle worker thread's answer or an unref'd timer.
  */
 function runStop(wait: string, boundMs: number): Promise<Stop> {
   const script = `
     const { boundShutdown } = require(${JSON.stringify(path.join(__dirname, 'shutdown-bound.ts'))});
-    const { createLogger } = require(${JSON.stringify(path.join(__dirname, 'logger.ts'))});
+    const pino = require('pino');
     const server = require('node:net').createServer();
-    boundShutdown(['SIGTERM'], createLogger('info', 'stop-spec'), ${boundMs});
+    boundShutdown(['SIGTERM'], pino({ name: 'stop-spec' }, pino.destination({ fd: 1, sync: true })), ${boundMs}, 'flushing');
     process.once('SIGTERM', async () => {
       server.close();
       await ${wait};
@@ -43,14 +44,14 @@ function runStop(wait: string, boundMs: number): Promise<Stop> {
 describe('boundShutdown: a stop ends by its steps finishing or by the bound, never by the event loop emptying', () => {
   it('lets a step that waits on nothing holding the loop finish', async () => {
     const stop = await runStop('new Promise((done) => setTimeout(done, 300).unref())', 10_000);
-    expect(stop.lines.map((l) => l.msg)).toEqual(['ready', 'stopping: draining HTTP, then flushing', 'flushed', 'stopped']);
+    expect(stop.lines.map((l) => l.msg)).toEqual(['ready', 'stopping: flushing', 'flushed', 'stopped']);
     expect(stop.lines.at(-1)).toMatchObject({ signal: 'SIGTERM', code: 0 });
     expect(stop.code).toBe(0);
   });
 
   it('exits 1 at the bound when a step never finishes, rather than 0 as if the stop were clean', async () => {
     const stop = await runStop('new Promise(() => undefined)', 500);
-    expect(stop.lines.map((l) => l.msg)).toEqual(['ready', 'stopping: draining HTTP, then flushing', 'stop exceeded its bound: exiting 1', 'stopped']);
+    expect(stop.lines.map((l) => l.msg)).toEqual(['ready', 'stopping: flushing', 'stop exceeded its bound: exiting 1', 'stopped']);
     expect(stop.lines.at(-1)).toMatchObject({ signal: 'SIGTERM', code: 1 });
     expect((stop.lines.at(-1)?.ms as number) >= 500).toBe(true);
     expect(stop.code).toBe(1);
