@@ -14,12 +14,12 @@ interface Stop {
  * step first closes that server, as the HTTP drain does, then waits on `wait`: something that does not hold the event
  * loop, like an idle worker thread's answer or an unref'd timer.
  */
-function runStop(wait: string, boundMs: number): Promise<Stop> {
+function runStop(wait: string, boundMs: number, signals: readonly NodeJS.Signals[] = ['SIGTERM']): Promise<Stop> {
   const script = `
     const { boundShutdown } = require(${JSON.stringify(path.join(__dirname, 'shutdown-bound.ts'))});
     const pino = require('pino');
     const server = require('node:net').createServer();
-    boundShutdown(['SIGTERM'], pino({ name: 'stop-spec' }, pino.destination({ fd: 1, sync: true })), ${boundMs}, 'flushing');
+    boundShutdown(['SIGTERM', 'SIGINT'], pino({ name: 'stop-spec' }, pino.destination({ fd: 1, sync: true })), ${boundMs}, 'flushing');
     process.once('SIGTERM', async () => {
       server.close();
       await ${wait};
@@ -30,10 +30,13 @@ function runStop(wait: string, boundMs: number): Promise<Stop> {
   `;
   const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/support/ts-register.js'), '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
+  let signalled = false;
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (text: string) => {
     out += text;
-    if (out.includes('"ready"') && child.signalCode === null && !child.killed) child.kill('SIGTERM');
+    if (signalled || !out.includes('"ready"')) return;
+    signalled = true;
+    signals.forEach((signal, i) => setTimeout(() => child.kill(signal), 50 * i));
   });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
@@ -47,6 +50,12 @@ describe('boundShutdown: a stop ends by its steps finishing or by the bound, nev
     expect(stop.lines.map((l) => l.msg)).toEqual(['ready', 'stopping: flushing', 'flushed', 'stopped']);
     expect(stop.lines.at(-1)).toMatchObject({ signal: 'SIGTERM', code: 0 });
     expect(stop.code).toBe(0);
+  });
+
+  it('takes a second signal as part of the same stop: one bound, one stopped line', async () => {
+    const stop = await runStop('new Promise((done) => setTimeout(done, 300).unref())', 10_000, ['SIGTERM', 'SIGINT']);
+    expect(stop.lines.map((l) => l.msg)).toEqual(['ready', 'stopping: flushing', 'flushed', 'stopped']);
+    expect(stop.lines.at(-1)).toMatchObject({ signal: 'SIGTERM', code: 0 });
   });
 
   it('exits 1 at the bound when a step never finishes, rather than 0 as if the stop were clean', async () => {

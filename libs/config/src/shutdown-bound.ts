@@ -11,8 +11,12 @@ import type { Logger } from 'pino';
  * before its later steps ran. The logger must write synchronously, or the lines logged at the exit may be lost.
  */
 export function boundShutdown(signals: readonly NodeJS.Signals[], logger: Logger, boundMs: number, steps: string): void {
+  let stopping = false;
   for (const signal of signals) {
     process.once(signal, () => {
+      // A second signal (SIGINT after SIGTERM) changes nothing: Nest ignores it too, and one bound holds.
+      if (stopping) return;
+      stopping = true;
       const from = performance.now();
       logger.info({ signal, boundMs }, `stopping: ${steps}`);
       // The last line an operator reads: how the stop ended, and how long it took.
