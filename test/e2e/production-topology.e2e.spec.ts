@@ -37,8 +37,13 @@ const pg = postgresAvailable('production topology');
       env: { ...process.env, ...env, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    projector.stdout!.setEncoding('utf8').on('data', (text: string) => (projectorOut += text));
-    projectorExit = new Promise((resolve) => projector.once('exit', (code) => resolve(code)));
+    // Kept for the stop's check below, and shown as it comes: a failure earlier in the test needs the projector's lines.
+    projector.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      projectorOut += text;
+      process.stdout.write(text);
+    });
+    // 'close', not 'exit': by then its output has been read to the end.
+    projectorExit = new Promise((resolve) => projector.once('close', (code) => resolve(code)));
   });
 
   afterAll(async () => {

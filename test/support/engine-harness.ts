@@ -2,13 +2,12 @@ import type { Provider } from '@nestjs/common';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, type VerdictConfig } from '@verdict/config';
+import { createLogger, loadConfig, type VerdictConfig } from '@verdict/config';
 import type { EventStore } from '@verdict/event-store';
 import { createEngineApp } from '../../apps/engine/src/engine-app';
 import { ListeningSockets } from '../../apps/engine/src/http/listening-sockets';
 import { EVENT_STORE } from '../../apps/engine/src/infrastructure/tokens';
 import { InlineProjections } from '../../apps/engine/src/projections/inline-projections';
-import { createLogger } from '../../apps/engine/src/infrastructure/logger';
 import { HISTORY_WAIT } from './history-wait';
 
 /** fetch's Response with `json()` typed loosely: tests assert on the shape themselves. */

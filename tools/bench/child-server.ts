@@ -105,8 +105,11 @@ export class ChildServer {
     );
   }
 
-  /** SIGTERM, so the server closes its stores cleanly (and `--cpu-prof` writes its profile); SIGKILL after a grace period. */
-  async stop(graceMs = 15_000): Promise<ChildExit & { graceful: boolean }> {
+  /**
+   * SIGTERM, so the server closes its stores cleanly (and `--cpu-prof` writes its profile); SIGKILL after a grace
+   * period longer than the engine's own bound on its stop (SHUTDOWN_BOUND_MS, 20 s), which exits 1 and says why.
+   */
+  async stop(graceMs = 25_000): Promise<ChildExit & { graceful: boolean }> {
     if (this.exitInfo) return { ...this.exitInfo, graceful: true };
     this.child.kill('SIGTERM');
     // Unref'd: a server that exits in time must not leave this timer holding the process open for the grace period.

@@ -7,7 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { DECISION_BATCH_MAX_BYTES, DECISION_REQUEST_MAX_BYTES, LABEL_BATCH_MAX_BYTES } from '@verdict/domain';
-import type { VerdictConfig } from '@verdict/config';
+import { createLogger, type VerdictConfig } from '@verdict/config';
 import { installAccessControl } from './access/access-control';
 import { Authenticator } from './access/authenticator';
 import { KeyDirectory } from './access/key-directory';
@@ -19,7 +19,6 @@ import { ProblemException } from './http/problem.exception';
 import { ProblemDetailsFilter, sendProblem } from './http/problem-details.filter';
 import { installJsonBodyParser } from './http/json-body-parser';
 import { clientErrorHandler, installProtocolHygiene } from './http/protocol-hygiene';
-import { createLogger } from './infrastructure/logger';
 
 export interface EngineApp {
   readonly app: NestFastifyApplication;

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { boundShutdown, loadConfig, lowerV8PoolPriority } from '@verdict/config';
+import { boundShutdown, createLogger, loadConfig, lowerV8PoolPriority } from '@verdict/config';
 import { createEngineApp } from './engine-app';
 import { ListeningSockets } from './http/listening-sockets';
-import { createLogger } from './infrastructure/logger';
 import { SHUTDOWN_BOUND_MS } from './infrastructure/shutdown-bound';
 
 async function main(): Promise<void> {

@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
  * The bound's timer is ref'd on purpose. Idle worker threads and timers are unref'd so that they never hold a running
  * process; during a stop, a step waiting on only such things (an export whose client half-closed its socket, a flush
  * whose thread is idle between messages) would otherwise let the event loop empty and the process end with code 0
- * before its later steps ran. The logger must write synchronously, or the lines logged at the exit may be lost.
+ * before its later steps ran. The lines logged at the exit are written only if the logger writes them at once
+ * (createLogger does).
  */
 export function boundShutdown(signals: readonly NodeJS.Signals[], logger: Logger, boundMs: number, steps: string): void {
   let stopping = false;

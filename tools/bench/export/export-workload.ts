@@ -1,13 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { loadConfig } from '@verdict/config';
+import { createLogger, loadConfig } from '@verdict/config';
 import { canonicalJson, decisionIdFor, decisionStreamId, applyPolicy, deriveKeys, sha256Hex, withSortedKeys, type DecisionMade, type DecisionRequest } from '@verdict/domain';
 import { createSubjectKeyStore, SubjectVault } from '@verdict/subject-keys';
 import { loadMasterKey } from '../../../apps/engine/src/privacy/master-key-file';
 import { createEventStore, type EventData } from '@verdict/event-store';
 import { createEngineApp } from '../../../apps/engine/src/engine-app';
-import { createLogger } from '../../../apps/engine/src/infrastructure/logger';
 import { EVENT_STORE } from '../../../apps/engine/src/infrastructure/tokens';
 import type { EventStore } from '@verdict/event-store';
 import { prng } from '../prng';

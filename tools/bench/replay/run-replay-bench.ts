@@ -8,9 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig, repoRoot } from '@verdict/config';
+import { createLogger, loadConfig, repoRoot } from '@verdict/config';
 import { createEngineApp } from '../../../apps/engine/src/engine-app';
-import { createLogger } from '../../../apps/engine/src/infrastructure/logger';
 import { InlineProjections } from '../../../apps/engine/src/projections/inline-projections';
 import { EVENT_STORE } from '../../../apps/engine/src/infrastructure/tokens';
 import type { EventStore } from '@verdict/event-store';

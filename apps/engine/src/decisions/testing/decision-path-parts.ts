@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '@verdict/config';
+import { createLogger, loadConfig } from '@verdict/config';
 import type { DecisionRequest } from '@verdict/domain';
 import { createSqliteEventStore, type EventStore } from '@verdict/event-store';
 import { demoDeployment } from '../../deployment/testing/demo-deployment';
-import { createLogger } from '../../infrastructure/logger';
 import { PersonalData } from '../../privacy/personal-data';
 
 /** The real parts a decision is recorded with in unit tests: a SQLite event store, the demo model, personal data. */
