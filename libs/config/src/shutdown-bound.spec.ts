@@ -10,9 +10,9 @@ interface Stop {
 
 /**
  * A process with boundShutdown and one shutdown step, as the engine's main.ts has them (the step stands for Nest's
- * hooks), with the engine's and the projector's logger. Until the signal a listening server holds it; the
- * step first closes that server, as the HTTP drain does, then waits on `wait`: something that does not hold the event
- * loop, like an idle worker thread's answer or an unref'd timer.
+ * hooks), with the engine's and the projector's logger. Until the signal a listening server holds it; the step first
+ * closes that server, as the HTTP drain does, then waits on `wait`: something that does not hold the event loop, like
+ * an idle worker thread's answer or an unref'd timer.
  */
 function runStop(wait: string, boundMs: number, signals: readonly NodeJS.Signals[] = ['SIGTERM']): Promise<Stop> {
   const script = `
