@@ -87,7 +87,7 @@ const pg = postgresAvailable('production topology');
     projector.kill('SIGTERM');
     expect(await projectorExit).toBe(0);
     // A bounded stop (boundShutdown), its last line written before the exit.
-    const logged = projectorOut.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const logged = projectorOut.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
     const stop = ['stopping: committing the batches in flight, then closing the stores', 'projector stopped', 'stopped'];
     expect(logged.map((l) => l.msg).filter((m) => stop.includes(m as string))).toEqual(stop);
     expect(logged.at(-1)).toMatchObject({ signal: 'SIGTERM', code: 0, ms: expect.any(Number) });
