@@ -1,3 +1,5 @@
+import { roundMs } from './latency-math';
+
 /** Mean of a Prometheus histogram over the whole run, in milliseconds. */
 export interface HistogramMean {
   readonly count: number;
@@ -49,7 +51,7 @@ export function eventLoopDelay(text: string): EventLoopDelay | undefined {
   };
   const [p50, p99, max] = [stat('p50'), stat('p99'), stat('max')];
   if (p50 === undefined || p99 === undefined || max === undefined) return undefined;
-  const late = (ms: number): number => Math.max(0, Math.round((ms - LOOP_SAMPLING_MS) * 100) / 100);
+  const late = (ms: number): number => Math.max(0, roundMs(ms - LOOP_SAMPLING_MS));
   return { p50Ms: late(p50), p99Ms: late(p99), maxMs: late(max) };
 }
 
