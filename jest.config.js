@@ -17,6 +17,8 @@ module.exports = {
   testEnvironment: '<rootDir>/test/support/node-environment.js',
   // Worker threads started from .ts source take their TypeScript require hook from VERDICT_TS_REGISTER.
   setupFiles: ['<rootDir>/test/support/ts-register-env.js'],
+  // Names whatever still holds the process after the run, if anything does.
+  globalTeardown: '<rootDir>/test/support/report-lingering-handles.js',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
     [`/node_modules/(${COMPILED_FOR_JEST.join('|')})/.+\\.js$`]: ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true } }],
