@@ -1,7 +1,8 @@
 import { InvalidCursorError } from '../read-model.errors';
 
 const POSITION = /^[1-9]\d{0,19}$/;
-const MAX_POSITION = (1n << 64n) - 1n;
+/** The largest position the read models hold: SQLite's INTEGER and PostgreSQL's bigint are signed 64-bit. */
+export const MAX_STORED_POSITION = (1n << 63n) - 1n;
 
 /** Opaque to clients: base64url of the decimal position of the last item on the page. */
 export function encodeDecisionCursor(position: bigint): string {
@@ -15,6 +16,6 @@ export function decodeDecisionCursor(cursor: string): bigint {
   if (!POSITION.test(text)) throw new InvalidCursorError(cursor);
   const position = BigInt(text);
   // Canonical form only, so one page has exactly one cursor (and hand-edited ones are refused).
-  if (position > MAX_POSITION || encodeDecisionCursor(position) !== cursor) throw new InvalidCursorError(cursor);
+  if (position > MAX_STORED_POSITION || encodeDecisionCursor(position) !== cursor) throw new InvalidCursorError(cursor);
   return position;
 }

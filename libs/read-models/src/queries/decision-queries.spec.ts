@@ -137,13 +137,17 @@ describe.each(readModelTestTargets())('decision queries on $kind', (target) => {
   it('refuses cursors it did not hand out with InvalidCursorError', async () => {
     const bad = ['', 'not base64!', Buffer.from('abc').toString('base64url'), Buffer.from('0').toString('base64url'),
       Buffer.from('007').toString('base64url'), Buffer.from('-5').toString('base64url'), 'MTIz=', 'x'.repeat(200),
-      Buffer.from('99999999999999999999').toString('base64url')];
+      Buffer.from('99999999999999999999').toString('base64url'),
+      // Past a signed 64-bit integer, which the stores cannot bind (it was a 500).
+      Buffer.from('9223372036854775808').toString('base64url')];
     for (const cursor of bad) {
       await expect(queries.list({ cursor })).rejects.toBeInstanceOf(InvalidCursorError);
     }
     await expect(queries.list({ cursor: 'garbage' })).rejects.toMatchObject({ code: ReadModelErrorCode.InvalidCursor });
     // A well-formed cursor past the beginning of time is simply the end of the list.
     expect(await queries.list({ cursor: encodeDecisionCursor(1n) })).toEqual({ items: [], nextCursor: null });
+    // And one at the largest position the stores hold is the start.
+    expect((await queries.list({ cursor: encodeDecisionCursor(2n ** 63n - 1n), limit: 1 })).items).toHaveLength(1);
   });
 
   it('finds where a decision lives, or null', async () => {

@@ -4,6 +4,7 @@ import { ReviewRecord } from '../entities/review-record.entity';
 import { runExclusive } from '../exclusive-access';
 import { InvalidCursorError } from '../read-model.errors';
 import { bigintParam, dialectOf, timestampParam, timestampValue } from '../sql-dialect';
+import { MAX_STORED_POSITION } from './decision-cursor';
 import { selectDecisionSummaries, whereDecisionMatches, type DecisionListFilter } from './decision-queries';
 import { toDecisionSummary, type DecisionSummary, type DecisionSummaryRow } from './decision-summary';
 
@@ -42,7 +43,7 @@ const encodeCursor = (score: number, position: string): string => Buffer.from(JS
 function decodeCursor(cursor: string): { score: number; position: bigint } {
   try {
     const [score, position] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof score === 'number' && Number.isFinite(score) && typeof position === 'string' && /^[1-9]\d{0,19}$/.test(position) && encodeCursor(score, position) === cursor) {
+    if (typeof score === 'number' && Number.isFinite(score) && typeof position === 'string' && /^[1-9]\d{0,18}$/.test(position) && BigInt(position) <= MAX_STORED_POSITION && encodeCursor(score, position) === cursor) {
       return { score, position: BigInt(position) };
     }
   } catch {
