@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { ReplayReport } from '@verdict/domain';
+import { INSTANT_PARAM_RULE, isInstantParam, type ReplayReport } from '@verdict/domain';
 import type { CliIo } from '../simulate/cli-io';
 import type { ApiClient } from './api-client';
 import { table } from './output';
@@ -31,7 +31,7 @@ const POLL_MS = 250;
 const LINE_EVERY_MS = 5_000;
 
 const instant = (name: string) => (raw: string): string => {
-  if (Number.isNaN(Date.parse(raw))) throw new InvalidArgumentError(`${name} must be an ISO-8601 date-time`);
+  if (!isInstantParam(raw)) throw new InvalidArgumentError(`${name} ${INSTANT_PARAM_RULE}`);
   return raw;
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PSEUDONYM_PREFIX } from './privacy/personal-fields';
+import { pastDateTimeSchema } from './date-time';
 import { safeIdSchema } from './safe-id';
 
 /** The body of POST /v1/decisions. Unknown top-level fields are rejected (`strict`). */
@@ -13,7 +14,6 @@ const id128 = z.string().min(1).max(128);
 const personal = (schema: z.ZodString) =>
   schema.refine((s) => !s.startsWith(PSEUDONYM_PREFIX), `must not start with "${PSEUDONYM_PREFIX}", the prefix of Verdict's pseudonyms`);
 const personalId = personal(id128);
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 export const CHANNELS = ['pos', 'ecom', 'atm', 'moto'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -21,10 +21,9 @@ export type Channel = (typeof CHANNELS)[number];
 export const decisionRequestSchema = z
   .object({
     transactionId: safeIdSchema,
-    occurredAt: z
-      .string()
-      .regex(ISO_WITH_OFFSET, 'must be an ISO-8601 date-time with an offset, e.g. 2026-01-31T12:00:00Z')
-      .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real date-time'),
+    // Not ahead of the engine's clock: one transaction dated in the future would push every later one out of its
+    // card's and terminal's history windows.
+    occurredAt: pastDateTimeSchema,
     amount: z.number().finite().min(0).max(1e9),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be 3 upper-case letters (ISO 4217)'),
     cardId: personalId,

@@ -1,5 +1,6 @@
 export * from './decision-request';
 export * from './safe-id';
+export * from './date-time';
 export * from './decision-made.event';
 export * from './decision-response';
 export * from './canonical-json';

@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { isInstantParam } from '@verdict/domain';
 import { ProblemException } from '../http/problem.exception';
 import { AccessLog } from './access-log';
 import { Roles } from './route-roles';
@@ -25,7 +26,7 @@ export class AccessController {
     const day = (name: string, fallback: string): string => {
       const v = query[name];
       if (v === undefined) return fallback;
-      if (typeof v !== 'string' || !DAY.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) invalid(`/${name}`, 'must be a UTC day, YYYY-MM-DD');
+      if (typeof v !== 'string' || !DAY.test(v) || !isInstantParam(v)) invalid(`/${name}`, 'must be a UTC day, YYYY-MM-DD');
       return v;
     };
     const to = day('to', today);

@@ -1,12 +1,9 @@
 import { z } from 'zod';
-import { toFieldErrors } from '@verdict/domain';
+import { instantParamSchema, toFieldErrors } from '@verdict/domain';
 import { ProblemException } from '../http/problem.exception';
 import type { DecisionListFilter } from './decision-queries.port';
 
-const isoDate = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date-time')
-  .transform((s) => new Date(s));
+const isoDate = instantParamSchema.transform((s) => new Date(s));
 
 /** The filters of a decision list (and of an export): everything but paging. */
 export const decisionFilterParams = {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { toFieldErrors, type DeploymentCommand } from '@verdict/domain';
+import { instantParamSchema, toFieldErrors, type DeploymentCommand } from '@verdict/domain';
 import { actorOf } from '../http/actor';
 import { ProblemException } from '../http/problem.exception';
 import { validBody } from '../http/validate-body';
@@ -17,7 +17,7 @@ import { Roles } from '../access/route-roles';
 
 const IF_MATCH = /^\s*(?:W\/)?"(\d{1,12})"\s*$/;
 
-const stateQuery = z.object({ at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date-time').optional() }).strict();
+const stateQuery = z.object({ at: instantParamSchema.optional() }).strict();
 const historyQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().min(1).max(40).optional() })
   .strict();

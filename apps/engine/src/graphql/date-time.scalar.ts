@@ -1,11 +1,13 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { isInstantParam } from '@verdict/domain';
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parse(value: unknown): Date {
   // A Date passes as itself: the complexity check re-reads variables that were already parsed.
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
-  if (typeof value === 'string' && ISO_DATE_TIME.test(value)) {
+  // The calendar too: new Date() rolls 2026-02-30 over to March 2.
+  if (typeof value === 'string' && ISO_DATE_TIME.test(value) && isInstantParam(value)) {
     const date = new Date(value);
     if (!Number.isNaN(date.getTime())) return date;
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toFieldErrors } from '@verdict/domain';
+import { instantParamSchema, toFieldErrors } from '@verdict/domain';
 import { ProblemException } from '../http/problem.exception';
 
 /** Most windows one answer covers. */
@@ -17,10 +17,7 @@ export interface DriftRequest {
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 const modelId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 characters of A-Z, a-z, 0-9, ".", "_" or "-"');
-const instant = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date-time')
-  .transform((s) => Date.parse(s));
+const instant = instantParamSchema.transform((s) => Date.parse(s));
 const duration = z
   .string()
   .regex(/^[1-9][0-9]{0,6}[smhd]?$/, 'must be a whole number of seconds, or of minutes, hours or days with a unit: 3600, 90m, 6h, 1d')

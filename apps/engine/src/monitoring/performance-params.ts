@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import { toFieldErrors } from '@verdict/domain';
+import { instantParamSchema, toFieldErrors } from '@verdict/domain';
 import { ProblemException } from '../http/problem.exception';
 
-const instant = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date-time')
-  .transform((s) => new Date(s));
+const instant = instantParamSchema.transform((s) => new Date(s));
 
 /** The default window: the 30 days before `to`. */
 const DEFAULT_DAYS = 30;

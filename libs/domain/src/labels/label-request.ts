@@ -1,15 +1,11 @@
 import { z } from 'zod';
+import { pastDateTimeSchema } from '../date-time';
 import { safeIdSchema } from '../safe-id';
 import { LABEL_SOURCES, LABEL_VALUES } from './transaction-labelled.event';
-
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Labels per batch request, and the batch body's limit (a chargeback file's worth). */
 export const LABEL_BATCH_MAX = 10_000;
 export const LABEL_BATCH_MAX_BYTES = 8 * 1024 * 1024;
-
-/** How far a reportedAt may lie ahead of the engine's clock (clock skew between systems), in ms. */
-export const REPORTED_AT_MAX_SKEW_MS = 5 * 60 * 1000;
 
 /** The body of POST /v1/transactions/{transactionId}/labels. */
 export const labelRequestSchema = z
@@ -17,11 +13,7 @@ export const labelRequestSchema = z
     labelId: safeIdSchema,
     label: z.enum(LABEL_VALUES),
     source: z.enum(LABEL_SOURCES),
-    reportedAt: z
-      .string()
-      .regex(ISO_WITH_OFFSET, 'must be an ISO-8601 date-time with an offset, e.g. 2026-01-31T12:00:00Z')
-      .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real date-time')
-      .refine((s) => Date.parse(s) <= Date.now() + REPORTED_AT_MAX_SKEW_MS, 'must not be in the future'),
+    reportedAt: pastDateTimeSchema,
     amount: z.number().finite().min(0).max(1e9).optional(),
     note: z.string().max(2000).optional(),
   })

@@ -1,12 +1,10 @@
 import { z } from 'zod';
+import { instantParamSchema } from '../date-time';
 
 export const REPLAY_MODES = ['recorded', 'recompute-features'] as const;
 export type ReplayMode = (typeof REPLAY_MODES)[number];
 
-const instant = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date-time')
-  .transform((s) => new Date(s).toISOString());
+const instant = instantParamSchema.transform((s) => new Date(s).toISOString());
 const MAX_POSITION = 2n ** 63n - 1n;
 /** Positions are 64-bit: a decimal string, or a safe integer. */
 const position = z
