@@ -18,6 +18,13 @@ export const invalidItem = (index: number, errors: readonly FieldError[]): Batch
   problem: problem('validation-failed', `Item ${index} has ${errors.length} invalid field(s).`, { errors }),
 });
 
+/** An item larger than its single command may be: the 413 that command would have had. */
+export const oversizedItem = (index: number, limitBytes: number): BatchItemResult => ({
+  index,
+  status: 413,
+  problem: problem('payload-too-large', `Item ${index} is larger than a single decision request may be (${limitBytes / 1024} KiB as compact JSON). Nothing was recorded for it.`),
+});
+
 /** A decided item's answer; `internal` tells the caller to log the error behind a 5xx item. */
 export function decidedItem(index: number, outcome: DecisionOutcome): { result: BatchItemResult; internal?: Error } {
   if (outcome instanceof Error) {

@@ -2,12 +2,13 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res }
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { performance } from 'node:perf_hooks';
-import { decisionBatchSchema, toDecisionResponse, validateDecisionRequest, validateObject, decisionRequestSchema, SAFE_ID, type DecisionRequest } from '@verdict/domain';
+import { decisionBatchSchema, toDecisionResponse, validateDecisionRequest, validateObject, decisionRequestSchema, DECISION_REQUEST_MAX_BYTES, SAFE_ID, type DecisionRequest } from '@verdict/domain';
 import type { Logger } from 'pino';
 import { LOGGER } from '../infrastructure/tokens';
 import { validBody } from '../http/validate-body';
 import { DecideBatchCommand } from './decide-batch.command';
-import { decidedItem, invalidItem, type BatchItemResult } from './decision-batch-results';
+import { isOversizedItem } from './batch-item-size';
+import { decidedItem, invalidItem, oversizedItem, type BatchItemResult } from './decision-batch-results';
 import { ProblemException } from '../http/problem.exception';
 import type { DecisionAuditRecord } from './decision-audit-record';
 import type { DecisionPage } from './decision-page';
@@ -86,6 +87,7 @@ export class DecisionsController {
     items.forEach((item, index) => {
       const checked = validateObject(decisionRequestSchema, item, `/items/${index}`);
       if (!checked.ok) results[index] = invalidItem(index, checked.errors);
+      else if (isOversizedItem(checked.value)) results[index] = oversizedItem(index, DECISION_REQUEST_MAX_BYTES);
       else {
         valid.push(checked.value);
         slots.push(index);
