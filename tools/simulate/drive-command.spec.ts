@@ -117,6 +117,25 @@ describe('simulate drive', () => {
     }
   });
 
+  it('stops when the simulated clock reaches the present, and says so', async () => {
+    const server = await startServer(engineLike);
+    try {
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const { summary } = await drive(server.url, ['--start-date', tomorrow]);
+      expect(summary.sent).toBe(0);
+      expect(server.received).toHaveLength(0);
+      expect(summary.reachedPresentAt?.startsWith(tomorrow)).toBe(true);
+      expect(summary.fellBehind).toBeNull();
+
+      const io = new CapturedIo();
+      await runCli(['drive', '--url', server.url, '--rate', '200', '--duration', '0.2', '--customers', '200', '--terminals', '100', '--start-date', tomorrow], io);
+      expect(io.stdoutText).toMatch(new RegExp(`STOPPED at the present: the next transaction occurred at ${tomorrow}T`));
+      expect(io.stdoutText).not.toMatch(/FELL BEHIND/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('keeps at most --concurrency requests in flight', async () => {
     const server = await startServer((body, res, n) => setTimeout(() => engineLike(body, res, n), 15));
     try {

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DecisionRequest } from '@verdict/domain/decision-request';
+import { CLOCK_SKEW_MS } from '@verdict/domain/date-time';
 import { nightShift, simulateTransactions, type SimulationOptions, type TransactionLabel } from '@verdict/simulator';
 import { ChargebackFeed, type ChargebackStats } from './chargeback-feed';
 import { CliUsageError, type CliIo } from './cli-io';
@@ -141,6 +142,11 @@ export async function runDrive(options: DriveOptions, io: CliIo): Promise<DriveS
       const next = source.next();
       if (next.done) break;
       const request = { ...shift(next.value.request), transactionId: `${options.idPrefix}-${i}` };
+      // Simulated time runs faster than the clock: past the present, every request would be refused.
+      if (Date.parse(request.occurredAt) > Date.now() + CLOCK_SKEW_MS) {
+        stats.reachedPresentAt = request.occurredAt;
+        break;
+      }
       // The chargebacks follow the simulated clock, which a night shift does not turn back.
       feed?.advance(next.value.request.occurredAt);
       inFlight++;

@@ -24,6 +24,11 @@ export interface DriveSummary {
    * --concurrency), `client` when this process itself could not send fast enough.
    */
   readonly fellBehind: null | { readonly reason: 'concurrency' | 'client'; readonly latestSendMs: number; readonly slotWaitSeconds: number };
+  /**
+   * The simulated instant at which the run stopped because it had reached the present (the engine refuses
+   * transactions dated in the future), or null.
+   */
+  readonly reachedPresentAt: string | null;
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
 }
 
@@ -54,6 +59,8 @@ export class DriveStats {
   latestSendMs = 0;
   /** Time the sender spent waiting for a free in-flight slot. */
   slotWaitMs = 0;
+  /** Set when the simulated clock ran past the present and the run stopped there. */
+  reachedPresentAt: string | null = null;
   completed = 0;
   succeeded = 0;
   failed = 0;
@@ -104,7 +111,7 @@ export class DriveStats {
   }
 
   summary(planned: number, elapsedSeconds: number, requestedRate: number): DriveSummary {
-    const behind = planned - this.sent > 0 || this.latestSendMs > LATE_SEND_MS;
+    const behind = (planned - this.sent > 0 && this.reachedPresentAt === null) || this.latestSendMs > LATE_SEND_MS;
     return {
       planned,
       sent: this.sent,
@@ -128,6 +135,7 @@ export class DriveStats {
           }
         : null,
       latencyMs: latencySummary(this.latencies),
+      reachedPresentAt: this.reachedPresentAt,
     };
   }
 }
@@ -142,6 +150,9 @@ export function formatSummary(s: DriveSummary): string {
     `errors: ${counts(s.errors)}`,
     `latency ms: p50 ${s.latencyMs.p50.toFixed(2)}, p99 ${s.latencyMs.p99.toFixed(2)}, max ${s.latencyMs.max.toFixed(2)}`,
     ...(s.fellBehind ? [behindLine(s, s.fellBehind)] : []),
+    ...(s.reachedPresentAt
+      ? [`STOPPED at the present: the next transaction occurred at ${s.reachedPresentAt} in simulated time, and the engine refuses transactions dated in the future. Start the simulation earlier (--start-date) or send fewer transactions.`]
+      : []),
   ].join('\n') + '\n';
 }
 
