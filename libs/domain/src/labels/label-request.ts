@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REVIEW_LABEL_ID_PREFIX } from '../reviews/review-events';
 import { safeIdSchema } from '../safe-id';
 import { LABEL_SOURCES, LABEL_VALUES } from './transaction-labelled.event';
 
@@ -11,10 +12,13 @@ export const LABEL_BATCH_MAX_BYTES = 8 * 1024 * 1024;
 /** How far a reportedAt may lie ahead of the engine's clock (clock skew between systems), in ms. */
 export const REPORTED_AT_MAX_SKEW_MS = 5 * 60 * 1000;
 
+/** A labelId a client may choose: not one of the review queue's (review-events.ts), whose event ids it would take. */
+const clientLabelIdSchema = safeIdSchema.regex(new RegExp(`^(?!${REVIEW_LABEL_ID_PREFIX})`), `must not start with "${REVIEW_LABEL_ID_PREFIX}": those label ids are the review queue's`);
+
 /** The body of POST /v1/transactions/{transactionId}/labels. */
 export const labelRequestSchema = z
   .object({
-    labelId: safeIdSchema,
+    labelId: clientLabelIdSchema,
     label: z.enum(LABEL_VALUES),
     source: z.enum(LABEL_SOURCES),
     reportedAt: z
