@@ -214,7 +214,7 @@ describe.each(e2eTopologies())('labels and the review queue over HTTP ($name)', 
         const res = await engine.post(`/v1/reviews/${wedged.decisionId}/resolution`, { resolution: 'fraud' }, as('frank'));
         expect(res.status).toBe(409);
         expect(res.headers.get('content-type')).toContain(PROBLEM);
-        expect(await res.json()).toMatchObject({ type: '/problems/review-label-taken', labelId, recordedBy: 'admin/old-importer' });
+        expect(await res.json()).toMatchObject({ type: '/problems/review-label-taken', recorded: data });
       }
       expect(await engine.store.headPosition()).toBe(head);
     });

@@ -72,6 +72,6 @@ function answered<T>(decisionId: string, answer: ReviewAnswer<T>): T {
     case 'resolved':
       throw new ProblemException('review-resolved', `Decision ${decisionId} was resolved ${r.resolved.resolution} by ${r.resolved.reviewer} at ${r.resolved.resolvedAt}.`, { resolution: r.resolved });
     case 'label-taken':
-      throw new ProblemException('review-label-taken', `The label id ${r.labelId} this resolution would record is already held by a label recorded by ${r.recordedBy}. Nothing was recorded.`, { labelId: r.labelId, recordedBy: r.recordedBy });
+      throw new ProblemException('review-label-taken', `The label id ${r.recorded.labelId} this resolution would record is held by another label, recorded by ${r.recorded.recordedBy}. Nothing was recorded.`, { recorded: r.recorded });
   }
 }

@@ -48,9 +48,9 @@ describe('review decider', () => {
   });
 
   it("refuses a resolution whose label id another label holds (a client's, from before review- ids were reserved), claim or not", () => {
-    const taken: StreamEvent = { type: TRANSACTION_LABELLED, data: { labelId: reviewLabelId(decisionId), label: 'legitimate', recordedBy: 'admin/importer' } };
-    const other: StreamEvent = { type: TRANSACTION_LABELLED, data: { labelId: 'cb-1', label: 'fraud', recordedBy: 'admin/importer' } };
-    const refusal = { refused: 'label-taken', labelId: reviewLabelId(decisionId), recordedBy: 'admin/importer' };
+    const taken: StreamEvent = { type: TRANSACTION_LABELLED, data: { schemaVersion: 2, labelId: reviewLabelId(decisionId), transactionId: tx, decisionId, label: 'legitimate', source: 'manual', reportedAt: t0.toISOString(), recordedBy: 'admin/importer' } };
+    const other: StreamEvent = { type: TRANSACTION_LABELLED, data: { schemaVersion: 2, labelId: 'cb-1', transactionId: tx, decisionId, label: 'fraud', source: 'chargeback', reportedAt: t0.toISOString(), recordedBy: 'admin/importer' } };
+    const refusal = { refused: 'label-taken', recorded: expect.objectContaining({ labelId: reviewLabelId(decisionId), recordedBy: 'admin/importer', transactionId: tx }) };
     expect(decideResolution(reviewState([decided('review'), taken], t0), 'kim', 'fraud', undefined, t0)).toEqual(refusal);
     expect(decideResolution(reviewState([decided('review'), claimed('kim', t0), taken], later(1)), 'kim', 'fraud', undefined, later(1))).toEqual(refusal);
     // Another holder's claim is still what the caller hears first; other labels are no obstacle.

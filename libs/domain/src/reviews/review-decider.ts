@@ -1,21 +1,12 @@
 import { DECISION_MADE, upcastDecisionMade } from '../decision-made.event';
-import { TRANSACTION_LABELLED, type LabelValue } from '../labels/transaction-labelled.event';
+import { TRANSACTION_LABELLED, upcastTransactionLabelled, type LabelValue, type TransactionLabelled } from '../labels/transaction-labelled.event';
 import { REVIEW_CLAIMED, REVIEW_RESOLVED, reviewLabelId, type ReviewClaimed, type ReviewResolved } from './review-events';
-
-/**
- * The label already holding the labelId a resolution would record: one a client recorded before such ids were
- * reserved for reviews (label-request.ts).
- */
-export interface TakenReviewLabel {
-  readonly labelId: string;
-  readonly recordedBy: string;
-}
 
 /** A decision's review as its stream tells it, at an instant (claims lapse with time). */
 export type ReviewState =
   | { readonly kind: 'not-for-review' }
-  | { readonly kind: 'open'; readonly decisionId: string; readonly transactionId: string; readonly labelTaken?: TakenReviewLabel }
-  | { readonly kind: 'claimed'; readonly decisionId: string; readonly transactionId: string; readonly reviewer: string; readonly expiresAt: string; readonly labelTaken?: TakenReviewLabel }
+  | { readonly kind: 'open'; readonly decisionId: string; readonly transactionId: string; readonly labelTaken?: TransactionLabelled }
+  | { readonly kind: 'claimed'; readonly decisionId: string; readonly transactionId: string; readonly reviewer: string; readonly expiresAt: string; readonly labelTaken?: TransactionLabelled }
   | { readonly kind: 'resolved'; readonly decisionId: string; readonly transactionId: string; readonly resolved: ReviewResolved };
 
 export interface StreamEvent {
@@ -31,14 +22,16 @@ export function reviewState(stream: readonly StreamEvent[], now: Date): ReviewSt
   if (decision.outcome !== 'review') return { kind: 'not-for-review' };
   const ids = { decisionId: decision.decisionId, transactionId: decision.transactionId };
   const labelId = reviewLabelId(decision.decisionId);
-  let labelTaken: TakenReviewLabel | undefined;
+  // A label already holding the labelId the resolution would record: a client's, from before such ids were reserved
+  // for reviews (label-request.ts).
+  let labelTaken: TransactionLabelled | undefined;
   let claim: ReviewClaimed | undefined;
   for (const e of stream) {
     // The resolution's own label follows it in the same append: only an earlier one can be in the way.
     if (e.type === REVIEW_RESOLVED) return { kind: 'resolved', ...ids, resolved: e.data as ReviewResolved };
     if (e.type === REVIEW_CLAIMED) claim = e.data as ReviewClaimed;
     if (e.type === TRANSACTION_LABELLED && (e.data as { labelId?: unknown }).labelId === labelId) {
-      labelTaken = { labelId, recordedBy: String((e.data as { recordedBy?: unknown }).recordedBy ?? 'unknown') };
+      labelTaken = upcastTransactionLabelled(e.data, decision.transactionId);
     }
   }
   const taken = labelTaken ? { labelTaken } : {};
@@ -50,7 +43,7 @@ export type ReviewRefusal =
   | { readonly refused: 'not-for-review' }
   | { readonly refused: 'resolved'; readonly resolved: ReviewResolved }
   | { readonly refused: 'claimed-by-other'; readonly reviewer: string; readonly expiresAt: string }
-  | ({ readonly refused: 'label-taken' } & TakenReviewLabel);
+  | { readonly refused: 'label-taken'; readonly recorded: TransactionLabelled };
 
 /** Claim (or renew one's own claim) for `ttlMs`. Refused when resolved or held by someone else. */
 export function decideClaim(state: ReviewState, reviewer: string, now: Date, ttlMs: number): ReviewClaimed | ReviewRefusal {
@@ -76,7 +69,8 @@ export function decideResolution(state: ReviewState, reviewer: string, resolutio
   if (state.kind === 'not-for-review') return { refused: 'not-for-review' };
   if (state.kind === 'resolved') return { refused: 'resolved', resolved: state.resolved };
   if (state.kind === 'claimed' && state.reviewer !== reviewer) return { refused: 'claimed-by-other', reviewer: state.reviewer, expiresAt: state.expiresAt };
-  if (state.labelTaken) return { refused: 'label-taken', ...state.labelTaken };
+  // Never the same content (a resolution's label is reported now): as for labels, other content under a labelId is a conflict.
+  if (state.labelTaken) return { refused: 'label-taken', recorded: state.labelTaken };
   return {
     schemaVersion: 1,
     decisionId: state.decisionId,
