@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decisionIdFor } from '@verdict/domain';
+import { decisionIdFor, labelEventIdFor, reviewLabelId, TRANSACTION_LABELLED } from '@verdict/domain';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
 import { e2eTopologies } from '../support/topologies';
 
@@ -75,6 +75,18 @@ describe.each(e2eTopologies())('labels and the review queue over HTTP ($name)', 
       const problem = await res.json();
       expect([...new Set(problem.errors.map((e: { path: string }) => e.path))].sort()).toEqual(['/amount', '/extra', '/label', '/labelId', '/reportedAt', '/source']);
       expect(await engine.store.headPosition()).toBe(head);
+    });
+
+    it("refuses label ids in the review queue's namespace (review-…), alone or in a batch, and records nothing", async () => {
+      const made = await decide();
+      const head = await engine.store.headPosition();
+      const single = await engine.post(`/v1/transactions/${made.transactionId}/labels`, label({ labelId: reviewLabelId(made.decisionId) }));
+      expect(single.status).toBe(400);
+      expect((await single.json()).errors).toEqual([{ path: '/labelId', message: expect.stringContaining('review-') }]);
+      const batch = await (await engine.post('/v1/labels/batch', { labels: [{ ...label({ labelId: 'review-anything' }), transactionId: made.transactionId }] })).json();
+      expect(batch.results[0]).toMatchObject({ index: 0, status: 400, problem: { errors: [{ path: '/labels/0/labelId' }] } });
+      expect(await engine.store.headPosition()).toBe(head);
+      expect((await engine.post(`/v1/transactions/${made.transactionId}/labels`, label({ labelId: 'reviewed-77' }))).status).toBe(201);
     });
 
     it('answers a batch per label, in order, and repeats of the batch are 200s', async () => {
@@ -185,6 +197,26 @@ describe.each(e2eTopologies())('labels and the review queue over HTTP ($name)', 
       const taken = await engine.post(`/v1/reviews/${second.decisionId}/claim`, {}, as('erin'));
       expect(taken.status).toBe(200);
       expect(await taken.json()).toMatchObject({ reviewer: 'admin/erin' });
+    });
+
+    it('a resolution whose label id an earlier client label holds is a 409, not a 503, and records nothing', async () => {
+      const wedged = await decide({ amount: 77, channel: 'ecom', country: 'NG' });
+      // As recorded before review-… label ids were refused: the client's label holds the review label's event id.
+      const streamId = `decision-${wedged.transactionId}`;
+      const stream = await engine.store.readStream(streamId);
+      const labelId = reviewLabelId(wedged.decisionId);
+      const data = { schemaVersion: 2, labelId, transactionId: wedged.transactionId, decisionId: wedged.decisionId, label: 'legitimate', source: 'manual', reportedAt: '2026-12-01T10:00:00.000Z', recordedBy: 'admin/old-importer' };
+      await engine.store.appendToStream(streamId, [{ id: labelEventIdFor(wedged.transactionId, labelId), type: TRANSACTION_LABELLED, data, metadata: { schemaVersion: 2 } }], { expectedRevision: stream[stream.length - 1].revision });
+
+      expect((await engine.post(`/v1/reviews/${wedged.decisionId}/claim`, {}, as('frank'))).status).toBe(200);
+      const head = await engine.store.headPosition();
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const res = await engine.post(`/v1/reviews/${wedged.decisionId}/resolution`, { resolution: 'fraud' }, as('frank'));
+        expect(res.status).toBe(409);
+        expect(res.headers.get('content-type')).toContain(PROBLEM);
+        expect(await res.json()).toMatchObject({ type: '/problems/review-label-taken', recorded: data });
+      }
+      expect(await engine.store.headPosition()).toBe(head);
     });
 
     it('refuses decisions that are not in the queue, and bad bodies', async () => {

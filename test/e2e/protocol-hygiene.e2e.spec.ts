@@ -38,6 +38,39 @@ describe('protocol hygiene over real HTTP', () => {
     expect((await post(JSON.stringify(decisionRequest()), { 'content-encoding': 'identity' })).status).toBe(201);
   });
 
+  it('refuses multipart/form-data (415) on every route but the model upload, and records nothing', async () => {
+    const policy = await engine.send('PUT', '/v1/deployment/policy', { target: 'champion', version: 'all-review-multipart', reviewThreshold: 0, declineThreshold: 1, reason: 'a decision to claim' });
+    expect(policy.status).toBe(200);
+    const made = await engine.post('/v1/decisions', decisionRequest());
+    const { decisionId, transactionId } = await made.json();
+    const head = await engine.store.headPosition();
+    const form = (fields: Record<string, string>) => {
+      const data = new FormData();
+      for (const [name, value] of Object.entries(fields)) data.append(name, value);
+      return data;
+    };
+    const routes: [string, Record<string, string>][] = [
+      ['/v1/decisions', { transactionId: 'tx-multipart' }],
+      ['/v1/decisions/batch', { a: 'b' }],
+      ['/v1/labels/batch', { a: 'b' }],
+      [`/v1/transactions/${transactionId}/labels`, { labelId: 'cb-1', label: 'fraud' }],
+      // A claim takes an empty body: its ttlSeconds was dropped and the default held.
+      [`/v1/reviews/${decisionId}/claim`, { ttlSeconds: '30' }],
+      ['/graphql', { query: '{ __typename }' }],
+    ];
+    for (const [path, fields] of routes) {
+      const res = await engine.upload(path, form(fields));
+      expect([path, res.status, res.headers.get('content-type')]).toEqual([path, 415, expect.stringMatching(/^application\/problem\+json/)]);
+      expect(await res.json()).toMatchObject({ type: '/problems/unsupported-media-type', status: 415 });
+    }
+    expect(await engine.store.headPosition()).toBe(head);
+    // The same claim as JSON is taken, with the TTL asked for.
+    const claim = await engine.post(`/v1/reviews/${decisionId}/claim`, { ttlSeconds: 30 });
+    expect(claim.status).toBe(200);
+    const { claimedAt, expiresAt } = await claim.json();
+    expect(Date.parse(expiresAt) - Date.parse(claimedAt)).toBe(30_000);
+  });
+
   it('refuses an empty body and prototype poisoning as malformed JSON, and takes a charset parameter', async () => {
     const head = await engine.store.headPosition();
     for (const body of ['', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}', '{"transactionId": "t-1",']) {

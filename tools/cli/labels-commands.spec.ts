@@ -63,6 +63,14 @@ describe('verdict labels import', () => {
     expect(JSON.parse(j.out)).toMatchObject({ rows: 6, created: 0, repeated: 3, rejected: [{ line: 5 }, { line: 6 }, { line: 7 }] });
   });
 
+  it("rejects a row whose labelId is in the review queue's namespace (review-…), naming the column", async () => {
+    const csv = file('review-ids.csv', ['transactionId,labelId,label,source,reportedAt', `${tx[0]},review-cb-9,fraud,chargeback,2026-12-01T10:00:00Z`].join('\n') + '\n');
+    const r = await run('labels', 'import', csv);
+    expect(r.code).toBe(3);
+    // Not the line number: the import reports LF files' lines one low (left for its own fix).
+    expect(r.out).toMatch(/^\d+\s+400\s+labelId: must not start with "review-"/m);
+  });
+
   it('refuses a file whose header is not the label columns (exit 2) and sends nothing', async () => {
     const head = await engine.store.headPosition();
     const r = await run('labels', 'import', file('bad.csv', 'tx,label\nx,fraud\n'));

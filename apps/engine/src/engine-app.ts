@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import type { Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -18,6 +17,7 @@ import { GRAPHQL_PATH } from './graphql/graphql.options';
 import { ProblemException } from './http/problem.exception';
 import { ProblemDetailsFilter, sendProblem } from './http/problem-details.filter';
 import { installJsonBodyParser } from './http/json-body-parser';
+import { installMultipart, MULTIPART_ROUTE } from './http/multipart-body';
 import { clientErrorHandler, installProtocolHygiene } from './http/protocol-hygiene';
 
 export interface EngineApp {
@@ -39,8 +39,8 @@ export const INFERENCE_BODY_MAX_BYTES = 8 * 1024 * 1024;
 /**
  * Builds the engine (not yet listening). Fastify does the body handling: 64 KiB limit (8 MiB for /v2 inference and for decision and label batches),
  * JSON only (text/plain is removed so anything but application/json is a 415; the bytes must be UTF-8:
- * json-body-parser.ts), and multipart for model uploads
- * (streamed by @fastify/multipart, limited by VERDICT_MODEL_MAX_BYTES). Nest routes Fastify's errors (and unknown
+ * json-body-parser.ts), and multipart for model uploads only, a 415 elsewhere
+ * (streamed by @fastify/multipart, limited by VERDICT_MODEL_MAX_BYTES: multipart-body.ts). Nest routes Fastify's errors (and unknown
  * routes) through the same global filter, so they are problem+json like ours; so are a compressed body and what Node's
  * HTTP parser refuses (protocol-hygiene.ts).
  */
@@ -73,7 +73,7 @@ export async function createEngineApp(
     // Verifying the whole log runs at about 50,000 events/s: a large store needs longer than any other request.
     if (route.url === '/v1/audit/verifications') route.config = { ...route.config, timeoutMs: LONG_REQUEST_TIMEOUT_MS } as typeof route.config;
     // A model upload streams its body in the handler: its timeout covers receiving up to VERDICT_MODEL_MAX_BYTES too.
-    if (route.url === '/v1/models/:name/versions/:version' && route.method === 'POST') route.config = { ...route.config, timeoutMs: REQUEST_RECEIVE_TIMEOUT_MS + LONG_REQUEST_TIMEOUT_MS } as typeof route.config;
+    if (route.url === MULTIPART_ROUTE.url && route.method === MULTIPART_ROUTE.method) route.config = { ...route.config, timeoutMs: REQUEST_RECEIVE_TIMEOUT_MS + LONG_REQUEST_TIMEOUT_MS } as typeof route.config;
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(EngineModule.forRoot(config, logger, overrides), adapter, {
@@ -81,7 +81,7 @@ export async function createEngineApp(
     bodyParser: false, // Fastify's own JSON parser only: no urlencoded bodies, one set of parse errors
     abortOnError: false,
   });
-  await app.register(multipart, { limits: { fileSize: config.models.maxBytes } });
+  await installMultipart(app, fastify, config.models.maxBytes);
   installRequestTimeout(fastify, config.security.requestTimeoutMs, logger);
   installAccessControl(fastify, { authenticator: app.get(Authenticator), metricsPublic: config.security.metricsPublic, graphqlPath: GRAPHQL_PATH, catalog: app.get(RouteAccessCatalog) });
   if (config.security.rateLimitPerSecond > 0) {

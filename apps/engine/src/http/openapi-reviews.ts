@@ -94,7 +94,7 @@ export function reviewPaths(): Record<string, unknown> {
           '200': { description: 'Resolved', content: json({ type: 'object', required: ['resolved', 'label'], properties: { resolved: ref('ReviewResolved'), label: ref('TransactionLabelled') } }) },
           '400': problem('Invalid body (validation-failed)'),
           '404': problem('No such decision, or not sent to review (review-not-found)'),
-          '409': problem('Claimed by another reviewer (review-claimed) or already resolved (review-resolved)'),
+          '409': problem('Claimed by another reviewer (review-claimed) already resolved (review-resolved), or its label id review-<decisionId> held by another label (review-label-taken)'),
         },
       },
     },

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { EventStoreUnavailableError, InvalidAppendError } from '@verdict/event-store';
 import { formatBytes, toProblem } from './problem-mapping';
 
 // As Nest hands Fastify's body-limit refusal on: a bare HttpException.
@@ -16,5 +17,11 @@ describe('problem mapping', () => {
     expect(formatBytes(8 * 1024 * 1024)).toBe('8 MiB');
     expect(formatBytes(1536 * 1024)).toBe('1536 KiB');
     expect(formatBytes(1000)).toBe('1000 bytes');
+  });
+
+  it('answers an append the store refused as invalid with a 500, not the 503 that promises a retry will do', () => {
+    const refused = toProblem(new InvalidAppendError('Append to "decision-t" reuses an event id already stored'));
+    expect(refused).toMatchObject({ doc: { status: 500, type: '/problems/internal-error' }, internal: true });
+    expect(toProblem(new EventStoreUnavailableError('down')).doc).toMatchObject({ status: 503, type: '/problems/event-store-unavailable' });
   });
 });

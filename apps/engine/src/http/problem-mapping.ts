@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { isAppendOutcomeUnknown, isEventStoreUnavailable, EventStoreError } from '@verdict/event-store';
+import { isAppendOutcomeUnknown, isEventStoreUnavailable, EventStoreError, InvalidAppendError } from '@verdict/event-store';
 import { InvalidCursorError, InvalidDecisionFilterError } from '@verdict/read-models';
 import { ProblemException } from './problem.exception';
 import { NotSealedYetError, SealedEventUnprovableError } from '../audit/event-proofs';
@@ -107,6 +107,11 @@ export function toProblem(error: unknown, bodyLimit?: number): { doc: ProblemDoc
   }
   if (isEventStoreUnavailable(error)) {
     return { doc: problem('event-store-unavailable', 'Nothing was recorded: the event store is unavailable. Retry the same request.'), internal: false };
+  }
+  // The store refused what the engine built (an event id already stored, text it cannot hold): the same request would
+  // be refused again, so not a 503, whose every use says a retry is safe.
+  if (error instanceof InvalidAppendError) {
+    return { doc: problem('internal-error', 'Nothing was recorded: the event store refused the append as invalid. Retrying the same request will not help; it has been logged.'), internal: true };
   }
   if (error instanceof EventStoreError) {
     return { doc: problem('event-store-unavailable', `Nothing was recorded: ${error.message}`), internal: true };

@@ -71,5 +71,7 @@ function answered<T>(decisionId: string, answer: ReviewAnswer<T>): T {
       throw new ProblemException('review-claimed', `Decision ${decisionId} is claimed by ${r.reviewer} until ${r.expiresAt}.`, { reviewer: r.reviewer, expiresAt: r.expiresAt });
     case 'resolved':
       throw new ProblemException('review-resolved', `Decision ${decisionId} was resolved ${r.resolved.resolution} by ${r.resolved.reviewer} at ${r.resolved.resolvedAt}.`, { resolution: r.resolved });
+    case 'label-taken':
+      throw new ProblemException('review-label-taken', `The label id ${r.recorded.labelId} this resolution would record is held by another label, recorded by ${r.recorded.recordedBy}. Nothing was recorded.`, { recorded: r.recorded });
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pastDateTimeSchema } from '../date-time';
+import { REVIEW_LABEL_ID_PREFIX } from '../reviews/review-events';
 import { safeIdSchema } from '../safe-id';
 import { LABEL_SOURCES, LABEL_VALUES } from './transaction-labelled.event';
 
@@ -7,10 +8,13 @@ import { LABEL_SOURCES, LABEL_VALUES } from './transaction-labelled.event';
 export const LABEL_BATCH_MAX = 10_000;
 export const LABEL_BATCH_MAX_BYTES = 8 * 1024 * 1024;
 
+/** A labelId a client may choose: not one of the review queue's (review-events.ts), whose event ids it would take. */
+const clientLabelIdSchema = safeIdSchema.regex(new RegExp(`^(?!${REVIEW_LABEL_ID_PREFIX})`), `must not start with "${REVIEW_LABEL_ID_PREFIX}": those label ids are the review queue's`);
+
 /** The body of POST /v1/transactions/{transactionId}/labels. */
 export const labelRequestSchema = z
   .object({
-    labelId: safeIdSchema,
+    labelId: clientLabelIdSchema,
     label: z.enum(LABEL_VALUES),
     source: z.enum(LABEL_SOURCES),
     reportedAt: pastDateTimeSchema,

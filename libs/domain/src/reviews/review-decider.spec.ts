@@ -1,4 +1,5 @@
 import { DECISION_MADE } from '../decision-made.event';
+import { TRANSACTION_LABELLED } from '../labels/transaction-labelled.event';
 import { decisionIdFor } from '../deterministic-id';
 import { decideClaim, decideResolution, isRefusal, reviewState, type StreamEvent } from './review-decider';
 import { REVIEW_CLAIMED, REVIEW_RESOLVED, reviewLabelId, type ReviewClaimed, type ReviewResolved } from './review-events';
@@ -44,5 +45,16 @@ describe('review decider', () => {
     expect(decideResolution(reviewState(done, later(2)), 'kim', 'legitimate', undefined, later(2))).toEqual({ refused: 'resolved', resolved });
     expect(decideClaim(reviewState(done, later(2)), 'kim', later(2), 1000)).toEqual({ refused: 'resolved', resolved });
     expect(decideResolution(reviewState([decided('review')], t0), 'lee', 'legitimate', undefined, t0)).toMatchObject({ reviewer: 'lee', resolution: 'legitimate' });
+  });
+
+  it("refuses a resolution whose label id another label holds (a client's, from before review- ids were reserved), claim or not", () => {
+    const taken: StreamEvent = { type: TRANSACTION_LABELLED, data: { schemaVersion: 2, labelId: reviewLabelId(decisionId), transactionId: tx, decisionId, label: 'legitimate', source: 'manual', reportedAt: t0.toISOString(), recordedBy: 'admin/importer' } };
+    const other: StreamEvent = { type: TRANSACTION_LABELLED, data: { schemaVersion: 2, labelId: 'cb-1', transactionId: tx, decisionId, label: 'fraud', source: 'chargeback', reportedAt: t0.toISOString(), recordedBy: 'admin/importer' } };
+    const refusal = { refused: 'label-taken', recorded: expect.objectContaining({ labelId: reviewLabelId(decisionId), recordedBy: 'admin/importer', transactionId: tx }) };
+    expect(decideResolution(reviewState([decided('review'), taken], t0), 'kim', 'fraud', undefined, t0)).toEqual(refusal);
+    expect(decideResolution(reviewState([decided('review'), claimed('kim', t0), taken], later(1)), 'kim', 'fraud', undefined, later(1))).toEqual(refusal);
+    // Another holder's claim is still what the caller hears first; other labels are no obstacle.
+    expect(decideResolution(reviewState([decided('review'), taken, claimed('kim', t0)], later(1)), 'lee', 'fraud', undefined, later(1))).toMatchObject({ refused: 'claimed-by-other' });
+    expect(isRefusal(decideResolution(reviewState([decided('review'), other], t0), 'kim', 'fraud', undefined, t0) as object)).toBe(false);
   });
 });

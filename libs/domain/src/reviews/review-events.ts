@@ -33,5 +33,11 @@ export interface ReviewResolvedV1 {
 export type ReviewClaimed = ReviewClaimedV1;
 export type ReviewResolved = ReviewResolvedV1;
 
+/**
+ * Label ids starting with this are the review queue's: a client may not choose one (label-request.ts), since a label's
+ * event id derives from its labelId and a client's `review-<decisionId>` would take the id of that review's label.
+ */
+export const REVIEW_LABEL_ID_PREFIX = 'review-';
+
 /** The labelId of a review's label: one per decision, so a resolution's label can never be recorded twice. */
-export const reviewLabelId = (decisionId: string): string => `review-${decisionId}`;
+export const reviewLabelId = (decisionId: string): string => `${REVIEW_LABEL_ID_PREFIX}${decisionId}`;
