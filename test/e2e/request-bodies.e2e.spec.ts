@@ -3,7 +3,7 @@ import { decisionRequest, startEngine, type RunningEngine } from '../support/eng
 const rawPost = (engine: RunningEngine, path: string, text: string) =>
   fetch(engine.url + path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${engine.adminKey}` }, body: text });
 
-/** What a body may hold: well-formed Unicode only, and no batch item larger than its own command may be. */
+/** What a body may hold: text every store keeps as sent, and no batch item larger than its own command may be. */
 describe('request bodies', () => {
   let engine: RunningEngine;
   beforeAll(async () => {
@@ -11,7 +11,7 @@ describe('request bodies', () => {
   });
   afterAll(() => engine?.stop());
 
-  it('refuses a lone UTF-16 surrogate, naming where it is, and writes nothing', async () => {
+  it('refuses a lone UTF-16 surrogate or a NUL, naming where it is, and writes nothing', async () => {
     const head = await engine.store.headPosition();
     const request = decisionRequest();
     // JSON.stringify escapes a lone surrogate, so this is exactly the text a client would send.
@@ -21,6 +21,9 @@ describe('request bodies', () => {
     const batch = await rawPost(engine, '/v1/decisions/batch', JSON.stringify({ items: [decisionRequest(), { ...decisionRequest(), attributes: { ['k\udc00']: 1 } }] }));
     expect(batch.status).toBe(400);
     expect(((await batch.json()) as { errors: unknown }).errors).toEqual([expect.objectContaining({ path: '/items/1/attributes/k\udc00' })]);
+    const nul = await rawPost(engine, '/v1/decisions', JSON.stringify({ ...decisionRequest(), attributes: { note: 'a\u0000b' } }));
+    expect(nul.status).toBe(400);
+    expect(await nul.json()).toMatchObject({ errors: [{ path: '/attributes/note', message: expect.stringContaining('U+0000') }] });
     expect(await engine.store.headPosition()).toBe(head);
     // A pair is one character, taken as sent; so is the text of an escaped backslash that looks like an escape.
     const paired = await rawPost(engine, '/v1/decisions', JSON.stringify({ ...request, cardId: 'card\ud83d\ude00', attributes: { note: '\\ud800' } }));
