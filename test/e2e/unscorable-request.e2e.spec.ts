@@ -1,4 +1,4 @@
-import { buildPassThroughTestModel } from '@verdict/model-runtime/testing/build-test-model';
+import { buildLogisticTestModel, buildPassThroughTestModel } from '@verdict/model-runtime/testing/build-test-model';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
 import { change, register } from '../support/model-fixtures';
 
@@ -46,5 +46,18 @@ describe('a request the champion model cannot score', () => {
     expect(results[2].problem).toMatchObject({ type: '/problems/unscorable-request', score: '-Infinity' });
     expect(await streamOf(items[1].transactionId as string)).toEqual([]);
     expect(await streamOf(items[2].transactionId as string)).toHaveLength(0);
+  });
+
+  // Last: it changes the champion.
+  it('is the same for a model that scores NaN', async () => {
+    // sigmoid(Infinity × 0 + 0): NaN, for the same float32 overflow.
+    const bytes = buildLogisticTestModel({ features: ['attributes.risk'], weights: [0], bias: 0 });
+    expect((await register(engine, 'zero-weight', '1', bytes, { policy: { version: 'pass-through', reviewThreshold: 0.5, declineThreshold: 0.9 } })).status).toBe(201);
+    await change(engine, 'PUT', '/champion', { model: 'zero-weight', version: '1', reason: 'NaN on an overflow' });
+    const request = decisionRequest({ attributes: { risk: TOO_BIG } });
+    const res = await engine.post('/v1/decisions', request);
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ type: '/problems/unscorable-request', score: 'NaN' });
+    expect(await streamOf(request.transactionId as string)).toEqual([]);
   });
 });
