@@ -1,14 +1,15 @@
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
+import { buildPassThroughTestModel } from '@verdict/model-runtime/testing/build-test-model';
 import { bootstrapModelBytes, bootstrapPolicy, change, register } from '../support/model-fixtures';
 
 /** Keeps decisions flowing over many cards until stopped, so every analysis window has traffic on both arms. */
-function steadyLoad(engine: RunningEngine, clients = 4): { stop: () => Promise<number[]> } {
+function steadyLoad(engine: RunningEngine, clients = 4, overrides: Record<string, unknown> = {}): { stop: () => Promise<number[]> } {
   let running = true;
   const statuses: number[] = [];
   let n = 0;
   const loops = Array.from({ length: clients }, async () => {
     while (running) {
-      const res = await engine.post('/v1/decisions', decisionRequest({ cardId: `analysis-card-${n++ % 500}` }));
+      const res = await engine.post('/v1/decisions', decisionRequest({ cardId: `analysis-card-${n++ % 500}`, ...overrides }));
       statuses.push(res.status);
       await res.arrayBuffer();
     }
@@ -107,5 +108,37 @@ describe('automatic canary analysis', () => {
     expect(changes.map((e) => e.type).reverse()).toEqual(['CanaryTrafficChanged', 'ChallengerPromoted']);
     expect(changes[1].event).toMatchObject({ trafficPercent: 80 });
     expect(changes.every((e) => e.automatic)).toBe(true);
+  });
+
+  it('rolls back a challenger whose every run fails, however its other checks are configured', async () => {
+    // Its score is attributes.risk, and 1e300 is Infinity in float32: every run of it fails, and the champion decides.
+    expect((await register(engine, 'pass-through', '1', buildPassThroughTestModel('attributes.risk'), { policy: bootstrapPolicy() })).status).toBe(201);
+    const champion = (await (await engine.get('/v1/deployment')).json()).champion;
+    load = steadyLoad(engine, 4, { attributes: { risk: 1e300 } });
+    const deployed = await change(engine, 'PUT', '/challenger', {
+      model: 'pass-through',
+      version: '1',
+      mode: 'canary',
+      trafficPercent: 20,
+      routingKey: 'transactionId',
+      // The QA report's analysis: no maxErrorRate, and only checks whose figures need challenger decisions.
+      analysis: { intervalSeconds: 1, threshold: 1, stepPercent: 20, maxPercent: 40, autoPromote: true, metrics: { maxScorePsi: 0.2, maxDeclineRateDelta: 0.1, minDecisions: 3 } },
+      reason: 'a challenger that cannot score',
+    });
+    const deploymentId = (deployed.challenger as { deploymentId: string }).deploymentId;
+    await waitFor('the challenger to go', async () => ((await (await engine.get('/v1/deployment')).json()).challenger === null ? true : undefined), 15_000);
+    const statuses = await load.stop();
+    expect(statuses.filter((s) => s !== 201)).toEqual([]); // its failures never fail a decision
+
+    expect((await (await engine.get('/v1/deployment')).json()).champion).toEqual(champion);
+    // No step, no promotion: the one change the analysis made to it is its rollback, at its first judged window.
+    const made = (await history(engine)).filter((e) => e.event.deploymentId === deploymentId);
+    expect(made.map((e) => e.type)).toEqual(['ChallengerRolledBack']);
+    const [last] = made;
+    expect(last).toMatchObject({ actor: 'canary-analysis', automatic: true });
+    const failed = (last.event.evidence as { checks: { judged: boolean; passed: boolean; challenger: { decisions: number; errors: number }; failures: string[] }[] }).checks.filter((c) => c.judged);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ passed: false, challenger: { decisions: 0, errorRate: 1 }, failures: ['errorRate 1 > 0'] });
+    expect(failed[0].challenger.errors).toBeGreaterThanOrEqual(3);
   });
 });

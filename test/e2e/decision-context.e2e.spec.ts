@@ -1,7 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
-import { TRANSACTION_LABELLED } from '@verdict/domain';
+import { decideDeployment, DEPLOYMENT_STREAM, TRANSACTION_LABELLED } from '@verdict/domain';
+import { DeploymentFollower } from '../../apps/engine/src/deployment/deployment-follower';
 import { SEAL_INDEX } from '../../apps/engine/src/audit/seal-index.port';
 import { MemorySealIndex } from '../../apps/engine/src/audit/testing/memory-seal-index';
 import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
@@ -122,6 +123,30 @@ describe.each(e2eTopologies())('decision context over HTTP ($name)', (topology) 
       expect(res.headers.get('content-type')).toContain(PROBLEM);
       expect(await res.json()).toMatchObject({ type: '/problems/decision-not-found', status: 404 });
     }
+  });
+
+  // Last: it changes the deployment.
+  it('shows the deployment the decision records, even when a change stamped before it landed after it', async () => {
+    const made = await decide();
+    // A change whose `at` precedes the decision, appended after it: while a change's models load, the previous revision
+    // goes on deciding, so by time alone its decisions can fall after the change.
+    const state = engine.resolve(DeploymentFollower).latest();
+    expect(made.deployment.revision).toBe(state.revision);
+    const policy = { version: `late-${randomUUID().slice(0, 6)}`, reviewThreshold: 0.3, declineThreshold: 0.95 };
+    const event = decideDeployment(state, { kind: 'set-policy', target: 'champion', policy, reason: 'stamped early' }, {
+      actor: 'test',
+      now: new Date(Date.parse(made.decidedAt) - 1).toISOString(),
+      lookup: () => undefined,
+      newDeploymentId: () => randomUUID(),
+    });
+    await engine.store.appendToStream(DEPLOYMENT_STREAM, [{ id: randomUUID(), type: event.type, data: { ...event.data } }], { expectedRevision: BigInt(state.revision - 1) });
+
+    const ctx = await (await engine.get(`/v1/decisions/${made.decisionId}/context`)).json();
+    expect(ctx.deployment).toMatchObject({ at: made.decidedAt, revision: made.deployment.revision, policy: made.policy });
+    expect(ctx.deployment.events.map((e: { revision: number }) => e.revision).every((r: number) => r <= made.deployment.revision)).toBe(true);
+    // By time alone the late change is named: the context does not go by time.
+    const byTime = await (await engine.get(`/v1/deployment?at=${encodeURIComponent(made.decidedAt)}`)).json();
+    expect(byTime).toMatchObject({ revision: made.deployment.revision + 1, policy });
   });
 });
 

@@ -1,4 +1,4 @@
-import { decide, withPersonal, type DecideInput } from './decide';
+import { decide, NonFiniteScoreError, withPersonal, type DecideInput } from './decide';
 import { applyPolicy, definePolicy, InvalidPolicyError } from './policy';
 import { compactExplanationRows, expandExplanationScores, explainedFeatures, explanationRows, topReasons } from './explanation';
 import { canonicalJson, withSortedKeys } from './canonical-json';
@@ -99,7 +99,7 @@ describe('decide', () => {
     expect(e.shadow).toEqual(shadow);
   });
   it('refuses a non-finite score instead of deciding on it', () => {
-    expect(() => decide({ ...base, scores: Float32Array.from([NaN, 0, 0]) })).toThrow(RangeError);
+    expect(() => decide({ ...base, scores: Float32Array.from([NaN, 0, 0]) })).toThrow(NonFiniteScoreError);
   });
   it("shares canonical names and baseline (the loaded model's), and copies any other array so its caller cannot change the event", () => {
     const names = withSortedKeys(['amount', 'hour']);

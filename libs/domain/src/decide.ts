@@ -15,6 +15,17 @@ import { isCanonical } from './canonical-json';
 
 export const MAX_REASONS = 5;
 
+/**
+ * The model gave a request NaN or ±Infinity (e.g. a value beyond float32's range): nothing can be decided on it.
+ * A valid request the model cannot score, not a fault of the engine.
+ */
+export class NonFiniteScoreError extends Error {
+  constructor(readonly score: number) {
+    super(`The model produced a non-finite score (${String(score)}) for this request`);
+    this.name = 'NonFiniteScoreError';
+  }
+}
+
 export interface DecideInput {
   readonly decisionId: string;
   readonly request: DecisionRequest;
@@ -39,7 +50,7 @@ export interface DecideInput {
 /** The decide step: pure. Turns a scored request into the DecisionMade event that records it. */
 export function decide(input: DecideInput): DecisionMade {
   const score = input.scores[0];
-  if (!Number.isFinite(score)) throw new RangeError(`model produced a non-finite score (${score})`);
+  if (!Number.isFinite(score)) throw new NonFiniteScoreError(score);
   // Keys in sorted order, so that the canonical JSON of the event (what is stored and hashed) copies nothing.
   return {
     decidedAt: input.decidedAt,

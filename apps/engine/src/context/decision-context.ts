@@ -32,7 +32,7 @@ export interface DecidingModel {
 /** GET /v1/decisions/{id}/context: everything an auditor asks about one decision, in one answer. */
 export interface DecisionContext {
   readonly decision: DecisionAuditRecord;
-  /** The deployment in force at `decision.decidedAt`, with the events that made it so. */
+  /** The deployment the decision was made under (its recorded revision), at `decision.decidedAt`, with the events that made it so. */
   readonly deployment: DeploymentAtView;
   /** null when the version is not in the registry (decisions made before it existed). */
   readonly model: DecidingModel | null;
@@ -67,7 +67,7 @@ export class DecisionContextReader {
     if (!event) return null;
     const decision = await toAuditRecord(event, this.personal);
     const [deployment, model, stream, sealed, card] = await Promise.all([
-      this.deploymentAt.at(new Date(decision.decidedAt)),
+      this.deploymentAt.ofDecision(decision),
       this.decidingModel(decision),
       this.store.readStream(event.streamId),
       this.seals ? this.seals.snapshot() : Promise.resolve(null),

@@ -1,4 +1,4 @@
-import { compactExplanationRows, expandExplanationScores, explainedFeatures, type DecisionRequest } from '@verdict/domain';
+import { compactExplanationRows, expandExplanationScores, explainedFeatures, NonFiniteScoreError, type DecisionRequest } from '@verdict/domain';
 import type { RawTensor, ScoreResult } from '@verdict/model-runtime';
 import type { Arm } from '../deployment/routing-table';
 
@@ -58,11 +58,11 @@ export class RowRun {
     this.result = await this.arm.model.runtime.score(all, this.rowCount);
   }
 
-  /** What a slot scored; throws RangeError when its own score is not finite (that request alone failed). */
+  /** What a slot scored; throws NonFiniteScoreError when its own score is not finite (that request alone failed). */
   scoresOf(slot: RowSlot): SlotScores {
     if (!this.result) throw new Error('the run has not been made');
     const run = this.result.scores.subarray(slot.firstRow, slot.firstRow + slot.rows);
-    if (!Number.isFinite(run[0])) throw new RangeError(`model produced a non-finite score (${run[0]})`);
+    if (!Number.isFinite(run[0])) throw new NonFiniteScoreError(run[0] as number);
     return { scores: slot.explained ? expandExplanationScores(run, slot.values.length, slot.explained) : run, outputs: this.result.outputsOf(slot.firstRow) };
   }
 }

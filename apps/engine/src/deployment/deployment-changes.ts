@@ -7,6 +7,7 @@ import {
   modelVersionKey,
   type DeployableVersion,
   type DeploymentCommand,
+  type DeploymentEvent,
   type DeploymentState,
   type ModelVersionRef,
 } from '@verdict/domain';
@@ -42,8 +43,8 @@ const modelsOf = (command: DeploymentCommand): ModelVersionRef[] =>
   command.kind === 'set-champion' || command.kind === 'deploy-challenger' ? [command.model] : [];
 
 /**
- * Makes a deployment change: decide against the current state, load and warm the sessions the new state needs,
- * append with the exact expected revision (optimistic concurrency: two racing changes give one success and one
+ * Makes a deployment change: decide against the current state, load and warm the sessions the new state needs, stamp
+ * the event's `at`, append with the exact expected revision (optimistic concurrency: two racing changes give one success and one
  * conflict, never a lost update), then swap this instance's routing table before answering.
  */
 export class DeploymentChanges {
@@ -61,15 +62,19 @@ export class DeploymentChanges {
       throw new DeploymentChangeConflictError(state.revision, true);
     }
     const versions = await this.deployables(modelsOf(command));
-    const event = decideDeployment(state, command, {
-      actor: options.actor,
-      now: new Date().toISOString(),
-      lookup: (ref) => versions.get(modelVersionKey(ref)),
-      newDeploymentId: () => randomUUID(),
-    });
-    const next = evolveDeployment(state, event);
-    const preloaded = await this.preload(next);
+    const decide = (): DeploymentEvent =>
+      decideDeployment(state, command, {
+        actor: options.actor,
+        now: new Date().toISOString(),
+        lookup: (ref) => versions.get(modelVersionKey(ref)),
+        newDeploymentId: () => randomUUID(),
+      });
+    const preloaded = await this.preload(evolveDeployment(state, decide()));
     try {
+      // Decided again, to be stamped once the models are loaded, just before the append: the previous revision goes on
+      // deciding until then, and its decisions must not fall after the `at` of a change not yet in force.
+      const event = decide();
+      const next = evolveDeployment(state, event);
       let result;
       try {
         result = await this.store.appendToStream(

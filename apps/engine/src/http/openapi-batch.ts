@@ -27,8 +27,8 @@ export function batchPaths(): Record<string, unknown> {
         description:
           'One model run per model and one group-committed append for the whole batch; answered once every new decision in it is durable. ' +
           'Each item gets the status a single POST /v1/decisions would have had: 201 new, 200 a retry with the same body, 409 another body, ' +
-          '400 invalid (its errors point into the batch, e.g. /items/3/amount), 413 larger than a single request may be (64 KiB as compact JSON). ' +
-          'An invalid item writes nothing and stops no other.',
+          '400 invalid (its errors point into the batch, e.g. /items/3/amount), 413 larger than a single request may be (64 KiB as compact JSON), ' +
+          '422 unscorable-request (the champion gave it no finite score). An item refused so writes nothing and stops no other.',
         parameters: [CORRELATION_ID_PARAMETER],
         requestBody: { required: true, description: `JSON, at most ${DECISION_BATCH_MAX_BYTES} bytes`, content: json(ref('DecisionBatchRequest')) },
         responses: {

@@ -43,7 +43,7 @@ const decisionContext: Schema = {
     deployment: {
       type: 'object',
       required: ['at', 'revision', 'champion', 'standby', 'challenger', 'policy', 'since', 'events'],
-      description: 'The deployment in force at decision.decidedAt, as GET /v1/deployment?at= answers',
+      description: 'The deployment the decision was made under (the state its recorded deployment.revision made), shown at decision.decidedAt',
       properties: { at: { type: 'string', format: 'date-time' }, revision: { type: 'integer', minimum: 0 }, events: { type: 'array', items: { type: 'object' } } },
     },
     model: {

@@ -208,6 +208,7 @@ export function openApiDocument(version: string): Schema {
             '409': problemResponse('Same transactionId, different request (idempotency-conflict)'),
             '413': problemResponse('Body over 64 KiB'),
             '415': problemResponse('Not application/json'),
+            '422': problemResponse('The champion model gave this valid request no finite score (unscorable-request): nothing was recorded'),
             '503': problemResponse('event-store-unavailable or history-unavailable: the decision could not be recorded, nothing was made; append-outcome-unknown: the store was lost while recording it, so it may have been recorded (retry the same body: the answer is what was recorded)'),
           },
         },

@@ -5,7 +5,7 @@ import { ProblemException } from './problem.exception';
 import { NotSealedYetError, SealedEventUnprovableError } from '../audit/event-proofs';
 import { IdempotencyConflictError } from '../decisions/idempotency-conflict.error';
 import { isArtifactAltered, isArtifactMissing, isArtifactStoreUnavailable } from '@verdict/artifact-store';
-import { isDeploymentRuleError } from '@verdict/domain';
+import { isDeploymentRuleError, NonFiniteScoreError } from '@verdict/domain';
 import { DeploymentChangeConflictError } from '../deployment/deployment-changes';
 import { DeploymentNotReadyError } from '../deployment/deployment-runtime';
 import { HistoryUnavailableError } from '../history/history-unavailable.error';
@@ -67,6 +67,9 @@ export function toProblem(error: unknown, bodyLimit?: number): { doc: ProblemDoc
   }
   if (error instanceof InvalidDecisionFilterError) {
     return { doc: problem('invalid-query', error.message, { errors: [{ path: `/${error.field}`, message: error.message }] }), internal: false };
+  }
+  if (error instanceof NonFiniteScoreError) {
+    return { doc: problem('unscorable-request', `${error.message}: nothing was decided or recorded.`, { score: String(error.score) }), internal: false };
   }
   if (error instanceof UnusableModelError) {
     return { doc: problem('model-unusable', error.message, { reasons: error.reasons }), internal: false };

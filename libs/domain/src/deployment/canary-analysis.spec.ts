@@ -39,6 +39,35 @@ describe('canary analysis', () => {
     expect(judgeWindow(spec, window, arm(100, 5), arm(4, 4))).toMatchObject({ judged: false, passed: false });
   });
 
+  describe('a challenger whose runs fail', () => {
+    // The QA repro: every challenger run failed, and only the figures of its decisions were limited.
+    const lax = canaryAnalysisSchema.parse({ ...spec, threshold: 1, metrics: { maxScorePsi: 0.2, maxDeclineRateDelta: 0.1, minDecisions: 3 } });
+    const failing = arm(0, 0, 0.1, 11);
+
+    it('fails the window on its errors alone, with no maxErrorRate set, and is rolled back rather than promoted', () => {
+      const check = judgeWindow(lax, window, arm(40, 2), failing);
+      expect(check).toMatchObject({ judged: true, passed: false, failures: ['errorRate 1 > 0'], challenger: { decisions: 0, errors: 11, errorRate: 1 } });
+      expect(nextAnalysisAction(lax, { mode: 'canary', trafficPercent: 20 }, [check])).toEqual({ kind: 'rollback' });
+    });
+
+    it('fails on any failed run when no maxErrorRate is set, within maxErrorRate when one is', () => {
+      expect(judgeWindow(lax, window, arm(40, 2), arm(20, 1, 0.1, 1)).failures).toEqual(['errorRate 0.047619 > 0']);
+      expect(judgeWindow({ ...lax, metrics: { ...lax.metrics, maxErrorRate: 0.05 } }, window, arm(40, 2), arm(20, 1, 0.1, 1))).toMatchObject({ judged: true, passed: true });
+    });
+
+    it('counts decisions, not failed runs, toward minDecisions', () => {
+      // 4 decisions and 10 failures within a 0.9 limit: too few decisions to judge the rest, and no error failure.
+      expect(judgeWindow({ ...spec, metrics: { ...spec.metrics, maxErrorRate: 0.9 } }, window, arm(100, 5), arm(4, 0, 0.1, 10))).toMatchObject({ judged: false, passed: false });
+      // Too few runs to judge its failures either.
+      expect(judgeWindow(spec, window, arm(100, 5), arm(0, 0, 0.1, 4))).toMatchObject({ judged: false, passed: false });
+    });
+  });
+
+  it('fails a window where a configured check cannot be computed, instead of skipping the check', () => {
+    const noLatencies = { ...arm(20, 1), latenciesMs: [] };
+    expect(judgeWindow(spec, window, arm(100, 5), noLatencies)).toMatchObject({ judged: true, passed: false, failures: ['p99Ms cannot be computed'] });
+  });
+
   it('steps up while checks pass, promotes at maxPercent, rolls back at `threshold` failures', () => {
     const pass = { judged: true, passed: true } as CheckResult;
     const fail = { judged: true, passed: false } as CheckResult;

@@ -17,7 +17,7 @@ export const canaryAnalysisSchema = z
     autoPromote: z.boolean(),
     metrics: z
       .object({
-        /** Challenger runs that failed ÷ requests routed to it. */
+        /** Challenger runs that failed ÷ requests routed to it; without it, the limit is DEFAULT_MAX_ERROR_RATE. */
         maxErrorRate: z.number().min(0).max(1).optional(),
         /** p99 of the challenger's decide latency (ms). */
         maxP99Ms: z.number().gt(0).optional(),
@@ -34,6 +34,12 @@ export const canaryAnalysisSchema = z
   .refine((a) => a.stepPercent <= a.maxPercent, { message: 'stepPercent must not exceed maxPercent', path: ['stepPercent'] });
 
 export type CanaryAnalysisSpec = z.output<typeof canaryAnalysisSchema>;
+
+/**
+ * The error-rate limit when the analysis sets none: a challenger that fails is never promoted by default, so any
+ * failed run fails its window. An operator who tolerates some failures says how many with maxErrorRate.
+ */
+export const DEFAULT_MAX_ERROR_RATE = 0;
 
 /** One arm's decisions in one window. */
 export interface ArmSample {
@@ -58,7 +64,10 @@ export interface CheckResult {
   /** The window judged: [from, to). */
   readonly from: string;
   readonly to: string;
-  /** false when an arm had fewer than minDecisions: neither a pass nor a failure. */
+  /**
+   * false when an arm had fewer than minDecisions decisions (and the challenger's failed runs alone did not fail the
+   * window): neither a pass nor a failure.
+   */
   readonly judged: boolean;
   readonly passed: boolean;
   readonly champion: ArmFigures;
@@ -110,23 +119,32 @@ function figures(s: ArmSample): ArmFigures {
   };
 }
 
-/** Judges one window: pure, so any instance (or a restarted one) reaches the same verdict from the same decisions. */
+/**
+ * Judges one window: pure, so any instance (or a restarted one) reaches the same verdict from the same decisions.
+ * Failed runs are judged on their own: with minDecisions runs of the challenger (decisions and failures), an error
+ * rate over the limit fails the window however few it decided. Everything else needs minDecisions decisions on each
+ * arm, and then every check counts: one whose figure cannot be computed fails the window rather than being skipped,
+ * so a window passes only on evidence.
+ */
 export function judgeWindow(spec: CanaryAnalysisSpec, window: { from: string; to: string }, champion: ArmSample, challenger: ArmSample): CheckResult {
   const c = figures(champion);
   const x = figures(challenger);
   const declineRateDelta = c.declineRate === null || x.declineRate === null ? null : round(x.declineRate - c.declineRate);
   const scorePsi = populationStabilityIndex(champion.scores, challenger.scores);
   const base = { ...window, champion: c, challenger: x, declineRateDelta, scorePsi };
-  const min = spec.metrics.minDecisions;
-  if (champion.decisions < min || challenger.decisions + challenger.errors < min) {
-    return { ...base, judged: false, passed: false, failures: [] };
-  }
   const m = spec.metrics;
-  const failures: string[] = [];
+  const maxErrorRate = m.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
+  const errorFailure = x.errorRate > maxErrorRate ? [`errorRate ${x.errorRate} > ${maxErrorRate}`] : [];
+  if (champion.decisions < m.minDecisions || challenger.decisions < m.minDecisions) {
+    const failedOnErrors = errorFailure.length > 0 && challenger.decisions + challenger.errors >= m.minDecisions;
+    return { ...base, judged: failedOnErrors, passed: false, failures: failedOnErrors ? errorFailure : [] };
+  }
+  const failures = [...errorFailure];
   const over = (name: string, value: number | null, limit: number | undefined): void => {
-    if (limit !== undefined && value !== null && value > limit) failures.push(`${name} ${value} > ${limit}`);
+    if (limit === undefined) return;
+    if (value === null) failures.push(`${name} cannot be computed`);
+    else if (value > limit) failures.push(`${name} ${value} > ${limit}`);
   };
-  over('errorRate', x.errorRate, m.maxErrorRate);
   over('p99Ms', x.p99Ms, m.maxP99Ms);
   over('declineRateDelta', declineRateDelta, m.maxDeclineRateDelta);
   over('scorePsi', scorePsi, m.maxScorePsi);

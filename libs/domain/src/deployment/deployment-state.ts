@@ -87,3 +87,11 @@ export function deploymentStateAt(events: readonly DeploymentEvent[], at: string
   const t = Date.parse(at);
   return foldDeployment(events.filter((e) => Date.parse(e.data.at) <= t));
 }
+
+/**
+ * The state a revision made: the fold of the first `revision` events. What a decision recorded as its
+ * `deployment.revision` decided it, whatever the `at` of the events around its decidedAt say.
+ */
+export function deploymentStateAtRevision(events: readonly DeploymentEvent[], revision: number): DeploymentState {
+  return foldDeployment(events.filter((e) => e.data.revision <= revision));
+}

@@ -109,3 +109,28 @@ export function logisticTestScore(options: Pick<LogisticTestModelOptions, 'weigh
   const z = row.reduce((sum, x, i) => sum + x * options.weights[i], options.bias);
   return 1 / (1 + Math.exp(-z));
 }
+
+/**
+ * A real ONNX model whose score is its one input, as given (probabilities = [1 - x, x]): a value float32 cannot hold
+ * scores Infinity, and 1 - Infinity is -Infinity. For tests of what a model's non-finite score does.
+ */
+export function buildPassThroughTestModel(feature: string): Uint8Array {
+  const graph: onnx.IGraphProto = {
+    name: 'verdict_pass_through_test_model',
+    input: [valueInfo('X', FLOAT, ['N', 1])],
+    output: [valueInfo('probabilities', FLOAT, ['N', 2])],
+    initializer: [floatInit('one', [1], [1])],
+    node: [
+      { opType: 'Sub', input: ['one', 'X'], output: ['q'], name: 'q' },
+      { opType: 'Concat', input: ['q', 'X'], output: ['probabilities'], name: 'probabilities', attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] },
+    ],
+  };
+  const metadata = { [VERDICT_METADATA_KEYS.features]: JSON.stringify([feature]), [VERDICT_METADATA_KEYS.scoreOutput]: 'probabilities:1' };
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    producerName: 'verdict-test',
+    graph,
+    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+  }).finish();
+}
