@@ -66,6 +66,15 @@ describe('deployment decider', () => {
     expect(refused(given(champion('1')).state, { kind: 'rollback-champion', reason: 'x' })).toBe('no-standby');
   });
 
+  it('refuses to make the champion champion again under the same policy, which would lose the standby', () => {
+    const { state } = given(champion('1'), champion('2'));
+    expect(refused(state, champion('2'))).toBe('no-change');
+    expect(state.standby).toMatchObject({ model: { version: '1' } });
+    // Under another policy it is a change, and the standby is the same model under the policy it had.
+    const repoliced = given(champion('1'), champion('2'), champion('2', policy('fraud-2b', 0.2, 0.7))).state;
+    expect(repoliced).toMatchObject({ champion: { version: '2' }, policy: policy('fraud-2b', 0.2, 0.7), standby: { model: { version: '2' }, policy: policy('fraud-2') } });
+  });
+
   it("canary: deploy, step traffic, promote; the challenger's policy becomes the champion's", () => {
     const { state, events } = given(champion('1'), canary('2', 10), { kind: 'set-traffic', trafficPercent: 50, reason: 'more' }, { kind: 'promote', reason: 'good' });
     expect(events[1]).toMatchObject({ type: 'ChallengerDeployed', data: { challenger: { deploymentId: 'dep-1', mode: 'canary', trafficPercent: 10, routingKey: 'cardId' } } });

@@ -71,6 +71,10 @@ export function decideDeployment(state: DeploymentState, command: DeploymentComm
     case 'set-champion': {
       const version = deployable(command.model, ctx);
       const policy = boundPolicy(state, command.policy ?? version.recommendedPolicy ?? state.policy, command.model);
+      // The same champion again would become its own standby, and the real rollback target would be lost.
+      if (state.champion?.name === version.model.name && state.champion.version === version.model.version && state.policy?.version === policy.version) {
+        throw new DeploymentRuleError('no-change', `${version.model.name}@${version.model.version} is already the champion under policy "${policy.version}": nothing to change.`);
+      }
       return {
         type: CHAMPION_CHANGED,
         data: { ...change, champion: version.model, policy, previous: { champion: state.champion, policy: state.policy, standby: state.standby } },

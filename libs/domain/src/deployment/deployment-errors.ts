@@ -7,6 +7,7 @@ export type DeploymentRuleCode =
   | 'no-challenger' // 409
   | 'challenger-exists' // 409
   | 'no-standby' // 409
+  | 'no-change' // 409: the champion already is that version under that policy
   | 'policy-version-conflict' // 409: the version is bound to other thresholds
   | 'no-policy' // 422
   | 'invalid-traffic'; // 422
