@@ -7,6 +7,7 @@ import {
   trainingStatisticsProblems,
 } from '@verdict/domain';
 import {
+  checkSelfContained,
   isModelLoadError,
   OnnxModelRuntime,
   RawInferenceSession,
@@ -39,18 +40,21 @@ export interface CheckedUpload {
 
 const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** A load error's message without its "Cannot load model <source>: " prefix (the reason is about this upload). */
+const reasonOf = (e: unknown): string => message(e).replace(/^Cannot load model [^:]+: /, '');
 
 /**
- * Everything a registration checks before anything is written: onnxruntime loads the (rewritten) graph, its
- * signature is read, and the manifest is checked against it. With features, the version is loaded exactly as a
- * deployment would load it, so a version that registers can be deployed.
+ * Everything a registration checks before anything is written: the model is self-contained (no external data),
+ * onnxruntime loads the (rewritten) graph, its signature is read, and the manifest is checked against it. With
+ * features, the version is loaded exactly as a deployment would load it, so a version that registers can be deployed.
  */
 export async function checkModelUpload(bytes: Uint8Array, uploaded: ModelManifest, source: string): Promise<CheckedUpload> {
   let proto;
   try {
     proto = readModelProto(bytes, source);
+    checkSelfContained(bytes, source);
   } catch (e) {
-    throw new UnusableModelError([message(e)]);
+    throw new UnusableModelError([reasonOf(e)]);
   }
   const rewrite = rewriteZipMap(bytes);
   const served = rewrite.bytes;
@@ -130,7 +134,7 @@ async function checkDecisionLoad(served: Uint8Array, manifest: ModelManifest, so
       scoreOutput: manifest.scoreOutput,
     });
   } catch (e) {
-    if (isModelLoadError(e)) throw new UnusableModelError([e.message.replace(/^Cannot load model [^:]+: /, '')]);
+    if (isModelLoadError(e)) throw new UnusableModelError([reasonOf(e)]);
     throw e;
   }
   await runtime.close();
