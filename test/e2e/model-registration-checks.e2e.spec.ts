@@ -7,13 +7,17 @@ import { readModelSignature } from '@verdict/model-runtime';
 import { onnx } from 'onnx-proto';
 import { ARTIFACT_STORE } from '../../apps/engine/src/infrastructure/tokens';
 import {
+  buildBatchIgnoringModel,
   buildExternalDataModel,
+  buildFixedWidthModel,
+  buildNanAtZeroModel,
+  buildOneColumnModel,
   encodeModel,
   externalTensor,
   node,
   valueInfo,
 } from '../../libs/model-runtime/src/testing/misfit-test-models';
-import { startEngine, type RunningEngine } from '../support/engine-harness';
+import { decisionRequest, startEngine, type RunningEngine } from '../support/engine-harness';
 import { register } from '../support/model-fixtures';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -106,5 +110,36 @@ describe('model registration refuses models that load but cannot be served safel
       expect(JSON.stringify(body)).not.toContain(JSON.stringify(file.slice(0, 8)).slice(1, -1));
     });
   });
-});
 
+  describe('run-time shapes (the model would fail every decision)', () => {
+    it('refuses a score output that ignores the batch size ([1, 2] whatever N is)', async () => {
+      await refused('batch-blind', buildBatchIgnoringModel(FEATURES), { features: FEATURES }, /trial batch of 3 rows.*score output "probabilities" has dims \[1, 2\]; expected \[3\]/);
+    });
+
+    it('refuses an [N, M] input that needs another width than the manifest has features', async () => {
+      await refused('needs-four', buildFixedWidthModel(FEATURES, 4), { features: FEATURES }, /trial batch of 3 rows.*failed: Model needs-four@1 failed to score/);
+    });
+
+    it('refuses an output declared [N, 2] that is [N, 1] when it runs', async () => {
+      await refused('one-column', buildOneColumnModel(FEATURES), { features: FEATURES }, /score output "probabilities" has dims \[3, 1\]; expected \[3\] or \[3, >1\]/);
+    });
+
+    it('refuses a model whose scores on the baseline are not finite', async () => {
+      await refused('nan-at-zero', buildNanAtZeroModel(FEATURES), { features: FEATURES }, /row 0 scored NaN; scores must be finite/);
+      // The same model with a baseline it can score registers: the check is the model's behaviour, not its shape.
+      expect((await register(engine, 'nan-at-zero', '2', buildNanAtZeroModel(FEATURES), { features: FEATURES, baseline: [10] })).status).toBe(201);
+    });
+
+    it('refuses to deploy such a version stored before the check (422), and the champion keeps deciding', async () => {
+      await storedBeforeTheChecks('slipped-through', buildBatchIgnoringModel(FEATURES), { features: FEATURES });
+      const before = await (await engine.get('/v1/deployment')).json();
+      const deploy = await engine.send('PUT', '/v1/deployment/champion', { model: 'slipped-through', version: '1', reason: 'try', policy: { version: 'p-slipped', reviewThreshold: 0.5, declineThreshold: 0.9 } });
+      const problem = await deploy.json();
+      expect({ status: deploy.status, type: problem.type }).toEqual({ status: 422, type: '/problems/model-unusable' });
+      expect(problem.reasons.join(' ')).toMatch(/slipped-through@1 cannot decide: a trial batch of 3 rows.*has dims \[1, 2\]/);
+      const after = await (await engine.get('/v1/deployment')).json();
+      expect(after.revision).toBe(before.revision);
+      expect((await engine.post('/v1/decisions', decisionRequest())).status).toBe(201);
+    });
+  });
+});

@@ -9,12 +9,14 @@ import {
 import {
   checkSelfContained,
   isModelLoadError,
+  isModelScoreError,
   OnnxModelRuntime,
   RawInferenceSession,
   readModelProto,
   readModelSignature,
   readVerdictMetadata,
   rewriteZipMap,
+  trialRun,
 } from '@verdict/model-runtime';
 import { createHash } from 'node:crypto';
 
@@ -46,7 +48,8 @@ const reasonOf = (e: unknown): string => message(e).replace(/^Cannot load model 
 /**
  * Everything a registration checks before anything is written: the model is self-contained (no external data),
  * onnxruntime loads the (rewritten) graph, its signature is read, and the manifest is checked against it. With
- * features, the version is loaded exactly as a deployment would load it, so a version that registers can be deployed.
+ * features, the version is loaded exactly as a deployment would load it and scores a trial batch as decisions do, so
+ * a version that registers can be deployed.
  */
 export async function checkModelUpload(bytes: Uint8Array, uploaded: ModelManifest, source: string): Promise<CheckedUpload> {
   let proto;
@@ -123,7 +126,11 @@ function checkAgainstSignature(manifest: ModelManifest, signature: ModelSignatur
   return reasons;
 }
 
-/** Loads the version as a decision runtime (single float32 [N, F] input, F = features, a score output). */
+/**
+ * Loads the version as a decision runtime (single float32 [N, F] input, F = features, a score output) and runs it
+ * on a trial batch: shapes a session only meets at run time (a width other than F, a score output that ignores N)
+ * would otherwise fail every decision.
+ */
 async function checkDecisionLoad(served: Uint8Array, manifest: ModelManifest, source: string): Promise<void> {
   let runtime;
   try {
@@ -137,5 +144,12 @@ async function checkDecisionLoad(served: Uint8Array, manifest: ModelManifest, so
     if (isModelLoadError(e)) throw new UnusableModelError([reasonOf(e)]);
     throw e;
   }
-  await runtime.close();
+  try {
+    await trialRun(runtime);
+  } catch (e) {
+    if (isModelScoreError(e)) throw new UnusableModelError([message(e)]);
+    throw e;
+  } finally {
+    await runtime.close();
+  }
 }
