@@ -2,6 +2,8 @@ export * from './model-runtime.port';
 export * from './model-runtime.errors';
 export { OnnxModelRuntime, type OnnxModelBytesConfig, type OnnxModelConfig } from './onnx-model-runtime';
 export { VERDICT_METADATA_KEYS, parseScoreOutputRef, readModelProto, readVerdictMetadata, type ScoreOutputRef } from './onnx-model-metadata';
+export { checkSelfContained, externalDataReferences } from './external-data';
+export { trialRows, trialRun } from './trial-run';
 export { readModelSignature, signatureOf, decodeModel } from './model-signature';
 export { rewriteZipMap, type ZipMapRewrite } from './zipmap-rewrite';
 export { decodeOipTensor, encodeOipTensor, InferenceInputError, oipDatatypeOf } from './oip-tensor-codec';

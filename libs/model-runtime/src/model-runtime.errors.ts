@@ -6,6 +6,8 @@ export enum ModelLoadErrorCode {
   InvalidModel = 'INVALID_MODEL',
   /** onnxruntime parsed the model but refused to build a session (e.g. an opset it has no kernel for). */
   UnsupportedModel = 'UNSUPPORTED_MODEL',
+  /** A tensor's data is stored outside the model's bytes (onnxruntime would read it from files). */
+  ExternalData = 'EXTERNAL_DATA',
   /** The model's inputs do not fit the single float32 [N, F] contract. */
   UnsupportedInput = 'UNSUPPORTED_INPUT',
   /** No usable score output (ZipMap only, ambiguous, or not a float tensor). */

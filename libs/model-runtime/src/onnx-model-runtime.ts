@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import type { ModelDescriptor, ModelRuntime, RawTensor, ScoreResult } from './model-runtime.port';
 import { ModelLoadError, ModelLoadErrorCode, ModelScoreError, ModelScoreErrorCode } from './model-runtime.errors';
 import { readModelProto, readVerdictMetadata, type ModelProtoSummary, type ScoreOutputRef } from './onnx-model-metadata';
+import { checkSelfContained } from './external-data';
 import { checkSingleFloatInput, resolveBaseline, resolveFeatures } from './onnx-model-inputs';
 import { selectOutputs } from './score-output-selection';
 import { SessionRuns } from './session-runs';
@@ -64,6 +65,7 @@ async function createSession(
   proto: ModelProtoSummary,
   path: string,
 ): Promise<ort.InferenceSession> {
+  checkSelfContained(bytes, path);
   try {
     return await ort.InferenceSession.create(bytes, options);
   } catch (cause) {

@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import type { ModelSignature, OipTensor } from '@verdict/domain';
 import { ModelLoadError, ModelLoadErrorCode } from './model-runtime.errors';
 import { readModelSignature, isTensorSpec } from './model-signature';
+import { checkSelfContained } from './external-data';
 import { SessionRuns } from './session-runs';
 import { decodeOipTensor, encodeOipTensor, InferenceInputError } from './oip-tensor-codec';
 
@@ -26,9 +27,10 @@ export class RawInferenceSession {
     private readonly session: ort.InferenceSession,
   ) {}
 
-  /** @throws ModelLoadError (UnsupportedModel) with onnxruntime's own message when it cannot build a session. */
+  /** @throws ModelLoadError: ExternalData for a model that is not self-contained; UnsupportedModel with onnxruntime's own message when it cannot build a session. */
   static async load(bytes: Uint8Array, source = 'model'): Promise<RawInferenceSession> {
     const signature = readModelSignature(bytes, source);
+    checkSelfContained(bytes, source);
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { RawTensor } from './model-runtime.port';
 import { ModelLoadError, ModelLoadErrorCode, ModelScoreError, ModelScoreErrorCode } from './model-runtime.errors';
+import { checkSelfContained } from './external-data';
 import { extractScores } from './score-extraction';
 import { SessionRuns } from './session-runs';
 import { rowToJson } from './tensor-to-json';
@@ -37,6 +38,7 @@ export class ReplaySession {
   ) {}
 
   static async open(bytes: Uint8Array, recorded: RecordedRun, source: string): Promise<ReplaySession> {
+    checkSelfContained(bytes, source);
     const options = { ...(recorded.sessionOptions as ort.InferenceSession.SessionOptions), executionProviders: [...recorded.executionProviders] };
     try {
       return new ReplaySession(await ort.InferenceSession.create(bytes, options as ort.InferenceSession.SessionOptions), recorded);

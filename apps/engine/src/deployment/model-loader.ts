@@ -1,12 +1,14 @@
 import { canonicalJson, FeaturePlan, featureColumnName, type ModelVersionRegisteredV1 } from '@verdict/domain';
 import { getVerified, type ArtifactStore } from '@verdict/artifact-store';
-import { OnnxModelRuntime } from '@verdict/model-runtime';
+import { isModelLoadError, isModelScoreError, OnnxModelRuntime, trialRun } from '@verdict/model-runtime';
+import { UnusableModelError } from '../models/model-upload-check';
 import { LoadedModel } from './loaded-model';
 
 /**
  * Loads registered versions for deciding, once each: the bytes are fetched by the served sha256 and re-hashed
- * (an altered artifact never scores), the session is warmed with one run before anything routes to it, and a
- * version loaded for several roles (or by a new routing table) shares one session.
+ * (an altered artifact never scores), the session is warmed with a trial batch before anything routes to it (a
+ * version that cannot score one, e.g. registered before registration ran it, is refused here, not by every decision),
+ * and a version loaded for several roles (or by a new routing table) shares one session.
  */
 export class ModelLoader {
   private readonly loaded = new Map<string, Promise<LoadedModel>>();
@@ -40,21 +42,27 @@ export class ModelLoader {
     }
     const plan = new FeaturePlan(manifest.features);
     const bytes = await getVerified(this.artifacts, registered.servedSha256);
-    const runtime = await OnnxModelRuntime.fromBytes(bytes, {
-      source: `artifact:${registered.servedSha256}`,
-      name: registered.name,
-      version: registered.version,
-      features: manifest.features.map(featureColumnName),
-      baseline: manifest.baseline,
-      scoreOutput: manifest.scoreOutput,
-    });
+    const unusable = (e: unknown): unknown =>
+      isModelLoadError(e) || isModelScoreError(e) ? new UnusableModelError([`${registered.name}@${registered.version} cannot decide: ${e.message}`]) : e;
+    let runtime;
+    try {
+      runtime = await OnnxModelRuntime.fromBytes(bytes, {
+        source: `artifact:${registered.servedSha256}`,
+        name: registered.name,
+        version: registered.version,
+        features: manifest.features.map(featureColumnName),
+        baseline: manifest.baseline,
+        scoreOutput: manifest.scoreOutput,
+      });
+    } catch (e) {
+      throw unusable(e);
+    }
     try {
       // Warm-up: the first run allocates the arena and JITs nothing on our side; no request should pay for it.
-      const row = Float32Array.from(runtime.descriptor.baseline);
-      await runtime.score(row, 1);
+      await trialRun(runtime);
     } catch (e) {
       await runtime.close();
-      throw e;
+      throw unusable(e);
     }
     const model: LoadedModel = new LoadedModel(registered, runtime, plan, () => {
       if (this.loaded.get(key) === loading) this.loaded.delete(key);

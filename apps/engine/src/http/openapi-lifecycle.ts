@@ -71,7 +71,7 @@ const change = (summary: string, body: Schema) => ({
     '404': problem('Unknown model version (model-version-not-found)'),
     '409': problem('The change does not fit the deployment (deployment-rule, model-version-retired), or another change landed first (deployment-conflict)'),
     '412': problem('If-Match is stale (precondition-failed)'),
-    '422': problem('The version cannot decide (model-not-deployable) or the change cannot be applied (invalid-deployment-change)'),
+    '422': problem('The version cannot decide (model-not-deployable), cannot load or score a trial batch (model-unusable), or the change cannot be applied (invalid-deployment-change)'),
   },
 });
 
@@ -102,7 +102,7 @@ export function lifecyclePaths(): Record<string, unknown> {
           '409': problem('The version exists with other bytes or another manifest (model-version-exists)'),
           '413': problem('The model exceeds VERDICT_MODEL_MAX_BYTES'),
           '415': problem('Not multipart/form-data'),
-          '422': problem('onnxruntime cannot load it, or the manifest does not fit the signature (model-unusable)'),
+          '422': problem('It is not self-contained, onnxruntime cannot load it or score a trial batch with it, or the manifest does not fit the signature (model-unusable)'),
         },
       },
       get: {

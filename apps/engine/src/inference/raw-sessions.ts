@@ -47,7 +47,7 @@ export class RawSessions {
   }
 
   private async load(sha256: string): Promise<RawInferenceSession> {
-    return RawInferenceSession.load(await getVerified(this.artifacts, sha256));
+    return RawInferenceSession.load(await getVerified(this.artifacts, sha256), `artifact:${sha256}`);
   }
 
   private evict(): void {

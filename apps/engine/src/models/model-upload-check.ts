@@ -7,13 +7,16 @@ import {
   trainingStatisticsProblems,
 } from '@verdict/domain';
 import {
+  checkSelfContained,
   isModelLoadError,
+  isModelScoreError,
   OnnxModelRuntime,
   RawInferenceSession,
   readModelProto,
   readModelSignature,
   readVerdictMetadata,
   rewriteZipMap,
+  trialRun,
 } from '@verdict/model-runtime';
 import { createHash } from 'node:crypto';
 
@@ -39,18 +42,22 @@ export interface CheckedUpload {
 
 const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** A load error's message without its "Cannot load model <source>: " prefix (the reason is about this upload). */
+const reasonOf = (e: unknown): string => message(e).replace(/^Cannot load model [^:]+: /, '');
 
 /**
- * Everything a registration checks before anything is written: onnxruntime loads the (rewritten) graph, its
- * signature is read, and the manifest is checked against it. With features, the version is loaded exactly as a
- * deployment would load it, so a version that registers can be deployed.
+ * Everything a registration checks before anything is written: the model is self-contained (no external data),
+ * onnxruntime loads the (rewritten) graph, its signature is read, and the manifest is checked against it. With
+ * features, the version is loaded exactly as a deployment would load it and scores a trial batch as decisions do, so
+ * a version that registers can be deployed.
  */
 export async function checkModelUpload(bytes: Uint8Array, uploaded: ModelManifest, source: string): Promise<CheckedUpload> {
   let proto;
   try {
     proto = readModelProto(bytes, source);
+    checkSelfContained(bytes, source);
   } catch (e) {
-    throw new UnusableModelError([message(e)]);
+    throw new UnusableModelError([reasonOf(e)]);
   }
   const rewrite = rewriteZipMap(bytes);
   const served = rewrite.bytes;
@@ -119,7 +126,11 @@ function checkAgainstSignature(manifest: ModelManifest, signature: ModelSignatur
   return reasons;
 }
 
-/** Loads the version as a decision runtime (single float32 [N, F] input, F = features, a score output). */
+/**
+ * Loads the version as a decision runtime (single float32 [N, F] input, F = features, a score output) and runs it
+ * on a trial batch: shapes a session only meets at run time (a width other than F, a score output that ignores N)
+ * would otherwise fail every decision.
+ */
 async function checkDecisionLoad(served: Uint8Array, manifest: ModelManifest, source: string): Promise<void> {
   let runtime;
   try {
@@ -130,8 +141,15 @@ async function checkDecisionLoad(served: Uint8Array, manifest: ModelManifest, so
       scoreOutput: manifest.scoreOutput,
     });
   } catch (e) {
-    if (isModelLoadError(e)) throw new UnusableModelError([e.message.replace(/^Cannot load model [^:]+: /, '')]);
+    if (isModelLoadError(e)) throw new UnusableModelError([reasonOf(e)]);
     throw e;
   }
-  await runtime.close();
+  try {
+    await trialRun(runtime);
+  } catch (e) {
+    if (isModelScoreError(e)) throw new UnusableModelError([message(e)]);
+    throw e;
+  } finally {
+    await runtime.close();
+  }
 }
