@@ -121,6 +121,17 @@ describe.each(e2eTopologies())('decision export over HTTP ($name)', (topology) =
     }
   });
 
+  it('writes caller values that a spreadsheet would run as formulas as text in CSV, and exactly in JSONL', async () => {
+    const hostile = { cardId: `=HYPERLINK("http://evil","${tag}")`, merchantId: '+cmd|calc!A1', customerId: '@SUM(1+1)' };
+    const res = await engine.post('/v1/decisions', decisionRequest(hostile));
+    expect(res.status).toBe(201);
+    await engine.caughtUp((await res.json()).position);
+    const query = `cardId=${encodeURIComponent(hostile.cardId)}`;
+    const [header, record] = parseCsv(await (await engine.get(`/v1/exports/decisions?format=csv&${query}`)).text());
+    expect(['cardId', 'merchantId', 'customerId'].map((c) => record[header.indexOf(c)])).toEqual([`'${hostile.cardId}`, `'${hostile.merchantId}`, `'${hostile.customerId}`]);
+    expect(jsonl(await (await engine.get(`/v1/exports/decisions?${query}`)).text())[0].request).toMatchObject(hostile);
+  });
+
   it('selects by decidedAt (from inclusive, to exclusive) and the list filters', async () => {
     const from = decided[10].decidedAt;
     const to = decided[20].decidedAt;
