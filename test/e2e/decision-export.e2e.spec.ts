@@ -146,7 +146,7 @@ describe.each(e2eTopologies())('decision export over HTTP ($name)', (topology) =
     expect(byOutcome.every((r) => r.outcome === outcome && r.model.name === decided[0].model.name)).toBe(true);
   });
 
-  it('refuses bad parameters with 400 problem+json naming each, and writes nothing', async () => {
+  it('refuses bad parameters with 400 problem+json naming each, and writes nothing but their access records', async () => {
     const head = await engine.store.headPosition();
     const cases: Array<[string, string]> = [
       ['format=xml', '/format'],
@@ -164,7 +164,9 @@ describe.each(e2eTopologies())('decision export over HTTP ($name)', (topology) =
       expect(p).toMatchObject({ type: '/problems/invalid-query', status: 400 });
       expect(p.errors.map((e: { path: string }) => e.path)).toContain(pointer);
     }
-    expect(await engine.store.headPosition()).toBe(head);
+    // Nothing but the access log's record of each refused read (docs/security.md).
+    const written = await engine.store.readAll({ after: head });
+    expect(written.map((e) => [e.type, (e.data as { status?: unknown }).status])).toEqual(cases.map(() => ['AccessRecorded', 400]));
   });
 
   it('verdict export writes the same rows to a file through the API, with progress lines off a terminal', async () => {
