@@ -155,6 +155,10 @@ describe('sealed audit periods on SQLite', () => {
 
     const proof = await engine!.get(`/v1/decisions/${neighbour.decisionId}/proof`);
     expect(proof.status).toBe(200);
+    // The broken row itself cannot be served: a 500 that names it and says what to run, not an outage to retry.
+    const unreadable = await engine!.get(`/v1/decisions/${broken.decisionId}/proof`);
+    expect(unreadable.status).toBe(500);
+    expect(await unreadable.json()).toMatchObject({ type: '/problems/internal-error', detail: expect.stringContaining(`position ${broken.position}`) });
     const verification = await engine!.post('/v1/audit/verifications', {});
     expect(verification.status).toBe(200);
     const expected = [
