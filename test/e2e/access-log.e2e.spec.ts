@@ -71,6 +71,20 @@ describe('the access log', () => {
     }
   });
 
+  it('records exports, a refused one (400) too, as it records a refused decision list', async () => {
+    expect((await ask(auditor, '/v1/exports/decisions?merchantId=m-export&format=xml')).status).toBe(400);
+    expect((await ask(auditor, '/v1/decisions?limit=0')).status).toBe(400);
+    const exported = await ask(auditor, '/v1/exports/decisions?merchantId=m-export&format=csv');
+    expect(exported.status).toBe(200);
+    await exported.text();
+    const { items } = await accessLog('&client=audit-desk');
+    expect(items.slice(-3).map((r) => [r.operation, r.status, r.records, r.parameters])).toEqual([
+      ['GET /v1/exports/decisions', 400, 0, { merchantId: 'm-export', format: 'xml' }],
+      ['GET /v1/decisions', 400, 0, { limit: '0' }],
+      ['GET /v1/exports/decisions', 200, 0, { merchantId: 'm-export', format: 'csv' }],
+    ]);
+  });
+
   it('filters by client and pages with a cursor', async () => {
     const onlyAnalyst = await accessLog('&client=fraud-analytics');
     expect(onlyAnalyst.items.every((r) => r.caller.client === 'fraud-analytics')).toBe(true);

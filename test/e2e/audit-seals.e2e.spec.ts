@@ -139,6 +139,37 @@ describe('sealed audit periods on SQLite', () => {
     const otherKey = await cli('audit', 'verify', '--event-store', eventsFile, '--public-key', path.join(path.dirname(eventsFile), 'missing.pem'));
     expect(otherKey.code).toBe(1);
   });
+
+  it('names a sealed row that no longer parses among the other findings, and still proves its untouched neighbour', async () => {
+    // Two decisions made at once are nearly always sealed together (a seal every 0.2 s).
+    let pair: { decisionId: string; position: number }[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      pair = await Promise.all([1, 2].map(async () => (await engine!.post('/v1/decisions', decisionRequest())).json()));
+      const proofs = await Promise.all(pair.map((d) => provenProof(engine!, d.decisionId)));
+      if (proofs[0].seal.header.index === proofs[1].seal.header.index) break;
+    }
+    const [broken, neighbour] = pair;
+    const db = new Database(eventsFile);
+    db.prepare(`UPDATE events SET data = '{not json' WHERE position = ?`).run(broken.position);
+    db.close();
+
+    const proof = await engine!.get(`/v1/decisions/${neighbour.decisionId}/proof`);
+    expect(proof.status).toBe(200);
+    // The broken row itself cannot be served: a 500 that names it and says what to run, not an outage to retry.
+    const unreadable = await engine!.get(`/v1/decisions/${broken.decisionId}/proof`);
+    expect(unreadable.status).toBe(500);
+    expect(await unreadable.json()).toMatchObject({ type: '/problems/internal-error', detail: expect.stringContaining(`position ${broken.position}`) });
+    const verification = await engine!.post('/v1/audit/verifications', {});
+    expect(verification.status).toBe(200);
+    const expected = [
+      expect.objectContaining({ kind: 'altered', position: String(decision.position) }),
+      expect.objectContaining({ kind: 'altered', position: String(broken.position), detail: expect.stringContaining('its data is not JSON') }),
+    ];
+    expect((await verification.json()).findings).toEqual(expected);
+    const found = await cli('--json', 'audit', 'verify', '--event-store', eventsFile);
+    expect(found).toMatchObject({ code: 3, err: '' });
+    expect(JSON.parse(found.out).findings).toEqual(expected);
+  });
 });
 
 const pg = postgresAvailable('sealed audit periods on PostgreSQL');

@@ -121,6 +121,17 @@ describe.each(e2eTopologies())('decision export over HTTP ($name)', (topology) =
     }
   });
 
+  it('writes caller values that a spreadsheet would run as formulas as text in CSV, and exactly in JSONL', async () => {
+    const hostile = { cardId: `=HYPERLINK("http://evil","${tag}")`, merchantId: '+cmd|calc!A1', customerId: '@SUM(1+1)' };
+    const res = await engine.post('/v1/decisions', decisionRequest(hostile));
+    expect(res.status).toBe(201);
+    await engine.caughtUp((await res.json()).position);
+    const query = `cardId=${encodeURIComponent(hostile.cardId)}`;
+    const [header, record] = parseCsv(await (await engine.get(`/v1/exports/decisions?format=csv&${query}`)).text());
+    expect(['cardId', 'merchantId', 'customerId'].map((c) => record[header.indexOf(c)])).toEqual([`'${hostile.cardId}`, `'${hostile.merchantId}`, `'${hostile.customerId}`]);
+    expect(jsonl(await (await engine.get(`/v1/exports/decisions?${query}`)).text())[0].request).toMatchObject(hostile);
+  });
+
   it('selects by decidedAt (from inclusive, to exclusive) and the list filters', async () => {
     const from = decided[10].decidedAt;
     const to = decided[20].decidedAt;
@@ -135,7 +146,7 @@ describe.each(e2eTopologies())('decision export over HTTP ($name)', (topology) =
     expect(byOutcome.every((r) => r.outcome === outcome && r.model.name === decided[0].model.name)).toBe(true);
   });
 
-  it('refuses bad parameters with 400 problem+json naming each, and writes nothing', async () => {
+  it('refuses bad parameters with 400 problem+json naming each, and writes nothing but their access records', async () => {
     const head = await engine.store.headPosition();
     const cases: Array<[string, string]> = [
       ['format=xml', '/format'],
@@ -153,7 +164,9 @@ describe.each(e2eTopologies())('decision export over HTTP ($name)', (topology) =
       expect(p).toMatchObject({ type: '/problems/invalid-query', status: 400 });
       expect(p.errors.map((e: { path: string }) => e.path)).toContain(pointer);
     }
-    expect(await engine.store.headPosition()).toBe(head);
+    // Nothing but the access log's record of each refused read (docs/security.md).
+    const written = await engine.store.readAll({ after: head });
+    expect(written.map((e) => [e.type, (e.data as { status?: unknown }).status])).toEqual(cases.map(() => ['AccessRecorded', 400]));
   });
 
   it('verdict export writes the same rows to a file through the API, with progress lines off a terminal', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createSqliteEventStore } from '@verdict/event-store';
 import { appendDecisions, sealAll, testSigner } from './testing/sealed-fixture';
 import { tamperScenarios, type TamperTarget } from './testing/tamper-scenarios';
+import { readSeals } from './seal-log';
 import { verifyEventStore } from './verify-store';
 import { WorkerRangeChecker } from './worker-range-checker';
 
@@ -98,5 +99,70 @@ describe('audit verification of text that is not canonical', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('audit verification of rows that no longer parse', () => {
+  let dir: string;
+  let file: string;
+  let store: Awaited<ReturnType<typeof createSqliteEventStore>>;
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'verdict-audit-unparseable-'));
+    file = path.join(dir, 'events.sqlite');
+    store = await createSqliteEventStore({ path: file });
+    await appendDecisions(store, 1, 14);
+    await sealAll(store, testSigner(), 5);
+    await appendDecisions(store, 15, 1); // not sealed
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const write = (sql: string, ...params: unknown[]): void => {
+    const db = new Database(file);
+    db.prepare(sql).run(...params);
+    db.close();
+  };
+  const positionOf = async (streamId: string): Promise<string> => (await store.readStream(streamId))[0].position.toString();
+
+  it('names a sealed event whose data or metadata is not JSON as altered, with every other finding, on any thread', async () => {
+    const [f4, f6, f11] = [await positionOf('decision-f-4'), await positionOf('decision-f-6'), await positionOf('decision-f-11')];
+    const { unsealedEvents } = await verifyEventStore(store);
+    write(`UPDATE events SET data = '{not json' WHERE stream_id = 'decision-f-4'`);
+    write(`UPDATE events SET metadata = '{not json' WHERE stream_id = 'decision-f-6'`);
+    write(`UPDATE events SET data = json_set(data, '$.amount', 0) WHERE stream_id = 'decision-f-11'`);
+    write(`UPDATE events SET data = '{not json' WHERE stream_id = 'decision-f-15'`); // unsealed: only counted
+    const checker = new WorkerRangeChecker({ kind: 'sqlite', url: file }, 1);
+    try {
+      for (const report of [await verifyEventStore(store), await verifyEventStore(store, { checker, concurrency: 2 })]) {
+        expect(report.findings).toEqual([
+          expect.objectContaining({ kind: 'altered', position: f4, stream: 'decision-f-4', detail: expect.stringMatching(/cannot be read \(its data is not JSON/) }),
+          expect.objectContaining({ kind: 'altered', position: f6, stream: 'decision-f-6', detail: expect.stringMatching(/its metadata is not JSON/) }),
+          expect.objectContaining({ kind: 'altered', position: f11, stream: 'decision-f-11' }),
+        ]);
+        expect(report.unsealedEvents).toBe(unsealedEvents);
+      }
+    } finally {
+      await checker.close();
+    }
+  });
+
+  it('reports a seal event that is not JSON as a malformed seal, and reads the seals after it', async () => {
+    const before = await readSeals(store);
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    write(`UPDATE events SET data = '{not json' WHERE stream_id = 'audit-seals' AND revision = 1`);
+    const seals = await readSeals(store);
+    expect(seals.map((s) => [s.revision, s.ok])).toEqual(before.map((s, i) => [s.revision, i !== 1]));
+    const report = await verifyEventStore(store);
+    expect(report.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'malformed-seal', seal: 1, detail: expect.stringMatching(/position \d+\): the seal event cannot be read: its data is not JSON/) }),
+        expect.objectContaining({ kind: 'chain-broken', seal: 2 }),
+      ]),
+    );
+    expect(report.seals).toBe(before.length);
+
+    write(`UPDATE events SET data = ?, metadata = '{not json' WHERE stream_id = 'audit-seals' AND revision = 1`, JSON.stringify({ index: 1 }));
+    expect((await verifyEventStore(store)).findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'malformed-seal', seal: 1, detail: expect.stringMatching(/its metadata is not JSON/) })]));
   });
 });

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { checkSealLink, sealHeaderOf, type AuditFinding, type ChainLink } from '@verdict/domain/audit';
 import type { EventStore } from '@verdict/event-store';
+import { READ_PAGE, READ_PAGE_CHARS } from './hashed-log';
 import type { RangeChecker } from './range-checker';
 import { InlineRangeChecker } from './range-checker';
 import { readPublishedKeys, readSeals } from './seal-log';
@@ -108,12 +109,13 @@ export async function verifyEventStore(store: EventStore, options: VerifyOptions
   };
 }
 
+/** Counted over the text, unparsed: an unsealed row that no longer parses is still only counted. */
 async function countAfter(store: EventStore, after: bigint): Promise<number> {
   let n = 0;
   for (let cursor = after; ; ) {
-    const page = await store.readAll({ after: cursor, maxCount: 1000 });
+    const page = await store.readAllText({ after: cursor, maxCount: READ_PAGE, maxChars: READ_PAGE_CHARS });
+    if (page.length === 0) return n;
     n += page.length;
-    if (page.length < 1000) return n;
     cursor = page[page.length - 1].position;
   }
 }

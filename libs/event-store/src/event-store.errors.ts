@@ -8,6 +8,7 @@ export enum EventStoreErrorCode {
   InvalidAppend = 'INVALID_APPEND',
   Closed = 'EVENT_STORE_CLOSED',
   ReadOnly = 'EVENT_STORE_READ_ONLY',
+  Unreadable = 'EVENT_UNREADABLE',
 }
 
 export abstract class EventStoreError extends Error {
@@ -75,8 +76,27 @@ export class EventStoreReadOnlyError extends EventStoreError {
   }
 }
 
+/**
+ * A stored event whose data or metadata is no longer JSON: only a store written to behind the port (tampering, a
+ * damaged file) holds one. It names the event, so that readers who must go on (audit verification) can report it.
+ */
+export class UnreadableEventError extends EventStoreError {
+  readonly code = EventStoreErrorCode.Unreadable;
+  constructor(
+    readonly streamId: string,
+    readonly revision: bigint,
+    readonly position: bigint,
+    /** Which text does not parse, and why. */
+    readonly reason: string,
+  ) {
+    super(`The event at position ${position} (${streamId}@${revision}) cannot be read: ${reason}`);
+    this.name = 'UnreadableEventError';
+  }
+}
+
 export const isWrongExpectedRevision = (e: unknown): e is WrongExpectedRevisionError =>
   e instanceof WrongExpectedRevisionError;
 export const isEventStoreUnavailable = (e: unknown): e is EventStoreUnavailableError =>
   e instanceof EventStoreUnavailableError;
 export const isAppendOutcomeUnknown = (e: unknown): e is AppendOutcomeUnknownError => e instanceof AppendOutcomeUnknownError;
+export const isUnreadableEvent = (e: unknown): e is UnreadableEventError => e instanceof UnreadableEventError;

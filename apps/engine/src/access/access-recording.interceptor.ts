@@ -8,7 +8,7 @@ import { toProblem } from '../http/problem-mapping';
 import { ProblemException } from '../http/problem.exception';
 import { AccessLog, countDecisionRecords, type AccessEntry } from './access-log';
 
-type Target = Omit<AccessEntry, 'status' | 'records'>;
+export type Target = Omit<AccessEntry, 'status' | 'records'>;
 
 /** Who reads what: the route as declared and its parameters, or the GraphQL operation, root field and arguments. */
 function targetOf(context: ExecutionContext): Target | null {
@@ -28,6 +28,9 @@ function targetOf(context: ExecutionContext): Target | null {
   };
 }
 
+/** A read that failed, as the access log keeps it: with the status its answer gets, and no records. */
+export const failedRead = (target: Target, error: unknown): AccessEntry => ({ ...target, status: toProblem(error).doc.status, records: 0 });
+
 /**
  * Records each read of decision data in the access log before the answer leaves: on success with the number of
  * decision records answered, on failure with the failure's status (a refused or missing read is an access too).
@@ -46,7 +49,7 @@ export class AccessRecording implements NestInterceptor {
         return value;
       }),
       catchError(async (error: unknown) => {
-        await this.log.record({ ...target, status: toProblem(error).doc.status, records: 0 });
+        await this.log.record(failedRead(target, error));
         throw error;
       }),
     );

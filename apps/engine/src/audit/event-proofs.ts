@@ -1,6 +1,6 @@
 import { AUDIT_SEALS_STREAM, buildEventProof, parseSealEvent, sealHeaderOf, type EventProof } from '@verdict/domain/audit';
 import { hashedRange } from '@verdict/audit';
-import type { EventStore, RecordedEvent } from '@verdict/event-store';
+import { isUnreadableEvent, type EventStore, type RecordedEvent } from '@verdict/event-store';
 import type { SealIndex } from './seal-index.port';
 
 /** The event is in the log, but no seal covers it yet. */
@@ -26,7 +26,7 @@ export class SealedEventUnprovableError extends Error {
 /**
  * Builds an event's inclusion proof from the store as it is now: the covering seal's signed header, and the audit
  * path over the hashes of every event in its range. A store altered since the seal gives a proof that fails offline,
- * which is the point.
+ * which is the point (a neighbour that no longer parses too: its leaf is then a hash no event has).
  */
 export class EventProofs {
   constructor(
@@ -38,8 +38,7 @@ export class EventProofs {
     const ranges = await this.seals.snapshot();
     const ref = ranges.covering(event.position);
     if (ref === null) throw new NotSealedYetError(event.position, ranges.sealedThrough, ranges.nextSealDueBy);
-    const [stored] = await this.store.readStream(AUDIT_SEALS_STREAM, { fromRevision: BigInt(ref.index), maxCount: 1 });
-    const parsed = parseSealEvent(stored?.data);
+    const parsed = parseSealEvent(await this.sealData(ref.index));
     if (!parsed.ok) throw new SealedEventUnprovableError(`seal ${ref.index} cannot be read back: ${parsed.error}`);
     const hashes: Buffer[] = [];
     let leafIndex = -1;
@@ -51,5 +50,16 @@ export class EventProofs {
     }
     if (leafIndex < 0) throw new SealedEventUnprovableError(`position ${event.position} is no longer in seal ${ref.index}'s range`);
     return buildEventProof(event, leafIndex, hashes, { header: sealHeaderOf(parsed.value), signature: parsed.value.signature, sealHash: ref.sealHash });
+  }
+
+  /** The seal event's data, as stored now; one rewritten so that it no longer parses is unprovable, not a store outage. */
+  private async sealData(index: number): Promise<unknown> {
+    try {
+      const [stored] = await this.store.readStream(AUDIT_SEALS_STREAM, { fromRevision: BigInt(index), maxCount: 1 });
+      return stored?.data;
+    } catch (e) {
+      if (isUnreadableEvent(e)) throw new SealedEventUnprovableError(`seal ${index} cannot be read back: ${e.reason}`);
+      throw e;
+    }
   }
 }

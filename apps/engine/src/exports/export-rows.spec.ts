@@ -19,6 +19,31 @@ describe('export rows', () => {
     expect(csvField(0.1 + 0.2)).toBe('0.30000000000000004');
   });
 
+  it('prefixes text cells that a spreadsheet would run as a formula with a quote, never numbers', () => {
+    expect(csvField('=HYPERLINK("http://evil","x")')).toBe('"\'=HYPERLINK(""http://evil"",""x"")"');
+    expect(csvField('+cmd|calc!A1')).toBe("'+cmd|calc!A1");
+    expect(csvField('@SUM(1+1)')).toBe("'@SUM(1+1)");
+    expect(csvField('-2+3')).toBe("'-2+3");
+    expect(csvField('\t=1')).toBe("'\t=1");
+    expect(csvField('\r=1')).toBe('"\'\r=1"');
+    expect(csvField('a=b')).toBe('a=b');
+    expect(csvField(-12.5)).toBe('-12.5');
+
+    const d = decision();
+    const hostile = { ...d.request, cardId: '=HYPERLINK("http://evil","x")', merchantId: '+cmd|calc!A1', customerId: '@SUM(1+1)', amount: -3 };
+    const row = csvRow({ ...d, transactionId: '-1', request: hostile, reasons: [{ ...d.reasons[0]!, feature: '=f', contribution: -0.25 }] }, 7n, null);
+    const at = (header: string) => CSV_COLUMNS.findIndex(([h]) => h === header);
+    const cells = row.slice(0, -2).split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+    expect(cells).toHaveLength(CSV_COLUMNS.length);
+    expect(cells[at('cardId')]).toBe('"\'=HYPERLINK(""http://evil"",""x"")"');
+    expect(cells[at('merchantId')]).toBe("'+cmd|calc!A1");
+    expect(cells[at('customerId')]).toBe("'@SUM(1+1)");
+    expect(cells[at('transactionId')]).toBe("'-1");
+    expect(cells[at('topReasonFeature')]).toBe("'=f");
+    expect(cells[at('amount')]).toBe('-3');
+    expect(cells[at('topReasonContribution')]).toBe('-0.25');
+  });
+
   it('writes one CRLF record per decision, a field per documented column', () => {
     const d = decision();
     expect(CSV_HEADER).toBe(`${CSV_COLUMNS.map(([h]) => h).join(',')}\r\n`);

@@ -118,11 +118,18 @@ export const CSV_COLUMNS: ReadonlyArray<readonly [header: string, cell: (e: Omit
 ];
 
 const NEEDS_QUOTES = /[",\r\n]/;
+/** What a spreadsheet reads as the start of a formula (OWASP, CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** RFC 4180: a field with a comma, a double quote or a line break is quoted, its quotes doubled. */
+/**
+ * RFC 4180: a field with a comma, a double quote or a line break is quoted, its quotes doubled. A text cell (a
+ * string: card, customer and merchant ids, transaction ids, model and feature names…) that starts like a formula is
+ * prefixed with `'`, so that a spreadsheet shows it as text instead of running it: those values are the caller's.
+ * Numbers are never prefixed (a negative amount or contribution stays a number); JSONL keeps every value as it is.
+ */
 export function csvField(value: Cell): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  const text = typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : String(value);
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessLog } from '../access/access-log';
+import { failedRead } from '../access/access-recording.interceptor';
 import type { Logger } from 'pino';
 import { LOGGER } from '../infrastructure/tokens';
-import { DecisionExporter } from './decision-export';
+import { DecisionExporter, type OpenedExport } from './decision-export';
 import { parseExportParams, type ExportRequest } from './export-params';
 import { Roles } from '../access/route-roles';
 
@@ -31,11 +32,21 @@ export class ExportsController {
   @Roles('audit')
   @Get('decisions')
   async decisions(@Query() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const request = parseExportParams(raw);
-    const { stream, expectedCount } = await this.exporter.open(request);
-    // Streamed, so the access log records the rows the export holds as it starts, before the first one leaves.
+    const target = { principal: req.principal!, operation: `GET ${req.routeOptions.url}`, parameters: { ...(req.query as Record<string, unknown>) } };
+    // Streamed, so not under AccessRecording: this handler records its reads itself, a refused one (400) included.
+    let request: ExportRequest;
+    let opened: OpenedExport;
     try {
-      await this.access.record({ principal: req.principal!, operation: `GET ${req.routeOptions.url}`, parameters: { ...(req.query as Record<string, unknown>) }, status: 200, records: expectedCount });
+      request = parseExportParams(raw);
+      opened = await this.exporter.open(request);
+    } catch (e) {
+      await this.access.record(failedRead(target, e));
+      throw e;
+    }
+    const { stream, expectedCount } = opened;
+    // The access log records the rows the export holds as it starts, before the first one leaves.
+    try {
+      await this.access.record({ ...target, status: 200, records: expectedCount });
     } catch (e) {
       stream.destroy();
       throw e;

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { isAppendOutcomeUnknown, isEventStoreUnavailable, EventStoreError, InvalidAppendError } from '@verdict/event-store';
+import { isAppendOutcomeUnknown, isEventStoreUnavailable, isUnreadableEvent, EventStoreError, InvalidAppendError } from '@verdict/event-store';
 import { InvalidCursorError, InvalidDecisionFilterError } from '@verdict/read-models';
 import { ProblemException } from './problem.exception';
 import { NotSealedYetError, SealedEventUnprovableError } from '../audit/event-proofs';
@@ -115,6 +115,11 @@ export function toProblem(error: unknown, bodyLimit?: number): { doc: ProblemDoc
   // be refused again, so not a 503, whose every use says a retry is safe.
   if (error instanceof InvalidAppendError) {
     return { doc: problem('internal-error', 'Nothing was recorded: the event store refused the append as invalid. Retrying the same request will not help; it has been logged.'), internal: true };
+  }
+  if (isUnreadableEvent(error)) {
+    // A row rewritten behind the store: not an outage (retrying cannot help), and verification names it.
+    const detail = `A stored event cannot be read (position ${error.position}). Run POST /v1/audit/verifications (or \`verdict audit verify\`) to see what changed; it has been logged.`;
+    return { doc: problem('internal-error', detail), internal: true };
   }
   if (error instanceof EventStoreError) {
     return { doc: problem('event-store-unavailable', `Nothing was recorded: ${error.message}`), internal: true };

@@ -9,8 +9,10 @@ export interface HashedEvent {
   readonly position: bigint;
   readonly streamId: string;
   readonly revision: bigint;
-  /** eventHash() of the event as stored now. */
+  /** eventHash() of the event as stored now; for an unreadable event, a hash no sealed event can have. */
   readonly hash: Buffer;
+  /** Set when its data or metadata no longer parses as JSON: why. */
+  readonly unreadable?: string;
 }
 
 const identity = (streamId: string, revision: bigint): string => `${revision}\u0000${streamId}`;
@@ -63,7 +65,8 @@ export function checkSealedRange(header: SealHeader, entriesBase64: string, stor
           detail: `position ${at.position} holds ${at.stream}@${at.revision}, which seal ${seal} sealed at position ${entry.position}`,
         });
       } else if (!e.hash.subarray(0, ENTRY_DIGEST_BYTES).equals(entry.digest)) {
-        findings.push({ kind: 'altered', ...at, detail: `position ${at.position} (${at.stream}@${at.revision}) no longer hashes to what seal ${seal} sealed` });
+        const why = e.unreadable === undefined ? 'no longer hashes to what' : `cannot be read (${e.unreadable}): it is not what`;
+        findings.push({ kind: 'altered', ...at, detail: `position ${at.position} (${at.stream}@${at.revision}) ${why} seal ${seal} sealed` });
       } else {
         continue;
       }

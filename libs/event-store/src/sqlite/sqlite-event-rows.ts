@@ -1,3 +1,4 @@
+import { UnreadableEventError } from '../event-store.errors';
 import type { EventFilter, RecordedEvent, RecordedEventText } from '../event-store.port';
 
 /** A row of `events` as read with safeIntegers on: every INTEGER column is a bigint. */
@@ -25,10 +26,19 @@ export function toRecordedEvent(row: SqliteEventRow): RecordedEvent {
     streamId: row.stream_id,
     revision: row.revision,
     position: row.position,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    data: parseColumn(row, 'data'),
+    metadata: parseColumn(row, 'metadata'),
     recordedAt: new Date(Number(row.recorded_at)),
   };
+}
+
+/** SQLite keeps any text: a row written behind the store may not parse, and the error must say which event it is. */
+function parseColumn(row: SqliteEventRow, column: 'data' | 'metadata'): Record<string, unknown> {
+  try {
+    return JSON.parse(row[column]) as Record<string, unknown>;
+  } catch (e) {
+    throw new UnreadableEventError(row.stream_id, row.revision, row.position, `its ${column} is not JSON (${(e as Error).message})`);
+  }
 }
 
 export function toRecordedEventText(row: SqliteEventRow): RecordedEventText {
