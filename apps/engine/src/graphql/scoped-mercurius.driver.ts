@@ -1,6 +1,7 @@
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
+import { checkGraphqlRequest } from './graphql-request';
 
 /**
  * The Mercurius driver, registered in its own Fastify scope instead of the root one. Mercurius brings
@@ -9,7 +10,8 @@ import mercurius from 'mercurius';
  * included (the hooks only miss Nest's routes today because those happen to be registered first). Scoped, they
  * apply to /graphql only, whatever the order.
  *
- * Mercurius hooks given as `hooks` are added in that scope. Nest's resolver request hooks and `plugins` are not used
+ * Mercurius hooks given as `hooks` are added in that scope, and every HTTP request is checked to be a GraphQL request
+ * naming one operation first (graphql-request.ts). Nest's resolver request hooks and `plugins` are not used
  * by Verdict and are not wired.
  */
 export class ScopedMercuriusDriver extends MercuriusDriver {
@@ -21,6 +23,8 @@ export class ScopedMercuriusDriver extends MercuriusDriver {
     // problem+json. Queued, it loads with the rest when the server starts.
     void root.register(async (scope) => {
       await scope.register(mercurius, mercuriusOptions);
+      // Before the route's schema, which would turn a number into a string and hide the client's mistake.
+      scope.addHook('preValidation', async (request) => checkGraphqlRequest(request));
       for (const [name, fns] of Object.entries(hooks ?? {})) {
         for (const fn of [fns].flat()) scope.graphql.addHook(name as never, fn as never);
       }

@@ -1,0 +1,63 @@
+import { startEngine, type RunningEngine } from '../support/engine-harness';
+
+/**
+ * Badly formed GraphQL-over-HTTP requests (a query that is not GraphQL text, an operationName that names no
+ * operation of the document) are the client's mistake: HTTP 400 with a GraphQL error saying which, before anything
+ * runs, and never internal error text.
+ */
+describe('GraphQL requests over HTTP', () => {
+  let engine: RunningEngine;
+
+  beforeAll(async () => {
+    engine = await startEngine();
+  });
+  afterAll(() => engine?.stop());
+
+  const post = async (body: unknown) => {
+    const res = await fetch(`${engine.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${engine.adminKey}` },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string }[] } };
+  };
+  const get = async (params: Record<string, string>) => {
+    const res = await fetch(`${engine.url}/graphql?${new URLSearchParams(params)}`, { headers: { authorization: `Bearer ${engine.adminKey}` } });
+    return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string }[] } };
+  };
+  const refused = (message: string | RegExp) => ({ data: null, errors: [expect.objectContaining({ message: expect.stringMatching(message) })] });
+
+  it.each([
+    ['a number', { query: 123 }, /^The query must be a string/],
+    ['an object', { query: { kind: 'Document', definitions: [] } }, /^The query must be a string/],
+    ['no query', { variables: {} }, /^The query must be a string/],
+    ['JSON, not GraphQL', { query: '123' }, /^Syntax Error/],
+    ['a JSON document tree', { query: JSON.stringify({ kind: 'Document', definitions: [{ kind: 'OperationDefinition' }] }) }, /^Syntax Error/],
+    ['an operationName that is a number', { query: '{ models { name } }', operationName: 123 }, /^The operationName must be a string/],
+    ['an operationName naming no operation', { query: '{ models { name } }', operationName: 'Nope' }, /^The document has no operation named "Nope"/],
+    ['an operationName naming a fragment', { query: 'query A { models { ...Nope } } fragment Nope on Model { name }', operationName: 'Nope' }, /^The document has no operation named "Nope"/],
+    ['no operationName with two operations', { query: 'query A { models { name } } query B { models { name } }' }, /^The document has 2 operations: operationName must name the one to run/],
+  ])('refuses a POST with %s: 400, a GraphQL error naming the problem', async (_case, body, message) => {
+    for (let i = 0; i < 2; i++) {
+      // Twice: the second time, Mercurius has the document in its cache and skips its own checks.
+      const res = await post(body);
+      expect([res.status, res.body]).toEqual([400, refused(message)]);
+    }
+  });
+
+  it('refuses a GET whose operationName names no operation of the document, cached or not', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await get({ query: '{ models { name } }', operationName: 'X' });
+      expect([res.status, res.body]).toEqual([400, refused(/^The document has no operation named "X"/)]);
+    }
+    const ok = await get({ query: 'query X { models { name } }', operationName: 'X' });
+    expect([ok.status, ok.body]).toEqual([200, { data: { models: [{ name: 'fraud-demo' }] } }]);
+  });
+
+  it('runs the operation named, and a lone operation with or without its name', async () => {
+    const doc = 'query A { models { name } } query B { deployment { revision } }';
+    expect((await post({ query: doc, operationName: 'A' })).body).toEqual({ data: { models: [{ name: 'fraud-demo' }] } });
+    expect((await post({ query: '{ models { name } }', operationName: null })).body).toEqual({ data: { models: [{ name: 'fraud-demo' }] } });
+    expect((await post({ query: 'query A { models { name } }', operationName: 'A' })).body).toEqual({ data: { models: [{ name: 'fraud-demo' }] } });
+  });
+});
