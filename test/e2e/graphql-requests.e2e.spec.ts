@@ -1,11 +1,12 @@
 import { startEngine, type RunningEngine } from '../support/engine-harness';
+import { subscribe, wsClient } from '../support/graphql-client';
 
 /**
  * Badly formed GraphQL-over-HTTP requests (a query that is not GraphQL text, an operationName that names no
  * operation of the document) are the client's mistake: HTTP 400 with a GraphQL error saying which, before anything
- * runs, and never internal error text.
+ * runs, and never internal error text. Over WebSocket, a refused connection is closed as graphql-transport-ws says.
  */
-describe('GraphQL requests over HTTP', () => {
+describe('GraphQL requests over HTTP and WebSocket', () => {
   let engine: RunningEngine;
 
   beforeAll(async () => {
@@ -59,5 +60,31 @@ describe('GraphQL requests over HTTP', () => {
     expect((await post({ query: doc, operationName: 'A' })).body).toEqual({ data: { models: [{ name: 'fraud-demo' }] } });
     expect((await post({ query: '{ models { name } }', operationName: null })).body).toEqual({ data: { models: [{ name: 'fraud-demo' }] } });
     expect((await post({ query: 'query A { models { name } }', operationName: 'A' })).body).toEqual({ data: { models: [{ name: 'fraud-demo' }] } });
+  });
+
+  /** A raw graphql-transport-ws socket: what it received, and how it was closed. */
+  const rawSocket = (first: Record<string, unknown>) =>
+    new Promise<{ received: string[]; code: number; reason: string }>((resolve, reject) => {
+      const socket = new WebSocket(`${engine.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+      const received: string[] = [];
+      socket.onopen = () => socket.send(JSON.stringify(first));
+      socket.onmessage = (m) => received.push(String(m.data));
+      socket.onclose = (e) => resolve({ received, code: e.code, reason: e.reason });
+      socket.onerror = () => reject(new Error('socket error'));
+    });
+
+  it('refuses a WebSocket without an accepted credential by closing it with 4403 Forbidden, which graphql-ws reports', async () => {
+    const refused = wsClient({ url: engine.url, adminKey: 'vdk_not-a-key' });
+    try {
+      await expect(subscribe(refused, 'subscription { decisionMade { decisionId } }').next()).rejects.toMatchObject({ code: 4403, reason: 'Forbidden' });
+    } finally {
+      await refused.dispose();
+    }
+    expect(await rawSocket({ type: 'connection_init', payload: {} })).toEqual({ received: [], code: 4403, reason: 'Forbidden' });
+  });
+
+  it('closes with 4401 Unauthorized a WebSocket that subscribes before its connection is acknowledged', async () => {
+    const subscribeFirst = { id: '1', type: 'subscribe', payload: { query: 'subscription { decisionMade { decisionId } }' } };
+    expect(await rawSocket(subscribeFirst)).toEqual({ received: [], code: 4401, reason: 'Unauthorized' });
   });
 });

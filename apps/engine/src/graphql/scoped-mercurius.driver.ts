@@ -1,7 +1,8 @@
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import mercurius from 'mercurius';
 import { checkGraphqlRequest } from './graphql-request';
+import { refuseAsGraphqlTransportWs, type GraphqlSocket } from './graphql-ws-refusals';
 
 /**
  * The Mercurius driver, registered in its own Fastify scope instead of the root one. Mercurius brings
@@ -11,7 +12,8 @@ import { checkGraphqlRequest } from './graphql-request';
  * apply to /graphql only, whatever the order.
  *
  * Mercurius hooks given as `hooks` are added in that scope, and every HTTP request is checked to be a GraphQL request
- * naming one operation first (graphql-request.ts). Nest's resolver request hooks and `plugins` are not used
+ * naming one operation first (graphql-request.ts); WebSocket refusals are closes with graphql-transport-ws' codes
+ * (graphql-ws-refusals.ts). Nest's resolver request hooks and `plugins` are not used
  * by Verdict and are not wired.
  */
 export class ScopedMercuriusDriver extends MercuriusDriver {
@@ -22,6 +24,15 @@ export class ScopedMercuriusDriver extends MercuriusDriver {
     // before Nest has set its error handler, and body errors (malformed JSON, 413, 415) would no longer be
     // problem+json. Queued, it loads with the rest when the server starts.
     void root.register(async (scope) => {
+      // Before Mercurius adds its WebSocket route, so the socket is adapted before Mercurius takes it.
+      scope.addHook('onRoute', (route) => {
+        const handler = (route as { wsHandler?: (socket: GraphqlSocket, request: FastifyRequest) => unknown }).wsHandler;
+        if (!handler) return;
+        (route as { wsHandler?: unknown }).wsHandler = function (this: unknown, socket: GraphqlSocket, request: FastifyRequest) {
+          refuseAsGraphqlTransportWs(socket);
+          return handler.call(this, socket, request);
+        };
+      });
       await scope.register(mercurius, mercuriusOptions);
       // Before the route's schema, which would turn a number into a string and hide the client's mistake.
       scope.addHook('preValidation', async (request) => checkGraphqlRequest(request));
