@@ -1,5 +1,5 @@
 import { startEngine, type RunningEngine } from '../support/engine-harness';
-import { subscribe, wsClient } from '../support/graphql-client';
+import { DECISION_SUBSCRIBERS, metricReaches, subscribe, wsClient } from '../support/graphql-client';
 
 /**
  * Badly formed GraphQL-over-HTTP requests (a query that is not GraphQL text, an operationName that names no
@@ -86,5 +86,45 @@ describe('GraphQL requests over HTTP and WebSocket', () => {
   it('closes with 4401 Unauthorized a WebSocket that subscribes before its connection is acknowledged', async () => {
     const subscribeFirst = { id: '1', type: 'subscribe', payload: { query: 'subscription { decisionMade { decisionId } }' } };
     expect(await rawSocket(subscribeFirst)).toEqual({ received: [], code: 4401, reason: 'Unauthorized' });
+  });
+
+  /** A raw authenticated graphql-transport-ws session: the answer to one subscribe message, and whether the socket stayed open. */
+  const rawSubscribe = (payload: Record<string, unknown>) =>
+    new Promise<{ answer: unknown; open: boolean }>((resolve, reject) => {
+      const socket = new WebSocket(`${engine.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+      socket.onopen = () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${engine.adminKey}` } }));
+      socket.onmessage = (m) => {
+        const message = JSON.parse(String(m.data)) as { type: string };
+        if (message.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload }));
+        if (message.type === 'error' || message.type === 'next') {
+          resolve({ answer: message, open: socket.readyState === WebSocket.OPEN });
+          socket.close();
+        }
+      };
+      socket.onclose = (e) => reject(new Error(`closed ${e.code} before an answer`));
+    });
+
+  it('answers a subscribe that is not GraphQL text naming one operation with an error for it, the socket staying open', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ query: 123 }, /^The query must be a string/],
+      [{ query: { kind: 'Document', definitions: [{}] } }, /^The query must be a string/],
+      [{ query: 'subscription A { decisionMade { decisionId } }', operationName: 'Nope' }, /^The document has no operation named "Nope"/],
+      [{ query: 'subscription A { decisionMade { decisionId } }', operationName: 123 }, /^The operationName must be a string/],
+      [{ query: 'subscription A { decisionMade { decisionId } } subscription B { alertRaised { type } }' }, /^The document has 2 operations/],
+    ];
+    for (const [payload, message] of cases) {
+      expect(await rawSubscribe(payload)).toEqual({ answer: { type: 'error', id: '1', payload: [expect.objectContaining({ message: expect.stringMatching(message) })] }, open: true });
+    }
+    // graphql-ws reports it as the subscription's error, and the connection still serves a good one.
+    const client = wsClient(engine);
+    try {
+      const doc = 'subscription A { decisionMade { decisionId } }';
+      await expect(subscribe(client, doc, undefined, { operationName: 'Nope' }).next()).rejects.toEqual([expect.objectContaining({ message: 'The document has no operation named "Nope".' })]);
+      const good = subscribe(client, doc, undefined, { operationName: 'A' });
+      await metricReaches(engine, DECISION_SUBSCRIBERS, 1);
+      await good.stop();
+    } finally {
+      await client.dispose();
+    }
   });
 });

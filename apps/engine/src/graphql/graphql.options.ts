@@ -99,7 +99,7 @@ export function graphqlModule(config: VerdictConfig, authenticate: SubscriptionA
         try {
           return { principal: await authenticate(authorization) };
         } catch {
-          return false; // closed with 4403 Forbidden (graphql-ws-refusals.ts)
+          return false; // closed with 4403 Forbidden (graphql-ws-socket.ts)
         }
       },
     },

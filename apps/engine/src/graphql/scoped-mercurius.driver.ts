@@ -2,7 +2,7 @@ import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import mercurius from 'mercurius';
 import { checkGraphqlRequest } from './graphql-request';
-import { refuseAsGraphqlTransportWs, type GraphqlSocket } from './graphql-ws-refusals';
+import { adaptGraphqlSocket, type GraphqlSocket } from './graphql-ws-socket';
 
 /**
  * The Mercurius driver, registered in its own Fastify scope instead of the root one. Mercurius brings
@@ -13,7 +13,7 @@ import { refuseAsGraphqlTransportWs, type GraphqlSocket } from './graphql-ws-ref
  *
  * Mercurius hooks given as `hooks` are added in that scope, and every HTTP request is checked to be a GraphQL request
  * naming one operation first (graphql-request.ts); WebSocket refusals are closes with graphql-transport-ws' codes
- * (graphql-ws-refusals.ts). Nest's resolver request hooks and `plugins` are not used
+ * (graphql-ws-socket.ts). Nest's resolver request hooks and `plugins` are not used
  * by Verdict and are not wired.
  */
 export class ScopedMercuriusDriver extends MercuriusDriver {
@@ -29,7 +29,7 @@ export class ScopedMercuriusDriver extends MercuriusDriver {
         const handler = (route as { wsHandler?: (socket: GraphqlSocket, request: FastifyRequest) => unknown }).wsHandler;
         if (!handler) return;
         (route as { wsHandler?: unknown }).wsHandler = function (this: unknown, socket: GraphqlSocket, request: FastifyRequest) {
-          refuseAsGraphqlTransportWs(socket);
+          adaptGraphqlSocket(socket);
           return handler.call(this, socket, request);
         };
       });
