@@ -80,6 +80,30 @@ describe('GraphQL depth and complexity limits', () => {
     expect(batches).toEqual([]);
   });
 
+  it('counts a page size out of range as the largest page, so no argument lowers the cost, and runs nothing', async () => {
+    // Two pages of 19 (1 + 19 × 2 each) are over the limit together; a third with a negative `first` once made the
+    // total negative, and the two ran (and were logged) beside its error. Out of range, it costs 1 + 500 × 2.
+    const since = new Date().toISOString().slice(0, 10);
+    const logged = async (): Promise<string[]> => {
+      const { items } = (await (await engine.get(`/v1/audit/access?from=${since}&limit=1000`)).json()) as { items: { operation: string }[] };
+      return items.map((r) => r.operation).filter((o) => o.startsWith('graphql:Sneaky'));
+    };
+    for (const field of ['decisions', 'alerts', 'reviews']) {
+      for (const bad of ['-100000', '0', '501', '$n']) {
+        const page = (first: string) => `${field}(first: ${first}) { edges { cursor } }`;
+        const variables = bad === '$n' ? '($n: Int)' : '';
+        const res = await graphql(engine, `query Sneaky${variables} { b: ${page('19')} c: ${page('19')} a: ${page(bad)} }`, { n: -100000 });
+        expect([field, bad, res.status, res.body]).toEqual([
+          field,
+          bad,
+          400,
+          { data: null, errors: [expect.objectContaining({ extensions: { code: 'query-too-complex', complexity: 1079, limit: 40 } })] },
+        ]);
+      }
+    }
+    expect(await logged()).toEqual([]);
+  });
+
   it('measures only the operation that runs in a document of several', async () => {
     const doc = 'query Cheap { models { name } } query Dear { decisions(first: 100) { edges { cursor } } }';
     expect((await graphql(engine, doc, undefined, 'Cheap')).body).toEqual({ data: { models: [{ name: 'fraud-demo' }] } });

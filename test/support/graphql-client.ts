@@ -49,12 +49,12 @@ export interface LiveSubscription<T> {
  * Subscribes at once and keeps every result until it is read (graphql-ws's own iterate() loses a completion that
  * arrives while nobody is waiting for the next result).
  */
-export function subscribe<T = Record<string, unknown>>(client: Client, query: string, variables?: Record<string, unknown>): LiveSubscription<T> {
+export function subscribe<T = Record<string, unknown>>(client: Client, query: string, variables?: Record<string, unknown>, extra?: { operationName?: unknown }): LiveSubscription<T> {
   const results: FormattedExecutionResult<T, unknown>[] = [];
   let ended: { error?: unknown } | undefined;
   let wake: (() => void) | undefined;
   const dispose = client.subscribe<T>(
-    { query, variables },
+    { query, variables, ...(extra as { operationName?: string }) },
     {
       next: (value) => {
         results.push(value);

@@ -12,7 +12,7 @@ import { ALERTS, VERDICT_CONFIG } from '../infrastructure/tokens';
 import { AlertFeed } from './alert-feed';
 import { Alert, AlertConnection, AlertFilter, type AlertType } from './alert.types';
 import { validArgs } from './graphql-args';
-import { complexityError, complexityOfOperation } from './query-limits';
+import { complexityError, complexityOfOperation, pageComplexity } from './query-limits';
 import { Roles } from '../access/route-roles';
 import { GuardedByRoles } from '../access/graphql-roles.guard';
 
@@ -37,7 +37,7 @@ export class AlertResolver {
 
   @Query(() => AlertConnection, {
     description: 'DriftDetected, PerformanceDegraded and ChallengerRolledBack alerts, newest first (GET /v1/alerts)',
-    complexity: ({ args, childComplexity }) => 1 + Number(args.first ?? 50) * childComplexity,
+    complexity: pageComplexity(MAX_PAGE),
   })
   async alerts(
     @Args('filter', { type: () => AlertFilter, nullable: true }) filter: AlertFilter | null,

@@ -15,6 +15,7 @@ import { fromRecord, fromSummary, type DecisionNode } from './decision-node';
 import { Decision, DecisionTimings, FeatureValue, Label, Policy, Reason, ShadowVerdict, STREAM_FIELD_COST, type Outcome } from './decision.types';
 import { GraphqlLoaderFactory } from './graphql-loaders';
 import { validArgs } from './graphql-args';
+import { pageComplexity } from './query-limits';
 import { toLabel } from './labels';
 import { Roles } from '../access/route-roles';
 import { GuardedByRoles } from '../access/graphql-roles.guard';
@@ -51,7 +52,7 @@ export class DecisionResolver {
   @Query(() => DecisionConnection, {
     description: 'Decisions from the read model, newest first: the filters and cursors of GET /v1/decisions',
     // Everything selected below costs once per decision on the page.
-    complexity: ({ args, childComplexity }) => 1 + Number(args.first ?? DEFAULT_DECISION_PAGE_SIZE) * childComplexity,
+    complexity: pageComplexity(MAX_DECISION_PAGE_SIZE),
   })
   async decisions(
     @Args('filter', { type: () => DecisionFilter, nullable: true }) filter: DecisionFilter | null,

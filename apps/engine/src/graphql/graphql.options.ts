@@ -8,6 +8,7 @@ import { ProblemException } from '../http/problem.exception';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem-types';
 import type { VerdictConfig } from '@verdict/config';
 import type { Principal } from '@verdict/domain';
+import { toGraphqlError } from './graphql-errors';
 import { LIVE_CONTEXT } from './graphql-loaders';
 import { complexityError, complexityOf, maxDepthRule, QueryLimitError, type GraphqlLimits } from './query-limits';
 import { ScopedMercuriusDriver } from './scoped-mercurius.driver';
@@ -49,11 +50,18 @@ function limitHooks(limits: GraphqlLimits): MercuriusDriverConfig['hooks'] {
 
 /**
  * Errors on the /graphql route before GraphQL runs: access control's (401, 403, 429, timeout) keep their status and
- * problem+json, as on every route; the rest (a malformed query) are GraphQL errors, as Mercurius answers them.
+ * problem+json, as on every route; the client's mistakes (a malformed request or query, an operation over a limit)
+ * are GraphQL errors, as Mercurius answers them; anything else is the engine's fault: logged, and answered 500 as
+ * `internal-error` without its text.
  */
 function graphqlRouteErrors(error: Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof ProblemException) {
     void reply.code(error.document.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...error.document, instance: `${request.url}#${request.id}` }));
+    return;
+  }
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (!(error instanceof GraphQLError) && !(typeof status === 'number' && status >= 400 && status < 500)) {
+    void reply.code(500).send({ data: null, errors: [toGraphqlError(request.log as never, error).toJSON()] });
     return;
   }
   const graphqlError = error instanceof GraphQLError ? error : new GraphQLError(error.message, { originalError: error, extensions: (error as { extensions?: Record<string, unknown> }).extensions });
@@ -91,7 +99,7 @@ export function graphqlModule(config: VerdictConfig, authenticate: SubscriptionA
         try {
           return { principal: await authenticate(authorization) };
         } catch {
-          return false; // graphql-ws is told "Forbidden" and the connection closes
+          return false; // closed with 4403 Forbidden (graphql-ws-socket.ts)
         }
       },
     },

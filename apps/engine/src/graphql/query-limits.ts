@@ -88,6 +88,19 @@ export function complexityOf(schema: GraphQLSchema, document: DocumentNode, vari
   });
 }
 
+/**
+ * The cost of a paged list (`decisions`, `alerts`, `reviews`): 1 plus its selection once per item of the page. A
+ * page size outside 1–`maxPage` (which the resolver then refuses) counts as the largest page, so no argument can
+ * lower the estimate: a negative `first` once made the total negative and let its sibling fields run unmeasured.
+ */
+export function pageComplexity(maxPage: number): (options: { args: Record<string, unknown>; childComplexity: number }) => number {
+  return ({ args, childComplexity }) => {
+    const first = args.first;
+    const size = typeof first === 'number' && Number.isInteger(first) && first >= 1 && first <= maxPage ? first : maxPage;
+    return 1 + size * childComplexity;
+  };
+}
+
 /** The error for an operation above `maxComplexity`, or null. */
 export function complexityError(limits: GraphqlLimits, complexity: number): GraphQLError | null {
   if (complexity <= limits.maxComplexity) return null;

@@ -7,6 +7,7 @@ import { ProblemException } from '../http/problem.exception';
 import { REVIEW_QUEUE } from '../infrastructure/tokens';
 import { fromSummary } from './decision-node';
 import { validArgs } from './graphql-args';
+import { pageComplexity } from './query-limits';
 import { Review, ReviewConnection, ReviewFilter, type ReviewStatus } from './review.types';
 import { Roles } from '../access/route-roles';
 import { GuardedByRoles } from '../access/graphql-roles.guard';
@@ -41,7 +42,7 @@ export class ReviewResolver {
 
   @Query(() => ReviewConnection, {
     description: 'Decisions sent to review: open (an expired claim is open again), claimed or resolved; by score or age',
-    complexity: ({ args, childComplexity }) => 1 + Number(args.first ?? 50) * childComplexity,
+    complexity: pageComplexity(MAX_PAGE),
   })
   async reviews(
     @Args('filter', { type: () => ReviewFilter, nullable: true }) filter: ReviewFilter | null,

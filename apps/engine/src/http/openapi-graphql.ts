@@ -51,7 +51,7 @@ export function graphqlPaths(): Record<string, unknown> {
         requestBody: { required: true, content: json(ref('GraphqlRequest')) },
         responses: {
           '200': { description: 'The result: data, and errors for fields that failed', content: json(ref('GraphqlResponse')) },
-          '400': { description: 'A document that does not parse or validate, bad variables, or over a limit: data is null', content: json(ref('GraphqlResponse')) },
+          '400': { description: 'A query that is not a string of GraphQL text, an operationName that names none of its operations, a document that does not parse or validate, bad variables, or over a limit: data is null', content: json(ref('GraphqlResponse')) },
         },
       },
       get: {
@@ -64,7 +64,7 @@ export function graphqlPaths(): Record<string, unknown> {
         responses: {
           '101': { description: 'Switched to a WebSocket (Sec-WebSocket-Protocol: graphql-transport-ws)' },
           '200': { description: 'The result', content: json(ref('GraphqlResponse')) },
-          '400': { description: 'Invalid or over a limit', content: json(ref('GraphqlResponse')) },
+          '400': { description: 'Invalid (as for POST) or over a limit', content: json(ref('GraphqlResponse')) },
         },
       },
     },
