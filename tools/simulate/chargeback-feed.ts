@@ -3,8 +3,8 @@
  * time. The feed holds each one until the simulated clock (the latest transaction sent) passes that instant, then
  * sends it to POST /v1/labels/batch with that simulated instant as `reportedAt`: the transactions' `occurredAt` run on
  * the same clock, so history features (`merchant_fraud_labels_28d`) see a chargeback exactly from when it became
- * known in the simulation, as the trainer does. A simulated instant still ahead of the wall clock (a future
- * `--start-date`) is sent as the time of sending, since a label may not be reported in the future.
+ * known in the simulation, as the trainer does. A simulated instant still ahead of the wall clock (the drive stops
+ * within the engine's clock skew of it) is sent as the time of sending, since a label may not be reported in the future.
  */
 export interface ChargebackStats {
   /** Labels sent to the engine. */
