@@ -125,9 +125,11 @@ describe('model registration refuses models that load but cannot be served safel
     });
 
     it('refuses a model whose scores on the baseline are not finite', async () => {
-      await refused('nan-at-zero', buildNanAtZeroModel(FEATURES), { features: FEATURES }, /row 0 scored NaN; scores must be finite/);
+      await refused('nan-at-zero', buildNanAtZeroModel(FEATURES), { features: FEATURES }, /the baseline row scored NaN; it must score a finite number/);
       // The same model with a baseline it can score registers: the check is the model's behaviour, not its shape.
       expect((await register(engine, 'nan-at-zero', '2', buildNanAtZeroModel(FEATURES), { features: FEATURES, baseline: [10] })).status).toBe(201);
+      // Only the baseline must score: the trial's variations (here baseline + 1 = 0) are not requests.
+      expect((await register(engine, 'nan-at-zero', '3', buildNanAtZeroModel(FEATURES), { features: FEATURES, baseline: [-1] })).status).toBe(201);
     });
 
     it('refuses to deploy such a version stored before the check (422), and the champion keeps deciding', async () => {

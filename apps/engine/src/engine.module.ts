@@ -126,7 +126,7 @@ export class EngineModule {
       DriftMetrics,
       DriftMonitor,
       { provide: ModelCatalog, useFactory: (store: EventStore) => new ModelCatalog(store), inject: [EVENT_STORE] },
-      { provide: ModelLoader, useFactory: (artifacts: ArtifactStore) => new ModelLoader(artifacts), inject: [ARTIFACT_STORE] },
+      { provide: ModelLoader, useFactory: (artifacts: ArtifactStore, log: Logger) => new ModelLoader(artifacts, (m) => log.warn(m)), inject: [ARTIFACT_STORE, LOGGER] },
       {
         provide: DeploymentRuntime,
         useFactory: (loader: ModelLoader, catalog: ModelCatalog) => new DeploymentRuntime(loader, (m) => catalog.forDeployed(m)),

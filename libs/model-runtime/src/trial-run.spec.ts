@@ -34,7 +34,9 @@ describe('trial run: a decision model scores a batch as decisions do', () => {
       message: expect.stringMatching(/^a trial batch of 3 rows .* failed: score output "probabilities" has dims \[1, 2\]; expected \[3\]/),
     });
     expect(await trial(buildOneColumnModel(['a']))).toMatchObject({ message: expect.stringMatching(/has dims \[3, 1\]; expected \[3\] or \[3, >1\]/) });
-    expect(await trial(buildNanAtZeroModel(['a']))).toMatchObject({ message: expect.stringMatching(/row 0 scored NaN; scores must be finite$/) });
+    expect(await trial(buildNanAtZeroModel(['a']))).toMatchObject({ message: expect.stringMatching(/the baseline row scored NaN; it must score a finite number$/) });
     expect(await trial(buildNanAtZeroModel(['a']), [3])).toBeUndefined();
+    // NaN off the baseline only (its variation, -1 + 1, is the 0 this model cannot score): not a request, so it passes.
+    expect(await trial(buildNanAtZeroModel(['a']), [-1])).toBeUndefined();
   });
 });

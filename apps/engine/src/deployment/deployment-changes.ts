@@ -69,7 +69,7 @@ export class DeploymentChanges {
         lookup: (ref) => versions.get(modelVersionKey(ref)),
         newDeploymentId: () => randomUUID(),
       });
-    const preloaded = await this.preload(evolveDeployment(state, decide()));
+    const preloaded = await this.preload(state, evolveDeployment(state, decide()));
     try {
       // Decided again, to be stamped once the models are loaded, just before the append: the previous revision goes on
       // deciding until then, and its decisions must not fall after the `at` of a change not yet in force.
@@ -121,13 +121,18 @@ export class DeploymentChanges {
     return found;
   }
 
-  /** Loads (and warms) the new state's sessions before anything is written: a model that cannot load changes nothing. */
-  private async preload(next: DeploymentState): Promise<(() => void)[]> {
+  /**
+   * Loads (and warms) the new state's sessions before anything is written: a model that cannot load changes nothing,
+   * nor one newly deployed that fails the trial batch. One in force already (a champion becoming the standby, a
+   * standby rolled back to) is only warned about: refusing it would leave no way out through the API.
+   */
+  private async preload(current: DeploymentState, next: DeploymentState): Promise<(() => void)[]> {
     const models = [next.champion, next.challenger?.model, next.standby?.model].filter((m) => m != null);
+    const inForce = new Set([current.champion, current.challenger?.model, current.standby?.model].filter((m) => m != null).map(modelVersionKey));
     const releases: (() => void)[] = [];
     try {
       for (const model of models) {
-        const loaded = await this.loader.acquire(await this.catalog.forDeployed(model));
+        const loaded = await this.loader.acquire(await this.catalog.forDeployed(model), inForce.has(modelVersionKey(model)) ? 'warn' : 'refuse');
         releases.push(() => loaded.release());
       }
     } catch (error) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ArtifactAlteredError, FilesystemArtifactStore, sha256Of } from '@verdict/artifact-store';
 import { INITIAL_DEPLOYMENT_STATE, type DeploymentState, type ModelVersionRegisteredV1, type PolicySnapshot } from '@verdict/domain';
 import { readModelProto, readVerdictMetadata } from '@verdict/model-runtime';
+import { buildBatchIgnoringModel } from '@verdict/model-runtime/testing/misfit-test-models';
 import { DeploymentRuntime } from './deployment-runtime';
 import { ModelLoader } from './model-loader';
 
@@ -47,6 +48,27 @@ describe('DeploymentRuntime', () => {
   afterEach(async () => {
     await runtime.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves a version the log has in force even if it fails the trial batch, and warns; a new deployment refuses it', async () => {
+    const misfit = buildBatchIgnoringModel(['amount']);
+    const { sha256 } = await artifacts.put(misfit);
+    registry.set('misfit', {
+      ...version('misfit'), sha256, servedSha256: sha256, sizeBytes: misfit.length,
+      manifest: { features: ['amount'], scoreOutput: { name: 'probabilities', column: 1 } },
+    });
+    const warnings: string[] = [];
+    const warned = new ModelLoader(artifacts, (m) => warnings.push(m));
+    const following = new DeploymentRuntime(warned, async (m) => registry.get(m.version)!);
+    try {
+      // As at a start after upgrading: the champion was deployed before registration ran a trial batch.
+      await following.apply(state(1, 'misfit'));
+      expect(following.require().revision).toBe(1);
+      expect(warnings).toEqual([expect.stringMatching(/^demo@misfit is in force but fails a trial batch.*dims \[1, 2\]/)]);
+    } finally {
+      await following.close();
+    }
+    await expect(new ModelLoader(artifacts).acquire(registry.get('misfit')!)).rejects.toThrow(/demo@misfit cannot decide: a trial batch/);
   });
 
   it('loads and warms before swapping; a request keeps its sessions until it releases them', async () => {

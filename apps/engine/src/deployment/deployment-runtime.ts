@@ -73,7 +73,8 @@ export class DeploymentRuntime {
     if (state.revision <= this.revision || state.champion === null || state.policy === null) return;
     const acquired: LoadedModel[] = [];
     const load = async (model: DeployedModel): Promise<LoadedModel> => {
-      const loaded = await this.loader.acquire(await this.lookup(model));
+      // The log has these in force already: a failed trial is warned about, never a reason to stop serving.
+      const loaded = await this.loader.acquire(await this.lookup(model), 'warn');
       acquired.push(loaded);
       return loaded;
     };
