@@ -43,4 +43,16 @@ describe('model upload limits over HTTP', () => {
     // The parser stops at the third part, before the route could see it given twice.
     expect(body).toMatchObject({ type: '/problems/invalid-model-upload', detail: 'The upload has more parts than "model" and "manifest".' });
   });
+
+  it('refuses a manifest holding a NUL or a lone surrogate, naming where, as it would a JSON body', async () => {
+    for (const [text, path] of [['{"description":"a\\u0000b"}', '/manifest/description'], ['{"features":["x\\ud800"]}', '/manifest/features/0']]) {
+      const form = new FormData();
+      form.append('model', new Blob([new Uint8Array(10)]), 'model.onnx');
+      form.append('manifest', text);
+      const res = await engine.upload('/v1/models/odd-text/versions/1', form);
+      expect(res.status).toBe(400);
+      expect((await res.json()).errors).toEqual([expect.objectContaining({ path })]);
+    }
+    expect((await engine.get('/v1/models/odd-text')).status).toBe(404);
+  });
 });

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { modelManifestSchema, validateObject, type ModelManifest } from '@verdict/domain';
 import { formatBytes } from '../http/problem-mapping';
 import { ProblemException } from '../http/problem.exception';
+import { unstorableTextAt } from '../http/unstorable-text';
 
 /** Largest model accepted (bytes); a larger upload is a 413. Configurable with VERDICT_MODEL_MAX_BYTES. */
 export const DEFAULT_MODEL_MAX_BYTES = 256 * 1024 * 1024;
@@ -79,6 +80,9 @@ function parseManifest(text: string | undefined): ModelManifest {
   } catch (e) {
     throw invalid('/manifest', `is not valid JSON (${(e as Error).message})`);
   }
+  // As for a JSON body (json-body-parser.ts): PostgreSQL cannot keep a NUL, and a lone surrogate is not text.
+  const unstorable = unstorableTextAt(text, json);
+  if (unstorable) throw invalid(`/manifest${unstorable.path}`, unstorable.message);
   const result = validateObject(modelManifestSchema, json, '/manifest');
   if (!result.ok) {
     throw new ProblemException('validation-failed', `The manifest has ${result.errors.length} invalid field(s).`, { errors: result.errors });
