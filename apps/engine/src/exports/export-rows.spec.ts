@@ -27,6 +27,9 @@ describe('export rows', () => {
     expect(csvField('\t=1')).toBe("'\t=1");
     expect(csvField('\r=1')).toBe('"\'\r=1"');
     expect(csvField('a=b')).toBe('a=b');
+    // One leading quote always comes off again: a value that had its own keeps it.
+    expect(csvField("'=x")).toBe("''=x");
+    expect(csvField("'plain")).toBe("''plain");
     expect(csvField(-12.5)).toBe('-12.5');
 
     const d = decision();

@@ -118,8 +118,11 @@ export const CSV_COLUMNS: ReadonlyArray<readonly [header: string, cell: (e: Omit
 ];
 
 const NEEDS_QUOTES = /[",\r\n]/;
-/** What a spreadsheet reads as the start of a formula (OWASP, CSV injection). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * What a spreadsheet reads as the start of a formula (OWASP, CSV injection), and the quote itself: a value that
+ * starts with one gets another, so that stripping one leading quote always gives the value back.
+ */
+const FORMULA_START = /^[=+\-@\t\r']/;
 
 /**
  * RFC 4180: a field with a comma, a double quote or a line break is quoted, its quotes doubled. A text cell (a

@@ -51,8 +51,8 @@ function limitHooks(limits: GraphqlLimits): MercuriusDriverConfig['hooks'] {
 /**
  * Errors on the /graphql route before GraphQL runs: access control's (401, 403, 429, timeout) keep their status and
  * problem+json, as on every route; the client's mistakes (a malformed request or query, an operation over a limit)
- * are GraphQL errors, as Mercurius answers them; anything else is the engine's fault: logged, and answered 500 as
- * `internal-error` without its text.
+ * are GraphQL errors, as Mercurius answers them; anything else is the engine's fault: logged, and answered with its
+ * problem's 5xx (500 `internal-error` without its text; 503 with Retry-After when a retry is safe).
  */
 function graphqlRouteErrors(error: Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof ProblemException) {
@@ -61,7 +61,12 @@ function graphqlRouteErrors(error: Error, request: FastifyRequest, reply: Fastif
   }
   const status = (error as { statusCode?: unknown }).statusCode;
   if (!(error instanceof GraphQLError) && !(typeof status === 'number' && status >= 400 && status < 500)) {
-    void reply.code(500).send({ data: null, errors: [toGraphqlError(request.log as never, error).toJSON()] });
+    const graphqlError = toGraphqlError(request.log as never, error);
+    // The problem's own status: a 503 (the store, a timeout) says a retry is safe, with Retry-After, as on every route.
+    const problemStatus = Number(graphqlError.extensions.status);
+    const code = problemStatus >= 500 ? problemStatus : 500;
+    if (code === 503) void reply.header('retry-after', '1');
+    void reply.code(code).send({ data: null, errors: [graphqlError.toJSON()] });
     return;
   }
   const graphqlError = error instanceof GraphQLError ? error : new GraphQLError(error.message, { originalError: error, extensions: (error as { extensions?: Record<string, unknown> }).extensions });
