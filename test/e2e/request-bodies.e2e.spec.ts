@@ -18,9 +18,6 @@ describe('request bodies', () => {
     const single = await rawPost(engine, '/v1/decisions', JSON.stringify({ ...request, cardId: 'card\ud800' }));
     expect(single.status).toBe(400);
     expect(await single.json()).toMatchObject({ type: '/problems/validation-failed', errors: [{ path: '/cardId', message: expect.stringContaining('lone UTF-16 surrogate') }] });
-    const batch = await rawPost(engine, '/v1/decisions/batch', JSON.stringify({ items: [decisionRequest(), { ...decisionRequest(), attributes: { ['k\udc00']: 1 } }] }));
-    expect(batch.status).toBe(400);
-    expect(((await batch.json()) as { errors: unknown }).errors).toEqual([expect.objectContaining({ path: '/items/1/attributes/k\udc00' })]);
     const nul = await rawPost(engine, '/v1/decisions', JSON.stringify({ ...decisionRequest(), attributes: { note: 'a\u0000b' } }));
     expect(nul.status).toBe(400);
     expect(await nul.json()).toMatchObject({ errors: [{ path: '/attributes/note', message: expect.stringContaining('U+0000') }] });
@@ -29,6 +26,23 @@ describe('request bodies', () => {
     const paired = await rawPost(engine, '/v1/decisions', JSON.stringify({ ...request, cardId: 'card\ud83d\ude00', attributes: { note: '\\ud800' } }));
     expect(paired.status).toBe(201);
     expect((await engine.get(`/v1/transactions/${request.transactionId as string}/decision`)).status).toBe(200);
+  });
+
+  it('fails only the batch item or label that holds such text, as any invalid item', async () => {
+    const head = await engine.store.headPosition();
+    const good = decisionRequest();
+    const batch = await rawPost(engine, '/v1/decisions/batch', JSON.stringify({ items: [good, { ...decisionRequest(), attributes: { ['k\udc00']: 1 } }] }));
+    expect(batch.status).toBe(200);
+    const { results } = (await batch.json()) as { results: { status: number; problem?: { errors: unknown[] } }[] };
+    expect(results.map((r) => r.status)).toEqual([201, 400]);
+    expect(results[1]!.problem!.errors).toEqual([expect.objectContaining({ path: '/items/1/attributes/k\udc00', message: expect.stringContaining('lone UTF-16 surrogate') })]);
+    expect(await engine.store.headPosition()).toBe(head + 1n);
+    const label = (labelId: string, note: string) => ({ transactionId: good.transactionId, labelId, label: 'fraud', source: 'chargeback', reportedAt: '2026-12-01T00:00:00Z', note });
+    const labels = await rawPost(engine, '/v1/labels/batch', JSON.stringify({ labels: [label('nul', 'a\u0000b'), label('fine', 'ok')] }));
+    expect(labels.status).toBe(200);
+    const answered = (await labels.json()) as { results: { status: number; problem?: { errors: unknown[] } }[] };
+    expect(answered.results.map((r) => r.status)).toEqual([400, 201]);
+    expect(answered.results[0]!.problem!.errors).toEqual([expect.objectContaining({ path: '/labels/0/note', message: expect.stringContaining('U+0000') })]);
   });
 
   it('answers a batch item larger than a single request may be with its 413, and decides the others', async () => {

@@ -10,6 +10,7 @@ import { DecideBatchCommand } from './decide-batch.command';
 import { isOversizedItem } from './batch-item-size';
 import { decidedItem, invalidItem, oversizedItem, type BatchItemResult } from './decision-batch-results';
 import { ProblemException } from '../http/problem.exception';
+import { unstorableItemText } from '../http/unstorable-text';
 import type { DecisionAuditRecord } from './decision-audit-record';
 import type { DecisionPage } from './decision-page';
 import { GetDecisionQuery } from './get-decision.query';
@@ -85,7 +86,8 @@ export class DecisionsController {
     const valid: DecisionRequest[] = [];
     const slots: number[] = [];
     items.forEach((item, index) => {
-      const checked = validateObject(decisionRequestSchema, item, `/items/${index}`);
+      const unstorable = unstorableItemText(body, item, `/items/${index}`);
+      const checked = unstorable ? { ok: false as const, errors: [unstorable] } : validateObject(decisionRequestSchema, item, `/items/${index}`);
       if (!checked.ok) results[index] = invalidItem(index, checked.errors);
       else if (isOversizedItem(checked.value)) results[index] = oversizedItem(index, DECISION_REQUEST_MAX_BYTES);
       else {

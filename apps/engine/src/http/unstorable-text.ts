@@ -21,6 +21,31 @@ function find(value: unknown, path: string[]): { path: string; text: string } | 
   return undefined;
 }
 
+/** Batch routes: there, one item's text fails that item alone (as any invalid item does), not the whole request. */
+const PER_ITEM_ROUTES = new Set(['/v1/decisions/batch', '/v1/labels/batch']);
+/** Batch bodies whose text has such an escape: only their items are walked. */
+const suspectBodies = new WeakSet<object>();
+
+/** Whether a route answers unstorable text item by item (its body parser then only marks the body: markSuspect). */
+export const checksTextPerItem = (routeUrl: string | undefined): boolean => routeUrl !== undefined && PER_ITEM_ROUTES.has(routeUrl);
+
+/** Marks a batch body whose text holds a suspect escape, so that unstorableItemText walks its items. */
+export function markSuspectBody(text: string, parsed: unknown): void {
+  if (parsed !== null && typeof parsed === 'object' && SUSPECT_ESCAPE.test(text)) suspectBodies.add(parsed);
+}
+
+/** The first unstorable string of one item of a marked batch body, as a field error under `prefix`; else undefined. */
+export function unstorableItemText(body: unknown, item: unknown, prefix: string): { readonly path: string; readonly message: string } | undefined {
+  if (body === null || typeof body !== 'object' || !suspectBodies.has(body)) return undefined;
+  const hit = find(item, []);
+  return hit && { path: prefix + hit.path, message: messageFor(hit.text) };
+}
+
+const messageFor = (text: string): string =>
+  text.includes('\u0000')
+    ? 'must not contain U+0000 (a \\u0000 escape): no store keeps it'
+    : 'must be well-formed Unicode: it holds a lone UTF-16 surrogate (a \\uD800–\\uDFFF escape not in a pair)';
+
 /**
  * The first string (or key) of a parsed JSON body that no store can keep as it is, with why; undefined if none.
  * - A lone UTF-16 surrogate is not Unicode text: pseudonymising, hashing or storing it turns it into U+FFFD, so
@@ -32,9 +57,5 @@ function find(value: unknown, path: string[]): { path: string; text: string } | 
 export function unstorableTextAt(text: string, parsed: unknown): { readonly path: string; readonly message: string } | undefined {
   if (!SUSPECT_ESCAPE.test(text)) return undefined;
   const hit = find(parsed, []);
-  if (hit === undefined) return undefined;
-  const message = hit.text.includes('\u0000')
-    ? 'must not contain U+0000 (a \\u0000 escape): no store keeps it'
-    : 'must be well-formed Unicode: it holds a lone UTF-16 surrogate (a \\uD800–\\uDFFF escape not in a pair)';
-  return { path: hit.path, message };
+  return hit && { path: hit.path, message: messageFor(hit.text) };
 }

@@ -8,6 +8,9 @@ export type BatchLabelResult =
   | { readonly index: number; readonly status: 200 | 201; readonly label: TransactionLabelled }
   | { readonly index: number; readonly status: 400 | 404 | 409; readonly problem: ProblemDocument };
 
+/** An item's text that no store keeps, as a field error under `prefix`; undefined if none. */
+export type ItemTextError = (item: unknown, prefix: string) => { readonly path: string; readonly message: string } | undefined;
+
 /** Transactions recorded at once: their appends meet in the store's group commit. */
 const CONCURRENCY = 32;
 
@@ -21,11 +24,13 @@ const CONCURRENCY = 32;
 export class LabelBatch {
   constructor(private readonly recorder: LabelRecorder) {}
 
-  async record(items: readonly unknown[], recordedBy: string): Promise<BatchLabelResult[]> {
+  /** `textError` names an item's text no store keeps (http/unstorable-text.ts), which fails that item alone. */
+  async record(items: readonly unknown[], recordedBy: string, textError: ItemTextError = () => undefined): Promise<BatchLabelResult[]> {
     const results = new Array<BatchLabelResult>(items.length);
     const byTransaction = new Map<string, { index: number; label: BatchLabel }[]>();
     items.forEach((item, index) => {
-      const valid = validateObject(batchLabelSchema, item, `/labels/${index}`);
+      const unstorable = textError(item, `/labels/${index}`);
+      const valid = unstorable ? { ok: false as const, errors: [unstorable] } : validateObject(batchLabelSchema, item, `/labels/${index}`);
       if (!valid.ok) {
         results[index] = { index, status: 400, problem: problem('validation-failed', `Label ${index} has ${valid.errors.length} invalid field(s).`, { errors: valid.errors }) };
         return;

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { labelBatchSchema, labelRequestSchema, SAFE_ID } from '@verdict/domain';
 import { actorOf } from '../http/actor';
 import { ProblemException } from '../http/problem.exception';
+import { unstorableItemText } from '../http/unstorable-text';
 import { validBody } from '../http/validate-body';
 import { LabelBatch } from './label-batch';
 import { LabelContentionError, LabelRecorder } from './label-recorder';
@@ -43,7 +44,7 @@ export class LabelsController {
   @HttpCode(200)
   async labelBatch(@Body() body: unknown, @Req() req: FastifyRequest): Promise<unknown> {
     const { labels } = validBody(labelBatchSchema, body);
-    const results = await this.batch.record(labels, actorOf(req));
+    const results = await this.batch.record(labels, actorOf(req), (item, prefix) => unstorableItemText(body, item, prefix));
     const counts = { created: 0, repeated: 0, rejected: 0 };
     for (const r of results) {
       if (r.status === 201) counts.created++;
