@@ -53,6 +53,12 @@ describe('model upload limits over HTTP', () => {
       expect(res.status).toBe(400);
       expect((await res.json()).errors).toEqual([expect.objectContaining({ path })]);
     }
+    const latin1 = new FormData();
+    latin1.append('model', new Blob([new Uint8Array(10)]), 'model.onnx');
+    latin1.append('manifest', new Blob([Uint8Array.from([0x7b, 0x22, 0x64, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d])]), 'manifest.json');
+    const res = await engine.upload('/v1/models/odd-text/versions/1', latin1);
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors).toEqual([{ path: '/manifest', message: 'is not UTF-8 text' }]);
     expect((await engine.get('/v1/models/odd-text')).status).toBe(404);
   });
 });

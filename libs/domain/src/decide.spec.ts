@@ -40,6 +40,11 @@ describe('explanations', () => {
     expect(reasons.map((r) => r.feature)).toEqual(['a', 'c', 'd']);
     expect(reasons[1].contribution).toBeCloseTo(-0.2, 6);
   });
+  it('leaves out a feature whose substituted row the model could not score', () => {
+    const reasons = topReasons(['a', 'b', 'c'], Float32Array.from([1, 2, 3]), Float32Array.from([0.5, NaN, 0.2, Infinity]), 5);
+    expect(reasons.map((r) => r.feature)).toEqual(['b']);
+    expect(JSON.parse(JSON.stringify(reasons))).toEqual(reasons);
+  });
 });
 
 describe('ids and hashing', () => {

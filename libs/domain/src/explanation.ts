@@ -60,7 +60,8 @@ const tidy = (x: number): number => Number(Math.fround(x).toPrecision(6));
 
 /**
  * Top contributors, most important first (by absolute contribution; ties by feature order, so output is
- * deterministic). Features whose substitution changes nothing are left out.
+ * deterministic). Features whose substitution changes nothing are left out, and so are those whose substituted row
+ * the model could not score (NaN or ±Infinity): a number no JSON holds, it would be recorded as null and never replay.
  */
 export function topReasons(
   names: readonly string[],
@@ -72,7 +73,7 @@ export function topReasons(
   const reasons: { i: number; c: number }[] = [];
   for (let i = 0; i < names.length; i++) {
     const c = base - scores[i + 1];
-    if (c !== 0) reasons.push({ i, c });
+    if (c !== 0 && Number.isFinite(c)) reasons.push({ i, c });
   }
   reasons.sort((a, b) => Math.abs(b.c) - Math.abs(a.c) || a.i - b.i);
   return reasons.slice(0, maxReasons).map(({ i, c }) => ({ contribution: tidy(c), feature: names[i], value: values[i] }));

@@ -9,12 +9,13 @@ import {
   type DeploymentCommand,
   type DeploymentEvent,
   type DeploymentState,
+  type DeployedModel,
   type ModelVersionRef,
 } from '@verdict/domain';
 import { isWrongExpectedRevision, NO_STREAM, type EventStore } from '@verdict/event-store';
 import type { ModelCatalog } from '../models/model-catalog';
 import type { DeploymentFollower } from './deployment-follower';
-import type { ModelLoader } from './model-loader';
+import type { ModelLoader, TrialPolicy } from './model-loader';
 
 /** The change lost a race: another change landed first (409 without If-Match, 412 with it). */
 export class DeploymentChangeConflictError extends Error {
@@ -123,16 +124,22 @@ export class DeploymentChanges {
 
   /**
    * Loads (and warms) the new state's sessions before anything is written: a model that cannot load changes nothing,
-   * nor one newly deployed that fails the trial batch. One in force already (a champion becoming the standby, a
-   * standby rolled back to) is only warned about: refusing it would leave no way out through the API.
+   * nor one that fails the trial batch and would decide in a role it does not have yet (champion or challenger).
+   * One that keeps its role, or only stands by (a failing champion replaced, its version now the standby), is warned
+   * about: refusing it would leave no way out through the API.
    */
   private async preload(current: DeploymentState, next: DeploymentState): Promise<(() => void)[]> {
-    const models = [next.champion, next.challenger?.model, next.standby?.model].filter((m) => m != null);
-    const inForce = new Set([current.champion, current.challenger?.model, current.standby?.model].filter((m) => m != null).map(modelVersionKey));
+    const same = (a: DeployedModel | null | undefined, b: DeployedModel | null | undefined) => a != null && b != null && modelVersionKey(a) === modelVersionKey(b);
+    const roles: [DeployedModel | null | undefined, TrialPolicy][] = [
+      [next.champion, same(next.champion, current.champion) ? 'warn' : 'refuse'],
+      [next.challenger?.model, same(next.challenger?.model, current.challenger?.model) ? 'warn' : 'refuse'],
+      [next.standby?.model, 'warn'],
+    ];
     const releases: (() => void)[] = [];
     try {
-      for (const model of models) {
-        const loaded = await this.loader.acquire(await this.catalog.forDeployed(model), inForce.has(modelVersionKey(model)) ? 'warn' : 'refuse');
+      for (const [model, trial] of roles) {
+        if (model == null) continue;
+        const loaded = await this.loader.acquire(await this.catalog.forDeployed(model), trial);
         releases.push(() => loaded.release());
       }
     } catch (error) {

@@ -65,6 +65,8 @@ describe('DeploymentRuntime', () => {
       await following.apply(state(1, 'misfit'));
       expect(following.require().revision).toBe(1);
       expect(warnings).toEqual([expect.stringMatching(/^demo@misfit is in force but fails a trial batch.*dims \[1, 2\]/)]);
+      // Held under 'warn', it is still refused for a role it does not have yet: the cached session is no way round.
+      await expect(warned.acquire(registry.get('misfit')!, 'refuse')).rejects.toThrow(/demo@misfit cannot decide: a trial batch/);
     } finally {
       await following.close();
     }

@@ -29,6 +29,8 @@ export class LoadedModel {
     readonly plan: FeaturePlan,
     /** Called synchronously when the last reference goes, before the session closes: nobody may acquire it again. */
     private readonly onReleased: (model: LoadedModel) => void,
+    /** Why it failed its trial batch, when it was loaded anyway (ModelLoader's 'warn': a version in force already). */
+    readonly trialFailure?: string,
   ) {
     const d = runtime.descriptor;
     // Sorted keys: recorded in every decision, whose canonical JSON then copies nothing.

@@ -35,6 +35,8 @@ export class ModelLoader {
       pending.catch(() => this.loaded.delete(key));
     }
     const model = await pending;
+    // Loaded under 'warn' earlier (it was in force), now asked for a role it does not have yet: refused as at first.
+    if (trial === 'refuse' && model.trialFailure !== undefined) throw new UnusableModelError([model.trialFailure]);
     model.retain();
     return model;
   }
@@ -66,6 +68,7 @@ export class ModelLoader {
     } catch (e) {
       throw unusable(e);
     }
+    let trialFailure: string | undefined;
     try {
       // Warm-up: the first run allocates the arena and JITs nothing on our side; no request should pay for it.
       await trialRun(runtime);
@@ -74,11 +77,18 @@ export class ModelLoader {
         await runtime.close();
         throw unusable(e);
       }
-      this.warn(`${registered.name}@${registered.version} is in force but fails a trial batch, so its decisions may fail: ${(e as Error).message}`);
+      trialFailure = `${registered.name}@${registered.version} cannot decide: ${e.message}`;
+      this.warn(`${registered.name}@${registered.version} is in force but fails a trial batch, so its decisions may fail: ${e.message}`);
     }
-    const model: LoadedModel = new LoadedModel(registered, runtime, plan, () => {
-      if (this.loaded.get(key) === loading) this.loaded.delete(key);
-    });
+    const model: LoadedModel = new LoadedModel(
+      registered,
+      runtime,
+      plan,
+      () => {
+        if (this.loaded.get(key) === loading) this.loaded.delete(key);
+      },
+      trialFailure,
+    );
     const loading = this.loaded.get(key);
     return model;
   }

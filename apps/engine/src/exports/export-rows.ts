@@ -122,17 +122,18 @@ const NEEDS_QUOTES = /[",\r\n]/;
  * What a spreadsheet reads as the start of a formula (OWASP, CSV injection), and the quote itself: a value that
  * starts with one gets another, so that stripping one leading quote always gives the value back.
  */
-const FORMULA_START = /^[=+\-@\t\r']/;
+const NEEDS_PREFIX = /^[=+\-@\t\r']/;
 
 /**
  * RFC 4180: a field with a comma, a double quote or a line break is quoted, its quotes doubled. A text cell (a
  * string: card, customer and merchant ids, transaction ids, model and feature names…) that starts like a formula is
- * prefixed with `'`, so that a spreadsheet shows it as text instead of running it: those values are the caller's.
+ * prefixed with `'`, so that a spreadsheet shows it as text instead of running it: those values are the caller's. So is
+ * one that starts with `'` itself, so that one leading quote always comes off again.
  * Numbers are never prefixed (a negative amount or contribution stays a number); JSONL keeps every value as it is.
  */
 export function csvField(value: Cell): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : String(value);
+  const text = typeof value === 'string' && NEEDS_PREFIX.test(value) ? `'${value}` : String(value);
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
-import { checksTextPerItem, markSuspectBody, unstorableTextAt } from './unstorable-text';
+import { checksTextPerItem, markSuspectBody, mayHoldUnstorableText, unstorableTextAt } from './unstorable-text';
 import { ProblemException } from './problem.exception';
 
 /** What a body that is not UTF-8 is answered (problem-mapping.ts: malformed-json with this detail). */
@@ -21,11 +21,13 @@ export function installJsonBodyParser(fastify: FastifyInstance): void {
     if (!isUtf8(body)) return done(Object.assign(new Error(BODY_NOT_UTF8), { statusCode: 400, code: 'VERDICT_BODY_NOT_UTF8' }), undefined);
     const text = body.toString('utf8');
     parseJson(request, text, (error: Error | null, parsed?: unknown) => {
-      if (!error && checksTextPerItem(request.routeOptions.url)) {
-        markSuspectBody(text, parsed);
+      // The scan first: Fastify builds request.routeOptions afresh on every read, and a decision's body has no escape.
+      if (error || !mayHoldUnstorableText(text)) return done(error, parsed);
+      if (checksTextPerItem(request.routeOptions.url)) {
+        markSuspectBody(parsed);
         return done(null, parsed);
       }
-      const unstorable = error ? undefined : unstorableTextAt(text, parsed);
+      const unstorable = unstorableTextAt(text, parsed);
       if (unstorable === undefined) return done(error, parsed);
       done(new ProblemException('validation-failed', 'The body holds text that cannot be stored as it is. Nothing was recorded.', { errors: [unstorable] }), undefined);
     });

@@ -26,12 +26,15 @@ const PER_ITEM_ROUTES = new Set(['/v1/decisions/batch', '/v1/labels/batch']);
 /** Batch bodies whose text has such an escape: only their items are walked. */
 const suspectBodies = new WeakSet<object>();
 
-/** Whether a route answers unstorable text item by item (its body parser then only marks the body: markSuspect). */
+/** Whether JSON text has an escape that may put unstorable characters in it; almost no body has (a regex scan). */
+export const mayHoldUnstorableText = (text: string): boolean => SUSPECT_ESCAPE.test(text);
+
+/** Whether a route answers unstorable text item by item (its body parser then only marks the body: markSuspectBody). */
 export const checksTextPerItem = (routeUrl: string | undefined): boolean => routeUrl !== undefined && PER_ITEM_ROUTES.has(routeUrl);
 
 /** Marks a batch body whose text holds a suspect escape, so that unstorableItemText walks its items. */
-export function markSuspectBody(text: string, parsed: unknown): void {
-  if (parsed !== null && typeof parsed === 'object' && SUSPECT_ESCAPE.test(text)) suspectBodies.add(parsed);
+export function markSuspectBody(parsed: unknown): void {
+  if (parsed !== null && typeof parsed === 'object') suspectBodies.add(parsed);
 }
 
 /** The first unstorable string of one item of a marked batch body, as a field error under `prefix`; else undefined. */

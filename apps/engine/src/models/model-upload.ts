@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { FastifyRequest } from 'fastify';
 import { modelManifestSchema, validateObject, type ModelManifest } from '@verdict/domain';
 import { formatBytes } from '../http/problem-mapping';
@@ -64,7 +65,10 @@ async function readParts(request: FastifyRequest, maxBytes: number): Promise<Mod
       if (data.length === 0) throw invalid('/model', 'is empty');
       bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
     } else {
-      manifestText = part.type === 'file' ? (await part.toBuffer()).toString('utf8') : String(part.value);
+      const raw = part.type === 'file' ? await part.toBuffer() : undefined;
+      // As for a JSON body: bytes that are not UTF-8 would be decoded into U+FFFD and stored so.
+      if (raw !== undefined && !isUtf8(raw)) throw invalid('/manifest', 'is not UTF-8 text');
+      manifestText = raw !== undefined ? raw.toString('utf8') : String((part as { value: unknown }).value);
       if (manifestText.length > MANIFEST_MAX_BYTES) throw new ProblemException('payload-too-large', `The manifest exceeds ${formatBytes(MANIFEST_MAX_BYTES)}.`);
     }
   }
