@@ -11,7 +11,8 @@ export type ValidationResult<T = DecisionRequest> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
-const pointer = (path: readonly PropertyKey[]): string =>
+/** A JSON Pointer (RFC 6901) to `path`: "/a/0/b", with `~` and `/` in keys escaped. */
+export const jsonPointer = (path: readonly PropertyKey[]): string =>
   path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -28,11 +29,11 @@ export function toFieldErrors(error: ZodError, input: unknown): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: pointer([...issue.path, key]), message: 'is not an allowed field' });
+      for (const key of issue.keys) out.push({ path: jsonPointer([...issue.path, key]), message: 'is not an allowed field' });
     } else if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
-      out.push({ path: pointer(issue.path), message: 'is required' });
+      out.push({ path: jsonPointer(issue.path), message: 'is required' });
     } else {
-      out.push({ path: pointer(issue.path), message: issue.message });
+      out.push({ path: jsonPointer(issue.path), message: issue.message });
     }
   }
   return out;

@@ -4,6 +4,7 @@ import type { MercuriusDriverConfig } from '@nestjs/mercurius';
 import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import mercurius from 'mercurius';
+import { retryAfter } from '../http/problem-details.filter';
 import { ProblemException } from '../http/problem.exception';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem-types';
 import type { VerdictConfig } from '@verdict/config';
@@ -65,7 +66,7 @@ function graphqlRouteErrors(error: Error, request: FastifyRequest, reply: Fastif
     // The problem's own status: a 503 (the store, a timeout) says a retry is safe, with Retry-After, as on every route.
     const problemStatus = Number(graphqlError.extensions.status);
     const code = problemStatus >= 500 ? problemStatus : 500;
-    if (code === 503) void reply.header('retry-after', '1');
+    retryAfter(code, reply);
     void reply.code(code).send({ data: null, errors: [graphqlError.toJSON()] });
     return;
   }

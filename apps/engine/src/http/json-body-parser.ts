@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
-import { checksTextPerItem, markSuspectBody, mayHoldUnstorableText, unstorableTextAt } from './unstorable-text';
+import { checksTextPerItem, markSuspectBody, mayHoldUnstorableText, unstorableIn } from './unstorable-text';
 import { ProblemException } from './problem.exception';
 
 /** What a body that is not UTF-8 is answered (problem-mapping.ts: malformed-json with this detail). */
@@ -27,7 +27,7 @@ export function installJsonBodyParser(fastify: FastifyInstance): void {
         markSuspectBody(parsed);
         return done(null, parsed);
       }
-      const unstorable = unstorableTextAt(text, parsed);
+      const unstorable = unstorableIn(parsed);
       if (unstorable === undefined) return done(error, parsed);
       done(new ProblemException('validation-failed', 'The body holds text that cannot be stored as it is. Nothing was recorded.', { errors: [unstorable] }), undefined);
     });

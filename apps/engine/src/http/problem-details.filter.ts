@@ -59,7 +59,7 @@ function sendOipError(log: Logger, error: unknown, request: FastifyRequest, repl
 }
 
 /** Every 503 is retryable (see each problem type's description): say when, so clients back off instead of hammering. */
-function retryAfter(status: number, reply: FastifyReply): void {
+export function retryAfter(status: number, reply: FastifyReply): void {
   if (status === 503) void reply.header('retry-after', '1');
 }
 
